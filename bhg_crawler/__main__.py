@@ -1,0 +1,7 @@
+"""``python -m bhg_crawler``: the same as ``bhg-crawl``."""
+
+import sys
+
+from bhg_crawler.cli import main
+
+sys.exit(main())

@@ -1,0 +1,262 @@
+"""The replica's index of articles: ids, dates, sections and listings, derived from (seed, size)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from functools import cached_property
+from importlib import resources
+from typing import Any
+
+from bhg_crawler.errors import ConfigError
+
+VN_TZ = timezone(timedelta(hours=7))
+FIRST_DAY = datetime(2014, 1, 1, tzinfo=VN_TZ)
+LAST_DAY = datetime(2025, 6, 30, tzinfo=VN_TZ)
+ERA_B_START = datetime(2022, 1, 1, tzinfo=VN_TZ)
+MAX_ARTICLES = 120_000
+MIN_ARTICLES = 10
+PER_PAGE = 20
+
+# Era-A ids grow by about 1,300 a month and stood near 766676 in October 2020.
+ERA_A_ID_STEP = 1300
+ERA_A_ID_OCT_2020 = 766_000
+
+
+@dataclass(frozen=True)
+class Section:
+    slug: str  # path below the host, sub-sections included: "multimedia/truyen-hinh"
+    name: str
+    topic: str  # key into vocab.TITLES
+    weight: float
+    first_year: int = 2014
+    last_year: int = 2025
+    language: str = "vi"
+    video: bool = False
+
+    @property
+    def parent(self) -> str | None:
+        return self.slug.rsplit("/", 1)[0] if "/" in self.slug else None
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("thoi-su-chinh-tri", "Thời sự - Chính trị", "politics", 3.0),
+    Section("xay-dung-dang", "Xây dựng Đảng", "party", 2.0),
+    Section("kinh-te", "Kinh tế", "economy", 3.0),
+    Section("xa-hoi", "Xã hội", "society", 3.0),
+    Section("van-hoa", "Văn hóa", "culture", 2.0),
+    Section("quoc-phong-an-ninh", "Quốc phòng - An ninh", "defense", 1.5),
+    Section("du-lich", "Du lịch", "tourism", 1.5),
+    Section("the-thao", "Thể thao", "sport", 0.8),
+    Section("phap-luat", "Pháp luật", "law", 0.8),
+    Section("ve-bao-ha-giang/thong-tin-toa-soan", "Thông tin tòa soạn", "newsroom", 0.3),
+    Section("media-bhg", "Media BHG", "media", 2.0, 2020, 2020, video=True),
+    Section("multimedia/truyen-hinh", "Truyền hình", "media", 0.8, 2022, video=True),
+    Section("multimedia/emagazine", "E-magazine", "emagazine", 0.4, 2022),
+    Section("multimedia/anh", "Ảnh", "photo", 0.4, 2022),
+    Section("multimedia/infographic", "Infographic", "infographic", 0.3, 2022),
+    Section("thong-tin-quang-ba", "Thông tin quảng bá", "advert", 0.4, 2022),
+    Section("english/news", "News", "english", 0.15, 2019, language="en"),
+    Section("english/Culture", "Culture", "english", 0.1, 2019, language="en"),
+    Section("english/Society", "Society", "english", 0.1, 2019, language="en"),
+)
+SECTION_BY_SLUG = {s.slug: s for s in SECTIONS}
+PARENT_SECTIONS = {
+    "ve-bao-ha-giang": "Về Báo Hà Giang",
+    "multimedia": "Multimedia",
+    "english": "English",
+}
+
+
+def section_name(slug: str) -> str:
+    if slug in SECTION_BY_SLUG:
+        return SECTION_BY_SLUG[slug].name
+    return PARENT_SECTIONS[slug]
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One article of the replica, as the catalog knows it (content is generated on demand)."""
+
+    index: int  # position in publication order, 0 = oldest
+    published: datetime
+    section: Section
+    article_id: str
+    also_in: Section | None = None  # an article listed in a second section
+    deleted: bool = False  # linked from old related blocks, answers 404
+    pinned: int | None = None  # 0 = the seed article, 1..4 = its related items
+
+    @property
+    def era(self) -> str:
+        return "A" if self.published < ERA_B_START else "B"
+
+    @property
+    def month(self) -> str:
+        return self.published.strftime("%Y%m")
+
+
+def load_seed_article() -> dict[str, Any]:
+    text = resources.files("bhg_crawler.replica").joinpath("data/seed_article.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def _pinned_times(seed_article: dict[str, Any]) -> list[datetime]:
+    hm, dmy = seed_article["time"].split(", ")
+    times = [datetime.strptime(f"{dmy} {hm}", "%d/%m/%Y %H:%M").replace(tzinfo=VN_TZ)]
+    for item in seed_article["related"]:
+        stamp = datetime.strptime(f"{item['date']} {item['time']}", "%d/%m/%Y %H:%M")
+        times.append(stamp.replace(tzinfo=VN_TZ))
+    return times
+
+
+def _month_number(moment: datetime) -> int:
+    return moment.year * 12 + moment.month - 1
+
+
+def _hex_id(n: int, salt: int) -> str:
+    # Multiplying by an odd constant modulo 2**28 is a bijection: 7 hex digits, no collisions.
+    return format((n * 0x9E3779B1 + salt) & 0xFFFFFFF, "07x")
+
+
+class Catalog:
+    """Every article slot of a replica of ``size`` live articles, built by ``seed``.
+
+    The slots are spread evenly over 2014-01 .. 2025-06 in publication order; the seed article
+    and its four related items are pinned to their real dates in ``xay-dung-dang``.
+    """
+
+    def __init__(self, seed: int = 1, size: int = 300):
+        if not MIN_ARTICLES <= size <= MAX_ARTICLES:
+            raise ConfigError(f"articles must be between {MIN_ARTICLES} and {MAX_ARTICLES}, not {size}")
+        self.seed = seed
+        self.size = size
+        self.seed_article = load_seed_article()
+        self.slots: list[Slot] = self._build()
+        self.by_id = {slot.article_id: slot for slot in self.slots}
+        self.live = [slot for slot in self.slots if not slot.deleted]
+
+    def _build(self) -> list[Slot]:
+        rng = random.Random(f"catalog:{self.seed}:{self.size}")
+        pinned_times = _pinned_times(self.seed_article)
+        deleted_count = max(1, self.size // 100)
+        generated = self.size - len(pinned_times) + deleted_count
+        span_minutes_per_day = 16 * 60  # articles appear between 06:00 and 22:00
+        days = (LAST_DAY - FIRST_DAY).days + 1
+        raw: list[tuple[datetime, int | None]] = []
+        for i in range(generated):
+            position = (i + rng.random()) * days / generated
+            day = int(position)
+            minute = int((position - day) * span_minutes_per_day)
+            raw.append((FIRST_DAY + timedelta(days=day, minutes=6 * 60 + minute), None))
+        raw.extend((moment, k) for k, moment in enumerate(pinned_times))
+        raw.sort(key=lambda pair: pair[0])
+
+        # Choose which generated slots are deleted, never a pinned one.
+        free = [i for i, (_, pin) in enumerate(raw) if pin is None]
+        deleted = set(rng.sample(free, deleted_count))
+
+        salt = int(hashlib.sha256(f"hex:{self.seed}".encode()).hexdigest()[:7], 16)
+        per_month: dict[int, int] = {}
+        slots: list[Slot] = []
+        pinned_section = SECTION_BY_SLUG[self.seed_article["section"]]
+        for index, (moment, pin) in enumerate(raw):
+            month = _month_number(moment)
+            rank = per_month.get(month, 0)
+            per_month[month] = rank + 1
+            if moment < ERA_B_START:
+                base = ERA_A_ID_OCT_2020 + ERA_A_ID_STEP * (month - _month_number(datetime(2020, 10, 1)))
+                article_id = str(base + rank)
+            else:
+                article_id = _hex_id(index, salt)
+            if pin is not None:
+                section, also_in = pinned_section, None
+            else:
+                section = self._pick_section(rng, moment.year)
+                also_in = self._pick_section(rng, moment.year) if rng.random() < 0.05 else None
+                if also_in is section or (also_in and also_in.language != section.language):
+                    also_in = None
+            slots.append(Slot(index, moment, section, article_id, also_in, index in deleted, pin))
+        return self._ensure_english(slots)
+
+    @staticmethod
+    def _pick_section(rng: random.Random, year: int) -> Section:
+        active = [s for s in SECTIONS if s.first_year <= year <= s.last_year]
+        return rng.choices(active, weights=[s.weight for s in active])[0]
+
+    @staticmethod
+    def _ensure_english(slots: list[Slot]) -> list[Slot]:
+        """Every replica, however small, has at least two English-edition articles."""
+        english = [s for s in slots if s.section.language == "en" and not s.deleted]
+        candidates = [s for s in reversed(slots) if s.pinned is None and not s.deleted and s.section.language == "vi"]
+        targets = ("english/Culture", "english/Society")
+        for slot, target in zip(candidates[: max(0, 2 - len(english))], targets, strict=False):
+            slots[slot.index] = Slot(
+                slot.index, slot.published, SECTION_BY_SLUG[target], slot.article_id, None, False, None
+            )
+        return slots
+
+    # -- listings ---------------------------------------------------------------------------
+
+    @cached_property
+    def listings(self) -> dict[str, list[Slot]]:
+        """Live slots per section slug (parents include their children), newest first."""
+        result: dict[str, list[Slot]] = {s.slug: [] for s in SECTIONS}
+        result.update({parent: [] for parent in PARENT_SECTIONS})
+        for slot in reversed(self.live):
+            homes = {slot.section.slug}
+            if slot.also_in is not None:
+                homes.add(slot.also_in.slug)
+            for slug in sorted(homes):
+                result[slug].append(slot)
+                parent = SECTION_BY_SLUG[slug].parent
+                if parent is not None and slot not in result[parent][-1:]:
+                    result[parent].append(slot)
+        return result
+
+    def page_count(self, slug: str) -> int:
+        return max(1, -(-len(self.listings[slug]) // PER_PAGE))
+
+    def listing_page(self, slug: str, page: int) -> list[Slot]:
+        items = self.listings[slug]
+        return items[(page - 1) * PER_PAGE : page * PER_PAGE]
+
+    def listing_day(self, slug: str, day: datetime) -> list[Slot]:
+        """The "Xem theo ngày" filter: a section's articles of one day, newest first."""
+        end = day + timedelta(days=1)
+        return [slot for slot in self.listings[slug] if day <= slot.published < end]
+
+    def newest(self, count: int, language: str = "vi") -> list[Slot]:
+        found: list[Slot] = []
+        for slot in reversed(self.live):
+            if slot.section.language == language:
+                found.append(slot)
+                if len(found) == count:
+                    break
+        return found
+
+    def related(self, slot: Slot, count: int) -> list[Slot]:
+        """ "Cùng chuyên mục": older neighbours in the same section (deleted ones too), shuffled."""
+        if slot.pinned == 0:
+            return sorted((s for s in self.slots if s.pinned), key=lambda s: s.pinned or 0)
+        pool = self._section_slots[slot.section.slug]
+        at = self._section_position[slot.index]
+        older = pool[max(0, at - count) : at]
+        newer = pool[at + 1 : at + 1 + count - len(older)]
+        chosen = older + newer
+        random.Random(f"related:{self.seed}:{slot.article_id}").shuffle(chosen)
+        return chosen
+
+    @cached_property
+    def _section_slots(self) -> dict[str, list[Slot]]:
+        result: dict[str, list[Slot]] = {s.slug: [] for s in SECTIONS}
+        for slot in self.slots:
+            result[slot.section.slug].append(slot)
+        return result
+
+    @cached_property
+    def _section_position(self) -> dict[int, int]:
+        return {slot.index: at for pool in self._section_slots.values() for at, slot in enumerate(pool)}

@@ -1,0 +1,150 @@
+"""The replica as a function from (host, path, query) to a response, apart from any server."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+import struct
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import parse_qs
+
+from bhg_crawler.replica.catalog import VN_TZ, Catalog
+from bhg_crawler.replica.content import Writer
+from bhg_crawler.replica.render import Renderer, http_date
+
+MAIN_HOSTS = frozenset({"baohagiang.vn", "www.baohagiang.vn"})
+ENGLISH_HOST = "en.baohagiang.vn"
+SITE_HOSTS = MAIN_HOSTS | {ENGLISH_HOST}
+LOCAL_HOSTS = frozenset({"", "localhost", "127.0.0.1", "::1"})
+
+ARTICLE_PATH = re.compile(
+    r"^/(?P<section>[A-Za-z0-9/-]+?)/(?P<month>\d{6})/(?P<slug>[a-z0-9-]+)-(?P<id>[0-9a-f]{7}|\d{6})/?$"
+)
+STYLESHEET = b"body{font-family:Arial,sans-serif;margin:0}.container{max-width:1100px;margin:auto}\n"
+CONTENT_TYPES = {
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "gif": "image/gif",
+    "mp4": "video/mp4",
+}
+
+
+@dataclass
+class Response:
+    status: int
+    body: bytes
+    content_type: str = "text/html; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def encoded_for(self, accept_encoding: str) -> Response:
+        """Gzip text bodies for clients that ask, as the real server does."""
+        if "gzip" not in accept_encoding or len(self.body) < 512 or not self.content_type.startswith("text/"):
+            return self
+        headers = dict(self.headers, **{"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
+        return Response(self.status, gzip.compress(self.body, 5, mtime=0), self.content_type, headers)
+
+
+def tiny_png(key: str) -> bytes:
+    """A valid 1x1 PNG whose colour depends on ``key``: images differ, bytes are stable."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rgb = hashlib.sha256(key.encode()).digest()[:3]
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" + rgb))
+        + chunk(b"IEND", b"")
+    )
+
+
+class Site:
+    """Answers for baohagiang.vn, www.baohagiang.vn and en.baohagiang.vn."""
+
+    def __init__(self, seed: int = 1, articles: int = 300):
+        self.catalog = Catalog(seed, articles)
+        self.writer = Writer(self.catalog)
+        self.renderer = Renderer(self.catalog, self.writer)
+
+    def serves(self, host: str) -> bool:
+        return host in SITE_HOSTS or host in LOCAL_HOSTS
+
+    def respond(self, host: str, path: str, query: str = "") -> Response:
+        host = host.lower()
+        if host == ENGLISH_HOST:
+            return self._english(path, query)
+        if host in MAIN_HOSTS or host in LOCAL_HOSTS:
+            return self._main(path, query)
+        return Response(502, f"The replica does not serve {host}.\n".encode(), "text/plain; charset=utf-8")
+
+    def _html(self, text: str, status: int = 200, modified: datetime | None = None) -> Response:
+        body = text.encode("utf-8")
+        headers = {"ETag": '"' + hashlib.sha1(body).hexdigest()[:20] + '"'}
+        if modified is not None:
+            headers["Last-Modified"] = http_date(modified)
+        return Response(status, body, headers=headers)
+
+    def not_found(self) -> Response:
+        return self._html(self.renderer.not_found(), 404)
+
+    def _main(self, path: str, query: str) -> Response:
+        params = parse_qs(query)
+        if path == "/":
+            return self._html(self.renderer.home())
+        if path == "/robots.txt":
+            return Response(200, self.renderer.robots().encode(), "text/plain; charset=utf-8")
+        if path == "/rss/home.rss":
+            return Response(200, self.renderer.rss().encode(), "application/rss+xml; charset=utf-8")
+        if path == "/tim-kiem":
+            return self._html(self.renderer.search(params.get("q", [""])[0]))
+        if path == "/css/style.css":
+            return Response(200, STYLESHEET, "text/css")
+        if path.startswith(("/images/", "/dataimages/", "/file/")):
+            return self._media(path)
+        slug = path.strip("/")
+        if slug in self.catalog.listings:
+            return self._listing(slug, params, english_host=False)
+        return self._article(path)
+
+    def _english(self, path: str, query: str) -> Response:
+        if path == "/":
+            return self._html(self.renderer.english_home())
+        if path == "/robots.txt":
+            return Response(200, self.renderer.robots().encode(), "text/plain; charset=utf-8")
+        slug = "english/" + path.strip("/")
+        if slug in self.catalog.listings and slug != "english/":
+            return self._listing(slug, parse_qs(query), english_host=True)
+        return self._article("/english" + path)
+
+    def _listing(self, slug: str, params: dict[str, list[str]], english_host: bool) -> Response:
+        if "date" in params:
+            try:
+                day = datetime.strptime(params["date"][0], "%Y-%m-%d").replace(tzinfo=VN_TZ)
+            except ValueError:
+                return self.not_found()
+            return self._html(self.renderer.listing(slug, 1, english_host, day))
+        page_text = params.get("page", ["1"])[0]
+        if not page_text.isdigit() or not 1 <= int(page_text) <= self.catalog.page_count(slug):
+            return self.not_found()
+        return self._html(self.renderer.listing(slug, int(page_text), english_host))
+
+    def _article(self, path: str) -> Response:
+        match = ARTICLE_PATH.match(path)
+        slot = self.catalog.by_id.get(match.group("id")) if match else None
+        if slot is None or slot.deleted or path.rstrip("/") != self.writer.path(slot):
+            return self.not_found()
+        return self._html(self.renderer.article(slot), modified=slot.published)
+
+    @staticmethod
+    def _media(path: str) -> Response:
+        extension = path.rsplit(".", 1)[-1].lower()
+        content_type = CONTENT_TYPES.get(extension)
+        if content_type is None:
+            return Response(404, b"Not found\n", "text/plain; charset=utf-8")
+        return Response(200, tiny_png(path), content_type, {"Cache-Control": "max-age=86400"})

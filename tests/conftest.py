@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bhg_crawler.replica.server import ReplicaServer
+from bhg_crawler.replica.site import Site
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def site() -> Site:
+    return Site(seed=1, articles=300)
+
+
+@pytest.fixture(scope="session")
+def replica_server(site: Site) -> Iterator[ReplicaServer]:
+    server = ReplicaServer(site, "127.0.0.1", 0)
+    server.start_background()
+    yield server
+    server.shutdown()
+    server.server_close()
