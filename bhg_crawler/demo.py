@@ -2,36 +2,32 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
+import json
 import sys
 from pathlib import Path
 
+from bhg_crawler.crawl import REPLICA_SPEED, run_scrapy
+from bhg_crawler.exports import new_run_id
 from bhg_crawler.replica.process import running_replica
-
-# Politeness off: the replica runs on loopback and is ours to load.
-REPLICA_SPEED = {
-    "DOWNLOAD_DELAY": "0",
-    "AUTOTHROTTLE_ENABLED": "False",
-    "CONCURRENT_REQUESTS": "16",
-    "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
-}
 
 
 def run_demo(articles: int, seed: int, exports: Path) -> int:
-    exports.mkdir(parents=True, exist_ok=True)
-    output = exports / "demo-articles.jsonl"
+    run_id = new_run_id("bhg")
     with running_replica(articles, seed) as url:
         print(f"Replica of {articles} articles serving at {url}", flush=True)
-        command = [sys.executable, "-m", "scrapy", "crawl", "bhg", "-O", str(output), "-s", f"BHG_VIA={url}"]
-        for name, value in REPLICA_SPEED.items():
-            command += ["-s", f"{name}={value}"]
-        env = dict(os.environ, SCRAPY_SETTINGS_MODULE="bhg_crawler.settings")
-        result = subprocess.run(command, env=env, check=False)
-    if result.returncode != 0:
-        print(f"The crawl failed with exit code {result.returncode}", file=sys.stderr)
-        return result.returncode
-    with output.open(encoding="utf-8") as lines:
-        count = sum(1 for _ in lines)
-    print(f"Exported {count} articles to {output.resolve()}")
+        settings = {**REPLICA_SPEED, "BHG_VIA": url, "BHG_EXPORTS": str(exports), "BHG_RUN_ID": run_id}
+        returncode = run_scrapy(["crawl", "bhg"], settings)
+    manifest_path = exports / "runs" / f"{run_id}.json"
+    if returncode != 0 or not manifest_path.exists():
+        print(f"The crawl failed (exit code {returncode}); no manifest at {manifest_path}", file=sys.stderr)
+        return returncode or 1
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    counts = manifest["counts"]
+    print(
+        f"Run {run_id} ({manifest['status']}): {counts['articles']} articles exported, {counts['rejects']} rejected, "
+        f"{counts['duplicates']} duplicates dropped, {counts['failures']} pages not fetched"
+    )
+    for entry in manifest["files"]:
+        print(f"  {(exports / entry['path']).resolve()}  ({entry['kind']}, {entry['records']} records)")
+    print(f"  {manifest_path.resolve()}  (manifest)")
     return 0

@@ -32,3 +32,18 @@ class ViaMiddleware:
 
     def process_request(self, request: Request) -> None:
         request.meta.setdefault("proxy", self.via)
+
+
+class ContactUserAgentMiddleware:
+    """Sets the User-Agent, filling ``{contact}`` in ``USER_AGENT`` with ``BHG_CONTACT``."""
+
+    def __init__(self, user_agent: str):
+        self.user_agent = user_agent
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ContactUserAgentMiddleware:
+        template = crawler.settings.get("USER_AGENT")
+        return cls(template.replace("{contact}", crawler.settings.get("BHG_CONTACT") or "no contact given"))
+
+    def process_request(self, request: Request) -> None:
+        request.headers.setdefault(b"User-Agent", self.user_agent)

@@ -8,7 +8,7 @@ NEWSPIDER_MODULE = "bhg_crawler.spiders"
 
 # --- Identity: who is crawling and how to reach them -------------------------------------------
 BHG_CONTACT = "https://github.com/bhg-crawler/bhg-crawler"
-USER_AGENT = f"bhg-crawler/{__version__} (+{BHG_CONTACT})"
+USER_AGENT = f"bhg-crawler/{__version__} (+{{contact}})"
 
 # --- Politeness ---------------------------------------------------------------------------------
 ROBOTSTXT_OBEY = True
@@ -26,8 +26,23 @@ TELNETCONSOLE_ENABLED = False
 # An HTTP proxy for every request, e.g. the replica: BHG_VIA=http://127.0.0.1:8642
 BHG_VIA = ""
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,
+    "bhg_crawler.middlewares.ContactUserAgentMiddleware": 500,
     "bhg_crawler.middlewares.ViaMiddleware": 740,  # before HttpProxyMiddleware (750)
 }
 
-# --- Exports --------------------------------------------------------------------------------------
+# --- Records: clean, validate, dedupe -------------------------------------------------------------
+ITEM_PIPELINES = {
+    "bhg_crawler.pipelines.CleanPipeline": 300,
+    "bhg_crawler.pipelines.ValidatePipeline": 400,
+    "bhg_crawler.pipelines.DedupePipeline": 500,
+}
+
+# --- Exports ------------------------------------------------------------------------------------
+BHG_EXPORTS = "exports"  # folder of the run's files and manifests; empty turns them off
+BHG_RUN_ID = ""  # default: <UTC time>-<spider>-<4 hex>
+BHG_EXPORT_MAX_RECORDS = 50_000  # records a file
+EXTENSIONS = {
+    "bhg_crawler.exports.RunExport": 500,
+}
 FEED_EXPORT_ENCODING = "utf-8"

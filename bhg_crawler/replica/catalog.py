@@ -24,6 +24,7 @@ PER_PAGE = 20
 # Era-A ids grow by about 1,300 a month and stood near 766676 in October 2020.
 ERA_A_ID_STEP = 1300
 ERA_A_ID_OCT_2020 = 766_000
+ERA_A_IDS_PER_DAY = 40
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,8 @@ class Catalog:
         self.seed_article = load_seed_article()
         self.slots: list[Slot] = self._build()
         self.by_id = {slot.article_id: slot for slot in self.slots}
+        if len(self.by_id) != len(self.slots):
+            raise RuntimeError("article ids collide")  # the id scheme's invariant, not user input
         self.live = [slot for slot in self.slots if not slot.deleted]
 
     def _build(self) -> list[Slot]:
@@ -160,16 +163,18 @@ class Catalog:
         deleted = set(rng.sample(free, deleted_count))
 
         salt = int(hashlib.sha256(f"hex:{self.seed}".encode()).hexdigest()[:7], 16)
-        per_month: dict[int, int] = {}
+        per_day: dict[tuple[int, int], int] = {}
         slots: list[Slot] = []
         pinned_section = SECTION_BY_SLUG[self.seed_article["section"]]
         for index, (moment, pin) in enumerate(raw):
             month = _month_number(moment)
-            rank = per_month.get(month, 0)
-            per_month[month] = rank + 1
+            rank = per_day.get((month, moment.day), 0)
+            per_day[(month, moment.day)] = rank + 1
             if moment < ERA_B_START:
+                # 40 ids a day, the last kept for pinned articles: their ids do not move with the size.
                 base = ERA_A_ID_OCT_2020 + ERA_A_ID_STEP * (month - _month_number(datetime(2020, 10, 1)))
-                article_id = str(base + rank)
+                offset = ERA_A_IDS_PER_DAY - 1 if pin is not None else min(rank, ERA_A_IDS_PER_DAY - 2)
+                article_id = str(base + (moment.day - 1) * ERA_A_IDS_PER_DAY + offset)
             else:
                 article_id = _hex_id(index, salt)
             if pin is not None:

@@ -280,7 +280,7 @@ class Writer:
                 {
                     "url": self.canonical_url(other),
                     "title": self.title(other),
-                    "lede": other_lede,
+                    "lede": " ".join(other_lede.split()),  # records fold every space
                     "published_date": other.published.date().isoformat(),
                 }
             )
@@ -289,7 +289,7 @@ class Writer:
             "url": self.canonical_url(slot),
             "section": {"slug": slot.section.slug, "name": slot.section.name},
             "title": article.title,
-            "lede": article.lede,
+            "lede": " ".join(article.lede.split()),
             "lede_tag": article.lede_tag,
             "published_at": slot.published.isoformat(),
             "language": slot.section.language,
@@ -322,4 +322,3 @@ def parse_authors(byline: str | None) -> tuple[Author, ...]:
     if split:
         return (Author(split.group(1), ("text",)), Author(split.group(2), ("photo",)))
     return tuple(Author(name, ("text",)) for name in byline.split(" - "))
-

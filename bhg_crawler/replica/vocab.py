@@ -165,7 +165,7 @@ TITLES = {
     "media": (
         "Video: {place} mùa hoa",
         "Phóng sự: Đổi thay ở xã {c}",
-        "Bản tin thời sự ngày {n}/{y}",
+        "Bản tin thời sự tối {date}",
         "Truyền hình: {d} xây dựng nông thôn mới",
     ),
     "emagazine": (

@@ -1,0 +1,28 @@
+"""Running the spider from the command line and from the demo: a Scrapy child process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+
+# Politeness off: only for the replica, which runs on loopback and is ours to load.
+REPLICA_SPEED = {
+    "DOWNLOAD_DELAY": "0",
+    "AUTOTHROTTLE_ENABLED": "False",
+    "CONCURRENT_REQUESTS": "16",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
+    "LOG_LEVEL": "INFO",
+}
+
+
+def run_scrapy(arguments: Sequence[str], settings: Mapping[str, str], spider_args: Mapping[str, str] = {}) -> int:
+    """``scrapy <arguments>`` with the project's settings, ``-s`` settings and ``-a`` spider arguments."""
+    command = [sys.executable, "-m", "scrapy", *arguments]
+    for name, value in settings.items():
+        command += ["-s", f"{name}={value}"]
+    for name, value in spider_args.items():
+        command += ["-a", f"{name}={value}"]
+    env = dict(os.environ, SCRAPY_SETTINGS_MODULE="bhg_crawler.settings")
+    return subprocess.run(command, env=env, check=False).returncode

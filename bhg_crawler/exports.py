@@ -1,0 +1,223 @@
+"""The run's exports: JSON-lines files written atomically, and a manifest per run.
+
+Layout below ``BHG_EXPORTS`` (default ``exports/``)::
+
+    runs/<run_id>.json              the manifest, written last
+    <run_id>/articles-0001.jsonl    records, BHG_EXPORT_MAX_RECORDS a file
+    <run_id>/rejects.jsonl          records that failed validation, with the reason
+    <run_id>/failures.jsonl         pages that could not be fetched, with the reason
+
+Files are written as ``.<name>.part`` and renamed when complete, so a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from bhg_crawler import signals as bhg_signals
+from bhg_crawler.records import SCHEMA_VERSION
+
+
+def json_line(record: dict[str, Any]) -> bytes:
+    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def now_utc() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def new_run_id(spider: str) -> str:
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{spider}-{secrets.token_hex(2)}"
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    part = path.with_name(f".{path.name}.part")
+    with part.open("wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(part, path)
+
+
+class JsonLinesFile:
+    """One JSON-lines file under its temporary name until ``commit()``."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.part = path.with_name(f".{path.name}.part")
+        self._out: IO[bytes] | None = None
+        self.records = 0
+
+    def write(self, record: dict[str, Any]) -> None:
+        if self._out is None:
+            self._out = self.part.open("wb")
+        self._out.write(json_line(record))
+        self.records += 1
+
+    def rewrite(self, change: dict[str, Any] | None = None) -> None:
+        """Apply late changes to records already written: ``{record_id: function(record)}``."""
+        if not change or self._out is None:
+            return
+        self._out.close()
+        patched = self.part.with_name(self.part.name + "2")
+        with self.part.open("rb") as source, patched.open("wb") as out:
+            for line in source:
+                record = json.loads(line)
+                fix = change.get(record.get("record_id"))
+                out.write(json_line(fix(record)) if fix else line)
+        os.replace(patched, self.part)
+        self._out = self.part.open("ab")
+
+    def commit(self) -> dict[str, Any] | None:
+        """Make the file visible under its final name; its entry for the manifest."""
+        if self._out is None:
+            return None
+        self._out.flush()
+        os.fsync(self._out.fileno())
+        self._out.close()
+        digest = hashlib.sha256()
+        with self.part.open("rb") as source:
+            for block in iter(lambda: source.read(1 << 20), b""):
+                digest.update(block)
+        size = self.part.stat().st_size
+        os.replace(self.part, self.path)
+        return {"records": self.records, "sha256": digest.hexdigest(), "bytes": size}
+
+
+class RunExport:
+    """Writes the run's articles, rejects and failures, merges late aliases, and the manifest.
+
+    Settings: ``BHG_EXPORTS`` (folder; empty turns exports off), ``BHG_RUN_ID`` (default: made from
+    the time and the spider), ``BHG_EXPORT_MAX_RECORDS`` (records a file, default 50,000).
+    Stats: ``bhg/exported``, ``bhg/failures``.
+    """
+
+    def __init__(self, crawler: Crawler, root: Path, run_id: str | None, max_records: int):
+        self.crawler = crawler
+        self.root = root
+        self.run_id = run_id
+        self.max_records = max_records
+        self.started_at = now_utc()
+        self.articles: list[JsonLinesFile] = []
+        self.rejects: JsonLinesFile | None = None
+        self.failures: JsonLinesFile | None = None
+        self.pending_aliases: dict[str, set[str]] = {}
+        self.late_aliases: dict[str, set[str]] = {}
+        self.written: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunExport:
+        folder = crawler.settings.get("BHG_EXPORTS")
+        if not folder:
+            raise NotConfigured("BHG_EXPORTS is empty")
+        max_records = crawler.settings.getint("BHG_EXPORT_MAX_RECORDS", 50_000)
+        extension = cls(crawler, Path(folder), crawler.settings.get("BHG_RUN_ID") or None, max_records)
+        crawler.signals.connect(extension.spider_opened, signals.spider_opened)
+        crawler.signals.connect(extension.item_scraped, signals.item_scraped)
+        crawler.signals.connect(extension.spider_closed, signals.spider_closed)
+        crawler.signals.connect(extension.record_rejected, bhg_signals.record_rejected)
+        crawler.signals.connect(extension.aliases_found, bhg_signals.aliases_found)
+        crawler.signals.connect(extension.fetch_failed, bhg_signals.fetch_failed)
+        return extension
+
+    @property
+    def folder(self) -> Path:
+        assert self.run_id is not None
+        return self.root / self.run_id
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.run_id = self.run_id or new_run_id(spider.name)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.root / "runs").mkdir(parents=True, exist_ok=True)
+        spider.logger.info("Run %s exporting to %s", self.run_id, self.folder)
+
+    # -- records ------------------------------------------------------------------------------
+
+    def item_scraped(self, item: dict[str, Any]) -> None:
+        record_id = item["record_id"]
+        extra = self.pending_aliases.pop(record_id, None)
+        if extra:
+            item["url_aliases"] = sorted((set(item["url_aliases"]) | extra) - {item["url"]})
+        if not self.articles or self.articles[-1].records >= self.max_records:
+            self.articles.append(JsonLinesFile(self.folder / f"articles-{len(self.articles) + 1:04d}.jsonl"))
+        self.articles[-1].write(item)
+        self.written.add(record_id)
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("bhg/exported")
+
+    def aliases_found(self, record_id: str, urls: list[str]) -> None:
+        book = self.late_aliases if record_id in self.written else self.pending_aliases
+        book.setdefault(record_id, set()).update(urls)
+
+    def record_rejected(self, record: dict[str, Any], reason: str) -> None:
+        if self.rejects is None:
+            self.rejects = JsonLinesFile(self.folder / "rejects.jsonl")
+        self.rejects.write({"url": record.get("url"), "reason": reason, "at": now_utc(), "record": record})
+
+    def fetch_failed(self, url: str, kind: str, reason: str) -> None:
+        if self.failures is None:
+            self.failures = JsonLinesFile(self.folder / "failures.jsonl")
+        self.failures.write({"url": url, "kind": kind, "reason": reason, "at": now_utc()})
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("bhg/failures")
+
+    # -- the end of the run -------------------------------------------------------------------
+
+    def _merge_late_aliases(self) -> None:
+        def merge(extra: set[str]) -> Any:
+            def apply(record: dict[str, Any]) -> dict[str, Any]:
+                record["url_aliases"] = sorted((set(record["url_aliases"]) | extra) - {record["url"]})
+                return record
+
+            return apply
+
+        change = {record_id: merge(urls) for record_id, urls in self.late_aliases.items()}
+        for part in self.articles:
+            part.rewrite(change)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        self._merge_late_aliases()
+        files = []
+        for kind, written in [("articles", f) for f in self.articles] + [
+            ("rejects", self.rejects),
+            ("failures", self.failures),
+        ]:
+            if written is None:
+                continue
+            entry = written.commit()
+            if entry is not None:
+                files.append({"path": f"{self.run_id}/{written.path.name}", "kind": kind, **entry})
+        stats = self.crawler.stats
+        assert stats is not None
+        duplicates = sum(v for k, v in stats.get_stats().items() if k.startswith("bhg/duplicates/"))
+        manifest: dict[str, Any] = {
+            "run_id": self.run_id,
+            "spider": spider.name,
+            "site": getattr(getattr(spider, "profile", None), "name", None),
+            "arguments": getattr(spider, "arguments", {}),
+            "started_at": self.started_at,
+            "finished_at": now_utc(),
+            "finish_reason": reason,
+            "status": "complete" if reason == "finished" else "partial",
+            "schema_version": SCHEMA_VERSION,
+            "counts": {
+                "articles": sum(f.records for f in self.articles),
+                "rejects": self.rejects.records if self.rejects else 0,
+                "duplicates": duplicates,
+                "failures": self.failures.records if self.failures else 0,
+            },
+            "files": files,
+        }
+        data = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+        write_atomically(self.root / "runs" / f"{self.run_id}.json", data)
+        spider.logger.info("Run %s: %s articles exported", self.run_id, manifest["counts"]["articles"])

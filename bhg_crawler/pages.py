@@ -1,0 +1,533 @@
+"""Pages: what an article page or a listing page says, from its HTML and URL, with no crawler.
+
+Each field is read by the profile's CSS selectors first (fast, but the class names are guesses), and
+then from what the site always prints whatever its markup: the URL shape, the "HH:MM, DD/MM/YYYY"
+timestamp, the "BHG - " lede, the byline forms, the "Cùng chuyên mục" heading and CKEditor image
+tables, and the page's og: tags and canonical link.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from typing import Any, Self
+from urllib.parse import urljoin, urlsplit
+
+from lxml.html import HtmlElement
+from parsel import Selector
+from scrapy.http import Response, TextResponse
+
+from bhg_crawler.profiles import SiteProfile
+from bhg_crawler.text import (
+    ArticleUrl,
+    article_url,
+    canonical_url,
+    clean_text,
+    looks_like_byline,
+    page_number,
+    parse_byline,
+    parse_date,
+    parse_timestamp,
+    section_of,
+)
+
+BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "tr",
+        "td",
+        "th",
+        "table",
+        "tbody",
+        "thead",
+        "section",
+        "article",
+        "aside",
+        "header",
+        "footer",
+        "main",
+        "nav",
+        "figure",
+        "figcaption",
+        "blockquote",
+        "br",
+        "hr",
+        "dl",
+        "dt",
+        "dd",
+        "form",
+    ]
+)
+TEXT_BLOCKS = frozenset(["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "dd", "dt"])
+SKIPPED = frozenset(
+    ["script", "style", "noscript", "iframe", "video", "audio", "object", "embed", "form", "button", "svg", "template"]
+)
+FILE_NAME = re.compile(r"^[\w\-. ()]+\.(?:png|jpe?g|gif|webp|bmp)$", re.IGNORECASE)
+CREDIT_IN_PARENS = re.compile(r"\s*\((?:Ảnh|Photo)\s*:?\s*(?P<credit>[^()]+)\)\s*$", re.IGNORECASE)
+CREDIT_AFTER = re.compile(r"(?<=[.!?…”\"])\s*(?:Ảnh|Photo)\s*:\s*(?P<credit>[^.]{2,60})$", re.IGNORECASE)
+TITLE_SUFFIX = re.compile(r"\s*[-|\u2013]\s*(?:Báo Hà Giang|Ha Giang Newspaper).*$")
+
+
+def lines_of(element: HtmlElement) -> list[str]:
+    """The element's text split at block boundaries, as a reader sees the lines (images left out)."""
+    lines: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        line = clean_text("".join(current))
+        if line:
+            lines.append(line)
+        current.clear()
+
+    def walk(node: HtmlElement) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in SKIPPED:
+            return
+        block = tag in BLOCK_TAGS
+        if block:
+            flush()
+        current.append(node.text or "")
+        for child in node:
+            walk(child)
+            current.append(child.tail or "")
+        if block:
+            flush()
+
+    walk(element)
+    flush()
+    return lines
+
+
+def split_caption(printed: str) -> tuple[str | None, str | None]:
+    """(caption, credit) from a printed caption: " |" endings and "(Ảnh CTV)" / "Ảnh: X" credits apart."""
+    text = clean_text(printed).removesuffix("|").strip()
+    credit = None
+    for pattern in (CREDIT_IN_PARENS, CREDIT_AFTER):
+        match = pattern.search(text)
+        if match:
+            credit = match["credit"].strip()
+            text = text[: match.start()].strip()
+            break
+    return (text or None), credit
+
+
+@dataclass(frozen=True)
+class ListingEntry:
+    url: str  # as linked
+    article: ArticleUrl
+    published: datetime | None
+
+
+class NotHtml(ValueError):
+    """A response that is not a page of text (an image or a PDF where an article should be)."""
+
+
+class Page:
+    """What any page of the site offers: its tree, its URL, its links."""
+
+    def __init__(self, html: str | Selector, url: str, profile: SiteProfile):
+        self.selector = html if isinstance(html, Selector) else Selector(text=html)
+        self.root: HtmlElement = self.selector.root
+        self.url = url
+        self.profile = profile
+
+    @classmethod
+    def from_response(cls, response: Response, profile: SiteProfile) -> Self:
+        if not isinstance(response, TextResponse):
+            raise NotHtml(f"{response.url} is not a text page ({response.headers.get('Content-Type')!r})")
+        return cls(response.selector, response.url, profile)
+
+    def first(self, css: str) -> HtmlElement | None:
+        if not css:
+            return None
+        found = self.selector.css(css)
+        return found[0].root if found else None
+
+    def meta(self, *names: str) -> str | None:
+        for name in names:
+            value = self.selector.css(f'meta[property="{name}"]::attr(content), meta[name="{name}"]::attr(content)')
+            if value:
+                return clean_text(str(value.get())) or None
+        return None
+
+    def links(self, within: HtmlElement | None = None) -> list[tuple[HtmlElement, str]]:
+        scope = self.root if within is None else within
+        return [(a, urljoin(self.url, (a.get("href") or "").strip())) for a in scope.iter("a") if a.get("href")]
+
+    def article_links(self, within: HtmlElement | None = None) -> list[tuple[HtmlElement, str, ArticleUrl]]:
+        found = []
+        for anchor, url in self.links(within):
+            article = article_url(url, self.profile)
+            if article is not None:
+                found.append((anchor, url, article))
+        return found
+
+
+class ListingPage(Page):
+    """A section listing (or the home page): article links with their times, and the next page."""
+
+    def entries(self) -> list[ListingEntry]:
+        entries: dict[str, ListingEntry] = {}
+        for anchor, url, article in self.article_links():
+            known = entries.get(article.article_id)
+            if known is None or known.published is None:
+                entries[article.article_id] = ListingEntry(url, article, self._time_near(anchor, article))
+        return list(entries.values())
+
+    def _time_near(self, anchor: HtmlElement, article: ArticleUrl) -> datetime | None:
+        """The timestamp printed in the same list item as the link, if any."""
+        node: HtmlElement | None = anchor
+        for _ in range(4):
+            node = node.getparent() if node is not None else None
+            if node is None:
+                return None
+            ids = {a.article_id for _, _, a in self.article_links(node)}
+            if ids != {article.article_id}:
+                return None
+            stamp = parse_timestamp(node.text_content(), self.profile)
+            if stamp is not None:
+                return stamp
+        return None
+
+    def next_page(self) -> str | None:
+        fast = self.first(self.profile.selectors.next_page)
+        if fast is not None and fast.get("href"):
+            return urljoin(self.url, fast.get("href"))
+        here = section_of(self.url, self.profile)
+        wanted = page_number(self.url, self.profile) + 1
+        for _, url in self.links():
+            if here is not None and section_of(url, self.profile) == here and page_number(url, self.profile) == wanted:
+                return url
+        return None
+
+    def unknown_section_links(self) -> list[str]:
+        """Menu links (in ``nav`` or a list) that look like a section of the site but not a known one."""
+        found = []
+        for anchor, url in self.links():
+            parts = urlsplit(canonical_url(url, self.profile))
+            slug = parts.path.strip("/")
+            in_menu = any(a.tag in ("nav", "ul") for a in anchor.iterancestors())
+            if (
+                in_menu
+                and parts.hostname == self.profile.canonical_host
+                and re.fullmatch(r"[a-z0-9-]+(/[a-z0-9-]+)?", slug)
+                and not parts.query
+                and section_of(url, self.profile) is None
+                and article_url(url, self.profile) is None
+            ):
+                found.append(url)
+        return list(dict.fromkeys(found))
+
+
+class ArticlePage(Page):
+    """One article: every field of the record, each from the fastest trustworthy source."""
+
+    # -- where things are ---------------------------------------------------------------------
+
+    @cached_property
+    def article(self) -> ArticleUrl | None:
+        own = article_url(self.url, self.profile)
+        declared = self.selector.css('link[rel="canonical"]::attr(href)').get()
+        if declared:
+            stated = article_url(urljoin(self.url, declared), self.profile)
+            if stated is not None and (own is None or stated.article_id == own.article_id):
+                return stated
+        return own
+
+    @cached_property
+    def related_block(self) -> HtmlElement | None:
+        fast = self.first(self.profile.selectors.related)
+        if fast is not None:
+            return fast
+        headings = {clean_text(h).casefold() for h in self.profile.related_headings}
+        for element in self.root.iter():
+            if not isinstance(element.tag, str) or element.tag in SKIPPED:
+                continue
+            own = clean_text(element.text_content())
+            if own.casefold() in headings:
+                container = element.getparent()
+                while container is not None and not self.article_links(container):
+                    container = container.getparent()
+                return container
+        return None
+
+    def _outside_related(self, element: HtmlElement) -> bool:
+        block = self.related_block
+        return block is None or not any(ancestor is block for ancestor in element.iterancestors())
+
+    @cached_property
+    def title_element(self) -> HtmlElement | None:
+        fast = self.first(self.profile.selectors.title)
+        if fast is not None:
+            return fast
+        for h1 in self.root.iter("h1"):
+            if clean_text(h1.text_content()):
+                return h1
+        return None
+
+    @cached_property
+    def body_element(self) -> HtmlElement | None:
+        fast = self.first(self.profile.selectors.body)
+        if fast is not None:
+            return fast
+        # The element holding the most paragraph text is the body, the related block aside.
+        weight: dict[HtmlElement, int] = {}
+        for p in self.root.iter("p"):
+            parent = p.getparent()
+            if parent is None or not self._outside_related(p):
+                continue
+            weight[parent] = weight.get(parent, 0) + len(clean_text(p.text_content()))
+        if not weight:
+            return None
+        best = max(weight, key=lambda element: weight[element])
+        lede = self.lede_element
+        if lede is not None and any(a is best for a in lede.iterancestors()):
+            return None
+        return best
+
+    @cached_property
+    def lede_element(self) -> HtmlElement | None:
+        fast = self.first(self.profile.selectors.lede)
+        if fast is not None:
+            return fast
+        for element in self._after_title():
+            if element.tag in ("p", "div", "h2", "h3", "span", "strong", "b") and self._outside_related(element):
+                text = clean_text(element.text_content())
+                if self.profile.lede_prefix.match(text) and len(text) < 1500:
+                    return element
+        return None
+
+    def _after_title(self) -> list[HtmlElement]:
+        elements = [e for e in self.root.iter() if isinstance(e.tag, str)]
+        title = self.title_element
+        if title is None:
+            return elements
+        at = next(i for i, element in enumerate(elements) if element is title)
+        return elements[at + 1 :]
+
+    # -- fields ---------------------------------------------------------------------------------
+
+    def title(self) -> str | None:
+        if self.title_element is not None:
+            return clean_text(self.title_element.text_content()) or None
+        og = self.meta("og:title")
+        if og:
+            return og
+        title = str(self.selector.css("title::text").get() or "")
+        return TITLE_SUFFIX.sub("", clean_text(title)) or None
+
+    def published_at(self) -> datetime | None:
+        fast = self.first(self.profile.selectors.time)
+        if fast is not None:
+            stamp = parse_timestamp(fast.text_content(), self.profile)
+            if stamp is not None:
+                return stamp
+        for element in self._after_title():
+            if self._outside_related(element):
+                stamp = parse_timestamp(element.text or "", self.profile)
+                if stamp is not None:
+                    return stamp
+        declared = self.meta("article:published_time")
+        if declared:
+            try:
+                return datetime.fromisoformat(declared)
+            except ValueError:
+                return None
+        return None
+
+    def lede(self) -> tuple[str | None, str | None]:
+        """(lede without its prefix, tag)."""
+        text = clean_text(self.lede_element.text_content()) if self.lede_element is not None else ""
+        if not text:
+            text = self.meta("og:description", "description") or ""
+        match = self.profile.lede_prefix.match(text)
+        if match:
+            return text[match.end() :].strip() or None, match["tag"]
+        return text or None, None
+
+    @cached_property
+    def _blocks(self) -> list[tuple[str, Any]]:
+        """The body as ("text", str) and ("image", dict) blocks in reading order."""
+        body = self.body_element
+        if body is None:
+            return []
+        blocks: list[tuple[str, Any]] = []
+        self._walk_body(body, blocks)
+        return blocks
+
+    def _walk_body(self, element: HtmlElement, blocks: list[tuple[str, Any]]) -> None:
+        for child in element:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag in SKIPPED or not tag:
+                continue
+            if (tag in ("table", "figure") and child.find(".//img") is not None) or tag == "img":
+                blocks.append(("image", self._image(child)))
+            elif tag in TEXT_BLOCKS or not any(
+                isinstance(d.tag, str) and d.tag in BLOCK_TAGS for d in child.iterdescendants()
+            ):
+                for img in child.iter("img"):
+                    blocks.append(("image", self._image(img)))
+                text = clean_text(child.text_content())
+                if text:
+                    blocks.append(("text", text))
+            else:
+                if clean_text(child.text or ""):
+                    blocks.append(("text", clean_text(child.text)))
+                self._walk_body(child, blocks)
+            if clean_text(child.tail or ""):
+                blocks.append(("text", clean_text(child.tail)))
+
+    def _image(self, element: HtmlElement) -> dict[str, str | None]:
+        img = element if element.tag == "img" else element.find(".//img")
+        assert img is not None  # callers pass an image or an element holding one
+        src = (img.get("src") or img.get("data-src") or "").strip()
+        alt = clean_text(img.get("alt"))
+        printed = ""
+        if element.tag != "img":
+            printed = " ".join(
+                clean_text(cell.text_content())
+                for cell in element.iter("td", "th", "figcaption", "p")
+                if cell.find(".//img") is None and clean_text(cell.text_content())
+            )
+        if not printed and alt and not FILE_NAME.match(alt):
+            printed = alt
+        caption, credit = split_caption(printed) if printed else (None, None)
+        url = canonical_url(urljoin(self.url, src), self.profile) if src else None
+        return {"url": url, "caption": caption, "credit": credit}
+
+    def _body_parts(self) -> tuple[list[str], list[dict[str, str | None]], str | None]:
+        """(paragraphs, images, byline printed at the end of the body)."""
+        lede, _ = self.lede()
+        printed_lede = clean_text(self.lede_element.text_content()) if self.lede_element is not None else None
+        paragraphs = [text for kind, text in self._blocks if kind == "text"]
+        images = [image for kind, image in self._blocks if kind == "image" and image["url"]]
+        if paragraphs and (paragraphs[0] == printed_lede or paragraphs[0] == lede):
+            paragraphs = paragraphs[1:]  # the 2014 pages repeat the lede
+        byline = None
+        if paragraphs and looks_like_byline(paragraphs[-1]):
+            byline = paragraphs.pop()
+        return paragraphs, images, byline
+
+    def byline(self) -> str | None:
+        _, _, in_body = self._body_parts()
+        if in_body:
+            return in_body
+        fast = self.first(self.profile.selectors.byline)
+        if fast is not None and clean_text(fast.text_content()):
+            return clean_text(fast.text_content())
+        body = self.body_element
+        if body is None:
+            return None
+        # A block of its own between the body and the related items.
+        elements = [e for e in self.root.iter() if isinstance(e.tag, str)]
+        start = next(i for i, e in enumerate(elements) if e is body)
+        inside = {id(d) for d in body.iterdescendants()}
+        for element in elements[start + 1 :]:
+            if id(element) in inside:
+                continue
+            if not self._outside_related(element) or element is self.related_block:
+                break
+            if element.tag == "a" or element.find(".//a") is not None or len(element) > 2:
+                continue  # links are tags or navigation, never a byline
+            text = clean_text(element.text_content())
+            if text and looks_like_byline(text):
+                return text
+        return None
+
+    def tags(self) -> list[str]:
+        fast = self.selector.css(self.profile.selectors.tags) if self.profile.selectors.tags else []
+        if fast:
+            return [clean_text(a.root.text_content()) for a in fast if clean_text(a.root.text_content())]
+        label = self.profile.tags_label.casefold()
+        for element in self.root.iter():
+            if isinstance(element.tag, str) and clean_text(element.text or "").casefold().startswith(label):
+                return [clean_text(a.text_content()) for a in element.iter("a") if clean_text(a.text_content())]
+        return []
+
+    def related(self) -> list[dict[str, str | None]]:
+        block = self.related_block
+        if block is None:
+            return []
+        items: dict[str, dict[str, str | None]] = {}
+        for anchor, _, article in self.article_links(block):
+            if article.article_id in items or (self.article and article.article_id == self.article.article_id):
+                continue
+            item = anchor
+            while True:
+                parent = item.getparent()
+                if parent is None or parent is block:
+                    break
+                if {a.article_id for _, _, a in self.article_links(parent)} != {article.article_id}:
+                    break
+                item = parent
+            title = max(
+                (clean_text(a.text_content()) for a, _, other in self.article_links(item) if other == article),
+                key=len,
+            )
+            lede = None
+            for line in lines_of(item):
+                if line != title and parse_date(line) is None:
+                    lede = line
+                    break
+            prefix = self.profile.lede_prefix.match(lede or "")
+            if lede and prefix:
+                lede = lede[prefix.end() :].strip() or None
+            items[article.article_id] = {
+                "url": article.canonical,
+                "title": title or None,
+                "lede": lede,
+                "published_date": parse_date(" ".join(lines_of(item))),
+            }
+        return list(items.values())
+
+    def section(self) -> dict[str, str] | None:
+        if self.article is None:
+            return None
+        slug = self.article.section
+        name = self.profile.section_name(slug)
+        if name is None:  # a section the profile does not know: its name from a link to it
+            for anchor, url in self.links():
+                if urlsplit(canonical_url(url, self.profile)).path.strip("/") == slug:
+                    name = clean_text(anchor.text_content()) or None
+                    break
+        return {"slug": slug, "name": name or slug}
+
+    def record(self, fetched_at: datetime) -> dict[str, Any]:
+        """The article record (schema 1) before cleaning: see ``bhg_crawler.records``."""
+        article = self.article
+        paragraphs, images, _ = self._body_parts()
+        lede, lede_tag = self.lede()
+        published = self.published_at()
+        section = self.section()
+        byline = self.byline()
+        return {
+            "site": self.profile.name,
+            "article_id": article.article_id if article else None,
+            "url": article.canonical if article else self.url,
+            "url_aliases": [],
+            "section": section,
+            "title": self.title(),
+            "lede": lede,
+            "lede_tag": lede_tag,
+            "published_at": published.isoformat() if published else None,
+            "language": self.profile.language_of(section["slug"]) if section else self.profile.default_language,
+            "paragraphs": paragraphs,
+            "images": images,
+            "byline": byline,
+            "authors": parse_byline(byline),
+            "related": self.related(),
+            "tags": self.tags(),
+            "fetched_at": fetched_at.isoformat().replace("+00:00", "Z"),
+        }

@@ -1,0 +1,99 @@
+"""The article record, schema version 1: cleaning, derived fields and validation."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import fastjsonschema
+
+from bhg_crawler.text import clean_text
+
+SCHEMA_VERSION = 1
+SCHEMA_FILE = f"article-{SCHEMA_VERSION}.json"
+
+
+def schema() -> dict[str, Any]:
+    text = resources.files("bhg_crawler").joinpath("schema", SCHEMA_FILE).read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@cache
+def _validator() -> Callable[[Any], Any]:
+    return fastjsonschema.compile(schema())
+
+
+def validation_error(record: dict[str, Any]) -> str | None:
+    """None for a valid record, else what is wrong with it, in one line."""
+    try:
+        _validator()(record)
+    except fastjsonschema.JsonSchemaValueException as error:
+        return str(error.message)
+    return None
+
+
+def content_sha256(title: str | None, lede: str | None, body_text: str) -> str:
+    """The hash of what an article says: normalised title, lede and body."""
+    return hashlib.sha256("\n".join((title or "", lede or "", body_text)).encode("utf-8")).hexdigest()
+
+
+def _text_or_none(value: Any) -> str | None:
+    return clean_text(value) or None if isinstance(value, str) else None
+
+
+def clean_record(raw: dict[str, Any]) -> dict[str, Any]:
+    """The final record from what a page extracted: text normalised, derived fields computed.
+
+    Idempotent: cleaning a clean record gives it back unchanged.
+    """
+    paragraphs = raw.get("paragraphs")
+    if paragraphs is None:
+        paragraphs = str(raw.get("body_text") or "").split("\n\n")
+    body_text = "\n\n".join(p for p in (clean_text(p) for p in paragraphs) if p)
+    title, lede = _text_or_none(raw.get("title")), _text_or_none(raw.get("lede"))
+    section = raw.get("section") or None
+    if section is not None:
+        section = {"slug": section["slug"], "name": clean_text(section["name"]) or section["slug"]}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "record_id": f"{raw.get('site')}:{raw.get('article_id')}",
+        "site": raw.get("site"),
+        "article_id": raw.get("article_id"),
+        "url": raw.get("url"),
+        "url_aliases": sorted(set(raw.get("url_aliases") or []) - {raw.get("url")}),
+        "section": section,
+        "title": title,
+        "lede": lede,
+        "lede_tag": raw.get("lede_tag"),
+        "published_at": raw.get("published_at"),
+        "language": raw.get("language"),
+        "body_text": body_text,
+        "word_count": len(body_text.split()),
+        "images": [
+            {"url": i["url"], "caption": _text_or_none(i.get("caption")), "credit": _text_or_none(i.get("credit"))}
+            for i in raw.get("images") or []
+        ],
+        "byline": _text_or_none(raw.get("byline")),
+        "authors": [
+            {"name": clean_text(a["name"]), "roles": list(a["roles"])}
+            for a in raw.get("authors") or []
+            if clean_text(a.get("name"))
+        ],
+        "related": [
+            {
+                "url": r["url"],
+                "title": _text_or_none(r.get("title")),
+                "lede": _text_or_none(r.get("lede")),
+                "published_date": r.get("published_date"),
+            }
+            for r in raw.get("related") or []
+        ],
+        "tags": [t for t in (clean_text(t) for t in raw.get("tags") or []) if t],
+        "content_sha256": content_sha256(title, lede, body_text),
+        "fetched_at": raw.get("fetched_at"),
+    }
