@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 # Politeness off: only for the replica, which runs on loopback and is ours to load.
 REPLICA_SPEED = {
@@ -26,3 +28,17 @@ def run_scrapy(arguments: Sequence[str], settings: Mapping[str, str], spider_arg
         command += ["-a", f"{name}={value}"]
     env = dict(os.environ, SCRAPY_SETTINGS_MODULE="bhg_crawler.settings")
     return subprocess.run(command, env=env, check=False).returncode
+
+
+def summary(exports: Path, run_id: str) -> list[str]:
+    """What a run wrote, from its manifest, as lines for people."""
+    manifest_path = exports / "runs" / f"{run_id}.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    counts = manifest["counts"]
+    lines = [
+        f"Run {run_id} ({manifest['status']}): {counts['articles']} articles exported, {counts['rejects']} rejected, "
+        f"{counts['duplicates']} duplicates dropped, {counts['failures']} pages not fetched"
+    ]
+    lines += [f"  {(exports / e['path']).resolve()}  ({e['kind']}, {e['records']} records)" for e in manifest["files"]]
+    lines.append(f"  {manifest_path.resolve()}  (manifest)")
+    return lines

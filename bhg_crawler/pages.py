@@ -282,31 +282,51 @@ class ArticlePage(Page):
         fast = self.first(self.profile.selectors.body)
         if fast is not None:
             return fast
-        # The element holding the most paragraph text is the body, the related block aside.
+        best = self._densest_paragraph_parent()
+        lede = self.lede_element
+        if best is None or (lede is not None and any(a is best for a in lede.iterancestors())):
+            return None
+        return best
+
+    def _densest_paragraph_parent(self) -> HtmlElement | None:
+        """The element holding the most paragraph text, the related block aside."""
         weight: dict[HtmlElement, int] = {}
         for p in self.root.iter("p"):
             parent = p.getparent()
             if parent is None or not self._outside_related(p):
                 continue
             weight[parent] = weight.get(parent, 0) + len(clean_text(p.text_content()))
-        if not weight:
-            return None
-        best = max(weight, key=lambda element: weight[element])
-        lede = self.lede_element
-        if lede is not None and any(a is best for a in lede.iterancestors()):
-            return None
-        return best
+        return max(weight, key=lambda element: weight[element]) if weight else None
 
     @cached_property
     def lede_element(self) -> HtmlElement | None:
         fast = self.first(self.profile.selectors.lede)
         if fast is not None:
             return fast
-        for element in self._after_title():
+        after_title = self._after_title()
+        for element in after_title:
             if element.tag in ("p", "div", "h2", "h3", "span", "strong", "b") and self._outside_related(element):
                 text = clean_text(element.text_content())
                 if self.profile.lede_prefix.match(text) and len(text) < 1500:
                     return element
+        # No prefix: the first block of text between the timestamp and the body.
+        body = self._densest_paragraph_parent()
+        seen_time = False
+        for element in after_title:
+            if element is body:
+                return None
+            text = clean_text(element.text_content())
+            if not seen_time:
+                seen_time = parse_timestamp(text, self.profile) is not None and len(text) < 80
+                continue
+            if body is not None and any(a is element for a in body.iterancestors()):
+                continue
+            if (
+                element.tag in BLOCK_TAGS
+                and len(text) > 30
+                and not any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in element)
+            ):
+                return element
         return None
 
     def _after_title(self) -> list[HtmlElement]:

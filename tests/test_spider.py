@@ -1,0 +1,100 @@
+"""The spider's arguments, Scrapy's own commands, and bhg-crawl run / extract."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from bhg_crawler.crawl import REPLICA_SPEED, run_scrapy
+from bhg_crawler.replica.server import ReplicaServer
+from bhg_crawler.replica.site import Site
+from tests.make_pages import PAGES
+
+
+def crawl(server: ReplicaServer, tmp_path: Path, **spider_args: str) -> list[dict[str, Any]]:
+    settings = {**REPLICA_SPEED, "BHG_VIA": server.url, "BHG_EXPORTS": str(tmp_path), "BHG_RUN_ID": "t",
+                "LOG_LEVEL": "WARNING"}  # fmt: skip
+    assert run_scrapy(["crawl", "bhg"], settings, spider_args) == 0
+    return [
+        json.loads(line)
+        for f in sorted(tmp_path.glob("t/articles-*.jsonl"))
+        for line in f.read_text(encoding="utf-8").splitlines()
+    ]
+
+
+def test_sections(replica_server: ReplicaServer, site: Site, tmp_path: Path) -> None:
+    records = crawl(replica_server, tmp_path, sections="van-hoa,multimedia")
+    wanted = {"van-hoa", "multimedia/truyen-hinh", "multimedia/emagazine", "multimedia/anh", "multimedia/infographic"}
+    listed = {s.article_id for s in site.catalog.live if {s.section.slug, s.also_in and s.also_in.slug} & wanted}
+    ids = {r["article_id"] for r in records}
+    assert listed <= ids  # related links may add a few from elsewhere
+
+
+def test_since_and_until(replica_server: ReplicaServer, site: Site, tmp_path: Path) -> None:
+    records = crawl(replica_server, tmp_path, since="2023-01-01", until="2023-12-31")
+    expected = {s.article_id for s in site.catalog.live if s.published.year == 2023}
+    assert {r["article_id"] for r in records} == expected
+
+
+def test_urls_file_fetches_just_those(replica_server: ReplicaServer, site: Site, tmp_path: Path) -> None:
+    chosen = site.catalog.live[40:43]
+    listing = tmp_path / "urls.txt"
+    listing.write_text("# three articles\n" + "\n".join(site.writer.canonical_url(s) + "/" for s in chosen))
+    records = crawl(replica_server, tmp_path, urls_file=str(listing))
+    assert sorted(r["article_id"] for r in records) == sorted(s.article_id for s in chosen)
+
+
+def test_max_articles(replica_server: ReplicaServer, tmp_path: Path) -> None:
+    assert len(crawl(replica_server, tmp_path, max_articles="7")) == 7
+
+
+def scrapy_command(*args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, SCRAPY_SETTINGS_MODULE="bhg_crawler.settings")
+    return subprocess.run([sys.executable, "-m", "scrapy", *args], capture_output=True, text=True, env=env, check=False)
+
+
+def test_scrapy_list() -> None:
+    assert scrapy_command("list").stdout.split() == ["bhg"]
+
+
+def test_scrapy_check_runs_the_contracts(replica_server: ReplicaServer) -> None:
+    result = scrapy_command("check", "bhg", "-s", f"BHG_VIA={replica_server.url}", "-s", "BHG_EXPORTS=")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Ran 7 contracts" in result.stderr
+    assert "OK" in result.stderr
+
+
+def test_bad_arguments_are_one_line_errors() -> None:
+    result = subprocess.run([sys.executable, "-m", "bhg_crawler", "run", "--since", "2024-13-01"],
+                            capture_output=True, text=True, check=False)  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.strip() == "bhg-crawl: not a date: '2024-13-01' (use YYYY-MM-DD or DD/MM/YYYY)"
+
+
+def test_run_command_crawls_and_summarises(replica_server: ReplicaServer, site: Site, tmp_path: Path) -> None:
+    url = site.writer.canonical_url(site.catalog.live[3])
+    result = subprocess.run(
+        [sys.executable, "-m", "bhg_crawler", "run", "--via", replica_server.url, "--urls", url,
+         "--exports", str(tmp_path), "-s", "LOG_LEVEL=WARNING"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "1 articles exported" in result.stdout
+    manifests = list((tmp_path / "runs").glob("*.json"))
+    assert json.loads(manifests[0].read_text())["arguments"]["urls"] == url
+
+
+def test_extract_command_prints_the_record() -> None:
+    truth = json.loads((PAGES / "seed-era-a.json").read_text(encoding="utf-8"))
+    result = subprocess.run(
+        [sys.executable, "-m", "bhg_crawler", "extract", "--url", truth["fetched_from"], str(PAGES / "seed-era-a.html")],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0
+    record = json.loads(result.stdout)
+    assert record["title"] == truth["title"]
+    assert record["related"] == truth["related"]
