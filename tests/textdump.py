@@ -1,4 +1,8 @@
-"""The text of a page as a reader copies it: one line per block, image alt text included."""
+"""The text of a page as a reader copies it: one line per block, image alt text included.
+
+Apart from ``bhg_crawler.pages.lines_of`` on purpose: it keeps no-break-space lines and alt text, as
+the seed's text copy does, and it checks the replica independently of the crawler's own code.
+"""
 
 from __future__ import annotations
 
