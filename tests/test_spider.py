@@ -98,3 +98,22 @@ def test_extract_command_prints_the_record() -> None:
     record = json.loads(result.stdout)
     assert record["title"] == truth["title"]
     assert record["related"] == truth["related"]
+
+
+def test_scrapy_feed_export_writes_the_same_records(replica_server: ReplicaServer, tmp_path: Path) -> None:
+    """``scrapy crawl bhg -O out.jsonl`` gives what the run export gives: each record once, UTF-8 as is."""
+    out = tmp_path / "out.jsonl"
+    settings = {**REPLICA_SPEED, "BHG_VIA": replica_server.url, "BHG_EXPORTS": str(tmp_path), "BHG_RUN_ID": "t",
+                "LOG_LEVEL": "WARNING"}  # fmt: skip
+    assert run_scrapy(["crawl", "bhg", "-O", str(out)], settings, {"sections": "van-hoa"}) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "\\u" not in text
+    assert "Văn hóa" in text
+    fed = [json.loads(line) for line in text.splitlines()]
+    exported = [json.loads(line) for line in (tmp_path / "t" / "articles-0001.jsonl").read_text("utf-8").splitlines()]
+    assert len(fed) > 10
+    assert len({r["record_id"] for r in fed}) == len(fed)
+    by_id = {r["record_id"]: r for r in exported}
+    for record in fed:  # late aliases are merged into the run export only
+        assert {**record, "url_aliases": []} == {**by_id[record["record_id"]], "url_aliases": []}
+    assert by_id.keys() == {r["record_id"] for r in fed}
