@@ -19,15 +19,27 @@ REPLICA_SPEED = {
 }
 
 
-def run_scrapy(arguments: Sequence[str], settings: Mapping[str, str], spider_args: Mapping[str, str] = {}) -> int:
-    """``scrapy <arguments>`` with the project's settings, ``-s`` settings and ``-a`` spider arguments."""
+def scrapy_command(
+    arguments: Sequence[str], settings: Mapping[str, str], spider_args: Mapping[str, str] = {}
+) -> list[str]:
+    """``scrapy <arguments>`` with ``-s`` settings and ``-a`` spider arguments, in this Python."""
     command = [sys.executable, "-m", "scrapy", *arguments]
     for name, value in settings.items():
         command += ["-s", f"{name}={value}"]
     for name, value in spider_args.items():
         command += ["-a", f"{name}={value}"]
-    env = dict(os.environ, SCRAPY_SETTINGS_MODULE="bhg_crawler.settings")
-    return subprocess.run(command, env=env, check=False).returncode
+    return command
+
+
+def scrapy_env() -> dict[str, str]:
+    """The environment of a Scrapy child process with the project's settings."""
+    return dict(os.environ, SCRAPY_SETTINGS_MODULE="bhg_crawler.settings")
+
+
+def run_scrapy(arguments: Sequence[str], settings: Mapping[str, str], spider_args: Mapping[str, str] = {}) -> int:
+    """Runs ``scrapy <arguments>`` with the project's settings; its exit code."""
+    command = scrapy_command(arguments, settings, spider_args)
+    return subprocess.run(command, env=scrapy_env(), check=False).returncode
 
 
 def summary(exports: Path, run_id: str) -> list[str]:

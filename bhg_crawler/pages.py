@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any, Self
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
 from lxml.html import HtmlElement
 from parsel import Selector
+from parsel.csstranslator import HTMLTranslator
 from scrapy.http import Response, TextResponse
 
 from bhg_crawler.profiles import SiteProfile
@@ -77,6 +79,8 @@ SKIPPED = frozenset(
 FILE_NAME = re.compile(r"^[\w\-. ()]+\.(?:png|jpe?g|gif|webp|bmp)$", re.IGNORECASE)
 CREDIT_IN_PARENS = re.compile(r"\s*\((?:Ảnh|Photo)\s*:?\s*(?P<credit>[^()]+)\)\s*$", re.IGNORECASE)
 CREDIT_AFTER = re.compile(r"(?<=[.!?…”\"])\s*(?:Ảnh|Photo)\s*:\s*(?P<credit>[^.]{2,60})$", re.IGNORECASE)
+# Elements with text of their own and links inside: where a "Từ khóa:" label and its tags are.
+LABELLED_LINKS = etree.XPath("//*[normalize-space(text()) and .//a]")
 TITLE_SUFFIX = re.compile(r"\s*[-|\u2013]\s*(?:Báo Hà Giang|Ha Giang Newspaper).*$")
 
 
@@ -130,6 +134,44 @@ class ListingEntry:
     published: datetime | None
 
 
+@cache
+def compiled_css(css: str) -> etree.XPath:
+    """A CSS selector (with parsel's ``::text`` and ``::attr()``) as compiled XPath: lxml runs it directly."""
+    return etree.XPath(HTMLTranslator().css_to_xpath(css))
+
+
+Step = tuple[str, frozenset[str]]  # a tag ("" for any) and the classes an element must have
+SIMPLE_STEP = re.compile(r"(?P<tag>[a-z][a-z0-9]*)?(?P<classes>(?:\.[A-Za-z_][\w-]*)+)?")
+CLASSED = etree.XPath("//*[@class]")
+
+
+@cache
+def class_plan(css: str) -> tuple[tuple[Step, ...], ...] | None:
+    """``tag.class, .a .b a`` as alternatives of descendant steps, each starting with a class; else None.
+
+    The profiles' selectors have this shape; ``Page.select`` answers them from one index of the page's
+    classes instead of one XPath pass over the whole tree each.
+    """
+    plan = []
+    for alternative in css.split(","):
+        steps = []
+        for part in alternative.split():
+            match = SIMPLE_STEP.fullmatch(part)
+            if match is None:
+                return None
+            classes = frozenset(match["classes"].split(".")[1:]) if match["classes"] else frozenset()
+            steps.append((match["tag"] or "", classes))
+        if not steps or not steps[0][1]:
+            return None
+        plan.append(tuple(steps))
+    return tuple(plan)
+
+
+def _fits(element: HtmlElement, step: Step) -> bool:
+    tag, classes = step
+    return (not tag or element.tag == tag) and classes <= set((element.get("class") or "").split())
+
+
 class NotHtml(ValueError):
     """A response that is not a page of text (an image or a PDF where an article should be)."""
 
@@ -138,10 +180,11 @@ class Page:
     """What any page of the site offers: its tree, its URL, its links."""
 
     def __init__(self, html: str | Selector, url: str, profile: SiteProfile):
-        self.selector = html if isinstance(html, Selector) else Selector(text=html)
-        self.root: HtmlElement = self.selector.root
+        self.root: HtmlElement = (html if isinstance(html, Selector) else Selector(text=html)).root
         self.url = url
         self.profile = profile
+        self._absolute_urls: dict[str, str] = {}  # links repeat on a page: each is resolved once
+        self._articles: dict[str, ArticleUrl | None] = {}
 
     @classmethod
     def from_response(cls, response: Response, profile: SiteProfile) -> Self:
@@ -149,30 +192,68 @@ class Page:
             raise NotHtml(f"{response.url} is not a text page ({response.headers.get('Content-Type')!r})")
         return cls(response.selector, response.url, profile)
 
-    def first(self, css: str) -> HtmlElement | None:
+    def select(self, css: str) -> list[Any]:
+        """Elements, or strings for ``::text`` and ``::attr()``, that a CSS selector finds; none for ''."""
         if not css:
-            return None
-        found = self.selector.css(css)
-        return found[0].root if found else None
+            return []
+        plan = class_plan(css)
+        if plan is None:
+            return list(compiled_css(css)(self.root))
+        found: dict[HtmlElement, None] = {}
+        for first, *rest in plan:
+            matches = [e for e in self._classes.get(next(iter(first[1])), ()) if _fits(e, first)]
+            for step in rest:
+                matches = [d for e in matches for d in e.iterdescendants(step[0] or etree.Element) if _fits(d, step)]
+            found.update(dict.fromkeys(matches))
+        if len(found) > 1 and (len(plan) > 1 or any(len(steps) > 1 for steps in plan)):
+            order = {element: at for at, element in enumerate(self.root.iter())}
+            return sorted(found, key=order.__getitem__)
+        return list(found)
+
+    @cached_property
+    def _classes(self) -> dict[str, list[HtmlElement]]:
+        """Every element with a class, by class, in document order."""
+        index: dict[str, list[HtmlElement]] = {}
+        for element in CLASSED(self.root):
+            for name in (element.get("class") or "").split():
+                index.setdefault(name, []).append(element)
+        return index
+
+    def first(self, css: str) -> HtmlElement | None:
+        found = self.select(css)
+        return found[0] if found else None
 
     def meta(self, *names: str) -> str | None:
         for name in names:
-            value = self.selector.css(f'meta[property="{name}"]::attr(content), meta[name="{name}"]::attr(content)')
+            value = self.select(f'meta[property="{name}"]::attr(content), meta[name="{name}"]::attr(content)')
             if value:
-                return clean_text(str(value.get())) or None
+                return clean_text(str(value[0])) or None
         return None
 
     def links(self, within: HtmlElement | None = None) -> list[tuple[HtmlElement, str]]:
         scope = self.root if within is None else within
-        return [(a, urljoin(self.url, (a.get("href") or "").strip())) for a in scope.iter("a") if a.get("href")]
+        return [(a, self._absolute(href)) for a in scope.iter("a") if (href := a.get("href"))]
 
     def article_links(self, within: HtmlElement | None = None) -> list[tuple[HtmlElement, str, ArticleUrl]]:
         found = []
         for anchor, url in self.links(within):
-            article = article_url(url, self.profile)
+            article = self._article_of(url)
             if article is not None:
                 found.append((anchor, url, article))
         return found
+
+    def _absolute(self, href: str) -> str:
+        url = self._absolute_urls.get(href)
+        if url is None:
+            link = href.strip()
+            absolute = link.startswith(("https://", "http://")) and not any(c in link for c in "\t\r\n")
+            url = self._absolute_urls[href] = link if absolute else urljoin(self.url, link)
+        return url
+
+    def _article_of(self, url: str) -> ArticleUrl | None:
+        if url not in self._articles:
+            self._articles[url] = article_url(url, self.profile)
+        return self._articles[url]
 
 
 class ListingPage(Page):
@@ -239,7 +320,7 @@ class ArticlePage(Page):
     @cached_property
     def article(self) -> ArticleUrl | None:
         own = article_url(self.url, self.profile)
-        declared = self.selector.css('link[rel="canonical"]::attr(href)').get()
+        declared = next(iter(self.select('link[rel="canonical"]::attr(href)')), None)
         if declared:
             stated = article_url(urljoin(self.url, declared), self.profile)
             if stated is not None and (own is None or stated.article_id == own.article_id):
@@ -345,7 +426,7 @@ class ArticlePage(Page):
         og = self.meta("og:title")
         if og:
             return og
-        title = str(self.selector.css("title::text").get() or "")
+        title = "".join(self.select("title::text"))
         return TITLE_SUFFIX.sub("", clean_text(title)) or None
 
     def published_at(self) -> datetime | None:
@@ -427,6 +508,7 @@ class ArticlePage(Page):
         url = canonical_url(urljoin(self.url, src), self.profile) if src else None
         return {"url": url, "caption": caption, "credit": credit}
 
+    @cached_property
     def _body_parts(self) -> tuple[list[str], list[dict[str, str | None]], str | None]:
         """(paragraphs, images, byline printed at the end of the body)."""
         lede, _ = self.lede()
@@ -441,7 +523,7 @@ class ArticlePage(Page):
         return paragraphs, images, byline
 
     def byline(self) -> str | None:
-        _, _, in_body = self._body_parts()
+        _, _, in_body = self._body_parts
         if in_body:
             return in_body
         fast = self.first(self.profile.selectors.byline)
@@ -467,12 +549,12 @@ class ArticlePage(Page):
         return None
 
     def tags(self) -> list[str]:
-        fast = self.selector.css(self.profile.selectors.tags) if self.profile.selectors.tags else []
+        fast = self.select(self.profile.selectors.tags)
         if fast:
-            return [clean_text(a.root.text_content()) for a in fast if clean_text(a.root.text_content())]
+            return [clean_text(a.text_content()) for a in fast if clean_text(a.text_content())]
         label = self.profile.tags_label.casefold()
-        for element in self.root.iter():
-            if isinstance(element.tag, str) and clean_text(element.text or "").casefold().startswith(label):
+        for element in LABELLED_LINKS(self.root):
+            if clean_text(element.text).casefold().startswith(label):
                 return [clean_text(a.text_content()) for a in element.iter("a") if clean_text(a.text_content())]
         return []
 
@@ -496,11 +578,8 @@ class ArticlePage(Page):
                 (clean_text(a.text_content()) for a, _, other in self.article_links(item) if other == article),
                 key=len,
             )
-            lede = None
-            for line in lines_of(item):
-                if line != title and parse_date(line) is None:
-                    lede = line
-                    break
+            lines = lines_of(item)
+            lede = next((line for line in lines if line != title and parse_date(line) is None), None)
             prefix = self.profile.lede_prefix.match(lede or "")
             if lede and prefix:
                 lede = lede[prefix.end() :].strip() or None
@@ -508,7 +587,7 @@ class ArticlePage(Page):
                 "url": article.canonical,
                 "title": title or None,
                 "lede": lede,
-                "published_date": parse_date(" ".join(lines_of(item))),
+                "published_date": parse_date(" ".join(lines)),
             }
         return list(items.values())
 
@@ -527,7 +606,7 @@ class ArticlePage(Page):
     def record(self, fetched_at: datetime) -> dict[str, Any]:
         """The article record (schema 1) before cleaning: see ``bhg_crawler.records``."""
         article = self.article
-        paragraphs, images, _ = self._body_parts()
+        paragraphs, images, _ = self._body_parts
         lede, lede_tag = self.lede()
         published = self.published_at()
         section = self.section()

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from typing import Any
 
-import fastjsonschema
+import jsonschema_rs
 
 from bhg_crawler.text import clean_text
 
@@ -24,17 +23,18 @@ def schema() -> dict[str, Any]:
 
 
 @cache
-def _validator() -> Callable[[Any], Any]:
-    return fastjsonschema.compile(schema())
+def _validator() -> jsonschema_rs.Draft7Validator:
+    return jsonschema_rs.Draft7Validator(schema())
 
 
 def validation_error(record: dict[str, Any]) -> str | None:
-    """None for a valid record, else what is wrong with it, in one line."""
-    try:
-        _validator()(record)
-    except fastjsonschema.JsonSchemaValueException as error:
-        return str(error.message)
-    return None
+    """None for a valid record, else what is wrong with it, in one line: "<field path>: <what>"."""
+    validator = _validator()
+    if validator.is_valid(record):
+        return None
+    error = next(iter(validator.iter_errors(record)))
+    where = ".".join(str(part) for part in error.instance_path) or "record"
+    return f"{where}: {error.message}"
 
 
 def content_sha256(title: str | None, lede: str | None, body_text: str) -> str:

@@ -11,14 +11,12 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from bhg_crawler.profiles import SiteProfile
 
-SPACES = re.compile(r"\s+")
-
 
 def clean_text(text: str | None) -> str:
     """NFC, entities decoded, every kind of space folded to one, trimmed."""
     if not text:
         return ""
-    return SPACES.sub(" ", unicodedata.normalize("NFC", html.unescape(text))).strip()
+    return " ".join(unicodedata.normalize("NFC", html.unescape(text)).split())  # split(): the same spaces as \s
 
 
 # -- dates ---------------------------------------------------------------------------------------
@@ -68,6 +66,8 @@ class ArticleUrl(NamedTuple):
 
 def strip_tracking(url: str, profile: SiteProfile) -> str:
     """The URL without its tracking parameters (``utm_*``, ``fbclid``...) and fragment, else as given."""
+    if not any(c in url for c in "?#\t\r\n"):  # nothing to strip (and nothing urlsplit would drop)
+        return url.strip()
     parts = urlsplit(url.strip())
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
              if not profile.tracking_parameters.match(k)]  # fmt: skip
