@@ -13,6 +13,7 @@ from bench.crawls import crawl_replica, memory, throughput
 from bench.export import export_cost
 from bench.extraction import extraction
 from bench.figures import Figure, table, write_results
+from bench.incremental import incremental
 
 
 @dataclass(frozen=True)
@@ -23,10 +24,11 @@ class Sizes:
     pages: int  # extraction
     records: int  # export
     rounds: int
+    incremental: int  # articles of the replica that moves on a day
 
 
-QUICK = Sizes(small=100, large=300, bench_seconds=3, pages=20, records=1_000, rounds=1)
-NORMAL = Sizes(small=1_000, large=10_000, bench_seconds=20, pages=200, records=20_000, rounds=3)
+QUICK = Sizes(small=100, large=300, bench_seconds=3, pages=20, records=1_000, rounds=1, incremental=300)
+NORMAL = Sizes(small=1_000, large=10_000, bench_seconds=20, pages=200, records=20_000, rounds=3, incremental=2_000)
 FULL_ARTICLES = 100_000
 
 
@@ -55,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         figures += extraction(sizes.pages, sizes.rounds)
         print(f"Exporting {sizes.records:,} records both ways ...", flush=True)
         figures.append(export_cost(sizes.records, sizes.rounds, work))
+        print(f"Crawling {sizes.incremental:,} articles, then again the next day ...", flush=True)
+        figures += incremental(sizes.incremental, work)
         if args.trace:
             trace = work / "trace.json"
             crawl_replica(sizes.large, work, trace=trace)

@@ -63,7 +63,7 @@ def crawl_replica(articles: int, work: Path, trace: Path | None = None) -> Crawl
     """A full crawl of a replica of ``articles`` articles with the benchmark profile."""
     settings = {**REPLICA_SPEED, "CONCURRENT_REQUESTS": str(CONCURRENCY),
                 "CONCURRENT_REQUESTS_PER_DOMAIN": str(CONCURRENCY), "BHG_EXPORTS": str(work / f"exports-{articles}"),
-                "BHG_RUN_ID": "bench"}  # fmt: skip
+                "BHG_RUN_ID": "bench", "BHG_STATE": str(work / f"state-{articles}.sqlite3")}  # fmt: skip
     if trace is not None:
         settings["EXTENSIONS"] = json.dumps({"bhg_crawler.exports.RunExport": 500, "bench.probe.MemoryProbe": 900})
         settings["BENCH_TRACE_FILE"] = str(trace)

@@ -33,7 +33,7 @@ def records(count: int) -> list[dict[str, Any]]:
 
 
 def through_the_exporter(items: list[dict[str, Any]], folder: Path) -> None:
-    crawler = get_crawler(Spider, {"BHG_EXPORTS": str(folder), "BHG_RUN_ID": "bench-export"})
+    crawler = get_crawler(Spider, {"BHG_EXPORTS": str(folder), "BHG_RUN_ID": "bench-export", "BHG_STATE": ""})
     validate, export = ValidatePipeline.from_crawler(crawler), RunExport.from_crawler(crawler)
     spider = Spider(name="bhg")
     export.spider_opened(spider)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from bhg_crawler.errors import ConfigError
@@ -71,3 +71,27 @@ def parse_options(
         if limit < 1:
             raise ConfigError("max_articles must be at least 1")
     return CrawlOptions(profile.expand_sections(chosen), start, end, list(dict.fromkeys(canonical)), limit)
+
+
+FLAGS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+
+
+def parse_flag(value: str | bool | None, name: str) -> bool:
+    """A yes/no argument: ``-a full=1`` (also true/yes/on, false/no/off/0); absent is no."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    try:
+        return FLAGS[value.strip().lower()]
+    except KeyError:
+        raise ConfigError(f"{name} must be 1 or 0 (true/false), not {value!r}") from None
+
+
+def parse_moment(value: str | None, name: str) -> datetime | None:
+    """An ISO 8601 time (a date alone is its midnight UTC; no offset means UTC); None when empty."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ConfigError(f"{name} must be an ISO 8601 time like 2025-07-01T23:00:00+07:00, not {value!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -12,21 +12,24 @@ from urllib.parse import urlsplit
 
 from bhg_crawler import __version__
 from bhg_crawler.errors import ConfigError
+from bhg_crawler.outcome import ExitCode
 
 
 def _replica_serve(args: argparse.Namespace) -> int:
     from bhg_crawler.replica.server import ReplicaServer
     from bhg_crawler.replica.site import Site
 
-    site = Site(args.seed, args.articles)
+    site = Site(args.seed, args.articles, args.day)
     server = ReplicaServer(site, args.host, args.port, access_log=args.access_log)
 
     def stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
+    clock = site.catalog.now.isoformat()
     print(
-        f"Replica of baohagiang.vn ({args.articles} articles, seed {args.seed}) listening on {server.url}",
+        f"Replica of baohagiang.vn ({args.articles} articles, seed {args.seed}, day {args.day}, clock {clock}) "
+        f"listening on {server.url}",
         flush=True,
     )
     print(f"Crawl it with: scrapy crawl bhg -s BHG_VIA={server.url}", flush=True)
@@ -42,7 +45,7 @@ def _replica_serve(args: argparse.Namespace) -> int:
 def _replica_save(args: argparse.Namespace) -> int:
     from bhg_crawler.replica.site import Site
 
-    site = Site(args.seed, args.articles)
+    site = Site(args.seed, args.articles, args.day)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     failed = 0
@@ -62,7 +65,7 @@ def _replica_save(args: argparse.Namespace) -> int:
 def _replica_urls(args: argparse.Namespace) -> int:
     from bhg_crawler.replica.site import Site
 
-    site = Site(args.seed, args.articles)
+    site = Site(args.seed, args.articles, args.day)
     for slot in site.catalog.live:
         print(site.writer.canonical_url(slot))
     return 0
@@ -96,33 +99,112 @@ def _extract(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run(args: argparse.Namespace) -> int:
-    from bhg_crawler.arguments import parse_options
-    from bhg_crawler.crawl import run_scrapy, summary
-    from bhg_crawler.exports import new_run_id
-    from bhg_crawler.profiles import get_profile
-
-    spider_args = {
-        "sections": args.sections, "since": args.since, "until": args.until, "urls": args.urls,
-        "urls_file": args.urls_file, "max_articles": args.max_articles, "site": args.site,
-    }  # fmt: skip
-    parse_options(get_profile(args.site), **{k: v for k, v in spider_args.items() if k != "site"})
-    run_id = new_run_id("bhg")
-    settings = {"BHG_EXPORTS": args.exports, "BHG_RUN_ID": run_id}
+def _crawl_settings(args: argparse.Namespace) -> dict[str, str]:
+    settings = {"BHG_STATE": args.state}
+    for name in ("max_runtime", "max_requests", "max_articles"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            raise ConfigError(f"--{name.replace('_', '-')} must be at least 1, not {value}")
     if args.via:
         settings["BHG_VIA"] = args.via
+    if args.max_runtime:
+        settings["CLOSESPIDER_TIMEOUT"] = str(args.max_runtime)
+    if args.max_requests:
+        settings["CLOSESPIDER_PAGECOUNT"] = str(args.max_requests)
     for pair in args.set or []:
-        name, _, value = pair.partition("=")
-        settings[name] = value
-    returncode = run_scrapy(["crawl", "bhg"], settings, {k: str(v) for k, v in spider_args.items() if v})
-    if (Path(args.exports) / "runs" / f"{run_id}.json").exists():
-        print("\n".join(summary(Path(args.exports), run_id)))
-    return returncode
+        name, equals, value = pair.partition("=")
+        if not equals or not name.strip():
+            raise ConfigError(f"a setting is NAME=VALUE, not {pair!r}")
+        settings[name.strip()] = value
+    return settings
+
+
+def _spider_args(args: argparse.Namespace) -> dict[str, str]:
+    """The spider's arguments from the command line, checked before anything is fetched."""
+    from bhg_crawler.arguments import parse_options
+    from bhg_crawler.profiles import get_profile
+
+    given = {
+        "sections": args.sections, "since": args.since, "until": args.until, "urls": args.urls,
+        "urls_file": args.urls_file, "max_articles": args.max_articles,
+    }  # fmt: skip
+    parse_options(get_profile(args.site), **given)
+    spider_args = {name: str(value) for name, value in given.items() if value}
+    spider_args["site"] = args.site
+    if args.full:
+        spider_args["full"] = "1"
+    return spider_args
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bhg_crawler.crawl import summary
+    from bhg_crawler.runner import run_crawl
+    from bhg_crawler.state import AlreadyRunning
+
+    spider_args = _spider_args(args)
+    settings = {**_crawl_settings(args), "BHG_EXPORTS": args.exports, "BHG_LOGS": args.logs}
+    try:
+        result = run_crawl(spider_args, settings)
+    except AlreadyRunning as error:
+        print(f"bhg-crawl: {error}", file=sys.stderr)
+        return ExitCode.ALREADY_RUNNING
+    manifest = Path(args.exports) / "runs" / f"{result.run_id}.json"
+    if manifest.exists():
+        print("\n".join(summary(Path(args.exports), result.run_id)))
+    if result.log_file is not None:
+        print(f"  {result.log_file.resolve()}  (log)")
+    print(f"Exit {int(result.code)} ({result.code.name.lower()})")
+    return result.code
+
+
+def _discover(args: argparse.Namespace) -> int:
+    from bhg_crawler.runner import run_crawl
+    from bhg_crawler.state import AlreadyRunning
+
+    spider_args = {**_spider_args(args), "discover": "1"}
+    settings = {**_crawl_settings(args), "BHG_EXPORTS": "", "BHG_LOGS": ""}
+    if not any(name == "LOG_LEVEL" for name in settings):
+        settings["LOG_LEVEL"] = "WARNING"
+    planned: dict[str, str] = {}
+
+    def plan(url: str, reason: str) -> None:
+        if url not in planned:
+            planned[url] = reason
+            print(f"{reason}\t{url}", flush=True)
+
+    try:
+        result = run_crawl(spider_args, settings, on_planned=plan)
+    except AlreadyRunning as error:
+        print(f"bhg-crawl: {error}", file=sys.stderr)
+        return ExitCode.ALREADY_RUNNING
+    reasons = sorted(set(planned.values()))
+    counts = ", ".join(f"{sum(r == reason for r in planned.values())} {reason}" for reason in reasons)
+    print(f"bhg-crawl: a run would fetch {len(planned)} articles ({counts or 'none'})", file=sys.stderr)
+    return result.code
 
 
 def _add_replica_size(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--articles", type=int, default=300, help="number of live articles (default 300)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated content (default 1)")
+    parser.add_argument(
+        "--day", type=int, default=0, help="days the site has moved on: new articles and edits (default 0)"
+    )
+
+
+def _add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--site", default="baohagiang.vn", help="site profile (default baohagiang.vn)")
+    parser.add_argument("--sections", help="comma list of section slugs (default: all)")
+    parser.add_argument("--since", help="first publication day, YYYY-MM-DD")
+    parser.add_argument("--until", help="last publication day, YYYY-MM-DD")
+    parser.add_argument("--urls", help="fetch just these article URLs (comma or space separated)")
+    parser.add_argument("--urls-file", help="fetch just the article URLs in this file, one a line")
+    parser.add_argument("--max-articles", type=int, help="stop after requesting this many articles")
+    parser.add_argument("--full", action="store_true", help="ignore the state for discovery (a backfill)")
+    parser.add_argument("--state", default="state/bhg.sqlite3", help="the state file (default state/bhg.sqlite3)")
+    parser.add_argument("--via", help="HTTP proxy for every request, e.g. the replica: http://127.0.0.1:8642")
+    parser.add_argument("--max-runtime", type=int, metavar="SECONDS", help="stop cleanly after this long")
+    parser.add_argument("--max-requests", type=int, metavar="N", help="stop cleanly after this many responses")
+    parser.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy or BHG_* setting")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -151,17 +233,14 @@ def build_parser() -> argparse.ArgumentParser:
     urls.set_defaults(func=_replica_urls)
 
     run = commands.add_parser("run", help="crawl the site (the bhg spider) and write a run's exports")
-    run.add_argument("--site", default="baohagiang.vn", help="site profile (default baohagiang.vn)")
-    run.add_argument("--sections", help="comma list of section slugs (default: all)")
-    run.add_argument("--since", help="first publication day, YYYY-MM-DD")
-    run.add_argument("--until", help="last publication day, YYYY-MM-DD")
-    run.add_argument("--urls", help="fetch just these article URLs (comma or space separated)")
-    run.add_argument("--urls-file", help="fetch just the article URLs in this file, one a line")
-    run.add_argument("--max-articles", type=int, help="stop after requesting this many articles")
-    run.add_argument("--via", help="HTTP proxy for every request, e.g. the replica: http://127.0.0.1:8642")
+    _add_crawl_arguments(run)
     run.add_argument("--exports", default="exports", help="folder for the exports (default exports/)")
-    run.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy or BHG_* setting")
+    run.add_argument("--logs", default="logs", help="folder for the run's log file (default logs/)")
     run.set_defaults(func=_run)
+
+    discover = commands.add_parser("discover", help="list the articles a run would fetch, fetching none")
+    _add_crawl_arguments(discover)
+    discover.set_defaults(func=_discover)
 
     extract = commands.add_parser("extract", help="print the article record of a saved page as JSON")
     extract.add_argument("file", metavar="FILE.html", help="the saved page")
@@ -182,4 +261,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except ConfigError as error:
         print(f"bhg-crawl: {error}", file=sys.stderr)
-        return 2
+        return ExitCode.BAD_CONFIG

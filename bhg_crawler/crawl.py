@@ -9,6 +9,8 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from bhg_crawler.replica.catalog import site_now
+
 # Politeness off: only for the replica, which runs on loopback and is ours to load.
 REPLICA_SPEED = {
     "DOWNLOAD_DELAY": "0",
@@ -17,6 +19,11 @@ REPLICA_SPEED = {
     "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
     "LOG_LEVEL": "INFO",
 }
+
+
+def replica_settings(url: str, day: int = 0) -> dict[str, str]:
+    """A crawl of the replica at ``url``: politeness off, and the replica's clock as the time."""
+    return {**REPLICA_SPEED, "BHG_VIA": url, "BHG_NOW": site_now(day).isoformat()}
 
 
 def scrapy_command(

@@ -3,6 +3,7 @@
 Layout below ``BHG_EXPORTS`` (default ``exports/``)::
 
     runs/<run_id>.json              the manifest, written last
+    runs/stats/<run_id>.json        the run's final Scrapy stats
     <run_id>/articles-0001.jsonl    records, BHG_EXPORT_MAX_RECORDS a file
     <run_id>/rejects.jsonl          records that failed validation, with the reason
     <run_id>/failures.jsonl         pages that could not be fetched, with the reason
@@ -25,11 +26,18 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from bhg_crawler import signals as bhg_signals
+from bhg_crawler.outcome import judge
 from bhg_crawler.records import SCHEMA_VERSION
+from bhg_crawler.state import StateStore, state_of
 
 
 def json_line(record: dict[str, Any]) -> bytes:
     return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def json_document(data: dict[str, Any], sort_keys: bool = False) -> bytes:
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=sort_keys, default=str)
+    return text.encode("utf-8") + b"\n"
 
 
 def now_utc() -> str:
@@ -95,25 +103,27 @@ class JsonLinesFile:
 
 
 class RunExport:
-    """Writes the run's articles, rejects and failures, merges late aliases, and the manifest.
+    """Writes the run's articles, rejects and failures, merges late aliases, the manifest and the stats;
+    then commits the run's work to the state store, so that what it exported counts as done.
 
     Settings: ``BHG_EXPORTS`` (folder; empty turns exports off), ``BHG_RUN_ID`` (default: made from
-    the time and the spider), ``BHG_EXPORT_MAX_RECORDS`` (records a file, default 50,000).
-    Stats: ``bhg/exported``, ``bhg/failures``.
+    the time and the spider), ``BHG_EXPORT_MAX_RECORDS`` (records a file, default 50,000),
+    ``BHG_MAX_ERROR_RATIO`` and ``BHG_MAX_REJECT_RATIO`` (the outcome's thresholds).
+    Stats: ``bhg/exported``, ``bhg/failures``, ``bhg/exit_code``.
     """
 
-    def __init__(self, crawler: Crawler, root: Path, run_id: str | None, max_records: int):
+    def __init__(self, crawler: Crawler, root: Path, run_id: str, max_records: int, state: StateStore):
         self.crawler = crawler
         self.root = root
         self.run_id = run_id
         self.max_records = max_records
+        self.state = state
         self.started_at = now_utc()
         self.articles: list[JsonLinesFile] = []
         self.rejects: JsonLinesFile | None = None
         self.failures: JsonLinesFile | None = None
         self.pending_aliases: dict[str, set[str]] = {}
         self.late_aliases: dict[str, set[str]] = {}
-        self.written: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunExport:
@@ -121,7 +131,9 @@ class RunExport:
         if not folder:
             raise NotConfigured("BHG_EXPORTS is empty")
         max_records = crawler.settings.getint("BHG_EXPORT_MAX_RECORDS", 50_000)
-        extension = cls(crawler, Path(folder), crawler.settings.get("BHG_RUN_ID") or None, max_records)
+        spider = getattr(crawler.spidercls, "name", None) or "crawl"
+        run_id = crawler.settings.get("BHG_RUN_ID") or new_run_id(spider)
+        extension = cls(crawler, Path(folder), run_id, max_records, state_of(crawler))
         crawler.signals.connect(extension.spider_opened, signals.spider_opened)
         crawler.signals.connect(extension.item_scraped, signals.item_scraped)
         crawler.signals.connect(extension.spider_closed, signals.spider_closed)
@@ -132,13 +144,19 @@ class RunExport:
 
     @property
     def folder(self) -> Path:
-        assert self.run_id is not None
         return self.root / self.run_id
 
     def spider_opened(self, spider: Spider) -> None:
-        self.run_id = self.run_id or new_run_id(spider.name)
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.root / "runs").mkdir(parents=True, exist_ok=True)
+        for dead, exports in self.state.begin_run(self.run_id, str(self.root.resolve())):
+            unfinished = list((Path(exports) / dead).glob(".*.part")) if dead else []
+            for part in unfinished:
+                part.unlink()
+            spider.logger.warning(
+                "Run %s ended without closing; its work was not kept and %d unfinished files were removed",
+                dead, len(unfinished),
+            )  # fmt: skip
         spider.logger.info("Run %s exporting to %s", self.run_id, self.folder)
 
     # -- records ------------------------------------------------------------------------------
@@ -151,12 +169,11 @@ class RunExport:
         if not self.articles or self.articles[-1].records >= self.max_records:
             self.articles.append(JsonLinesFile(self.folder / f"articles-{len(self.articles) + 1:04d}.jsonl"))
         self.articles[-1].write(item)
-        self.written.add(record_id)
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("bhg/exported")
 
     def aliases_found(self, record_id: str, urls: list[str]) -> None:
-        book = self.late_aliases if record_id in self.written else self.pending_aliases
+        book = self.late_aliases if self.state.exported_in_run(record_id) else self.pending_aliases
         book.setdefault(record_id, set()).update(urls)
 
     def record_rejected(self, record: dict[str, Any], reason: str) -> None:
@@ -199,6 +216,10 @@ class RunExport:
                 files.append({"path": f"{self.run_id}/{written.path.name}", "kind": kind, **entry})
         stats = self.crawler.stats
         assert stats is not None
+        settings = self.crawler.settings
+        outcome = judge(stats.get_stats(), reason, settings.getfloat("BHG_MAX_ERROR_RATIO", 0.05),
+                        settings.getfloat("BHG_MAX_REJECT_RATIO", 0.01))  # fmt: skip
+        stats.set_value("bhg/exit_code", int(outcome.code))
         duplicates = sum(v for k, v in stats.get_stats().items() if k.startswith("bhg/duplicates/"))
         manifest: dict[str, Any] = {
             "run_id": self.run_id,
@@ -209,15 +230,23 @@ class RunExport:
             "finished_at": now_utc(),
             "finish_reason": reason,
             "status": "complete" if reason == "finished" else "partial",
+            "outcome": outcome.as_dict(),
             "schema_version": SCHEMA_VERSION,
             "counts": {
                 "articles": sum(f.records for f in self.articles),
+                "changed": stats.get_value("bhg/articles/changed", 0),
+                "unchanged": stats.get_value("bhg/articles/unchanged", 0),
+                "not_modified": stats.get_value("bhg/articles/not_modified", 0),
                 "rejects": self.rejects.records if self.rejects else 0,
                 "duplicates": duplicates,
                 "failures": self.failures.records if self.failures else 0,
             },
             "files": files,
         }
-        data = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
-        write_atomically(self.root / "runs" / f"{self.run_id}.json", data)
-        spider.logger.info("Run %s: %s articles exported", self.run_id, manifest["counts"]["articles"])
+        runs = self.root / "runs"
+        (runs / "stats").mkdir(exist_ok=True)
+        write_atomically(runs / "stats" / f"{self.run_id}.json", json_document(stats.get_stats(), sort_keys=True))
+        write_atomically(runs / f"{self.run_id}.json", json_document(manifest))
+        self.state.commit_run(self.run_id, manifest["status"], outcome.as_dict())
+        spider.logger.info("Run %s: %s articles exported; %s", self.run_id, manifest["counts"]["articles"],
+                           outcome.reason)  # fmt: skip

@@ -10,6 +10,7 @@ from scrapy.exceptions import DropItem
 
 from bhg_crawler import signals
 from bhg_crawler.records import clean_record, validation_error
+from bhg_crawler.state import state_of
 
 
 class CleanPipeline:
@@ -44,38 +45,38 @@ class ValidatePipeline:
 
 
 class DedupePipeline:
-    """Drops a second record of the same article within a run, merging its URLs as aliases.
+    """Exports each article once per version, within the run and across runs (the state store).
 
-    The same article is recognised by canonical URL, by record id, and by content hash (the same
-    article under two ids). Counted in ``bhg/duplicates/<by>``.
+    Within a run, the same article is recognised by record id, by canonical URL or alias, and by content
+    hash (the same article under two ids): the copy is dropped and its URLs merged as aliases
+    (``bhg/duplicates/<by>``). Across runs, an article already exported with the same content is dropped
+    (``bhg/articles/unchanged``), changed content becomes the next ``version`` with ``previous_sha256``
+    (``bhg/articles/changed``), and content already exported under another id is a duplicate.
     """
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
-        self.by_url: dict[str, str] = {}
-        self.by_id: set[str] = set()
-        self.by_content: dict[str, str] = {}
+        self.state = state_of(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
         return cls(crawler)
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        record_id = item["record_id"]
-        urls = [item["url"], *item["url_aliases"]]
-        original, by = None, ""
-        if record_id in self.by_id:
-            original, by = record_id, "id"
-        elif item["url"] in self.by_url:
-            original, by = self.by_url[item["url"]], "url"
-        elif item["content_sha256"] in self.by_content:
-            original, by = self.by_content[item["content_sha256"]], "content"
-        if original is not None:
-            assert self.crawler.stats is not None
-            self.crawler.stats.inc_value(f"bhg/duplicates/{by}")
-            self.crawler.signals.send_catch_log(signals.aliases_found, record_id=original, urls=urls)
-            raise DropItem(f"duplicate of {original} (same {by}): {item['url']}", log_level="DEBUG")
-        self.by_id.add(record_id)
-        self.by_url[item["url"]] = record_id
-        self.by_content[item["content_sha256"]] = record_id
+        stats = self.crawler.stats
+        assert stats is not None
+        placement = self.state.place(item)
+        if placement.verdict == "duplicate":
+            stats.inc_value(f"bhg/duplicates/{placement.by}")
+            urls = [item["url"], *item["url_aliases"]]
+            self.crawler.signals.send_catch_log(signals.aliases_found, record_id=placement.original, urls=urls)
+            raise DropItem(f"duplicate of {placement.original} (same {placement.by}): {item['url']}", log_level="DEBUG")
+        if placement.verdict == "unchanged":
+            self.state.unchanged(item["record_id"])
+            stats.inc_value("bhg/articles/unchanged")
+            raise DropItem(f"unchanged since its last export: {item['url']}", log_level="DEBUG")
+        item["version"], item["previous_sha256"] = placement.version, placement.previous_sha256
+        if placement.version > 1:
+            stats.inc_value("bhg/articles/changed")
+        self.state.exporting(item)
         return item

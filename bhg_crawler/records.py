@@ -1,4 +1,4 @@
-"""The article record, schema version 1: cleaning, derived fields and validation."""
+"""The article record, schema version 2: cleaning, derived fields and validation."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import jsonschema_rs
 
 from bhg_crawler.text import clean_text
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2 added version and previous_sha256; article-1.json stays for older exports
 SCHEMA_FILE = f"article-{SCHEMA_VERSION}.json"
 
 
@@ -95,5 +95,7 @@ def clean_record(raw: dict[str, Any]) -> dict[str, Any]:
         ],
         "tags": [t for t in (clean_text(t) for t in raw.get("tags") or []) if t],
         "content_sha256": content_sha256(title, lede, body_text),
+        "version": raw.get("version") or 1,  # the dedupe pipeline numbers later versions
+        "previous_sha256": raw.get("previous_sha256"),
         "fetched_at": raw.get("fetched_at"),
     }

@@ -29,7 +29,12 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,
     "bhg_crawler.middlewares.ContactUserAgentMiddleware": 500,
     "bhg_crawler.middlewares.ViaMiddleware": 740,  # before HttpProxyMiddleware (750)
+    "bhg_crawler.middlewares.BackoffMiddleware": 560,  # sees 429/503 before RetryMiddleware (550)
 }
+# 429 and 503: wait Retry-After (else BASE seconds, doubled each try), at most MAX seconds, TRIES times.
+BHG_BACKOFF_BASE = 5.0
+BHG_BACKOFF_MAX = 600.0
+BHG_BACKOFF_TRIES = 5
 
 # --- Records: clean, validate, dedupe -------------------------------------------------------------
 ITEM_PIPELINES = {
@@ -45,4 +50,13 @@ BHG_EXPORT_MAX_RECORDS = 50_000  # records a file
 EXTENSIONS = {
     "bhg_crawler.exports.RunExport": 500,
 }
+# The run's exit code (bhg-crawl run): too many failed requests or rejected records fail the run.
+BHG_MAX_ERROR_RATIO = 0.05
+BHG_MAX_REJECT_RATIO = 0.01
+
+# --- State across runs: incremental crawls ------------------------------------------------------
+BHG_STATE = "state/bhg.sqlite3"  # SQLite (WAL); empty keeps the state in memory for one run
+BHG_REFRESH_DAYS = 7  # articles published this recently are revisited with conditional GETs
+BHG_NOW = ""  # the time the refresh window ends at (ISO 8601); default: the clock
+BHG_LOGS = "logs"  # bhg-crawl run writes logs/<run_id>.log
 FEED_EXPORT_ENCODING = "utf-8"

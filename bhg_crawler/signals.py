@@ -6,3 +6,5 @@ record_rejected = object()
 aliases_found = object()
 # A page could not be fetched: url=str, kind=str ("article", "listing", "home"), reason=str.
 fetch_failed = object()
+# Discover mode: an article a run would fetch: url=str, reason=str ("new", "revisit", "listed").
+article_planned = object()

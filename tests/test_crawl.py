@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from bhg_crawler.crawl import REPLICA_SPEED, run_scrapy
+from bhg_crawler.crawl import replica_settings, run_scrapy
 from bhg_crawler.profiles import BAOHAGIANG
 from bhg_crawler.records import validation_error
 from bhg_crawler.replica.server import ReplicaServer
@@ -24,7 +24,8 @@ RUN_ID = "test-run"
 @pytest.fixture(scope="module")
 def crawl(replica_server: ReplicaServer, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     exports = tmp_path_factory.mktemp("exports")
-    settings = {**REPLICA_SPEED, "BHG_VIA": replica_server.url, "BHG_EXPORTS": str(exports), "BHG_RUN_ID": RUN_ID}
+    settings = {**replica_settings(replica_server.url), "BHG_EXPORTS": str(exports), "BHG_RUN_ID": RUN_ID,
+                "BHG_STATE": str(exports / "state.sqlite3")}  # fmt: skip
     assert run_scrapy(["crawl", "bhg", "--loglevel", "WARNING"], settings) == 0
     manifest = json.loads((exports / "runs" / f"{RUN_ID}.json").read_text(encoding="utf-8"))
     records = [
@@ -73,7 +74,7 @@ def test_the_manifest_describes_the_files(crawl: dict[str, Any], site: Site) -> 
     manifest = crawl["manifest"]
     assert manifest["status"] == "complete"
     assert manifest["finish_reason"] == "finished"
-    assert manifest["schema_version"] == 1
+    assert manifest["schema_version"] == 2
     assert manifest["counts"]["articles"] == len(site.catalog.live)
     assert manifest["counts"]["rejects"] == 0
     for entry in manifest["files"]:

@@ -35,7 +35,9 @@ class Run:
 
     def __init__(self, exports: Path):
         self.exports = exports
-        self.crawler: Crawler = get_crawler(Spider, {"BHG_EXPORTS": str(exports), "BHG_RUN_ID": "unit"})
+        self.crawler: Crawler = get_crawler(
+            Spider, {"BHG_EXPORTS": str(exports), "BHG_RUN_ID": "unit", "BHG_STATE": ""}
+        )
         self.export = RunExport.from_crawler(self.crawler)
         self.pipelines = [CleanPipeline(), ValidatePipeline.from_crawler(self.crawler),
                           DedupePipeline.from_crawler(self.crawler)]  # fmt: skip

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from datetime import UTC
+from email.utils import format_datetime
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -336,3 +338,64 @@ def test_the_2014_lede_is_repeated_as_the_first_paragraph(site: Site, pages: dic
     body = pages[article.slot.article_id]
     first = Selector(text=body).css(".content-detail p::text").get()
     assert first == article.printed_lede
+
+
+# -- the replica's clock ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def days() -> list[Site]:
+    return [Site(seed=1, articles=2000, day=day) for day in range(3)]
+
+
+def test_each_day_publishes_one_percent_more(days: list[Site]) -> None:
+    before, after = days[0].catalog, days[1].catalog
+    new = [s for s in after.live if s.article_id not in before.by_id]
+    assert len(new) == 20
+    assert {s.published.date().isoformat() for s in new} == {"2025-07-01"}
+    assert after.now.isoformat() == "2025-07-01T23:00:00+07:00"
+    for slot in before.live:  # the archive stays where it was
+        assert days[1].writer.canonical_url(after.by_id[slot.article_id]) == days[0].writer.canonical_url(slot)
+    first_pages = {s.article_id for slug in after.listings for s in after.listing_page(slug, 1)}
+    assert {s.article_id for s in new} <= first_pages
+
+
+def test_edits_add_a_correction_and_move_last_modified(days: list[Site]) -> None:
+    catalog = days[2].catalog
+    assert 1 <= len(catalog.edits) <= 10
+    for article_id, times in catalog.edits.items():
+        slot = catalog.by_id[article_id]
+        assert all(slot.published < at <= catalog.now for at in times)
+        now = fetch(days[2], days[2].writer.canonical_url(slot))
+        was = fetch(days[0], days[2].writer.canonical_url(slot))  # 404 for an article of day 1
+        paragraphs = days[2].writer.expected_record(slot)["paragraphs"]
+        assert paragraphs[-1].startswith(("Cập nhật lúc", "Updated"))  # type: ignore[index]
+        assert now.headers["Last-Modified"] == format_datetime(max(times).astimezone(UTC), usegmt=True)
+        if was.status == 200:
+            assert was.headers["ETag"] != now.headers["ETag"]
+    unedited = next(s for s in days[0].catalog.live if s.article_id not in catalog.edits)
+    url = days[0].writer.canonical_url(unedited)
+    then, now = fetch(days[0], url), fetch(days[2], url)
+    assert then.body != now.body  # the "Tin mới" sidebar moved on
+    assert then.headers == now.headers  # but the article did not: the same weak ETag and Last-Modified
+    assert then.headers["ETag"].startswith('W/"')
+
+
+def test_conditional_requests_answer_304_when_current(site: Site) -> None:
+    page = fetch(site, site.writer.canonical_url(site.catalog.live[5]))
+    etag, modified = page.headers["ETag"], page.headers["Last-Modified"]
+    assert page.conditional(etag, None).status == 304
+    assert page.conditional(f'"stale", {etag}', None).status == 304
+    assert page.conditional('"stale"', modified).status == 200  # If-None-Match wins over If-Modified-Since
+    assert page.conditional(None, modified).status == 304
+    assert page.conditional(None, "Mon, 01 Jan 2001 00:00:00 GMT").status == 200
+    assert page.conditional(None, "not a date").status == 200
+    not_modified = page.conditional(etag, None)
+    assert not_modified.body == b""
+    assert not_modified.headers == {"ETag": etag, "Last-Modified": modified}
+    assert site.not_found().conditional("*", None).status == 404
+
+
+def test_day_is_checked() -> None:
+    with pytest.raises(ConfigError, match="day must be between 0 and 3650, not -1"):
+        Catalog(1, 300, day=-1)

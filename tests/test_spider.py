@@ -9,15 +9,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bhg_crawler.crawl import REPLICA_SPEED, run_scrapy
+from bhg_crawler.crawl import replica_settings, run_scrapy
 from bhg_crawler.replica.server import ReplicaServer
 from bhg_crawler.replica.site import Site
 from tests.make_pages import PAGES
 
 
 def crawl(server: ReplicaServer, tmp_path: Path, **spider_args: str) -> list[dict[str, Any]]:
-    settings = {**REPLICA_SPEED, "BHG_VIA": server.url, "BHG_EXPORTS": str(tmp_path), "BHG_RUN_ID": "t",
-                "LOG_LEVEL": "WARNING"}  # fmt: skip
+    settings = {**replica_settings(server.url), "BHG_EXPORTS": str(tmp_path), "BHG_RUN_ID": "t",
+                "BHG_STATE": str(tmp_path / "state.sqlite3"), "LOG_LEVEL": "WARNING"}  # fmt: skip
     assert run_scrapy(["crawl", "bhg"], settings, spider_args) == 0
     return [
         json.loads(line)
@@ -62,7 +62,9 @@ def test_scrapy_list() -> None:
 
 
 def test_scrapy_check_runs_the_contracts(replica_server: ReplicaServer) -> None:
-    result = scrapy_command("check", "bhg", "-s", f"BHG_VIA={replica_server.url}", "-s", "BHG_EXPORTS=")
+    result = scrapy_command(
+        "check", "bhg", "-s", f"BHG_VIA={replica_server.url}", "-s", "BHG_EXPORTS=", "-s", "BHG_STATE="
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Ran 7 contracts" in result.stderr
     assert "OK" in result.stderr
@@ -79,7 +81,7 @@ def test_run_command_crawls_and_summarises(replica_server: ReplicaServer, site: 
     url = site.writer.canonical_url(site.catalog.live[3])
     result = subprocess.run(
         [sys.executable, "-m", "bhg_crawler", "run", "--via", replica_server.url, "--urls", url,
-         "--exports", str(tmp_path), "-s", "LOG_LEVEL=WARNING"],
+         "--exports", str(tmp_path), "--state", str(tmp_path / "state.sqlite3"), "--logs", str(tmp_path / "logs")],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
@@ -103,8 +105,8 @@ def test_extract_command_prints_the_record() -> None:
 def test_scrapy_feed_export_writes_the_same_records(replica_server: ReplicaServer, tmp_path: Path) -> None:
     """``scrapy crawl bhg -O out.jsonl`` gives what the run export gives: each record once, UTF-8 as is."""
     out = tmp_path / "out.jsonl"
-    settings = {**REPLICA_SPEED, "BHG_VIA": replica_server.url, "BHG_EXPORTS": str(tmp_path), "BHG_RUN_ID": "t",
-                "LOG_LEVEL": "WARNING"}  # fmt: skip
+    settings = {**replica_settings(replica_server.url), "BHG_EXPORTS": str(tmp_path), "BHG_RUN_ID": "t",
+                "BHG_STATE": str(tmp_path / "state.sqlite3"), "LOG_LEVEL": "WARNING"}  # fmt: skip
     assert run_scrapy(["crawl", "bhg", "-O", str(out)], settings, {"sections": "van-hoa"}) == 0
     text = out.read_text(encoding="utf-8")
     assert "\\u" not in text

@@ -17,6 +17,7 @@ VN_TZ = timezone(timedelta(hours=7))
 FIRST_DAY = datetime(2014, 1, 1, tzinfo=VN_TZ)
 LAST_DAY = datetime(2025, 6, 30, tzinfo=VN_TZ)
 ERA_B_START = datetime(2022, 1, 1, tzinfo=VN_TZ)
+MAX_DAYS = 3650
 MAX_ARTICLES = 120_000
 MIN_ARTICLES = 10
 PER_PAGE = 20
@@ -114,6 +115,11 @@ def _pinned_times(seed_article: dict[str, Any]) -> list[datetime]:
     return times
 
 
+def site_now(day: int) -> datetime:
+    """The replica's clock on ``day``: 23:00, site time, ``day`` days after its last archived day."""
+    return LAST_DAY + timedelta(days=day, hours=23)
+
+
 def _month_number(moment: datetime) -> int:
     return moment.year * 12 + moment.month - 1
 
@@ -124,23 +130,31 @@ def _hex_id(n: int, salt: int) -> str:
 
 
 class Catalog:
-    """Every article slot of a replica of ``size`` live articles, built by ``seed``.
+    """Every article slot of a replica of ``size`` live articles, built by ``seed``, on ``day``.
 
     The slots are spread evenly over 2014-01 .. 2025-06 in publication order; the seed article
-    and its four related items are pinned to their real dates in ``xay-dung-dang``.
+    and its four related items are pinned to their real dates in ``xay-dung-dang``. Each day after
+    that (the replica's clock, ``day`` 1, 2, ...) publishes 1% more articles and edits about a tenth
+    of the articles of the week before; ``now`` is 23:00 of the day.
     """
 
-    def __init__(self, seed: int = 1, size: int = 300):
+    def __init__(self, seed: int = 1, size: int = 300, day: int = 0):
         if not MIN_ARTICLES <= size <= MAX_ARTICLES:
             raise ConfigError(f"articles must be between {MIN_ARTICLES} and {MAX_ARTICLES}, not {size}")
+        if not 0 <= day <= MAX_DAYS:
+            raise ConfigError(f"day must be between 0 and {MAX_DAYS}, not {day}")
         self.seed = seed
         self.size = size
+        self.day = day
+        self.now = site_now(day)
         self.seed_article = load_seed_article()
         self.slots: list[Slot] = self._build()
+        self._publish_days()
         self.by_id = {slot.article_id: slot for slot in self.slots}
         if len(self.by_id) != len(self.slots):
             raise RuntimeError("article ids collide")  # the id scheme's invariant, not user input
         self.live = [slot for slot in self.slots if not slot.deleted]
+        self.edits: dict[str, tuple[datetime, ...]] = self._edit_days()
 
     def _build(self) -> list[Slot]:
         rng = random.Random(f"catalog:{self.seed}:{self.size}")
@@ -186,6 +200,34 @@ class Catalog:
                     also_in = None
             slots.append(Slot(index, moment, section, article_id, also_in, index in deleted, pin))
         return self._ensure_english(slots)
+
+    def _publish_days(self) -> None:
+        """The articles of days 1 .. ``day``: 1% of the size a day, between 06:00 and 22:00."""
+        salt = int(hashlib.sha256(f"hex:{self.seed}".encode()).hexdigest()[:7], 16)
+        for day in range(1, self.day + 1):
+            rng = random.Random(f"day:{self.seed}:{self.size}:{day}")
+            midnight = LAST_DAY + timedelta(days=day)
+            for minute in sorted(rng.randrange(16 * 60) for _ in range(max(1, self.size // 100))):
+                index = len(self.slots)
+                section = self._pick_section(rng, midnight.year)
+                published = midnight + timedelta(minutes=6 * 60 + minute)
+                self.slots.append(Slot(index, published, section, _hex_id(index, salt)))
+
+    def _edit_days(self) -> dict[str, tuple[datetime, ...]]:
+        """When each edited article was edited: on each day, a tenth of the week before's articles."""
+        edits: dict[str, list[datetime]] = {}
+        for day in range(1, self.day + 1):
+            midnight = LAST_DAY + timedelta(days=day)
+            week = [s for s in self.live if midnight - timedelta(days=7) <= s.published < midnight and s.pinned is None]
+            rng = random.Random(f"edits:{self.seed}:{self.size}:{day}")
+            for slot in rng.sample(week, max(1, len(week) // 10) if week else 0):
+                at = midnight + timedelta(hours=rng.randint(7, 21), minutes=rng.randrange(60))
+                edits.setdefault(slot.article_id, []).append(at)
+        return {article_id: tuple(times) for article_id, times in edits.items()}
+
+    def modified(self, slot: Slot) -> datetime:
+        """When the article last changed: its last edit, else its publication."""
+        return max((slot.published, *self.edits.get(slot.article_id, ())))
 
     @staticmethod
     def _pick_section(rng: random.Random, year: int) -> Section:

@@ -173,6 +173,7 @@ class Writer:
         else:
             blocks = self._blocks(slot, rng)
             byline = self._byline(rng)
+        blocks += self._corrections(slot)
         return Article(
             slot=slot,
             title=self.title(slot),
@@ -191,6 +192,16 @@ class Writer:
             nfd=slot.pinned is None and rng.random() < 0.05,
             entities=slot.pinned is None and rng.random() < 0.08,
         )
+
+    def _corrections(self, slot: Slot) -> list[Block]:
+        """A paragraph at the end of the body for each edit of the article."""
+        english = slot.section.language == "en"
+        blocks = []
+        for n, at in enumerate(self.catalog.edits.get(slot.article_id, ())):
+            sentence = self._sentences(self._rng(slot, f"edit:{n}"), at.year, 1, english)
+            label = f"Updated {at:%H:%M %d/%m/%Y}" if english else f"Cập nhật lúc {at:%H:%M} ngày {at:%d/%m/%Y}"
+            blocks.append(Block("p", f"{label}: {sentence}"))
+        return blocks
 
     def _seed_blocks(self, slot: Slot) -> tuple[list[Block], str]:
         seed = self.catalog.seed_article

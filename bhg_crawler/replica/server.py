@@ -105,12 +105,14 @@ class ReplicaHandler(BaseHTTPRequestHandler):
             if host.replace(".", "").isdigit() or host in ("localhost", "::1"):
                 host = ""  # a browser talking to the replica directly
         response = self.server.site.respond(host, target.path or "/", target.query)
+        response = response.conditional(self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since"))
         self._send(response.encoded_for(self.headers.get("Accept-Encoding", "")), send_body)
 
     def _send(self, response: Response, send_body: bool) -> None:
         self.send_response(response.status)
-        self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
+        if response.status != 304:  # a 304 has no body, and says nothing of one
+            self.send_header("Content-Type", response.content_type)
+            self.send_header("Content-Length", str(len(response.body)))
         for name, value in response.headers.items():
             self.send_header(name, value)
         self.end_headers()

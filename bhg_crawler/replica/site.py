@@ -9,6 +9,7 @@ import struct
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qs
 
 from bhg_crawler.replica.catalog import VN_TZ, Catalog
@@ -47,6 +48,27 @@ class Response:
         headers = dict(self.headers, **{"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
         return Response(self.status, gzip.compress(self.body, 5, mtime=0), self.content_type, headers)
 
+    def conditional(self, if_none_match: str | None, if_modified_since: str | None) -> Response:
+        """304 Not Modified when the client's copy is current (RFC 9110: If-None-Match first), else self."""
+        if self.status != 200:
+            return self
+        etag = self.headers.get("ETag")
+        if if_none_match is not None:
+            tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}  # weak comparison
+            current = etag is not None and (etag.removeprefix("W/") in tags or "*" in tags)
+        elif if_modified_since is not None and "Last-Modified" in self.headers:
+            try:
+                since = parsedate_to_datetime(if_modified_since)
+            except (TypeError, ValueError):
+                return self  # an unreadable date is ignored, as servers do
+            current = parsedate_to_datetime(self.headers["Last-Modified"]) <= since
+        else:
+            current = False
+        if not current:
+            return self
+        kept = {name: value for name, value in self.headers.items() if name in ("ETag", "Last-Modified")}
+        return Response(304, b"", self.content_type, kept)
+
 
 def tiny_png(key: str) -> bytes:
     """A valid 1x1 PNG whose colour depends on ``key``: images differ, bytes are stable."""
@@ -67,8 +89,8 @@ def tiny_png(key: str) -> bytes:
 class Site:
     """Answers for baohagiang.vn, www.baohagiang.vn and en.baohagiang.vn."""
 
-    def __init__(self, seed: int = 1, articles: int = 300):
-        self.catalog = Catalog(seed, articles)
+    def __init__(self, seed: int = 1, articles: int = 300, day: int = 0):
+        self.catalog = Catalog(seed, articles, day)
         self.writer = Writer(self.catalog)
         self.renderer = Renderer(self.catalog, self.writer)
 
@@ -83,9 +105,15 @@ class Site:
             return self._main(path, query)
         return Response(502, f"The replica does not serve {host}.\n".encode(), "text/plain; charset=utf-8")
 
-    def _html(self, text: str, status: int = 200, modified: datetime | None = None) -> Response:
+    def _html(
+        self, text: str, status: int = 200, version: str | None = None, modified: datetime | None = None
+    ) -> Response:
+        """A page; ``version`` names its content apart from the sidebar, for a weak ETag that stays put."""
         body = text.encode("utf-8")
-        headers = {"ETag": '"' + hashlib.sha1(body).hexdigest()[:20] + '"'}
+        if version is None:
+            headers = {"ETag": '"' + hashlib.sha1(body).hexdigest()[:20] + '"'}
+        else:
+            headers = {"ETag": 'W/"' + hashlib.sha1(version.encode()).hexdigest()[:20] + '"'}
         if modified is not None:
             headers["Last-Modified"] = http_date(modified)
         return Response(status, body, headers=headers)
@@ -139,7 +167,9 @@ class Site:
         slot = self.catalog.by_id.get(match.group("id")) if match else None
         if slot is None or slot.deleted or path.rstrip("/") != self.writer.path(slot):
             return self.not_found()
-        return self._html(self.renderer.article(slot), modified=slot.published)
+        modified = self.catalog.modified(slot)
+        version = f"{self.catalog.seed}:{slot.article_id}:{modified.isoformat()}"
+        return self._html(self.renderer.article(slot), version=version, modified=modified)
 
     @staticmethod
     def _media(path: str) -> Response:

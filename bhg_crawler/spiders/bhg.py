@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import enum
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.statscollectors import StatsCollector
 from twisted.python.failure import Failure
 
 from bhg_crawler import signals
-from bhg_crawler.arguments import parse_options
+from bhg_crawler.arguments import parse_flag, parse_moment, parse_options
 from bhg_crawler.pages import ArticlePage, ListingPage
 from bhg_crawler.profiles import get_profile
-from bhg_crawler.text import ArticleUrl, strip_tracking
+from bhg_crawler.state import Known, StateStore, state_of, utc
+from bhg_crawler.text import ArticleUrl, article_url, section_of, strip_tracking
+
+GONE = (404, 410)
 
 
 class RequestKind(enum.Enum):
@@ -33,7 +37,11 @@ class RequestKind(enum.Enum):
 
 
 class BhgSpider(scrapy.Spider):
-    """Crawls a site of a profile. Arguments: sections, since, until, urls, urls_file, max_articles, site."""
+    """Crawls a site of a profile, incrementally against the state store.
+
+    Arguments: sections, since, until, urls, urls_file, max_articles, site, full (ignore the state for
+    discovery: a backfill), discover (list the articles a run would fetch, fetching none).
+    """
 
     name = "bhg"
 
@@ -46,45 +54,91 @@ class BhgSpider(scrapy.Spider):
         urls_file: str | None = None,
         max_articles: str | None = None,
         site: str | None = None,
+        full: str | None = None,
+        discover: str | None = None,
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
         self.profile = get_profile(site or "baohagiang.vn")
         self.options = parse_options(self.profile, sections, since, until, urls, urls_file, max_articles)
+        self.full = parse_flag(full, "full")
+        self.discover = parse_flag(discover, "discover")
         given = {"sections": sections, "since": since, "until": until, "urls": urls, "urls_file": urls_file,
-                 "max_articles": max_articles, "site": site}  # fmt: skip
+                 "max_articles": max_articles, "site": site, "full": full, "discover": discover}  # fmt: skip
         self.arguments = {name: value for name, value in given.items() if value is not None}
         self.allowed_domains = list(self.profile.hosts)
         self.articles_requested: set[str] = set()
+        self.limited = False  # max_articles left articles out: no section counts as walked
+        self.fresh_since = datetime.now(UTC)  # set from BHG_NOW and BHG_REFRESH_DAYS when the crawl starts
 
     @property
     def _stats(self) -> StatsCollector:
         assert self.crawler.stats is not None
         return self.crawler.stats
 
+    @property
+    def state(self) -> StateStore:
+        return state_of(self.crawler)
+
+    def _record_id(self, article_id: str) -> str:
+        return f"{self.profile.name}:{article_id}"
+
+    def _fresh(self, known: Known) -> bool:
+        """Published within the refresh window: worth a conditional revisit."""
+        return known.published_utc is not None and known.published_utc >= utc(self.fresh_since)
+
+    def _settled(self, known: Known | None) -> bool:
+        """Exported (or gone) and older than the refresh window: nothing to fetch."""
+        return known is not None and (known.exported or known.last_status in GONE) and not self._fresh(known)
+
     # -- requests -----------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
+        settings = self.crawler.settings
+        now = parse_moment(settings.get("BHG_NOW"), "BHG_NOW") or datetime.now(UTC)
+        self.fresh_since = now - timedelta(days=settings.getfloat("BHG_REFRESH_DAYS", 7))
         if self.options.urls:
             for url in self.options.urls:
                 request = self._article_request(url, None)
                 if request is not None:
                     yield request
             return
+        if not self.full:
+            for known in self.state.recent(self.profile.name, self.fresh_since):
+                if self.options.in_range(datetime.fromisoformat(known.published_utc or "")):
+                    revisit = self._planned(self._revisit(known), "revisit")
+                    if revisit is not None:
+                        yield revisit
         if len(self.options.sections) == len(self.profile.sections):
             yield self._request(self.profile.start_url, RequestKind.HOME)
         for slug in self.options.sections:
-            yield self._request(self.profile.section_url(slug), RequestKind.LISTING)
+            yield self._request(self.profile.section_url(slug), RequestKind.LISTING, bhg_section=slug)
 
-    def _request(self, url: str, kind: RequestKind) -> scrapy.Request:
+    def _request(self, url: str, kind: RequestKind, **meta: Any) -> scrapy.Request:
         callback = {
             RequestKind.HOME: self.parse_home,
             RequestKind.LISTING: self.parse_listing,
             RequestKind.ARTICLE: self.parse_article,
         }[kind]
-        return scrapy.Request(
-            url, callback=callback, errback=self.fetch_failed, priority=kind.priority, meta={"bhg_kind": kind.name}
-        )
+        return scrapy.Request(url, callback=callback, errback=self.fetch_failed, priority=kind.priority,
+                              meta={"bhg_kind": kind.name, **meta})  # fmt: skip
+
+    def _revisit(self, known: Known) -> scrapy.Request:
+        """A conditional GET of an exported article: 304 when it has not changed."""
+        request = self._request(known.url, RequestKind.ARTICLE, handle_httpstatus_list=[304])
+        if known.etag:
+            request.headers["If-None-Match"] = known.etag
+        if known.last_modified:
+            request.headers["If-Modified-Since"] = known.last_modified
+        return request
+
+    def _planned(self, request: scrapy.Request, reason: str) -> scrapy.Request | None:
+        """The article request, or in discover mode its URL and reason told through ``article_planned``."""
+        self._stats.inc_value(f"bhg/article_requests/{reason}")
+        if not self.discover:
+            return request
+        self.crawler.signals.send_catch_log(signals.article_planned, url=request.url, reason=reason)
+        return None
 
     def _article_request(
         self, linked: str, article: ArticleUrl | None, published: datetime | None = None
@@ -101,12 +155,21 @@ class BhgSpider(scrapy.Spider):
         if not self.options.in_range(published):
             self._stats.inc_value("bhg/articles/out_of_range")
             return None
+        reason = "listed" if self.options.urls else "new"
+        if article is not None and not self.full and not self.options.urls:
+            known = self.state.known(self._record_id(article.article_id))
+            if self._settled(known):
+                self._stats.inc_value("bhg/articles/known")
+                return None
+            if known is not None and known.exported:
+                return self._planned(self._revisit(known), "revisit")
         limit = self.options.max_articles
         if limit is not None:
             if url not in self.articles_requested and len(self.articles_requested) >= limit:
+                self.limited = True
                 return None
             self.articles_requested.add(url)
-        return self._request(url, RequestKind.ARTICLE)
+        return self._planned(self._request(url, RequestKind.ARTICLE), reason)
 
     # -- callbacks ----------------------------------------------------------------------------
 
@@ -127,7 +190,10 @@ class BhgSpider(scrapy.Spider):
             self._stats.inc_value("bhg/sections/unknown")
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
-        """A page of a section: its articles, then the next page unless past ``since``.
+        """A page of a section: its articles, then the next page unless past ``since`` or all settled.
+
+        A section is walked page by page to its end once; after that, its paging stops at the first page
+        whose articles are all exported (or gone) and older than the refresh window.
 
         @url https://baohagiang.vn/xay-dung-dang
         @returns items 0 0
@@ -144,9 +210,17 @@ class BhgSpider(scrapy.Spider):
         if since is not None and dated and max(dated) < since:
             self._stats.inc_value("bhg/listings/stopped_at_since")
             return
+        slug = response.meta.get("bhg_section") or section_of(response.url, self.profile) or ""
+        walked = not self.full and self.state.section_walked(self.profile.name, slug)
+        settled = [self._settled(self.state.known(self._record_id(e.article.article_id))) for e in entries]
+        if walked and entries and all(settled):
+            self._stats.inc_value("bhg/listings/stopped_at_known")
+            return
         following = page.next_page()
         if following:
-            yield self._request(following, RequestKind.LISTING)
+            yield self._request(following, RequestKind.LISTING, bhg_section=slug)
+        elif slug and since is None and not self.limited:
+            self.state.walked(self.profile.name, slug)
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         """An article: its record, and requests for its related articles.
@@ -156,9 +230,18 @@ class BhgSpider(scrapy.Spider):
         @returns requests 4 4
         @scrapes url article_id title published_at section paragraphs byline related
         """
+        fetched_at = datetime.now(UTC)
+        if response.status == 304:
+            self._not_modified(response, fetched_at)
+            return
         page = ArticlePage.from_response(response, self.profile)
-        record = page.record(fetched_at=datetime.now(UTC))
+        record = page.record(fetched_at=fetched_at)
         published = page.published_at()
+        if record["article_id"]:
+            self.state.fetched(
+                self._record_id(record["article_id"]), record["url"], response.status, fetched_at,
+                etag=_header(response, "ETag"), last_modified=_header(response, "Last-Modified"), published=published,
+            )  # fmt: skip
         if published is not None and not self.options.in_range(published):
             self._stats.inc_value("bhg/articles/out_of_range")
         else:
@@ -175,12 +258,37 @@ class BhgSpider(scrapy.Spider):
             if request is not None:
                 yield request
 
+    def _not_modified(self, response: Response, fetched_at: datetime) -> None:
+        """A revisit answered 304: the exported version is current."""
+        self._stats.inc_value("bhg/articles/not_modified")
+        article = article_url(response.url, self.profile)
+        if article is not None:
+            self.state.fetched(self._record_id(article.article_id), article.canonical, 304, fetched_at,
+                               etag=_header(response, "ETag") or _header(response.request, "If-None-Match"),
+                               last_modified=_header(response, "Last-Modified")
+                               or _header(response.request, "If-Modified-Since"))  # fmt: skip
+
     def fetch_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        if isinstance(failure.value, HttpError):
-            reason = f"HTTP {failure.value.response.status}"
+        kind = request.meta.get("bhg_kind", "OTHER").lower()
+        status = failure.value.response.status if isinstance(failure.value, HttpError) else None
+        if status is not None:
+            reason = f"HTTP {status}"
         else:
             reason = f"{failure.type.__name__}: {failure.getErrorMessage()}" if failure.type else "unknown error"
-        kind = request.meta.get("bhg_kind", "OTHER").lower()
+        if status in GONE:
+            self._stats.inc_value("bhg/failures/gone")
+            article = article_url(request.url, self.profile)
+            if kind == "article" and article is not None:
+                self.state.fetched(self._record_id(article.article_id), article.canonical, status, datetime.now(UTC))
+        elif isinstance(failure.value, IgnoreRequest):
+            self._stats.inc_value("bhg/failures/skipped")
+        else:
+            self._stats.inc_value("bhg/failures/error")
         self.logger.warning("Could not fetch %s %s: %s", kind, request.url, reason)
         self.crawler.signals.send_catch_log(signals.fetch_failed, url=request.url, kind=kind, reason=reason)
+
+
+def _header(message: Response | scrapy.Request | None, name: str) -> str | None:
+    value = message.headers.get(name) if message is not None else None
+    return value.decode("latin-1") if value else None

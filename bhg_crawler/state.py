@@ -1,0 +1,415 @@
+"""The crawl's state across runs, in SQLite (WAL): the source of truth of what was fetched and exported.
+
+Per article (record id): its canonical URL, when it was first seen and last fetched, its ETag and
+Last-Modified, the content hash and version last exported, and the last HTTP status; every URL seen for
+it; which sections were walked to their last page; and the runs. A run's own work goes to ``run_*``
+tables first and is merged in one transaction only when the run's export is committed, so an article is
+marked done only once its record is in a complete export file. A run that dies leaves its ``run_*`` rows
+behind; the next run drops them and does the work again.
+
+One run at a time: the store holds an exclusive lock (``flock``) on ``<path>.lock`` while open.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any, ClassVar
+from weakref import WeakKeyDictionary
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+
+from bhg_crawler import signals as bhg_signals
+from bhg_crawler.errors import ConfigError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    record_id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    published_utc TEXT,              -- ISO 8601 in UTC, for the refresh window
+    first_seen TEXT NOT NULL,
+    last_fetched TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    content_sha256 TEXT,
+    version INTEGER NOT NULL DEFAULT 0,  -- versions exported; 0: fetched but never exported
+    last_status INTEGER,
+    run_id TEXT                      -- the run whose export holds the last version
+);
+CREATE INDEX IF NOT EXISTS articles_by_content ON articles (content_sha256);
+CREATE INDEX IF NOT EXISTS articles_by_published ON articles (published_utc);
+CREATE TABLE IF NOT EXISTS urls (url TEXT PRIMARY KEY, record_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sections (site TEXT, slug TEXT, walked_at TEXT, PRIMARY KEY (site, slug));
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY, started_at TEXT, finished_at TEXT, status TEXT, exports TEXT, outcome TEXT
+);
+CREATE TABLE IF NOT EXISTS run_articles (
+    record_id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    published_utc TEXT,
+    fetched_at TEXT,
+    status INTEGER,
+    etag TEXT,
+    last_modified TEXT,
+    content_sha256 TEXT,
+    version INTEGER,
+    exported INTEGER NOT NULL DEFAULT 0,  -- its record is in this run's export
+    current INTEGER NOT NULL DEFAULT 0    -- what was fetched is what an export holds (ETag worth keeping)
+);
+CREATE INDEX IF NOT EXISTS run_articles_by_content ON run_articles (content_sha256) WHERE exported;
+CREATE TABLE IF NOT EXISTS run_urls (url TEXT PRIMARY KEY, record_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS run_sections (site TEXT, slug TEXT, PRIMARY KEY (site, slug));
+"""
+RUN_TABLES = ("run_articles", "run_urls", "run_sections")
+WRITES_A_TRANSACTION = 1000
+
+
+class AlreadyRunning(RuntimeError):
+    """Another run holds the state's lock."""
+
+
+def utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the state knows of an article."""
+
+    record_id: str
+    url: str
+    published_utc: str | None
+    etag: str | None
+    last_modified: str | None
+    content_sha256: str | None
+    version: int
+    last_status: int | None
+
+    @property
+    def exported(self) -> bool:
+        return self.version >= 1
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a record goes: ``new`` (with its version), ``unchanged``, or ``duplicate`` of ``original``."""
+
+    verdict: str
+    by: str = ""
+    original: str = ""
+    version: int = 1
+    previous_sha256: str | None = None
+
+
+class RunLock:
+    """An exclusive ``flock`` on a file, shared by everything in this process that asks for it."""
+
+    _held: ClassVar[dict[Path, tuple[IO[str], int]]] = {}  # one registry for the process
+
+    def __init__(self, path: Path):
+        self.path = path.resolve()
+
+    def acquire(self) -> None:
+        held = self._held.get(self.path)
+        if held is not None:
+            self._held[self.path] = (held[0], held[1] + 1)
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = self.path.open("a+", encoding="utf-8")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            raise AlreadyRunning(f"another run holds {self.path} ({holder})") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} since {utc(datetime.now(UTC))}\n")
+        handle.flush()
+        self._held[self.path] = (handle, 1)
+
+    def release(self) -> None:
+        handle, count = self._held[self.path]
+        if count > 1:
+            self._held[self.path] = (handle, count - 1)
+            return
+        del self._held[self.path]
+        handle.close()  # closing the file releases the lock
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        self.acquire()
+        try:
+            yield
+        finally:
+            self.release()
+
+
+def lock_for(state: str) -> RunLock | None:
+    """The lock of a state path (None for the in-memory state, which no other run can share)."""
+    return RunLock(Path(state + ".lock")) if state else None
+
+
+class StateStore:
+    """The state database. ``BHG_STATE`` names its file; empty keeps it in memory for one run."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.lock: RunLock | None = None
+        try:
+            if path:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            lock = lock_for(path)
+            if lock is not None:
+                lock.acquire()
+            self.lock = lock
+            self.db = sqlite3.connect(path or ":memory:", isolation_level=None, check_same_thread=False)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as error:
+            self._release()
+            raise ConfigError(f"cannot open the state {path}: {error}") from None
+        self._writes = 0
+        self.db.execute("BEGIN")
+        for table in RUN_TABLES:  # a dead run's leftovers: the lock says no run is alive
+            self.db.execute(f"DELETE FROM {table}")
+
+    def _release(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+
+    def close(self) -> None:
+        if self.db.in_transaction:
+            self.db.execute("COMMIT")  # run_* rows only: the next run drops them
+        self.db.close()
+        self._release()
+
+    def _wrote(self) -> None:
+        """Commit now and then, so the write-ahead log stays short; run rows are not final anyway."""
+        self._writes += 1
+        if self._writes % WRITES_A_TRANSACTION == 0:
+            self.db.execute("COMMIT")
+            self.db.execute("BEGIN")
+
+    # -- runs -----------------------------------------------------------------------------------
+
+    def begin_run(self, run_id: str, exports: str) -> list[tuple[str, str]]:
+        """Records the run; returns the runs that died without closing (``run_id``, exports folder)."""
+        dead = [(r["run_id"], r["exports"]) for r in self.db.execute("SELECT * FROM runs WHERE status = 'running'")]
+        self.db.execute("UPDATE runs SET status = 'crashed' WHERE status = 'running'")
+        self.db.execute(
+            "INSERT OR REPLACE INTO runs (run_id, started_at, status, exports) VALUES (?, ?, 'running', ?)",
+            (run_id, utc(datetime.now(UTC)), exports),
+        )
+        self.db.execute("COMMIT")
+        self.db.execute("BEGIN")
+        return dead
+
+    def runs(self) -> list[dict[str, Any]]:
+        rows = self.db.execute("SELECT * FROM runs ORDER BY started_at")
+        return [{**dict(row), "outcome": json.loads(row["outcome"] or "null")} for row in rows]
+
+    def commit_run(self, run_id: str, status: str, outcome: dict[str, Any]) -> None:
+        """The run's export is committed: merge its work into the state, in one transaction."""
+        now = utc(datetime.now(UTC))
+        self.db.execute(
+            """
+            UPDATE articles SET
+                url = r.url,
+                published_utc = coalesce(r.published_utc, articles.published_utc),
+                last_fetched = r.fetched_at,
+                last_status = r.status,
+                etag = CASE WHEN r.current THEN r.etag ELSE articles.etag END,
+                last_modified = CASE WHEN r.current THEN r.last_modified ELSE articles.last_modified END,
+                content_sha256 = CASE WHEN r.exported THEN r.content_sha256 ELSE articles.content_sha256 END,
+                version = CASE WHEN r.exported THEN r.version ELSE articles.version END,
+                run_id = CASE WHEN r.exported THEN :run ELSE articles.run_id END
+            FROM run_articles AS r WHERE r.record_id = articles.record_id
+            """,
+            {"run": run_id},
+        )
+        self.db.execute(
+            """
+            INSERT OR IGNORE INTO articles (record_id, url, published_utc, first_seen, last_fetched, etag,
+                                            last_modified, content_sha256, version, last_status, run_id)
+            SELECT record_id, url, published_utc, fetched_at, fetched_at,
+                   CASE WHEN current THEN etag END, CASE WHEN current THEN last_modified END,
+                   CASE WHEN exported THEN content_sha256 END, CASE WHEN exported THEN version ELSE 0 END,
+                   status, CASE WHEN exported THEN :run END
+            FROM run_articles
+            """,
+            {"run": run_id},
+        )
+        self.db.execute("INSERT OR IGNORE INTO urls SELECT url, record_id FROM run_urls")
+        self.db.execute("INSERT OR REPLACE INTO sections SELECT site, slug, ? FROM run_sections", (now,))
+        self.db.execute(
+            "UPDATE runs SET finished_at = ?, status = ?, outcome = ? WHERE run_id = ?",
+            (now, status, json.dumps(outcome), run_id),
+        )
+        for table in RUN_TABLES:
+            self.db.execute(f"DELETE FROM {table}")
+        self.db.execute("COMMIT")
+        self.db.execute("BEGIN")
+
+    def end_run(self, run_id: str, status: str, outcome: dict[str, Any]) -> None:
+        """The run ends without a committed export: nothing of its work is kept."""
+        self.db.execute(
+            "UPDATE runs SET finished_at = ?, status = ?, outcome = ? WHERE run_id = ?",
+            (utc(datetime.now(UTC)), status, json.dumps(outcome), run_id),
+        )
+        for table in RUN_TABLES:
+            self.db.execute(f"DELETE FROM {table}")
+        self.db.execute("COMMIT")
+        self.db.execute("BEGIN")
+
+    # -- what is known ------------------------------------------------------------------------
+
+    @staticmethod
+    def _known(row: sqlite3.Row | None) -> Known | None:
+        if row is None:
+            return None
+        return Known(row["record_id"], row["url"], row["published_utc"], row["etag"], row["last_modified"],
+                     row["content_sha256"], row["version"], row["last_status"])  # fmt: skip
+
+    def known(self, record_id: str) -> Known | None:
+        return self._known(self.db.execute("SELECT * FROM articles WHERE record_id = ?", (record_id,)).fetchone())
+
+    def recent(self, site: str, since: datetime) -> list[Known]:
+        """Exported articles of a site published since ``since``, oldest first: the ones to revisit."""
+        rows = self.db.execute(
+            "SELECT * FROM articles WHERE record_id LIKE ? AND version >= 1 AND published_utc >= ? "
+            "ORDER BY published_utc",
+            (site.replace("%", "") + ":%", utc(since)),
+        )
+        return [known for row in rows if (known := self._known(row)) is not None]
+
+    def section_walked(self, site: str, slug: str) -> bool:
+        """Whether a committed run followed the section's pages to the last one."""
+        row = self.db.execute("SELECT 1 FROM sections WHERE site = ? AND slug = ?", (site, slug)).fetchone()
+        return row is not None
+
+    def counts(self) -> dict[str, int]:
+        row = self.db.execute(
+            "SELECT count(*) AS articles, coalesce(sum(version >= 1), 0) AS exported, "
+            "coalesce(sum(version), 0) AS versions FROM articles"
+        ).fetchone()
+        return dict(row)
+
+    # -- this run's work ------------------------------------------------------------------------
+
+    def walked(self, site: str, slug: str) -> None:
+        self.db.execute("INSERT OR IGNORE INTO run_sections VALUES (?, ?)", (site, slug))
+        self._wrote()
+
+    def fetched(self, record_id: str, url: str, status: int, fetched_at: datetime, etag: str | None = None,
+                last_modified: str | None = None, published: datetime | None = None) -> None:  # fmt: skip
+        """An article was fetched (200), found current (304) or gone (404, 410)."""
+        self.db.execute(
+            """
+            INSERT INTO run_articles (record_id, url, published_utc, fetched_at, status, etag, last_modified, current)
+            VALUES (:record_id, :url, :published, :at, :status, :etag, :last_modified, :status = 304)
+            ON CONFLICT (record_id) DO UPDATE SET
+                fetched_at = excluded.fetched_at, status = excluded.status, etag = excluded.etag,
+                last_modified = excluded.last_modified,
+                published_utc = coalesce(excluded.published_utc, run_articles.published_utc),
+                current = run_articles.current OR excluded.current
+            """,
+            {"record_id": record_id, "url": url, "published": utc(published) if published else None,
+             "at": utc(fetched_at), "status": status, "etag": etag, "last_modified": last_modified},
+        )  # fmt: skip
+        self._wrote()
+
+    def place(self, record: dict[str, Any]) -> Placement:
+        """Where a clean, valid record goes: a copy of one this run exported, unchanged, or a new version."""
+        record_id, sha = record["record_id"], record["content_sha256"]
+        found = self.db.execute("SELECT 1 FROM run_articles WHERE record_id = ? AND exported", (record_id,))
+        if found.fetchone() is not None:
+            return Placement("duplicate", "id", record_id)
+        for url in [record["url"], *record["url_aliases"]]:
+            row = self.db.execute(
+                "SELECT u.record_id FROM run_urls AS u JOIN run_articles AS a USING (record_id) "
+                "WHERE u.url = ? AND a.exported",
+                (url,),
+            ).fetchone()
+            if row is not None:
+                return Placement("duplicate", "url", row["record_id"])
+        row = self.db.execute(
+            "SELECT record_id FROM run_articles WHERE content_sha256 = ? AND exported", (sha,)
+        ).fetchone()
+        if row is not None:
+            return Placement("duplicate", "content", row["record_id"])
+        before = self.known(record_id)
+        if before is not None and before.exported and before.content_sha256 == sha:
+            return Placement("unchanged", original=record_id)
+        row = self.db.execute(
+            "SELECT record_id FROM articles WHERE content_sha256 = ? AND version >= 1 AND record_id != ?",
+            (sha, record_id),
+        ).fetchone()
+        if row is not None:
+            return Placement("duplicate", "content", row["record_id"])
+        if before is not None and before.exported:
+            return Placement("new", version=before.version + 1, previous_sha256=before.content_sha256)
+        return Placement("new")
+
+    def unchanged(self, record_id: str) -> None:
+        """The fetched record says what the export already holds: its ETag is worth keeping."""
+        self.db.execute("UPDATE run_articles SET current = 1 WHERE record_id = ?", (record_id,))
+        self._wrote()
+
+    def exporting(self, record: dict[str, Any]) -> None:
+        """The record goes to this run's export."""
+        self.db.execute(
+            """
+            INSERT INTO run_articles (record_id, url, published_utc, fetched_at, status, content_sha256, version,
+                                      exported, current)
+            VALUES (:record_id, :url, :published, :at, 200, :sha, :version, 1, 1)
+            ON CONFLICT (record_id) DO UPDATE SET
+                url = excluded.url, content_sha256 = excluded.content_sha256, version = excluded.version,
+                exported = 1, current = 1,
+                published_utc = coalesce(run_articles.published_utc, excluded.published_utc)
+            """,
+            {"record_id": record["record_id"], "url": record["url"], "sha": record["content_sha256"],
+             "version": record["version"], "at": record["fetched_at"],
+             "published": utc(datetime.fromisoformat(record["published_at"])) if record["published_at"] else None},
+        )  # fmt: skip
+        self.alias(record["record_id"], [record["url"], *record["url_aliases"]])
+
+    def exported_in_run(self, record_id: str) -> bool:
+        row = self.db.execute("SELECT 1 FROM run_articles WHERE record_id = ? AND exported", (record_id,))
+        return row.fetchone() is not None
+
+    def alias(self, record_id: str, urls: list[str]) -> None:
+        self.db.executemany("INSERT OR IGNORE INTO run_urls VALUES (?, ?)", [(url, record_id) for url in urls])
+        self._wrote()
+
+
+_stores: WeakKeyDictionary[Crawler, StateStore] = WeakKeyDictionary()
+
+
+def state_of(crawler: Crawler) -> StateStore:
+    """The crawler's state store, opened (and locked) on first use, closed with the engine."""
+    store = _stores.get(crawler)
+    if store is None:
+        store = _stores[crawler] = StateStore(crawler.settings.get("BHG_STATE", ""))
+
+        def engine_stopped() -> None:
+            store.close()
+
+        def aliases_found(record_id: str, urls: list[str]) -> None:
+            store.alias(record_id, urls)
+
+        crawler.signals.connect(engine_stopped, signals.engine_stopped, weak=False)
+        crawler.signals.connect(aliases_found, bhg_signals.aliases_found, weak=False)
+    return store

@@ -1,0 +1,82 @@
+"""Downloader middlewares: backing off on 429 and 503."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
+import pytest
+from scrapy import Request, Spider
+from scrapy.core.downloader import Slot
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
+
+from bhg_crawler.middlewares import BackoffMiddleware, retry_after
+
+NOW = datetime(2025, 7, 1, 16, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [("120", 120.0), ("Tue, 01 Jul 2025 16:00:30 GMT", 30.0), ("Tue, 01 Jul 2025 15:00:00 GMT", 0.0),
+     ("soon", None), (None, None), ("", None)],
+)  # fmt: skip
+def test_retry_after(header: str | None, seconds: float | None) -> None:
+    assert retry_after(header, NOW) == seconds
+
+
+def middleware(**settings: object) -> tuple[BackoffMiddleware, Slot]:
+    crawler = get_crawler(Spider, {"BHG_BACKOFF_BASE": 2, "BHG_BACKOFF_MAX": 60, "BHG_BACKOFF_TRIES": 2, **settings})
+    slot = Slot(concurrency=2, delay=0.5, jitter=0)
+    crawler.engine = SimpleNamespace(downloader=SimpleNamespace(slots={"baohagiang.vn": slot}))  # type: ignore[assignment]
+    return BackoffMiddleware.from_crawler(crawler), slot
+
+
+def answer(request: Request, status: int, retry: str | None = None) -> HtmlResponse:
+    headers = {"Retry-After": retry} if retry else {}
+    return HtmlResponse(request.url, status=status, headers=headers, body=b"", request=request)
+
+
+def test_a_429_pauses_the_host_for_retry_after_and_tries_again() -> None:
+    backoff, slot = middleware()
+    request = Request("https://baohagiang.vn/xa-hoi", meta={"download_slot": "baohagiang.vn"})
+    retry = backoff.process_response(request, answer(request, 429, "30"))
+    assert isinstance(retry, Request)
+    assert retry.dont_filter
+    assert retry.meta["bhg_backoff_tries"] == 1
+    assert slot.delay == 30
+    stats = backoff.crawler.stats
+    assert stats is not None
+    assert stats.get_value("bhg/backoff/429") == 1
+    assert stats.get_value("bhg/backoff/seconds") == 30
+
+
+def test_without_retry_after_the_wait_doubles_then_gives_up() -> None:
+    backoff, slot = middleware()
+    request = Request("https://baohagiang.vn/xa-hoi", meta={"download_slot": "baohagiang.vn"})
+    first = backoff.process_response(request, answer(request, 503))
+    assert isinstance(first, Request)
+    assert slot.delay == 2
+    second = backoff.process_response(first, answer(first, 503))
+    assert isinstance(second, Request)
+    assert slot.delay == 4
+    last = answer(second, 503)
+    assert backoff.process_response(second, last) is last  # out of tries: an error like any other
+    stats = backoff.crawler.stats
+    assert stats is not None
+    assert stats.get_value("bhg/backoff/gave_up") == 1
+
+
+def test_a_wait_longer_than_the_limit_is_not_honoured() -> None:
+    backoff, slot = middleware()
+    request = Request("https://baohagiang.vn/xa-hoi", meta={"download_slot": "baohagiang.vn"})
+    response = answer(request, 429, "3600")
+    assert backoff.process_response(request, response) is response
+    assert slot.delay == 0.5
+
+
+def test_other_answers_pass() -> None:
+    backoff, _ = middleware()
+    request = Request("https://baohagiang.vn/xa-hoi")
+    response = answer(request, 200)
+    assert backoff.process_response(request, response) is response
