@@ -70,8 +70,10 @@ def crawl_replica(articles: int, work: Path, trace: Path | None = None) -> Crawl
     with running_replica(articles) as url:
         command = scrapy_command(["crawl", "bhg"], {**settings, "BHG_VIA": url})
         crawl = measure(command, scrapy_env(), ROOT)  # the project's folder, where bench.probe imports from
-    if crawl.stats.get("bhg/exported") is None:
-        raise RuntimeError("the benchmark crawl exported nothing")
+    if crawl.stats.get("bhg/exported") != articles:  # a figure of an incomplete crawl would mislead
+        log = ROOT / "bench" / "results" / f"incomplete-crawl-{articles}.log"
+        log.write_text(crawl.log, encoding="utf-8")
+        raise RuntimeError(f"the crawl of {articles:,} articles exported {crawl.stats.get('bhg/exported')}; see {log}")
     return crawl
 
 

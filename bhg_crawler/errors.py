@@ -1,5 +1,18 @@
 """Errors the project reports to its users by name."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from twisted.python.failure import Failure
+
 
 class ConfigError(ValueError):
     """A bad argument or setting: reported in one line, exit code 2."""
+
+
+def describe(failure: Failure) -> str:
+    """A failure in one line: its exception's name and message."""
+    kind = failure.type.__name__ if failure.type is not None else "error"
+    return f"{kind}: {failure.getErrorMessage()}"

@@ -24,8 +24,11 @@ from typing import IO, Any
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+from twisted.python.failure import Failure
 
 from bhg_crawler import signals as bhg_signals
+from bhg_crawler.errors import describe
 from bhg_crawler.outcome import judge
 from bhg_crawler.records import SCHEMA_VERSION
 from bhg_crawler.state import StateStore, state_of
@@ -140,6 +143,8 @@ class RunExport:
         crawler.signals.connect(extension.record_rejected, bhg_signals.record_rejected)
         crawler.signals.connect(extension.aliases_found, bhg_signals.aliases_found)
         crawler.signals.connect(extension.fetch_failed, bhg_signals.fetch_failed)
+        crawler.signals.connect(extension.item_error, signals.item_error)
+        crawler.signals.connect(extension.spider_error, signals.spider_error)
         return extension
 
     @property
@@ -180,6 +185,22 @@ class RunExport:
         if self.rejects is None:
             self.rejects = JsonLinesFile(self.folder / "rejects.jsonl")
         self.rejects.write({"url": record.get("url"), "reason": reason, "at": now_utc(), "record": record})
+
+    def item_error(self, item: Any, response: Response | None, failure: Failure) -> None:
+        """A pipeline raised: the record goes to the rejects with the error, never silently away."""
+        record = dict(item) if isinstance(item, dict) else {"item": repr(item)}
+        self.record_rejected(record, f"error in a pipeline: {describe(failure)}")
+        self._count("bhg/errors/item")
+
+    def spider_error(self, failure: Failure, response: Response) -> None:
+        """A callback raised: the page goes to the failures with the error."""
+        reason = f"error in the spider: {describe(failure)}"
+        self.fetch_failed(response.url, str(response.meta.get("bhg_kind", "page")).lower(), reason)
+        self._count("bhg/errors/callback")
+
+    def _count(self, name: str) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(name)
 
     def fetch_failed(self, url: str, kind: str, reason: str) -> None:
         if self.failures is None:

@@ -10,7 +10,7 @@ from typing import Any
 
 class ExitCode(enum.IntEnum):
     OK = 0  # the crawl finished and exported new or changed records
-    FAILED = 1  # an unexpected error (a traceback says which)
+    FAILED = 1  # an unexpected error: the run did not end, or a callback or pipeline raised (the log says which)
     BAD_CONFIG = 2  # bad arguments or settings: nothing was fetched
     NOTHING_NEW = 3  # the crawl finished; nothing was new or changed
     CRAWL_ERRORS = 4  # pages that could not be fetched above BHG_MAX_ERROR_RATIO of the requests
@@ -29,7 +29,11 @@ class Outcome:
 
 
 def judge(stats: Mapping[str, Any], finish_reason: str, max_error_ratio: float, max_reject_ratio: float) -> Outcome:
-    """The outcome of a run from its final stats; the first that applies of stopped, errors, rejects, nothing new."""
+    """The outcome of a run from its final stats: the first that applies of failed, stopped, crawl errors,
+    rejects, nothing new."""
+    raised = stats.get("bhg/errors/callback", 0) + stats.get("bhg/errors/item", 0)
+    if raised:
+        return Outcome(ExitCode.FAILED, f"{raised} pages or records raised errors (see the log)")
     if finish_reason != "finished":
         return Outcome(ExitCode.STOPPED, f"the crawl stopped before its end: {finish_reason}")
     requests = stats.get("downloader/request_count", 0)

@@ -7,6 +7,7 @@ says how it went (``bhg_crawler.outcome``).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +17,10 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from bhg_crawler import signals
+from bhg_crawler.errors import ConfigError
 from bhg_crawler.exports import new_run_id
 from bhg_crawler.outcome import ExitCode
-from bhg_crawler.state import lock_for
+from bhg_crawler.state import StateStore, attach_state
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,17 @@ def project_settings(overrides: Mapping[str, Any]) -> Settings:
     return settings
 
 
+def writable_folder(folder: Path, setting: str) -> None:
+    """Creates the folder if need be, and checks that files can be written in it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        raise ConfigError(f"cannot write to {folder} ({setting}): {error.strerror or error}") from None
+
+
 def run_crawl(
     spider_args: Mapping[str, str],
     overrides: Mapping[str, Any],
@@ -43,7 +56,8 @@ def run_crawl(
 ) -> RunResult:
     """Runs the ``bhg`` spider to its end (SIGINT or SIGTERM stops it cleanly) and judges the run.
 
-    Raises ``AlreadyRunning`` when another run holds the state's lock.
+    Raises ``AlreadyRunning`` when another run holds the state's lock, ``ConfigError`` when the state or
+    the exports or logs folder cannot be used: both before anything is fetched.
     """
     settings = project_settings(overrides)
     run_id = settings.get("BHG_RUN_ID") or new_run_id("bhg")
@@ -51,25 +65,21 @@ def run_crawl(
     log_file = None
     if settings.get("BHG_LOGS") and not settings.get("LOG_FILE"):
         log_file = Path(settings["BHG_LOGS"]) / f"{run_id}.log"
-        log_file.parent.mkdir(parents=True, exist_ok=True)
         settings.set("LOG_FILE", str(log_file), priority="cmdline")
-    lock = lock_for(settings.get("BHG_STATE", ""))
-    if lock is not None:
-        lock.acquire()  # before any fetch: the second run leaves at once
+    store = StateStore(settings.get("BHG_STATE", ""))  # locked first: a second run leaves at once, touching nothing
     try:
+        for setting in ("BHG_EXPORTS", "BHG_LOGS"):
+            if settings.get(setting):
+                writable_folder(Path(settings[setting]), setting)
         process = CrawlerProcess(settings)
         crawler = process.create_crawler("bhg")
+        attach_state(crawler, store)
         if on_planned is not None:
-
-            def planned(url: str, reason: str) -> None:
-                on_planned(url, reason)
-
-            crawler.signals.connect(planned, signals.article_planned, weak=False)
+            crawler.signals.connect(on_planned, signals.article_planned, weak=False)
         process.crawl(crawler, **spider_args)
         process.start()
     finally:
-        if lock is not None:
-            lock.release()
+        store.close()
     stats = crawler.stats.get_stats() if crawler.stats is not None else {}
     code = stats.get("bhg/exit_code")
     if code is None:  # no run export judged the run: exports are off, or it failed

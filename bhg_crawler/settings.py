@@ -55,6 +55,7 @@ BHG_MAX_ERROR_RATIO = 0.05
 BHG_MAX_REJECT_RATIO = 0.01
 
 # --- State across runs: incremental crawls ------------------------------------------------------
+DUPEFILTER_CLASS = "bhg_crawler.dupefilter.StateDupeFilter"  # seen requests on disk, not in memory
 BHG_STATE = "state/bhg.sqlite3"  # SQLite (WAL); empty keeps the state in memory for one run
 BHG_REFRESH_DAYS = 7  # articles published this recently are revisited with conditional GETs
 BHG_NOW = ""  # the time the refresh window ends at (ISO 8601); default: the clock

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any, ClassVar
+from typing import IO, Any
 from weakref import WeakKeyDictionary
 
 from scrapy import signals
@@ -67,8 +67,9 @@ CREATE TABLE IF NOT EXISTS run_articles (
 CREATE INDEX IF NOT EXISTS run_articles_by_content ON run_articles (content_sha256) WHERE exported;
 CREATE TABLE IF NOT EXISTS run_urls (url TEXT PRIMARY KEY, record_id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS run_sections (site TEXT, slug TEXT, PRIMARY KEY (site, slug));
+CREATE TABLE IF NOT EXISTS run_requests (fingerprint BLOB PRIMARY KEY) WITHOUT ROWID;
 """
-RUN_TABLES = ("run_articles", "run_urls", "run_sections")
+RUN_TABLES = ("run_articles", "run_urls", "run_sections", "run_requests")
 WRITES_A_TRANSACTION = 1000
 
 
@@ -110,19 +111,13 @@ class Placement:
 
 
 class RunLock:
-    """An exclusive ``flock`` on a file, shared by everything in this process that asks for it."""
-
-    _held: ClassVar[dict[Path, tuple[IO[str], int]]] = {}  # one registry for the process
+    """An exclusive ``flock`` on a file. A second holder, even in the same process, is refused."""
 
     def __init__(self, path: Path):
-        self.path = path.resolve()
+        self.path = path
+        self._handle: IO[str] | None = None
 
     def acquire(self) -> None:
-        held = self._held.get(self.path)
-        if held is not None:
-            self._held[self.path] = (held[0], held[1] + 1)
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         handle = self.path.open("a+", encoding="utf-8")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -135,15 +130,12 @@ class RunLock:
         handle.truncate()
         handle.write(f"pid {os.getpid()} since {utc(datetime.now(UTC))}\n")
         handle.flush()
-        self._held[self.path] = (handle, 1)
+        self._handle = handle
 
     def release(self) -> None:
-        handle, count = self._held[self.path]
-        if count > 1:
-            self._held[self.path] = (handle, count - 1)
-            return
-        del self._held[self.path]
-        handle.close()  # closing the file releases the lock
+        if self._handle is not None:
+            self._handle.close()  # closing the file releases the lock
+            self._handle = None
 
     @contextmanager
     def held(self) -> Iterator[None]:
@@ -191,6 +183,9 @@ class StateStore:
             self.lock = None
 
     def close(self) -> None:
+        """Closes the database and releases the lock; a second call does nothing."""
+        if self.lock is None and self.path:
+            return
         if self.db.in_transaction:
             self.db.execute("COMMIT")  # run_* rows only: the next run drops them
         self.db.close()
@@ -309,6 +304,12 @@ class StateStore:
 
     # -- this run's work ------------------------------------------------------------------------
 
+    def request_seen(self, fingerprint: bytes) -> bool:
+        """Whether this run already asked for a request with this fingerprint (and now it has)."""
+        added = self.db.execute("INSERT OR IGNORE INTO run_requests VALUES (?)", (fingerprint,)).rowcount
+        self._wrote()
+        return added == 0
+
     def walked(self, site: str, slug: str) -> None:
         self.db.execute("INSERT OR IGNORE INTO run_sections VALUES (?, ?)", (site, slug))
         self._wrote()
@@ -399,17 +400,23 @@ _stores: WeakKeyDictionary[Crawler, StateStore] = WeakKeyDictionary()
 
 
 def state_of(crawler: Crawler) -> StateStore:
-    """The crawler's state store, opened (and locked) on first use, closed with the engine."""
+    """The crawler's state store, opened (and locked) from ``BHG_STATE`` on first use."""
     store = _stores.get(crawler)
     if store is None:
-        store = _stores[crawler] = StateStore(crawler.settings.get("BHG_STATE", ""))
+        store = attach_state(crawler, StateStore(crawler.settings.get("BHG_STATE", "")))
+    return store
 
-        def engine_stopped() -> None:
-            store.close()
 
-        def aliases_found(record_id: str, urls: list[str]) -> None:
-            store.alias(record_id, urls)
+def attach_state(crawler: Crawler, store: StateStore) -> StateStore:
+    """Gives the crawler a store opened beforehand; it records aliases and closes with the engine."""
 
-        crawler.signals.connect(engine_stopped, signals.engine_stopped, weak=False)
-        crawler.signals.connect(aliases_found, bhg_signals.aliases_found, weak=False)
+    def engine_stopped() -> None:
+        store.close()
+
+    def aliases_found(record_id: str, urls: list[str]) -> None:
+        store.alias(record_id, urls)
+
+    _stores[crawler] = store
+    crawler.signals.connect(engine_stopped, signals.engine_stopped, weak=False)
+    crawler.signals.connect(aliases_found, bhg_signals.aliases_found, weak=False)
     return store

@@ -257,3 +257,26 @@ def test_a_stopped_or_killed_run_loses_nothing(tmp_path: Path, sig: signal.Signa
     assert not list((tmp_path / "exports").glob("*/.*.part"))  # the killed run's unfinished files are gone
     ids = [r["article_id"] for m in runs for r in exported(tmp_path, m)]
     assert sorted(ids) == sorted(s.article_id for s in site.catalog.live)  # nothing lost, nothing twice
+
+
+def test_errors_in_the_code_fail_the_run_and_lose_no_record(tmp_path: Path) -> None:
+    pipelines = json.dumps({"bhg_crawler.pipelines.CleanPipeline": 300, "tests.breakage.ExplodingRecords": 350,
+                            "bhg_crawler.pipelines.ValidatePipeline": 400,
+                            "bhg_crawler.pipelines.DedupePipeline": 500})  # fmt: skip
+    with replica(0, 100) as (url, site):
+        result = bhg_run(url, 0, tmp_path, "-s", f"ITEM_PIPELINES={pipelines}")
+    assert result.returncode == ExitCode.FAILED, result.stdout + result.stderr[-2000:]
+    [manifest] = manifests(tmp_path)
+    text = (tmp_path / "exports" / manifest["run_id"] / "rejects.jsonl").read_text(encoding="utf-8")
+    rejects = [json.loads(line) for line in text.splitlines()]
+    assert rejects
+    assert {r["reason"] for r in rejects} == {"error in a pipeline: KeyError: 'lede_html'"}
+    assert manifest["counts"]["articles"] + len(rejects) == len(site.catalog.live)
+
+
+def test_an_unwritable_exports_folder_is_refused_before_the_crawl(tmp_path: Path) -> None:
+    (tmp_path / "exports").write_text("a file where the folder should be")
+    result = bhg_run("http://127.0.0.1:9", 0, tmp_path)
+    assert result.returncode == ExitCode.BAD_CONFIG
+    assert result.stderr.startswith(f"bhg-crawl: cannot write to {tmp_path / 'exports'} (BHG_EXPORTS): ")
+    assert result.stderr.count("\n") == 1

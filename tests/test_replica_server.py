@@ -116,3 +116,21 @@ def test_bad_size_is_a_one_line_error() -> None:
     )
     assert result.returncode == 2
     assert result.stderr.strip() == "bhg-crawl: articles must be between 10 and 120000, not 3"
+
+
+def test_conditional_get_answers_304_without_a_body(replica_server: ReplicaServer, site: Site) -> None:
+    url = site.writer.canonical_url(site.catalog.live[7]).replace("https://", "http://")
+    with connected(replica_server) as connection:
+        connection.request("GET", url)
+        first = connection.getresponse()
+        first.read()
+        etag = first.getheader("ETag")
+        assert etag is not None
+        connection.request("GET", url, headers={"If-None-Match": etag})
+        again = connection.getresponse()
+        assert again.status == 304
+        assert again.read() == b""
+        assert again.getheader("ETag") == etag
+        assert again.getheader("Content-Length") is None
+        connection.request("GET", "/robots.txt", headers={"Host": "baohagiang.vn"})  # the connection lives on
+        assert connection.getresponse().status == 200

@@ -13,7 +13,7 @@ import pytest
 
 from bhg_crawler.errors import ConfigError
 from bhg_crawler.outcome import ExitCode, judge
-from bhg_crawler.state import StateStore
+from bhg_crawler.state import AlreadyRunning, StateStore
 
 AT = datetime(2025, 7, 1, 10, 0, tzinfo=UTC)
 
@@ -150,3 +150,12 @@ STATS = {"downloader/request_count": 100, "bhg/exported": 50}
 )  # fmt: skip
 def test_judge(stats: dict[str, int], reason: str, code: ExitCode) -> None:
     assert judge(stats, reason, max_error_ratio=0.05, max_reject_ratio=0.01).code == code
+
+
+def test_the_same_process_cannot_open_a_state_twice(path: str) -> None:
+    store = StateStore(path)
+    try:
+        with pytest.raises(AlreadyRunning, match=r"another run holds .*bhg\.sqlite3\.lock \(pid \d+ since "):
+            StateStore(path)
+    finally:
+        store.close()

@@ -16,6 +16,7 @@ from twisted.python.failure import Failure
 
 from bhg_crawler import signals
 from bhg_crawler.arguments import parse_flag, parse_moment, parse_options
+from bhg_crawler.errors import describe
 from bhg_crawler.pages import ArticlePage, ListingPage
 from bhg_crawler.profiles import get_profile
 from bhg_crawler.state import Known, StateStore, state_of, utc
@@ -272,10 +273,7 @@ class BhgSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         kind = request.meta.get("bhg_kind", "OTHER").lower()
         status = failure.value.response.status if isinstance(failure.value, HttpError) else None
-        if status is not None:
-            reason = f"HTTP {status}"
-        else:
-            reason = f"{failure.type.__name__}: {failure.getErrorMessage()}" if failure.type else "unknown error"
+        reason = f"HTTP {status}" if status is not None else describe(failure)
         if status in GONE:
             self._stats.inc_value("bhg/failures/gone")
             article = article_url(request.url, self.profile)
