@@ -1,31 +1,39 @@
-"""Components that break records on purpose, to check how runs report what fails."""
+"""Item pipelines that break records on purpose, to check how runs report what fails."""
 
 from __future__ import annotations
 
 from typing import Any
 
 
-class UndatedRecords:
-    """An item pipeline that spoils every third record's date, as a site template change might."""
+class EveryNth:
+    """Spoils every ``every``-th record that passes."""
+
+    every = 3
 
     def __init__(self) -> None:
         self.seen = 0
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         self.seen += 1
-        if self.seen % 3 == 0:
-            item["published_at"] = "hôm qua"
+        if self.seen % self.every == 0:
+            self.spoil(item)
         return item
 
+    def spoil(self, item: dict[str, Any]) -> None:
+        raise NotImplementedError
 
-class ExplodingRecords:
-    """An item pipeline with a bug: it raises on one record in ten."""
 
-    def __init__(self) -> None:
-        self.seen = 0
+class UndatedRecords(EveryNth):
+    """A date the schema refuses, as a site template change might print."""
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        self.seen += 1
-        if self.seen % 10 == 0:
-            raise KeyError("lede_html")
-        return item
+    def spoil(self, item: dict[str, Any]) -> None:
+        item["published_at"] = "hôm qua"
+
+
+class ExplodingRecords(EveryNth):
+    """A bug: one record in ten raises."""
+
+    every = 10
+
+    def spoil(self, item: dict[str, Any]) -> None:
+        raise KeyError("lede_html")

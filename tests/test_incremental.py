@@ -51,6 +51,13 @@ def bhg_run(url: str, day: int, work: Path, *extra: str) -> subprocess.Completed
     return subprocess.run(command(url, day, work, *extra), capture_output=True, text=True, check=False)
 
 
+def with_pipeline(name: str) -> str:
+    """ITEM_PIPELINES with one more pipeline between cleaning and validation."""
+    pipelines = {"bhg_crawler.pipelines.CleanPipeline": 300, name: 350, "bhg_crawler.pipelines.ValidatePipeline": 400,
+                 "bhg_crawler.pipelines.DedupePipeline": 500}  # fmt: skip
+    return f"ITEM_PIPELINES={json.dumps(pipelines)}"
+
+
 def manifests(work: Path) -> list[dict[str, Any]]:
     found = [json.loads(p.read_text(encoding="utf-8")) for p in (work / "exports" / "runs").glob("*.json")]
     return sorted(found, key=lambda m: m["started_at"])
@@ -206,11 +213,8 @@ def test_crawl_errors_above_the_threshold_fail_the_run(tmp_path: Path) -> None:
 
 
 def test_rejects_above_the_threshold_fail_the_run(tmp_path: Path) -> None:
-    pipelines = json.dumps({"bhg_crawler.pipelines.CleanPipeline": 300, "tests.breakage.UndatedRecords": 350,
-                            "bhg_crawler.pipelines.ValidatePipeline": 400,
-                            "bhg_crawler.pipelines.DedupePipeline": 500})  # fmt: skip
     with replica(0, 100) as (url, _):
-        result = bhg_run(url, 0, tmp_path, "-s", f"ITEM_PIPELINES={pipelines}")
+        result = bhg_run(url, 0, tmp_path, "-s", with_pipeline("tests.breakage.UndatedRecords"))
     assert result.returncode == ExitCode.REJECTS, result.stdout + result.stderr[-2000:]
     [manifest] = manifests(tmp_path)
     assert manifest["counts"]["rejects"] > 0
@@ -260,11 +264,8 @@ def test_a_stopped_or_killed_run_loses_nothing(tmp_path: Path, sig: signal.Signa
 
 
 def test_errors_in_the_code_fail_the_run_and_lose_no_record(tmp_path: Path) -> None:
-    pipelines = json.dumps({"bhg_crawler.pipelines.CleanPipeline": 300, "tests.breakage.ExplodingRecords": 350,
-                            "bhg_crawler.pipelines.ValidatePipeline": 400,
-                            "bhg_crawler.pipelines.DedupePipeline": 500})  # fmt: skip
     with replica(0, 100) as (url, site):
-        result = bhg_run(url, 0, tmp_path, "-s", f"ITEM_PIPELINES={pipelines}")
+        result = bhg_run(url, 0, tmp_path, "-s", with_pipeline("tests.breakage.ExplodingRecords"))
     assert result.returncode == ExitCode.FAILED, result.stdout + result.stderr[-2000:]
     [manifest] = manifests(tmp_path)
     text = (tmp_path / "exports" / manifest["run_id"] / "rejects.jsonl").read_text(encoding="utf-8")
