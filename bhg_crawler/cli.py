@@ -107,6 +107,8 @@ def _crawl_settings(args: argparse.Namespace) -> dict[str, str]:
             raise ConfigError(f"--{name.replace('_', '-')} must be at least 1, not {value}")
     if args.via:
         settings["BHG_VIA"] = args.via
+    if args.warc:
+        settings["BHG_WARC"] = "1"
     if args.max_runtime:
         settings["CLOSESPIDER_TIMEOUT"] = str(args.max_runtime)
     if args.max_requests:
@@ -183,6 +185,40 @@ def _discover(args: argparse.Namespace) -> int:
     return result.code
 
 
+def _reextract(args: argparse.Namespace) -> int:
+    import json
+
+    from bhg_crawler.archive import find_run, reextract
+    from bhg_crawler.exports import write_atomically
+    from bhg_crawler.profiles import get_profile
+    from bhg_crawler.records import validation_error
+
+    run = find_run(args.source, Path(args.exports))
+    lines, invalid = [], 0
+    for record in reextract(run, get_profile(args.site)):
+        reason = validation_error(record)
+        if reason is not None:
+            invalid += 1
+            print(f"bhg-crawl: {record['url']}: the record is not valid: {reason}", file=sys.stderr)
+        lines.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+    text = "".join(line + "\n" for line in lines)
+    if args.out:
+        write_atomically(Path(args.out), text.encode("utf-8"))
+    else:
+        sys.stdout.write(text)
+    print(f"bhg-crawl: {len(lines)} records re-extracted from {len(run.warcs)} WARC files", file=sys.stderr)
+    return 1 if invalid else 0
+
+
+def _wacz(args: argparse.Namespace) -> int:
+    from bhg_crawler.archive import find_run, write_wacz
+
+    run = find_run(args.run, Path(args.exports))
+    out = Path(args.out) if args.out else Path(args.exports) / f"{Path(args.run).name}.wacz"
+    print(write_wacz(run, out).resolve())
+    return 0
+
+
 def _add_replica_size(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--articles", type=int, default=300, help="number of live articles (default 300)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the generated content (default 1)")
@@ -204,6 +240,7 @@ def _add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--via", help="HTTP proxy for every request, e.g. the replica: http://127.0.0.1:8642")
     parser.add_argument("--max-runtime", type=int, metavar="SECONDS", help="stop cleanly after this long")
     parser.add_argument("--max-requests", type=int, metavar="N", help="stop cleanly after this many responses")
+    parser.add_argument("--warc", action="store_true", help="archive every response as WARC (BHG_WARC)")
     parser.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy or BHG_* setting")
 
 
@@ -241,6 +278,21 @@ def build_parser() -> argparse.ArgumentParser:
     discover = commands.add_parser("discover", help="list the articles a run would fetch, fetching none")
     _add_crawl_arguments(discover)
     discover.set_defaults(func=_discover)
+
+    again = commands.add_parser("reextract", help="rebuild article records from a run's WARC files, fetching nothing")
+    again.add_argument(
+        "source", metavar="RUN_OR_WARC", help="a run id (under --exports), a run's folder or a WARC file"
+    )
+    again.add_argument("--exports", default="exports", help="folder of the runs (default exports/)")
+    again.add_argument("--site", default="baohagiang.vn", help="site profile (default baohagiang.vn)")
+    again.add_argument("--out", help="write the records to this JSON-lines file (default: standard output)")
+    again.set_defaults(func=_reextract)
+
+    wacz = commands.add_parser("wacz", help="package a run's WARC files and articles as one WACZ file")
+    wacz.add_argument("run", metavar="RUN", help="a run id (under --exports) or a run's folder")
+    wacz.add_argument("--exports", default="exports", help="folder of the runs (default exports/)")
+    wacz.add_argument("--out", help="the WACZ file (default: <exports>/<run id>.wacz)")
+    wacz.set_defaults(func=_wacz)
 
     extract = commands.add_parser("extract", help="print the article record of a saved page as JSON")
     extract.add_argument("file", metavar="FILE.html", help="the saved page")

@@ -58,6 +58,8 @@ def summary(exports: Path, run_id: str) -> list[str]:
         f"Run {run_id} ({manifest['status']}): {counts['articles']} articles exported, {counts['rejects']} rejected, "
         f"{counts['duplicates']} duplicates dropped, {counts['failures']} pages not fetched"
     ]
-    lines += [f"  {(exports / e['path']).resolve()}  ({e['kind']}, {e['records']} records)" for e in manifest["files"]]
+    for entry in manifest["files"]:
+        size = f"{entry['records']} records" if "records" in entry else f"{entry['bytes']:,} bytes"
+        lines.append(f"  {(exports / entry['path']).resolve()}  ({entry['kind']}, {size})")
     lines.append(f"  {manifest_path.resolve()}  (manifest)")
     return lines

@@ -17,9 +17,12 @@ import hashlib
 import json
 import os
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
+from weakref import WeakKeyDictionary
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
@@ -41,6 +44,15 @@ def json_line(record: dict[str, Any]) -> bytes:
 def json_document(data: dict[str, Any], sort_keys: bool = False) -> bytes:
     text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=sort_keys, default=str)
     return text.encode("utf-8") + b"\n"
+
+
+def file_entry(path: Path) -> dict[str, Any]:
+    """A complete file's size and sha256, for the manifest."""
+    digest = hashlib.sha256()
+    with path.open("rb") as source:
+        for block in iter(lambda: source.read(1 << 20), b""):
+            digest.update(block)
+    return {"sha256": digest.hexdigest(), "bytes": path.stat().st_size}
 
 
 def now_utc() -> str:
@@ -96,13 +108,36 @@ class JsonLinesFile:
         self._out.flush()
         os.fsync(self._out.fileno())
         self._out.close()
-        digest = hashlib.sha256()
-        with self.part.open("rb") as source:
-            for block in iter(lambda: source.read(1 << 20), b""):
-                digest.update(block)
-        size = self.part.stat().st_size
+        entry = file_entry(self.part)
         os.replace(self.part, self.path)
-        return {"records": self.records, "sha256": digest.hexdigest(), "bytes": size}
+        return {"records": self.records, **entry}
+
+
+@dataclass
+class RunFiles:
+    """Where a run writes: its id, the exports root, and closers of other files the manifest lists."""
+
+    run_id: str
+    root: Path
+    # Each returns the files it completed, as (kind, path), for the manifest.
+    closers: list[Callable[[], list[tuple[str, Path]]]] = field(default_factory=list)
+
+    @property
+    def folder(self) -> Path:
+        return self.root / self.run_id
+
+
+_runs: WeakKeyDictionary[Crawler, RunFiles] = WeakKeyDictionary()
+
+
+def run_of(crawler: Crawler) -> RunFiles:
+    """The crawler's run: its id from ``BHG_RUN_ID`` (else made from the time), its folder under ``BHG_EXPORTS``."""
+    run = _runs.get(crawler)
+    if run is None:
+        spider = getattr(crawler.spidercls, "name", None) or "crawl"
+        run_id = crawler.settings.get("BHG_RUN_ID") or new_run_id(spider)
+        run = _runs[crawler] = RunFiles(run_id, Path(crawler.settings.get("BHG_EXPORTS") or "exports"))
+    return run
 
 
 class RunExport:
@@ -115,10 +150,11 @@ class RunExport:
     Stats: ``bhg/exported``, ``bhg/failures``, ``bhg/exit_code``.
     """
 
-    def __init__(self, crawler: Crawler, root: Path, run_id: str, max_records: int, state: StateStore):
+    def __init__(self, crawler: Crawler, run: RunFiles, max_records: int, state: StateStore):
         self.crawler = crawler
-        self.root = root
-        self.run_id = run_id
+        self.run = run
+        self.root = run.root
+        self.run_id = run.run_id
         self.max_records = max_records
         self.state = state
         self.started_at = now_utc()
@@ -134,9 +170,7 @@ class RunExport:
         if not folder:
             raise NotConfigured("BHG_EXPORTS is empty")
         max_records = crawler.settings.getint("BHG_EXPORT_MAX_RECORDS", 50_000)
-        spider = getattr(crawler.spidercls, "name", None) or "crawl"
-        run_id = crawler.settings.get("BHG_RUN_ID") or new_run_id(spider)
-        extension = cls(crawler, Path(folder), run_id, max_records, state_of(crawler))
+        extension = cls(crawler, run_of(crawler), max_records, state_of(crawler))
         crawler.signals.connect(extension.spider_opened, signals.spider_opened)
         crawler.signals.connect(extension.item_scraped, signals.item_scraped)
         crawler.signals.connect(extension.spider_closed, signals.spider_closed)
@@ -235,6 +269,10 @@ class RunExport:
             entry = written.commit()
             if entry is not None:
                 files.append({"path": f"{self.run_id}/{written.path.name}", "kind": kind, **entry})
+        for close in self.run.closers:
+            files += [
+                {"path": f"{self.run_id}/{path.name}", "kind": kind, **file_entry(path)} for kind, path in close()
+            ]
         stats = self.crawler.stats
         assert stats is not None
         settings = self.crawler.settings

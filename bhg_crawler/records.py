@@ -1,4 +1,4 @@
-"""The article record, schema version 2: cleaning, derived fields and validation."""
+"""The article record, schema version 3: cleaning, derived fields and validation."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import jsonschema_rs
 
 from bhg_crawler.text import clean_text
 
-SCHEMA_VERSION = 2  # 2 added version and previous_sha256; article-1.json stays for older exports
+# 2 added version and previous_sha256; 3 the optional warc_record_id. Older schemas stay for older exports.
+SCHEMA_VERSION = 3
 SCHEMA_FILE = f"article-{SCHEMA_VERSION}.json"
 
 
@@ -98,4 +99,5 @@ def clean_record(raw: dict[str, Any]) -> dict[str, Any]:
         "version": raw.get("version") or 1,  # the dedupe pipeline numbers later versions
         "previous_sha256": raw.get("previous_sha256"),
         "fetched_at": raw.get("fetched_at"),
+        **({"warc_record_id": raw["warc_record_id"]} if raw.get("warc_record_id") else {}),
     }

@@ -30,6 +30,7 @@ DOWNLOADER_MIDDLEWARES = {
     "bhg_crawler.middlewares.ContactUserAgentMiddleware": 500,
     "bhg_crawler.middlewares.ViaMiddleware": 740,  # before HttpProxyMiddleware (750)
     "bhg_crawler.middlewares.BackoffMiddleware": 560,  # sees 429/503 before RetryMiddleware (550)
+    "bhg_crawler.warc.WarcMiddleware": 900,  # responses as received: before decompression and redirects
 }
 # 429 and 503: wait Retry-After (else BASE seconds, doubled each try), at most MAX seconds, TRIES times.
 BHG_BACKOFF_BASE = 5.0
@@ -53,6 +54,10 @@ EXTENSIONS = {
 # The run's exit code (bhg-crawl run): too many failed requests or rejected records fail the run.
 BHG_MAX_ERROR_RATIO = 0.05
 BHG_MAX_REJECT_RATIO = 0.01
+
+# --- Archives ----------------------------------------------------------------------------------
+BHG_WARC = False  # WARC 1.1 files of every response and request, in the run's export folder
+BHG_WARC_MAX_BYTES = 1_000_000_000  # a new WARC file past this size
 
 # --- State across runs: incremental crawls ------------------------------------------------------
 DUPEFILTER_CLASS = "bhg_crawler.dupefilter.StateDupeFilter"  # seen requests on disk, not in memory

@@ -68,8 +68,11 @@ CREATE INDEX IF NOT EXISTS run_articles_by_content ON run_articles (content_sha2
 CREATE TABLE IF NOT EXISTS run_urls (url TEXT PRIMARY KEY, record_id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS run_sections (site TEXT, slug TEXT, PRIMARY KEY (site, slug));
 CREATE TABLE IF NOT EXISTS run_requests (fingerprint BLOB PRIMARY KEY) WITHOUT ROWID;
+-- payloads archived in WARC files: a later identical payload is written as a revisit of the first
+CREATE TABLE IF NOT EXISTS payloads (digest TEXT PRIMARY KEY, uri TEXT, date TEXT, record_id TEXT);
+CREATE TABLE IF NOT EXISTS run_payloads (digest TEXT PRIMARY KEY, uri TEXT, date TEXT, record_id TEXT);
 """
-RUN_TABLES = ("run_articles", "run_urls", "run_sections", "run_requests")
+RUN_TABLES = ("run_articles", "run_urls", "run_sections", "run_requests", "run_payloads")
 WRITES_A_TRANSACTION = 1000
 
 
@@ -97,6 +100,15 @@ class Known:
     @property
     def exported(self) -> bool:
         return self.version >= 1
+
+
+@dataclass(frozen=True)
+class Payload:
+    """Where a payload was first archived."""
+
+    uri: str
+    date: str
+    record_id: str
 
 
 @dataclass(frozen=True)
@@ -248,6 +260,7 @@ class StateStore:
             {"run": run_id},
         )
         self.db.execute("INSERT OR IGNORE INTO urls SELECT url, record_id FROM run_urls")
+        self.db.execute("INSERT OR IGNORE INTO payloads SELECT * FROM run_payloads")
         self.db.execute("INSERT OR REPLACE INTO sections SELECT site, slug, ? FROM run_sections", (now,))
         self.db.execute(
             "UPDATE runs SET finished_at = ?, status = ?, outcome = ? WHERE run_id = ?",
@@ -303,6 +316,18 @@ class StateStore:
         return dict(row)
 
     # -- this run's work ------------------------------------------------------------------------
+
+    def payload(self, digest: str) -> Payload | None:
+        """The first archived record of this payload, in this run or a committed one."""
+        for table in ("run_payloads", "payloads"):
+            row = self.db.execute(f"SELECT * FROM {table} WHERE digest = ?", (digest,)).fetchone()
+            if row is not None:
+                return Payload(row["uri"], row["date"], row["record_id"])
+        return None
+
+    def archived(self, digest: str, uri: str, date: str, record_id: str) -> None:
+        self.db.execute("INSERT OR IGNORE INTO run_payloads VALUES (?, ?, ?, ?)", (digest, uri, date, record_id))
+        self._wrote()
 
     def request_seen(self, fingerprint: bytes) -> bool:
         """Whether this run already asked for a request with this fingerprint (and now it has)."""

@@ -12,7 +12,7 @@ import pytest
 
 from bhg_crawler.crawl import replica_settings, run_scrapy
 from bhg_crawler.profiles import BAOHAGIANG
-from bhg_crawler.records import validation_error
+from bhg_crawler.records import SCHEMA_VERSION, validation_error
 from bhg_crawler.replica.server import ReplicaServer
 from bhg_crawler.replica.site import Site
 from bhg_crawler.text import canonical_url
@@ -74,7 +74,7 @@ def test_the_manifest_describes_the_files(crawl: dict[str, Any], site: Site) -> 
     manifest = crawl["manifest"]
     assert manifest["status"] == "complete"
     assert manifest["finish_reason"] == "finished"
-    assert manifest["schema_version"] == 2
+    assert manifest["schema_version"] == SCHEMA_VERSION
     assert manifest["counts"]["articles"] == len(site.catalog.live)
     assert manifest["counts"]["rejects"] == 0
     for entry in manifest["files"]:

@@ -231,12 +231,15 @@ class BhgSpider(scrapy.Spider):
         @returns requests 4 4
         @scrapes url article_id title published_at section paragraphs byline related
         """
-        fetched_at = datetime.now(UTC)
+        archived = response.meta.get("bhg_warc")  # the WARC record of this page, when archiving is on
+        fetched_at = datetime.fromisoformat(archived.date) if archived else datetime.now(UTC)
         if response.status == 304:
             self._not_modified(response, fetched_at)
             return
         page = ArticlePage.from_response(response, self.profile)
         record = page.record(fetched_at=fetched_at)
+        if archived:
+            record["warc_record_id"] = archived.record_id
         published = page.published_at()
         if record["article_id"]:
             self.state.fetched(

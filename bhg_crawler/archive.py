@@ -1,0 +1,132 @@
+"""What archivists do with a run's WARC files: re-extract the records, package the run as WACZ."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from warcio.archiveiterator import ArchiveIterator
+
+from bhg_crawler.errors import ConfigError
+from bhg_crawler.pages import ArticlePage
+from bhg_crawler.profiles import SiteProfile
+from bhg_crawler.records import clean_record
+from bhg_crawler.text import article_url
+
+BOOKKEEPING = ("url_aliases", "version", "previous_sha256")  # what a page cannot tell: kept from the export
+
+
+@dataclass(frozen=True)
+class ArchivedPage:
+    url: str
+    html: str
+    record_id: str  # WARC-Record-ID
+    date: str  # WARC-Date
+
+
+@dataclass(frozen=True)
+class Run:
+    """A run's files found from its id (or its folder), or a lone WARC file."""
+
+    warcs: list[Path]
+    manifest: dict[str, Any] | None
+    folder: Path | None
+
+    def exported(self) -> dict[str, dict[str, Any]]:
+        """The run's exported records by WARC record id."""
+        if self.manifest is None or self.folder is None:
+            return {}
+        found = {}
+        for entry in self.manifest["files"]:
+            if entry["kind"] == "articles":
+                for line in (self.folder.parent / entry["path"]).read_text(encoding="utf-8").splitlines():
+                    record = json.loads(line)
+                    if record.get("warc_record_id"):
+                        found[record["warc_record_id"]] = record
+        return found
+
+
+def find_run(source: str, exports: Path) -> Run:
+    """``source``: a run id under ``exports``, a run's folder, or a WARC file."""
+    path = Path(source)
+    if path.is_file():
+        return Run([path], None, None)
+    folder = path if path.is_dir() else exports / source
+    manifest_path = folder.parent / "runs" / f"{folder.name}.json"
+    if not manifest_path.is_file():
+        raise ConfigError(f"no run {source!r}: neither a WARC file nor a run with a manifest under {exports}")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    warcs = [folder.parent / e["path"] for e in manifest["files"] if e["kind"] == "warc"]
+    if not warcs:
+        raise ConfigError(f"run {folder.name} has no WARC files (it ran without BHG_WARC)")
+    return Run(warcs, manifest, folder)
+
+
+def archived_pages(warcs: list[Path]) -> Iterator[ArchivedPage]:
+    """Every HTML page answered 200 in the WARC files, its body decoded as the crawler decoded it."""
+    for path in warcs:
+        with path.open("rb") as stream:
+            for record in ArchiveIterator(stream):
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                if record.http_headers.get_statuscode() != "200":
+                    continue
+                content_type = record.http_headers.get_header("Content-Type") or ""
+                if "html" not in content_type:
+                    continue
+                charset = content_type.partition("charset=")[2].split(";")[0].strip() or "utf-8"
+                body = record.content_stream().read()  # Content-Encoding undone
+                yield ArchivedPage(
+                    record.rec_headers.get_header("WARC-Target-URI"),
+                    body.decode(charset, errors="replace"),
+                    record.rec_headers.get_header("WARC-Record-ID"),
+                    record.rec_headers.get_header("WARC-Date"),
+                )
+
+
+def reextract(run: Run, profile: SiteProfile) -> Iterator[dict[str, Any]]:
+    """The article records of the archived pages, extracted anew; what a page cannot say comes from the export."""
+    exported = run.exported()
+    for page in archived_pages(run.warcs):
+        if article_url(page.url, profile) is None:
+            continue
+        raw = ArticlePage(page.html, page.url, profile).record(fetched_at=datetime.fromisoformat(page.date))
+        raw["warc_record_id"] = page.record_id
+        kept = exported.get(page.record_id)
+        if kept is not None:
+            raw.update({name: kept[name] for name in BOOKKEEPING})
+        yield clean_record(raw)
+
+
+def pages_jsonl(run: Run) -> str:
+    """The WACZ pages list: every exported article of the run, with its title and fetch time."""
+    lines = [json.dumps({"format": "json-pages-1.0", "id": "pages", "title": "Articles"})]
+    for record in run.exported().values():
+        lines.append(json.dumps({"url": record["url"], "title": record["title"], "ts": record["fetched_at"]},
+                                ensure_ascii=False))  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def write_wacz(run: Run, out: Path) -> Path:
+    """Packages the run's WARC files and its articles as pages into one WACZ file (the ``wacz`` package)."""
+    from wacz.main import main as wacz_main
+
+    if run.manifest is None:
+        raise ConfigError("a WACZ is made of a run (its id or folder), not of a lone WARC file")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    part = out.with_name(f".{out.name}.part.wacz")
+    with tempfile.TemporaryDirectory() as work:
+        pages = Path(work) / "pages.jsonl"
+        pages.write_text(pages_jsonl(run), encoding="utf-8")
+        title = f"bhg-crawler run {run.folder.name if run.folder else ''}"
+        code = wacz_main(["create", "-o", str(part), "-p", str(pages), "--title", title, *map(str, run.warcs)])
+    if code not in (0, None):
+        part.unlink(missing_ok=True)
+        raise RuntimeError(f"wacz create failed with exit code {code}")
+    part.replace(out)
+    return out
