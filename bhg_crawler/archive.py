@@ -18,7 +18,8 @@ from bhg_crawler.profiles import SiteProfile
 from bhg_crawler.records import clean_record
 from bhg_crawler.text import article_url
 
-BOOKKEEPING = ("url_aliases", "version", "previous_sha256")  # what a page cannot tell: kept from the export
+# What a page cannot tell, kept from the export: these fields, and where each image was stored.
+BOOKKEEPING = ("url_aliases", "version", "previous_sha256")
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,10 @@ def reextract(run: Run, profile: SiteProfile) -> Iterator[dict[str, Any]]:
         kept = exported.get(page.record_id)
         if kept is not None:
             raw.update({name: kept[name] for name in BOOKKEEPING})
+            files = {image["url"]: image["file"] for image in kept["images"] if "file" in image}
+            for image in raw["images"]:
+                if image["url"] in files:
+                    image["file"] = files[image["url"]]
         yield clean_record(raw)
 
 

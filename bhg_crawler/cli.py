@@ -109,6 +109,8 @@ def _crawl_settings(args: argparse.Namespace) -> dict[str, str]:
         settings["BHG_VIA"] = args.via
     if args.warc:
         settings["BHG_WARC"] = "1"
+    if args.media:
+        settings["BHG_MEDIA"] = args.media
     if args.max_runtime:
         settings["CLOSESPIDER_TIMEOUT"] = str(args.max_runtime)
     if args.max_requests:
@@ -241,6 +243,7 @@ def _add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-runtime", type=int, metavar="SECONDS", help="stop cleanly after this long")
     parser.add_argument("--max-requests", type=int, metavar="N", help="stop cleanly after this many responses")
     parser.add_argument("--warc", action="store_true", help="archive every response as WARC (BHG_WARC)")
+    parser.add_argument("--media", metavar="DIR", help="download article images into this folder (BHG_MEDIA)")
     parser.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy or BHG_* setting")
 
 

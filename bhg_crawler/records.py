@@ -76,7 +76,12 @@ def clean_record(raw: dict[str, Any]) -> dict[str, Any]:
         "body_text": body_text,
         "word_count": len(body_text.split()),
         "images": [
-            {"url": i["url"], "caption": _text_or_none(i.get("caption")), "credit": _text_or_none(i.get("credit"))}
+            {
+                "url": i["url"],
+                "caption": _text_or_none(i.get("caption")),
+                "credit": _text_or_none(i.get("credit")),
+                **({"file": i["file"]} if "file" in i else {}),
+            }
             for i in raw.get("images") or []
         ],
         "byline": _text_or_none(raw.get("byline")),

@@ -42,6 +42,7 @@ ITEM_PIPELINES = {
     "bhg_crawler.pipelines.CleanPipeline": 300,
     "bhg_crawler.pipelines.ValidatePipeline": 400,
     "bhg_crawler.pipelines.DedupePipeline": 500,
+    "bhg_crawler.media.ImagesToFiles": 600,  # off unless BHG_MEDIA is set
 }
 
 # --- Exports ------------------------------------------------------------------------------------
@@ -58,6 +59,7 @@ BHG_MAX_REJECT_RATIO = 0.01
 # --- Archives ----------------------------------------------------------------------------------
 BHG_WARC = False  # WARC 1.1 files of every response and request, in the run's export folder
 BHG_WARC_MAX_BYTES = 1_000_000_000  # a new WARC file past this size
+BHG_MEDIA = ""  # download article images into this folder (paths from a hash of the URL); empty: off
 
 # --- State across runs: incremental crawls ------------------------------------------------------
 DUPEFILTER_CLASS = "bhg_crawler.dupefilter.StateDupeFilter"  # seen requests on disk, not in memory
