@@ -3,14 +3,21 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+REPLAY := .venv-replay/.installed
 
 .PHONY: install demo test lint bench clean
 
-install: $(STAMP)
+install: $(STAMP) $(REPLAY)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench,deploy]'
+	touch $@
+
+# pywb, for the replay test, in an environment of its own (tests/replay-requirements.txt says why).
+$(REPLAY): tests/replay-requirements.txt
+	test -x .venv-replay/bin/python || $(PYTHON) -m venv .venv-replay
+	.venv-replay/bin/python -m pip install --quiet --disable-pip-version-check -r tests/replay-requirements.txt
 	touch $@
 
 demo: install
@@ -29,4 +36,4 @@ bench: install
 	$(BIN)/python -m bench $(ARGS)
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-replay build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from tests.conftest import ROOT, free_port
 from tests.test_incremental import bhg_run, exported, manifests, replica
 
 BIN = Path(sys.executable).parent
@@ -146,3 +151,40 @@ def test_reextract_of_an_unknown_run_is_a_one_line_error(tmp_path: Path) -> None
         result.stderr
         == f"bhg-crawl: no run 'no-such-run': neither a WARC file nor a run with a manifest under {tmp_path}\n"
     )
+
+
+@pytest.fixture
+def wayback(archived: dict[str, Any], tmp_path: Path) -> Iterator[str]:
+    """pywb serving the first run's WARC files on loopback."""
+    tools = ROOT / ".venv-replay" / "bin"
+    if not (tools / "wayback").exists():
+        pytest.fail("pywb is not installed: make install puts it in .venv-replay")
+    subprocess.run([tools / "wb-manager", "init", "runs"], cwd=tmp_path, check=True, capture_output=True)
+    for path in warcs(archived["work"], archived["runs"][0]):
+        subprocess.run([tools / "wb-manager", "add", "runs", str(path)], cwd=tmp_path, check=True, capture_output=True)
+    port = free_port()
+    with (tmp_path / "wayback.log").open("wb") as log:
+        server = subprocess.Popen([tools / "wayback", "-p", str(port), "-b", "127.0.0.1"], cwd=tmp_path, stdout=log,
+                                  stderr=subprocess.STDOUT)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, (tmp_path / "wayback.log").read_text()
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}/runs"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_pywb_replays_an_archived_article_as_the_site_served_it(archived: dict[str, Any], wayback: str) -> None:
+    site = archived["site"]
+    for slot in (site.catalog.live[0], site.catalog.live[-1]):
+        url = site.writer.canonical_url(slot)
+        with urllib.request.urlopen(f"{wayback}/2026id_/{url}", timeout=30) as reply:
+            replayed = reply.read()
+        assert replayed == site.respond("baohagiang.vn", site.writer.path(slot)).body
