@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.client
 import io
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -42,6 +43,17 @@ class Archived:
     record_id: str  # of the response (or revisit) record
     date: str  # its WARC-Date
     file: str
+
+
+SECRET_NAMES = re.compile(r"PASSWORD|SECRET|TOKEN|KEY|CREDENTIAL", re.IGNORECASE)
+USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
+
+
+def public(name: str, value: object) -> str:
+    """A setting as it may be written down: secrets and passwords in URLs masked."""
+    if SECRET_NAMES.search(name):
+        return "***"
+    return USERINFO.sub("***@", str(value))
 
 
 def warc_date(moment: datetime) -> str:
@@ -160,7 +172,7 @@ class WarcMiddleware:
             "isPartOf": run.run_id,
             "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
             "http-header-user-agent": settings.get("USER_AGENT", "").replace("{contact}", settings.get("BHG_CONTACT")),
-            "settings": " ".join(f"{k}={settings.get(k)}" for k in sorted(settings) if k.startswith("BHG_")),
+            "settings": " ".join(f"{k}={public(k, settings.get(k))}" for k in sorted(settings) if k.startswith("BHG_")),
         }
         files = WarcFiles(run.folder, run.run_id, settings.getint("BHG_WARC_MAX_BYTES", 1 << 30), info)
         run.closers.append(files.close)

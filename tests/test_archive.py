@@ -188,3 +188,23 @@ def test_pywb_replays_an_archived_article_as_the_site_served_it(archived: dict[s
         with urllib.request.urlopen(f"{wayback}/2026id_/{url}", timeout=30) as reply:
             replayed = reply.read()
         assert replayed == site.respond("baohagiang.vn", site.writer.path(slot)).body
+
+
+def test_warc_files_roll_at_their_size_limit(tmp_path: Path) -> None:
+    with replica(0, 60) as (url, _):
+        result = bhg_run(url, 0, tmp_path, "--warc", "-s", "BHG_WARC_MAX_BYTES=60000",
+                         "-s", "BHG_REDIS_URL=redis://user:hunter2@127.0.0.1:6379/0")  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    [manifest] = manifests(tmp_path)
+    paths = warcs(tmp_path, manifest)
+    assert len(paths) >= 4
+    assert [p.name for p in paths] == [f"{manifest['run_id']}-{n:05d}.warc.gz" for n in range(1, len(paths) + 1)]
+    captures = 0
+    for path in paths:
+        found = records(path)
+        assert found[0][0] == "warcinfo"
+        assert b"hunter2" not in found[0][3]  # no secret from the settings is written down
+        captures += sum(kind in ("response", "revisit") for kind, _, _, _ in found)
+    [index] = [tmp_path / "exports" / e["path"] for e in manifest["files"] if e["kind"] == "cdxj"]
+    assert len(index.read_text().splitlines()) == captures
+    assert not list((tmp_path / "exports").glob("*/.*.part"))
