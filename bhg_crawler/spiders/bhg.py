@@ -148,7 +148,7 @@ class BhgSpider(scrapy.Spider):
         if article is not None:
             seen = strip_tracking(linked, self.profile)
             if seen != article.canonical:
-                record_id = f"{self.profile.name}:{article.article_id}"
+                record_id = self._record_id(article.article_id)
                 self.crawler.signals.send_catch_log(signals.aliases_found, record_id=record_id, urls=[seen])
             url = article.canonical
         else:
