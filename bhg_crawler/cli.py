@@ -13,13 +13,14 @@ from urllib.parse import urlsplit
 from bhg_crawler import __version__
 from bhg_crawler.errors import ConfigError
 from bhg_crawler.outcome import ExitCode
+from bhg_crawler.replica.templates import TEMPLATES
 
 
 def _replica_serve(args: argparse.Namespace) -> int:
     from bhg_crawler.replica.server import ReplicaServer
     from bhg_crawler.replica.site import Site
 
-    site = Site(args.seed, args.articles, args.day)
+    site = Site(args.seed, args.articles, args.day, args.template)
     server = ReplicaServer(site, args.host, args.port, access_log=args.access_log)
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -28,7 +29,8 @@ def _replica_serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, stop)
     clock = site.catalog.now.isoformat()
     print(
-        f"Replica of baohagiang.vn ({args.articles} articles, seed {args.seed}, day {args.day}, clock {clock}) "
+        f"Replica of baohagiang.vn ({args.articles} articles, seed {args.seed}, day {args.day}, clock {clock}, "
+        f"{args.template} template) "
         f"listening on {server.url}",
         flush=True,
     )
@@ -45,7 +47,7 @@ def _replica_serve(args: argparse.Namespace) -> int:
 def _replica_save(args: argparse.Namespace) -> int:
     from bhg_crawler.replica.site import Site
 
-    site = Site(args.seed, args.articles, args.day)
+    site = Site(args.seed, args.articles, args.day, args.template)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     failed = 0
@@ -65,7 +67,7 @@ def _replica_save(args: argparse.Namespace) -> int:
 def _replica_urls(args: argparse.Namespace) -> int:
     from bhg_crawler.replica.site import Site
 
-    site = Site(args.seed, args.articles, args.day)
+    site = Site(args.seed, args.articles, args.day, args.template)
     for slot in site.catalog.live:
         print(site.writer.canonical_url(slot))
     return 0
@@ -227,6 +229,10 @@ def _add_replica_size(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--day", type=int, default=0, help="days the site has moved on: new articles and edits (default 0)"
     )
+    parser.add_argument(
+        "--template", choices=TEMPLATES, default="classic",
+        help="article template: classic, redesigned (other markup, some pages JSON-LD only) or broken (no body)",
+    )  # fmt: skip
 
 
 def _add_crawl_arguments(parser: argparse.ArgumentParser) -> None:

@@ -8,6 +8,7 @@ tables, and the page's og: tags and canonical link.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -72,6 +73,7 @@ BLOCK_TAGS = frozenset(
         "form",
     ]
 )
+PAGE_FURNITURE = frozenset(["header", "footer", "nav", "aside"])  # never the article, whatever the classes
 TEXT_BLOCKS = frozenset(["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "dd", "dt"])
 SKIPPED = frozenset(
     ["script", "style", "noscript", "iframe", "video", "audio", "object", "embed", "form", "button", "svg", "template"]
@@ -318,6 +320,19 @@ class ArticlePage(Page):
     # -- where things are ---------------------------------------------------------------------
 
     @cached_property
+    def json_ld(self) -> dict[str, Any]:
+        """The page's JSON-LD NewsArticle (or Article), if it has one; else empty."""
+        for text in self.select('script[type="application/ld+json"]::text'):
+            try:
+                data = json.loads(text)
+            except ValueError:
+                continue
+            for node in data if isinstance(data, list) else [*data.get("@graph", []), data]:
+                if isinstance(node, dict) and node.get("@type") in ("NewsArticle", "Article", "ReportageNewsArticle"):
+                    return node
+        return {}
+
+    @cached_property
     def article(self) -> ArticleUrl | None:
         own = article_url(self.url, self.profile)
         declared = next(iter(self.select('link[rel="canonical"]::attr(href)')), None)
@@ -369,12 +384,21 @@ class ArticlePage(Page):
             return None
         return best
 
+    @cached_property
+    def _article_span(self) -> set[HtmlElement]:
+        """The elements from the title to the related block (or the end), page furniture aside."""
+        elements = self._after_title()
+        related = self.related_block
+        end = next((i for i, e in enumerate(elements) if e is related), len(elements))
+        return {e for e in elements[:end] if not any(a.tag in PAGE_FURNITURE for a in (e, *e.iterancestors()))}
+
     def _densest_paragraph_parent(self) -> HtmlElement | None:
-        """The element holding the most paragraph text, the related block aside."""
+        """The element holding the most paragraph text between the title and the related block."""
         weight: dict[HtmlElement, int] = {}
+        span = self._article_span
         for p in self.root.iter("p"):
             parent = p.getparent()
-            if parent is None or not self._outside_related(p):
+            if parent is None or p not in span:
                 continue
             weight[parent] = weight.get(parent, 0) + len(clean_text(p.text_content()))
         return max(weight, key=lambda element: weight[element]) if weight else None
@@ -390,9 +414,13 @@ class ArticlePage(Page):
                 text = clean_text(element.text_content())
                 if self.profile.lede_prefix.match(text) and len(text) < 1500:
                     return element
-        # No prefix: the first block of text between the timestamp and the body.
+        # No prefix: the first block of text between the timestamp (or the title, when the page prints
+        # no time) and the body.
         body = self._densest_paragraph_parent()
-        seen_time = False
+        before_body = after_title[: next((i for i, e in enumerate(after_title) if e is body), len(after_title))]
+        seen_time = not any(
+            parse_timestamp(e.text or "", self.profile) is not None for e in before_body if self._outside_related(e)
+        )
         for element in after_title:
             if element is body:
                 return None
@@ -423,7 +451,7 @@ class ArticlePage(Page):
     def title(self) -> str | None:
         if self.title_element is not None:
             return clean_text(self.title_element.text_content()) or None
-        og = self.meta("og:title")
+        og = self.meta("og:title") or clean_text(str(self.json_ld.get("headline") or ""))
         if og:
             return og
         title = "".join(self.select("title::text"))
@@ -440,12 +468,12 @@ class ArticlePage(Page):
                 stamp = parse_timestamp(element.text or "", self.profile)
                 if stamp is not None:
                     return stamp
-        declared = self.meta("article:published_time")
-        if declared:
-            try:
-                return datetime.fromisoformat(declared)
-            except ValueError:
-                return None
+        for declared in (self.meta("article:published_time"), self.json_ld.get("datePublished")):
+            if isinstance(declared, str) and declared:
+                try:
+                    return datetime.fromisoformat(declared)
+                except ValueError:
+                    continue
         return None
 
     def lede(self) -> tuple[str | None, str | None]:

@@ -26,8 +26,8 @@ SECTIONS = 22  # 19 sections and 3 parents on the home page's menu
 
 
 @contextmanager
-def replica(day: int, articles: int = ARTICLES) -> Iterator[tuple[str, Site]]:
-    site = Site(seed=5, articles=articles, day=day)
+def replica(day: int, articles: int = ARTICLES, template: str = "classic") -> Iterator[tuple[str, Site]]:
+    site = Site(seed=5, articles=articles, day=day, template=template)
     server = ReplicaServer(site, "127.0.0.1", 0)
     server.start_background()
     try:

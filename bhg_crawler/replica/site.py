@@ -12,9 +12,11 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qs
 
+from bhg_crawler.errors import ConfigError
 from bhg_crawler.replica.catalog import VN_TZ, Catalog
 from bhg_crawler.replica.content import Writer
 from bhg_crawler.replica.render import Renderer, http_date
+from bhg_crawler.replica.templates import TEMPLATES, break_body, redesign
 
 MAIN_HOSTS = frozenset({"baohagiang.vn", "www.baohagiang.vn"})
 ENGLISH_HOST = "en.baohagiang.vn"
@@ -89,7 +91,10 @@ def tiny_png(key: str) -> bytes:
 class Site:
     """Answers for baohagiang.vn, www.baohagiang.vn and en.baohagiang.vn."""
 
-    def __init__(self, seed: int = 1, articles: int = 300, day: int = 0):
+    def __init__(self, seed: int = 1, articles: int = 300, day: int = 0, template: str = "classic"):
+        if template not in TEMPLATES:
+            raise ConfigError(f"template must be one of {', '.join(TEMPLATES)}, not {template!r}")
+        self.template = template
         self.catalog = Catalog(seed, articles, day)
         self.writer = Writer(self.catalog)
         self.renderer = Renderer(self.catalog, self.writer)
@@ -168,8 +173,17 @@ class Site:
         if slot is None or slot.deleted or path.rstrip("/") != self.writer.path(slot):
             return self.not_found()
         modified = self.catalog.modified(slot)
-        version = f"{self.catalog.seed}:{slot.article_id}:{modified.isoformat()}"
-        return self._html(self.renderer.article(slot), version=version, modified=modified)
+        version = f"{self.catalog.seed}:{self.template}:{slot.article_id}:{modified.isoformat()}"
+        page = self.renderer.article(slot)
+        if self.template == "redesigned":
+            article = self.writer.article(slot.article_id)
+            facts = {"headline": article.title, "datePublished": slot.published.isoformat(),
+                     "dateModified": modified.isoformat(), "url": self.writer.canonical_url(slot),
+                     "author": [{"@type": "Person", "name": a.name} for a in article.authors]}  # fmt: skip
+            page = redesign(page, slot.article_id, facts)
+        elif self.template == "broken":
+            page = break_body(page)
+        return self._html(page, version=version, modified=modified)
 
     @staticmethod
     def _media(path: str) -> Response:

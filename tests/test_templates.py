@@ -1,0 +1,51 @@
+"""The replica redesigns itself, or breaks: the crawl still extracts the truth, or fails the run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bhg_crawler.outcome import ExitCode
+from bhg_crawler.replica.site import Site
+from bhg_crawler.replica.templates import jsonld_only
+from tests.test_incremental import bhg_run, exported, manifests, replica
+
+FIELDS = ("url", "section", "title", "lede", "lede_tag", "published_at", "language", "images", "byline", "authors",
+          "related", "tags")  # fmt: skip
+
+
+def test_the_redesign_changes_markup_not_content() -> None:
+    classic, redesigned = Site(seed=5, articles=100), Site(seed=5, articles=100, template="redesigned")
+    slot = next(s for s in classic.catalog.live if jsonld_only(s.article_id))
+    old = classic.respond("baohagiang.vn", classic.writer.path(slot)).body.decode()
+    new = redesigned.respond("baohagiang.vn", redesigned.writer.path(slot)).body.decode()
+    assert "title-detail" in old or "article__title" in old
+    assert "title-detail" not in new
+    assert "article__title" not in new
+    assert '"@type": "NewsArticle"' in new
+    assert slot.published.strftime("%H:%M, %d/%m/%Y") not in new  # the time is in JSON-LD only
+    assert classic.writer.title(slot) in new
+
+
+def test_a_redesigned_site_still_gives_the_true_records(tmp_path: Path) -> None:
+    with replica(0, 150, template="redesigned") as (url, site):
+        result = bhg_run(url, 0, tmp_path)
+    assert result.returncode == ExitCode.OK, result.stderr[-2000:]
+    [manifest] = manifests(tmp_path)
+    records = exported(tmp_path, manifest)
+    assert sorted(r["article_id"] for r in records) == sorted(s.article_id for s in site.catalog.live)
+    assert any(jsonld_only(r["article_id"]) for r in records)
+    for record in records:
+        truth = site.writer.expected_record(site.catalog.by_id[record["article_id"]])
+        for field in FIELDS:
+            assert record[field] == truth[field], (field, record["url"])
+        assert record["body_text"] == "\n\n".join(truth["paragraphs"])  # type: ignore[arg-type]
+
+
+def test_a_broken_template_fails_the_run_instead_of_exporting_empty_records(tmp_path: Path) -> None:
+    with replica(0, 60, template="broken") as (url, _):
+        result = bhg_run(url, 0, tmp_path)
+    assert result.returncode == ExitCode.REJECTS, result.stdout + result.stderr[-2000:]
+    [manifest] = manifests(tmp_path)
+    assert manifest["counts"]["articles"] == 0
+    assert manifest["counts"]["rejects"] == 60
+    assert manifest["outcome"]["name"] == "rejects"
