@@ -73,6 +73,7 @@ BLOCK_TAGS = frozenset(
         "form",
     ]
 )
+LAYERS = ("selectors", "patterns", "metadata")  # the extraction layers, fastest and surest first
 PAGE_FURNITURE = frozenset(["header", "footer", "nav", "aside"])  # never the article, whatever the classes
 TEXT_BLOCKS = frozenset(["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "dd", "dt"])
 SKIPPED = frozenset(
@@ -320,6 +321,11 @@ class ArticlePage(Page):
     # -- where things are ---------------------------------------------------------------------
 
     @cached_property
+    def layers(self) -> dict[str, str]:
+        """The layer each field came from, as the field methods find out (see ``extraction``)."""
+        return {}
+
+    @cached_property
     def json_ld(self) -> dict[str, Any]:
         """The page's JSON-LD NewsArticle (or Article), if it has one; else empty."""
         for text in self.select('script[type="application/ld+json"]::text'):
@@ -450,7 +456,9 @@ class ArticlePage(Page):
 
     def title(self) -> str | None:
         if self.title_element is not None:
+            self.layers["title"] = "selectors" if self.first(self.profile.selectors.title) is not None else "patterns"
             return clean_text(self.title_element.text_content()) or None
+        self.layers["title"] = "metadata"
         og = self.meta("og:title") or clean_text(str(self.json_ld.get("headline") or ""))
         if og:
             return og
@@ -462,12 +470,15 @@ class ArticlePage(Page):
         if fast is not None:
             stamp = parse_timestamp(fast.text_content(), self.profile)
             if stamp is not None:
+                self.layers["published_at"] = "selectors"
                 return stamp
+        self.layers["published_at"] = "patterns"
         for element in self._after_title():
             if self._outside_related(element):
                 stamp = parse_timestamp(element.text or "", self.profile)
                 if stamp is not None:
                     return stamp
+        self.layers["published_at"] = "metadata"
         for declared in (self.meta("article:published_time"), self.json_ld.get("datePublished")):
             if isinstance(declared, str) and declared:
                 try:
@@ -475,6 +486,33 @@ class ArticlePage(Page):
                 except ValueError:
                     continue
         return None
+
+    def extraction(self, record: dict[str, Any]) -> dict[str, Any]:
+        """How the record was extracted: the last layer any field needed, and the fields not from selectors.
+
+        Layers, fastest first: ``selectors`` (the profile's CSS), ``patterns`` (what the site always
+        prints: timestamps, lede prefix, byline forms, the related heading, the densest paragraphs),
+        ``metadata`` (og: tags, JSON-LD, the ``<title>``).
+        """
+        selectors = self.profile.selectors
+        body_layer = "selectors" if self.first(selectors.body) is not None else "patterns"
+        lede_fast = self.lede_element is not None and self.lede_element is self.first(selectors.lede)
+        found = {
+            "title": self.layers.get("title"),
+            "published_at": self.layers.get("published_at"),
+            "lede": "selectors" if lede_fast else "patterns" if self.lede_element is not None else "metadata",
+            "body_text": body_layer,
+            "byline": body_layer if self._body_parts[2] else
+                      "selectors" if self.first(selectors.byline) is not None else "patterns",
+            "related": "selectors" if self.first(selectors.related) is not None else "patterns",
+            "tags": "selectors" if self.select(selectors.tags) else "patterns",
+        }  # fmt: skip
+        present = {"body_text": record["paragraphs"]}
+        layers = {f: layer for f, layer in found.items() if layer and (present.get(f) or record.get(f))}
+        return {
+            "layer": max(layers.values(), key=LAYERS.index, default=LAYERS[0]),
+            "fields_from_fallback": sorted(f for f, layer in layers.items() if layer != LAYERS[0]),
+        }
 
     def lede(self) -> tuple[str | None, str | None]:
         """(lede without its prefix, tag)."""
@@ -639,7 +677,7 @@ class ArticlePage(Page):
         published = self.published_at()
         section = self.section()
         byline = self.byline()
-        return {
+        record: dict[str, Any] = {
             "site": self.profile.name,
             "article_id": article.article_id if article else None,
             "url": article.canonical if article else self.url,
@@ -658,3 +696,5 @@ class ArticlePage(Page):
             "tags": self.tags(),
             "fetched_at": fetched_at.isoformat().replace("+00:00", "Z"),
         }
+        record["extraction"] = self.extraction(record)
+        return record

@@ -104,5 +104,6 @@ def clean_record(raw: dict[str, Any]) -> dict[str, Any]:
         "version": raw.get("version") or 1,  # the dedupe pipeline numbers later versions
         "previous_sha256": raw.get("previous_sha256"),
         "fetched_at": raw.get("fetched_at"),
+        "extraction": raw.get("extraction"),
         **({"warc_record_id": raw["warc_record_id"]} if raw.get("warc_record_id") else {}),
     }

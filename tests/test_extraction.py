@@ -191,3 +191,13 @@ def test_saved_pages_are_what_the_replica_serves(site: Site) -> None:
         path = re.sub(r"^https://baohagiang\.vn", "", truth["fetched_from"])
         assert site.respond("baohagiang.vn", path).body.decode() == html, name
         assert Path(PAGES / f"{name}.json").exists()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_record_says_how_it_was_extracted(name: str) -> None:
+    html, truth = saved(name)
+    served = extract(html, truth["fetched_from"])["extraction"]
+    assert served == {"layer": "selectors", "fields_from_fallback": []}
+    redesigned = extract(redesign(html), truth["fetched_from"])["extraction"]
+    assert redesigned["layer"] in ("patterns", "metadata")
+    assert {"title", "published_at", "body_text"} <= set(redesigned["fields_from_fallback"])

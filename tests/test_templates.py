@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from bhg_crawler.outcome import ExitCode
@@ -34,6 +35,11 @@ def test_a_redesigned_site_still_gives_the_true_records(tmp_path: Path) -> None:
     records = exported(tmp_path, manifest)
     assert sorted(r["article_id"] for r in records) == sorted(s.article_id for s in site.catalog.live)
     assert any(jsonld_only(r["article_id"]) for r in records)
+    layers = {r["extraction"]["layer"] for r in records}
+    assert layers == {"patterns", "metadata"}  # the drift is visible in every record
+    stats = json.loads((tmp_path / "exports" / "runs" / "stats" / f"{manifest['run_id']}.json").read_text())
+    assert stats["bhg/extraction/fallback/title"] == len(records)
+    assert "bhg/extraction/selectors" not in stats
     for record in records:
         truth = site.writer.expected_record(site.catalog.by_id[record["article_id"]])
         for field in FIELDS:

@@ -240,6 +240,9 @@ class BhgSpider(scrapy.Spider):
         record = page.record(fetched_at=fetched_at)
         if archived:
             record["warc_record_id"] = archived.record_id
+        self._stats.inc_value(f"bhg/extraction/{record['extraction']['layer']}")
+        for field in record["extraction"]["fields_from_fallback"]:
+            self._stats.inc_value(f"bhg/extraction/fallback/{field}")
         published = page.published_at()
         if record["article_id"]:
             self.state.fetched(
