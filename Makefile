@@ -11,7 +11,7 @@ install: $(STAMP) $(REPLAY)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench,deploy]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,deploy]'
 	touch $@
 
 # pywb, for the replay test, in an environment of its own (tests/replay-requirements.txt says why).

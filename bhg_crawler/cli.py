@@ -186,7 +186,26 @@ def _discover(args: argparse.Namespace) -> int:
     reasons = sorted(set(planned.values()))
     counts = ", ".join(f"{sum(r == reason for r in planned.values())} {reason}" for reason in reasons)
     print(f"bhg-crawl: a run would fetch {len(planned)} articles ({counts or 'none'})", file=sys.stderr)
+    if result.code == ExitCode.NOTHING_NEW and planned:
+        return ExitCode.OK  # a listing exports nothing: what it lists is what is new
     return result.code
+
+
+def _heartbeat(args: argparse.Namespace) -> int:
+    import json
+    from datetime import UTC, datetime
+
+    from bhg_crawler.heartbeat import stale
+
+    path = Path(args.file) if args.file else Path(args.exports) / "heartbeat.json"
+    try:
+        beat = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ConfigError(f"cannot read the heartbeat {path}: {error}") from None
+    dead = stale(beat, datetime.now(UTC), args.beats)
+    state = "dead (no beat for too long)" if dead else beat.get("status")
+    print(f"run {beat.get('run_id')} (pid {beat.get('pid')}): {state}; last beat {beat.get('updated_at')}")
+    return 1 if dead else 0
 
 
 def _reextract(args: argparse.Namespace) -> int:
@@ -308,6 +327,12 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--url", required=True, help="the URL the page was fetched from")
     extract.add_argument("--site", default="baohagiang.vn", help="site profile (default baohagiang.vn)")
     extract.set_defaults(func=_extract)
+
+    beat = commands.add_parser("heartbeat", help="check a run's heartbeat: exit 1 if it died without closing")
+    beat.add_argument("--file", help="the heartbeat file (default: <exports>/heartbeat.json)")
+    beat.add_argument("--exports", default="exports", help="folder of the exports (default exports/)")
+    beat.add_argument("--beats", type=float, default=3, help="beats missed before a run counts as dead (default 3)")
+    beat.set_defaults(func=_heartbeat)
 
     demo = commands.add_parser("demo", help="serve the replica, crawl it, write exports, stop the replica")
     _add_replica_size(demo)

@@ -32,7 +32,8 @@ from twisted.python.failure import Failure
 
 from bhg_crawler import signals as bhg_signals
 from bhg_crawler.errors import describe
-from bhg_crawler.outcome import judge
+from bhg_crawler.monitors import run_figures
+from bhg_crawler.outcome import outcome_of
 from bhg_crawler.records import SCHEMA_VERSION
 from bhg_crawler.state import StateStore, state_of
 
@@ -146,8 +147,8 @@ class RunExport:
 
     Settings: ``BHG_EXPORTS`` (folder; empty turns exports off), ``BHG_RUN_ID`` (default: made from
     the time and the spider), ``BHG_EXPORT_MAX_RECORDS`` (records a file, default 50,000),
-    ``BHG_MAX_ERROR_RATIO`` and ``BHG_MAX_REJECT_RATIO`` (the outcome's thresholds).
-    Stats: ``bhg/exported``, ``bhg/failures``, ``bhg/exit_code``.
+    The outcome is the monitors' (``bhg_crawler.monitors``), which run before.
+    Stats: ``bhg/exported``, ``bhg/failures``.
     """
 
     def __init__(self, crawler: Crawler, run: RunFiles, max_records: int, state: StateStore):
@@ -275,10 +276,7 @@ class RunExport:
             ]
         stats = self.crawler.stats
         assert stats is not None
-        settings = self.crawler.settings
-        outcome = judge(stats.get_stats(), reason, settings.getfloat("BHG_MAX_ERROR_RATIO", 0.05),
-                        settings.getfloat("BHG_MAX_REJECT_RATIO", 0.01))  # fmt: skip
-        stats.set_value("bhg/exit_code", int(outcome.code))
+        outcome = outcome_of(stats.get_stats())
         duplicates = sum(v for k, v in stats.get_stats().items() if k.startswith("bhg/duplicates/"))
         manifest: dict[str, Any] = {
             "run_id": self.run_id,
@@ -306,6 +304,8 @@ class RunExport:
         (runs / "stats").mkdir(exist_ok=True)
         write_atomically(runs / "stats" / f"{self.run_id}.json", json_document(stats.get_stats(), sort_keys=True))
         write_atomically(runs / f"{self.run_id}.json", json_document(manifest))
-        self.state.commit_run(self.run_id, manifest["status"], outcome.as_dict())
+        self.state.commit_run(
+            self.run_id, manifest["status"], outcome.as_dict(), run_figures(spider, stats.get_stats())
+        )
         spider.logger.info("Run %s: %s articles exported; %s", self.run_id, manifest["counts"]["articles"],
                            outcome.reason)  # fmt: skip

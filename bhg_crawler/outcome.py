@@ -1,4 +1,8 @@
-"""How a run ended, as an exit code that tells the truth (Scrapy alone exits 0 on most failures)."""
+"""How a run ended, as an exit code that tells the truth (Scrapy alone exits 0 on most failures).
+
+The monitors (``bhg_crawler.monitors``) judge the run when the spider closes: each that fails names its
+exit code, and the run exits with the first of ``PRECEDENCE`` that a monitor named.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +21,21 @@ class ExitCode(enum.IntEnum):
     REJECTS = 5  # records that failed validation above BHG_MAX_REJECT_RATIO of the records
     STOPPED = 6  # interrupted (SIGTERM, SIGINT), out of time (--max-runtime) or of requests (--max-requests)
     ALREADY_RUNNING = 7  # another run holds the state's lock
+    COVERAGE = 8  # a field is missing from more exported records than its coverage threshold allows
+    DRIFT = 9  # far more records than in past runs needed a fallback extraction layer: the markup changed
+    FEWER_ARTICLES = 10  # far fewer articles than in past runs of the same kind
+
+
+# The order in which failed monitors decide the exit code: the first that failed wins.
+PRECEDENCE = (
+    ExitCode.FAILED,
+    ExitCode.STOPPED,
+    ExitCode.CRAWL_ERRORS,
+    ExitCode.REJECTS,
+    ExitCode.COVERAGE,
+    ExitCode.DRIFT,
+    ExitCode.FEWER_ARTICLES,
+)
 
 
 @dataclass(frozen=True)
@@ -28,26 +47,29 @@ class Outcome:
         return {"exit_code": int(self.code), "name": self.code.name.lower(), "reason": self.reason}
 
 
-def judge(stats: Mapping[str, Any], finish_reason: str, max_error_ratio: float, max_reject_ratio: float) -> Outcome:
-    """The outcome of a run from its final stats: the first that applies of failed, stopped, crawl errors,
-    rejects, nothing new."""
-    raised = stats.get("bhg/errors/callback", 0) + stats.get("bhg/errors/item", 0)
-    if raised:
-        return Outcome(ExitCode.FAILED, f"{raised} pages or records raised errors (see the log)")
-    if finish_reason != "finished":
-        return Outcome(ExitCode.STOPPED, f"the crawl stopped before its end: {finish_reason}")
-    requests = stats.get("downloader/request_count", 0)
-    errors = stats.get("bhg/failures/error", 0)
-    if requests and errors / requests > max_error_ratio:
-        return Outcome(
-            ExitCode.CRAWL_ERRORS, f"{errors} of {requests} requests failed (more than {max_error_ratio:.1%})"
-        )
-    exported, rejects = stats.get("bhg/exported", 0), stats.get("bhg/rejects", 0)
-    if rejects and rejects / (rejects + exported) > max_reject_ratio:
-        return Outcome(
-            ExitCode.REJECTS,
-            f"{rejects} of {rejects + exported} records failed validation (more than {max_reject_ratio:.1%})",
-        )
+def failed_stat(code: ExitCode) -> str:
+    """The stat that holds the reasons of the failed monitors that name an exit code."""
+    return f"bhg/monitors/failed/{code.name.lower()}"
+
+
+def judge(stats: Mapping[str, Any]) -> Outcome:
+    """The outcome of a run from its final stats, once the monitors have run: the first failed monitor's
+    exit code in ``PRECEDENCE``, else nothing new, else OK."""
+    if "bhg/monitors/ran" not in stats:
+        return Outcome(ExitCode.FAILED, "the monitors did not run: the run cannot be vouched for")
+    for code in PRECEDENCE:
+        reason = stats.get(failed_stat(code))
+        if reason:
+            return Outcome(code, reason)
+    exported = stats.get("item_scraped_count", 0)
     if not exported:
         return Outcome(ExitCode.NOTHING_NEW, "nothing new or changed")
     return Outcome(ExitCode.OK, f"{exported} records exported")
+
+
+def outcome_of(stats: Mapping[str, Any]) -> Outcome:
+    """The outcome the monitors recorded in the stats (``bhg/exit_code``, ``bhg/outcome``), else failed."""
+    code = stats.get("bhg/exit_code")
+    if code is None:
+        return Outcome(ExitCode.FAILED, "the run was not judged: the monitors did not run")
+    return Outcome(ExitCode(code), stats.get("bhg/outcome", ""))

@@ -3,11 +3,13 @@
 Each field is read by the profile's CSS selectors first (fast, but the class names are guesses), and
 then from what the site always prints whatever its markup: the URL shape, the "HH:MM, DD/MM/YYYY"
 timestamp, the "BHG - " lede, the byline forms, the "Cùng chuyên mục" heading and CKEditor image
-tables, and the page's og: tags and canonical link.
+tables; then from the page's og: tags, JSON-LD and canonical link; and last, for the title, the body
+and the date, from a generic extractor (trafilatura).
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from dataclasses import dataclass
@@ -16,6 +18,7 @@ from functools import cache, cached_property
 from typing import Any, Self
 from urllib.parse import urljoin, urlsplit
 
+import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
 from parsel import Selector
@@ -73,7 +76,11 @@ BLOCK_TAGS = frozenset(
         "form",
     ]
 )
-LAYERS = ("selectors", "patterns", "metadata")  # the extraction layers, fastest and surest first
+LAYERS = ("selectors", "patterns", "metadata", "generic")  # the extraction layers, fastest and surest first
+# The generic layer's body is taken only if this much text is left once the title, the lede, timestamps,
+# link texts and the related block are set aside: less is the page's furniture, not an article.
+GENERIC_MIN_CHARS = 150
+GENERIC_DATE = "%Y-%m-%dT%H:%M:%S"
 PAGE_FURNITURE = frozenset(["header", "footer", "nav", "aside"])  # never the article, whatever the classes
 TEXT_BLOCKS = frozenset(["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "dd", "dt"])
 SKIPPED = frozenset(
@@ -85,6 +92,11 @@ CREDIT_AFTER = re.compile(r"(?<=[.!?…”\"])\s*(?:Ảnh|Photo)\s*:\s*(?P<credi
 # Elements with text of their own and links inside: where a "Từ khóa:" label and its tags are.
 LABELLED_LINKS = etree.XPath("//*[normalize-space(text()) and .//a]")
 TITLE_SUFFIX = re.compile(r"\s*[-|\u2013]\s*(?:Báo Hà Giang|Ha Giang Newspaper).*$")
+
+
+def _dense(text: str) -> str:
+    """Text without its spaces, casefolded: to find a line in text that ran blocks together."""
+    return "".join(text.split()).casefold()
 
 
 def lines_of(element: HtmlElement) -> list[str]:
@@ -339,6 +351,44 @@ class ArticlePage(Page):
         return {}
 
     @cached_property
+    def generic(self) -> Any:
+        """trafilatura's reading of the page (a ``Document``, or None): the last resort for title, body, date.
+
+        It is given a copy of the tree, which it prunes. A date it finds with no time of day is midnight.
+        """
+        return trafilatura.bare_extraction(
+            copy.deepcopy(self.root),
+            url=self.url,
+            fast=True,
+            with_metadata=True,
+            include_comments=False,
+            date_extraction_params={"original_date": False, "extensive_search": True, "outputformat": GENERIC_DATE},
+        )
+
+    def _generic_paragraphs(self) -> list[str]:
+        """The generic layer's body, less what is known not to be the body: link texts (menus, related
+        items), timestamps and datelines, and any text of the title, the lede, image captions, the related
+        block or the page furniture; nothing when what is left is shorter than ``GENERIC_MIN_CHARS``."""
+        text = self.generic.text if self.generic is not None else None
+        if not text:
+            return []
+        links = {clean_text(a.text_content()) for a in self.root.iter("a")}
+        figures = (e for e in self.root.iter("table", "figure") if e.find(".//img") is not None)
+        elements = [self.title_element, self.lede_element, self.related_block, *self.root.iter(*PAGE_FURNITURE)]
+        known = [clean_text(element.text_content()) for element in [*elements, *figures] if element is not None]
+        aside = _dense(" ".join([*known, self.title() or "", self.lede()[0] or ""]))
+        kept = [
+            line
+            for line in (clean_text(line).strip("| ") for line in text.splitlines())
+            if any(c.isalpha() for c in line)
+            and line not in links
+            and _dense(line.lstrip("-\u2013\u2022* ")) not in aside
+            and parse_timestamp(line, self.profile) is None
+            and not (len(line) < 60 and parse_date(line) is not None)  # a dateline
+        ]
+        return kept if sum(map(len, kept)) >= GENERIC_MIN_CHARS else []
+
+    @cached_property
     def article(self) -> ArticleUrl | None:
         own = article_url(self.url, self.profile)
         declared = next(iter(self.select('link[rel="canonical"]::attr(href)')), None)
@@ -462,8 +512,11 @@ class ArticlePage(Page):
         og = self.meta("og:title") or clean_text(str(self.json_ld.get("headline") or ""))
         if og:
             return og
-        title = "".join(self.select("title::text"))
-        return TITLE_SUFFIX.sub("", clean_text(title)) or None
+        title = TITLE_SUFFIX.sub("", clean_text("".join(self.select("title::text"))))
+        if title:
+            return title
+        self.layers["title"] = "generic"
+        return clean_text(self.generic.title or "") or None if self.generic is not None else None
 
     def published_at(self) -> datetime | None:
         fast = self.first(self.profile.selectors.time)
@@ -485,17 +538,25 @@ class ArticlePage(Page):
                     return datetime.fromisoformat(declared)
                 except ValueError:
                     continue
-        return None
+        self.layers["published_at"] = "generic"
+        found = self.generic.date if self.generic is not None else None
+        if not found:
+            return None
+        date = datetime.strptime(found, GENERIC_DATE).replace(tzinfo=self.profile.timezone)
+        month = self.article.month if self.article else ""
+        return date if not month or date.strftime("%Y%m") == month else None  # the URL says when, roughly
 
     def extraction(self, record: dict[str, Any]) -> dict[str, Any]:
         """How the record was extracted: the last layer any field needed, and the fields not from selectors.
 
         Layers, fastest first: ``selectors`` (the profile's CSS), ``patterns`` (what the site always
         prints: timestamps, lede prefix, byline forms, the related heading, the densest paragraphs),
-        ``metadata`` (og: tags, JSON-LD, the ``<title>``).
+        ``metadata`` (og: tags, JSON-LD, the ``<title>``), ``generic`` (trafilatura: title, body, date).
         """
         selectors = self.profile.selectors
-        body_layer = "selectors" if self.first(selectors.body) is not None else "patterns"
+        body_layer = self.layers.get("body_text") or (
+            "selectors" if self.first(selectors.body) is not None else "patterns"
+        )
         lede_fast = self.lede_element is not None and self.lede_element is self.first(selectors.lede)
         found = {
             "title": self.layers.get("title"),
@@ -581,6 +642,9 @@ class ArticlePage(Page):
         printed_lede = clean_text(self.lede_element.text_content()) if self.lede_element is not None else None
         paragraphs = [text for kind, text in self._blocks if kind == "text"]
         images = [image for kind, image in self._blocks if kind == "image" and image["url"]]
+        if not paragraphs:
+            paragraphs = self._generic_paragraphs()
+            self.layers["body_text"] = "generic"
         if paragraphs and (paragraphs[0] == printed_lede or paragraphs[0] == lede):
             paragraphs = paragraphs[1:]  # the 2014 pages repeat the lede
         byline = None

@@ -19,7 +19,7 @@ from scrapy.settings import Settings
 from bhg_crawler import signals
 from bhg_crawler.errors import ConfigError
 from bhg_crawler.exports import new_run_id
-from bhg_crawler.outcome import ExitCode
+from bhg_crawler.outcome import ExitCode, outcome_of
 from bhg_crawler.state import StateStore, attach_state
 
 
@@ -81,11 +81,4 @@ def run_crawl(
     finally:
         store.close()
     stats = crawler.stats.get_stats() if crawler.stats is not None else {}
-    code = stats.get("bhg/exit_code")
-    if code is None:  # no run export judged the run: exports are off, or it failed
-        reason = stats.get("finish_reason")
-        if settings.get("BHG_EXPORTS") or reason is None:
-            code = ExitCode.FAILED
-        else:
-            code = ExitCode.OK if reason == "finished" else ExitCode.STOPPED
-    return RunResult(ExitCode(code), run_id, stats, log_file)
+    return RunResult(outcome_of(stats).code, run_id, stats, log_file)

@@ -50,11 +50,43 @@ BHG_EXPORTS = "exports"  # folder of the run's files and manifests; empty turns 
 BHG_RUN_ID = ""  # default: <UTC time>-<spider>-<4 hex>
 BHG_EXPORT_MAX_RECORDS = 50_000  # records a file
 EXTENSIONS = {
+    "spidermon.contrib.scrapy.extensions.Spidermon": 400,  # the monitors judge the run before it is exported
     "bhg_crawler.exports.RunExport": 500,
+    "bhg_crawler.heartbeat.Heartbeat": 510,
 }
-# The run's exit code (bhg-crawl run): too many failed requests or rejected records fail the run.
-BHG_MAX_ERROR_RATIO = 0.05
-BHG_MAX_REJECT_RATIO = 0.01
+
+# --- Monitors: each failed one sets the run's exit code (see bhg_crawler.monitors) ---------------
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ("bhg_crawler.monitors.RunMonitors",)
+SPIDERMON_ADD_FIELD_COVERAGE = True  # coverage of the exported records' fields (empty values do not count)
+SPIDERMON_DICT_FIELDS_COVERAGE_LEVELS = 0  # top-level fields only
+BHG_MAX_ERROR_RATIO = 0.05  # failed requests
+BHG_MAX_REJECT_RATIO = 0.01  # records that fail the schema
+BHG_FIELD_COVERAGE = {
+    "title": 1.0,
+    "published_at": 1.0,
+    "body_text": 1.0,
+    "section": 1.0,
+    "images": 0.5,
+    "authors": 0.5,
+    "related": 0.8,
+}
+BHG_MONITOR_MIN_RECORDS = 20  # shares (coverage below 1.0, drift) are judged on runs this large
+BHG_MONITOR_RUNS = 5  # past runs compared with
+BHG_MAX_DRIFT = 0.25  # more of the records needing a fallback layer than the past runs' median
+BHG_MIN_ARTICLE_RATIO = 0.5  # fewer articles than the past runs' median of the same kind
+BHG_HEARTBEAT = ""  # default <BHG_EXPORTS>/heartbeat.json
+BHG_HEARTBEAT_SECONDS = 30  # 0: no heartbeat
+# Notifications of a failed run, each off until set (see bhg_crawler.alerts).
+BHG_NOTIFY_EMAIL = ""  # addresses, comma-separated
+BHG_NOTIFY_FROM = "bhg-crawler@localhost"
+BHG_SMTP_HOST = "localhost"
+BHG_SMTP_PORT = 25
+BHG_SMTP_USER = ""
+BHG_SMTP_PASSWORD = ""
+BHG_SMTP_STARTTLS = False
+BHG_NOTIFY_SLACK_WEBHOOK = ""  # an incoming-webhook URL
+BHG_NOTIFY_COMMAND = ""  # run with the message on stdin, BHG_RUN_ID, BHG_EXIT_CODE, BHG_OUTCOME in its env
 
 # --- Archives ----------------------------------------------------------------------------------
 BHG_WARC = False  # WARC 1.1 files of every response and request, in the run's export folder

@@ -49,7 +49,8 @@ CREATE INDEX IF NOT EXISTS articles_by_published ON articles (published_utc);
 CREATE TABLE IF NOT EXISTS urls (url TEXT PRIMARY KEY, record_id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sections (site TEXT, slug TEXT, walked_at TEXT, PRIMARY KEY (site, slug));
 CREATE TABLE IF NOT EXISTS runs (
-    run_id TEXT PRIMARY KEY, started_at TEXT, finished_at TEXT, status TEXT, exports TEXT, outcome TEXT
+    run_id TEXT PRIMARY KEY, started_at TEXT, finished_at TEXT, status TEXT, exports TEXT, outcome TEXT,
+    figures TEXT  -- what the monitors compare across runs (bhg_crawler.monitors.run_figures)
 );
 CREATE TABLE IF NOT EXISTS run_articles (
     record_id TEXT PRIMARY KEY,
@@ -181,6 +182,8 @@ class StateStore:
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.executescript(SCHEMA)
+            if "figures" not in {row["name"] for row in self.db.execute("PRAGMA table_info(runs)")}:
+                self.db.execute("ALTER TABLE runs ADD COLUMN figures TEXT")  # a state from before the monitors
         except (OSError, sqlite3.Error) as error:
             self._release()
             raise ConfigError(f"cannot open the state {path}: {error}") from None
@@ -228,7 +231,20 @@ class StateStore:
         rows = self.db.execute("SELECT * FROM runs ORDER BY started_at")
         return [{**dict(row), "outcome": json.loads(row["outcome"] or "null")} for row in rows]
 
-    def commit_run(self, run_id: str, status: str, outcome: dict[str, Any]) -> None:
+    def history(self, limit: int, **match: str) -> list[dict[str, Any]]:
+        """The figures of the last ``limit`` complete runs whose figures match (``kind=``, ``site=``),
+        newest first."""
+        where = "".join(f" AND json_extract(figures, '$.{key}') = :{key}" for key in match if key.isidentifier())
+        rows = self.db.execute(
+            f"SELECT figures FROM runs WHERE status = 'complete' AND figures IS NOT NULL{where} "
+            "ORDER BY finished_at DESC LIMIT :limit",
+            {**match, "limit": limit},
+        )
+        return [json.loads(row["figures"]) for row in rows]
+
+    def commit_run(
+        self, run_id: str, status: str, outcome: dict[str, Any], figures: dict[str, Any] | None = None
+    ) -> None:
         """The run's export is committed: merge its work into the state, in one transaction."""
         now = utc(datetime.now(UTC))
         self.db.execute(
@@ -263,8 +279,8 @@ class StateStore:
         self.db.execute("INSERT OR IGNORE INTO payloads SELECT * FROM run_payloads")
         self.db.execute("INSERT OR REPLACE INTO sections SELECT site, slug, ? FROM run_sections", (now,))
         self.db.execute(
-            "UPDATE runs SET finished_at = ?, status = ?, outcome = ? WHERE run_id = ?",
-            (now, status, json.dumps(outcome), run_id),
+            "UPDATE runs SET finished_at = ?, status = ?, outcome = ?, figures = ? WHERE run_id = ?",
+            (now, status, json.dumps(outcome), json.dumps(figures) if figures else None, run_id),
         )
         for table in RUN_TABLES:
             self.db.execute(f"DELETE FROM {table}")

@@ -62,6 +62,7 @@ class ArticleUrl(NamedTuple):
     canonical: str
     section: str
     article_id: str
+    month: str = ""  # YYYYMM, the month the URL was made in
 
 
 def strip_tracking(url: str, profile: SiteProfile) -> str:
@@ -98,7 +99,8 @@ def article_url(url: str, profile: SiteProfile) -> ArticleUrl | None:
     if match is None:
         return None
     path = parts.path.rstrip("/")
-    return ArticleUrl(urlunsplit(("https", profile.canonical_host, path, "", "")), match["section"], match["id"])
+    canonical = urlunsplit(("https", profile.canonical_host, path, "", ""))
+    return ArticleUrl(canonical, match["section"], match["id"], match["month"])
 
 
 def section_of(url: str, profile: SiteProfile) -> str | None:

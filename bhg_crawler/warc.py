@@ -45,7 +45,7 @@ class Archived:
     file: str
 
 
-SECRET_NAMES = re.compile(r"PASSWORD|SECRET|TOKEN|KEY|CREDENTIAL", re.IGNORECASE)
+SECRET_NAMES = re.compile(r"PASSWORD|SECRET|TOKEN|KEY|CREDENTIAL|WEBHOOK", re.IGNORECASE)
 USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
 
 

@@ -201,3 +201,51 @@ def test_each_record_says_how_it_was_extracted(name: str) -> None:
     redesigned = extract(redesign(html), truth["fetched_from"])["extraction"]
     assert redesigned["layer"] in ("patterns", "metadata")
     assert {"title", "published_at", "body_text"} <= set(redesigned["fields_from_fallback"])
+
+
+def unfamiliar(html: str, published_at: str) -> str:
+    """The same content in markup no earlier layer reads: classes renamed, paragraphs as ``div``s, no
+    metadata, and the time only in a ``<time>`` element that prints the date."""
+    tree = lxml_html.document_fromstring(redesign(html))
+    for element in tree.xpath("//meta|//script"):
+        element.drop_tree()
+    for element in tree.iter():
+        if element.tag == "p":
+            element.tag = "div"
+        if element.text and parse_timestamp(element.text, BAOHAGIANG):
+            when = datetime.fromisoformat(published_at)
+            element.text = None
+            element.insert(0, lxml_html.Element("time", {"datetime": published_at}))
+            element[0].text = when.strftime("%d/%m/%Y")
+    return lxml_html.tostring(tree, encoding="unicode")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_generic_layer_reads_a_body_and_a_date_no_other_layer_finds(name: str) -> None:
+    html, truth = saved(name)
+    record = extract(unfamiliar(html, truth["published_at"]), truth["fetched_from"])
+    assert record["extraction"]["layer"] == "generic"
+    assert {"body_text", "title"} <= set(record["extraction"]["fields_from_fallback"])
+    assert record["body_text"] == truth["body_text"]
+    assert record["published_at"] == truth["published_at"]
+
+
+def test_a_generic_date_outside_the_month_of_the_url_is_not_taken() -> None:
+    html, truth = saved("seed-era-a")
+    wrong = truth["published_at"].replace("2020-08", "2020-03")
+    record = extract(unfamiliar(html, wrong), truth["fetched_from"])
+    assert record["published_at"] is None
+    assert validation_error(record) is not None  # rejected, not exported with a wrong date
+
+
+def test_the_generic_layer_does_not_pass_page_furniture_off_as_a_body() -> None:
+    site = Site(seed=5, articles=40, template="broken")
+    for slot in site.catalog.live:
+        path = site.writer.path(slot)
+        page = ArticlePage(
+            site.respond("baohagiang.vn", path).body.decode(), f"https://baohagiang.vn{path}", BAOHAGIANG
+        )
+        assert page.generic is not None and page.generic.text  # it did read something: menus, lede, related
+        record = clean_record(page.record(fetched_at=FETCHED))
+        assert record["body_text"] == "", path
+        assert validation_error(record) is not None

@@ -1,4 +1,4 @@
-"""The state store across runs, the run lock, and how a run's outcome is judged."""
+"""The state store across runs and the run lock."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 from bhg_crawler.errors import ConfigError
-from bhg_crawler.outcome import ExitCode, judge
 from bhg_crawler.state import AlreadyRunning, StateStore
 
 AT = datetime(2025, 7, 1, 10, 0, tzinfo=UTC)
@@ -130,26 +129,6 @@ def test_an_unusable_state_path_is_a_configuration_error(tmp_path: Path) -> None
     (tmp_path / "file").write_text("")
     with pytest.raises(ConfigError, match="cannot open the state"):
         StateStore(str(tmp_path / "file" / "bhg.sqlite3"))
-
-
-STATS = {"downloader/request_count": 100, "bhg/exported": 50}
-
-
-@pytest.mark.parametrize(
-    ("stats", "reason", "code"),
-    [
-        (STATS, "finished", ExitCode.OK),
-        ({**STATS, "bhg/exported": 0}, "finished", ExitCode.NOTHING_NEW),
-        ({**STATS, "bhg/failures/error": 6}, "finished", ExitCode.CRAWL_ERRORS),
-        ({**STATS, "bhg/failures/error": 5, "bhg/failures/gone": 40}, "finished", ExitCode.OK),
-        ({**STATS, "bhg/rejects": 1}, "finished", ExitCode.REJECTS),
-        ({**STATS, "bhg/failures/error": 50, "bhg/rejects": 9}, "shutdown", ExitCode.STOPPED),
-        (STATS, "closespider_timeout", ExitCode.STOPPED),
-        ({}, "finished", ExitCode.NOTHING_NEW),
-    ],
-)  # fmt: skip
-def test_judge(stats: dict[str, int], reason: str, code: ExitCode) -> None:
-    assert judge(stats, reason, max_error_ratio=0.05, max_reject_ratio=0.01).code == code
 
 
 def test_the_same_process_cannot_open_a_state_twice(path: str) -> None:

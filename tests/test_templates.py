@@ -55,3 +55,17 @@ def test_a_broken_template_fails_the_run_instead_of_exporting_empty_records(tmp_
     assert manifest["counts"]["articles"] == 0
     assert manifest["counts"]["rejects"] == 60
     assert manifest["outcome"]["name"] == "rejects"
+
+
+def test_a_redesign_after_runs_on_the_old_markup_raises_the_drift_alarm(tmp_path: Path) -> None:
+    with replica(0, 150) as (url, _):
+        assert bhg_run(url, 0, tmp_path).returncode == ExitCode.OK
+    with replica(0, 150, template="redesigned") as (url, _):
+        result = bhg_run(url, 0, tmp_path, "--full")
+    assert result.returncode == ExitCode.DRIFT, result.stdout + result.stderr[-2000:]
+    _, manifest = manifests(tmp_path)
+    assert manifest["outcome"]["name"] == "drift"
+    assert manifest["outcome"]["reason"].startswith("100% of the records needed a fallback layer, against 0%")
+    run_stats = json.loads((tmp_path / "exports" / "runs" / "stats" / f"{manifest['run_id']}.json").read_text())
+    assert run_stats["bhg/extraction/fallback/body_text"] == 150
+    assert run_stats["bhg/articles/unchanged"] == 150  # the same content: nothing exported again

@@ -98,6 +98,7 @@ class BhgSpider(scrapy.Spider):
         settings = self.crawler.settings
         now = parse_moment(settings.get("BHG_NOW"), "BHG_NOW") or datetime.now(UTC)
         self.fresh_since = now - timedelta(days=settings.getfloat("BHG_REFRESH_DAYS", 7))
+        self._stats.set_value("bhg/mode", self._mode())
         if self.options.urls:
             for url in self.options.urls:
                 request = self._article_request(url, None)
@@ -114,6 +115,15 @@ class BhgSpider(scrapy.Spider):
             yield self._request(self.profile.start_url, RequestKind.HOME)
         for slug in self.options.sections:
             yield self._request(self.profile.section_url(slug), RequestKind.LISTING, bhg_section=slug)
+
+    def _mode(self) -> str:
+        """What kind of run this is, to compare it with runs of its kind: ``urls``, ``full`` (every listing
+        page: --full, or sections no committed run has walked) or ``incremental``."""
+        if self.options.urls:
+            return "urls"
+        if self.full or not all(self.state.section_walked(self.profile.name, s) for s in self.options.sections):
+            return "full"
+        return "incremental"
 
     def _request(self, url: str, kind: RequestKind, **meta: Any) -> scrapy.Request:
         callback = {
