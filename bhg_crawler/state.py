@@ -170,6 +170,7 @@ class StateStore:
     def __init__(self, path: str):
         self.path = path
         self.lock: RunLock | None = None
+        self.closed = False
         try:
             if path:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -199,8 +200,9 @@ class StateStore:
 
     def close(self) -> None:
         """Closes the database and releases the lock; a second call does nothing."""
-        if self.lock is None and self.path:
+        if self.closed:
             return
+        self.closed = True
         if self.db.in_transaction:
             self.db.execute("COMMIT")  # run_* rows only: the next run drops them
         self.db.close()
