@@ -553,6 +553,14 @@ class ArticlePage(Page):
         prints: timestamps, lede prefix, byline forms, the related heading, the densest paragraphs),
         ``metadata`` (og: tags, JSON-LD, the ``<title>``), ``generic`` (trafilatura: title, body, date).
         """
+        layers = self.field_layers(record)
+        return {
+            "layer": max(layers.values(), key=LAYERS.index, default=LAYERS[0]),
+            "fields_from_fallback": sorted(f for f, layer in layers.items() if layer != LAYERS[0]),
+        }
+
+    def field_layers(self, record: dict[str, Any]) -> dict[str, str]:
+        """The layer each field of the record that has a value came from."""
         selectors = self.profile.selectors
         body_layer = self.layers.get("body_text") or (
             "selectors" if self.first(selectors.body) is not None else "patterns"
@@ -569,11 +577,7 @@ class ArticlePage(Page):
             "tags": "selectors" if self.select(selectors.tags) else "patterns",
         }  # fmt: skip
         present = {"body_text": record["paragraphs"]}
-        layers = {f: layer for f, layer in found.items() if layer and (present.get(f) or record.get(f))}
-        return {
-            "layer": max(layers.values(), key=LAYERS.index, default=LAYERS[0]),
-            "fields_from_fallback": sorted(f for f, layer in layers.items() if layer != LAYERS[0]),
-        }
+        return {f: layer for f, layer in found.items() if layer and (present.get(f) or record.get(f))}
 
     def lede(self) -> tuple[str | None, str | None]:
         """(lede without its prefix, tag)."""

@@ -40,6 +40,10 @@ def test_a_redesigned_site_still_gives_the_true_records(tmp_path: Path) -> None:
     stats = json.loads((tmp_path / "exports" / "runs" / "stats" / f"{manifest['run_id']}.json").read_text())
     assert stats["bhg/extraction/fallback/title"] == len(records)
     assert "bhg/extraction/selectors" not in stats
+    assert stats["bhg/extraction/patterns/title"] == len(records)  # the h1, whatever its class
+    by_layer = {layer: stats.get(f"bhg/extraction/{layer}/published_at", 0) for layer in ("patterns", "metadata")}
+    assert by_layer["metadata"] == sum(jsonld_only(r["article_id"]) for r in records)  # JSON-LD only
+    assert sum(by_layer.values()) == len(records)
     for record in records:
         truth = site.writer.expected_record(site.catalog.by_id[record["article_id"]])
         for field in FIELDS:
