@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from bhg_crawler import __version__
 from bhg_crawler.errors import ConfigError
 from bhg_crawler.outcome import ExitCode
+from bhg_crawler.replica.faults import PROFILES
 from bhg_crawler.replica.templates import TEMPLATES
 
 
@@ -20,7 +21,7 @@ def _replica_serve(args: argparse.Namespace) -> int:
     from bhg_crawler.replica.server import ReplicaServer
     from bhg_crawler.replica.site import Site
 
-    site = Site(args.seed, args.articles, args.day, args.template)
+    site = Site(args.seed, args.articles, args.day, args.template, args.faults)
     server = ReplicaServer(site, args.host, args.port, access_log=args.access_log)
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -30,7 +31,7 @@ def _replica_serve(args: argparse.Namespace) -> int:
     clock = site.catalog.now.isoformat()
     print(
         f"Replica of baohagiang.vn ({args.articles} articles, seed {args.seed}, day {args.day}, clock {clock}, "
-        f"{args.template} template) "
+        f"{args.template} template, faults: {args.faults}) "
         f"listening on {server.url}",
         flush=True,
     )
@@ -47,7 +48,7 @@ def _replica_serve(args: argparse.Namespace) -> int:
 def _replica_save(args: argparse.Namespace) -> int:
     from bhg_crawler.replica.site import Site
 
-    site = Site(args.seed, args.articles, args.day, args.template)
+    site = Site(args.seed, args.articles, args.day, args.template, args.faults)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     failed = 0
@@ -67,7 +68,7 @@ def _replica_save(args: argparse.Namespace) -> int:
 def _replica_urls(args: argparse.Namespace) -> int:
     from bhg_crawler.replica.site import Site
 
-    site = Site(args.seed, args.articles, args.day, args.template)
+    site = Site(args.seed, args.articles, args.day, args.template, args.faults)
     for slot in site.catalog.live:
         print(site.writer.canonical_url(slot))
     return 0
@@ -251,6 +252,10 @@ def _add_replica_size(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--template", choices=TEMPLATES, default="classic",
         help="article template: classic, redesigned (other markup, some pages JSON-LD only) or broken (no body)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--faults", choices=sorted(PROFILES), default="none",
+        help="faults to inject, deterministic by seed: none, or mixed (a share of the articles, every kind)",
     )  # fmt: skip
 
 

@@ -15,4 +15,7 @@ class ConfigError(ValueError):
 def describe(failure: Failure) -> str:
     """A failure in one line: its exception's name and message."""
     kind = failure.type.__name__ if failure.type is not None else "error"
-    return f"{kind}: {failure.getErrorMessage()}"
+    message = failure.getErrorMessage().strip()
+    if not message and failure.type is not None and failure.type.__doc__:  # e.g. ResponseDataLossError
+        message = failure.type.__doc__.strip().splitlines()[0]
+    return f"{kind}: {message}"

@@ -8,7 +8,10 @@ Layout below ``BHG_EXPORTS`` (default ``exports/``)::
     <run_id>/rejects.jsonl          records that failed validation, with the reason
     <run_id>/failures.jsonl         pages that could not be fetched, with the reason
 
-Files are written as ``.<name>.part`` and renamed when complete, so a reader never sees half a file.
+Files are written as ``.<name>.part`` and published (renamed) only once the run's work is committed to
+the state store, with the manifest last: a reader never sees half a file, and a run killed at any point
+leaves either nothing (its files are removed by the next run) or a committed run that the next run
+publishes. A file that cannot be written (a full disk) fails the run: nothing of it is kept.
 """
 
 from __future__ import annotations
@@ -28,12 +31,13 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
+from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
 from bhg_crawler import signals as bhg_signals
 from bhg_crawler.errors import describe
 from bhg_crawler.monitors import run_figures
-from bhg_crawler.outcome import outcome_of
+from bhg_crawler.outcome import ExitCode, Outcome, outcome_of
 from bhg_crawler.records import SCHEMA_VERSION
 from bhg_crawler.state import StateStore, state_of
 
@@ -64,13 +68,32 @@ def new_run_id(spider: str) -> str:
     return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{spider}-{secrets.token_hex(2)}"
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    part = path.with_name(f".{path.name}.part")
-    with part.open("wb") as out:
+def write_durably(path: Path, data: bytes) -> None:
+    """``data`` to ``path``, flushed to the disk."""
+    with path.open("wb") as out:
         out.write(data)
         out.flush()
         os.fsync(out.fileno())
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    part = path.with_name(f".{path.name}.part")
+    write_durably(part, data)
     os.replace(part, path)
+
+
+def manifest_part(root: Path, run_id: str) -> Path:
+    """A run's manifest before it is published."""
+    return root / "runs" / f".{run_id}.json.part"
+
+
+def remove_run_files(root: Path, run_id: str) -> int:
+    """The files of a run that died before its commit: its folder's files and its manifest; how many."""
+    folder = root / run_id
+    files = [path for path in folder.iterdir() if path.is_file()] if run_id and folder.is_dir() else []
+    for path in [*files, manifest_part(root, run_id)]:
+        path.unlink(missing_ok=True)
+    return len(files)
 
 
 class JsonLinesFile:
@@ -102,16 +125,29 @@ class JsonLinesFile:
         os.replace(patched, self.part)
         self._out = self.part.open("ab")
 
-    def commit(self) -> dict[str, Any] | None:
-        """Make the file visible under its final name; its entry for the manifest."""
+    def finish(self) -> dict[str, Any] | None:
+        """Flush the file to disk, still under its temporary name; its entry for the manifest."""
         if self._out is None:
             return None
         self._out.flush()
         os.fsync(self._out.fileno())
         self._out.close()
-        entry = file_entry(self.part)
-        os.replace(self.part, self.path)
-        return {"records": self.records, **entry}
+        return {"records": self.records, **file_entry(self.part)}
+
+    def discard(self) -> None:
+        if self._out is not None:
+            self._out.close()
+        self.part.unlink(missing_ok=True)
+
+
+def publish(folder: Path, manifest_part: Path) -> int:
+    """Rename a committed run's ``.part`` files to their names, the manifest last; the files published."""
+    parts = sorted(folder.glob(".*.part")) if folder.is_dir() else []
+    for part in parts:
+        os.replace(part, part.with_name(part.name[1:].removesuffix(".part")))
+    if manifest_part.exists():
+        os.replace(manifest_part, manifest_part.with_name(manifest_part.name[1:].removesuffix(".part")))
+    return len(parts)
 
 
 @dataclass
@@ -164,6 +200,7 @@ class RunExport:
         self.failures: JsonLinesFile | None = None
         self.pending_aliases: dict[str, set[str]] = {}
         self.late_aliases: dict[str, set[str]] = {}
+        self.broken: OSError | None = None  # a file could not be written: the run keeps nothing
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunExport:
@@ -189,14 +226,15 @@ class RunExport:
     def spider_opened(self, spider: Spider) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.root / "runs").mkdir(parents=True, exist_ok=True)
+        for run_id, exports in self.state.unpublished():
+            count = publish(Path(exports) / run_id, manifest_part(Path(exports), run_id))
+            self.state.published(run_id)
+            spider.logger.warning("Run %s was committed but not published: %d files published now", run_id, count)
         for dead, exports in self.state.begin_run(self.run_id, str(self.root.resolve())):
-            unfinished = list((Path(exports) / dead).glob(".*.part")) if dead else []
-            for part in unfinished:
-                part.unlink()
+            removed = remove_run_files(Path(exports), dead)
             spider.logger.warning(
-                "Run %s ended without closing; its work was not kept and %d unfinished files were removed",
-                dead, len(unfinished),
-            )  # fmt: skip
+                "Run %s ended without closing; its work was not kept and its %d files were removed", dead, removed
+            )
         spider.logger.info("Run %s exporting to %s", self.run_id, self.folder)
 
     # -- records ------------------------------------------------------------------------------
@@ -208,9 +246,23 @@ class RunExport:
             item["url_aliases"] = sorted((set(item["url_aliases"]) | extra) - {item["url"]})
         if not self.articles or self.articles[-1].records >= self.max_records:
             self.articles.append(JsonLinesFile(self.folder / f"articles-{len(self.articles) + 1:04d}.jsonl"))
-        self.articles[-1].write(item)
+        self._write(self.articles[-1], item)
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("bhg/exported")
+
+    def _write(self, file: JsonLinesFile, record: dict[str, Any]) -> None:
+        """A record to a file; if it cannot be written (a full disk), the run stops and keeps nothing."""
+        if self.broken is not None:
+            return
+        try:
+            file.write(record)
+        except OSError as error:
+            self.broken = error
+            engine, spider = self.crawler.engine, self.crawler.spider
+            assert engine is not None
+            assert spider is not None
+            spider.logger.error("Cannot write %s: %s; the run stops", file.part, error)
+            deferred_from_coro(engine.close_spider_async(reason="export_failed"))
 
     def aliases_found(self, record_id: str, urls: list[str]) -> None:
         book = self.late_aliases if self.state.exported_in_run(record_id) else self.pending_aliases
@@ -219,7 +271,7 @@ class RunExport:
     def record_rejected(self, record: dict[str, Any], reason: str) -> None:
         if self.rejects is None:
             self.rejects = JsonLinesFile(self.folder / "rejects.jsonl")
-        self.rejects.write({"url": record.get("url"), "reason": reason, "at": now_utc(), "record": record})
+        self._write(self.rejects, {"url": record.get("url"), "reason": reason, "at": now_utc(), "record": record})
 
     def item_error(self, item: Any, response: Response | None, failure: Failure) -> None:
         """A pipeline raised: the record goes to the rejects with the error, never silently away."""
@@ -240,7 +292,7 @@ class RunExport:
     def fetch_failed(self, url: str, kind: str, reason: str) -> None:
         if self.failures is None:
             self.failures = JsonLinesFile(self.folder / "failures.jsonl")
-        self.failures.write({"url": url, "kind": kind, "reason": reason, "at": now_utc()})
+        self._write(self.failures, {"url": url, "kind": kind, "reason": reason, "at": now_utc()})
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("bhg/failures")
 
@@ -259,7 +311,45 @@ class RunExport:
             part.rewrite(change)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        self._merge_late_aliases()
+        stats = self.crawler.stats
+        assert stats is not None
+        outcome = outcome_of(stats.get_stats())
+        try:
+            if self.broken is not None:
+                raise self.broken
+            self._merge_late_aliases()
+            manifest = self._finish(spider, reason, outcome)
+            runs = self.root / "runs"
+            (runs / "stats").mkdir(exist_ok=True)
+            write_atomically(runs / "stats" / f"{self.run_id}.json", json_document(stats.get_stats(), sort_keys=True))
+            write_durably(manifest_part(self.root, self.run_id), json_document(manifest))
+        except OSError as error:
+            self._fail(spider, error)
+            return
+        figures = run_figures(spider, stats.get_stats())
+        self.state.commit_run(self.run_id, manifest["status"], outcome.as_dict(), figures)  # the commit point
+        publish(self.folder, manifest_part(self.root, self.run_id))
+        self.state.published(self.run_id)
+        spider.logger.info("Run %s: %s articles exported; %s", self.run_id, manifest["counts"]["articles"],
+                           outcome.reason)  # fmt: skip
+
+    def _fail(self, spider: Spider, error: OSError) -> None:
+        """The exports could not be written: the run keeps nothing, and says so."""
+        outcome = Outcome(ExitCode.EXPORT_FAILED, f"the exports could not be written: {error}")
+        assert self.crawler.stats is not None
+        self.crawler.stats.set_value("bhg/exit_code", int(outcome.code))
+        self.crawler.stats.set_value("bhg/outcome", outcome.reason)
+        for written in [*self.articles, self.rejects, self.failures]:
+            if written is not None:
+                written.discard()
+        manifest_part(self.root, self.run_id).unlink(missing_ok=True)
+        self.state.end_run(self.run_id, "failed", outcome.as_dict())
+        spider.logger.error("Run %s: %s; nothing of the run was kept", self.run_id, outcome.reason)
+
+    def _finish(self, spider: Spider, reason: str, outcome: Outcome) -> dict[str, Any]:
+        """Every file flushed to disk, still under its temporary name; the manifest that lists them."""
+        stats = self.crawler.stats
+        assert stats is not None
         files = []
         for kind, written in [("articles", f) for f in self.articles] + [
             ("rejects", self.rejects),
@@ -267,18 +357,15 @@ class RunExport:
         ]:
             if written is None:
                 continue
-            entry = written.commit()
+            entry = written.finish()
             if entry is not None:
                 files.append({"path": f"{self.run_id}/{written.path.name}", "kind": kind, **entry})
         for close in self.run.closers:
             files += [
                 {"path": f"{self.run_id}/{path.name}", "kind": kind, **file_entry(path)} for kind, path in close()
             ]
-        stats = self.crawler.stats
-        assert stats is not None
-        outcome = outcome_of(stats.get_stats())
         duplicates = sum(v for k, v in stats.get_stats().items() if k.startswith("bhg/duplicates/"))
-        manifest: dict[str, Any] = {
+        return {
             "run_id": self.run_id,
             "spider": spider.name,
             "site": getattr(getattr(spider, "profile", None), "name", None),
@@ -300,12 +387,3 @@ class RunExport:
             },
             "files": files,
         }
-        runs = self.root / "runs"
-        (runs / "stats").mkdir(exist_ok=True)
-        write_atomically(runs / "stats" / f"{self.run_id}.json", json_document(stats.get_stats(), sort_keys=True))
-        write_atomically(runs / f"{self.run_id}.json", json_document(manifest))
-        self.state.commit_run(
-            self.run_id, manifest["status"], outcome.as_dict(), run_figures(spider, stats.get_stats())
-        )
-        spider.logger.info("Run %s: %s articles exported; %s", self.run_id, manifest["counts"]["articles"],
-                           outcome.reason)  # fmt: skip

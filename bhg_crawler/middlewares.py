@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import codecs
 import math
 import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
-from scrapy.http import Response
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Response, TextResponse
+
+REDIRECTS = frozenset([301, 302, 303, 307, 308])
 
 
 class ViaMiddleware:
@@ -74,8 +78,8 @@ class BackoffMiddleware:
     """429 and 503 slow the whole host down, and the request is tried again later.
 
     The wait is the response's Retry-After when it gives one, else ``BHG_BACKOFF_BASE`` seconds doubled
-    on each try; the host's download slot sends nothing for that long, then goes on at the longer delay
-    (AutoThrottle brings it back down). After ``BHG_BACKOFF_TRIES`` tries, or when the wait would exceed
+    on each try; the host's download slot sends nothing for that long, then goes back to the delay it had
+    (with the first answer after the pause). After ``BHG_BACKOFF_TRIES`` tries, or when the wait would exceed
     ``BHG_BACKOFF_MAX`` seconds, the response goes on as an error. Stats: ``bhg/backoff/<status>``,
     ``bhg/backoff/seconds``, ``bhg/backoff/gave_up``.
     """
@@ -87,6 +91,7 @@ class BackoffMiddleware:
         self.base = base
         self.longest = longest
         self.tries = tries
+        self.paused: dict[str, tuple[float, float, float]] = {}  # slot -> (until, delay while paused, delay before)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BackoffMiddleware:
@@ -95,6 +100,7 @@ class BackoffMiddleware:
                    settings.getint("BHG_BACKOFF_TRIES", 5))  # fmt: skip
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
+        self._resume(request)
         if response.status not in self.STATUSES:
             return response
         stats = self.crawler.stats
@@ -114,11 +120,86 @@ class BackoffMiddleware:
         retry.meta["bhg_backoff_tries"] = tries + 1
         return retry
 
+    def _slot(self, request: Request) -> tuple[str, Any]:
+        engine = self.crawler.engine
+        key = request.meta.get("download_slot", "")
+        return key, engine.downloader.slots.get(key) if engine else None
+
     def _pause(self, request: Request, wait: float) -> None:
         """The host's slot sends nothing for ``wait`` seconds (as AutoThrottle does, through its delay)."""
-        engine = self.crawler.engine
-        slot = engine.downloader.slots.get(request.meta.get("download_slot", "")) if engine else None
+        key, slot = self._slot(request)
         if slot is None:
             return
+        before = self.paused[key][2] if key in self.paused else slot.delay
         slot.delay = max(slot.delay, wait)
         slot.lastseen = time.monotonic()
+        self.paused[key] = (slot.lastseen + wait, slot.delay, before)
+
+    def _resume(self, request: Request) -> None:
+        """The pause is over: the slot gets back the delay it had, unless something else changed it."""
+        key, slot = self._slot(request)
+        if key not in self.paused or time.monotonic() < self.paused[key][0]:
+            return
+        _, paused_delay, before = self.paused.pop(key)
+        if slot is not None and slot.delay == paused_delay:
+            slot.delay = before
+
+
+class RedirectGuardMiddleware:
+    """Refuses a redirect to a host that is not the site's, and a redirect back to a URL of the same chain,
+    with a reason the request's errback records (Scrapy would follow the first to the offsite filter and
+    drop the second as a duplicate, with nothing said).
+    """
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RedirectGuardMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        location = response.headers.get("Location")
+        if response.status not in REDIRECTS or not location or request.meta.get("dont_redirect"):
+            return response
+        target = urldefrag(urljoin(request.url, location.decode("latin-1")))[0]
+        hosts = getattr(self.crawler.spider, "allowed_domains", None) or []
+        host = urlsplit(target).hostname or ""
+        if hosts and not any(host == h or host.endswith("." + h) for h in hosts):
+            raise IgnoreRequest(f"a redirect to another host: {target}")
+        chain = [urldefrag(url)[0] for url in [*request.meta.get("redirect_urls", []), request.url]]
+        if target in chain:
+            raise IgnoreRequest(f"a redirect loop: {' -> '.join([*chain, target])}")
+        return response
+
+
+class EncodingMiddleware:
+    """Pages whose declared encoding is wrong: a body that is valid UTF-8 (and not plain ASCII) is UTF-8
+    whatever it declares; one declared UTF-8 that is not valid UTF-8 is read in the site's legacy code page
+    (the profile's ``legacy_encoding``, Windows-1258). Stats: ``bhg/encoding/<declared>-as-<read>``.
+    """
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> EncodingMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if not isinstance(response, TextResponse) or response.body.isascii():
+            return response
+        declared = codecs.lookup(response.encoding).name
+        try:
+            response.body.decode("utf-8")
+        except UnicodeDecodeError:
+            if declared != "utf-8":
+                return response
+            legacy = getattr(getattr(self.crawler.spider, "profile", None), "legacy_encoding", "cp1258")
+            return self._read_as(response, declared, legacy)
+        return response if declared == "utf-8" else self._read_as(response, declared, "utf-8")
+
+    def _read_as(self, response: TextResponse, declared: str, encoding: str) -> Response:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"bhg/encoding/{declared}-as-{codecs.lookup(encoding).name}")
+        return response.replace(encoding=encoding)

@@ -24,6 +24,7 @@ class ExitCode(enum.IntEnum):
     COVERAGE = 8  # a field is missing from more exported records than its coverage threshold allows
     DRIFT = 9  # far more records than in past runs needed a fallback extraction layer: the markup changed
     FEWER_ARTICLES = 10  # far fewer articles than in past runs of the same kind
+    EXPORT_FAILED = 11  # the exports could not be written (a full disk): nothing of the run was kept
 
 
 # The order in which failed monitors decide the exit code: the first that failed wins.

@@ -70,6 +70,8 @@ class DedupePipeline:
             stats.inc_value(f"bhg/duplicates/{placement.by}")
             urls = [item["url"], *item["url_aliases"]]
             self.crawler.signals.send_catch_log(signals.aliases_found, record_id=placement.original, urls=urls)
+            if item["record_id"] != placement.original:
+                self.state.failed(item["record_id"], item["url"], f"a duplicate of {placement.original}", retry=False)
             raise DropItem(f"duplicate of {placement.original} (same {placement.by}): {item['url']}", log_level="DEBUG")
         if placement.verdict == "unchanged":
             self.state.unchanged(item["record_id"])

@@ -42,6 +42,8 @@ class SiteProfile:
     page_parameter: str
     tracking_parameters: re.Pattern[str]
     selectors: Selectors = field(default_factory=Selectors)
+    # How pages that are not valid UTF-8 are read when they say they are: the site's legacy code page.
+    legacy_encoding: str = "cp1258"
 
     @property
     def start_url(self) -> str:

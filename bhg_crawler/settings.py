@@ -22,6 +22,12 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
+# --- Limits: what a hostile or broken server cannot make the crawler do --------------------------
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024  # bytes received, and bytes after decompression (a gzip bomb stops here)
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+
 # --- Where requests go --------------------------------------------------------------------------
 # An HTTP proxy for every request, e.g. the replica: BHG_VIA=http://127.0.0.1:8642
 BHG_VIA = ""
@@ -30,6 +36,8 @@ DOWNLOADER_MIDDLEWARES = {
     "bhg_crawler.middlewares.ContactUserAgentMiddleware": 500,
     "bhg_crawler.middlewares.ViaMiddleware": 740,  # before HttpProxyMiddleware (750)
     "bhg_crawler.middlewares.BackoffMiddleware": 560,  # sees 429/503 before RetryMiddleware (550)
+    "bhg_crawler.middlewares.EncodingMiddleware": 580,  # after decompression (HttpCompressionMiddleware, 590)
+    "bhg_crawler.middlewares.RedirectGuardMiddleware": 610,  # sees redirects before RedirectMiddleware (600)
     "bhg_crawler.warc.WarcMiddleware": 900,  # responses as received: before decompression and redirects
 }
 # 429 and 503: wait Retry-After (else BASE seconds, doubled each try), at most MAX seconds, TRIES times.

@@ -50,7 +50,8 @@ CREATE TABLE IF NOT EXISTS urls (url TEXT PRIMARY KEY, record_id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sections (site TEXT, slug TEXT, walked_at TEXT, PRIMARY KEY (site, slug));
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY, started_at TEXT, finished_at TEXT, status TEXT, exports TEXT, outcome TEXT,
-    figures TEXT  -- what the monitors compare across runs (bhg_crawler.monitors.run_figures)
+    figures TEXT,  -- what the monitors compare across runs (bhg_crawler.monitors.run_figures)
+    published INTEGER  -- its files renamed and its manifest written, after its commit
 );
 CREATE TABLE IF NOT EXISTS run_articles (
     record_id TEXT PRIMARY KEY,
@@ -72,8 +73,18 @@ CREATE TABLE IF NOT EXISTS run_requests (fingerprint BLOB PRIMARY KEY) WITHOUT R
 -- payloads archived in WARC files: a later identical payload is written as a revisit of the first
 CREATE TABLE IF NOT EXISTS payloads (digest TEXT PRIMARY KEY, uri TEXT, date TEXT, record_id TEXT);
 CREATE TABLE IF NOT EXISTS run_payloads (digest TEXT PRIMARY KEY, uri TEXT, date TEXT, record_id TEXT);
+-- the failures ledger: articles discovered and not exported, why, and how many runs tried them
+CREATE TABLE IF NOT EXISTS ledger (
+    record_id TEXT PRIMARY KEY, url TEXT NOT NULL, reason TEXT NOT NULL, attempts INTEGER NOT NULL,
+    first_at TEXT NOT NULL, last_at TEXT NOT NULL,
+    retry INTEGER NOT NULL  -- 0: nothing to retry (gone, out of the run's range, a duplicate)
+);
+CREATE TABLE IF NOT EXISTS run_discovered (record_id TEXT PRIMARY KEY, url TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS run_failed (record_id TEXT PRIMARY KEY, url TEXT NOT NULL, reason TEXT, retry INTEGER);
 """
-RUN_TABLES = ("run_articles", "run_urls", "run_sections", "run_requests", "run_payloads")
+RUN_TABLES = ("run_articles", "run_urls", "run_sections", "run_requests", "run_payloads", "run_discovered",
+              "run_failed")  # fmt: skip
+NO_ANSWER = "no answer: dropped before any response (a redirect to a page already fetched, or the run ended)"
 WRITES_A_TRANSACTION = 1000
 
 
@@ -183,8 +194,10 @@ class StateStore:
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.executescript(SCHEMA)
-            if "figures" not in {row["name"] for row in self.db.execute("PRAGMA table_info(runs)")}:
-                self.db.execute("ALTER TABLE runs ADD COLUMN figures TEXT")  # a state from before the monitors
+            columns = {row["name"] for row in self.db.execute("PRAGMA table_info(runs)")}
+            for column in ("figures TEXT", "published INTEGER DEFAULT 1"):  # a state from an earlier version
+                if column.split()[0] not in columns:
+                    self.db.execute(f"ALTER TABLE runs ADD COLUMN {column}")
         except (OSError, sqlite3.Error) as error:
             self._release()
             raise ConfigError(f"cannot open the state {path}: {error}") from None
@@ -222,12 +235,25 @@ class StateStore:
         dead = [(r["run_id"], r["exports"]) for r in self.db.execute("SELECT * FROM runs WHERE status = 'running'")]
         self.db.execute("UPDATE runs SET status = 'crashed' WHERE status = 'running'")
         self.db.execute(
-            "INSERT OR REPLACE INTO runs (run_id, started_at, status, exports) VALUES (?, ?, 'running', ?)",
+            "INSERT OR REPLACE INTO runs (run_id, started_at, status, exports, published) "
+            "VALUES (?, ?, 'running', ?, 0)",
             (run_id, utc(datetime.now(UTC)), exports),
         )
         self.db.execute("COMMIT")
         self.db.execute("BEGIN")
         return dead
+
+    def unpublished(self) -> list[tuple[str, str]]:
+        """Runs committed whose files were not all published (the process died in between)."""
+        rows = self.db.execute(
+            "SELECT run_id, exports FROM runs WHERE status IN ('complete', 'partial') AND NOT published"
+        )
+        return [(row["run_id"], row["exports"]) for row in rows]
+
+    def published(self, run_id: str) -> None:
+        self.db.execute("UPDATE runs SET published = 1 WHERE run_id = ?", (run_id,))
+        self.db.execute("COMMIT")
+        self.db.execute("BEGIN")
 
     def runs(self) -> list[dict[str, Any]]:
         rows = self.db.execute("SELECT * FROM runs ORDER BY started_at")
@@ -280,6 +306,7 @@ class StateStore:
         self.db.execute("INSERT OR IGNORE INTO urls SELECT url, record_id FROM run_urls")
         self.db.execute("INSERT OR IGNORE INTO payloads SELECT * FROM run_payloads")
         self.db.execute("INSERT OR REPLACE INTO sections SELECT site, slug, ? FROM run_sections", (now,))
+        self._settle_ledger(now)
         self.db.execute(
             "UPDATE runs SET finished_at = ?, status = ?, outcome = ?, figures = ? WHERE run_id = ?",
             (now, status, json.dumps(outcome), json.dumps(figures) if figures else None, run_id),
@@ -288,6 +315,23 @@ class StateStore:
             self.db.execute(f"DELETE FROM {table}")
         self.db.execute("COMMIT")
         self.db.execute("BEGIN")
+
+    def _settle_ledger(self, now: str) -> None:
+        """Articles done in this run leave the ledger; those discovered and not done enter it (or stay)."""
+        done = "SELECT record_id FROM run_articles WHERE exported OR current"
+        self.db.execute(f"DELETE FROM ledger WHERE record_id IN ({done})")
+        self.db.execute(
+            f"""
+            INSERT INTO ledger (record_id, url, reason, attempts, first_at, last_at, retry)
+            SELECT d.record_id, d.url, coalesce(f.reason, :no_answer), 1, :now, :now, coalesce(f.retry, 1)
+            FROM run_discovered AS d LEFT JOIN run_failed AS f USING (record_id)
+            WHERE d.record_id NOT IN ({done})
+            ON CONFLICT (record_id) DO UPDATE SET
+                url = excluded.url, reason = excluded.reason, attempts = ledger.attempts + 1,
+                last_at = excluded.last_at, retry = excluded.retry
+            """,
+            {"now": now, "no_answer": NO_ANSWER},
+        )
 
     def end_run(self, run_id: str, status: str, outcome: dict[str, Any]) -> None:
         """The run ends without a committed export: nothing of its work is kept."""
@@ -375,6 +419,24 @@ class StateStore:
         )  # fmt: skip
         self._wrote()
 
+    def discovered(self, record_id: str, url: str) -> None:
+        """An article is requested in this run: at its end it is done, or in the ledger."""
+        self.db.execute("INSERT OR IGNORE INTO run_discovered VALUES (?, ?)", (record_id, url))
+        self._wrote()
+
+    def failed(self, record_id: str, url: str, reason: str, retry: bool = True) -> None:
+        """Why an article of this run was not exported (the last reason wins); ``retry``: worth another go."""
+        self.db.execute("INSERT OR REPLACE INTO run_failed VALUES (?, ?, ?, ?)", (record_id, url, reason, retry))
+        self._wrote()
+
+    def ledger(self, site: str, retry_only: bool = False) -> list[dict[str, Any]]:
+        """The site's articles in the failures ledger, the longest waiting first."""
+        rows = self.db.execute(
+            "SELECT * FROM ledger WHERE record_id LIKE ? AND (retry OR NOT ?) ORDER BY first_at, record_id",
+            (site.replace("%", "") + ":%", retry_only),
+        )
+        return [dict(row) for row in rows]
+
     def place(self, record: dict[str, Any]) -> Placement:
         """Where a clean, valid record goes: a copy of one this run exported, unchanged, or a new version."""
         record_id, sha = record["record_id"], record["content_sha256"]
@@ -459,7 +521,12 @@ def attach_state(crawler: Crawler, store: StateStore) -> StateStore:
     def aliases_found(record_id: str, urls: list[str]) -> None:
         store.alias(record_id, urls)
 
+    def record_rejected(record: dict[str, Any], reason: str) -> None:
+        if record.get("article_id") and record.get("url"):  # cleaned: its record_id is site:article_id
+            store.failed(f"{record.get('site')}:{record['article_id']}", str(record["url"]), f"rejected: {reason}")
+
     _stores[crawler] = store
     crawler.signals.connect(engine_stopped, signals.engine_stopped, weak=False)
     crawler.signals.connect(aliases_found, bhg_signals.aliases_found, weak=False)
+    crawler.signals.connect(record_rejected, bhg_signals.record_rejected, weak=False)
     return store

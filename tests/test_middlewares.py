@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
@@ -49,6 +50,20 @@ def test_a_429_pauses_the_host_for_retry_after_and_tries_again() -> None:
     assert stats is not None
     assert stats.get_value("bhg/backoff/429") == 1
     assert stats.get_value("bhg/backoff/seconds") == 30
+
+
+def test_after_the_pause_the_host_gets_its_delay_back() -> None:
+    backoff, slot = middleware(BHG_BACKOFF_BASE=0.1)
+    slot.delay = 0
+    request = Request("https://baohagiang.vn/xa-hoi", meta={"download_slot": "baohagiang.vn"})
+    retry = backoff.process_response(request, answer(request, 503))
+    assert isinstance(retry, Request)
+    assert slot.delay == 0.1
+    assert backoff.process_response(retry, answer(retry, 200)).status == 200
+    assert slot.delay == 0.1  # still paused
+    time.sleep(0.15)
+    backoff.process_response(retry, answer(retry, 200))
+    assert slot.delay == 0
 
 
 def test_without_retry_after_the_wait_doubles_then_gives_up() -> None:

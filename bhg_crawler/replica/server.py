@@ -10,10 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import os
+import socket
 import ssl
+import struct
 import sys
 import tempfile
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -78,6 +81,7 @@ class ReplicaHandler(BaseHTTPRequestHandler):
     def do_CONNECT(self) -> None:
         host, _, port = self.path.rpartition(":")
         if host not in SITE_HOSTS or port not in ("443", "80"):
+            self.server.count_offsite()
             self._send(Response(502, f"The replica does not serve {self.path}.\n".encode(), "text/plain"), True)
             self.close_connection = True
             return
@@ -104,21 +108,41 @@ class ReplicaHandler(BaseHTTPRequestHandler):
             host = (self.headers.get("Host") or self.tunnel_host or "").rsplit(":", 1)[0].strip("[]")
             if host.replace(".", "").isdigit() or host in ("localhost", "::1"):
                 host = ""  # a browser talking to the replica directly
+        if not self.server.site.serves(host):
+            self.server.count_offsite()
         response = self.server.site.respond(host, target.path or "/", target.query)
         response = response.conditional(self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since"))
         self._send(response.encoded_for(self.headers.get("Accept-Encoding", "")), send_body)
 
     def _send(self, response: Response, send_body: bool) -> None:
+        if response.delay:
+            time.sleep(response.delay)
         self.send_response(response.status)
+        body = response.body
         if response.status != 304:  # a 304 has no body, and says nothing of one
             self.send_header("Content-Type", response.content_type)
-            self.send_header("Content-Length", str(len(response.body)))
+            self.send_header("Content-Length", str(len(body)))
         for name, value in response.headers.items():
             self.send_header(name, value)
         self.end_headers()
-        if send_body:
-            self.wfile.write(response.body)
         self.server.count(response.status)
+        if not send_body:
+            return
+        if response.cut:
+            self.wfile.write(body[: len(body) // 2])
+            self.wfile.flush()
+            if response.cut == "reset":  # RST, not FIN: SO_LINGER with a zero timeout
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            return
+        if response.trickle:
+            pieces = 10
+            for at in range(pieces):
+                self.wfile.write(body[at * len(body) // pieces : (at + 1) * len(body) // pieces])
+                self.wfile.flush()
+                time.sleep(response.trickle / pieces)
+            return
+        self.wfile.write(body)
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
         if self.server.access_log:
@@ -134,6 +158,7 @@ class ReplicaServer(ThreadingHTTPServer):
         self.access_log = access_log
         self.tls = self_signed_context(SITE_HOSTS)
         self.served: dict[int, int] = {}
+        self.offsite = 0  # requests for hosts that are not the site's: a crawler that left the site
         self._lock = threading.Lock()
         super().__init__((host, port), ReplicaHandler)
 
@@ -151,6 +176,10 @@ class ReplicaServer(ThreadingHTTPServer):
     def count(self, status: int) -> None:
         with self._lock:
             self.served[status] = self.served.get(status, 0) + 1
+
+    def count_offsite(self) -> None:
+        with self._lock:
+            self.offsite += 1
 
     def start_background(self) -> threading.Thread:
         thread = threading.Thread(target=self.serve_forever, name="bhg-replica", daemon=True)

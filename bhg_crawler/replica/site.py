@@ -6,13 +6,16 @@ import gzip
 import hashlib
 import re
 import struct
+import threading
 import zlib
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qs
 
 from bhg_crawler.errors import ConfigError
+from bhg_crawler.replica import faults
 from bhg_crawler.replica.catalog import VN_TZ, Catalog
 from bhg_crawler.replica.content import Writer
 from bhg_crawler.replica.render import Renderer, http_date
@@ -42,13 +45,23 @@ class Response:
     body: bytes
     content_type: str = "text/html; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
+    # Faults the server acts out: wait before answering, send the body over this many seconds, or cut the
+    # connection halfway ("reset") or after too few bytes ("truncate").
+    delay: float = 0.0
+    trickle: float = 0.0
+    cut: str | None = None
 
     def encoded_for(self, accept_encoding: str) -> Response:
         """Gzip text bodies for clients that ask, as the real server does."""
-        if "gzip" not in accept_encoding or len(self.body) < 512 or not self.content_type.startswith("text/"):
+        if (
+            "gzip" not in accept_encoding
+            or len(self.body) < 512
+            or not self.content_type.startswith("text/")
+            or "Content-Encoding" in self.headers
+        ):
             return self
         headers = dict(self.headers, **{"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
-        return Response(self.status, gzip.compress(self.body, 5, mtime=0), self.content_type, headers)
+        return replace(self, body=gzip.compress(self.body, 5, mtime=0), headers=headers)
 
     def conditional(self, if_none_match: str | None, if_modified_since: str | None) -> Response:
         """304 Not Modified when the client's copy is current (RFC 9110: If-None-Match first), else self."""
@@ -91,10 +104,16 @@ def tiny_png(key: str) -> bytes:
 class Site:
     """Answers for baohagiang.vn, www.baohagiang.vn and en.baohagiang.vn."""
 
-    def __init__(self, seed: int = 1, articles: int = 300, day: int = 0, template: str = "classic"):
+    def __init__(
+        self, seed: int = 1, articles: int = 300, day: int = 0, template: str = "classic", fault_profile: str = "none"
+    ):
         if template not in TEMPLATES:
             raise ConfigError(f"template must be one of {', '.join(TEMPLATES)}, not {template!r}")
         self.template = template
+        self.faults = faults.profile_named(fault_profile)
+        self.injected: Counter[str] = Counter()  # faults acted out, by kind
+        self._answers: Counter[str] = Counter()  # answers to each faulty URL so far
+        self._lock = threading.Lock()
         self.catalog = Catalog(seed, articles, day)
         self.writer = Writer(self.catalog)
         self.renderer = Renderer(self.catalog, self.writer)
@@ -131,7 +150,8 @@ class Site:
         if path == "/":
             return self._html(self.renderer.home())
         if path == "/robots.txt":
-            return Response(200, self.renderer.robots().encode(), "text/plain; charset=utf-8")
+            disallowed = "".join(f"Disallow: /{slug}/\n" for slug in self.faults.disallowed)
+            return Response(200, (self.renderer.robots() + disallowed).encode(), "text/plain; charset=utf-8")
         if path == "/rss/home.rss":
             return Response(200, self.renderer.rss().encode(), "application/rss+xml; charset=utf-8")
         if path == "/tim-kiem":
@@ -183,7 +203,49 @@ class Site:
             page = redesign(page, slot.article_id, facts)
         elif self.template == "broken":
             page = break_body(page)
-        return self._html(page, version=version, modified=modified)
+        return self._faulty(path, self._html(page, version=version, modified=modified))
+
+    def _faulty(self, path: str, response: Response) -> Response:
+        """The article's answer with its fault acted out, if it has one and it has not passed."""
+        fault = faults.fault_of(self.catalog.seed, self.faults, path)
+        if fault is None:
+            return response
+        with self._lock:
+            self._answers[path] += 1
+            if fault.times and self._answers[path] > fault.times:
+                return response
+            self.injected[fault.kind] += 1
+        body, kind = response.body, fault.kind
+        html_only = {"Content-Type": "text/html; charset=utf-8"}
+        if kind == "server_error":
+            return Response(500 + 2 * (len(path) % 3), b"<h1>Server error</h1>", headers=html_only)
+        if kind == "rate_limited":
+            return Response(429, b"Too many requests\n", "text/plain", {"Retry-After": "1"})
+        if kind == "timeout":
+            return replace(response, delay=faults.TIMEOUT_SECONDS)
+        if kind == "slow":
+            return replace(response, trickle=faults.SLOW_SECONDS)
+        if kind in ("reset", "truncated"):
+            return replace(response, cut="reset" if kind == "reset" else "truncate")
+        if kind == "empty":
+            return Response(200, b"")
+        if kind == "garbage":
+            return Response(200, faults.garbage(path))
+        if kind == "cp1258_as_utf8":
+            return replace(response, body=faults.windows_1258(body.decode()))
+        if kind == "utf8_as_cp1258":
+            return replace(response, content_type="text/html; charset=windows-1258")
+        if kind == "redirect_loop":
+            return Response(302, b"", headers={"Location": path})
+        if kind == "offsite_redirect":
+            return Response(302, b"", headers={"Location": faults.OFFSITE + path.lstrip("/")})
+        if kind == "huge":
+            return replace(response, body=faults.huge_page(body))
+        if kind == "gzip_bomb":
+            return replace(response, body=faults.gzip_bomb(), headers={"Content-Encoding": "gzip"})
+        if kind == "not_html":
+            return Response(200, b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n%%EOF\n", "application/pdf")
+        return replace(response, body=faults.malformed(body))  # malformed
 
     @staticmethod
     def _media(path: str) -> Response:

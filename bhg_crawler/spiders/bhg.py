@@ -9,7 +9,7 @@ from typing import Any
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Response
+from scrapy.http import HtmlResponse, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.statscollectors import StatsCollector
 from twisted.python.failure import Failure
@@ -99,6 +99,9 @@ class BhgSpider(scrapy.Spider):
         now = parse_moment(settings.get("BHG_NOW"), "BHG_NOW") or datetime.now(UTC)
         self.fresh_since = now - timedelta(days=settings.getfloat("BHG_REFRESH_DAYS", 7))
         self._stats.set_value("bhg/mode", self._mode())
+        if not self.options.urls:
+            for retry in self._ledger_retries():
+                yield retry
         if self.options.urls:
             for url in self.options.urls:
                 request = self._article_request(url, None)
@@ -115,6 +118,15 @@ class BhgSpider(scrapy.Spider):
             yield self._request(self.profile.start_url, RequestKind.HOME)
         for slug in self.options.sections:
             yield self._request(self.profile.section_url(slug), RequestKind.LISTING, bhg_section=slug)
+
+    def _ledger_retries(self) -> Iterator[scrapy.Request]:
+        """The articles of the failures ledger worth another go, in the run's sections: first of all."""
+        for entry in self.state.ledger(self.profile.name, retry_only=True):
+            article = article_url(entry["url"], self.profile)
+            if article is None or article.section in self.options.sections:
+                request = self._planned(self._request(entry["url"], RequestKind.ARTICLE), "retry")
+                if request is not None:
+                    yield request
 
     def _mode(self) -> str:
         """What kind of run this is, to compare it with runs of its kind: ``urls``, ``full`` (every listing
@@ -147,6 +159,9 @@ class BhgSpider(scrapy.Spider):
         """The article request, or in discover mode its URL and reason told through ``article_planned``."""
         self._stats.inc_value(f"bhg/article_requests/{reason}")
         if not self.discover:
+            article = article_url(request.url, self.profile)
+            if article is not None:
+                self.state.discovered(self._record_id(article.article_id), article.canonical)
             return request
         self.crawler.signals.send_catch_log(signals.article_planned, url=request.url, reason=reason)
         return None
@@ -246,6 +261,10 @@ class BhgSpider(scrapy.Spider):
         if response.status == 304:
             self._not_modified(response, fetched_at)
             return
+        content_type = _header(response, "Content-Type") or "no Content-Type"
+        if not isinstance(response, HtmlResponse) and "html" not in content_type.lower():
+            self._not_exported(response.request or response, f"not an HTML page ({content_type})", "not_html")
+            return
         page = ArticlePage.from_response(response, self.profile)
         record = page.record(fetched_at=fetched_at)
         if archived:
@@ -263,6 +282,9 @@ class BhgSpider(scrapy.Spider):
             )  # fmt: skip
         if published is not None and not self.options.in_range(published):
             self._stats.inc_value("bhg/articles/out_of_range")
+            if record["article_id"]:
+                self.state.failed(self._record_id(record["article_id"]), record["url"],
+                                  "published outside the run's --since/--until", retry=False)  # fmt: skip
         else:
             yield record
         if self.options.urls:
@@ -289,18 +311,24 @@ class BhgSpider(scrapy.Spider):
 
     def fetch_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        kind = request.meta.get("bhg_kind", "OTHER").lower()
         status = failure.value.response.status if isinstance(failure.value, HttpError) else None
         reason = f"HTTP {status}" if status is not None else describe(failure)
         if status in GONE:
-            self._stats.inc_value("bhg/failures/gone")
             article = article_url(request.url, self.profile)
-            if kind == "article" and article is not None:
+            if request.meta.get("bhg_kind") == RequestKind.ARTICLE.name and article is not None:
                 self.state.fetched(self._record_id(article.article_id), article.canonical, status, datetime.now(UTC))
-        elif isinstance(failure.value, IgnoreRequest):
-            self._stats.inc_value("bhg/failures/skipped")
+            self._not_exported(request, reason, "gone", retry=False)
         else:
-            self._stats.inc_value("bhg/failures/error")
+            self._not_exported(request, reason, "skipped" if isinstance(failure.value, IgnoreRequest) else "error")
+
+    def _not_exported(self, request: scrapy.Request | Response, reason: str, stat: str, retry: bool = True) -> None:
+        """A page that gave no record: counted (``bhg/failures/<stat>``), logged, in the run's failures file,
+        and for an article in the failures ledger."""
+        kind = request.meta.get("bhg_kind", "OTHER").lower()
+        self._stats.inc_value(f"bhg/failures/{stat}")
+        article = article_url(request.url, self.profile)
+        if kind == "article" and article is not None:
+            self.state.failed(self._record_id(article.article_id), article.canonical, reason, retry=retry)
         self.logger.warning("Could not fetch %s %s: %s", kind, request.url, reason)
         self.crawler.signals.send_catch_log(signals.fetch_failed, url=request.url, kind=kind, reason=reason)
 
