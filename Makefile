@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 REPLAY := .venv-replay/.installed
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint bench faults clean
 
 install: $(STAMP) $(REPLAY)
 
@@ -34,6 +34,10 @@ test: lint
 # Figures against peers measured side by side; `make bench ARGS=--full` adds the 100,000-article crawl.
 bench: install
 	$(BIN)/python -m bench $(ARGS)
+
+# The crawl under injected faults, kills and hostile input; `make test` runs a short form of it.
+faults: install
+	$(BIN)/python -m bench.faults $(ARGS)
 
 clean:
 	rm -rf $(VENV) .venv-replay build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -160,7 +160,8 @@ def _run(args: argparse.Namespace) -> int:
         print("\n".join(summary(Path(args.exports), result.run_id)))
     if result.log_file is not None:
         print(f"  {result.log_file.resolve()}  (log)")
-    print(f"Exit {int(result.code)} ({result.code.name.lower()})")
+    reason = result.stats.get("bhg/outcome") or ""
+    print(f"Exit {int(result.code)} ({result.code.name.lower()}){': ' + reason if reason else ''}")
     return result.code
 
 

@@ -16,10 +16,12 @@ publishes. A file that cannot be written (a full disk) fails the run: nothing of
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import secrets
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -136,7 +138,8 @@ class JsonLinesFile:
 
     def discard(self) -> None:
         if self._out is not None:
-            self._out.close()
+            with contextlib.suppress(OSError):  # what is still buffered cannot be written: it goes too
+                self._out.close()
         self.part.unlink(missing_ok=True)
 
 
@@ -343,8 +346,11 @@ class RunExport:
             if written is not None:
                 written.discard()
         manifest_part(self.root, self.run_id).unlink(missing_ok=True)
-        self.state.end_run(self.run_id, "failed", outcome.as_dict())
         spider.logger.error("Run %s: %s; nothing of the run was kept", self.run_id, outcome.reason)
+        try:
+            self.state.end_run(self.run_id, "failed", outcome.as_dict())
+        except sqlite3.Error as state_error:  # the same full disk: the next run finds the run crashed
+            spider.logger.error("Run %s: the state could not record the failure: %s", self.run_id, state_error)
 
     def _finish(self, spider: Spider, reason: str, outcome: Outcome) -> dict[str, Any]:
         """Every file flushed to disk, still under its temporary name; the manifest that lists them."""

@@ -58,6 +58,7 @@ BHG_EXPORTS = "exports"  # folder of the run's files and manifests; empty turns 
 BHG_RUN_ID = ""  # default: <UTC time>-<spider>-<4 hex>
 BHG_EXPORT_MAX_RECORDS = 50_000  # records a file
 EXTENSIONS = {
+    "bhg_crawler.redact.RedactLogs": 100,  # no secret from the settings in the log
     "spidermon.contrib.scrapy.extensions.Spidermon": 400,  # the monitors judge the run before it is exported
     "bhg_crawler.exports.RunExport": 500,
     "bhg_crawler.heartbeat.Heartbeat": 510,

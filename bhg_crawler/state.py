@@ -317,8 +317,11 @@ class StateStore:
         self.db.execute("BEGIN")
 
     def _settle_ledger(self, now: str) -> None:
-        """Articles done in this run leave the ledger; those discovered and not done enter it (or stay)."""
-        done = "SELECT record_id FROM run_articles WHERE exported OR current"
+        """Articles done in this run leave the ledger; those discovered and never exported enter it (or stay)."""
+        done = (
+            "SELECT record_id FROM run_articles WHERE exported OR current "
+            "UNION SELECT record_id FROM articles WHERE version >= 1"
+        )
         self.db.execute(f"DELETE FROM ledger WHERE record_id IN ({done})")
         self.db.execute(
             f"""

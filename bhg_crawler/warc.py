@@ -12,7 +12,6 @@ from __future__ import annotations
 import http.client
 import io
 import os
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,6 +30,7 @@ from warcio.warcwriter import WARCWriter
 
 from bhg_crawler import __version__
 from bhg_crawler.exports import run_of
+from bhg_crawler.redact import public
 from bhg_crawler.state import StateStore, state_of
 
 WARC_VERSION = "1.1"
@@ -43,17 +43,6 @@ class Archived:
     record_id: str  # of the response (or revisit) record
     date: str  # its WARC-Date
     file: str
-
-
-SECRET_NAMES = re.compile(r"PASSWORD|SECRET|TOKEN|KEY|CREDENTIAL|WEBHOOK", re.IGNORECASE)
-USERINFO = re.compile(r"(?<=://)[^/@\s]+@")
-
-
-def public(name: str, value: object) -> str:
-    """A setting as it may be written down: secrets and passwords in URLs masked."""
-    if SECRET_NAMES.search(name):
-        return "***"
-    return USERINFO.sub("***@", str(value))
 
 
 def warc_date(moment: datetime) -> str:

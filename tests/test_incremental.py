@@ -26,8 +26,10 @@ SECTIONS = 22  # 19 sections and 3 parents on the home page's menu
 
 
 @contextmanager
-def replica(day: int, articles: int = ARTICLES, template: str = "classic") -> Iterator[tuple[str, Site]]:
-    site = Site(seed=5, articles=articles, day=day, template=template)
+def replica(
+    day: int, articles: int = ARTICLES, template: str = "classic", faults: str = "none"
+) -> Iterator[tuple[str, Site]]:
+    site = Site(seed=5, articles=articles, day=day, template=template, fault_profile=faults)
     server = ReplicaServer(site, "127.0.0.1", 0)
     server.start_background()
     try:

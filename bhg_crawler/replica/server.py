@@ -96,9 +96,13 @@ class ReplicaHandler(BaseHTTPRequestHandler):
             self.wfile = self.connection.makefile("wb")
 
     def finish(self) -> None:
-        super().finish()
-        if isinstance(self.connection, ssl.SSLSocket):
-            self.connection.close()  # socketserver closes only the socket it accepted
+        try:
+            super().finish()
+        except OSError:
+            pass  # the client went away: what is left to flush goes nowhere
+        finally:
+            if isinstance(self.connection, ssl.SSLSocket):
+                self.connection.close()  # socketserver closes only the socket it accepted
 
     def _serve(self, send_body: bool) -> None:
         target = urlsplit(self.path)

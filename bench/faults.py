@@ -1,0 +1,227 @@
+"""``python -m bench.faults`` (``make faults``): the crawl under faults, kills and hostile input.
+
+1. The replica serves with ``--faults mixed`` (every kind of fault on a share of the articles, a section
+   disallowed by robots.txt). Runs are killed with SIGKILL at random points; after each kill, the exports
+   and the state must be whole: every published manifest's files as listed, no visible file that no
+   manifest lists, the SQLite state intact.
+2. A run goes to its end under the faults: every article is exported or in the failures ledger.
+3. The faults clear (the same site, served without them): one more run, and every article has been
+   exported exactly once.
+
+Crawls go to the replica on loopback only, with secrets in their settings that must not reach any file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bhg_crawler.crawl import replica_settings
+from bhg_crawler.replica.server import ReplicaServer
+from bhg_crawler.replica.site import Site
+
+SECRETS = {"BHG_SMTP_PASSWORD": "hunter2-smtp-secret", "BHG_NOTIFY_SLACK_WEBHOOK": "https://hooks.invalid/T0/TOKEN-42x"}
+FOLDERS = ("exports", "logs", "state", "media")  # everything a run may write, under the work folder
+
+
+@dataclass
+class Report:
+    articles: int
+    served: int = 0
+    injected: Counter[str] = field(default_factory=Counter)
+    exported_under_faults: int = 0
+    in_ledger: int = 0
+    lost: list[str] = field(default_factory=list)
+    exported_at_end: int = 0
+    duplicated: list[str] = field(default_factory=list)
+    kills: int = 0
+    kills_survived: int = 0
+    problems: list[str] = field(default_factory=list)  # what a check found wrong, in words
+    offsite_requests: int = 0
+    stray_files: list[str] = field(default_factory=list)
+    secrets_written: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.lost or self.duplicated or self.problems or self.offsite_requests or self.stray_files
+                    or self.secrets_written) and self.kills_survived == self.kills  # fmt: skip
+
+    def lines(self) -> list[str]:
+        kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(self.injected.items()))
+        return [
+            f"pages served                 {self.served}",
+            f"faults injected              {sum(self.injected.values())} ({kinds})",
+            f"articles expected            {self.articles}",
+            f"exported under faults        {self.exported_under_faults}",
+            f"in the failures ledger       {self.in_ledger}",
+            f"lost                         {len(self.lost)} (goal 0)",
+            f"exported once faults cleared {self.exported_at_end} of {self.articles}",
+            f"duplicated                   {len(self.duplicated)} (goal 0)",
+            f"kills survived               {self.kills_survived} of {self.kills}",
+            f"requests to other hosts      {self.offsite_requests} (goal 0)",
+            f"files outside its folders    {len(self.stray_files)} (goal 0)",
+            f"secrets written down         {len(self.secrets_written)} (goal 0)",
+            *(f"PROBLEM: {problem}" for problem in self.problems),
+        ]
+
+
+def crawl_command(url: str, work: Path, *extra: str) -> list[str]:
+    settings = {**replica_settings(url), **SECRETS, "DOWNLOAD_TIMEOUT": "2", "BHG_BACKOFF_BASE": "0.5",
+                "BHG_HEARTBEAT_SECONDS": "1", "BHG_WARC": "1", "BHG_MEDIA": str(work / "media")}  # fmt: skip
+    via = url.replace("http://", "http://crawler:proxy-pass-1234@")  # credentials must not be written down
+    settings["BHG_VIA"] = via
+    line = [sys.executable, "-m", "bhg_crawler", "run", "--state", str(work / "state" / "bhg.sqlite3"),
+            "--exports", str(work / "exports"), "--logs", str(work / "logs"), *extra]  # fmt: skip
+    for name, value in settings.items():
+        line += ["-s", f"{name}={value}"]
+    return line
+
+
+def published(work: Path) -> list[dict[str, Any]]:
+    return [json.loads(path.read_text(encoding="utf-8")) for path in sorted((work / "exports" / "runs").glob("*.json"))]
+
+
+def check_whole(work: Path) -> list[str]:
+    """What is wrong with the exports and the state after a kill, in words (nothing when all is well)."""
+    problems = []
+    exports = work / "exports"
+    listed = set()
+    for manifest in published(work):
+        for entry in manifest["files"]:
+            path = exports / entry["path"]
+            listed.add(path)
+            if not path.exists():
+                problems.append(f"{entry['path']} is in a manifest but missing")
+            elif hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
+                problems.append(f"{entry['path']} does not match its manifest")
+    for path in exports.glob("*/*"):
+        if path.parent.name != "runs" and not path.name.startswith(".") and path not in listed:
+            problems.append(f"{path.relative_to(exports)} is visible but in no manifest")
+    state = work / "state" / "bhg.sqlite3"
+    if state.exists():
+        with sqlite3.connect(state) as db:
+            verdict = db.execute("PRAGMA integrity_check").fetchone()[0]
+        if verdict != "ok":
+            problems.append(f"the state is corrupt: {verdict}")
+    return problems
+
+
+def exported_versions(work: Path) -> Counter[tuple[str, int]]:
+    found: Counter[tuple[str, int]] = Counter()
+    for manifest in published(work):
+        for entry in manifest["files"]:
+            if entry["kind"] == "articles":
+                for line in (work / "exports" / entry["path"]).read_text(encoding="utf-8").splitlines():
+                    record = json.loads(line)
+                    found[(record["article_id"], record["version"])] += 1
+    return found
+
+
+def ledger(work: Path) -> dict[str, str]:
+    with sqlite3.connect(work / "state" / "bhg.sqlite3") as db:
+        return {row[0].split(":", 1)[1]: row[1] for row in db.execute("SELECT record_id, reason FROM ledger")}
+
+
+def run_suite(articles: int, kills: int, seed: int, work: Path, out: Any = sys.stdout) -> Report:
+    report = Report(articles=articles)
+    rng = random.Random(seed)
+    faulty = Site(seed=seed, articles=articles, fault_profile="mixed")
+    live = {slot.article_id for slot in faulty.catalog.live}
+    report.articles = len(live)
+    server = ReplicaServer(faulty, "127.0.0.1", 0)
+    server.start_background()
+    try:
+        tries = 0
+        while report.kills < kills and tries < 3 * kills:
+            tries += 1  # --full: every run walks and fetches it all, so there is a run to kill
+            child = subprocess.Popen(crawl_command(server.url, work, "--full"), stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)  # fmt: skip
+            time.sleep(rng.uniform(0.5, 10.0))
+            if child.poll() is not None:
+                print("a run ended before its kill", file=out, flush=True)
+                continue
+            child.send_signal(signal.SIGKILL)
+            child.wait()
+            report.kills += 1
+            problems = check_whole(work)
+            report.problems += [f"after kill {report.kills}: {problem}" for problem in problems]
+            report.kills_survived += not problems
+            print(f"kill {report.kills} of {kills}: {'whole' if not problems else 'BROKEN'}", file=out, flush=True)
+        done = subprocess.run(crawl_command(server.url, work), capture_output=True, text=True, check=False)
+        print(f"run under faults: exit {done.returncode}", file=out, flush=True)
+        if done.returncode not in (0, 3, 4, 5):
+            report.problems.append(f"the run under faults exited {done.returncode}: {done.stderr[-500:]}")
+    finally:
+        server.shutdown()
+        server.server_close()
+    report.served = sum(server.served.values())
+    report.injected = faulty.injected
+    report.offsite_requests = server.offsite
+    exported = {article_id for article_id, _ in exported_versions(work)}
+    report.exported_under_faults = len(exported & live)
+    waiting = ledger(work)
+    report.in_ledger = len(set(waiting) & live)
+    report.lost = sorted(live - exported - set(waiting))
+
+    clear = ReplicaServer(Site(seed=seed, articles=articles), "127.0.0.1", 0)
+    clear.start_background()
+    try:
+        done = subprocess.run(crawl_command(clear.url, work), capture_output=True, text=True, check=False)
+        print(f"run with the faults cleared: exit {done.returncode}", file=out, flush=True)
+    finally:
+        clear.shutdown()
+        clear.server_close()
+    report.served += sum(clear.served.values())
+    report.offsite_requests += clear.offsite
+    versions = exported_versions(work)
+    report.exported_at_end = len({article_id for article_id, _ in versions} & live)
+    report.duplicated = sorted(f"{article_id} v{version}" for (article_id, version), n in versions.items() if n > 1)
+    if report.exported_at_end != len(live):
+        missing = sorted(live - {article_id for article_id, _ in versions})
+        report.problems.append(f"not exported once the faults cleared: {missing[:5]} ({ledger(work)})")
+    report.problems += check_whole(work)
+    report.stray_files = sorted(
+        str(path.relative_to(work))
+        for path in work.rglob("*")
+        if path.is_file() and path.relative_to(work).parts[0] not in FOLDERS
+    )
+    secrets = [*SECRETS.values(), "proxy-pass-1234"]
+    for path in work.rglob("*"):
+        if path.is_file() and path.relative_to(work).parts[0] != "media":
+            data = path.read_bytes()
+            report.secrets_written += [f"{path.relative_to(work)}: {s}" for s in secrets if s.encode() in data]
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.faults", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser.add_argument("--articles", type=int, default=300, help="articles of the replica (default 300)")
+    parser.add_argument("--kills", type=int, default=20, help="runs killed at random points (default 20)")
+    parser.add_argument("--seed", type=int, default=7, help="seed of the site, its faults and the kills")
+    parser.add_argument("--quick", action="store_true", help="120 articles and 3 kills (part of make test)")
+    args = parser.parse_args(argv)
+    articles, kills = (120, 3) if args.quick else (args.articles, args.kills)
+    with tempfile.TemporaryDirectory(prefix="bhg-faults-", dir=None) as folder:
+        work = Path(folder)
+        for name in FOLDERS:
+            (work / name).mkdir()
+        report = run_suite(articles, kills, args.seed, work)
+    print("\n".join(report.lines()))
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
