@@ -193,6 +193,30 @@ def _discover(args: argparse.Namespace) -> int:
     return result.code
 
 
+def _ledger(args: argparse.Namespace) -> int:
+    from bhg_crawler.state import AlreadyRunning, StateStore
+
+    if not Path(args.state).exists():
+        raise ConfigError(f"no state at {args.state}")
+    try:
+        store = StateStore(args.state)
+    except AlreadyRunning as error:
+        print(f"bhg-crawl: {error}", file=sys.stderr)
+        return ExitCode.ALREADY_RUNNING
+    try:
+        entries = store.ledger(args.site)
+    finally:
+        store.close()
+    print("record_id\tattempts\tretry\tlast_at\treason\turl")
+    for entry in entries:
+        fields = (entry["record_id"], entry["attempts"], "yes" if entry["retry"] else "no", entry["last_at"],
+                  entry["reason"], entry["url"])  # fmt: skip
+        print("\t".join(str(field) for field in fields))
+    print(f"bhg-crawl: {len(entries)} articles in the ledger, {sum(e['retry'] for e in entries)} to retry",
+          file=sys.stderr)  # fmt: skip
+    return 0
+
+
 def _heartbeat(args: argparse.Namespace) -> int:
     import json
     from datetime import UTC, datetime
@@ -339,6 +363,11 @@ def build_parser() -> argparse.ArgumentParser:
     beat.add_argument("--exports", default="exports", help="folder of the exports (default exports/)")
     beat.add_argument("--beats", type=float, default=3, help="beats missed before a run counts as dead (default 3)")
     beat.set_defaults(func=_heartbeat)
+
+    ledger = commands.add_parser("ledger", help="list the articles of the failures ledger: not exported, and why")
+    ledger.add_argument("--state", default="state/bhg.sqlite3", help="the state store (default state/bhg.sqlite3)")
+    ledger.add_argument("--site", default="baohagiang.vn", help="site profile (default baohagiang.vn)")
+    ledger.set_defaults(func=_ledger)
 
     demo = commands.add_parser("demo", help="serve the replica, crawl it, write exports, stop the replica")
     _add_replica_size(demo)

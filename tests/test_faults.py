@@ -8,6 +8,7 @@ import resource
 import signal
 import sqlite3
 import subprocess
+import sys
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -214,6 +215,12 @@ def test_the_next_run_retries_the_ledger_first(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "state.sqlite3") as db:
         retryable = db.execute("SELECT count(*) FROM ledger WHERE retry").fetchone()[0]
     assert retryable > 0
+    listed = subprocess.run([sys.executable, "-m", "bhg_crawler", "ledger", "--state", str(tmp_path / "state.sqlite3")],
+                            capture_output=True, text=True, check=True)  # fmt: skip
+    header, *rows = listed.stdout.splitlines()
+    assert header.split("\t") == ["record_id", "attempts", "retry", "last_at", "reason", "url"]
+    assert sum(row.split("\t")[2] == "yes" for row in rows) == retryable
+    assert "Forbidden by robots.txt" in listed.stdout
     with replica(0, **site_args) as (url, site):
         second = subprocess.run(command(url, 0, tmp_path), capture_output=True, text=True, check=False)
     assert second.returncode == ExitCode.OK, second.stderr[-2000:]
