@@ -5,9 +5,13 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 REPLAY := .venv-replay/.installed
 
-.PHONY: install demo test lint bench faults clean
+.PHONY: install redis-server demo test lint bench faults clean
 
-install: $(STAMP) $(REPLAY)
+install: $(STAMP) $(REPLAY) redis-server
+
+# Debian's redis-server, for the distributed mode's tests and `make cluster-demo`.
+redis-server:
+	@command -v redis-server >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; } || { echo "make: redis-server is needed: apt-get install redis-server (as root)" >&2; exit 1; }
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

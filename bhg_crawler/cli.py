@@ -114,6 +114,8 @@ def _crawl_settings(args: argparse.Namespace) -> dict[str, str]:
         settings["BHG_WARC"] = "1"
     if args.media:
         settings["BHG_MEDIA"] = args.media
+    if args.redis:
+        settings["BHG_REDIS_URL"] = args.redis
     if args.max_runtime:
         settings["CLOSESPIDER_TIMEOUT"] = str(args.max_runtime)
     if args.max_requests:
@@ -300,6 +302,9 @@ def _add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--warc", action="store_true", help="archive every response as WARC (BHG_WARC)")
     parser.add_argument("--media", metavar="DIR", help="download article images into this folder (BHG_MEDIA)")
     parser.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy or BHG_* setting")
+    parser.add_argument(
+        "--redis", metavar="URL", help="share the crawl with other workers through this Redis (BHG_REDIS_URL)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,6 +17,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from bhg_crawler import signals
+from bhg_crawler.distributed import connect
 from bhg_crawler.errors import ConfigError
 from bhg_crawler.exports import new_run_id
 from bhg_crawler.outcome import ExitCode, outcome_of
@@ -71,6 +72,8 @@ def run_crawl(
         for setting in ("BHG_EXPORTS", "BHG_LOGS"):
             if settings.get(setting):
                 writable_folder(Path(settings[setting]), setting)
+        if settings.get("BHG_REDIS_URL"):
+            connect(settings["BHG_REDIS_URL"]).close()  # a Redis that does not answer: nothing is fetched
         process = CrawlerProcess(settings)
         crawler = process.create_crawler("bhg")
         attach_state(crawler, store)

@@ -50,6 +50,7 @@ ITEM_PIPELINES = {
     "bhg_crawler.pipelines.CleanPipeline": 300,
     "bhg_crawler.pipelines.ValidatePipeline": 400,
     "bhg_crawler.pipelines.DedupePipeline": 500,
+    "bhg_crawler.distributed.ClaimPipeline": 550,  # off unless BHG_REDIS_URL is set
     "bhg_crawler.media.ImagesToFiles": 600,  # off unless BHG_MEDIA is set
 }
 
@@ -62,6 +63,7 @@ EXTENSIONS = {
     "spidermon.contrib.scrapy.extensions.Spidermon": 400,  # the monitors judge the run before it is exported
     "bhg_crawler.exports.RunExport": 500,
     "bhg_crawler.heartbeat.Heartbeat": 510,
+    "bhg_crawler.distributed.RedisWorkers": 450,  # off unless BHG_REDIS_URL is set
 }
 
 # --- Monitors: each failed one sets the run's exit code (see bhg_crawler.monitors) ---------------
@@ -109,3 +111,10 @@ BHG_REFRESH_DAYS = 7  # articles published this recently are revisited with cond
 BHG_NOW = ""  # the time the refresh window ends at (ISO 8601); default: the clock
 BHG_LOGS = "logs"  # bhg-crawl run writes logs/<run_id>.log
 FEED_EXPORT_ENCODING = "utf-8"
+
+# --- The distributed mode: workers share one crawl through Redis (see bhg_crawler.distributed) ---
+ADDONS = {"bhg_crawler.distributed.RedisAddon": 0}
+BHG_REDIS_URL = ""  # e.g. redis://127.0.0.1:6379/0; empty: one process, no Redis
+BHG_REDIS_CRAWL = "bhg"  # the name of the shared crawl: its keys are bhg:<name>:...
+BHG_REDIS_IDLE_SECONDS = 10  # a worker closes when the shared queue has been empty this long
+BHG_REDIS_CLAIM_DAYS = 30  # how long Redis remembers which worker exported a version of an article

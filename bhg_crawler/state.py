@@ -495,6 +495,11 @@ class StateStore:
         )  # fmt: skip
         self.alias(record["record_id"], [record["url"], *record["url_aliases"]])
 
+    def withdraw(self, record_id: str) -> None:
+        """The record goes to no export of this run after all (another worker exports it)."""
+        self.db.execute("UPDATE run_articles SET exported = 0, current = 0 WHERE record_id = ?", (record_id,))
+        self._wrote()
+
     def exported_in_run(self, record_id: str) -> bool:
         row = self.db.execute("SELECT 1 FROM run_articles WHERE record_id = ? AND exported", (record_id,))
         return row.fetchone() is not None
