@@ -5,14 +5,19 @@ dupefilter to scrapy-redis, under keys named by ``BHG_REDIS_CRAWL`` (default ``b
 its own exports and run state; what two workers could both export is claimed in Redis first.
 
 - ``RedisAddon`` sets the scheduler, its queue and its dupefilter when ``BHG_REDIS_URL`` is set.
-- ``RedisWorkers`` registers the worker, keeps it alive while the shared queue has work or had some in
-  the last ``BHG_REDIS_IDLE_SECONDS`` (plain scrapy-redis spiders never close), and when the last worker
-  of a crawl closes with the queue empty, deletes the crawl's dupefilter: the next crawl starts afresh.
+- ``TakenQueue``, the shared queue, keeps what a worker takes under its name until the worker's run is
+  committed: the requests of a worker that dies go back to the queue.
+- ``RedisWorkers`` registers the worker and beats every few seconds; keeps it alive while the shared queue
+  has work, another worker is busy, or the queue had work in the last ``BHG_REDIS_IDLE_SECONDS`` (plain
+  scrapy-redis spiders never close); puts back the requests and withdraws the claims of a worker that has
+  not beaten for ``BHG_REDIS_DEAD_SECONDS``; and when the last worker of a crawl closes with the queue
+  empty, deletes the crawl's dupefilter: the next crawl starts afresh.
 - ``ClaimPipeline`` lets one worker only export a version of an article (a claim that expires after
   ``BHG_REDIS_CLAIM_DAYS``).
 
-Keys: ``bhg:<crawl>:requests`` (the queue), ``bhg:<crawl>:seen`` (request fingerprints), ``bhg:<crawl>:workers``
-(worker -> last beat), ``bhg:<crawl>:claim:<record id>:<sha256>`` (who exported it).
+Keys, below ``bhg:<crawl>:``: ``requests`` (the queue), ``seen`` (request fingerprints), ``workers``
+(worker -> last beat), ``taken:<worker>`` (requests a worker took, until its commit), ``claims:<worker>``
+(its claims, until its commit), ``claim:<record id>:<sha256>`` (the worker that exported it).
 """
 
 from __future__ import annotations
@@ -27,8 +32,11 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, DropItem, NotConfigured
 from scrapy.settings import BaseSettings
+from scrapy_redis.queue import PriorityQueue
+from twisted.internet.task import LoopingCall
 
 from bhg_crawler.errors import ConfigError
+from bhg_crawler.outcome import ExitCode
 from bhg_crawler.state import state_of
 
 
@@ -40,7 +48,7 @@ def keys(settings: BaseSettings) -> str:
 def connect(url: str) -> redis.Redis:
     """A client of the Redis at ``url``, checked: a clear error when it does not answer."""
     try:
-        client = redis.Redis.from_url(url, socket_connect_timeout=10, socket_timeout=30)
+        client = redis.Redis.from_url(url, socket_connect_timeout=10, socket_timeout=30, decode_responses=True)
         client.ping()
     except (redis.RedisError, ValueError) as error:
         raise ConfigError(f"cannot reach Redis at {url}: {error}") from None
@@ -59,6 +67,36 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+BEAT_SECONDS = 2.0
+# Take the first request of the queue and keep it, with its score, among the worker's taken ones: at once.
+TAKE = """
+local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #first == 0 then return false end
+redis.call('ZREM', KEYS[1], first[1])
+redis.call('ZADD', KEYS[2], first[2], first[1])
+return first[1]
+"""
+
+
+# Claim a version of an article for this worker, and note the claim among the worker's: at once.
+CLAIM = """
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
+    redis.call('SADD', KEYS[2], KEYS[1])
+    return 1
+end
+return 0
+"""
+
+
+class TakenQueue(PriorityQueue):  # type: ignore[misc]
+    """scrapy-redis's priority queue, where what a worker takes stays under ``taken:<worker>``."""
+
+    def pop(self, timeout: int = 0) -> Any:
+        taken = f"{self.key.rsplit(':', 1)[0]}:taken:{worker_name()}"
+        data = self.server.eval(TAKE, 2, self.key, taken)
+        return self._decode_request(data) if data else None
+
+
 class RedisAddon:
     """The scrapy-redis scheduler and dupefilter, when ``BHG_REDIS_URL`` is set (over the project's own
     settings: at their priority, after them)."""
@@ -70,7 +108,7 @@ class RedisAddon:
         prefix = keys(settings)
         settings.set("REDIS_URL", url, priority="project")
         settings.set("SCHEDULER", "scrapy_redis.scheduler.Scheduler", priority="project")
-        settings.set("SCHEDULER_QUEUE_CLASS", "scrapy_redis.queue.PriorityQueue", priority="project")
+        settings.set("SCHEDULER_QUEUE_CLASS", "bhg_crawler.distributed.TakenQueue", priority="project")
         settings.set("SCHEDULER_QUEUE_KEY", f"{prefix}:requests", priority="project")
         settings.set("SCHEDULER_DUPEFILTER_KEY", f"{prefix}:seen", priority="project")
         settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", priority="project")
@@ -79,44 +117,92 @@ class RedisAddon:
 
 
 class RedisWorkers:
-    def __init__(self, crawler: Crawler, client: redis.Redis, idle: float):
+    def __init__(self, crawler: Crawler, client: redis.Redis, idle: float, dead_after: float):
         self.crawler = crawler
         self.client = client
         self.idle = idle
+        self.dead_after = dead_after
         self.prefix = keys(crawler.settings)
         self.worker = worker_name()
         self.last_work = time.monotonic()
+        self.busy = True
+        self.beats = LoopingCall(self._beat)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RedisWorkers:
-        extension = cls(crawler, redis_of(crawler), crawler.settings.getfloat("BHG_REDIS_IDLE_SECONDS", 10))
+        settings = crawler.settings
+        extension = cls(crawler, redis_of(crawler), settings.getfloat("BHG_REDIS_IDLE_SECONDS", 10),
+                        settings.getfloat("BHG_REDIS_DEAD_SECONDS", 30))  # fmt: skip
         crawler.signals.connect(extension.spider_opened, signals.spider_opened)
         crawler.signals.connect(extension.spider_idle, signals.spider_idle)
         crawler.signals.connect(extension.spider_closed, signals.spider_closed)
+        crawler.signals.connect(extension.response_received, signals.response_received)
         return extension
 
     def _beat(self) -> None:
-        self.client.hset(f"{self.prefix}:workers", self.worker, time.time())
+        self.client.hset(f"{self.prefix}:workers", self.worker, f"{time.time()} {'busy' if self.busy else 'idle'}")
+
+    def response_received(self) -> None:
+        self.busy = True
 
     def spider_opened(self, spider: Spider) -> None:
-        self._beat()
+        self.beats.start(BEAT_SECONDS, now=True)
+        self._bury_the_dead(spider)
+
+    def _others(self) -> dict[str, tuple[float, bool]]:
+        """The other workers: when each last beat, and whether it was busy then."""
+        found = {}
+        for name, value in self.client.hgetall(f"{self.prefix}:workers").items():
+            beat, _, state = str(value).partition(" ")
+            if name != self.worker:
+                found[str(name)] = (float(beat), state != "idle")
+        return found
+
+    def _bury_the_dead(self, spider: Spider) -> None:
+        """Workers that stopped beating: their taken requests back to the queue, their claims withdrawn."""
+        for name, (beat, _) in self._others().items():
+            if time.time() - beat > self.dead_after:
+                requeued = self._release(name)
+                spider.logger.warning("Worker %s stopped beating: %d of its requests are back in the queue",
+                                      name, requeued)  # fmt: skip
+
+    def _release(self, name: str) -> int:
+        """A worker's taken requests back in the queue, its claims withdrawn, its name gone."""
+        taken, claims = f"{self.prefix}:taken:{name}", f"{self.prefix}:claims:{name}"
+        count = int(self.client.zcard(taken))
+        pipe = self.client.pipeline()
+        pipe.zunionstore(f"{self.prefix}:requests", [f"{self.prefix}:requests", taken], aggregate="MIN")
+        for claim in self.client.smembers(claims):
+            pipe.delete(claim)
+        pipe.delete(taken, claims)
+        pipe.hdel(f"{self.prefix}:workers", name)
+        pipe.execute()
+        return count
 
     def spider_idle(self, spider: Spider) -> None:
-        """Stay while the shared queue has work, or had some less than ``BHG_REDIS_IDLE_SECONDS`` ago."""
+        """Stay while the shared queue has work or had some less than ``BHG_REDIS_IDLE_SECONDS`` ago, or
+        another worker is busy (it may queue more, or die and leave its work)."""
+        self.busy = False
         self._beat()
-        if self.client.zcard(f"{self.prefix}:requests"):
+        self._bury_the_dead(spider)
+        others_busy = any(busy for _, busy in self._others().values())
+        if self.client.zcard(f"{self.prefix}:requests") or others_busy:
             self.last_work = time.monotonic()
         if time.monotonic() - self.last_work < self.idle:
             raise DontCloseSpider
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        workers = f"{self.prefix}:workers"
-        self.client.hdel(workers, self.worker)
-        stale = time.time() - 3 * max(self.idle, 30)
-        for other, beat in self.client.hgetall(workers).items():
-            if float(beat) < stale:
-                self.client.hdel(workers, other)  # a worker that died without closing
-        if reason == "finished" and not self.client.hlen(workers) and not self.client.zcard(f"{self.prefix}:requests"):
+        """After the run's export (which commits it): its taken requests and claims are done with; or, if
+        the export failed, they go back for another worker."""
+        if self.beats.running:
+            self.beats.stop()
+        assert self.crawler.stats is not None
+        if self.crawler.stats.get_value("bhg/exit_code") == ExitCode.EXPORT_FAILED:
+            self._release(self.worker)
+        else:
+            self.client.delete(f"{self.prefix}:taken:{self.worker}", f"{self.prefix}:claims:{self.worker}")
+            self.client.hdel(f"{self.prefix}:workers", self.worker)
+        if reason == "finished" and not self._others() and not self.client.zcard(f"{self.prefix}:requests"):
             self.client.delete(f"{self.prefix}:seen")  # the crawl is over: the next one fetches afresh
             spider.logger.info("The last worker of crawl %s: its dupefilter is cleared", self.prefix)
 
@@ -139,7 +225,7 @@ class ClaimPipeline:
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         claim = f"{self.prefix}:claim:{item['record_id']}:{item['content_sha256']}"
-        if not self.client.set(claim, self.worker, nx=True, ex=self.seconds):
+        if not self.client.eval(CLAIM, 2, claim, f"{self.prefix}:claims:{self.worker}", self.worker, self.seconds):
             holder = self.client.get(claim)
             state_of(self.crawler).withdraw(item["record_id"])
             assert self.crawler.stats is not None

@@ -63,7 +63,7 @@ EXTENSIONS = {
     "spidermon.contrib.scrapy.extensions.Spidermon": 400,  # the monitors judge the run before it is exported
     "bhg_crawler.exports.RunExport": 500,
     "bhg_crawler.heartbeat.Heartbeat": 510,
-    "bhg_crawler.distributed.RedisWorkers": 450,  # off unless BHG_REDIS_URL is set
+    "bhg_crawler.distributed.RedisWorkers": 520,  # off unless BHG_REDIS_URL; after the run is committed
 }
 
 # --- Monitors: each failed one sets the run's exit code (see bhg_crawler.monitors) ---------------
@@ -117,4 +117,5 @@ ADDONS = {"bhg_crawler.distributed.RedisAddon": 0}
 BHG_REDIS_URL = ""  # e.g. redis://127.0.0.1:6379/0; empty: one process, no Redis
 BHG_REDIS_CRAWL = "bhg"  # the name of the shared crawl: its keys are bhg:<name>:...
 BHG_REDIS_IDLE_SECONDS = 10  # a worker closes when the shared queue has been empty this long
+BHG_REDIS_DEAD_SECONDS = 30  # a worker silent this long is dead: its taken requests go back to the queue
 BHG_REDIS_CLAIM_DAYS = 30  # how long Redis remembers which worker exported a version of an article

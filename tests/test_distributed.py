@@ -61,3 +61,28 @@ def test_an_unreachable_redis_is_a_clear_error(tmp_path: Path) -> None:
                             capture_output=True, text=True, check=False)  # fmt: skip
     assert result.returncode == ExitCode.BAD_CONFIG
     assert "bhg-crawl: cannot reach Redis at redis://127.0.0.1:1/0" in result.stderr
+
+
+def test_a_worker_killed_mid_run_loses_nothing(tmp_path: Path, redis_url: str) -> None:
+    fast = ("--redis", redis_url, "-s", "BHG_REDIS_DEAD_SECONDS=4")
+    with replica(0, 1500) as (url, site):
+        doomed = subprocess.Popen(command(url, 0, tmp_path / "doomed", *fast), stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)  # fmt: skip
+        survivor = subprocess.Popen(command(url, 0, tmp_path / "survivor", *fast), text=True,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+        while not list((tmp_path / "doomed" / "exports").glob("*/.articles-0001.jsonl.part")):
+            assert doomed.poll() is None, "the worker ended before it could be killed"
+            time.sleep(0.1)
+        time.sleep(1.0)
+        doomed.kill()
+        doomed.wait()
+        _, err = survivor.communicate(timeout=600)
+    assert survivor.returncode == ExitCode.OK, err[-2000:]
+    assert manifests(tmp_path / "doomed") == []  # killed before its commit: nothing of it published
+    counts = Counter(exported_ids(tmp_path / "survivor"))
+    assert set(counts) == {slot.article_id for slot in site.catalog.live}
+    assert max(counts.values()) == 1
+    assert (
+        "stopped beating"
+        in (tmp_path / "survivor" / "logs").joinpath(next((tmp_path / "survivor" / "logs").iterdir()).name).read_text()
+    )
