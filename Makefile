@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 REPLAY := .venv-replay/.installed
 
-.PHONY: install redis-server demo test lint bench faults clean
+.PHONY: install redis-server demo cluster-demo test lint bench faults clean
 
 install: $(STAMP) $(REPLAY) redis-server
 
@@ -26,6 +26,10 @@ $(REPLAY): tests/replay-requirements.txt
 
 demo: install
 	$(BIN)/bhg-crawl demo
+
+# A local Redis, the replica and two workers sharing one crawl; prints the merged result.
+cluster-demo: install
+	$(BIN)/bhg-crawl cluster-demo
 
 lint: install
 	$(BIN)/ruff check bhg_crawler tests bench

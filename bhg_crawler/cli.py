@@ -74,6 +74,14 @@ def _replica_urls(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cluster_demo(args: argparse.Namespace) -> int:
+    from bhg_crawler.demo import run_cluster_demo
+
+    if args.workers < 1:
+        raise ConfigError(f"--workers must be at least 1, not {args.workers}")
+    return run_cluster_demo(args.articles, args.seed, args.workers, Path(args.exports))
+
+
 def _demo(args: argparse.Namespace) -> int:
     from bhg_crawler.demo import run_demo
 
@@ -378,6 +386,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_replica_size(demo)
     demo.add_argument("--exports", default="exports", help="folder for the exports (default exports/)")
     demo.set_defaults(func=_demo)
+
+    cluster = commands.add_parser("cluster-demo", help="a local Redis, the replica and workers sharing one crawl")
+    _add_replica_size(cluster)
+    cluster.add_argument("--workers", type=int, default=2, help="workers sharing the crawl (default 2)")
+    cluster.add_argument("--exports", default="exports/cluster", help="folder of the workers' exports")
+    cluster.set_defaults(func=_cluster_demo)
     return parser
 
 

@@ -17,14 +17,19 @@ its own exports and run state; what two workers could both export is claimed in 
 
 Keys, below ``bhg:<crawl>:``: ``requests`` (the queue), ``seen`` (request fingerprints), ``workers``
 (worker -> last beat), ``taken:<worker>`` (requests a worker took, until its commit), ``claims:<worker>``
-(its claims, until its commit), ``claim:<record id>:<sha256>`` (the worker that exported it).
+(its claims, until its commit), ``claim:<record id>:<sha256>`` (the worker that exported it), ``manifests``
+(the workers' run manifests, until the last worker writes the crawl's manifest).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import redis
@@ -36,6 +41,7 @@ from scrapy_redis.queue import PriorityQueue
 from twisted.internet.task import LoopingCall
 
 from bhg_crawler.errors import ConfigError
+from bhg_crawler.exports import json_document, now_utc, run_of, write_atomically
 from bhg_crawler.outcome import ExitCode
 from bhg_crawler.state import state_of
 
@@ -202,9 +208,47 @@ class RedisWorkers:
         else:
             self.client.delete(f"{self.prefix}:taken:{self.worker}", f"{self.prefix}:claims:{self.worker}")
             self.client.hdel(f"{self.prefix}:workers", self.worker)
+        self._share_manifest()
         if reason == "finished" and not self._others() and not self.client.zcard(f"{self.prefix}:requests"):
-            self.client.delete(f"{self.prefix}:seen")  # the crawl is over: the next one fetches afresh
-            spider.logger.info("The last worker of crawl %s: its dupefilter is cleared", self.prefix)
+            written = self._write_crawl_manifest()
+            self.client.delete(f"{self.prefix}:seen", f"{self.prefix}:manifests")  # the next crawl starts afresh
+            spider.logger.info("The last worker of crawl %s: its dupefilter is cleared; the crawl's manifest is %s",
+                               self.prefix, written)  # fmt: skip
+
+    def _share_manifest(self) -> None:
+        """This worker's published run manifest, for the crawl's manifest."""
+        run = run_of(self.crawler)
+        path = run.root / "runs" / f"{run.run_id}.json"
+        if path.exists():
+            entry = {
+                "worker": self.worker,
+                "exports": str(run.root.resolve()),
+                "manifest": json.loads(path.read_text()),
+            }
+            self.client.rpush(f"{self.prefix}:manifests", json.dumps(entry, ensure_ascii=False))
+
+    def _write_crawl_manifest(self) -> Path | None:
+        """Every worker's run of the crawl and its files, in ``<exports>/crawls/<crawl>-<time>.json``."""
+        entries = [json.loads(entry) for entry in self.client.lrange(f"{self.prefix}:manifests", 0, -1)]
+        root = run_of(self.crawler).root
+        if not entries or not root.exists():
+            return None
+        counts: Counter[str] = Counter()
+        for entry in entries:
+            counts.update(entry["manifest"]["counts"])
+        crawl = {
+            "crawl": self.prefix,
+            "finished_at": now_utc(),
+            "workers": [{"worker": e["worker"], "exports": e["exports"], "run_id": e["manifest"]["run_id"],
+                         "status": e["manifest"]["status"], "outcome": e["manifest"]["outcome"]} for e in entries],
+            "counts": dict(counts),
+            "files": [{"worker": e["worker"], "exports": e["exports"], **file}
+                      for e in entries for file in e["manifest"]["files"]],
+        }  # fmt: skip
+        (root / "crawls").mkdir(exist_ok=True)
+        path = root / "crawls" / f"{self.prefix.replace(':', '-')}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.json"
+        write_atomically(path, json_document(crawl))
+        return path
 
 
 class ClaimPipeline:

@@ -1,14 +1,12 @@
 from __future__ import annotations
 
 import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis
 
+from bhg_crawler.demo import local_redis
 from bhg_crawler.replica.server import ReplicaServer
 from bhg_crawler.replica.site import Site
 
@@ -40,23 +38,5 @@ def replica_server(site: Site) -> Iterator[ReplicaServer]:
 @pytest.fixture
 def redis_url(tmp_path: Path) -> Iterator[str]:
     """A Redis of the test's own on a free loopback port (Debian's redis-server, which make install sets up)."""
-    port = free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    try:
-        for _ in range(100):
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.05)
+    with local_redis(tmp_path) as url:
         yield url
-    finally:
-        client.close()
-        server.terminate()
-        server.wait()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -35,8 +37,18 @@ def test_two_workers_export_every_article_once_between_them(tmp_path: Path, redi
     counts = Counter(shares["one"] + shares["two"])
     assert set(counts) == {slot.article_id for slot in site.catalog.live}
     assert max(counts.values()) == 1
+    [crawl_manifest] = [path for name in workers for path in (tmp_path / name / "exports" / "crawls").glob("*.json")]
+    crawl = json.loads(crawl_manifest.read_text(encoding="utf-8"))
+    assert sorted(w["run_id"] for w in crawl["workers"]) == sorted(
+        m["run_id"] for n in workers for m in manifests(tmp_path / n)
+    )
+    assert crawl["counts"]["articles"] == len(counts)
+    listed = [f for f in crawl["files"] if f["kind"] == "articles"]
+    assert {f["exports"] for f in listed} == {str((tmp_path / n / "exports").resolve()) for n in workers}
+    assert sum(f["records"] for f in listed) == len(counts)
     client = redis.Redis.from_url(redis_url)
     assert not client.exists("bhg:bhg:seen")  # the last worker cleared the crawl's dupefilter
+    assert not client.exists("bhg:bhg:manifests")
     assert not client.zcard("bhg:bhg:requests")
     assert client.hlen("bhg:bhg:workers") == 0
     claims = list(client.scan_iter("bhg:bhg:claim:*"))
@@ -86,3 +98,11 @@ def test_a_worker_killed_mid_run_loses_nothing(tmp_path: Path, redis_url: str) -
         "stopped beating"
         in (tmp_path / "survivor" / "logs").joinpath(next((tmp_path / "survivor" / "logs").iterdir()).name).read_text()
     )
+
+
+def test_the_cluster_demo_prints_the_merged_result(tmp_path: Path) -> None:
+    line = [sys.executable, "-m", "bhg_crawler", "cluster-demo", "--articles", "300", "--exports", str(tmp_path)]
+    result = subprocess.run(line, capture_output=True, text=True, check=False, timeout=600)
+    assert result.returncode == ExitCode.OK, result.stderr[-2000:]
+    assert "300 articles exported by 2 workers, each once" in result.stdout
+    assert "(the crawl's manifest: every worker's files)" in result.stdout
