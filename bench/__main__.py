@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.crawls import crawl_replica, memory, throughput
+from bench.distributed import distributed
 from bench.export import export_cost
 from bench.extraction import extraction
 from bench.figures import Figure, table, write_results
@@ -25,10 +26,13 @@ class Sizes:
     records: int  # export
     rounds: int
     incremental: int  # articles of the replica that moves on a day
+    distributed: int  # articles of the crawl by one worker, then by two
 
 
-QUICK = Sizes(small=100, large=300, bench_seconds=3, pages=20, records=1_000, rounds=1, incremental=300)
-NORMAL = Sizes(small=1_000, large=10_000, bench_seconds=20, pages=200, records=20_000, rounds=3, incremental=2_000)
+QUICK = Sizes(small=100, large=300, bench_seconds=3, pages=20, records=1_000, rounds=1, incremental=300,
+              distributed=100)  # fmt: skip
+NORMAL = Sizes(small=1_000, large=10_000, bench_seconds=20, pages=200, records=20_000, rounds=3, incremental=2_000,
+               distributed=2_000)  # fmt: skip
 FULL_ARTICLES = 100_000
 
 
@@ -59,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         figures.append(export_cost(sizes.records, sizes.rounds, work))
         print(f"Crawling {sizes.incremental:,} articles, then again the next day ...", flush=True)
         figures += incremental(sizes.incremental, work)
+        print(f"Crawling {sizes.distributed:,} articles with one worker, then two, through Redis ...", flush=True)
+        figures.append(distributed(sizes.distributed, work))
         if args.trace:
             trace = work / "trace.json"
             crawl_replica(sizes.large, work, trace=trace)

@@ -22,7 +22,9 @@ def _replica_serve(args: argparse.Namespace) -> int:
     from bhg_crawler.replica.site import Site
 
     site = Site(args.seed, args.articles, args.day, args.template, args.faults)
-    server = ReplicaServer(site, args.host, args.port, access_log=args.access_log)
+    if args.latency < 0:
+        raise ConfigError(f"--latency must be 0 or more, not {args.latency}")
+    server = ReplicaServer(site, args.host, args.port, access_log=args.access_log, latency=args.latency / 1000)
 
     def stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -324,6 +326,8 @@ def build_parser() -> argparse.ArgumentParser:
     replica_commands = replica.add_subparsers(dest="replica_command", required=True, metavar="ACTION")
 
     serve = replica_commands.add_parser("serve", help="serve the replica in the foreground until stopped")
+    serve.add_argument("--latency", type=float, default=0, metavar="MS",
+                       help="milliseconds every answer waits, as over a network (default 0)")  # fmt: skip
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8642, help="port to listen on, 0 for any free one (default 8642)")
     serve.add_argument("--access-log", action="store_true", help="log every request to standard error")

@@ -12,10 +12,13 @@ LISTENING = re.compile(r"listening on (http://\S+)")
 
 
 @contextmanager
-def running_replica(articles: int = 300, seed: int = 1, day: int = 0, template: str = "classic") -> Iterator[str]:
+def running_replica(
+    articles: int = 300, seed: int = 1, day: int = 0, template: str = "classic", latency_ms: float = 0
+) -> Iterator[str]:
     """Start ``bhg-crawl replica serve`` on a free loopback port; yield its URL; stop it."""
     command = [sys.executable, "-m", "bhg_crawler", "replica", "serve", "--port", "0"]
     command += ["--articles", str(articles), "--seed", str(seed), "--day", str(day), "--template", template]
+    command += ["--latency", str(latency_ms)]
     child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdout is not None

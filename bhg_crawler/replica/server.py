@@ -119,8 +119,8 @@ class ReplicaHandler(BaseHTTPRequestHandler):
         self._send(response.encoded_for(self.headers.get("Accept-Encoding", "")), send_body)
 
     def _send(self, response: Response, send_body: bool) -> None:
-        if response.delay:
-            time.sleep(response.delay)
+        if response.delay or self.server.latency:
+            time.sleep(response.delay + self.server.latency)
         self.send_response(response.status)
         body = response.body
         if response.status != 304:  # a 304 has no body, and says nothing of one
@@ -157,9 +157,12 @@ class ReplicaServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
 
-    def __init__(self, site: Site, host: str = "127.0.0.1", port: int = 0, access_log: bool = False):
+    def __init__(
+        self, site: Site, host: str = "127.0.0.1", port: int = 0, access_log: bool = False, latency: float = 0.0
+    ):
         self.site = site
         self.access_log = access_log
+        self.latency = latency  # seconds every answer waits: a network between the crawler and the site
         self.tls = self_signed_context(SITE_HOSTS)
         self.served: dict[int, int] = {}
         self.offsite = 0  # requests for hosts that are not the site's: a crawler that left the site
