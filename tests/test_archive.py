@@ -193,7 +193,7 @@ def test_pywb_replays_an_archived_article_as_the_site_served_it(archived: dict[s
 def test_warc_files_roll_at_their_size_limit(tmp_path: Path) -> None:
     with replica(0, 60) as (url, _):
         result = bhg_run(url, 0, tmp_path, "--warc", "-s", "BHG_WARC_MAX_BYTES=60000",
-                         "-s", "BHG_REDIS_URL=redis://user:hunter2@127.0.0.1:6379/0")  # fmt: skip
+                         "-s", "BHG_NOTIFY_SLACK_WEBHOOK=https://user:hunter2@hooks.invalid/T0")  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
     [manifest] = manifests(tmp_path)
     paths = warcs(tmp_path, manifest)
