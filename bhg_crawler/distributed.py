@@ -43,6 +43,7 @@ from twisted.internet.task import LoopingCall
 from bhg_crawler.errors import ConfigError
 from bhg_crawler.exports import json_document, now_utc, run_of, write_atomically
 from bhg_crawler.outcome import ExitCode
+from bhg_crawler.redact import public
 from bhg_crawler.state import state_of
 
 
@@ -57,7 +58,7 @@ def connect(url: str) -> redis.Redis:
         client = redis.Redis.from_url(url, socket_connect_timeout=10, socket_timeout=30, decode_responses=True)
         client.ping()
     except (redis.RedisError, ValueError) as error:
-        raise ConfigError(f"cannot reach Redis at {url}: {error}") from None
+        raise ConfigError(f"cannot reach Redis at {public('BHG_REDIS_URL', url)}: {error}") from None
     return client
 
 

@@ -73,6 +73,8 @@ def test_an_unreachable_redis_is_a_clear_error(tmp_path: Path) -> None:
                             capture_output=True, text=True, check=False)  # fmt: skip
     assert result.returncode == ExitCode.BAD_CONFIG
     assert "bhg-crawl: cannot reach Redis at redis://127.0.0.1:1/0" in result.stderr
+    with pytest.raises(ConfigError, match=r"at redis://\*\*\*@127\.0\.0\.1:1/0"):  # no password in the message
+        connect("redis://user:s3cret@127.0.0.1:1/0")
 
 
 def test_a_worker_killed_mid_run_loses_nothing(tmp_path: Path, redis_url: str) -> None:
