@@ -330,6 +330,8 @@ class ListingPage(Page):
 class ArticlePage(Page):
     """One article: every field of the record, each from the fastest trustworthy source."""
 
+    record_layers: dict[str, str]  # set by ``record()``: the layer each field with a value came from
+
     # -- where things are ---------------------------------------------------------------------
 
     @cached_property
@@ -553,7 +555,7 @@ class ArticlePage(Page):
         prints: timestamps, lede prefix, byline forms, the related heading, the densest paragraphs),
         ``metadata`` (og: tags, JSON-LD, the ``<title>``), ``generic`` (trafilatura: title, body, date).
         """
-        layers = self.field_layers(record)
+        layers = self.record_layers = self.field_layers(record)
         return {
             "layer": max(layers.values(), key=LAYERS.index, default=LAYERS[0]),
             "fields_from_fallback": sorted(f for f, layer in layers.items() if layer != LAYERS[0]),

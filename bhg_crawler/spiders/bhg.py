@@ -272,7 +272,7 @@ class BhgSpider(scrapy.Spider):
         self._stats.inc_value(f"bhg/extraction/{record['extraction']['layer']}")
         for field in record["extraction"]["fields_from_fallback"]:
             self._stats.inc_value(f"bhg/extraction/fallback/{field}")
-        for field, layer in page.field_layers(record).items():
+        for field, layer in page.record_layers.items():
             self._stats.inc_value(f"bhg/extraction/{layer}/{field}")
         published = page.published_at()
         if record["article_id"]:
