@@ -79,7 +79,7 @@ def write_durably(path: Path, data: bytes) -> None:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    part = path.with_name(f".{path.name}.part")
+    part = part_of(path)
     write_durably(part, data)
     os.replace(part, path)
 
@@ -103,7 +103,7 @@ class JsonLinesFile:
 
     def __init__(self, path: Path):
         self.path = path
-        self.part = path.with_name(f".{path.name}.part")
+        self.part = part_of(path)
         self._out: IO[bytes] | None = None
         self.records = 0
 
@@ -143,13 +143,22 @@ class JsonLinesFile:
         self.part.unlink(missing_ok=True)
 
 
+def part_of(path: Path) -> Path:
+    """Where a file is written until its run is published: ``.<name>.part`` beside it."""
+    return path.with_name(f".{path.name}.part")
+
+
+def published(part: Path) -> Path:
+    """The name a ``.<name>.part`` file gets when its run is published."""
+    return part.with_name(part.name[1:].removesuffix(".part"))
+
+
 def publish(folder: Path, manifest_part: Path) -> int:
     """Rename a committed run's ``.part`` files to their names, the manifest last; the files published."""
     parts = sorted(folder.glob(".*.part")) if folder.is_dir() else []
-    for part in parts:
-        os.replace(part, part.with_name(part.name[1:].removesuffix(".part")))
-    if manifest_part.exists():
-        os.replace(manifest_part, manifest_part.with_name(manifest_part.name[1:].removesuffix(".part")))
+    for part in [*parts, manifest_part]:
+        if part.exists():
+            os.replace(part, published(part))
     return len(parts)
 
 
@@ -159,7 +168,7 @@ class RunFiles:
 
     run_id: str
     root: Path
-    # Each returns the files it completed, as (kind, path), for the manifest.
+    # Each completes its files, flushed but still ``.part`` until the run is published; (kind, part) of each.
     closers: list[Callable[[], list[tuple[str, Path]]]] = field(default_factory=list)
 
     @property
@@ -366,9 +375,10 @@ class RunExport:
             entry = written.finish()
             if entry is not None:
                 files.append({"path": f"{self.run_id}/{written.path.name}", "kind": kind, **entry})
-        for close in self.run.closers:
+        for close in self.run.closers:  # each gives its files still under their temporary names
             files += [
-                {"path": f"{self.run_id}/{path.name}", "kind": kind, **file_entry(path)} for kind, path in close()
+                {"path": f"{self.run_id}/{published(part).name}", "kind": kind, **file_entry(part)}
+                for kind, part in close()
             ]
         duplicates = sum(v for k, v in stats.get_stats().items() if k.startswith("bhg/duplicates/"))
         return {

@@ -2,9 +2,9 @@
 
 ``BHG_WARC`` turns it on. Each run writes ``<run folder>/<run_id>-00001.warc.gz``, ... (a new file past
 ``BHG_WARC_MAX_BYTES``), each starting with a ``warcinfo`` record, written as ``.part`` files and renamed
-when complete; then ``index.cdxj`` over them (cdxj-indexer). A response whose payload was archived before,
-in this run or an earlier one (the state store remembers), is written as a ``revisit`` record pointing at
-the first (the identical-payload-digest profile).
+with the rest of the run's files once it is committed; then ``index.cdxj`` over them (cdxj-indexer). A
+response whose payload was archived before, in this run or an earlier one (the state store remembers), is
+written as a ``revisit`` record pointing at the first (the identical-payload-digest profile).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from bhg_crawler import __version__
-from bhg_crawler.exports import run_of
+from bhg_crawler.exports import part_of, published, run_of
 from bhg_crawler.redact import public
 from bhg_crawler.state import StateStore, state_of
 
@@ -88,7 +88,7 @@ class WarcFiles:
     @property
     def _part(self) -> Path:
         assert self._path is not None
-        return self._path.with_name(f".{self._path.name}.part")
+        return part_of(self._path)
 
     def _open(self) -> WARCWriter:
         if self._writer is not None and self._out is not None and self._out.tell() < self.max_bytes:
@@ -118,21 +118,23 @@ class WarcFiles:
         self._out.flush()
         os.fsync(self._out.fileno())
         self._out.close()
-        os.replace(self._part, self._path)
-        self.done.append(self._path)
+        self.done.append(self._part)  # published (renamed) with the rest of the run, after its commit
         self._out = self._writer = None
 
     def close(self) -> list[tuple[str, Path]]:
-        """Completes the last file and writes ``index.cdxj`` over the files: (kind, path) of each, the index last."""
+        """Completes the last file and writes ``index.cdxj`` over the files, all still ``.part``: (kind, part) of
+        each, the index last."""
         self._close_file()
         if not self.done:
             return []
-        index = self.folder / "index.cdxj"
-        part = index.with_name(f".{index.name}.part")
-        with part.open("w", encoding="utf-8") as out:
-            CDXJIndexer(output=out, inputs=[str(p) for p in self.done]).process_all()
-        os.replace(part, index)
-        return [*(("warc", path) for path in self.done), ("cdxj", index)]
+        lines = io.StringIO()
+        CDXJIndexer(output=lines, inputs=[str(p) for p in self.done]).process_all()
+        text = lines.getvalue()
+        for part in self.done:  # the index names each file as it will be published
+            text = text.replace(f'"filename": "{part.name}"', f'"filename": "{published(part).name}"')
+        index = part_of(self.folder / "index.cdxj")
+        index.write_text(text, encoding="utf-8")
+        return [*(("warc", part) for part in self.done), ("cdxj", index)]
 
 
 class WarcMiddleware:

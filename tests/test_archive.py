@@ -206,5 +206,7 @@ def test_warc_files_roll_at_their_size_limit(tmp_path: Path) -> None:
         assert b"hunter2" not in found[0][3]  # no secret from the settings is written down
         captures += sum(kind in ("response", "revisit") for kind, _, _, _ in found)
     [index] = [tmp_path / "exports" / e["path"] for e in manifest["files"] if e["kind"] == "cdxj"]
-    assert len(index.read_text().splitlines()) == captures
+    lines = index.read_text().splitlines()
+    assert len(lines) == captures
+    assert {json.loads(line.split(" ", 2)[2])["filename"] for line in lines} == {p.name for p in paths}
     assert not list((tmp_path / "exports").glob("*/.*.part"))
