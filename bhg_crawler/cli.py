@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from bhg_crawler import __version__
@@ -15,6 +16,9 @@ from bhg_crawler.errors import ConfigError
 from bhg_crawler.outcome import ExitCode
 from bhg_crawler.replica.faults import PROFILES
 from bhg_crawler.replica.templates import TEMPLATES
+
+if TYPE_CHECKING:
+    from bhg_crawler.redis_state import RedisState
 
 
 def _replica_serve(args: argparse.Namespace) -> int:
@@ -205,20 +209,32 @@ def _discover(args: argparse.Namespace) -> int:
     return result.code
 
 
+def _shared(args: argparse.Namespace) -> RedisState:
+    """The state a distributed crawl shares in Redis (``--redis``, ``--crawl``)."""
+    from scrapy.settings import Settings
+
+    from bhg_crawler.distributed import shared_state
+
+    return shared_state(Settings({"BHG_REDIS_URL": args.redis, "BHG_REDIS_CRAWL": args.crawl}))
+
+
 def _ledger(args: argparse.Namespace) -> int:
     from bhg_crawler.state import AlreadyRunning, StateStore
 
-    if not Path(args.state).exists():
-        raise ConfigError(f"no state at {args.state}")
-    try:
-        store = StateStore(args.state)
-    except AlreadyRunning as error:
-        print(f"bhg-crawl: {error}", file=sys.stderr)
-        return ExitCode.ALREADY_RUNNING
-    try:
-        entries = store.ledger(args.site)
-    finally:
-        store.close()
+    if args.redis:
+        entries = _shared(args).ledger(args.site, retry_only=False)
+    else:
+        if not Path(args.state).exists():
+            raise ConfigError(f"no state at {args.state}")
+        try:
+            store = StateStore(args.state)
+        except AlreadyRunning as error:
+            print(f"bhg-crawl: {error}", file=sys.stderr)
+            return ExitCode.ALREADY_RUNNING
+        try:
+            entries = store.ledger(args.site)
+        finally:
+            store.close()
     print("record_id\tattempts\tretry\tlast_at\treason\turl")
     for entry in entries:
         fields = (entry["record_id"], entry["attempts"], "yes" if entry["retry"] else "no", entry["last_at"],
@@ -226,6 +242,19 @@ def _ledger(args: argparse.Namespace) -> int:
         print("\t".join(str(field) for field in fields))
     print(f"bhg-crawl: {len(entries)} articles in the ledger, {sum(e['retry'] for e in entries)} to retry",
           file=sys.stderr)  # fmt: skip
+    return 0
+
+
+def _redis_status(args: argparse.Namespace) -> int:
+    state = _shared(args)
+    print("key\tentries\tbytes\texpires_in")
+    for key in sorted(state.client.scan_iter(f"{state.prefix}:*", count=1000)):
+        if key.startswith(f"{state.prefix}:claim:"):
+            continue  # one a version in flight: counted below
+        entries = state.entries(key)
+        print(f"{key}\t{entries}\t{state.client.memory_usage(key) or 0}\t{state.client.ttl(key)}")
+    claims = sum(1 for _ in state.client.scan_iter(f"{state.prefix}:claim:*", count=1000))
+    print(f"{state.prefix}:claim:*\t{claims}\t\t")
     return 0
 
 
@@ -384,7 +413,14 @@ def build_parser() -> argparse.ArgumentParser:
     ledger = commands.add_parser("ledger", help="list the articles of the failures ledger: not exported, and why")
     ledger.add_argument("--state", default="state/bhg.sqlite3", help="the state store (default state/bhg.sqlite3)")
     ledger.add_argument("--site", default="baohagiang.vn", help="site profile (default baohagiang.vn)")
+    ledger.add_argument("--redis", metavar="URL", help="the ledger a distributed crawl shares in this Redis")
+    ledger.add_argument("--crawl", default="bhg", help="the distributed crawl's name (BHG_REDIS_CRAWL, default bhg)")
     ledger.set_defaults(func=_ledger)
+
+    shared = commands.add_parser("redis-status", help="what a distributed crawl keeps in Redis, key by key")
+    shared.add_argument("--redis", metavar="URL", required=True, help="the crawl's Redis (BHG_REDIS_URL)")
+    shared.add_argument("--crawl", default="bhg", help="the crawl's name (BHG_REDIS_CRAWL, default bhg)")
+    shared.set_defaults(func=_redis_status)
 
     demo = commands.add_parser("demo", help="serve the replica, crawl it, write exports, stop the replica")
     _add_replica_size(demo)

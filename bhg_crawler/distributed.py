@@ -1,8 +1,10 @@
 """The distributed mode: worker processes on any number of machines share one crawl through Redis.
 
 ``BHG_REDIS_URL`` (``bhg-crawl run --redis URL``) switches the scheduler's queue and the request
-dupefilter to scrapy-redis, under keys named by ``BHG_REDIS_CRAWL`` (default ``bhg``). Each worker keeps
-its own exports and run state; what two workers could both export is claimed in Redis first.
+dupefilter to scrapy-redis, under keys named by ``BHG_REDIS_CRAWL`` (default ``bhg``), and keeps what
+committed runs know in Redis (``bhg_crawler.redis_state``), so workers share it from run to run. Each
+worker keeps its own exports and its runs in its own state file; what two workers could both export is
+claimed in Redis first.
 
 - ``RedisAddon`` sets the scheduler, its queue and its dupefilter when ``BHG_REDIS_URL`` is set.
 - ``TakenQueue``, the shared queue, keeps what a worker takes under its name until the worker's run is
@@ -12,13 +14,15 @@ its own exports and run state; what two workers could both export is claimed in 
   scrapy-redis spiders never close); puts back the requests and withdraws the claims of a worker that has
   not beaten for ``BHG_REDIS_DEAD_SECONDS``; and when the last worker of a crawl closes with the queue
   empty, deletes the crawl's dupefilter: the next crawl starts afresh.
-- ``ClaimPipeline`` lets one worker only export a version of an article (a claim that expires after
-  ``BHG_REDIS_CLAIM_DAYS``).
+- ``ClaimPipeline`` lets one worker only export a version of an article, and none a version a committed
+  run exported.
 
-Keys, below ``bhg:<crawl>:``: ``requests`` (the queue), ``seen`` (request fingerprints), ``workers``
-(worker -> last beat), ``taken:<worker>`` (requests a worker took, until its commit), ``claims:<worker>``
-(its claims, until its commit), ``claim:<record id>:<sha256>`` (the worker that exported it), ``manifests``
-(the workers' run manifests, until the last worker writes the crawl's manifest).
+The keys of one crawl, below ``bhg:<crawl>:``: ``crawl`` (when its first worker started), ``requests``
+(the queue), ``seen`` (request fingerprints), ``workers`` (worker -> last beat), ``taken:<worker>``
+(requests a worker took, until its commit), ``claims:<worker>`` (its claims, until its commit),
+``claim:<record id>:<sha256>`` (the worker exporting it, until its commit), ``manifests`` (the workers'
+run manifests, until the last worker writes the crawl's manifest). The last worker deletes them; each
+beat sets them to expire after ``BHG_REDIS_KEEP_DAYS``, so a crawl every worker abandoned goes too.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from bhg_crawler.errors import ConfigError
 from bhg_crawler.exports import json_document, now_utc, run_of, write_atomically
 from bhg_crawler.outcome import ExitCode
 from bhg_crawler.redact import public
+from bhg_crawler.redis_state import RedisState
 from bhg_crawler.state import state_of
 
 
@@ -74,7 +79,17 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def keep_seconds(settings: BaseSettings) -> int:
+    return int(settings.getfloat("BHG_REDIS_KEEP_DAYS", 7) * 86400)
+
+
+def shared_state(settings: BaseSettings) -> RedisState:
+    """What committed runs know, in the Redis of ``BHG_REDIS_URL``."""
+    return RedisState(connect(settings["BHG_REDIS_URL"]), keys(settings), worker_name(), keep_seconds(settings))
+
+
 BEAT_SECONDS = 2.0
+CRAWL_KEYS = ("crawl", "requests", "seen", "manifests")  # the last worker deletes them (the queue is empty)
 # Take the first request of the queue and keep it, with its score, among the worker's taken ones: at once.
 TAKE = """
 local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
@@ -85,8 +100,12 @@ return first[1]
 """
 
 
-# Claim a version of an article for this worker, and note the claim among the worker's: at once.
+# Claim a version of an article for this worker, and note the claim among the worker's, at once; unless a
+# committed run exported that version (-1) or another worker claimed it (0). KEYS: the claim, the worker's
+# claims, the known articles. ARGV: the worker, seconds to keep the claim, the record id, its sha256.
 CLAIM = """
+local known = redis.call('HGET', KEYS[3], ARGV[3])
+if known and cjson.decode(known).content_sha256 == ARGV[4] then return -1 end
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then
     redis.call('SADD', KEYS[2], KEYS[1])
     return 1
@@ -124,11 +143,14 @@ class RedisAddon:
 
 
 class RedisWorkers:
-    def __init__(self, crawler: Crawler, client: redis.Redis, idle: float, dead_after: float):
+    def __init__(self, crawler: Crawler, client: redis.Redis, idle: float, dead_after: float, keep: int,
+                 poll: float):  # fmt: skip
         self.crawler = crawler
         self.client = client
         self.idle = idle
         self.dead_after = dead_after
+        self.keep = keep
+        self.poll = poll
         self.prefix = keys(crawler.settings)
         self.worker = worker_name()
         self.last_work = time.monotonic()
@@ -139,7 +161,9 @@ class RedisWorkers:
     def from_crawler(cls, crawler: Crawler) -> RedisWorkers:
         settings = crawler.settings
         extension = cls(crawler, redis_of(crawler), settings.getfloat("BHG_REDIS_IDLE_SECONDS", 10),
-                        settings.getfloat("BHG_REDIS_DEAD_SECONDS", 30))  # fmt: skip
+                        settings.getfloat("BHG_REDIS_DEAD_SECONDS", 30), keep_seconds(settings),
+                        settings.getfloat("BHG_REDIS_POLL_SECONDS", 1))  # fmt: skip
+        crawler.signals.connect(extension.engine_started, signals.engine_started)
         crawler.signals.connect(extension.spider_opened, signals.spider_opened)
         crawler.signals.connect(extension.spider_idle, signals.spider_idle)
         crawler.signals.connect(extension.spider_closed, signals.spider_closed)
@@ -147,12 +171,26 @@ class RedisWorkers:
         return extension
 
     def _beat(self) -> None:
-        self.client.hset(f"{self.prefix}:workers", self.worker, f"{time.time()} {'busy' if self.busy else 'idle'}")
+        """This worker's beat; the crawl's keys expire ``BHG_REDIS_KEEP_DAYS`` after the last beat of any."""
+        pipe = self.client.pipeline()
+        pipe.hset(f"{self.prefix}:workers", self.worker, f"{time.time()} {'busy' if self.busy else 'idle'}")
+        for name in (*CRAWL_KEYS, "workers", f"taken:{self.worker}", f"claims:{self.worker}"):
+            pipe.expire(f"{self.prefix}:{name}", self.keep)
+        pipe.execute()
 
     def response_received(self) -> None:
         self.busy = True
 
+    def engine_started(self) -> None:
+        """An idle worker asks the shared queue for work every ``BHG_REDIS_POLL_SECONDS``: the engine's
+        heartbeat, which it reads when it starts sending requests (every 5 s by default, while another
+        worker may be filling the queue)."""
+        engine = self.crawler.engine
+        if engine is not None and hasattr(engine, "_SLOT_HEARTBEAT_INTERVAL"):
+            engine._SLOT_HEARTBEAT_INTERVAL = self.poll
+
     def spider_opened(self, spider: Spider) -> None:
+        self.client.set(f"{self.prefix}:crawl", now_utc(), nx=True)  # the first worker starts the crawl
         self.beats.start(BEAT_SECONDS, now=True)
         self._bury_the_dead(spider)
 
@@ -212,7 +250,7 @@ class RedisWorkers:
         self._share_manifest()
         if reason == "finished" and not self._others() and not self.client.zcard(f"{self.prefix}:requests"):
             written = self._write_crawl_manifest()
-            self.client.delete(f"{self.prefix}:seen", f"{self.prefix}:manifests")  # the next crawl starts afresh
+            self.client.delete(*(f"{self.prefix}:{name}" for name in CRAWL_KEYS))  # the next crawl starts afresh
             spider.logger.info("The last worker of crawl %s: its dupefilter is cleared; the crawl's manifest is %s",
                                self.prefix, written)  # fmt: skip
 
@@ -239,6 +277,7 @@ class RedisWorkers:
             counts.update(entry["manifest"]["counts"])
         crawl = {
             "crawl": self.prefix,
+            "started_at": self.client.get(f"{self.prefix}:crawl"),
             "finished_at": now_utc(),
             "workers": [{"worker": e["worker"], "exports": e["exports"], "run_id": e["manifest"]["run_id"],
                          "status": e["manifest"]["status"], "outcome": e["manifest"]["outcome"]} for e in entries],
@@ -255,24 +294,25 @@ class RedisWorkers:
 class ClaimPipeline:
     """One worker only exports a version of an article: the first to claim it in Redis."""
 
-    def __init__(self, crawler: Crawler, client: redis.Redis, prefix: str, days: float):
+    def __init__(self, crawler: Crawler, client: redis.Redis, prefix: str, seconds: int):
         self.crawler = crawler
         self.client = client
         self.prefix = prefix
-        self.seconds = int(days * 86400)
+        self.seconds = seconds
         self.worker = worker_name()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ClaimPipeline:
-        return cls(
-            crawler, redis_of(crawler), keys(crawler.settings), crawler.settings.getfloat("BHG_REDIS_CLAIM_DAYS", 30)
-        )
+        return cls(crawler, redis_of(crawler), keys(crawler.settings), keep_seconds(crawler.settings))
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        claim = f"{self.prefix}:claim:{item['record_id']}:{item['content_sha256']}"
-        if not self.client.eval(CLAIM, 2, claim, f"{self.prefix}:claims:{self.worker}", self.worker, self.seconds):
-            holder = self.client.get(claim)
-            state_of(self.crawler).withdraw(item["record_id"])
+        record_id, sha = item["record_id"], item["content_sha256"]
+        claim = f"{self.prefix}:claim:{record_id}:{sha}"
+        claimed = self.client.eval(CLAIM, 3, claim, f"{self.prefix}:claims:{self.worker}", f"{self.prefix}:articles",
+                                   self.worker, self.seconds, record_id, sha)  # fmt: skip
+        if claimed != 1:
+            holder = "a committed run" if claimed == -1 else self.client.get(claim)
+            state_of(self.crawler).withdraw(record_id)
             assert self.crawler.stats is not None
             self.crawler.stats.inc_value("bhg/duplicates/claimed")
             raise DropItem(f"exported by another worker ({holder!r}): {item['url']}", log_level="DEBUG")

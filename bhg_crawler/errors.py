@@ -12,6 +12,10 @@ class ConfigError(ValueError):
     """A bad argument or setting: reported in one line, exit code 2."""
 
 
+class StateUnavailable(RuntimeError):
+    """The shared state (Redis) did not answer when a run committed: the run's files wait for the next run."""
+
+
 def describe(failure: Failure) -> str:
     """A failure in one line: its exception's name and message."""
     kind = failure.type.__name__ if failure.type is not None else "error"

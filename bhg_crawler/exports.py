@@ -37,7 +37,7 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
 from bhg_crawler import signals as bhg_signals
-from bhg_crawler.errors import describe
+from bhg_crawler.errors import StateUnavailable, describe
 from bhg_crawler.monitors import run_figures
 from bhg_crawler.outcome import ExitCode, Outcome, outcome_of
 from bhg_crawler.records import SCHEMA_VERSION
@@ -339,7 +339,11 @@ class RunExport:
             self._fail(spider, error)
             return
         figures = run_figures(spider, stats.get_stats())
-        self.state.commit_run(self.run_id, manifest["status"], outcome.as_dict(), figures)  # the commit point
+        try:
+            self.state.commit_run(self.run_id, manifest["status"], outcome.as_dict(), figures)  # the commit point
+        except StateUnavailable as error:
+            self._undecided(spider, error)
+            return
         publish(self.folder, manifest_part(self.root, self.run_id))
         self.state.published(self.run_id)
         spider.logger.info("Run %s: %s articles exported; %s", self.run_id, manifest["counts"]["articles"],
@@ -360,6 +364,16 @@ class RunExport:
             self.state.end_run(self.run_id, "failed", outcome.as_dict())
         except sqlite3.Error as state_error:  # the same full disk: the next run finds the run crashed
             spider.logger.error("Run %s: the state could not record the failure: %s", self.run_id, state_error)
+
+    def _undecided(self, spider: Spider, error: StateUnavailable) -> None:
+        """The shared state did not answer the commit: it may or may not hold the run. The files wait, under
+        their temporary names, for the next run, which publishes them if the commit reached Redis and
+        removes them if not."""
+        outcome = Outcome(ExitCode.EXPORT_FAILED, f"{error}; the next run publishes or removes this run's files")
+        assert self.crawler.stats is not None
+        self.crawler.stats.set_value("bhg/exit_code", int(outcome.code))
+        self.crawler.stats.set_value("bhg/outcome", outcome.reason)
+        spider.logger.error("Run %s: %s", self.run_id, outcome.reason)
 
     def _finish(self, spider: Spider, reason: str, outcome: Outcome) -> dict[str, Any]:
         """Every file flushed to disk, still under its temporary name; the manifest that lists them."""

@@ -17,11 +17,10 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from bhg_crawler import signals
-from bhg_crawler.distributed import connect
 from bhg_crawler.errors import ConfigError
 from bhg_crawler.exports import new_run_id
 from bhg_crawler.outcome import ExitCode, outcome_of
-from bhg_crawler.state import StateStore, attach_state
+from bhg_crawler.state import attach_state, open_state
 
 
 @dataclass(frozen=True)
@@ -67,13 +66,11 @@ def run_crawl(
     if settings.get("BHG_LOGS") and not settings.get("LOG_FILE"):
         log_file = Path(settings["BHG_LOGS"]) / f"{run_id}.log"
         settings.set("LOG_FILE", str(log_file), priority="cmdline")
-    store = StateStore(settings.get("BHG_STATE", ""))  # locked first: a second run leaves at once, touching nothing
+    store = open_state(settings)  # locked, and its Redis checked, before anything is fetched
     try:
         for setting in ("BHG_EXPORTS", "BHG_LOGS"):
             if settings.get(setting):
                 writable_folder(Path(settings[setting]), setting)
-        if settings.get("BHG_REDIS_URL"):
-            connect(settings["BHG_REDIS_URL"]).close()  # a Redis that does not answer: nothing is fetched
         process = CrawlerProcess(settings)
         crawler = process.create_crawler("bhg")
         attach_state(crawler, store)

@@ -118,4 +118,5 @@ BHG_REDIS_URL = ""  # e.g. redis://127.0.0.1:6379/0; empty: one process, no Redi
 BHG_REDIS_CRAWL = "bhg"  # the name of the shared crawl: its keys are bhg:<name>:...
 BHG_REDIS_IDLE_SECONDS = 10  # a worker closes when the shared queue has been empty this long
 BHG_REDIS_DEAD_SECONDS = 30  # a worker silent this long is dead: its taken requests go back to the queue
-BHG_REDIS_CLAIM_DAYS = 30  # how long Redis remembers which worker exported a version of an article
+BHG_REDIS_POLL_SECONDS = 1  # how often a worker with nothing to do asks the shared queue again
+BHG_REDIS_KEEP_DAYS = 7  # a crawl's queue, dupefilter, claims and commit notes expire this long after its last beat

@@ -8,6 +8,10 @@ marked done only once its record is in a complete export file. A run that dies l
 behind; the next run drops them and does the work again.
 
 One run at a time: the store holds an exclusive lock (``flock``) on ``<path>.lock`` while open.
+
+With ``BHG_REDIS_URL`` set, what committed runs know lives in Redis instead, shared by every worker of a
+distributed crawl (``bhg_crawler.redis_state``): the commit merges the run's work there, and the local
+file keeps the runs and each run's own work.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from scrapy import signals
@@ -29,6 +33,11 @@ from scrapy.crawler import Crawler
 
 from bhg_crawler import signals as bhg_signals
 from bhg_crawler.errors import ConfigError
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
+
+    from bhg_crawler.redis_state import RedisState
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -134,6 +143,23 @@ class Placement:
     previous_sha256: str | None = None
 
 
+@dataclass(frozen=True)
+class RunWork:
+    """A run's own work, as its commit merges it into what is known."""
+
+    run_id: str
+    status: str
+    articles: list[dict[str, Any]]
+    urls: list[tuple[str, str]]
+    sections: list[str]  # "<site> <slug>"
+    payloads: list[tuple[str, str, str, str]]
+    ledger: dict[str, dict[str, Any]]  # record id -> url, and reason and retry when it failed
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"run_id": self.run_id, "status": self.status, "articles": self.articles, "urls": self.urls,
+                "sections": self.sections, "payloads": self.payloads, "ledger": self.ledger}  # fmt: skip
+
+
 class RunLock:
     """An exclusive ``flock`` on a file. A second holder, even in the same process, is refused."""
 
@@ -176,10 +202,12 @@ def lock_for(state: str) -> RunLock | None:
 
 
 class StateStore:
-    """The state database. ``BHG_STATE`` names its file; empty keeps it in memory for one run."""
+    """The state database. ``BHG_STATE`` names its file; empty keeps it in memory for one run. ``shared``
+    holds what committed runs know, when a distributed crawl keeps it in Redis."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, shared: RedisState | None = None):
         self.path = path
+        self.shared = shared
         self.lock: RunLock | None = None
         self.closed = False
         try:
@@ -244,7 +272,15 @@ class StateStore:
         return dead
 
     def unpublished(self) -> list[tuple[str, str]]:
-        """Runs committed whose files were not all published (the process died in between)."""
+        """Runs committed whose files were not all published (the process died in between). With a shared
+        state, a run that died after its commit reached Redis and before its own state recorded it, too."""
+        if self.shared is not None:
+            for row in self.db.execute("SELECT run_id FROM runs WHERE status = 'running'").fetchall():
+                status = self.shared.committed(row["run_id"])
+                if status is not None:
+                    self.db.execute("UPDATE runs SET status = ?, finished_at = ?, published = 0 WHERE run_id = ?",
+                                    (status, utc(datetime.now(UTC)), row["run_id"]))  # fmt: skip
+                    self.shared.settled(row["run_id"])
         rows = self.db.execute(
             "SELECT run_id, exports FROM runs WHERE status IN ('complete', 'partial') AND NOT published"
         )
@@ -273,8 +309,47 @@ class StateStore:
     def commit_run(
         self, run_id: str, status: str, outcome: dict[str, Any], figures: dict[str, Any] | None = None
     ) -> None:
-        """The run's export is committed: merge its work into the state, in one transaction."""
+        """The run's export is committed: merge its work into the state, in one transaction (with a shared
+        state: into Redis, then the run into the local state)."""
         now = utc(datetime.now(UTC))
+        if self.shared is not None:
+            self.shared.merge(self._run_work(run_id, status), NO_ANSWER)
+        else:
+            self._merge(run_id, now)
+        self.db.execute(
+            "UPDATE runs SET finished_at = ?, status = ?, outcome = ?, figures = ? WHERE run_id = ?",
+            (now, status, json.dumps(outcome), json.dumps(figures) if figures else None, run_id),
+        )
+        for table in RUN_TABLES:
+            self.db.execute(f"DELETE FROM {table}")
+        self.db.execute("COMMIT")
+        self.db.execute("BEGIN")
+        if self.shared is not None:
+            self.shared.settled(run_id)
+
+    def _run_work(self, run_id: str, status: str) -> RunWork:
+        articles = [
+            {**dict(row), "exported": bool(row["exported"]), "current": bool(row["current"]),
+             "published_ts": int(datetime.fromisoformat(row["published_utc"]).timestamp())
+             if row["published_utc"] else None}
+            for row in self.db.execute("SELECT * FROM run_articles")
+        ]  # fmt: skip
+        ledger = {row["record_id"]: {"url": row["url"], "reason": None, "retry": None}
+                  for row in self.db.execute("SELECT * FROM run_discovered")}  # fmt: skip
+        for row in self.db.execute("SELECT * FROM run_failed"):  # failures of what another worker discovered too
+            ledger[row["record_id"]] = {"url": row["url"], "reason": row["reason"], "retry": bool(row["retry"])}
+        return RunWork(
+            run_id,
+            status,
+            articles,
+            [(row["url"], row["record_id"]) for row in self.db.execute("SELECT * FROM run_urls")],
+            [f"{row['site']} {row['slug']}" for row in self.db.execute("SELECT * FROM run_sections")],
+            [tuple(row) for row in self.db.execute("SELECT digest, uri, date, record_id FROM run_payloads")],
+            ledger,
+        )
+
+    def _merge(self, run_id: str, now: str) -> None:
+        """The run's work into the local tables of what is known."""
         self.db.execute(
             """
             UPDATE articles SET
@@ -307,14 +382,6 @@ class StateStore:
         self.db.execute("INSERT OR IGNORE INTO payloads SELECT * FROM run_payloads")
         self.db.execute("INSERT OR REPLACE INTO sections SELECT site, slug, ? FROM run_sections", (now,))
         self._settle_ledger(now)
-        self.db.execute(
-            "UPDATE runs SET finished_at = ?, status = ?, outcome = ?, figures = ? WHERE run_id = ?",
-            (now, status, json.dumps(outcome), json.dumps(figures) if figures else None, run_id),
-        )
-        for table in RUN_TABLES:
-            self.db.execute(f"DELETE FROM {table}")
-        self.db.execute("COMMIT")
-        self.db.execute("BEGIN")
 
     def _settle_ledger(self, now: str) -> None:
         """Articles done in this run leave the ledger; those discovered and never exported enter it (or stay)."""
@@ -357,10 +424,14 @@ class StateStore:
                      row["content_sha256"], row["version"], row["last_status"])  # fmt: skip
 
     def known(self, record_id: str) -> Known | None:
+        if self.shared is not None:
+            return self.shared.known(record_id)
         return self._known(self.db.execute("SELECT * FROM articles WHERE record_id = ?", (record_id,)).fetchone())
 
     def recent(self, site: str, since: datetime) -> list[Known]:
         """Exported articles of a site published since ``since``, oldest first: the ones to revisit."""
+        if self.shared is not None:
+            return self.shared.recent(site, since)
         rows = self.db.execute(
             "SELECT * FROM articles WHERE record_id LIKE ? AND version >= 1 AND published_utc >= ? "
             "ORDER BY published_utc",
@@ -370,10 +441,14 @@ class StateStore:
 
     def section_walked(self, site: str, slug: str) -> bool:
         """Whether a committed run followed the section's pages to the last one."""
+        if self.shared is not None:
+            return self.shared.section_walked(site, slug)
         row = self.db.execute("SELECT 1 FROM sections WHERE site = ? AND slug = ?", (site, slug)).fetchone()
         return row is not None
 
     def counts(self) -> dict[str, int]:
+        if self.shared is not None:
+            return self.shared.counts()
         row = self.db.execute(
             "SELECT count(*) AS articles, coalesce(sum(version >= 1), 0) AS exported, "
             "coalesce(sum(version), 0) AS versions FROM articles"
@@ -384,11 +459,12 @@ class StateStore:
 
     def payload(self, digest: str) -> Payload | None:
         """The first archived record of this payload, in this run or a committed one."""
-        for table in ("run_payloads", "payloads"):
-            row = self.db.execute(f"SELECT * FROM {table} WHERE digest = ?", (digest,)).fetchone()
-            if row is not None:
-                return Payload(row["uri"], row["date"], row["record_id"])
-        return None
+        row = self.db.execute("SELECT * FROM run_payloads WHERE digest = ?", (digest,)).fetchone()
+        if row is None and self.shared is not None:
+            return self.shared.payload(digest)
+        if row is None:
+            row = self.db.execute("SELECT * FROM payloads WHERE digest = ?", (digest,)).fetchone()
+        return None if row is None else Payload(row["uri"], row["date"], row["record_id"])
 
     def archived(self, digest: str, uri: str, date: str, record_id: str) -> None:
         self.db.execute("INSERT OR IGNORE INTO run_payloads VALUES (?, ?, ?, ?)", (digest, uri, date, record_id))
@@ -434,6 +510,8 @@ class StateStore:
 
     def ledger(self, site: str, retry_only: bool = False) -> list[dict[str, Any]]:
         """The site's articles in the failures ledger, the longest waiting first."""
+        if self.shared is not None:
+            return self.shared.ledger(site, retry_only)
         rows = self.db.execute(
             "SELECT * FROM ledger WHERE record_id LIKE ? AND (retry OR NOT ?) ORDER BY first_at, record_id",
             (site.replace("%", "") + ":%", retry_only),
@@ -462,15 +540,22 @@ class StateStore:
         before = self.known(record_id)
         if before is not None and before.exported and before.content_sha256 == sha:
             return Placement("unchanged", original=record_id)
-        row = self.db.execute(
-            "SELECT record_id FROM articles WHERE content_sha256 = ? AND version >= 1 AND record_id != ?",
-            (sha, record_id),
-        ).fetchone()
-        if row is not None:
-            return Placement("duplicate", "content", row["record_id"])
+        owner = self._exported_with(sha, record_id)
+        if owner is not None:
+            return Placement("duplicate", "content", owner)
         if before is not None and before.exported:
             return Placement("new", version=before.version + 1, previous_sha256=before.content_sha256)
         return Placement("new")
+
+    def _exported_with(self, sha: str, other_than: str) -> str | None:
+        """Another article whose exported version has this content."""
+        if self.shared is not None:
+            return self.shared.exported_with(sha, other_than)
+        row = self.db.execute(
+            "SELECT record_id FROM articles WHERE content_sha256 = ? AND version >= 1 AND record_id != ?",
+            (sha, other_than),
+        ).fetchone()
+        return None if row is None else str(row["record_id"])
 
     def unchanged(self, record_id: str) -> None:
         """The fetched record says what the export already holds: its ETag is worth keeping."""
@@ -512,11 +597,26 @@ class StateStore:
 _stores: WeakKeyDictionary[Crawler, StateStore] = WeakKeyDictionary()
 
 
+def open_state(settings: BaseSettings) -> StateStore:
+    """The store of ``BHG_STATE`` (locked first: a second run leaves at once, touching nothing), sharing
+    what is known through the Redis of ``BHG_REDIS_URL`` when set."""
+    store = StateStore(settings.get("BHG_STATE", ""))
+    if settings.get("BHG_REDIS_URL"):
+        from bhg_crawler.distributed import shared_state
+
+        try:
+            store.shared = shared_state(settings)
+        except ConfigError:
+            store.close()
+            raise
+    return store
+
+
 def state_of(crawler: Crawler) -> StateStore:
-    """The crawler's state store, opened (and locked) from ``BHG_STATE`` on first use."""
+    """The crawler's state store, opened (and locked) from the settings on first use."""
     store = _stores.get(crawler)
     if store is None:
-        store = attach_state(crawler, StateStore(crawler.settings.get("BHG_STATE", "")))
+        store = attach_state(crawler, open_state(crawler.settings))
     return store
 
 

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from bhg_crawler.demo import local_redis
+from bhg_crawler.distributed import connect
+from bhg_crawler.redis_state import RedisState
 from bhg_crawler.replica.server import ReplicaServer
 from bhg_crawler.replica.site import Site
+from bhg_crawler.state import StateStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -40,3 +43,26 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
     """A Redis of the test's own on a free loopback port (Debian's redis-server, which make install sets up)."""
     with local_redis(tmp_path) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def session_redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with local_redis(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def open_store(request: pytest.FixtureRequest) -> Iterator[Callable[..., StateStore]]:
+    """Opens a state store whose knowledge of past runs is in its own SQLite file, or shared in Redis: the
+    same tests hold for both."""
+    if request.param == "sqlite":
+        yield StateStore
+        return
+    client = connect(request.getfixturevalue("session_redis"))
+    client.flushdb()
+
+    def shared(path: str, worker: str = "tester:1") -> StateStore:
+        return StateStore(path, shared=RedisState(client, "bhg:test", worker, 86400))
+
+    yield shared
+    client.close()

@@ -11,59 +11,103 @@ from pathlib import Path
 
 import pytest
 import redis
+from scrapy.core.engine import ExecutionEngine
+from scrapy.utils.test import get_crawler
 
-from bhg_crawler.distributed import connect
+from bhg_crawler.distributed import RedisWorkers, connect
 from bhg_crawler.errors import ConfigError
 from bhg_crawler.outcome import ExitCode
-from tests.test_incremental import command, exported, manifests, replica
+from bhg_crawler.redis_state import RedisState
+from bhg_crawler.spiders.bhg import BhgSpider
+from tests.test_incremental import command, exported, manifests, replica, stats
 
 
 def exported_ids(work: Path) -> list[str]:
     return [record["article_id"] for manifest in manifests(work) for record in exported(work, manifest)]
 
 
-def test_two_workers_export_every_article_once_between_them(tmp_path: Path, redis_url: str) -> None:
-    with replica(0, 1500) as (url, site):
-        workers = {
-            name: subprocess.Popen(command(url, 0, tmp_path / name, "--redis", redis_url), text=True,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            for name in ("one", "two")
-        }  # fmt: skip
-        done = {name: worker.communicate(timeout=600) for name, worker in workers.items()}
+def crawl(url: str, redis_url: str, work: Path, names: tuple[str, ...]) -> dict[str, int]:
+    """Workers, each with its own exports and state under ``work``, to the end of one crawl: their exit codes."""
+    workers = {
+        name: subprocess.Popen(command(url, 0, work / name, "--redis", redis_url), text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for name in names
+    }  # fmt: skip
+    done = {name: worker.communicate(timeout=600) for name, worker in workers.items()}
     for name, worker in workers.items():
-        assert worker.returncode == ExitCode.OK, done[name][1][-2000:]
+        assert worker.returncode in (ExitCode.OK, ExitCode.NOTHING_NEW), done[name][1][-2000:]
+    return {name: worker.returncode for name, worker in workers.items()}
+
+
+def keys_and_sizes(client: redis.Redis) -> dict[str, int]:
+    """Every key in Redis, with its entries."""
+    state = RedisState(client, "bhg:bhg", "test", 0)
+    return {str(key): state.entries(key) for key in client.scan_iter()}
+
+
+def test_two_workers_export_every_article_once_between_them(tmp_path: Path, redis_url: str) -> None:
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    with replica(0, 1500) as (url, site):
+        assert crawl(url, redis_url, tmp_path, ("one", "two")) == {"one": ExitCode.OK, "two": ExitCode.OK}
+        after_one = keys_and_sizes(client)
+        # the next crawl, by two workers whose own states are new: what the first exported is known to them
+        assert crawl(url, redis_url, tmp_path, ("three", "four")) == {"three": 3, "four": 3}
+        after_two = keys_and_sizes(client)
+        crawl(url, redis_url, tmp_path, ("three", "four"))
+        after_three = keys_and_sizes(client)
+    workers = ("one", "two")
     shares = {name: exported_ids(tmp_path / name) for name in workers}
     assert all(len(share) > 300 for share in shares.values())  # both did a fair part
     counts = Counter(shares["one"] + shares["two"])
     assert set(counts) == {slot.article_id for slot in site.catalog.live}
     assert max(counts.values()) == 1
     [crawl_manifest] = [path for name in workers for path in (tmp_path / name / "exports" / "crawls").glob("*.json")]
-    crawl = json.loads(crawl_manifest.read_text(encoding="utf-8"))
-    assert sorted(w["run_id"] for w in crawl["workers"]) == sorted(
+    merged = json.loads(crawl_manifest.read_text(encoding="utf-8"))
+    assert sorted(w["run_id"] for w in merged["workers"]) == sorted(
         m["run_id"] for n in workers for m in manifests(tmp_path / n)
     )
-    assert crawl["counts"]["articles"] == len(counts)
-    listed = [f for f in crawl["files"] if f["kind"] == "articles"]
+    assert merged["counts"]["articles"] == len(counts)
+    listed = [f for f in merged["files"] if f["kind"] == "articles"]
     assert {f["exports"] for f in listed} == {str((tmp_path / n / "exports").resolve()) for n in workers}
     assert sum(f["records"] for f in listed) == len(counts)
-    client = redis.Redis.from_url(redis_url)
-    assert not client.exists("bhg:bhg:seen")  # the last worker cleared the crawl's dupefilter
-    assert not client.exists("bhg:bhg:manifests")
-    assert not client.zcard("bhg:bhg:requests")
-    assert client.hlen("bhg:bhg:workers") == 0
-    claims = list(client.scan_iter("bhg:bhg:claim:*"))
-    assert len(claims) == len(counts)
-    assert all(0 < client.ttl(key) <= 30 * 86400 for key in claims[:20])  # claims expire
+
+    def requests(names: tuple[str, ...], run: int) -> int:
+        return sum(stats(tmp_path / n, manifests(tmp_path / n)[run]).get("downloader/request_count", 0) for n in names)
+
+    for name in ("three", "four"):
+        assert [m["counts"]["articles"] for m in manifests(tmp_path / name)] == [0, 0]
+    assert requests(("three", "four"), 0) < requests(workers, 0) / 10  # listings and conditional revisits only
+    # what is left in Redis after a crawl is what is known: an entry an article, URL, section, payload
+    known = ("articles", "contents", "ledger", "published", "sections", "urls")
+    assert sorted(after_one) == [f"bhg:bhg:{name}" for name in known]
+    gone = {f"baohagiang.vn:{slot.article_id}" for slot in site.catalog.slots if slot.deleted}
+    assert after_one["bhg:bhg:articles"] == len(counts) + len(gone)
+    ledger = {key: json.loads(value) for key, value in client.hgetall("bhg:bhg:ledger").items()}
+    assert set(ledger) == gone  # the 404s: one attempt each, however many workers met them, and not retried
+    assert {(e["reason"], e["retry"], e["attempts"]) for e in ledger.values()} == {("HTTP 404", False, 1)}
+    assert after_two == after_one  # crawls that find nothing new leave Redis as it was
+    assert after_three == after_one
     client.close()
 
 
 def test_a_worker_waits_for_the_others_then_closes(tmp_path: Path, redis_url: str) -> None:
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    options = ("--redis", redis_url, "-s", "BHG_REDIS_IDLE_SECONDS=6", "-s", "BHG_REDIS_KEEP_DAYS=0.5")
     with replica(0, 100) as (url, _):
         started = time.monotonic()
-        result = subprocess.run(command(url, 0, tmp_path, "--redis", redis_url, "-s", "BHG_REDIS_IDLE_SECONDS=6"),
-                                capture_output=True, text=True, check=False)  # fmt: skip
-    assert result.returncode == ExitCode.OK, result.stderr[-2000:]
+        worker = subprocess.Popen(command(url, 0, tmp_path, *options), text=True, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE)  # fmt: skip
+        while client.exists("bhg:bhg:workers", "bhg:bhg:seen", "bhg:bhg:crawl") != 3:
+            assert worker.poll() is None
+            time.sleep(0.2)
+        time.sleep(2.5)  # a beat later: the crawl's keys expire if every worker goes away
+        ttls = [client.ttl(f"bhg:bhg:{name}") for name in ("workers", "seen", "crawl")]
+        _, err = worker.communicate(timeout=600)
+    assert worker.returncode == ExitCode.OK, err[-2000:]
     assert time.monotonic() - started >= 6  # it stayed its idle time with the queue empty
+    assert all(43_000 < ttl <= 43_200 for ttl in ttls), ttls
+    assert not client.exists("bhg:bhg:seen", "bhg:bhg:crawl")  # the last worker deleted them
+    client.close()
 
 
 def test_an_unreachable_redis_is_a_clear_error(tmp_path: Path) -> None:
@@ -108,3 +152,11 @@ def test_the_cluster_demo_prints_the_merged_result(tmp_path: Path) -> None:
     assert result.returncode == ExitCode.OK, result.stderr[-2000:]
     assert "300 articles exported by 2 workers, each once" in result.stdout
     assert "(the crawl's manifest: every worker's files)" in result.stdout
+
+
+def test_an_idle_worker_asks_the_shared_queue_every_poll_seconds(session_redis: str) -> None:
+    crawler = get_crawler(BhgSpider, {"BHG_REDIS_URL": session_redis, "BHG_REDIS_POLL_SECONDS": 0.5})
+    crawler.engine = crawler._create_engine()
+    RedisWorkers.from_crawler(crawler).engine_started()
+    assert crawler.engine._SLOT_HEARTBEAT_INTERVAL == 0.5  # Scrapy's own: every 5 s
+    assert ExecutionEngine._SLOT_HEARTBEAT_INTERVAL == 5.0

@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -169,8 +170,10 @@ def test_a_redirect_loop_is_refused_with_its_reason() -> None:
         guard().process_response(request, response)
 
 
-def test_the_ledger_keeps_what_was_not_exported_and_lets_go_of_what_was(tmp_path: Path) -> None:
-    store = StateStore(str(tmp_path / "state.sqlite3"))
+def test_the_ledger_keeps_what_was_not_exported_and_lets_go_of_what_was(
+    tmp_path: Path, open_store: Callable[..., StateStore]
+) -> None:
+    store = open_store(str(tmp_path / "state.sqlite3"))
     try:
         store.begin_run("r1", "exports")
         for n in range(4):

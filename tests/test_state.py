@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -39,8 +40,8 @@ def path(tmp_path: Path) -> str:
     return str(tmp_path / "state" / "bhg.sqlite3")
 
 
-def test_within_a_run_each_article_goes_out_once(path: str) -> None:
-    store = StateStore(path)
+def test_within_a_run_each_article_goes_out_once(path: str, open_store: Callable[..., StateStore]) -> None:
+    store = open_store(path)
     first = record("111111")
     assert export(store, first) == "new1"
     assert export(store, record("111111", "Khác.")) == "duplicate:id"
@@ -50,13 +51,13 @@ def test_within_a_run_each_article_goes_out_once(path: str) -> None:
     store.close()
 
 
-def test_work_counts_only_once_its_export_is_committed(path: str) -> None:
-    store = StateStore(path)
+def test_work_counts_only_once_its_export_is_committed(path: str, open_store: Callable[..., StateStore]) -> None:
+    store = open_store(path)
     store.begin_run("r1", "exports")
     store.fetched("baohagiang.vn:111111", record("111111")["url"], 200, AT, etag='"a"')
     export(store, record("111111"))
     store.close()  # the run died before its export was committed
-    store = StateStore(path)
+    store = open_store(path)
     assert store.known("baohagiang.vn:111111") is None
     assert store.begin_run("r2", "exports") == [("r1", "exports")]
     store.fetched("baohagiang.vn:111111", record("111111")["url"], 200, AT, etag='"a"', published=AT)
@@ -69,8 +70,10 @@ def test_work_counts_only_once_its_export_is_committed(path: str) -> None:
     store.close()
 
 
-def test_across_runs_unchanged_is_dropped_and_changed_is_the_next_version(path: str) -> None:
-    store = StateStore(path)
+def test_across_runs_unchanged_is_dropped_and_changed_is_the_next_version(
+    path: str, open_store: Callable[..., StateStore]
+) -> None:
+    store = open_store(path)
     export(store, record("111111"))
     store.commit_run("r1", "complete", {})
     store.fetched("baohagiang.vn:111111", record("111111")["url"], 200, AT, etag='"b"')
@@ -85,8 +88,8 @@ def test_across_runs_unchanged_is_dropped_and_changed_is_the_next_version(path: 
     store.close()
 
 
-def test_an_etag_of_content_not_exported_is_not_kept(path: str) -> None:
-    store = StateStore(path)
+def test_an_etag_of_content_not_exported_is_not_kept(path: str, open_store: Callable[..., StateStore]) -> None:
+    store = open_store(path)
     store.fetched("baohagiang.vn:111111", record("111111")["url"], 200, AT, etag='"rejected"')
     store.commit_run("r1", "complete", {})  # its record was rejected: not exported, not current
     known = store.known("baohagiang.vn:111111")
@@ -95,8 +98,8 @@ def test_an_etag_of_content_not_exported_is_not_kept(path: str) -> None:
     store.close()
 
 
-def test_recent_articles_and_walked_sections(path: str) -> None:
-    store = StateStore(path)
+def test_recent_articles_and_walked_sections(path: str, open_store: Callable[..., StateStore]) -> None:
+    store = open_store(path)
     for n, days in enumerate((1, 3, 30)):
         article_id = f"90000{n}"
         store.fetched(f"baohagiang.vn:{article_id}", record(article_id)["url"], 200, AT,
