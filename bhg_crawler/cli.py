@@ -106,7 +106,7 @@ def _extract(args: argparse.Namespace) -> int:
         html = Path(args.file).read_bytes().decode("utf-8", errors="replace")
     except OSError as error:
         raise ConfigError(f"cannot read {args.file}: {error.strerror}") from None
-    page = ArticlePage(html, args.url, get_profile(args.site))
+    page = ArticlePage(html, args.url, get_profile(args.site, _folders(args.profiles)))
     record = clean_record(page.record(fetched_at=datetime.now(UTC)))
     print(json.dumps(record, ensure_ascii=False, indent=2))
     reason = validation_error(record)
@@ -130,6 +130,8 @@ def _crawl_settings(args: argparse.Namespace) -> dict[str, str]:
         settings["BHG_MEDIA"] = args.media
     if args.redis:
         settings["BHG_REDIS_URL"] = args.redis
+    if args.profiles:
+        settings["BHG_PROFILES"] = args.profiles
     if args.max_runtime:
         settings["CLOSESPIDER_TIMEOUT"] = str(args.max_runtime)
     if args.max_requests:
@@ -142,6 +144,11 @@ def _crawl_settings(args: argparse.Namespace) -> dict[str, str]:
     return settings
 
 
+def _folders(profiles: str | None) -> list[str]:
+    """The folders of a comma list (``--profiles``, ``BHG_PROFILES``)."""
+    return [folder.strip() for folder in (profiles or "").split(",") if folder.strip()]
+
+
 def _spider_args(args: argparse.Namespace) -> dict[str, str]:
     """The spider's arguments from the command line, checked before anything is fetched."""
     from bhg_crawler.arguments import parse_options
@@ -151,7 +158,7 @@ def _spider_args(args: argparse.Namespace) -> dict[str, str]:
         "sections": args.sections, "since": args.since, "until": args.until, "urls": args.urls,
         "urls_file": args.urls_file, "max_articles": args.max_articles,
     }  # fmt: skip
-    parse_options(get_profile(args.site), **given)
+    parse_options(get_profile(args.site, _folders(_crawl_settings(args).get("BHG_PROFILES"))), **given)
     spider_args = {name: str(value) for name, value in given.items() if value}
     spider_args["site"] = args.site
     if args.full:
@@ -285,7 +292,7 @@ def _reextract(args: argparse.Namespace) -> int:
 
     run = find_run(args.source, Path(args.exports))
     lines, invalid = [], 0
-    for record in reextract(run, get_profile(args.site)):
+    for record in reextract(run, get_profile(args.site, _folders(args.profiles))):
         reason = validation_error(record)
         if reason is not None:
             invalid += 1
@@ -344,6 +351,7 @@ def _add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--redis", metavar="URL", help="share the crawl with other workers through this Redis (BHG_REDIS_URL)"
     )
+    parser.add_argument("--profiles", metavar="DIRS", help="folders of more site profiles, comma list (BHG_PROFILES)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -389,6 +397,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     again.add_argument("--exports", default="exports", help="folder of the runs (default exports/)")
     again.add_argument("--site", default="baohagiang.vn", help="site profile (default baohagiang.vn)")
+    again.add_argument("--profiles", metavar="DIRS", help="folders of more site profiles, comma list")
     again.add_argument("--out", help="write the records to this JSON-lines file (default: standard output)")
     again.set_defaults(func=_reextract)
 
@@ -402,6 +411,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("file", metavar="FILE.html", help="the saved page")
     extract.add_argument("--url", required=True, help="the URL the page was fetched from")
     extract.add_argument("--site", default="baohagiang.vn", help="site profile (default baohagiang.vn)")
+    extract.add_argument("--profiles", metavar="DIRS", help="folders of more site profiles, comma list")
     extract.set_defaults(func=_extract)
 
     beat = commands.add_parser("heartbeat", help="check a run's heartbeat: exit 1 if it died without closing")

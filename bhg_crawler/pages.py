@@ -91,7 +91,6 @@ CREDIT_IN_PARENS = re.compile(r"\s*\((?:Ảnh|Photo)\s*:?\s*(?P<credit>[^()]+)\)
 CREDIT_AFTER = re.compile(r"(?<=[.!?…”\"])\s*(?:Ảnh|Photo)\s*:\s*(?P<credit>[^.]{2,60})$", re.IGNORECASE)
 # Elements with text of their own and links inside: where a "Từ khóa:" label and its tags are.
 LABELLED_LINKS = etree.XPath("//*[normalize-space(text()) and .//a]")
-TITLE_SUFFIX = re.compile(r"\s*[-|\u2013]\s*(?:Báo Hà Giang|Ha Giang Newspaper).*$")
 
 
 def _dense(text: str) -> str:
@@ -514,7 +513,7 @@ class ArticlePage(Page):
         og = self.meta("og:title") or clean_text(str(self.json_ld.get("headline") or ""))
         if og:
             return og
-        title = TITLE_SUFFIX.sub("", clean_text("".join(self.select("title::text"))))
+        title = self.profile.title_suffix.sub("", clean_text("".join(self.select("title::text"))))
         if title:
             return title
         self.layers["title"] = "generic"

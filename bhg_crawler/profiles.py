@@ -1,10 +1,20 @@
-"""Site profiles: everything the crawler knows about one site, declared in one place."""
+"""Site profiles: everything the crawler knows about one site, declared in one file.
+
+The built-in profiles are TOML files in ``bhg_crawler/sites/``; ``BHG_PROFILES`` adds folders of more (a
+sister paper on the same CMS needs a file, no code). The keys are the fields of ``SiteProfile``.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
 from datetime import timedelta, timezone, tzinfo
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
 
 from bhg_crawler.errors import ConfigError
 
@@ -32,8 +42,9 @@ class SiteProfile:
     host_paths: dict[str, str]
     sections: dict[str, str]  # slug (with sub-section path) -> name; leaves are crawled
     parent_sections: dict[str, str]
-    article_path: re.Pattern[str]  # groups: section, month, slug, id
+    article_paths: tuple[re.Pattern[str], ...]  # groups: id, and section, month, slug where the URL has them
     lede_prefix: re.Pattern[str]  # group "tag": the lede's tag
+    title_suffix: re.Pattern[str]  # the site's name after the title in <title>
     language_by_section: dict[str, str]
     default_language: str
     timezone: tzinfo
@@ -76,65 +87,105 @@ class SiteProfile:
         return list(dict.fromkeys(leaves))
 
 
-VIETNAM = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
-
-BAOHAGIANG = SiteProfile(
-    name="baohagiang.vn",
-    canonical_host="baohagiang.vn",
-    hosts=("baohagiang.vn", "www.baohagiang.vn", "en.baohagiang.vn"),
-    host_paths={"en.baohagiang.vn": "/english"},
-    sections={
-        "thoi-su-chinh-tri": "Thời sự - Chính trị",
-        "xay-dung-dang": "Xây dựng Đảng",
-        "kinh-te": "Kinh tế",
-        "xa-hoi": "Xã hội",
-        "van-hoa": "Văn hóa",
-        "quoc-phong-an-ninh": "Quốc phòng - An ninh",
-        "du-lich": "Du lịch",
-        "the-thao": "Thể thao",
-        "phap-luat": "Pháp luật",
-        "ve-bao-ha-giang/thong-tin-toa-soan": "Thông tin tòa soạn",
-        "media-bhg": "Media BHG",
-        "multimedia/truyen-hinh": "Truyền hình",
-        "multimedia/emagazine": "E-magazine",
-        "multimedia/anh": "Ảnh",
-        "multimedia/infographic": "Infographic",
-        "thong-tin-quang-ba": "Thông tin quảng bá",
-        "english/news": "News",
-        "english/Culture": "Culture",
-        "english/Society": "Society",
-    },
-    parent_sections={"ve-bao-ha-giang": "Về Báo Hà Giang", "multimedia": "Multimedia", "english": "English"},
-    # Era A: numeric ids; era B: 7 hex digits. The slug is the title folded to ASCII.
-    article_path=re.compile(
-        r"^/(?P<section>[A-Za-z0-9-]+(?:/[A-Za-z0-9-]+)*?)/(?P<month>(?:19|20)\d\d(?:0[1-9]|1[0-2]))/"
-        r"(?P<slug>[a-z0-9-]+?)-(?P<id>[0-9a-f]{7}|\d{5,8})/?$"
-    ),
-    lede_prefix=re.compile(r"^\s*(?P<tag>BHG|HGĐT)\s*[-\u2013]\s*"),
-    language_by_section={"english": "en"},
-    default_language="vi",
-    timezone=VIETNAM,
-    related_headings=("Cùng chuyên mục", "Tin liên quan", "Tin cùng chuyên mục"),
-    tags_label="Từ khóa",
-    page_parameter="page",
-    tracking_parameters=re.compile(r"^(utm_\w+|fbclid|gclid|zarsrc|_gl|ref|source)$"),
-    selectors=Selectors(
-        title="h1.title-detail, h1.article__title",
-        time=".date-detail, .article__time",
-        lede=".sapo-detail, .article__sapo",
-        body=".content-detail, .article__body",
-        byline=".author-detail, .article__author",
-        related=".box-related, .related-box",
-        tags=".article__tags a",
-        next_page=".pagination a.next",
-    ),
-)
-
-PROFILES = {BAOHAGIANG.name: BAOHAGIANG}
+BUILT_IN = files("bhg_crawler") / "sites"  # read through importlib: also from a zipped egg (Scrapyd)
+REQUIRED = ("name", "canonical_host", "hosts", "sections", "article_paths", "lede_prefix", "title_suffix")
 
 
-def get_profile(name: str) -> SiteProfile:
+def _pattern(text: Any, where: str, groups: tuple[str, ...] = ()) -> re.Pattern[str]:
+    if not isinstance(text, str):
+        raise ConfigError(f"{where}: a regular expression (a string), not {text!r}")
     try:
-        return PROFILES[name]
+        pattern = re.compile(text)
+    except re.error as error:
+        raise ConfigError(f"{where}: not a regular expression: {error}") from None
+    missing = [g for g in groups if g not in pattern.groupindex]
+    if missing:
+        raise ConfigError(f"{where}: the expression needs the group(s) {', '.join(missing)}")
+    return pattern
+
+
+def _timezone(text: Any, where: str) -> tzinfo:
+    match = re.fullmatch(r"([+-])(\d\d):(\d\d)", str(text))
+    if match is None:
+        raise ConfigError(f"{where}: a UTC offset such as +07:00, not {text!r}")
+    sign = 1 if match[1] == "+" else -1
+    return timezone(sign * timedelta(hours=int(match[2]), minutes=int(match[3])), f"UTC{text}")
+
+
+def profile_from(data: dict[str, Any], source: str) -> SiteProfile:
+    """A profile from its declaration (a profile file's contents); ``ConfigError`` names what is wrong."""
+    missing = [key for key in REQUIRED if key not in data]
+    if missing:
+        raise ConfigError(f"{source}: missing {', '.join(missing)}")
+    known = {f.name for f in fields(SiteProfile)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ConfigError(f"{source}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    try:
+        selectors = Selectors(**data.get("selectors", {}))
+    except TypeError as error:
+        raise ConfigError(f"{source}: selectors: {error}") from None
+    paths = data["article_paths"]
+    if not isinstance(paths, list) or not paths:
+        raise ConfigError(f"{source}: article_paths: a list of regular expressions, at least one")
+    return SiteProfile(
+        name=str(data["name"]),
+        canonical_host=str(data["canonical_host"]),
+        hosts=tuple(data["hosts"]),
+        host_paths=dict(data.get("host_paths", {})),
+        sections=dict(data["sections"]),
+        parent_sections=dict(data.get("parent_sections", {})),
+        article_paths=tuple(_pattern(p, f"{source}: article_paths[{n}]", ("id",)) for n, p in enumerate(paths)),
+        lede_prefix=_pattern(data["lede_prefix"], f"{source}: lede_prefix", ("tag",)),
+        title_suffix=_pattern(data["title_suffix"], f"{source}: title_suffix"),
+        language_by_section=dict(data.get("language_by_section", {})),
+        default_language=str(data.get("default_language", "vi")),
+        timezone=_timezone(data.get("timezone", "+07:00"), f"{source}: timezone"),
+        related_headings=tuple(data.get("related_headings", ("Cùng chuyên mục", "Tin liên quan"))),
+        tags_label=str(data.get("tags_label", "Từ khóa")),
+        page_parameter=str(data.get("page_parameter", "page")),
+        tracking_parameters=_pattern(
+            data.get("tracking_parameters", r"^(utm_\w+|fbclid|gclid)$"), f"{source}: tracking_parameters"
+        ),
+        selectors=selectors,
+        legacy_encoding=str(data.get("legacy_encoding", "cp1258")),
+    )
+
+
+def load_profile(path: Path | Traversable) -> SiteProfile:
+    """The profile in a TOML file."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"cannot read the site profile {path}: {error}") from None
+    return profile_from(data, str(path))
+
+
+def load_profiles(folders: Iterable[str | Path] = ()) -> dict[str, SiteProfile]:
+    """The built-in profiles, then those in ``folders`` (``BHG_PROFILES``): ``*.toml``, one site a file; a
+    profile of the same name replaces the built-in one."""
+    files: list[Path | Traversable] = sorted(
+        (entry for entry in BUILT_IN.iterdir() if entry.name.endswith(".toml")), key=lambda entry: entry.name
+    )
+    for folder in map(Path, folders):
+        if not folder.is_dir():
+            raise ConfigError(f"no folder of site profiles at {folder} (BHG_PROFILES)")
+        files += sorted(folder.glob("*.toml"))
+    found: dict[str, SiteProfile] = {}
+    for path in files:
+        profile = load_profile(path)
+        found[profile.name] = profile
+    return found
+
+
+PROFILES = load_profiles()
+BAOHAGIANG = PROFILES["baohagiang.vn"]
+
+
+def get_profile(name: str, folders: Iterable[str | Path] = ()) -> SiteProfile:
+    """The profile of a site, built in or in one of ``folders``."""
+    profiles = load_profiles(folders) if folders else PROFILES
+    try:
+        return profiles[name]
     except KeyError:
-        raise ConfigError(f"unknown site {name!r}; known: {', '.join(PROFILES)}") from None
+        raise ConfigError(f"unknown site {name!r}; known: {', '.join(sorted(profiles))}") from None

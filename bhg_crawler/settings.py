@@ -109,6 +109,7 @@ DUPEFILTER_CLASS = "bhg_crawler.dupefilter.StateDupeFilter"  # seen requests on 
 BHG_STATE = "state/bhg.sqlite3"  # SQLite (WAL); empty keeps the state in memory for one run
 BHG_REFRESH_DAYS = 7  # articles published this recently are revisited with conditional GETs
 BHG_NOW = ""  # the time the refresh window ends at (ISO 8601); default: the clock
+BHG_PROFILES: list[str] = []  # folders of more site profiles (*.toml), besides bhg_crawler/sites/
 BHG_LOGS = "logs"  # bhg-crawl run writes logs/<run_id>.log
 FEED_EXPORT_ENCODING = "utf-8"
 

@@ -95,12 +95,13 @@ def article_url(url: str, profile: SiteProfile) -> ArticleUrl | None:
     parts = urlsplit(canonical)
     if parts.hostname != profile.canonical_host:
         return None
-    match = profile.article_path.match(parts.path)
+    match = next((m for pattern in profile.article_paths if (m := pattern.match(parts.path))), None)
     if match is None:
         return None
     path = parts.path.rstrip("/")
     canonical = urlunsplit(("https", profile.canonical_host, path, "", ""))
-    return ArticleUrl(canonical, match["section"], match["id"], match["month"])
+    found = match.groupdict()
+    return ArticleUrl(canonical, found.get("section") or "", match["id"], found.get("month") or "")
 
 
 def section_of(url: str, profile: SiteProfile) -> str | None:

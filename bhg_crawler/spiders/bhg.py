@@ -5,9 +5,10 @@ from __future__ import annotations
 import enum
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Self
 
 import scrapy
+from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -57,10 +58,12 @@ class BhgSpider(scrapy.Spider):
         site: str | None = None,
         full: str | None = None,
         discover: str | None = None,
+        profiles: str | list[str] | None = None,
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
-        self.profile = get_profile(site or "baohagiang.vn")
+        folders = profiles.split(",") if isinstance(profiles, str) else profiles or []
+        self.profile = get_profile(site or "baohagiang.vn", [f for f in folders if f])
         self.options = parse_options(self.profile, sections, since, until, urls, urls_file, max_articles)
         self.full = parse_flag(full, "full")
         self.discover = parse_flag(discover, "discover")
@@ -71,6 +74,13 @@ class BhgSpider(scrapy.Spider):
         self.articles_requested: set[str] = set()
         self.limited = False  # max_articles left articles out: no section counts as walked
         self.fresh_since = datetime.now(UTC)  # set from BHG_NOW and BHG_REFRESH_DAYS when the crawl starts
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        """The spider, with the site profiles of ``BHG_PROFILES`` besides the built-in ones."""
+        kwargs.setdefault("profiles", crawler.settings.getlist("BHG_PROFILES"))
+        spider: Self = super().from_crawler(crawler, *args, **kwargs)
+        return spider
 
     @property
     def _stats(self) -> StatsCollector:
