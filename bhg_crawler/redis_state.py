@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -171,7 +172,7 @@ class RedisState:
     def merge(self, work: RunWork, no_answer: str) -> None:
         """The run's work into what is known, at once; raises ``StateUnavailable`` when Redis does not answer
         (then the run may or may not be merged: ``committed`` says which, once Redis is back)."""
-        document = json.dumps(work.as_dict(), ensure_ascii=False)
+        document = json.dumps(asdict(work), ensure_ascii=False)
         names = [self.key[name] for name in NAMES] + [
             f"{self.prefix}:taken:{self.worker}",
             f"{self.prefix}:claims:{self.worker}",

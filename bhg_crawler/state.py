@@ -155,10 +155,6 @@ class RunWork:
     payloads: list[tuple[str, str, str, str]]
     ledger: dict[str, dict[str, Any]]  # record id -> url, and reason and retry when it failed
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"run_id": self.run_id, "status": self.status, "articles": self.articles, "urls": self.urls,
-                "sections": self.sections, "payloads": self.payloads, "ledger": self.ledger}  # fmt: skip
-
 
 class RunLock:
     """An exclusive ``flock`` on a file. A second holder, even in the same process, is refused."""
