@@ -19,7 +19,7 @@ from bhg_crawler.records import clean_record
 from bhg_crawler.text import article_url
 
 # What a page cannot tell, kept from the export: these fields, and where each image was stored.
-BOOKKEEPING = ("url_aliases", "version", "previous_sha256")
+BOOKKEEPING = ("url_aliases", "record_id_aliases", "version", "previous_sha256")  # what the crawl knew, not the page
 
 
 @dataclass(frozen=True)
@@ -90,11 +90,13 @@ def archived_pages(warcs: list[Path]) -> Iterator[ArchivedPage]:
                 )
 
 
-def reextract(run: Run, profile: SiteProfile) -> Iterator[dict[str, Any]]:
-    """The article records of the archived pages, extracted anew; what a page cannot say comes from the export."""
+def reextract(run: Run, sites: tuple[SiteProfile, ...]) -> Iterator[dict[str, Any]]:
+    """The article records of the archived pages, extracted anew, each with the profile of its site (the
+    crawl's, or one its articles moved to); what a page cannot say comes from the export."""
     exported = run.exported()
     for page in archived_pages(run.warcs):
-        if article_url(page.url, profile) is None:
+        profile = next((site for site in sites if article_url(page.url, site) is not None), None)
+        if profile is None:
             continue
         raw = ArticlePage(page.html, page.url, profile).record(fetched_at=datetime.fromisoformat(page.date))
         raw["warc_record_id"] = page.record_id

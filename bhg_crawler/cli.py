@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -52,12 +53,14 @@ def _replica_serve(args: argparse.Namespace) -> int:
 
 
 def _replica_save(args: argparse.Namespace) -> int:
+    from bhg_crawler.checks import URLS_FILE
     from bhg_crawler.replica.site import Site
 
     site = Site(args.seed, args.articles, args.day, args.template, args.faults)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     failed = 0
+    saved: dict[str, str] = {}
     for url in args.urls:
         parts = urlsplit(url)
         response = site.respond(parts.hostname or "baohagiang.vn", parts.path or "/", parts.query)
@@ -65,9 +68,31 @@ def _replica_save(args: argparse.Namespace) -> int:
             print(f"{url}: HTTP {response.status}, not saved", file=sys.stderr)
             failed += 1
             continue
-        name = (parts.path.strip("/").rsplit("/", 1)[-1] or "home") + ".html"
+        name = parts.path.strip("/").rsplit("/", 1)[-1] or "home"
+        name += "" if name.endswith(".html") else ".html"
         (out / name).write_bytes(response.body)
+        saved[name] = url
         print(out / name)
+    index = out / URLS_FILE
+    known = dict(line.split(" ", 1) for line in index.read_text("utf-8").splitlines() if " " in line) if (
+        index.exists()) else {}  # fmt: skip
+    index.write_text("".join(f"{name} {url}\n" for name, url in {**known, **saved}.items()), encoding="utf-8")
+    return 1 if failed else 0
+
+
+def _check_pages(args: argparse.Namespace) -> int:
+    from bhg_crawler.checks import check_page, saved_pages
+    from bhg_crawler.profiles import get_profile
+
+    profile = get_profile(args.site, _folders(args.profiles))
+    checks = [
+        check_page(path.read_bytes().decode("utf-8", errors="replace"), url, profile, path.name)
+        for path, url in saved_pages(Path(args.folder))
+    ]
+    for check in checks:
+        print(check.summary())
+    failed = sum(bool(check.problems) for check in checks)
+    print(f"bhg-crawl: {len(checks) - failed} of {len(checks)} pages read well with {profile.name}", file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -75,8 +100,16 @@ def _replica_urls(args: argparse.Namespace) -> int:
     from bhg_crawler.replica.site import Site
 
     site = Site(args.seed, args.articles, args.day, args.template, args.faults)
-    for slot in site.catalog.live:
-        print(site.writer.canonical_url(slot))
+    if args.site == "baohagiang.vn":
+        catalog, writer = site.catalog, site.writer
+    elif args.site in site.sisters:
+        catalog, writer = site.sisters[args.site].catalog, site.sisters[args.site].writer
+    else:
+        raise ConfigError(
+            f"the replica serves no site {args.site!r}; it serves baohagiang.vn, {', '.join(site.sisters)}"
+        )
+    for slot in catalog.live:
+        print(writer.canonical_url(slot))
     return 0
 
 
@@ -287,12 +320,13 @@ def _reextract(args: argparse.Namespace) -> int:
 
     from bhg_crawler.archive import find_run, reextract
     from bhg_crawler.exports import write_atomically
-    from bhg_crawler.profiles import get_profile
+    from bhg_crawler.profiles import get_profile, with_successors
     from bhg_crawler.records import validation_error
 
     run = find_run(args.source, Path(args.exports))
+    folders = _folders(args.profiles)
     lines, invalid = [], 0
-    for record in reextract(run, get_profile(args.site, _folders(args.profiles))):
+    for record in reextract(run, with_successors(get_profile(args.site, folders), folders)):
         reason = validation_error(record)
         if reason is not None:
             invalid += 1
@@ -371,13 +405,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_replica_size(serve)
     serve.set_defaults(func=_replica_serve)
 
-    save = replica_commands.add_parser("save", help="save replica pages to files, without a server")
+    save = replica_commands.add_parser("save", help="save replica pages to files (and urls.txt), without a server")
     save.add_argument("urls", nargs="+", metavar="URL", help="page URLs, e.g. https://baohagiang.vn/xa-hoi")
     save.add_argument("--out", required=True, help="folder to write the pages to")
     _add_replica_size(save)
     save.set_defaults(func=_replica_save)
 
     urls = replica_commands.add_parser("urls", help="print the canonical URL of every live article")
+    urls.add_argument("--site", default="baohagiang.vn", help="baohagiang.vn (default) or a sister site")
     _add_replica_size(urls)
     urls.set_defaults(func=_replica_urls)
 
@@ -413,6 +448,12 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--site", default="baohagiang.vn", help="site profile (default baohagiang.vn)")
     extract.add_argument("--profiles", metavar="DIRS", help="folders of more site profiles, comma list")
     extract.set_defaults(func=_extract)
+
+    check = commands.add_parser("check-pages", help="read saved article pages with a site profile, field by field")
+    check.add_argument("folder", metavar="FOLDER", help="saved pages and their urls.txt (a line a page: FILE URL)")
+    check.add_argument("--site", default="baohagiang.vn", help="site profile (default baohagiang.vn)")
+    check.add_argument("--profiles", metavar="DIRS", help="folders of more site profiles, comma list")
+    check.set_defaults(func=_check_pages)
 
     beat = commands.add_parser("heartbeat", help="check a run's heartbeat: exit 1 if it died without closing")
     beat.add_argument("--file", help="the heartbeat file (default: <exports>/heartbeat.json)")
@@ -452,3 +493,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"bhg-crawl: {error}", file=sys.stderr)
         return ExitCode.BAD_CONFIG
+    except BrokenPipeError:  # the reader went away (``| head``): what it read is what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return ExitCode.OK

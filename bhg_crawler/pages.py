@@ -355,10 +355,15 @@ class ArticlePage(Page):
     def generic(self) -> Any:
         """trafilatura's reading of the page (a ``Document``, or None): the last resort for title, body, date.
 
-        It is given a copy of the tree, which it prunes. A date it finds with no time of day is midnight.
+        It is given a copy of the tree, which it prunes, without the related block: its dates are other
+        articles'. A date it finds with no time of day is midnight.
         """
+        tree = copy.deepcopy(self.root)
+        if self.related_block is not None:
+            for twin in tree.xpath(self.root.getroottree().getpath(self.related_block)):
+                twin.drop_tree()
         return trafilatura.bare_extraction(
-            copy.deepcopy(self.root),
+            tree,
             url=self.url,
             fast=True,
             with_metadata=True,
@@ -727,9 +732,12 @@ class ArticlePage(Page):
         return list(items.values())
 
     def section(self) -> dict[str, str] | None:
+        """The section in the URL, else the one the page links to as its own (``.html`` URLs say none)."""
         if self.article is None:
             return None
-        slug = self.article.section
+        slug = self.article.section or self._section_on_page()
+        if not slug:
+            return None
         name = self.profile.section_name(slug)
         if name is None:  # a section the profile does not know: its name from a link to it
             for anchor, url in self.links():
@@ -737,6 +745,23 @@ class ArticlePage(Page):
                     name = clean_text(anchor.text_content()) or None
                     break
         return {"slug": slug, "name": name or slug}
+
+    def _section_on_page(self) -> str | None:
+        """The last link to a section of the site in the breadcrumbs (the profile's selector), else the last
+        one before the title outside the page furniture (the menus)."""
+        fast = [a for a in self.select(self.profile.selectors.section) if isinstance(a, HtmlElement)]
+        if fast:
+            anchors = fast
+        else:
+            end = self.title_element
+            anchors = []
+            for element in self.root.iter():
+                if element is end:
+                    break
+                if element.tag == "a" and not any(a.tag in PAGE_FURNITURE for a in element.iterancestors()):
+                    anchors.append(element)
+        slugs = [section_of(self._absolute(a.get("href") or ""), self.profile) for a in anchors]
+        return next((slug for slug in reversed(slugs) if slug), None)
 
     def record(self, fetched_at: datetime) -> dict[str, Any]:
         """The article record (schema 1) before cleaning: see ``bhg_crawler.records``."""
@@ -751,6 +776,7 @@ class ArticlePage(Page):
             "article_id": article.article_id if article else None,
             "url": article.canonical if article else self.url,
             "url_aliases": [],
+            "record_id_aliases": [],
             "section": section,
             "title": self.title(),
             "lede": lede,

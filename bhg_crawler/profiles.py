@@ -31,6 +31,7 @@ class Selectors:
     related: str = ""
     tags: str = ""
     next_page: str = ""
+    section: str = ""  # links to the article's section, the deepest last (breadcrumbs)
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,9 @@ class SiteProfile:
     selectors: Selectors = field(default_factory=Selectors)
     # How pages that are not valid UTF-8 are read when they say they are: the site's legacy code page.
     legacy_encoding: str = "cp1258"
+    # Sites (profile names) the site's articles may redirect to, moved there for good: a crawl follows
+    # the redirect and exports the article under its new home, with its old URL and record id as aliases.
+    successors: tuple[str, ...] = ()
 
     @property
     def start_url(self) -> str:
@@ -125,6 +129,8 @@ def profile_from(data: dict[str, Any], source: str) -> SiteProfile:
         selectors = Selectors(**data.get("selectors", {}))
     except TypeError as error:
         raise ConfigError(f"{source}: selectors: {error}") from None
+    if not all(isinstance(name, str) for name in data.get("successors", [])):
+        raise ConfigError(f"{source}: successors: a list of site names")
     paths = data["article_paths"]
     if not isinstance(paths, list) or not paths:
         raise ConfigError(f"{source}: article_paths: a list of regular expressions, at least one")
@@ -149,6 +155,7 @@ def profile_from(data: dict[str, Any], source: str) -> SiteProfile:
         ),
         selectors=selectors,
         legacy_encoding=str(data.get("legacy_encoding", "cp1258")),
+        successors=tuple(data.get("successors", ())),
     )
 
 
@@ -185,7 +192,14 @@ BAOHAGIANG = PROFILES["baohagiang.vn"]
 def get_profile(name: str, folders: Iterable[str | Path] = ()) -> SiteProfile:
     """The profile of a site, built in or in one of ``folders``."""
     profiles = load_profiles(folders) if folders else PROFILES
-    try:
-        return profiles[name]
-    except KeyError:
-        raise ConfigError(f"unknown site {name!r}; known: {', '.join(sorted(profiles))}") from None
+    if name not in profiles:
+        raise ConfigError(f"unknown site {name!r}; known: {', '.join(sorted(profiles))}")
+    missing = [successor for successor in profiles[name].successors if successor not in profiles]
+    if missing:
+        raise ConfigError(f"{name}: successors: unknown site(s) {', '.join(missing)}")
+    return profiles[name]
+
+
+def with_successors(profile: SiteProfile, folders: Iterable[str | Path] = ()) -> tuple[SiteProfile, ...]:
+    """The profile, then the profiles of the sites its articles moved to."""
+    return (profile, *(get_profile(name, folders) for name in profile.successors))

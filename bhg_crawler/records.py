@@ -12,8 +12,9 @@ import jsonschema_rs
 
 from bhg_crawler.text import clean_text
 
-# 2 added version and previous_sha256; 3 the optional warc_record_id. Older schemas stay for older exports.
-SCHEMA_VERSION = 3
+# 2 added version and previous_sha256; 3 the optional warc_record_id; 4 record_id_aliases, and lede_tag is any
+# site's tag. Older schemas stay for older exports.
+SCHEMA_VERSION = 4
 SCHEMA_FILE = f"article-{SCHEMA_VERSION}.json"
 
 
@@ -63,6 +64,7 @@ def clean_record(raw: dict[str, Any]) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "record_id": f"{raw.get('site')}:{raw.get('article_id')}",
+        "record_id_aliases": sorted(set(raw.get("record_id_aliases") or [])),
         "site": raw.get("site"),
         "article_id": raw.get("article_id"),
         "url": raw.get("url"),

@@ -32,7 +32,7 @@ from typing import Any
 import redis
 
 from bhg_crawler.errors import StateUnavailable
-from bhg_crawler.state import Known, Payload, RunWork, utc
+from bhg_crawler.state import MOVED, Known, Payload, RunWork, utc
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ logger = logging.getLogger(__name__)
 # claims are done with. KEYS: articles urls contents published sections ledger payloads commits taken claims
 # crawl (the crawl's id: a ledger entry counts one attempt a crawl, however many of its workers report it).
 # ARGV: the work (JSON), now (ISO 8601), now (epoch seconds), the ledger's no-answer reason, seconds to keep
-# a commit's note.
+# a commit's note, the status of a moved article (done at its new home, whichever worker found it so).
 MERGE = """
 local work = cjson.decode(ARGV[1])
 local now, clock, null = ARGV[2], tonumber(ARGV[3]), cjson.null
@@ -82,7 +82,8 @@ for _, p in ipairs(work.payloads) do redis.call('HSETNX', KEYS[7], p[1], cjson.e
 local crawl = redis.call('GET', KEYS[11]) or work.run_id
 for id, d in pairs(work.ledger) do
     local known = redis.call('HGET', KEYS[1], id)
-    if not done[id] and not (known and cjson.decode(known).version >= 1) then
+    known = known and cjson.decode(known)
+    if not done[id] and not (known and (known.version >= 1 or known.last_status == tonumber(ARGV[6]))) then
         local raw = redis.call('HGET', KEYS[6], id)
         local e = raw and cjson.decode(raw) or {attempts = 0, first_at = now}
         local fresh = e.crawl ~= crawl  -- the first report of this crawl: no answer, until a worker says why
@@ -136,6 +137,10 @@ class RedisState:
         found = self.client.hmget(self.key["articles"], ids) if ids else []
         return [known for i, raw in zip(ids, found, strict=True) if (known := _known(i, raw)) and known.exported]
 
+    def record_of(self, url: str) -> str | None:
+        owner = self.client.hget(self.key["urls"], url)
+        return str(owner) if owner else None
+
     def section_walked(self, site: str, slug: str) -> bool:
         return bool(self.client.hexists(self.key["sections"], f"{site} {slug}"))
 
@@ -181,7 +186,7 @@ class RedisState:
         now = time.time()
         try:
             self.client.eval(MERGE, len(names), *names, document, utc(datetime.fromtimestamp(now, UTC)), int(now),
-                             no_answer, self.keep_seconds)  # fmt: skip
+                             no_answer, self.keep_seconds, MOVED)  # fmt: skip
         except redis.RedisError as error:
             raise StateUnavailable(f"Redis did not take the run's commit: {error}") from None
 

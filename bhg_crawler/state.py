@@ -93,6 +93,7 @@ CREATE TABLE IF NOT EXISTS run_failed (record_id TEXT PRIMARY KEY, url TEXT NOT 
 """
 RUN_TABLES = ("run_articles", "run_urls", "run_sections", "run_requests", "run_payloads", "run_discovered",
               "run_failed")  # fmt: skip
+MOVED = 301  # the status an article's old record keeps once it is found at a new home (another record)
 NO_ANSWER = "no answer: dropped before any response (a redirect to a page already fetched, or the run ended)"
 WRITES_A_TRANSACTION = 1000
 
@@ -383,7 +384,7 @@ class StateStore:
         """Articles done in this run leave the ledger; those discovered and never exported enter it (or stay)."""
         done = (
             "SELECT record_id FROM run_articles WHERE exported OR current "
-            "UNION SELECT record_id FROM articles WHERE version >= 1"
+            f"UNION SELECT record_id FROM articles WHERE version >= 1 OR last_status = {MOVED}"
         )
         self.db.execute(f"DELETE FROM ledger WHERE record_id IN ({done})")
         self.db.execute(
@@ -435,6 +436,15 @@ class StateStore:
         )
         return [known for row in rows if (known := self._known(row)) is not None]
 
+    def record_of(self, url: str) -> str | None:
+        """The record a URL (canonical or alias) belongs to, in this run or a committed one."""
+        row = self.db.execute("SELECT record_id FROM run_urls WHERE url = ?", (url,)).fetchone()
+        if row is None and self.shared is not None:
+            return self.shared.record_of(url)
+        if row is None:
+            row = self.db.execute("SELECT record_id FROM urls WHERE url = ?", (url,)).fetchone()
+        return None if row is None else str(row["record_id"])
+
     def section_walked(self, site: str, slug: str) -> bool:
         """Whether a committed run followed the section's pages to the last one."""
         if self.shared is not None:
@@ -478,11 +488,12 @@ class StateStore:
 
     def fetched(self, record_id: str, url: str, status: int, fetched_at: datetime, etag: str | None = None,
                 last_modified: str | None = None, published: datetime | None = None) -> None:  # fmt: skip
-        """An article was fetched (200), found current (304) or gone (404, 410)."""
+        """An article was fetched (200), found current (304), gone (404, 410) or moved (301) to another record
+        (``MOVED``): its old URL is an alias of its new record (``record_of``)."""
         self.db.execute(
             """
             INSERT INTO run_articles (record_id, url, published_utc, fetched_at, status, etag, last_modified, current)
-            VALUES (:record_id, :url, :published, :at, :status, :etag, :last_modified, :status = 304)
+            VALUES (:record_id, :url, :published, :at, :status, :etag, :last_modified, :status IN (304, :moved))
             ON CONFLICT (record_id) DO UPDATE SET
                 fetched_at = excluded.fetched_at, status = excluded.status, etag = excluded.etag,
                 last_modified = excluded.last_modified,
@@ -490,7 +501,7 @@ class StateStore:
                 current = run_articles.current OR excluded.current
             """,
             {"record_id": record_id, "url": url, "published": utc(published) if published else None,
-             "at": utc(fetched_at), "status": status, "etag": etag, "last_modified": last_modified},
+             "at": utc(fetched_at), "status": status, "etag": etag, "last_modified": last_modified, "moved": MOVED},
         )  # fmt: skip
         self._wrote()
 

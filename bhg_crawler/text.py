@@ -60,9 +60,14 @@ def parse_date(text: str) -> str | None:
 
 class ArticleUrl(NamedTuple):
     canonical: str
-    section: str
+    section: str  # "" when the URL does not say (the page does)
     article_id: str
     month: str = ""  # YYYYMM, the month the URL was made in
+    site: str = ""  # the profile's name
+
+    @property
+    def record_id(self) -> str:
+        return f"{self.site}:{self.article_id}"
 
 
 def strip_tracking(url: str, profile: SiteProfile) -> str:
@@ -101,7 +106,7 @@ def article_url(url: str, profile: SiteProfile) -> ArticleUrl | None:
     path = parts.path.rstrip("/")
     canonical = urlunsplit(("https", profile.canonical_host, path, "", ""))
     found = match.groupdict()
-    return ArticleUrl(canonical, found.get("section") or "", match["id"], found.get("month") or "")
+    return ArticleUrl(canonical, found.get("section") or "", match["id"], found.get("month") or "", profile.name)
 
 
 def section_of(url: str, profile: SiteProfile) -> str | None:

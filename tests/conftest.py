@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import json
 import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +17,16 @@ from bhg_crawler.state import StateStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def exported_records(exports: Path, manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """The records of a run's article files, as its manifest lists them."""
+    return [
+        json.loads(line)
+        for entry in manifest["files"]
+        if entry["kind"] == "articles"
+        for line in (exports / entry["path"]).read_text(encoding="utf-8").splitlines()
+    ]
 
 
 def free_port() -> int:

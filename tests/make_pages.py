@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Callable
+from urllib.parse import urlsplit
 
+from bhg_crawler.replica.content import Article, Writer
 from bhg_crawler.replica.site import Site
 from tests.conftest import ROOT
 
 PAGES = ROOT / "tests" / "pages"
+SITES = ROOT / "tests" / "sites"  # profiles of made-up sister sites the replica serves
 
 
 def pick(site: Site) -> dict[str, str]:
@@ -36,14 +40,33 @@ def pick(site: Site) -> dict[str, str]:
     return chosen
 
 
+def pick_sister(site: Site) -> dict[str, tuple[Writer, str]]:
+    """Pages of the sister sites: a moved Hà Giang article, the successor's ``.html`` shape, the made-up site."""
+    successor, made_up = site.successor, site.sisters["baonuixanh.vn"]
+    wanted: dict[str, tuple[Writer, Callable[[Article], bool]]] = {
+        "successor-moved": (successor.writer, lambda a: a.lede_tag == "BHG" and bool(a.images)),
+        "successor-html-shape": (
+            successor.writer,
+            lambda a: successor.writer.path(a.slot).endswith(".html") and a.lede_tag == "BTQ",
+        ),
+        "sister-made-up": (made_up.writer, lambda a: bool(a.tags) and a.byline is not None),
+    }
+    chosen = {}
+    for name, (writer, test) in wanted.items():
+        slot = next(s for s in writer.catalog.live if test(writer.article(s.article_id)))
+        chosen[name] = (writer, slot.article_id)
+    return chosen
+
+
 def main() -> None:
     site = Site(seed=1, articles=300)
     PAGES.mkdir(exist_ok=True)
-    for name, article_id in pick(site).items():
-        slot = site.catalog.by_id[article_id]
-        url = site.writer.canonical_url(slot)
-        (PAGES / f"{name}.html").write_bytes(site.respond("baohagiang.vn", site.writer.path(slot)).body)
-        truth = site.writer.expected_record(slot)
+    chosen = {name: (site.writer, article_id) for name, article_id in pick(site).items()} | pick_sister(site)
+    for name, (writer, article_id) in chosen.items():
+        slot = writer.catalog.by_id[article_id]
+        url = writer.canonical_url(slot)
+        (PAGES / f"{name}.html").write_bytes(site.respond(urlsplit(url).hostname or "", writer.path(slot)).body)
+        truth = writer.expected_record(slot)
         truth["body_text"] = "\n\n".join(unicodedata.normalize("NFC", p) for p in truth.pop("paragraphs"))  # type: ignore[arg-type]
         truth["fetched_from"] = url
         (PAGES / f"{name}.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

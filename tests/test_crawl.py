@@ -15,8 +15,9 @@ from bhg_crawler.profiles import BAOHAGIANG
 from bhg_crawler.records import SCHEMA_VERSION, validation_error
 from bhg_crawler.replica.server import ReplicaServer
 from bhg_crawler.replica.site import Site
+from bhg_crawler.state import MOVED, StateStore
 from bhg_crawler.text import canonical_url
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, exported_records
 
 RUN_ID = "test-run"
 
@@ -28,12 +29,7 @@ def crawl(replica_server: ReplicaServer, tmp_path_factory: pytest.TempPathFactor
                 "BHG_STATE": str(exports / "state.sqlite3")}  # fmt: skip
     assert run_scrapy(["crawl", "bhg", "--loglevel", "WARNING"], settings) == 0
     manifest = json.loads((exports / "runs" / f"{RUN_ID}.json").read_text(encoding="utf-8"))
-    records = [
-        json.loads(line)
-        for entry in manifest["files"]
-        if entry["kind"] == "articles"
-        for line in (exports / entry["path"]).read_text(encoding="utf-8").splitlines()
-    ]
+    records = exported_records(exports, manifest)
     return {"exports": exports, "manifest": manifest, "records": records}
 
 
@@ -46,17 +42,39 @@ def test_every_article_is_exported_exactly_once(crawl: dict[str, Any], site: Sit
 def test_records_match_the_replica_field_by_field(crawl: dict[str, Any], site: Site) -> None:
     for record in crawl["records"]:
         assert validation_error(record) is None
-        truth = site.writer.expected_record(site.catalog.by_id[record["article_id"]])
-        assert record["record_id"] == f"baohagiang.vn:{record['article_id']}"
-        for field in ("url", "section", "title", "lede", "lede_tag", "published_at", "language", "images",
+        truth = site.expected_record(site.catalog.by_id[record["article_id"]])
+        for field in ("record_id", "record_id_aliases", "url", "section", "title", "lede", "lede_tag", "published_at", "language", "images",
                       "byline", "authors", "related", "tags"):  # fmt: skip
             assert record[field] == truth[field], (field, record["url"])
         assert record["body_text"] == "\n\n".join(truth["paragraphs"]), record["url"]  # type: ignore[arg-type]
         assert record["word_count"] == len(record["body_text"].split())
 
 
+def test_moved_articles_are_exported_once_at_their_new_home_with_aliases(crawl: dict[str, Any], site: Site) -> None:
+    moved = [r for r in crawl["records"] if r["site"] == "baotuyenquang.com.vn"]
+    assert sorted(r["article_id"] for r in moved) == sorted(site.moved) and len(moved) >= 3
+    for record in moved:
+        truth = site.expected_record(site.catalog.by_id[record["article_id"]])
+        assert record["url"].startswith("https://baotuyenquang.com.vn/khu-vuc/")
+        assert record["url_aliases"] == [truth["moved_from"]]
+        assert record["record_id_aliases"] == [f"baohagiang.vn:{record['article_id']}"]
+        assert record["lede_tag"] == "BHG" and record["section"] == {"slug": "khu-vuc", "name": "Khu vực"}
+    stats = json.loads((crawl["exports"] / "runs" / "stats" / f"{RUN_ID}.json").read_text(encoding="utf-8"))
+    assert stats["bhg/articles/moved"] == len(moved)
+    state = StateStore(str(crawl["exports"] / "state.sqlite3"))
+    try:
+        ledger = {entry["record_id"] for entry in state.ledger("baohagiang.vn")}
+        assert not ledger & {f"baohagiang.vn:{article_id}" for article_id in site.moved}
+        for record in moved:  # the old record is done: what is known of it is its new home
+            old = state.known(record["record_id_aliases"][0])
+            assert old is not None and old.last_status == MOVED
+            assert state.record_of(record["url_aliases"][0]) == record["record_id"]
+    finally:
+        state.close()
+
+
 def test_aliases_are_merged(crawl: dict[str, Any], site: Site) -> None:
-    with_aliases = [r for r in crawl["records"] if r["url_aliases"]]
+    with_aliases = [r for r in crawl["records"] if r["url_aliases"] and r["site"] == "baohagiang.vn"]
     assert len(with_aliases) > 30
     for record in with_aliases:
         for alias in record["url_aliases"]:

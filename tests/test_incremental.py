@@ -20,6 +20,7 @@ from bhg_crawler.outcome import ExitCode
 from bhg_crawler.replica.server import ReplicaServer
 from bhg_crawler.replica.site import Site
 from bhg_crawler.state import RunLock, StateStore
+from tests.conftest import exported_records
 
 ARTICLES = 600
 SECTIONS = 22  # 19 sections and 3 parents on the home page's menu
@@ -66,12 +67,7 @@ def manifests(work: Path) -> list[dict[str, Any]]:
 
 
 def exported(work: Path, manifest: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
-        json.loads(line)
-        for entry in manifest["files"]
-        if entry["kind"] == "articles"
-        for line in (work / "exports" / entry["path"]).read_text(encoding="utf-8").splitlines()
-    ]
+    return exported_records(work / "exports", manifest)
 
 
 def stats(work: Path, manifest: dict[str, Any]) -> dict[str, Any]:

@@ -36,14 +36,17 @@ def test_the_built_in_profiles() -> None:
     ("site", "url", "found"),
     [
         ("baohagiang.vn", "https://www.baohagiang.vn/xa-hoi/202306/bai-viet-1a2b3c4/",
-         ArticleUrl("https://baohagiang.vn/xa-hoi/202306/bai-viet-1a2b3c4", "xa-hoi", "1a2b3c4", "202306")),
+         ArticleUrl("https://baohagiang.vn/xa-hoi/202306/bai-viet-1a2b3c4", "xa-hoi", "1a2b3c4", "202306",
+                    "baohagiang.vn")),
         ("baohagiang.vn", "https://en.baohagiang.vn/news/202401/a-story-5d6e7f8",
-         ArticleUrl("https://baohagiang.vn/english/news/202401/a-story-5d6e7f8", "english/news", "5d6e7f8", "202401")),
+         ArticleUrl("https://baohagiang.vn/english/news/202401/a-story-5d6e7f8", "english/news", "5d6e7f8", "202401",
+                    "baohagiang.vn")),
         ("baotuyenquang.com.vn", "https://baotuyenquang.com.vn/khu-vuc/202506/thanh-qua-tu-hao-noi-mien-da-meo-vac-4fd2986",
          ArticleUrl("https://baotuyenquang.com.vn/khu-vuc/202506/thanh-qua-tu-hao-noi-mien-da-meo-vac-4fd2986",
-                    "khu-vuc", "4fd2986", "202506")),
+                    "khu-vuc", "4fd2986", "202506", "baotuyenquang.com.vn")),
         ("baotuyenquang.com.vn", "https://baotuyenquang.com.vn/banh-gai-chiem-hoa-vao-mua-179493.html?utm_source=x",
-         ArticleUrl("https://baotuyenquang.com.vn/banh-gai-chiem-hoa-vao-mua-179493.html", "", "179493", "")),
+         ArticleUrl("https://baotuyenquang.com.vn/banh-gai-chiem-hoa-vao-mua-179493.html", "", "179493", "",
+                    "baotuyenquang.com.vn")),
         ("baotuyenquang.com.vn", "https://baohagiang.vn/xa-hoi/202306/bai-viet-1a2b3c4", None),
         ("baotuyenquang.com.vn", "https://baotuyenquang.com.vn/khu-vuc", None),
     ],
@@ -64,7 +67,7 @@ def test_a_profile_folder_adds_sites_and_can_replace_a_built_in_one(tmp_path: Pa
     (tmp_path / "mine.toml").write_text(changed, encoding="utf-8")
     made_up = get_profile("made-up.vn", [tmp_path])
     assert article_url("https://made-up.vn/tin-tuc/mot-bai-12345.htm", made_up) == ArticleUrl(
-        "https://made-up.vn/tin-tuc/mot-bai-12345.htm", "tin-tuc", "12345", ""
+        "https://made-up.vn/tin-tuc/mot-bai-12345.htm", "tin-tuc", "12345", "", "made-up.vn"
     )
     assert (made_up.default_language, made_up.page_parameter, made_up.related_headings[0]) == (
         "vi", "page", "Cùng chuyên mục")  # fmt: skip

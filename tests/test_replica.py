@@ -32,6 +32,16 @@ def fetch(site: Site, url: str) -> Response:
     return site.respond(parts.hostname or "", parts.path or "/", parts.query)
 
 
+def resolve(site: Site, url: str) -> Response:
+    """The answer at the end of the URL's redirects (the moved articles' 301s)."""
+    response = fetch(site, url)
+    for _ in range(3):
+        if response.status != 301:
+            break
+        response = fetch(site, response.headers["Location"])
+    return response
+
+
 def links(page_url: str, body: bytes, css: str = "a") -> list[str]:
     selector = ", ".join(f"{part.strip()}::attr(href)" for part in css.split(","))
     return [urljoin(page_url, href) for href in Selector(text=body.decode()).css(selector).getall()]
@@ -85,7 +95,7 @@ def test_a_hundred_thousand_articles_are_indexed_and_served() -> None:
     assert len(big.catalog.live) == 100_000
     assert len({s.article_id for s in big.catalog.slots}) == len(big.catalog.slots)
     newest = big.catalog.live[-1]
-    assert fetch(big, big.writer.canonical_url(newest)).status == 200
+    assert resolve(big, big.writer.canonical_url(newest)).status == 200
     last_page = big.catalog.page_count("xa-hoi")
     assert fetch(big, f"https://baohagiang.vn/xa-hoi?page={last_page}").status == 200
 
@@ -169,7 +179,7 @@ def test_every_link_on_listings_and_home_resolves(site: Site) -> None:
     for page in pages:
         for url in set(links(page, fetch(site, page).body)):
             if urlsplit(url).hostname in ("baohagiang.vn", "www.baohagiang.vn", "en.baohagiang.vn"):
-                assert fetch(site, url).status == 200, f"{url} on {page}"
+                assert resolve(site, url).status == 200, f"{url} on {page}"
                 checked += 1
     assert checked > 500
 
@@ -181,7 +191,7 @@ def test_article_links_resolve_except_related_links_to_deleted_articles(site: Si
         for url in set(links(page, fetch(site, page).body)):
             if urlsplit(url).hostname not in ("baohagiang.vn", "www.baohagiang.vn"):
                 continue
-            status = fetch(site, url).status
+            status = resolve(site, url).status
             target = site.catalog.by_id.get(article_id(url) or "")
             if target is not None and target.deleted:
                 assert status == 404, url
@@ -366,8 +376,8 @@ def test_edits_add_a_correction_and_move_last_modified(days: list[Site]) -> None
     for article_id, times in catalog.edits.items():
         slot = catalog.by_id[article_id]
         assert all(slot.published < at <= catalog.now for at in times)
-        now = fetch(days[2], days[2].writer.canonical_url(slot))
-        was = fetch(days[0], days[2].writer.canonical_url(slot))  # 404 for an article of day 1
+        now = resolve(days[2], days[2].writer.canonical_url(slot))  # at its new home if it moved
+        was = resolve(days[0], days[2].writer.canonical_url(slot))  # 404 for an article of day 1
         paragraphs = days[2].writer.expected_record(slot)["paragraphs"]
         assert paragraphs[-1].startswith(("Cập nhật lúc", "Updated"))  # type: ignore[index]
         assert now.headers["Last-Modified"] == format_datetime(max(times).astimezone(UTC), usegmt=True)
@@ -399,3 +409,43 @@ def test_conditional_requests_answer_304_when_current(site: Site) -> None:
 def test_day_is_checked() -> None:
     with pytest.raises(ConfigError, match="day must be between 0 and 3650, not -1"):
         Catalog(1, 300, day=-1)
+
+
+def test_moved_articles_redirect_to_their_new_home_with_the_same_text(site: Site) -> None:
+    assert len(site.moved) >= 3
+    for slot in site.catalog.moved:
+        old = site.writer.canonical_url(slot)
+        response = fetch(site, old)
+        assert response.status == 301
+        new = response.headers["Location"]
+        assert re.fullmatch(rf"https://baotuyenquang\.com\.vn/khu-vuc/{slot.month}/[a-z0-9-]+-{slot.article_id}", new)
+        page = fetch(site, new)
+        assert page.status == 200 and "Báo Tuyên Quang" in page.body.decode()
+        here, there = site.writer.article(slot.article_id), site.successor.writer.article(slot.article_id)
+        assert (there.title, there.printed_lede, there.paragraphs) == (here.title, here.printed_lede, here.paragraphs)
+        assert there.printed_lede.startswith("BHG")
+        assert slot.article_id in {s.article_id for s in site.successor.catalog.listings["khu-vuc"]}
+
+
+def test_sister_sites_serve_their_sections_url_shapes_and_pages(site: Site) -> None:
+    successor, made_up = site.successor, site.sisters["baonuixanh.vn"]
+    shapes = Counter(successor.writer.path(s).endswith(".html") for s in successor.catalog.live)
+    assert shapes[True] and shapes[False]  # /<slug>-<number>.html and /<section>/<YYYYMM>/<slug>-<hex>
+    assert all(made_up.writer.path(s).endswith(".html") for s in made_up.catalog.live)
+    for sister in (successor, made_up):
+        host = sister.catalog.spec.host
+        parameter = sister.catalog.spec.page_parameter
+        for slug in sister.catalog.listings:
+            seen = []
+            for n in range(1, sister.catalog.page_count(slug) + 1):
+                url = f"https://{host}/{slug}" + (f"?{parameter}={n}" if n > 1 else "")
+                seen += [u for u in links(url, fetch(site, url).body) if article_id(u.replace(".html", ""))]
+            listed = {sister.writer.canonical_url(s) for s in sister.catalog.listings[slug]}
+            assert listed <= set(seen), (host, slug)
+        for slot in sister.catalog.live[:20]:
+            assert fetch(site, sister.writer.canonical_url(slot).replace(host, "www." + host)).status == 200
+        assert fetch(site, f"https://{host}/khong-co-1234567.html").status == 404
+        assert fetch(site, f"https://{host}/{sister.catalog.sections[0].slug}?{parameter}=999").status == 404
+    longest = max(made_up.catalog.sections, key=lambda section: made_up.catalog.page_count(section.slug))
+    assert made_up.catalog.page_count(longest.slug) >= 2
+    assert "paging__next" in fetch(site, f"https://baonuixanh.vn/{longest.slug}").body.decode()

@@ -45,7 +45,7 @@ def test_a_redesigned_site_still_gives_the_true_records(tmp_path: Path) -> None:
     assert by_layer["metadata"] == sum(jsonld_only(r["article_id"]) for r in records)  # JSON-LD only
     assert sum(by_layer.values()) == len(records)
     for record in records:
-        truth = site.writer.expected_record(site.catalog.by_id[record["article_id"]])
+        truth = site.expected_record(site.catalog.by_id[record["article_id"]])
         for field in FIELDS:
             assert record[field] == truth[field], (field, record["url"])
         assert record["body_text"] == "\n\n".join(truth["paragraphs"])  # type: ignore[arg-type]

@@ -17,6 +17,8 @@ VN_TZ = timezone(timedelta(hours=7))
 FIRST_DAY = datetime(2014, 1, 1, tzinfo=VN_TZ)
 LAST_DAY = datetime(2025, 6, 30, tzinfo=VN_TZ)
 ERA_B_START = datetime(2022, 1, 1, tzinfo=VN_TZ)
+MOVED_SINCE = datetime(2025, 6, 1, tzinfo=VN_TZ)  # Hà Giang's articles of its last month moved at the merger
+MIN_MOVED = 3
 MAX_DAYS = 3650
 MAX_ARTICLES = 120_000
 MIN_ARTICLES = 10
@@ -71,12 +73,6 @@ PARENT_SECTIONS = {
     "multimedia": "Multimedia",
     "english": "English",
 }
-
-
-def section_name(slug: str) -> str:
-    if slug in SECTION_BY_SLUG:
-        return SECTION_BY_SLUG[slug].name
-    return PARENT_SECTIONS[slug]
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +133,9 @@ class Catalog:
     that (the replica's clock, ``day`` 1, 2, ...) publishes 1% more articles and edits about a tenth
     of the articles of the week before; ``now`` is 23:00 of the day.
     """
+
+    sections: tuple[Section, ...] = SECTIONS
+    parents: dict[str, str] = PARENT_SECTIONS
 
     def __init__(self, seed: int = 1, size: int = 300, day: int = 0):
         if not MIN_ARTICLES <= size <= MAX_ARTICLES:
@@ -225,13 +224,24 @@ class Catalog:
                 edits.setdefault(slot.article_id, []).append(at)
         return {article_id: tuple(times) for article_id, times in edits.items()}
 
+    @cached_property
+    def moved(self) -> list[Slot]:
+        """The articles the successor site took over at the merger, oldest first: the text articles of the
+        Vietnamese edition from ``MOVED_SINCE`` to the last archived day, at least ``MIN_MOVED``."""
+        candidates = [
+            slot for slot in reversed(self.live)
+            if slot.published < LAST_DAY + timedelta(days=1) and slot.pinned is None
+            and slot.section.language == "vi" and not slot.section.video
+        ]  # fmt: skip
+        recent = [slot for slot in candidates if slot.published >= MOVED_SINCE]
+        return sorted(recent if len(recent) >= MIN_MOVED else candidates[:MIN_MOVED], key=lambda slot: slot.index)
+
     def modified(self, slot: Slot) -> datetime:
         """When the article last changed: its last edit, else its publication."""
         return max((slot.published, *self.edits.get(slot.article_id, ())))
 
-    @staticmethod
-    def _pick_section(rng: random.Random, year: int) -> Section:
-        active = [s for s in SECTIONS if s.first_year <= year <= s.last_year]
+    def _pick_section(self, rng: random.Random, year: int) -> Section:
+        active = [s for s in self.sections if s.first_year <= year <= s.last_year]
         return rng.choices(active, weights=[s.weight for s in active])[0]
 
     @staticmethod
@@ -246,20 +256,30 @@ class Catalog:
             )
         return slots
 
+    def section(self, slug: str) -> Section:
+        return self._section_by_slug[slug]
+
+    @cached_property
+    def _section_by_slug(self) -> dict[str, Section]:
+        return {s.slug: s for s in self.sections}
+
+    def section_name(self, slug: str) -> str:
+        return self.parents.get(slug) or self.section(slug).name
+
     # -- listings ---------------------------------------------------------------------------
 
     @cached_property
     def listings(self) -> dict[str, list[Slot]]:
         """Live slots per section slug (parents include their children), newest first."""
-        result: dict[str, list[Slot]] = {s.slug: [] for s in SECTIONS}
-        result.update({parent: [] for parent in PARENT_SECTIONS})
+        result: dict[str, list[Slot]] = {s.slug: [] for s in self.sections}
+        result.update({parent: [] for parent in self.parents})
         for slot in reversed(self.live):
             homes = {slot.section.slug}
             if slot.also_in is not None:
                 homes.add(slot.also_in.slug)
             for slug in sorted(homes):
                 result[slug].append(slot)
-                parent = SECTION_BY_SLUG[slug].parent
+                parent = self.section(slug).parent
                 if parent is not None and slot not in result[parent][-1:]:
                     result[parent].append(slot)
         return result
@@ -299,7 +319,7 @@ class Catalog:
 
     @cached_property
     def _section_slots(self) -> dict[str, list[Slot]]:
-        result: dict[str, list[Slot]] = {s.slug: [] for s in SECTIONS}
+        result: dict[str, list[Slot]] = {s.slug: [] for s in self.sections}
         for slot in self.slots:
             result[slot.section.slug].append(slot)
         return result

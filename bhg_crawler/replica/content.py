@@ -92,6 +92,8 @@ def vn_number(value: float, decimals: int = 0) -> str:
 class Writer:
     """Writes the articles of one catalog; ``article()`` is cached per id."""
 
+    origin = "https://baohagiang.vn"
+
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
         self.article = lru_cache(maxsize=4096)(self._article)
@@ -306,8 +308,7 @@ class Writer:
             "language": slot.section.language,
             "paragraphs": article.paragraphs,
             "images": [
-                {"url": "https://baohagiang.vn" + i.src, "caption": i.true_caption, "credit": i.credit}
-                for i in article.images
+                {"url": self.origin + i.src, "caption": i.true_caption, "credit": i.credit} for i in article.images
             ],
             "byline": article.byline,
             "authors": [{"name": a.name, "roles": list(a.roles)} for a in article.authors],
@@ -319,7 +320,7 @@ class Writer:
         return f"/{slot.section.slug}/{slot.month}/{self.slug(slot)}-{slot.article_id}"
 
     def canonical_url(self, slot: Slot) -> str:
-        return "https://baohagiang.vn" + self.path(slot)
+        return self.origin + self.path(slot)
 
 
 def parse_authors(byline: str | None) -> tuple[Author, ...]:

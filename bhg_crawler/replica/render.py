@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from html.entities import codepoint2name
 
-from bhg_crawler.replica.catalog import SECTIONS, Catalog, Slot, section_name
+from bhg_crawler.replica.catalog import Catalog, Slot
 from bhg_crawler.replica.content import Article, Block, Writer
 
 MAIN = "https://baohagiang.vn"
@@ -78,14 +78,13 @@ class Renderer:
         items.append(f'<li><a href="{ENGLISH}/">English</a></li>')
         return "\n".join(items)
 
-    @staticmethod
-    def _menu() -> list[tuple[str, str]]:
+    def _menu(self) -> list[tuple[str, str]]:
         menu: list[tuple[str, str]] = []
-        for section in SECTIONS:
+        for section in self.catalog.sections:
             top = section.parent or section.slug
             if top == "english" or any(slug == top for slug, _ in menu):
                 continue
-            menu.append((top, section_name(top)))
+            menu.append((top, self.catalog.section_name(top)))
         return menu
 
     def _head(self, title: str, meta: str = "") -> str:
@@ -165,7 +164,7 @@ class Renderer:
         parts = []
         parent = slot.section.parent
         if parent:
-            parts.append(f'<a href="{self.section_href(parent)}">{esc(section_name(parent).upper())}</a>')
+            parts.append(f'<a href="{self.section_href(parent)}">{esc(self.catalog.section_name(parent).upper())}</a>')
         parts.append(f'<a href="{self.section_href(slot.section.slug)}">{esc(slot.section.name.upper())}</a>')
         return f'<div class="breadcrumbs">{" ".join(parts)}</div>\n'
 
@@ -196,13 +195,13 @@ class Renderer:
         return "\n".join(parts) + "\n"
 
     @staticmethod
-    def _block(block: Block, era_a: bool) -> str:
+    def _block(block: Block, era_a: bool, origin: str = MAIN) -> str:
         if block.kind == "p":
             return f"<p>{esc(block.text)}</p>"
         if block.kind == "h":
             return f"<p><strong>{esc(block.text)}</strong></p>" if era_a else f"<h3>{esc(block.text)}</h3>"
         if block.kind == "video":
-            return f'<div class="video"><video controls src="{MAIN}{block.text}"></video></div>'
+            return f'<div class="video"><video controls src="{origin}{block.text}"></video></div>'
         image = block.image
         assert image is not None
         if era_a:
@@ -214,7 +213,7 @@ class Renderer:
             )
         caption = f"<tr><td>{esc(image.caption)}</td></tr>" if image.caption else ""
         return (
-            f'<table align="center"><tbody><tr><td><img alt="{esc(image.alt)}" src="{MAIN}{esc(image.src)}">'
+            f'<table align="center"><tbody><tr><td><img alt="{esc(image.alt)}" src="{origin}{esc(image.src)}">'
             f"</td></tr>{caption}</tbody></table>"
         )
 
@@ -267,7 +266,7 @@ class Renderer:
     def listing(self, slug: str, page: int, english_host: bool = False, day: datetime | None = None) -> str:
         items = self.catalog.listing_day(slug, day) if day else self.catalog.listing_page(slug, page)
         source = f"{'en:' if english_host else ''}list:{slug}:{page}"
-        name = section_name(slug)
+        name = self.catalog.section_name(slug)
         own = f"{ENGLISH}/{slug.removeprefix('english/')}" if english_host else self.section_href(slug)
         parts = [f'<main class="container">\n<h1 class="cat-title">{esc(name.upper())}</h1>\n']
         parts.append(

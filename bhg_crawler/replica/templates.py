@@ -10,13 +10,17 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
+from datetime import datetime
 from typing import Any
 
 from lxml import html as lxml_html
 
+from bhg_crawler.replica.catalog import Slot
+from bhg_crawler.replica.content import Writer
+
 TEMPLATES = ("classic", "redesigned", "broken")
-TIME_CLASSES = ("date-detail", "article__time")
-BODY_CLASSES = ("content-detail", "article__body")
+TIME_CLASSES = ("date-detail", "article__time", "detail-time")
+BODY_CLASSES = ("content-detail", "article__body", "detail-content")
 
 
 def _has_class(element: Any, names: tuple[str, ...]) -> bool:
@@ -65,3 +69,16 @@ def break_body(page: str) -> str:
         if isinstance(element.tag, str) and _has_class(element, BODY_CLASSES):
             element.drop_tree()
     return "<!DOCTYPE html>\n" + lxml_html.tostring(tree, encoding="unicode")
+
+
+def dressed(page: str, template: str, writer: Writer, slot: Slot, modified: datetime) -> str:
+    """An article page in the replica's template: as rendered, redesigned, or broken."""
+    if template == "redesigned":
+        article = writer.article(slot.article_id)
+        facts = {"headline": article.title, "datePublished": slot.published.isoformat(),
+                 "dateModified": modified.isoformat(), "url": writer.canonical_url(slot),
+                 "author": [{"@type": "Person", "name": a.name} for a in article.authors]}  # fmt: skip
+        return redesign(page, slot.article_id, facts)
+    if template == "broken":
+        return break_body(page)
+    return page

@@ -6,6 +6,7 @@ import enum
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.crawler import Crawler
@@ -19,8 +20,8 @@ from bhg_crawler import signals
 from bhg_crawler.arguments import parse_flag, parse_moment, parse_options
 from bhg_crawler.errors import describe
 from bhg_crawler.pages import ArticlePage, ListingPage
-from bhg_crawler.profiles import get_profile
-from bhg_crawler.state import Known, StateStore, state_of, utc
+from bhg_crawler.profiles import SiteProfile, get_profile, with_successors
+from bhg_crawler.state import MOVED, Known, StateStore, state_of, utc
 from bhg_crawler.text import ArticleUrl, article_url, section_of, strip_tracking
 
 GONE = (404, 410)
@@ -62,15 +63,17 @@ class BhgSpider(scrapy.Spider):
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
-        folders = profiles.split(",") if isinstance(profiles, str) else profiles or []
-        self.profile = get_profile(site or "baohagiang.vn", [f for f in folders if f])
+        folders = [f for f in (profiles.split(",") if isinstance(profiles, str) else profiles or []) if f]
+        self.profile = get_profile(site or "baohagiang.vn", folders)
         self.options = parse_options(self.profile, sections, since, until, urls, urls_file, max_articles)
         self.full = parse_flag(full, "full")
         self.discover = parse_flag(discover, "discover")
         given = {"sections": sections, "since": since, "until": until, "urls": urls, "urls_file": urls_file,
                  "max_articles": max_articles, "site": site, "full": full, "discover": discover}  # fmt: skip
         self.arguments = {name: value for name, value in given.items() if value is not None}
-        self.allowed_domains = list(self.profile.hosts)
+        # The site, then the sites its articles moved to: redirects there are followed.
+        self.sites = with_successors(self.profile, folders)
+        self.allowed_domains = [host for site in self.sites for host in site.hosts]
         self.articles_requested: set[str] = set()
         self.limited = False  # max_articles left articles out: no section counts as walked
         self.fresh_since = datetime.now(UTC)  # set from BHG_NOW and BHG_REFRESH_DAYS when the crawl starts
@@ -91,8 +94,22 @@ class BhgSpider(scrapy.Spider):
     def state(self) -> StateStore:
         return state_of(self.crawler)
 
-    def _record_id(self, article_id: str) -> str:
-        return f"{self.profile.name}:{article_id}"
+    def _article_of(self, url: str) -> ArticleUrl | None:
+        """The article a URL names, on the site or one its articles moved to."""
+        return next((found for site in self.sites if (found := article_url(url, site))), None)
+
+    def _site_of(self, url: str) -> SiteProfile:
+        host = urlsplit(url).hostname or ""
+        return next((site for site in self.sites if host in site.hosts), self.profile)
+
+    def _known(self, article: ArticleUrl) -> Known | None:
+        """What the state knows of an article, at its new home when it moved."""
+        known = self.state.known(article.record_id)
+        if known is not None and known.last_status == MOVED:
+            home = self.state.record_of(article.canonical)
+            if home is not None and home != article.record_id:
+                return self.state.known(home)
+        return known
 
     def _fresh(self, known: Known) -> bool:
         """Published within the refresh window: worth a conditional revisit."""
@@ -132,8 +149,8 @@ class BhgSpider(scrapy.Spider):
     def _ledger_retries(self) -> Iterator[scrapy.Request]:
         """The articles of the failures ledger worth another go, in the run's sections: first of all."""
         for entry in self.state.ledger(self.profile.name, retry_only=True):
-            article = article_url(entry["url"], self.profile)
-            if article is None or article.section in self.options.sections:
+            article = self._article_of(entry["url"])
+            if article is None or not article.section or article.section in self.options.sections:
                 request = self._planned(self._request(entry["url"], RequestKind.ARTICLE), "retry")
                 if request is not None:
                     yield request
@@ -169,9 +186,9 @@ class BhgSpider(scrapy.Spider):
         """The article request, or in discover mode its URL and reason told through ``article_planned``."""
         self._stats.inc_value(f"bhg/article_requests/{reason}")
         if not self.discover:
-            article = article_url(request.url, self.profile)
+            article = self._article_of(request.url)
             if article is not None:
-                self.state.discovered(self._record_id(article.article_id), article.canonical)
+                self.state.discovered(article.record_id, article.canonical)
             return request
         self.crawler.signals.send_catch_log(signals.article_planned, url=request.url, reason=reason)
         return None
@@ -183,8 +200,7 @@ class BhgSpider(scrapy.Spider):
         if article is not None:
             seen = strip_tracking(linked, self.profile)
             if seen != article.canonical:
-                record_id = self._record_id(article.article_id)
-                self.crawler.signals.send_catch_log(signals.aliases_found, record_id=record_id, urls=[seen])
+                self.crawler.signals.send_catch_log(signals.aliases_found, record_id=article.record_id, urls=[seen])
             url = article.canonical
         else:
             url = linked
@@ -193,7 +209,7 @@ class BhgSpider(scrapy.Spider):
             return None
         reason = "listed" if self.options.urls else "new"
         if article is not None and not self.full and not self.options.urls:
-            known = self.state.known(self._record_id(article.article_id))
+            known = self._known(article)
             if self._settled(known):
                 self._stats.inc_value("bhg/articles/known")
                 return None
@@ -248,7 +264,7 @@ class BhgSpider(scrapy.Spider):
             return
         slug = response.meta.get("bhg_section") or section_of(response.url, self.profile) or ""
         walked = not self.full and self.state.section_walked(self.profile.name, slug)
-        settled = [self._settled(self.state.known(self._record_id(e.article.article_id))) for e in entries]
+        settled = [self._settled(self._known(e.article)) for e in entries]
         if walked and entries and all(settled):
             self._stats.inc_value("bhg/listings/stopped_at_known")
             return
@@ -275,8 +291,9 @@ class BhgSpider(scrapy.Spider):
         if not isinstance(response, HtmlResponse) and "html" not in content_type.lower():
             self._not_exported(response.request or response, f"not an HTML page ({content_type})", "not_html")
             return
-        page = ArticlePage.from_response(response, self.profile)
+        page = ArticlePage.from_response(response, self._site_of(response.url))
         record = page.record(fetched_at=fetched_at)
+        record_id = f"{record['site']}:{record['article_id']}"
         if archived:
             record["warc_record_id"] = archived.record_id
         self._stats.inc_value(f"bhg/extraction/{record['extraction']['layer']}")
@@ -287,21 +304,22 @@ class BhgSpider(scrapy.Spider):
         published = page.published_at()
         if record["article_id"]:
             self.state.fetched(
-                self._record_id(record["article_id"]), record["url"], response.status, fetched_at,
+                record_id, record["url"], response.status, fetched_at,
                 etag=_header(response, "ETag"), last_modified=_header(response, "Last-Modified"), published=published,
             )  # fmt: skip
+            self._moved_here(response, record, record_id, fetched_at, published)
         if published is not None and not self.options.in_range(published):
             self._stats.inc_value("bhg/articles/out_of_range")
             if record["article_id"]:
-                self.state.failed(self._record_id(record["article_id"]), record["url"],
-                                  "published outside the run's --since/--until", retry=False)  # fmt: skip
+                self.state.failed(record_id, record["url"], "published outside the run's --since/--until",
+                                  retry=False)  # fmt: skip
         else:
             yield record
         if self.options.urls:
             return
         for _, url, article in page.article_links(page.related_block):
-            if article.article_id == record["article_id"]:
-                continue
+            if article.record_id == record_id or article.site != self.profile.name:
+                continue  # the related articles of another site are that site's crawl's
             related = next((r for r in record["related"] if r["url"] == article.canonical), None)
             day = related and related["published_date"]
             moment = datetime.fromisoformat(day).replace(tzinfo=self.profile.timezone) if day else None
@@ -309,12 +327,28 @@ class BhgSpider(scrapy.Spider):
             if request is not None:
                 yield request
 
+    def _moved_here(
+        self, response: Response, record: dict[str, Any], record_id: str, fetched_at: datetime,
+        published: datetime | None,
+    ) -> None:  # fmt: skip
+        """An article reached through redirects from another article URL (a site's old home of it, before
+        a merger): the old URL and record id become the record's aliases, and the old record is done."""
+        for url in response.meta.get("redirect_urls", []):
+            old = self._article_of(url)
+            if old is None or old.record_id == record_id:
+                continue
+            self._stats.inc_value("bhg/articles/moved")
+            record["url_aliases"].append(old.canonical)
+            record["record_id_aliases"].append(old.record_id)
+            self.state.fetched(old.record_id, old.canonical, MOVED, fetched_at, published=published)
+            self.crawler.signals.send_catch_log(signals.aliases_found, record_id=record_id, urls=[old.canonical])
+
     def _not_modified(self, response: Response, fetched_at: datetime) -> None:
         """A revisit answered 304: the exported version is current."""
         self._stats.inc_value("bhg/articles/not_modified")
-        article = article_url(response.url, self.profile)
+        article = self._article_of(response.url)
         if article is not None:
-            self.state.fetched(self._record_id(article.article_id), article.canonical, 304, fetched_at,
+            self.state.fetched(article.record_id, article.canonical, 304, fetched_at,
                                etag=_header(response, "ETag") or _header(response.request, "If-None-Match"),
                                last_modified=_header(response, "Last-Modified")
                                or _header(response.request, "If-Modified-Since"))  # fmt: skip
@@ -324,9 +358,9 @@ class BhgSpider(scrapy.Spider):
         status = failure.value.response.status if isinstance(failure.value, HttpError) else None
         reason = f"HTTP {status}" if status is not None else describe(failure)
         if status in GONE:
-            article = article_url(request.url, self.profile)
+            article = self._article_of(request.url)
             if request.meta.get("bhg_kind") == RequestKind.ARTICLE.name and article is not None:
-                self.state.fetched(self._record_id(article.article_id), article.canonical, status, datetime.now(UTC))
+                self.state.fetched(article.record_id, article.canonical, status, datetime.now(UTC))
             self._not_exported(request, reason, "gone", retry=False)
         else:
             self._not_exported(request, reason, "skipped" if isinstance(failure.value, IgnoreRequest) else "error")
@@ -336,9 +370,9 @@ class BhgSpider(scrapy.Spider):
         and for an article in the failures ledger."""
         kind = request.meta.get("bhg_kind", "OTHER").lower()
         self._stats.inc_value(f"bhg/failures/{stat}")
-        article = article_url(request.url, self.profile)
+        article = self._article_of(request.url)
         if kind == "article" and article is not None:
-            self.state.failed(self._record_id(article.article_id), article.canonical, reason, retry=retry)
+            self.state.failed(article.record_id, article.canonical, reason, retry=retry)
         self.logger.warning("Could not fetch %s %s: %s", kind, request.url, reason)
         self.crawler.signals.send_catch_log(signals.fetch_failed, url=request.url, kind=kind, reason=reason)
 
