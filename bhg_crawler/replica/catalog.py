@@ -120,7 +120,7 @@ def _month_number(moment: datetime) -> int:
     return moment.year * 12 + moment.month - 1
 
 
-def _hex_id(n: int, salt: int) -> str:
+def hex_id(n: int, salt: int) -> str:
     # Multiplying by an odd constant modulo 2**28 is a bijection: 7 hex digits, no collisions.
     return format((n * 0x9E3779B1 + salt) & 0xFFFFFFF, "07x")
 
@@ -189,7 +189,7 @@ class Catalog:
                 offset = ERA_A_IDS_PER_DAY - 1 if pin is not None else min(rank, ERA_A_IDS_PER_DAY - 2)
                 article_id = str(base + (moment.day - 1) * ERA_A_IDS_PER_DAY + offset)
             else:
-                article_id = _hex_id(index, salt)
+                article_id = hex_id(index, salt)
             if pin is not None:
                 section, also_in = pinned_section, None
             else:
@@ -210,7 +210,7 @@ class Catalog:
                 index = len(self.slots)
                 section = self._pick_section(rng, midnight.year)
                 published = midnight + timedelta(minutes=6 * 60 + minute)
-                self.slots.append(Slot(index, published, section, _hex_id(index, salt)))
+                self.slots.append(Slot(index, published, section, hex_id(index, salt)))
 
     def _edit_days(self) -> dict[str, tuple[datetime, ...]]:
         """When each edited article was edited: on each day, a tenth of the week before's articles."""

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from urllib.parse import parse_qs
 
 from bhg_crawler.replica.answers import STYLESHEET, Response, html_page, media, text
-from bhg_crawler.replica.catalog import LAST_DAY, MIN_ARTICLES, VN_TZ, Catalog, Section, Slot, _hex_id
+from bhg_crawler.replica.catalog import LAST_DAY, MIN_ARTICLES, VN_TZ, Catalog, Section, Slot, hex_id
 from bhg_crawler.replica.content import Writer
 from bhg_crawler.replica.render import Renderer, esc
 from bhg_crawler.replica.templates import dressed
@@ -149,7 +149,7 @@ class SisterCatalog(Catalog):
                 article_id = str(spec.first_number + i)
             else:
                 article_id = next(
-                    found for k in range(4) if (found := _hex_id(i + k * 2**26, salt)) not in self.moved_from
+                    found for k in range(4) if (found := hex_id(i + k * 2**26, salt)) not in self.moved_from
                 )
             placed.append((moment, self._pick_section(rng, moment.year), article_id))
         if spec.moved_into is not None:

@@ -61,15 +61,15 @@ class Site:
         return self.sisters["baotuyenquang.com.vn"]
 
     def expected_record(self, slot: Slot) -> dict[str, object]:
-        """What a perfect crawl of baohagiang.vn exports for an article: from its new home if it moved."""
+        """What a perfect crawl of baohagiang.vn exports for an article: from its new home if it moved (and
+        then ``moved_from``, its old URL)."""
         if slot.article_id in self.moved:
             moved = self.successor.catalog.by_id[slot.article_id]
-            old = self.writer.canonical_url(slot)
             return {
                 **self.successor.writer.expected_record(moved),
                 "record_id": f"baotuyenquang.com.vn:{slot.article_id}",
                 "record_id_aliases": [f"baohagiang.vn:{slot.article_id}"],
-                "moved_from": old,
+                "moved_from": self.writer.canonical_url(slot),
             }
         return {
             **self.writer.expected_record(slot),
