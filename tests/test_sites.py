@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from scrapy import Request
+from scrapy.utils.test import get_crawler
 
 from bhg_crawler.cli import main
 from bhg_crawler.crawl import replica_settings
@@ -16,6 +18,7 @@ from bhg_crawler.records import validation_error
 from bhg_crawler.replica.server import ReplicaServer
 from bhg_crawler.replica.sisters import SisterSite
 from bhg_crawler.replica.site import Site
+from bhg_crawler.spiders.bhg import BhgSpider
 from tests.conftest import exported_records
 from tests.make_pages import SITES
 
@@ -120,3 +123,19 @@ def test_saved_pages_of_a_sister_site_are_checked_against_its_profile(
     (tmp_path / "urls.txt").write_text("missing.html https://baonuixanh.vn/a-1040001.html\n", encoding="utf-8")
     assert main(["check-pages", str(tmp_path), "--site", "baonuixanh.vn", "--profiles", str(SITES)]) == 2
     assert "urls.txt:1: no file" in capsys.readouterr().err
+
+
+def test_a_failure_at_the_new_home_is_the_old_records_reason_too(tmp_path: Path) -> None:
+    crawler = get_crawler(BhgSpider, {"BHG_STATE": str(tmp_path / "state.sqlite3")})
+    spider = BhgSpider.from_crawler(crawler)
+    crawler.spider = spider
+    old = "https://baohagiang.vn/kinh-te/202506/gia-le-tang-f6d06b9"
+    new = "https://baotuyenquang.com.vn/khu-vuc/202506/gia-le-tang-f6d06b9"
+    request = Request(new, meta={"bhg_kind": "ARTICLE", "redirect_urls": [old]})
+    spider._not_exported(request, "HTTP 503", "error")
+    failed = {row["record_id"]: row["reason"] for row in spider.state.db.execute("SELECT * FROM run_failed")}
+    spider.state.close()
+    assert failed == {
+        "baotuyenquang.com.vn:f6d06b9": "HTTP 503",
+        "baohagiang.vn:f6d06b9": f"HTTP 503 at {new}",
+    }

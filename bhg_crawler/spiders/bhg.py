@@ -373,6 +373,10 @@ class BhgSpider(scrapy.Spider):
         article = self._article_of(request.url)
         if kind == "article" and article is not None:
             self.state.failed(article.record_id, article.canonical, reason, retry=retry)
+            for url in request.meta.get("redirect_urls", []):  # an old home that redirected here says why too
+                old = self._article_of(url)
+                if old is not None and old.record_id != article.record_id:
+                    self.state.failed(old.record_id, old.canonical, f"{reason} at {article.canonical}", retry=retry)
         self.logger.warning("Could not fetch %s %s: %s", kind, request.url, reason)
         self.crawler.signals.send_catch_log(signals.fetch_failed, url=request.url, kind=kind, reason=reason)
 
