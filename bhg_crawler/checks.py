@@ -76,7 +76,7 @@ def check_page(html: str, url: str, profile: SiteProfile, name: str = "") -> Pag
     if article_url(url, profile) is None:
         problems.append(f"the URL is not an article URL of {profile.name} (article_paths, hosts)")
     record = clean_record(ArticlePage(html, url, profile).record(fetched_at=datetime.now(UTC)))
-    problems += [f"no {name}" for name in REQUIRED if not record[name]]
+    problems += [f"no {key}" for key in REQUIRED if not record[key]]
     error = validation_error(record)
     if error is not None:
         problems.append(f"not a valid record: {error}")

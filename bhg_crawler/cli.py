@@ -74,8 +74,8 @@ def _replica_save(args: argparse.Namespace) -> int:
         saved[name] = url
         print(out / name)
     index = out / URLS_FILE
-    known = dict(line.split(" ", 1) for line in index.read_text("utf-8").splitlines() if " " in line) if (
-        index.exists()) else {}  # fmt: skip
+    listed = index.read_text(encoding="utf-8").splitlines() if index.exists() else []
+    known = dict(line.split(" ", 1) for line in listed if " " in line)  # pages saved there before
     index.write_text("".join(f"{name} {url}\n" for name, url in {**known, **saved}.items()), encoding="utf-8")
     return 1 if failed else 0
 

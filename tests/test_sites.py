@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,33 +11,26 @@ from scrapy import Request
 from scrapy.utils.test import get_crawler
 
 from bhg_crawler.cli import main
-from bhg_crawler.crawl import replica_settings
 from bhg_crawler.records import validation_error
 from bhg_crawler.replica.server import ReplicaServer
 from bhg_crawler.replica.sisters import SisterSite
 from bhg_crawler.replica.site import Site
 from bhg_crawler.spiders.bhg import BhgSpider
-from tests.conftest import exported_records
 from tests.make_pages import SITES
+from tests.test_incremental import bhg_run, exported, stats
 
 FIELDS = ("url", "section", "title", "lede", "lede_tag", "published_at", "language", "images", "byline", "authors",
           "related", "tags")  # fmt: skip
 
 
-def crawl(server: ReplicaServer, exports: Path, run_id: str, *arguments: str) -> tuple[int, list[dict[str, Any]]]:
+def crawl(server: ReplicaServer, work: Path, run_id: str, *arguments: str) -> tuple[int, list[dict[str, Any]]]:
     """``bhg-crawl run`` against the replica: its exit code and the records it exported."""
-    settings = [f"--set={name}={value}" for name, value in replica_settings(server.url).items() if name != "BHG_VIA"]
-    command = [sys.executable, "-m", "bhg_crawler", "run", "--via", server.url, "--exports", str(exports),
-               "--logs", str(exports / "logs"), "--state", str(exports / "state.sqlite3"),
-               f"--set=BHG_RUN_ID={run_id}", *settings, *arguments]  # fmt: skip
-    code = subprocess.run(command, check=False, capture_output=True).returncode
-    manifest = json.loads((exports / "runs" / f"{run_id}.json").read_text(encoding="utf-8"))
-    records = exported_records(exports, manifest)
-    return code, records
+    code = bhg_run(server.url, 0, work, "-s", f"BHG_RUN_ID={run_id}", *arguments).returncode
+    return code, exported(work, run_manifest(work, run_id))
 
 
-def stats(exports: Path, run_id: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((exports / "runs" / "stats" / f"{run_id}.json").read_text(encoding="utf-8"))
+def run_manifest(work: Path, run_id: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((work / "exports" / "runs" / f"{run_id}.json").read_text(encoding="utf-8"))
     return data
 
 
@@ -71,12 +62,12 @@ def test_the_successor_site_then_baohagiang_export_each_article_once(
     assert code == 0
     assert not {r["article_id"] for r in second} & site.moved
     assert len(second) == len(site.catalog.live) - len(site.moved)
-    assert stats(tmp_path, "baohagiang-1")["bhg/articles/moved"] == len(site.moved)
+    assert stats(tmp_path, run_manifest(tmp_path, "baohagiang-1"))["bhg/articles/moved"] == len(site.moved)
 
     # Once the redirects are known, the next run does not follow them again.
     code, third = crawl(replica_server, tmp_path, "baohagiang-2")
     assert (code, third) == (3, [])
-    numbers = stats(tmp_path, "baohagiang-2")
+    numbers = stats(tmp_path, run_manifest(tmp_path, "baohagiang-2"))
     assert "downloader/response_status_count/301" not in numbers and "bhg/articles/moved" not in numbers
 
 

@@ -163,9 +163,9 @@ class SisterCatalog(Catalog):
 
     def _edit_days(self) -> dict[str, tuple[datetime, ...]]:
         """Its own articles' edits; a moved article is edited as its old home says."""
+        home = self.home.edits if self.home else {}
         own = {key: times for key, times in super()._edit_days().items() if key not in self.moved_from}
-        moved = {key: self.home.edits[key] for key in self.moved_from if self.home and key in self.home.edits}
-        return own | moved
+        return own | {key: home[key] for key in self.moved_from if key in home}
 
 
 class SisterWriter(Writer):
@@ -177,16 +177,13 @@ class SisterWriter(Writer):
         self.home = home
         self.origin = f"https://{catalog.spec.host}"
 
-    def _original(self, slot: Slot) -> Slot | None:
-        return self.sister.moved_from.get(slot.article_id) if self.home is not None else None
-
     def title(self, slot: Slot) -> str:
-        original = self._original(slot)
+        original = self.sister.moved_from.get(slot.article_id)
         return self.home.title(original) if self.home and original else super().title(slot)
 
     def lede(self, slot: Slot) -> tuple[str, str | None, str]:
-        original = self._original(slot)
-        if self.home is not None and original is not None:
+        original = self.sister.moved_from.get(slot.article_id)
+        if self.home and original:
             return self.home.lede(original)
         rng = self._rng(slot, "lede")
         lede = self._sentences(rng, slot.published.year, rng.randint(1, 3), english=False)
