@@ -31,10 +31,12 @@ demo: install
 cluster-demo: install
 	$(BIN)/bhg-crawl cluster-demo
 
+# Style, types, and the import contracts of the architecture (pyproject.toml, [tool.importlinter]).
 lint: install
-	$(BIN)/ruff check bhg_crawler tests bench
-	$(BIN)/ruff format --check bhg_crawler tests bench
+	$(BIN)/ruff check bhg_crawler bhg_replica tests bench
+	$(BIN)/ruff format --check bhg_crawler bhg_replica tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 test: lint
 	$(BIN)/pytest

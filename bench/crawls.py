@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.figures import Figure
-from bhg_crawler.crawl import REPLICA_SPEED, scrapy_command, scrapy_env
-from bhg_crawler.replica.process import running_replica
+from bhg_crawler.app.crawl import REPLICA_SPEED, scrapy_command, scrapy_env
+from bhg_replica.process import running_replica
 
 ROOT = Path(__file__).resolve().parent.parent
 CONCURRENCY = 16
@@ -65,7 +65,7 @@ def crawl_replica(articles: int, work: Path, trace: Path | None = None) -> Crawl
                 "CONCURRENT_REQUESTS_PER_DOMAIN": str(CONCURRENCY), "BHG_EXPORTS": str(work / f"exports-{articles}"),
                 "BHG_RUN_ID": "bench", "BHG_STATE": str(work / f"state-{articles}.sqlite3")}  # fmt: skip
     if trace is not None:
-        settings["EXTENSIONS"] = json.dumps({"bhg_crawler.exports.RunExport": 500, "bench.probe.MemoryProbe": 900})
+        settings["EXTENSIONS"] = json.dumps({"bhg_crawler.runs.export.RunExport": 500, "bench.probe.MemoryProbe": 900})
         settings["BENCH_TRACE_FILE"] = str(trace)
     with running_replica(articles) as url:
         command = scrapy_command(["crawl", "bhg"], {**settings, "BHG_VIA": url})

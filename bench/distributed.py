@@ -9,9 +9,9 @@ import time
 from pathlib import Path
 
 from bench.figures import Figure
-from bhg_crawler.crawl import replica_settings
-from bhg_crawler.demo import local_redis
-from bhg_crawler.replica.process import running_replica
+from bhg_crawler.app.crawl import replica_settings
+from bhg_crawler.app.demo import local_redis
+from bhg_replica.process import running_replica
 
 LATENCY_MS = 250
 CONCURRENCY = 8  # requests in flight a worker: with the latency, what bounds a worker is the network

@@ -13,11 +13,11 @@ from scrapy.utils.test import get_crawler
 
 from bench.extraction import FETCHED, samples
 from bench.figures import Figure
-from bhg_crawler.exports import RunExport
-from bhg_crawler.pages import ArticlePage
+from bhg_crawler.extract.article import ArticlePage
+from bhg_crawler.extract.record import clean_record
 from bhg_crawler.pipelines import ValidatePipeline
-from bhg_crawler.profiles import BAOHAGIANG
-from bhg_crawler.records import clean_record
+from bhg_crawler.runs.export import RunExport
+from bhg_crawler.sites.profiles import BAOHAGIANG
 
 
 def records(count: int) -> list[dict[str, Any]]:

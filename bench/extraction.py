@@ -15,10 +15,10 @@ from typing import Any
 import trafilatura
 
 from bench.figures import Figure
-from bhg_crawler.pages import ArticlePage
-from bhg_crawler.profiles import BAOHAGIANG
-from bhg_crawler.records import clean_record
-from bhg_crawler.replica.site import Site
+from bhg_crawler.extract.article import ArticlePage
+from bhg_crawler.extract.record import clean_record
+from bhg_crawler.sites.profiles import BAOHAGIANG
+from bhg_replica.site import Site
 
 WORD = re.compile(r"\w+")
 FETCHED = datetime(2026, 1, 1, tzinfo=UTC)

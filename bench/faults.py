@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bhg_crawler.crawl import replica_settings
-from bhg_crawler.replica.server import ReplicaServer
-from bhg_crawler.replica.site import Site
+from bhg_crawler.app.crawl import replica_settings
+from bhg_replica.server import ReplicaServer
+from bhg_replica.site import Site
 
 SECRETS = {"BHG_SMTP_PASSWORD": "hunter2-smtp-secret", "BHG_NOTIFY_SLACK_WEBHOOK": "https://hooks.invalid/T0/TOKEN-42x"}
 FOLDERS = ("exports", "logs", "state", "media")  # everything a run may write, under the work folder

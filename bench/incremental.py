@@ -6,9 +6,9 @@ from pathlib import Path
 
 from bench.crawls import measure
 from bench.figures import Figure
-from bhg_crawler.crawl import replica_settings, scrapy_command, scrapy_env
-from bhg_crawler.profiles import BAOHAGIANG
-from bhg_crawler.replica.process import running_replica
+from bhg_crawler.app.crawl import replica_settings, scrapy_command, scrapy_env
+from bhg_crawler.sites.profiles import BAOHAGIANG
+from bhg_replica.process import running_replica
 
 
 def incremental(articles: int, work: Path) -> list[Figure]:

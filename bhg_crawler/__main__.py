@@ -2,6 +2,6 @@
 
 import sys
 
-from bhg_crawler.cli import main
+from bhg_crawler.app.cli import main
 
 sys.exit(main())

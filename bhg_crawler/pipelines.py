@@ -8,9 +8,9 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from bhg_crawler import signals
-from bhg_crawler.records import clean_record, validation_error
-from bhg_crawler.state import state_of
+from bhg_crawler.core import signals
+from bhg_crawler.extract.record import clean_record, validation_error
+from bhg_crawler.state.binding import state_of
 
 
 class CleanPipeline:

@@ -38,7 +38,7 @@ DOWNLOADER_MIDDLEWARES = {
     "bhg_crawler.middlewares.BackoffMiddleware": 560,  # sees 429/503 before RetryMiddleware (550)
     "bhg_crawler.middlewares.EncodingMiddleware": 580,  # after decompression (HttpCompressionMiddleware, 590)
     "bhg_crawler.middlewares.RedirectGuardMiddleware": 610,  # sees redirects before RedirectMiddleware (600)
-    "bhg_crawler.warc.WarcMiddleware": 900,  # responses as received: before decompression and redirects
+    "bhg_crawler.archive.warc.WarcMiddleware": 900,  # responses as received: before decompression and redirects
 }
 # 429 and 503: wait Retry-After (else BASE seconds, doubled each try), at most MAX seconds, TRIES times.
 BHG_BACKOFF_BASE = 5.0
@@ -50,8 +50,8 @@ ITEM_PIPELINES = {
     "bhg_crawler.pipelines.CleanPipeline": 300,
     "bhg_crawler.pipelines.ValidatePipeline": 400,
     "bhg_crawler.pipelines.DedupePipeline": 500,
-    "bhg_crawler.distributed.ClaimPipeline": 550,  # off unless BHG_REDIS_URL is set
-    "bhg_crawler.media.ImagesToFiles": 600,  # off unless BHG_MEDIA is set
+    "bhg_crawler.distributed.claims.ClaimPipeline": 550,  # off unless BHG_REDIS_URL is set
+    "bhg_crawler.archive.media.ImagesToFiles": 600,  # off unless BHG_MEDIA is set
 }
 
 # --- Exports ------------------------------------------------------------------------------------
@@ -59,16 +59,16 @@ BHG_EXPORTS = "exports"  # folder of the run's files and manifests; empty turns 
 BHG_RUN_ID = ""  # default: <UTC time>-<spider>-<4 hex>
 BHG_EXPORT_MAX_RECORDS = 50_000  # records a file
 EXTENSIONS = {
-    "bhg_crawler.redact.RedactLogs": 100,  # no secret from the settings in the log
+    "bhg_crawler.core.redact.RedactLogs": 100,  # no secret from the settings in the log
     "spidermon.contrib.scrapy.extensions.Spidermon": 400,  # the monitors judge the run before it is exported
-    "bhg_crawler.exports.RunExport": 500,
-    "bhg_crawler.heartbeat.Heartbeat": 510,
-    "bhg_crawler.distributed.RedisWorkers": 520,  # off unless BHG_REDIS_URL; after the run is committed
+    "bhg_crawler.runs.export.RunExport": 500,
+    "bhg_crawler.monitoring.heartbeat.Heartbeat": 510,
+    "bhg_crawler.distributed.workers.RedisWorkers": 520,  # off unless BHG_REDIS_URL; after the run is committed
 }
 
-# --- Monitors: each failed one sets the run's exit code (see bhg_crawler.monitors) ---------------
+# --- Monitors: each failed one sets the run's exit code (see bhg_crawler.monitoring.monitors) ---------------
 SPIDERMON_ENABLED = True
-SPIDERMON_SPIDER_CLOSE_MONITORS = ("bhg_crawler.monitors.RunMonitors",)
+SPIDERMON_SPIDER_CLOSE_MONITORS = ("bhg_crawler.monitoring.monitors.RunMonitors",)
 SPIDERMON_ADD_FIELD_COVERAGE = True  # coverage of the exported records' fields (empty values do not count)
 SPIDERMON_DICT_FIELDS_COVERAGE_LEVELS = 0  # top-level fields only
 BHG_MAX_ERROR_RATIO = 0.05  # failed requests
@@ -88,7 +88,7 @@ BHG_MAX_DRIFT = 0.25  # more of the records needing a fallback layer than the pa
 BHG_MIN_ARTICLE_RATIO = 0.5  # fewer articles than the past runs' median of the same kind
 BHG_HEARTBEAT = ""  # default <BHG_EXPORTS>/heartbeat.json
 BHG_HEARTBEAT_SECONDS = 30  # 0: no heartbeat
-# Notifications of a failed run, each off until set (see bhg_crawler.alerts).
+# Notifications of a failed run, each off until set (see bhg_crawler.monitoring.notify).
 BHG_NOTIFY_EMAIL = ""  # addresses, comma-separated
 BHG_NOTIFY_FROM = "bhg-crawler@localhost"
 BHG_SMTP_HOST = "localhost"
@@ -105,7 +105,7 @@ BHG_WARC_MAX_BYTES = 1_000_000_000  # a new WARC file past this size
 BHG_MEDIA = ""  # download article images into this folder (paths from a hash of the URL); empty: off
 
 # --- State across runs: incremental crawls ------------------------------------------------------
-DUPEFILTER_CLASS = "bhg_crawler.dupefilter.StateDupeFilter"  # seen requests on disk, not in memory
+DUPEFILTER_CLASS = "bhg_crawler.state.dupefilter.StateDupeFilter"  # seen requests on disk, not in memory
 BHG_STATE = "state/bhg.sqlite3"  # SQLite (WAL); empty keeps the state in memory for one run
 BHG_REFRESH_DAYS = 7  # articles published this recently are revisited with conditional GETs
 BHG_NOW = ""  # the time the refresh window ends at (ISO 8601); default: the clock
@@ -114,7 +114,7 @@ BHG_LOGS = "logs"  # bhg-crawl run writes logs/<run_id>.log
 FEED_EXPORT_ENCODING = "utf-8"
 
 # --- The distributed mode: workers share one crawl through Redis (see bhg_crawler.distributed) ---
-ADDONS = {"bhg_crawler.distributed.RedisAddon": 0}
+ADDONS = {"bhg_crawler.distributed.scheduler.RedisAddon": 0}
 BHG_REDIS_URL = ""  # e.g. redis://127.0.0.1:6379/0; empty: one process, no Redis
 BHG_REDIS_CRAWL = "bhg"  # the name of the shared crawl: its keys are bhg:<name>:...
 BHG_REDIS_IDLE_SECONDS = 10  # a worker closes when the shared queue has been empty this long

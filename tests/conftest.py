@@ -1,39 +1,17 @@
+"""Fixtures of every test: the replica of seed 1, on loopback; Redis servers; state stores of both kinds."""
+
 from __future__ import annotations
 
-import json
-import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from bhg_crawler.demo import local_redis
-from bhg_crawler.distributed import connect
-from bhg_crawler.redis_state import RedisState
-from bhg_crawler.replica.server import ReplicaServer
-from bhg_crawler.replica.site import Site
-from bhg_crawler.state import StateStore
-
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
-
-
-def exported_records(exports: Path, manifest: dict[str, Any]) -> list[dict[str, Any]]:
-    """The records of a run's article files, as its manifest lists them."""
-    return [
-        json.loads(line)
-        for entry in manifest["files"]
-        if entry["kind"] == "articles"
-        for line in (exports / entry["path"]).read_text(encoding="utf-8").splitlines()
-    ]
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from bhg_crawler.app.demo import local_redis
+from bhg_crawler.state.redis import RedisState, connect
+from bhg_crawler.state.store import StateStore
+from bhg_replica.server import ReplicaServer
+from bhg_replica.site import Site
 
 
 @pytest.fixture(scope="session")

@@ -16,13 +16,17 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.statscollectors import StatsCollector
 from twisted.python.failure import Failure
 
-from bhg_crawler import signals
-from bhg_crawler.arguments import parse_flag, parse_moment, parse_options
-from bhg_crawler.errors import describe
-from bhg_crawler.pages import ArticlePage, ListingPage
-from bhg_crawler.profiles import SiteProfile, get_profile, with_successors
-from bhg_crawler.state import MOVED, Known, StateStore, state_of, utc
-from bhg_crawler.text import ArticleUrl, article_url, section_of, strip_tracking
+from bhg_crawler.core import signals
+from bhg_crawler.core.clock import utc
+from bhg_crawler.core.errors import describe
+from bhg_crawler.extract.article import ArticlePage
+from bhg_crawler.extract.listing import ListingPage
+from bhg_crawler.sites.profiles import SiteProfile, get_profile, with_successors
+from bhg_crawler.sites.urls import ArticleUrl, article_url, section_of, strip_tracking
+from bhg_crawler.spiders.arguments import parse_flag, parse_moment, parse_options
+from bhg_crawler.state.binding import state_of
+from bhg_crawler.state.store import StateStore
+from bhg_crawler.state.values import MOVED, Known
 
 GONE = (404, 410)
 

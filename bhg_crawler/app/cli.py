@@ -1,0 +1,359 @@
+"""The ``bhg-crawl`` command line: parses arguments and calls the library."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from scrapy.settings import Settings
+
+from bhg_crawler import __version__
+from bhg_crawler.app.crawl import summary
+from bhg_crawler.app.demo import run_cluster_demo, run_demo
+from bhg_crawler.app.runner import run_crawl
+from bhg_crawler.archive.reextract import find_run, reextract
+from bhg_crawler.archive.wacz import write_wacz
+from bhg_crawler.core.errors import ConfigError
+from bhg_crawler.core.files import write_atomically
+from bhg_crawler.extract.article import ArticlePage
+from bhg_crawler.extract.checks import check_page, saved_pages
+from bhg_crawler.extract.record import clean_record, validation_error
+from bhg_crawler.monitoring.heartbeat import stale
+from bhg_crawler.runs.outcome import ExitCode
+from bhg_crawler.sites.profiles import get_profile, with_successors
+from bhg_crawler.spiders.arguments import parse_options
+from bhg_crawler.state.lock import AlreadyRunning
+from bhg_crawler.state.redis import RedisState, shared_state
+from bhg_crawler.state.store import StateStore
+from bhg_replica import cli as replica_cli
+from bhg_replica.errors import ReplicaError
+
+
+def _check_pages(args: argparse.Namespace) -> int:
+    profile = get_profile(args.site, _folders(args.profiles))
+    checks = [
+        check_page(path.read_bytes().decode("utf-8", errors="replace"), url, profile, path.name)
+        for path, url in saved_pages(Path(args.folder))
+    ]
+    for check in checks:
+        print(check.summary())
+    failed = sum(bool(check.problems) for check in checks)
+    print(f"bhg-crawl: {len(checks) - failed} of {len(checks)} pages read well with {profile.name}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _cluster_demo(args: argparse.Namespace) -> int:
+    if args.workers < 1:
+        raise ConfigError(f"--workers must be at least 1, not {args.workers}")
+    return run_cluster_demo(args.articles, args.seed, args.workers, Path(args.exports))
+
+
+def _demo(args: argparse.Namespace) -> int:
+    return run_demo(articles=args.articles, seed=args.seed, exports=Path(args.exports))
+
+
+def _extract(args: argparse.Namespace) -> int:
+
+    try:
+        html = Path(args.file).read_bytes().decode("utf-8", errors="replace")
+    except OSError as error:
+        raise ConfigError(f"cannot read {args.file}: {error.strerror}") from None
+    page = ArticlePage(html, args.url, get_profile(args.site, _folders(args.profiles)))
+    record = clean_record(page.record(fetched_at=datetime.now(UTC)))
+    print(json.dumps(record, ensure_ascii=False, indent=2))
+    reason = validation_error(record)
+    if reason is not None:
+        print(f"bhg-crawl: the record is not valid: {reason}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _crawl_settings(args: argparse.Namespace) -> dict[str, str]:
+    settings = {"BHG_STATE": args.state}
+    for name in ("max_runtime", "max_requests", "max_articles"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            raise ConfigError(f"--{name.replace('_', '-')} must be at least 1, not {value}")
+    if args.via:
+        settings["BHG_VIA"] = args.via
+    if args.warc:
+        settings["BHG_WARC"] = "1"
+    if args.media:
+        settings["BHG_MEDIA"] = args.media
+    if args.redis:
+        settings["BHG_REDIS_URL"] = args.redis
+    if args.profiles:
+        settings["BHG_PROFILES"] = args.profiles
+    if args.max_runtime:
+        settings["CLOSESPIDER_TIMEOUT"] = str(args.max_runtime)
+    if args.max_requests:
+        settings["CLOSESPIDER_PAGECOUNT"] = str(args.max_requests)
+    for pair in args.set or []:
+        name, equals, value = pair.partition("=")
+        if not equals or not name.strip():
+            raise ConfigError(f"a setting is NAME=VALUE, not {pair!r}")
+        settings[name.strip()] = value
+    return settings
+
+
+def _folders(profiles: str | None) -> list[str]:
+    """The folders of a comma list (``--profiles``, ``BHG_PROFILES``)."""
+    return [folder.strip() for folder in (profiles or "").split(",") if folder.strip()]
+
+
+def _spider_args(args: argparse.Namespace) -> dict[str, str]:
+    """The spider's arguments from the command line, checked before anything is fetched."""
+    given = {
+        "sections": args.sections, "since": args.since, "until": args.until, "urls": args.urls,
+        "urls_file": args.urls_file, "max_articles": args.max_articles,
+    }  # fmt: skip
+    parse_options(get_profile(args.site, _folders(_crawl_settings(args).get("BHG_PROFILES"))), **given)
+    spider_args = {name: str(value) for name, value in given.items() if value}
+    spider_args["site"] = args.site
+    if args.full:
+        spider_args["full"] = "1"
+    return spider_args
+
+
+def _run(args: argparse.Namespace) -> int:
+    spider_args = _spider_args(args)
+    settings = {**_crawl_settings(args), "BHG_EXPORTS": args.exports, "BHG_LOGS": args.logs}
+    try:
+        result = run_crawl(spider_args, settings)
+    except AlreadyRunning as error:
+        print(f"bhg-crawl: {error}", file=sys.stderr)
+        return ExitCode.ALREADY_RUNNING
+    manifest = Path(args.exports) / "runs" / f"{result.run_id}.json"
+    if manifest.exists():
+        print("\n".join(summary(Path(args.exports), result.run_id)))
+    if result.log_file is not None:
+        print(f"  {result.log_file.resolve()}  (log)")
+    reason = result.stats.get("bhg/outcome") or ""
+    print(f"Exit {int(result.code)} ({result.code.name.lower()}){': ' + reason if reason else ''}")
+    return result.code
+
+
+def _discover(args: argparse.Namespace) -> int:
+    spider_args = {**_spider_args(args), "discover": "1"}
+    settings = {**_crawl_settings(args), "BHG_EXPORTS": "", "BHG_LOGS": ""}
+    if not any(name == "LOG_LEVEL" for name in settings):
+        settings["LOG_LEVEL"] = "WARNING"
+    planned: dict[str, str] = {}
+
+    def plan(url: str, reason: str) -> None:
+        if url not in planned:
+            planned[url] = reason
+            print(f"{reason}\t{url}", flush=True)
+
+    try:
+        result = run_crawl(spider_args, settings, on_planned=plan)
+    except AlreadyRunning as error:
+        print(f"bhg-crawl: {error}", file=sys.stderr)
+        return ExitCode.ALREADY_RUNNING
+    reasons = sorted(set(planned.values()))
+    counts = ", ".join(f"{sum(r == reason for r in planned.values())} {reason}" for reason in reasons)
+    print(f"bhg-crawl: a run would fetch {len(planned)} articles ({counts or 'none'})", file=sys.stderr)
+    if result.code == ExitCode.NOTHING_NEW and planned:
+        return ExitCode.OK  # a listing exports nothing: what it lists is what is new
+    return result.code
+
+
+def _shared(args: argparse.Namespace) -> RedisState:
+    """The state a distributed crawl shares in Redis (``--redis``, ``--crawl``)."""
+
+    return shared_state(Settings({"BHG_REDIS_URL": args.redis, "BHG_REDIS_CRAWL": args.crawl}))
+
+
+def _ledger(args: argparse.Namespace) -> int:
+    if args.redis:
+        entries = _shared(args).ledger(args.site, retry_only=False)
+    else:
+        if not Path(args.state).exists():
+            raise ConfigError(f"no state at {args.state}")
+        try:
+            store = StateStore(args.state)
+        except AlreadyRunning as error:
+            print(f"bhg-crawl: {error}", file=sys.stderr)
+            return ExitCode.ALREADY_RUNNING
+        try:
+            entries = store.ledger(args.site)
+        finally:
+            store.close()
+    print("record_id\tattempts\tretry\tlast_at\treason\turl")
+    for entry in entries:
+        fields = (entry["record_id"], entry["attempts"], "yes" if entry["retry"] else "no", entry["last_at"],
+                  entry["reason"], entry["url"])  # fmt: skip
+        print("\t".join(str(field) for field in fields))
+    print(f"bhg-crawl: {len(entries)} articles in the ledger, {sum(e['retry'] for e in entries)} to retry",
+          file=sys.stderr)  # fmt: skip
+    return 0
+
+
+def _redis_status(args: argparse.Namespace) -> int:
+    state = _shared(args)
+    print("key\tentries\tbytes\texpires_in")
+    for key in sorted(state.client.scan_iter(f"{state.prefix}:*", count=1000)):
+        if key.startswith(f"{state.prefix}:claim:"):
+            continue  # one a version in flight: counted below
+        entries = state.entries(key)
+        print(f"{key}\t{entries}\t{state.client.memory_usage(key) or 0}\t{state.client.ttl(key)}")
+    claims = sum(1 for _ in state.client.scan_iter(f"{state.prefix}:claim:*", count=1000))
+    print(f"{state.prefix}:claim:*\t{claims}\t\t")
+    return 0
+
+
+def _heartbeat(args: argparse.Namespace) -> int:
+
+    path = Path(args.file) if args.file else Path(args.exports) / "heartbeat.json"
+    try:
+        beat = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ConfigError(f"cannot read the heartbeat {path}: {error}") from None
+    dead = stale(beat, datetime.now(UTC), args.beats)
+    state = "dead (no beat for too long)" if dead else beat.get("status")
+    print(f"run {beat.get('run_id')} (pid {beat.get('pid')}): {state}; last beat {beat.get('updated_at')}")
+    return 1 if dead else 0
+
+
+def _reextract(args: argparse.Namespace) -> int:
+
+    run = find_run(args.source, Path(args.exports))
+    folders = _folders(args.profiles)
+    lines, invalid = [], 0
+    for record in reextract(run, with_successors(get_profile(args.site, folders), folders)):
+        reason = validation_error(record)
+        if reason is not None:
+            invalid += 1
+            print(f"bhg-crawl: {record['url']}: the record is not valid: {reason}", file=sys.stderr)
+        lines.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+    text = "".join(line + "\n" for line in lines)
+    if args.out:
+        write_atomically(Path(args.out), text.encode("utf-8"))
+    else:
+        sys.stdout.write(text)
+    print(f"bhg-crawl: {len(lines)} records re-extracted from {len(run.warcs)} WARC files", file=sys.stderr)
+    return 1 if invalid else 0
+
+
+def _wacz(args: argparse.Namespace) -> int:
+    run = find_run(args.run, Path(args.exports))
+    out = Path(args.out) if args.out else Path(args.exports) / f"{Path(args.run).name}.wacz"
+    print(write_wacz(run, out).resolve())
+    return 0
+
+
+def _add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--site", default="baohagiang.vn", help="site profile (default baohagiang.vn)")
+    parser.add_argument("--sections", help="comma list of section slugs (default: all)")
+    parser.add_argument("--since", help="first publication day, YYYY-MM-DD")
+    parser.add_argument("--until", help="last publication day, YYYY-MM-DD")
+    parser.add_argument("--urls", help="fetch just these article URLs (comma or space separated)")
+    parser.add_argument("--urls-file", help="fetch just the article URLs in this file, one a line")
+    parser.add_argument("--max-articles", type=int, help="stop after requesting this many articles")
+    parser.add_argument("--full", action="store_true", help="ignore the state for discovery (a backfill)")
+    parser.add_argument("--state", default="state/bhg.sqlite3", help="the state file (default state/bhg.sqlite3)")
+    parser.add_argument("--via", help="HTTP proxy for every request, e.g. the replica: http://127.0.0.1:8642")
+    parser.add_argument("--max-runtime", type=int, metavar="SECONDS", help="stop cleanly after this long")
+    parser.add_argument("--max-requests", type=int, metavar="N", help="stop cleanly after this many responses")
+    parser.add_argument("--warc", action="store_true", help="archive every response as WARC (BHG_WARC)")
+    parser.add_argument("--media", metavar="DIR", help="download article images into this folder (BHG_MEDIA)")
+    parser.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy or BHG_* setting")
+    parser.add_argument(
+        "--redis", metavar="URL", help="share the crawl with other workers through this Redis (BHG_REDIS_URL)"
+    )
+    parser.add_argument("--profiles", metavar="DIRS", help="folders of more site profiles, comma list (BHG_PROFILES)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bhg-crawl", description="Crawl Báo Hà Giang and its successor site.")
+    parser.add_argument("--version", action="version", version=f"bhg-crawler {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    replica = commands.add_parser("replica", help="the offline replica of the site")
+    replica_cli.add_commands(replica.add_subparsers(dest="replica_command", required=True, metavar="ACTION"))
+
+    run = commands.add_parser("run", help="crawl the site (the bhg spider) and write a run's exports")
+    _add_crawl_arguments(run)
+    run.add_argument("--exports", default="exports", help="folder for the exports (default exports/)")
+    run.add_argument("--logs", default="logs", help="folder for the run's log file (default logs/)")
+    run.set_defaults(func=_run)
+
+    discover = commands.add_parser("discover", help="list the articles a run would fetch, fetching none")
+    _add_crawl_arguments(discover)
+    discover.set_defaults(func=_discover)
+
+    again = commands.add_parser("reextract", help="rebuild article records from a run's WARC files, fetching nothing")
+    again.add_argument(
+        "source", metavar="RUN_OR_WARC", help="a run id (under --exports), a run's folder or a WARC file"
+    )
+    again.add_argument("--exports", default="exports", help="folder of the runs (default exports/)")
+    again.add_argument("--site", default="baohagiang.vn", help="site profile (default baohagiang.vn)")
+    again.add_argument("--profiles", metavar="DIRS", help="folders of more site profiles, comma list")
+    again.add_argument("--out", help="write the records to this JSON-lines file (default: standard output)")
+    again.set_defaults(func=_reextract)
+
+    wacz = commands.add_parser("wacz", help="package a run's WARC files and articles as one WACZ file")
+    wacz.add_argument("run", metavar="RUN", help="a run id (under --exports) or a run's folder")
+    wacz.add_argument("--exports", default="exports", help="folder of the runs (default exports/)")
+    wacz.add_argument("--out", help="the WACZ file (default: <exports>/<run id>.wacz)")
+    wacz.set_defaults(func=_wacz)
+
+    extract = commands.add_parser("extract", help="print the article record of a saved page as JSON")
+    extract.add_argument("file", metavar="FILE.html", help="the saved page")
+    extract.add_argument("--url", required=True, help="the URL the page was fetched from")
+    extract.add_argument("--site", default="baohagiang.vn", help="site profile (default baohagiang.vn)")
+    extract.add_argument("--profiles", metavar="DIRS", help="folders of more site profiles, comma list")
+    extract.set_defaults(func=_extract)
+
+    check = commands.add_parser("check-pages", help="read saved article pages with a site profile, field by field")
+    check.add_argument("folder", metavar="FOLDER", help="saved pages and their urls.txt (a line a page: FILE URL)")
+    check.add_argument("--site", default="baohagiang.vn", help="site profile (default baohagiang.vn)")
+    check.add_argument("--profiles", metavar="DIRS", help="folders of more site profiles, comma list")
+    check.set_defaults(func=_check_pages)
+
+    beat = commands.add_parser("heartbeat", help="check a run's heartbeat: exit 1 if it died without closing")
+    beat.add_argument("--file", help="the heartbeat file (default: <exports>/heartbeat.json)")
+    beat.add_argument("--exports", default="exports", help="folder of the exports (default exports/)")
+    beat.add_argument("--beats", type=float, default=3, help="beats missed before a run counts as dead (default 3)")
+    beat.set_defaults(func=_heartbeat)
+
+    ledger = commands.add_parser("ledger", help="list the articles of the failures ledger: not exported, and why")
+    ledger.add_argument("--state", default="state/bhg.sqlite3", help="the state store (default state/bhg.sqlite3)")
+    ledger.add_argument("--site", default="baohagiang.vn", help="site profile (default baohagiang.vn)")
+    ledger.add_argument("--redis", metavar="URL", help="the ledger a distributed crawl shares in this Redis")
+    ledger.add_argument("--crawl", default="bhg", help="the distributed crawl's name (BHG_REDIS_CRAWL, default bhg)")
+    ledger.set_defaults(func=_ledger)
+
+    shared = commands.add_parser("redis-status", help="what a distributed crawl keeps in Redis, key by key")
+    shared.add_argument("--redis", metavar="URL", required=True, help="the crawl's Redis (BHG_REDIS_URL)")
+    shared.add_argument("--crawl", default="bhg", help="the crawl's name (BHG_REDIS_CRAWL, default bhg)")
+    shared.set_defaults(func=_redis_status)
+
+    demo = commands.add_parser("demo", help="serve the replica, crawl it, write exports, stop the replica")
+    replica_cli.add_site_options(demo)
+    demo.add_argument("--exports", default="exports", help="folder for the exports (default exports/)")
+    demo.set_defaults(func=_demo)
+
+    cluster = commands.add_parser("cluster-demo", help="a local Redis, the replica and workers sharing one crawl")
+    replica_cli.add_site_options(cluster)
+    cluster.add_argument("--workers", type=int, default=2, help="workers sharing the crawl (default 2)")
+    cluster.add_argument("--exports", default="exports/cluster", help="folder of the workers' exports")
+    cluster.set_defaults(func=_cluster_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (ConfigError, ReplicaError) as error:
+        print(f"bhg-crawl: {error}", file=sys.stderr)
+        return ExitCode.BAD_CONFIG
+    except BrokenPipeError:  # the reader went away (``| head``): what it read is what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return ExitCode.OK

@@ -1,0 +1,97 @@
+"""``make demo``: serve the replica, crawl it, write exports, stop the replica. ``make cluster-demo``: the
+same with a local Redis and workers sharing the crawl."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from bhg_crawler.app.crawl import replica_settings, summary
+from bhg_crawler.app.runner import run_crawl
+from bhg_crawler.core.errors import ConfigError
+from bhg_crawler.runs.outcome import ExitCode
+from bhg_crawler.state.redis import connect
+from bhg_replica.process import running_replica
+
+
+def run_demo(articles: int, seed: int, exports: Path) -> int:
+    """A whole crawl of a fresh replica, with a state of its own in memory, so every demo exports all."""
+    with running_replica(articles, seed) as url:
+        print(f"Replica of {articles} articles serving at {url}", flush=True)
+        settings = {**replica_settings(url), "BHG_EXPORTS": str(exports), "BHG_STATE": "", "BHG_LOGS": ""}
+        result = run_crawl({}, settings)
+    manifest = exports / "runs" / f"{result.run_id}.json"
+    if not manifest.exists():
+        print(f"The crawl failed (exit code {int(result.code)}) and wrote no manifest", file=sys.stderr)
+        return result.code or ExitCode.FAILED
+    print("\n".join(summary(exports, result.run_id)))
+    return result.code
+
+
+@contextmanager
+def local_redis(folder: Path) -> Iterator[str]:
+    """Debian's redis-server on a free loopback port, keeping nothing on disk; its URL; stopped after."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise ConfigError("redis-server is not installed (make install sets it up: apt-get install redis-server)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
+                               "no", "--dir", str(folder)], stdout=subprocess.DEVNULL)  # fmt: skip
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        for _ in range(200):
+            try:
+                connect(url).close()
+                break
+            except ConfigError:
+                time.sleep(0.05)
+        yield url
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def run_cluster_demo(articles: int, seed: int, workers: int, exports: Path) -> int:
+    """A local Redis, the replica and ``workers`` workers sharing one crawl; the crawl's merged manifest."""
+    with (
+        tempfile.TemporaryDirectory(prefix="bhg-cluster-") as folder,
+        local_redis(Path(folder)) as redis_url,
+        running_replica(articles, seed) as url,
+    ):
+        print(f"Replica of {articles} articles at {url}; Redis at {redis_url}; {workers} workers", flush=True)
+        children = []
+        for n in range(1, workers + 1):
+            home = exports / f"worker-{n}"
+            command = [sys.executable, "-m", "bhg_crawler", "run", "--redis", redis_url,
+                       "--state", str(Path(folder) / f"state-{n}.sqlite3"), "--exports", str(home),
+                       "--logs", str(home / "logs")]  # fmt: skip
+            for name, value in replica_settings(url).items():
+                command += ["-s", f"{name}={value}"]
+            children.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        codes = [child.wait() for child in children]
+    crawls = sorted(exports.glob("worker-*/crawls/*.json"))
+    if not crawls:
+        print(f"The workers exited {codes} and wrote no crawl manifest", file=sys.stderr)
+        return max(codes) or ExitCode.FAILED
+    crawl = json.loads(crawls[-1].read_text(encoding="utf-8"))
+    for worker in crawl["workers"]:
+        records = sum(
+            f["records"] for f in crawl["files"] if f["worker"] == worker["worker"] and f["kind"] == "articles"
+        )
+        print(f"  {worker['worker']}: run {worker['run_id']}, {records} articles, {worker['outcome']['name']}")
+    ids = [json.loads(line)["record_id"] for f in crawl["files"] if f["kind"] == "articles"
+           for line in (Path(f["exports"]) / f["path"]).read_text(encoding="utf-8").splitlines()]  # fmt: skip
+    once = "each once" if len(ids) == len(set(ids)) else f"{len(ids) - len(set(ids))} exported twice"
+    print(f"{len(set(ids))} articles exported by {len(crawl['workers'])} workers, {once}")
+    print(f"  {crawls[-1].resolve()}  (the crawl's manifest: every worker's files)")
+    return max(codes)

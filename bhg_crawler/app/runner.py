@@ -1,0 +1,84 @@
+"""One crawl in this process, for the command line: the lock, the log file, the exit code.
+
+``scrapy crawl bhg`` runs the same spider, pipelines and exports; this adds what cron needs: a run that
+refuses to overlap another on the same state, logs to ``logs/<run_id>.log``, and exits with a code that
+says how it went (``bhg_crawler.outcome``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from bhg_crawler.core import signals
+from bhg_crawler.core.errors import ConfigError
+from bhg_crawler.runs.files import new_run_id
+from bhg_crawler.runs.outcome import ExitCode, outcome_of
+from bhg_crawler.state.binding import attach_state, open_state
+
+
+@dataclass(frozen=True)
+class RunResult:
+    code: ExitCode
+    run_id: str
+    stats: dict[str, Any]
+    log_file: Path | None
+
+
+def project_settings(overrides: Mapping[str, Any]) -> Settings:
+    settings = Settings()
+    settings.setmodule("bhg_crawler.settings", priority="project")
+    settings.update(dict(overrides), priority="cmdline")
+    return settings
+
+
+def writable_folder(folder: Path, setting: str) -> None:
+    """Creates the folder if need be, and checks that files can be written in it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        raise ConfigError(f"cannot write to {folder} ({setting}): {error.strerror or error}") from None
+
+
+def run_crawl(
+    spider_args: Mapping[str, str],
+    overrides: Mapping[str, Any],
+    on_planned: Callable[[str, str], None] | None = None,
+) -> RunResult:
+    """Runs the ``bhg`` spider to its end (SIGINT or SIGTERM stops it cleanly) and judges the run.
+
+    Raises ``AlreadyRunning`` when another run holds the state's lock, ``ConfigError`` when the state or
+    the exports or logs folder cannot be used: both before anything is fetched.
+    """
+    settings = project_settings(overrides)
+    run_id = settings.get("BHG_RUN_ID") or new_run_id("bhg")
+    settings.set("BHG_RUN_ID", run_id, priority="cmdline")
+    log_file = None
+    if settings.get("BHG_LOGS") and not settings.get("LOG_FILE"):
+        log_file = Path(settings["BHG_LOGS"]) / f"{run_id}.log"
+        settings.set("LOG_FILE", str(log_file), priority="cmdline")
+    store = open_state(settings)  # locked, and its Redis checked, before anything is fetched
+    try:
+        for setting in ("BHG_EXPORTS", "BHG_LOGS"):
+            if settings.get(setting):
+                writable_folder(Path(settings[setting]), setting)
+        process = CrawlerProcess(settings)
+        crawler = process.create_crawler("bhg")
+        attach_state(crawler, store)
+        if on_planned is not None:
+            crawler.signals.connect(on_planned, signals.article_planned, weak=False)
+        process.crawl(crawler, **spider_args)
+        process.start()
+    finally:
+        store.close()
+    stats = crawler.stats.get_stats() if crawler.stats is not None else {}
+    return RunResult(outcome_of(stats).code, run_id, stats, log_file)

@@ -1,0 +1,109 @@
+"""Re-extraction: a run's records rebuilt from its WARC files with the extractor of today, fetching nothing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from warcio.archiveiterator import ArchiveIterator
+
+from bhg_crawler.core.errors import ConfigError
+from bhg_crawler.extract.article import ArticlePage
+from bhg_crawler.extract.record import clean_record
+from bhg_crawler.sites.profiles import SiteProfile
+from bhg_crawler.sites.urls import article_url
+
+# What a page cannot tell, kept from the export: these fields, and where each image was stored.
+BOOKKEEPING = ("url_aliases", "record_id_aliases", "version", "previous_sha256")  # what the crawl knew, not the page
+
+
+@dataclass(frozen=True)
+class ArchivedPage:
+    url: str
+    html: str
+    record_id: str  # WARC-Record-ID
+    date: str  # WARC-Date
+
+
+@dataclass(frozen=True)
+class Run:
+    """A run's files found from its id (or its folder), or a lone WARC file."""
+
+    warcs: list[Path]
+    manifest: dict[str, Any] | None
+    folder: Path | None
+
+    def exported(self) -> dict[str, dict[str, Any]]:
+        """The run's exported records by WARC record id."""
+        if self.manifest is None or self.folder is None:
+            return {}
+        found = {}
+        for entry in self.manifest["files"]:
+            if entry["kind"] == "articles":
+                for line in (self.folder.parent / entry["path"]).read_text(encoding="utf-8").splitlines():
+                    record = json.loads(line)
+                    if record.get("warc_record_id"):
+                        found[record["warc_record_id"]] = record
+        return found
+
+
+def find_run(source: str, exports: Path) -> Run:
+    """``source``: a run id under ``exports``, a run's folder, or a WARC file."""
+    path = Path(source)
+    if path.is_file():
+        return Run([path], None, None)
+    folder = path if path.is_dir() else exports / source
+    manifest_path = folder.parent / "runs" / f"{folder.name}.json"
+    if not manifest_path.is_file():
+        raise ConfigError(f"no run {source!r}: neither a WARC file nor a run with a manifest under {exports}")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    warcs = [folder.parent / e["path"] for e in manifest["files"] if e["kind"] == "warc"]
+    if not warcs:
+        raise ConfigError(f"run {folder.name} has no WARC files (it ran without BHG_WARC)")
+    return Run(warcs, manifest, folder)
+
+
+def archived_pages(warcs: list[Path]) -> Iterator[ArchivedPage]:
+    """Every HTML page answered 200 in the WARC files, its body decoded as the crawler decoded it."""
+    for path in warcs:
+        with path.open("rb") as stream:
+            for record in ArchiveIterator(stream):
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                if record.http_headers.get_statuscode() != "200":
+                    continue
+                content_type = record.http_headers.get_header("Content-Type") or ""
+                if "html" not in content_type:
+                    continue
+                charset = content_type.partition("charset=")[2].split(";")[0].strip() or "utf-8"
+                body = record.content_stream().read()  # Content-Encoding undone
+                yield ArchivedPage(
+                    record.rec_headers.get_header("WARC-Target-URI"),
+                    body.decode(charset, errors="replace"),
+                    record.rec_headers.get_header("WARC-Record-ID"),
+                    record.rec_headers.get_header("WARC-Date"),
+                )
+
+
+def reextract(run: Run, sites: tuple[SiteProfile, ...]) -> Iterator[dict[str, Any]]:
+    """The article records of the archived pages, extracted anew, each with the profile of its site (the
+    crawl's, or one its articles moved to); what a page cannot say comes from the export."""
+    exported = run.exported()
+    for page in archived_pages(run.warcs):
+        profile = next((site for site in sites if article_url(page.url, site) is not None), None)
+        if profile is None:
+            continue
+        raw = ArticlePage(page.html, page.url, profile).record(fetched_at=datetime.fromisoformat(page.date))
+        raw["warc_record_id"] = page.record_id
+        kept = exported.get(page.record_id)
+        if kept is not None:
+            raw.update({name: kept[name] for name in BOOKKEEPING})
+            files = {image["url"]: image["file"] for image in kept["images"] if "file" in image}
+            for image in raw["images"]:
+                if image["url"] in files:
+                    image["file"] = files[image["url"]]
+        yield clean_record(raw)

@@ -1,0 +1,1 @@
+"""What every part of the crawler shares: errors, signals, the clock, atomic files, secret masking."""

@@ -1,0 +1,84 @@
+"""A heartbeat file, rewritten while the run is alive: a run that died without closing leaves it stale.
+
+Settings: ``BHG_HEARTBEAT`` (the file; default ``<BHG_EXPORTS>/heartbeat.json``, and none when
+exports are off), ``BHG_HEARTBEAT_SECONDS`` (how often; 0 turns it off). The file says ``running`` with
+the time of the last beat, or ``closed`` with the finish reason and the exit code.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from twisted.internet.task import LoopingCall
+
+from bhg_crawler.core.clock import now_utc
+from bhg_crawler.core.files import json_document, write_atomically
+
+
+def heartbeat_path(settings: Any) -> Path | None:
+    if settings.get("BHG_HEARTBEAT"):
+        return Path(settings["BHG_HEARTBEAT"])
+    if settings.get("BHG_EXPORTS"):
+        return Path(settings["BHG_EXPORTS"]) / "heartbeat.json"
+    return None
+
+
+def stale(beat: dict[str, Any], now: datetime, beats: float = 3) -> bool:
+    """Whether a heartbeat says ``running`` but missed ``beats`` beats: the run died without closing."""
+    if beat.get("status") != "running":
+        return False
+    updated = datetime.fromisoformat(beat["updated_at"].replace("Z", "+00:00"))
+    return (now - updated).total_seconds() > beats * float(beat["interval_seconds"])
+
+
+class Heartbeat:
+    def __init__(self, crawler: Crawler, path: Path, interval: float):
+        self.crawler = crawler
+        self.path = path
+        self.interval = interval
+        self.started_at = now_utc()
+        self.task = LoopingCall(self.beat)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Heartbeat:
+        interval = crawler.settings.getfloat("BHG_HEARTBEAT_SECONDS", 30)
+        path = heartbeat_path(crawler.settings)
+        if interval <= 0 or path is None:
+            raise NotConfigured("no heartbeat: BHG_HEARTBEAT_SECONDS is 0, or no file")
+        heartbeat = cls(crawler, path, interval)
+        crawler.signals.connect(heartbeat.spider_opened, signals.spider_opened)
+        crawler.signals.connect(heartbeat.spider_closed, signals.spider_closed)
+        return heartbeat
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.task.start(self.interval, now=True)
+
+    def beat(self, **closing: Any) -> None:
+        stats = self.crawler.stats.get_stats() if self.crawler.stats is not None else {}
+        beat = {
+            "run_id": self.crawler.settings.get("BHG_RUN_ID"),
+            "pid": os.getpid(),
+            "status": "closed" if closing else "running",
+            "started_at": self.started_at,
+            "updated_at": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "interval_seconds": self.interval,
+            "requests": stats.get("downloader/request_count", 0),
+            "responses": stats.get("downloader/response_count", 0),
+            "exported": stats.get("item_scraped_count", 0),
+            "failures": stats.get("bhg/failures", 0),
+            **closing,
+        }
+        write_atomically(self.path, json_document(beat))
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.task.running:
+            self.task.stop()
+        stats = self.crawler.stats.get_stats() if self.crawler.stats is not None else {}
+        self.beat(finish_reason=reason, exit_code=stats.get("bhg/exit_code"), outcome=stats.get("bhg/outcome"))

@@ -1,0 +1,197 @@
+"""The run's monitors (Spidermon), run when the spider closes. Each checks one thing and names the exit
+code the run takes when it fails (``bhg_crawler.outcome``); the results go to the run's stats.
+
+Stats: ``bhg/monitors/ran``, ``bhg/monitors/failed/<exit code name>`` (the reasons), ``bhg/exit_code``,
+``bhg/outcome``. The figures the monitors compare across runs (``run_figures``) are kept in the state
+store's ``runs`` table by the run export.
+"""
+
+from __future__ import annotations
+
+import statistics
+from typing import Any, ClassVar
+
+from scrapy.settings import BaseSettings
+from spidermon import Monitor, MonitorSuite, monitors
+from spidermon.contrib.monitors.mixins.spider import SpiderMonitorMixin
+from spidermon.contrib.scrapy.monitors.monitors import FinishReasonMonitor
+from spidermon.core.actions import Action
+
+from bhg_crawler.monitoring.notify import Notify
+from bhg_crawler.runs.figures import run_figures
+from bhg_crawler.runs.outcome import ExitCode, failed_stat, judge
+from bhg_crawler.state.binding import state_of
+
+
+class RunMonitor(Monitor, SpiderMonitorMixin):
+    """A monitor of the run: ``exit_code`` is the code the run takes when it fails."""
+
+    exit_code: ClassVar[ExitCode]
+    longMessage = False  # the failure is the message alone
+
+    @property
+    def settings(self) -> BaseSettings:
+        settings: BaseSettings = self.crawler.settings
+        return settings
+
+    @property
+    def min_records(self) -> int:
+        return self.settings.getint("BHG_MONITOR_MIN_RECORDS", 20)
+
+    def figures(self) -> dict[str, Any]:
+        return run_figures(self.data.spider, self.stats)
+
+    def past(self, **match: str) -> list[dict[str, Any]]:
+        """The figures of the last ``BHG_MONITOR_RUNS`` complete runs that match (default: of this kind)."""
+        limit = self.settings.getint("BHG_MONITOR_RUNS", 5)
+        return state_of(self.crawler).history(limit, **(match or {"kind": self.figures()["kind"]}))
+
+
+@monitors.name("Raised errors")
+class RaisedErrors(RunMonitor):
+    exit_code = ExitCode.FAILED
+
+    @monitors.name("No callback or pipeline raised")
+    def test_nothing_raised(self) -> None:
+        raised = self.stats.get("bhg/errors/callback", 0) + self.stats.get("bhg/errors/item", 0)
+        if raised:
+            self.fail(f"{raised} pages or records raised errors (see the log)")
+
+
+@monitors.name("Finish reason")
+class FinishReason(FinishReasonMonitor):
+    """Spidermon's own: the reason must be one of SPIDERMON_EXPECTED_FINISH_REASONS (``finished``)."""
+
+    exit_code = ExitCode.STOPPED
+
+
+@monitors.name("Crawl errors")
+class CrawlErrors(RunMonitor):
+    exit_code = ExitCode.CRAWL_ERRORS
+
+    @monitors.name("Failed requests within BHG_MAX_ERROR_RATIO")
+    def test_error_ratio(self) -> None:
+        requests = self.stats.get("downloader/request_count", 0)
+        errors = self.stats.get("bhg/failures/error", 0)
+        most = self.settings.getfloat("BHG_MAX_ERROR_RATIO", 0.05)
+        if requests and errors / requests > most:
+            self.fail(f"{errors} of {requests} requests failed (more than {most:.1%})")
+
+
+@monitors.name("Validation")
+class Validation(RunMonitor):
+    """The records that failed the published JSON Schema (``ValidatePipeline``: they are in rejects.jsonl)."""
+
+    exit_code = ExitCode.REJECTS
+
+    @monitors.name("Records failing the schema within BHG_MAX_REJECT_RATIO")
+    def test_reject_ratio(self) -> None:
+        rejects, exported = self.stats.get("bhg/rejects", 0), self.stats.get("item_scraped_count", 0)
+        most = self.settings.getfloat("BHG_MAX_REJECT_RATIO", 0.01)
+        if rejects and rejects / (rejects + exported) > most:
+            self.fail(f"{rejects} of {rejects + exported} records failed validation (more than {most:.1%})")
+
+
+@monitors.name("Field coverage")
+class FieldCoverage(RunMonitor):
+    """The share of exported records with each field (Spidermon's coverage stats). A threshold of 1.0 is
+    checked on any run; lower ones only on runs of BHG_MONITOR_MIN_RECORDS records or more."""
+
+    exit_code = ExitCode.COVERAGE
+
+    @monitors.name("Fields present in their share of the records (BHG_FIELD_COVERAGE)")
+    def test_field_coverage(self) -> None:
+        records = self.stats.get("item_scraped_count", 0)
+        if not records:
+            self.skipTest("no records exported")
+        low = []
+        for field, share in self.settings.getdict("BHG_FIELD_COVERAGE").items():
+            if share < 1.0 and records < self.min_records:
+                continue
+            found = self.stats.get(f"spidermon_field_coverage/dict/{field}", 0)
+            if found < float(share):
+                low.append(f"{field} in {found:.0%} of the records (at least {float(share):.0%})")
+        if low:
+            self.fail(f"fields missing from the {records} records exported: " + "; ".join(low))
+
+
+@monitors.name("Extraction drift")
+class ExtractionDrift(RunMonitor):
+    """The share of records that needed a layer past the site's selectors, against the past runs: a jump
+    means the site's markup changed."""
+
+    exit_code = ExitCode.DRIFT
+
+    @monitors.name("Records needing a fallback layer within BHG_MAX_DRIFT of the past runs")
+    def test_fallback_share(self) -> None:
+        figures = self.figures()
+        if figures["records"] < self.min_records:
+            self.skipTest(f"fewer than {self.min_records} records")
+        past = [
+            run["fallback_share"]
+            for run in self.past(site=figures["site"])
+            if run.get("records", 0) >= self.min_records and run.get("fallback_share") is not None
+        ]
+        if not past:
+            self.skipTest("no past run to compare with")
+        usual, now = statistics.median(past), figures["fallback_share"]
+        most = self.settings.getfloat("BHG_MAX_DRIFT", 0.25)
+        if now - usual > most:
+            self.fail(
+                f"{now:.0%} of the records needed a fallback layer, against {usual:.0%} in the past runs: "
+                "the site's markup has changed (bhg/extraction/fallback/* in the stats name the fields)"
+            )
+
+
+@monitors.name("Article count")
+class ArticleCount(RunMonitor):
+    """The articles a run looked at, against the past runs of its kind."""
+
+    exit_code = ExitCode.FEWER_ARTICLES
+
+    @monitors.name("Articles at least BHG_MIN_ARTICLE_RATIO of the past runs")
+    def test_article_count(self) -> None:
+        if self.settings.get("BHG_REDIS_URL"):
+            self.skipTest("a worker's share of a distributed crawl depends on the other workers")
+        past = [run["articles"] for run in self.past()]
+        if not past:
+            self.skipTest("no past run of this kind")
+        usual, now = statistics.median(past), self.figures()["articles"]
+        least = self.settings.getfloat("BHG_MIN_ARTICLE_RATIO", 0.5)
+        if now < least * usual:
+            self.fail(
+                f"{now} articles, against {usual:g} in the past {len(past)} runs of this kind "
+                f"(at least {least:.0%}): listings or links may have changed"
+            )
+
+
+class RecordOutcome(Action):
+    """Writes the monitors' results and the run's outcome to the stats."""
+
+    def run_action(self) -> None:
+        crawler = self.data.crawler
+        stats = crawler.stats
+        stats.set_value("bhg/monitors/ran", len(self.result.monitor_results))
+        for failed in self.result.monitors_failed_results:
+            monitor = failed.item
+            code = getattr(type(monitor), "exit_code", ExitCode.FAILED)
+            reason = failed.reason or (failed.error or "").strip().splitlines()[-1]
+            before = stats.get_value(failed_stat(code))
+            stats.set_value(failed_stat(code), f"{before}; {reason}" if before else reason)
+        outcome = judge(stats.get_stats())
+        stats.set_value("bhg/exit_code", int(outcome.code))
+        stats.set_value("bhg/outcome", outcome.reason)
+
+
+class RunMonitors(MonitorSuite):
+    monitors: ClassVar[list[Any]] = [
+        RaisedErrors,
+        FinishReason,
+        CrawlErrors,
+        Validation,
+        FieldCoverage,
+        ExtractionDrift,
+        ArticleCount,
+    ]
+    monitors_finished_actions: ClassVar[list[Any]] = [RecordOutcome]
+    monitors_failed_actions: ClassVar[list[Any]] = [Notify]

@@ -1,0 +1,1 @@
+"""Runs: their files and exports, their outcome and exit code, the figures kept for later runs."""

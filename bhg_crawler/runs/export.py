@@ -1,0 +1,262 @@
+"""The run's exports: the ``RunExport`` extension writes the records, rejects, failures, stats and the
+manifest, commits the run's work to the state, then publishes the files (see ``bhg_crawler.runs.files``).
+
+Files are written as ``.<name>.part`` and published (renamed) only once the run's work is committed to
+the state store, with the manifest last: a reader never sees half a file, and a run killed at any point
+leaves either nothing (its files are removed by the next run) or a committed run that the next run
+publishes. A file that cannot be written (a full disk) fails the run: nothing of it is kept.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+from scrapy.utils.defer import deferred_from_coro
+from twisted.python.failure import Failure
+
+from bhg_crawler.core import signals as bhg_signals
+from bhg_crawler.core.clock import now_utc
+from bhg_crawler.core.errors import StateUnavailable, describe
+from bhg_crawler.core.files import file_entry, json_document, published, write_atomically, write_durably
+from bhg_crawler.extract.record import SCHEMA_VERSION
+from bhg_crawler.runs.figures import run_figures
+from bhg_crawler.runs.files import JsonLinesFile, RunFiles, manifest_part, publish, remove_run_files, run_of
+from bhg_crawler.runs.outcome import ExitCode, Outcome, outcome_of
+from bhg_crawler.state.binding import state_of
+from bhg_crawler.state.store import StateStore
+
+
+class RunExport:
+    """Writes the run's articles, rejects and failures, merges late aliases, the manifest and the stats;
+    then commits the run's work to the state store, so that what it exported counts as done.
+
+    Settings: ``BHG_EXPORTS`` (folder; empty turns exports off), ``BHG_RUN_ID`` (default: made from
+    the time and the spider), ``BHG_EXPORT_MAX_RECORDS`` (records a file, default 50,000),
+    The outcome is the monitors' (``bhg_crawler.monitors``), which run before.
+    Stats: ``bhg/exported``, ``bhg/failures``.
+    """
+
+    def __init__(self, crawler: Crawler, run: RunFiles, max_records: int, state: StateStore):
+        self.crawler = crawler
+        self.run = run
+        self.root = run.root
+        self.run_id = run.run_id
+        self.max_records = max_records
+        self.state = state
+        self.started_at = now_utc()
+        self.articles: list[JsonLinesFile] = []
+        self.rejects: JsonLinesFile | None = None
+        self.failures: JsonLinesFile | None = None
+        self.pending_aliases: dict[str, set[str]] = {}
+        self.late_aliases: dict[str, set[str]] = {}
+        self.broken: OSError | None = None  # a file could not be written: the run keeps nothing
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunExport:
+        folder = crawler.settings.get("BHG_EXPORTS")
+        if not folder:
+            raise NotConfigured("BHG_EXPORTS is empty")
+        max_records = crawler.settings.getint("BHG_EXPORT_MAX_RECORDS", 50_000)
+        extension = cls(crawler, run_of(crawler), max_records, state_of(crawler))
+        crawler.signals.connect(extension.spider_opened, signals.spider_opened)
+        crawler.signals.connect(extension.item_scraped, signals.item_scraped)
+        crawler.signals.connect(extension.spider_closed, signals.spider_closed)
+        crawler.signals.connect(extension.record_rejected, bhg_signals.record_rejected)
+        crawler.signals.connect(extension.aliases_found, bhg_signals.aliases_found)
+        crawler.signals.connect(extension.fetch_failed, bhg_signals.fetch_failed)
+        crawler.signals.connect(extension.item_error, signals.item_error)
+        crawler.signals.connect(extension.spider_error, signals.spider_error)
+        return extension
+
+    @property
+    def folder(self) -> Path:
+        return self.root / self.run_id
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.root / "runs").mkdir(parents=True, exist_ok=True)
+        for run_id, exports in self.state.unpublished():
+            count = publish(Path(exports) / run_id, manifest_part(Path(exports), run_id))
+            self.state.published(run_id)
+            spider.logger.warning("Run %s was committed but not published: %d files published now", run_id, count)
+        for dead, exports in self.state.begin_run(self.run_id, str(self.root.resolve())):
+            removed = remove_run_files(Path(exports), dead)
+            spider.logger.warning(
+                "Run %s ended without closing; its work was not kept and its %d files were removed", dead, removed
+            )
+        spider.logger.info("Run %s exporting to %s", self.run_id, self.folder)
+
+    # -- records ------------------------------------------------------------------------------
+
+    def item_scraped(self, item: dict[str, Any]) -> None:
+        record_id = item["record_id"]
+        extra = self.pending_aliases.pop(record_id, None)
+        if extra:
+            item["url_aliases"] = sorted((set(item["url_aliases"]) | extra) - {item["url"]})
+        if not self.articles or self.articles[-1].records >= self.max_records:
+            self.articles.append(JsonLinesFile(self.folder / f"articles-{len(self.articles) + 1:04d}.jsonl"))
+        self._write(self.articles[-1], item)
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("bhg/exported")
+
+    def _write(self, file: JsonLinesFile, record: dict[str, Any]) -> None:
+        """A record to a file; if it cannot be written (a full disk), the run stops and keeps nothing."""
+        if self.broken is not None:
+            return
+        try:
+            file.write(record)
+        except OSError as error:
+            self.broken = error
+            engine, spider = self.crawler.engine, self.crawler.spider
+            assert engine is not None
+            assert spider is not None
+            spider.logger.error("Cannot write %s: %s; the run stops", file.part, error)
+            deferred_from_coro(engine.close_spider_async(reason="export_failed"))
+
+    def aliases_found(self, record_id: str, urls: list[str]) -> None:
+        book = self.late_aliases if self.state.exported_in_run(record_id) else self.pending_aliases
+        book.setdefault(record_id, set()).update(urls)
+
+    def record_rejected(self, record: dict[str, Any], reason: str) -> None:
+        if self.rejects is None:
+            self.rejects = JsonLinesFile(self.folder / "rejects.jsonl")
+        self._write(self.rejects, {"url": record.get("url"), "reason": reason, "at": now_utc(), "record": record})
+
+    def item_error(self, item: Any, response: Response | None, failure: Failure) -> None:
+        """A pipeline raised: the record goes to the rejects with the error, never silently away."""
+        record = dict(item) if isinstance(item, dict) else {"item": repr(item)}
+        self.record_rejected(record, f"error in a pipeline: {describe(failure)}")
+        self._count("bhg/errors/item")
+
+    def spider_error(self, failure: Failure, response: Response) -> None:
+        """A callback raised: the page goes to the failures with the error."""
+        reason = f"error in the spider: {describe(failure)}"
+        self.fetch_failed(response.url, str(response.meta.get("bhg_kind", "page")).lower(), reason)
+        self._count("bhg/errors/callback")
+
+    def _count(self, name: str) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(name)
+
+    def fetch_failed(self, url: str, kind: str, reason: str) -> None:
+        if self.failures is None:
+            self.failures = JsonLinesFile(self.folder / "failures.jsonl")
+        self._write(self.failures, {"url": url, "kind": kind, "reason": reason, "at": now_utc()})
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("bhg/failures")
+
+    # -- the end of the run -------------------------------------------------------------------
+
+    def _merge_late_aliases(self) -> None:
+        def merge(extra: set[str]) -> Any:
+            def apply(record: dict[str, Any]) -> dict[str, Any]:
+                record["url_aliases"] = sorted((set(record["url_aliases"]) | extra) - {record["url"]})
+                return record
+
+            return apply
+
+        change = {record_id: merge(urls) for record_id, urls in self.late_aliases.items()}
+        for part in self.articles:
+            part.rewrite(change)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        outcome = outcome_of(stats.get_stats())
+        try:
+            if self.broken is not None:
+                raise self.broken
+            self._merge_late_aliases()
+            manifest = self._finish(spider, reason, outcome)
+            runs = self.root / "runs"
+            (runs / "stats").mkdir(exist_ok=True)
+            write_atomically(runs / "stats" / f"{self.run_id}.json", json_document(stats.get_stats(), sort_keys=True))
+            write_durably(manifest_part(self.root, self.run_id), json_document(manifest))
+        except OSError as error:
+            self._fail(spider, error)
+            return
+        figures = run_figures(spider, stats.get_stats())
+        try:
+            self.state.commit_run(self.run_id, manifest["status"], outcome.as_dict(), figures)  # the commit point
+        except StateUnavailable as error:
+            self._undecided(spider, error)
+            return
+        publish(self.folder, manifest_part(self.root, self.run_id))
+        self.state.published(self.run_id)
+        spider.logger.info("Run %s: %s articles exported; %s", self.run_id, manifest["counts"]["articles"],
+                           outcome.reason)  # fmt: skip
+
+    def _fail(self, spider: Spider, error: OSError) -> None:
+        """The exports could not be written: the run keeps nothing, and says so."""
+        outcome = Outcome(ExitCode.EXPORT_FAILED, f"the exports could not be written: {error}")
+        assert self.crawler.stats is not None
+        self.crawler.stats.set_value("bhg/exit_code", int(outcome.code))
+        self.crawler.stats.set_value("bhg/outcome", outcome.reason)
+        for written in [*self.articles, self.rejects, self.failures]:
+            if written is not None:
+                written.discard()
+        manifest_part(self.root, self.run_id).unlink(missing_ok=True)
+        spider.logger.error("Run %s: %s; nothing of the run was kept", self.run_id, outcome.reason)
+        try:
+            self.state.end_run(self.run_id, "failed", outcome.as_dict())
+        except sqlite3.Error as state_error:  # the same full disk: the next run finds the run crashed
+            spider.logger.error("Run %s: the state could not record the failure: %s", self.run_id, state_error)
+
+    def _undecided(self, spider: Spider, error: StateUnavailable) -> None:
+        """The shared state did not answer the commit: it may or may not hold the run. The files wait, under
+        their temporary names, for the next run, which publishes them if the commit reached Redis and
+        removes them if not."""
+        outcome = Outcome(ExitCode.EXPORT_FAILED, f"{error}; the next run publishes or removes this run's files")
+        assert self.crawler.stats is not None
+        self.crawler.stats.set_value("bhg/exit_code", int(outcome.code))
+        self.crawler.stats.set_value("bhg/outcome", outcome.reason)
+        spider.logger.error("Run %s: %s", self.run_id, outcome.reason)
+
+    def _finish(self, spider: Spider, reason: str, outcome: Outcome) -> dict[str, Any]:
+        """Every file flushed to disk, still under its temporary name; the manifest that lists them."""
+        stats = self.crawler.stats
+        assert stats is not None
+        files = []
+        for kind, written in [("articles", f) for f in self.articles] + [
+            ("rejects", self.rejects),
+            ("failures", self.failures),
+        ]:
+            if written is None:
+                continue
+            entry = written.finish()
+            if entry is not None:
+                files.append({"path": f"{self.run_id}/{written.path.name}", "kind": kind, **entry})
+        for close in self.run.closers:  # each gives its files still under their temporary names
+            files += [
+                {"path": f"{self.run_id}/{published(part).name}", "kind": kind, **file_entry(part)}
+                for kind, part in close()
+            ]
+        duplicates = sum(v for k, v in stats.get_stats().items() if k.startswith("bhg/duplicates/"))
+        return {
+            "run_id": self.run_id,
+            "spider": spider.name,
+            "site": getattr(getattr(spider, "profile", None), "name", None),
+            "arguments": getattr(spider, "arguments", {}),
+            "started_at": self.started_at,
+            "finished_at": now_utc(),
+            "finish_reason": reason,
+            "status": "complete" if reason == "finished" else "partial",
+            "outcome": outcome.as_dict(),
+            "schema_version": SCHEMA_VERSION,
+            "counts": {
+                "articles": sum(f.records for f in self.articles),
+                "changed": stats.get_value("bhg/articles/changed", 0),
+                "unchanged": stats.get_value("bhg/articles/unchanged", 0),
+                "not_modified": stats.get_value("bhg/articles/not_modified", 0),
+                "rejects": self.rejects.records if self.rejects else 0,
+                "duplicates": duplicates,
+                "failures": self.failures.records if self.failures else 0,
+            },
+            "files": files,
+        }

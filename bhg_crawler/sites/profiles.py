@@ -1,0 +1,205 @@
+"""Site profiles: everything the crawler knows about one site, declared in one file.
+
+The built-in profiles are TOML files in ``bhg_crawler/sites/``; ``BHG_PROFILES`` adds folders of more (a
+sister paper on the same CMS needs a file, no code). The keys are the fields of ``SiteProfile``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from datetime import timedelta, timezone, tzinfo
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from bhg_crawler.core.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Selectors:
+    """CSS selectors of the fast path. Each is a guess at the markup; extraction never depends on them."""
+
+    title: str = ""
+    time: str = ""
+    lede: str = ""
+    body: str = ""
+    byline: str = ""
+    related: str = ""
+    tags: str = ""
+    next_page: str = ""
+    section: str = ""  # links to the article's section, the deepest last (breadcrumbs)
+
+
+@dataclass(frozen=True)
+class SiteProfile:
+    name: str
+    canonical_host: str
+    hosts: tuple[str, ...]
+    # Other hosts that serve the same articles below a path of the canonical host.
+    host_paths: dict[str, str]
+    sections: dict[str, str]  # slug (with sub-section path) -> name; leaves are crawled
+    parent_sections: dict[str, str]
+    article_paths: tuple[re.Pattern[str], ...]  # groups: id, and section, month, slug where the URL has them
+    lede_prefix: re.Pattern[str]  # group "tag": the lede's tag
+    title_suffix: re.Pattern[str]  # the site's name after the title in <title>
+    language_by_section: dict[str, str]
+    default_language: str
+    timezone: tzinfo
+    related_headings: tuple[str, ...]
+    tags_label: str
+    page_parameter: str
+    tracking_parameters: re.Pattern[str]
+    selectors: Selectors = field(default_factory=Selectors)
+    # How pages that are not valid UTF-8 are read when they say they are: the site's legacy code page.
+    legacy_encoding: str = "cp1258"
+    # Sites (profile names) the site's articles may redirect to, moved there for good: a crawl follows
+    # the redirect and exports the article under its new home, with its old URL and record id as aliases.
+    successors: tuple[str, ...] = ()
+
+    @property
+    def start_url(self) -> str:
+        return f"https://{self.canonical_host}/"
+
+    def section_url(self, slug: str) -> str:
+        return f"https://{self.canonical_host}/{slug}"
+
+    def section_name(self, slug: str) -> str | None:
+        return self.sections.get(slug) or self.parent_sections.get(slug)
+
+    def language_of(self, section: str) -> str:
+        top = section.split("/", 1)[0]
+        return self.language_by_section.get(top, self.default_language)
+
+    def expand_sections(self, requested: list[str]) -> list[str]:
+        """Leaf sections for a list of slugs; a parent stands for its children."""
+        leaves: list[str] = []
+        unknown = []
+        for slug in requested:
+            if slug in self.sections:
+                leaves.append(slug)
+            elif slug in self.parent_sections:
+                leaves += [s for s in self.sections if s.startswith(slug + "/")]
+            else:
+                unknown.append(slug)
+        if unknown:
+            known = ", ".join(sorted([*self.sections, *self.parent_sections]))
+            raise ConfigError(f"unknown section(s) {', '.join(unknown)}; known: {known}")
+        return list(dict.fromkeys(leaves))
+
+
+BUILT_IN = files("bhg_crawler.sites")  # read through importlib: also from a zipped egg (Scrapyd)
+REQUIRED = ("name", "canonical_host", "hosts", "sections", "article_paths", "lede_prefix", "title_suffix")
+
+
+def _pattern(text: Any, where: str, groups: tuple[str, ...] = ()) -> re.Pattern[str]:
+    if not isinstance(text, str):
+        raise ConfigError(f"{where}: a regular expression (a string), not {text!r}")
+    try:
+        pattern = re.compile(text)
+    except re.error as error:
+        raise ConfigError(f"{where}: not a regular expression: {error}") from None
+    missing = [g for g in groups if g not in pattern.groupindex]
+    if missing:
+        raise ConfigError(f"{where}: the expression needs the group(s) {', '.join(missing)}")
+    return pattern
+
+
+def _timezone(text: Any, where: str) -> tzinfo:
+    match = re.fullmatch(r"([+-])(\d\d):(\d\d)", str(text))
+    if match is None:
+        raise ConfigError(f"{where}: a UTC offset such as +07:00, not {text!r}")
+    sign = 1 if match[1] == "+" else -1
+    return timezone(sign * timedelta(hours=int(match[2]), minutes=int(match[3])), f"UTC{text}")
+
+
+def profile_from(data: dict[str, Any], source: str) -> SiteProfile:
+    """A profile from its declaration (a profile file's contents); ``ConfigError`` names what is wrong."""
+    missing = [key for key in REQUIRED if key not in data]
+    if missing:
+        raise ConfigError(f"{source}: missing {', '.join(missing)}")
+    known = {f.name for f in fields(SiteProfile)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ConfigError(f"{source}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    try:
+        selectors = Selectors(**data.get("selectors", {}))
+    except TypeError as error:
+        raise ConfigError(f"{source}: selectors: {error}") from None
+    if not all(isinstance(name, str) for name in data.get("successors", [])):
+        raise ConfigError(f"{source}: successors: a list of site names")
+    paths = data["article_paths"]
+    if not isinstance(paths, list) or not paths:
+        raise ConfigError(f"{source}: article_paths: a list of regular expressions, at least one")
+    return SiteProfile(
+        name=str(data["name"]),
+        canonical_host=str(data["canonical_host"]),
+        hosts=tuple(data["hosts"]),
+        host_paths=dict(data.get("host_paths", {})),
+        sections=dict(data["sections"]),
+        parent_sections=dict(data.get("parent_sections", {})),
+        article_paths=tuple(_pattern(p, f"{source}: article_paths[{n}]", ("id",)) for n, p in enumerate(paths)),
+        lede_prefix=_pattern(data["lede_prefix"], f"{source}: lede_prefix", ("tag",)),
+        title_suffix=_pattern(data["title_suffix"], f"{source}: title_suffix"),
+        language_by_section=dict(data.get("language_by_section", {})),
+        default_language=str(data.get("default_language", "vi")),
+        timezone=_timezone(data.get("timezone", "+07:00"), f"{source}: timezone"),
+        related_headings=tuple(data.get("related_headings", ("Cùng chuyên mục", "Tin liên quan"))),
+        tags_label=str(data.get("tags_label", "Từ khóa")),
+        page_parameter=str(data.get("page_parameter", "page")),
+        tracking_parameters=_pattern(
+            data.get("tracking_parameters", r"^(utm_\w+|fbclid|gclid)$"), f"{source}: tracking_parameters"
+        ),
+        selectors=selectors,
+        legacy_encoding=str(data.get("legacy_encoding", "cp1258")),
+        successors=tuple(data.get("successors", ())),
+    )
+
+
+def load_profile(path: Path | Traversable) -> SiteProfile:
+    """The profile in a TOML file."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"cannot read the site profile {path}: {error}") from None
+    return profile_from(data, str(path))
+
+
+def load_profiles(folders: Iterable[str | Path] = ()) -> dict[str, SiteProfile]:
+    """The built-in profiles, then those in ``folders`` (``BHG_PROFILES``): ``*.toml``, one site a file; a
+    profile of the same name replaces the built-in one."""
+    files: list[Path | Traversable] = sorted(
+        (entry for entry in BUILT_IN.iterdir() if entry.name.endswith(".toml")), key=lambda entry: entry.name
+    )
+    for folder in map(Path, folders):
+        if not folder.is_dir():
+            raise ConfigError(f"no folder of site profiles at {folder} (BHG_PROFILES)")
+        files += sorted(folder.glob("*.toml"))
+    found: dict[str, SiteProfile] = {}
+    for path in files:
+        profile = load_profile(path)
+        found[profile.name] = profile
+    return found
+
+
+PROFILES = load_profiles()
+BAOHAGIANG = PROFILES["baohagiang.vn"]
+
+
+def get_profile(name: str, folders: Iterable[str | Path] = ()) -> SiteProfile:
+    """The profile of a site, built in or in one of ``folders``."""
+    profiles = load_profiles(folders) if folders else PROFILES
+    if name not in profiles:
+        raise ConfigError(f"unknown site {name!r}; known: {', '.join(sorted(profiles))}")
+    missing = [successor for successor in profiles[name].successors if successor not in profiles]
+    if missing:
+        raise ConfigError(f"{name}: successors: unknown site(s) {', '.join(missing)}")
+    return profiles[name]
+
+
+def with_successors(profile: SiteProfile, folders: Iterable[str | Path] = ()) -> tuple[SiteProfile, ...]:
+    """The profile, then the profiles of the sites its articles moved to."""
+    return (profile, *(get_profile(name, folders) for name in profile.successors))

@@ -1,0 +1,97 @@
+"""The spider's arguments, parsed and checked apart from Scrapy (the command line reuses them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+
+from bhg_crawler.core.errors import ConfigError
+from bhg_crawler.sites.profiles import SiteProfile
+from bhg_crawler.sites.urls import article_url
+
+
+@dataclass(frozen=True)
+class CrawlOptions:
+    sections: list[str]  # leaf sections to crawl
+    since: datetime | None  # inclusive, start of the day, site time
+    until: datetime | None  # exclusive, the day after "until"
+    urls: list[str]  # canonical article URLs: fetch just these
+    max_articles: int | None
+
+    def in_range(self, moment: datetime | None) -> bool:
+        if moment is None:
+            return True
+        return (self.since is None or moment >= self.since) and (self.until is None or moment < self.until)
+
+
+def parse_day(text: str, profile: SiteProfile) -> datetime:
+    for layout in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            day = datetime.strptime(text.strip(), layout)
+        except ValueError:
+            continue
+        return datetime.combine(day.date(), time(), tzinfo=profile.timezone)
+    raise ConfigError(f"not a date: {text!r} (use YYYY-MM-DD or DD/MM/YYYY)")
+
+
+def parse_options(
+    profile: SiteProfile,
+    sections: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    urls: str | None = None,
+    urls_file: str | None = None,
+    max_articles: str | int | None = None,
+) -> CrawlOptions:
+    chosen = [s.strip() for s in sections.split(",") if s.strip()] if sections else list(profile.sections)
+    start = parse_day(since, profile) if since else None
+    end = parse_day(until, profile) + timedelta(days=1) if until else None
+    if start and end and start >= end:
+        raise ConfigError(f"since ({since}) is after until ({until})")
+    given = (urls or "").replace(",", " ").split()
+    if urls_file:
+        try:
+            text = Path(urls_file).read_text(encoding="utf-8")
+        except OSError as error:
+            raise ConfigError(f"cannot read urls_file {urls_file}: {error.strerror}") from None
+        given += [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    canonical = []
+    for url in given:
+        article = article_url(url, profile)
+        if article is None:
+            raise ConfigError(f"not an article URL of {profile.name}: {url}")
+        canonical.append(article.canonical)
+    limit = None
+    if max_articles not in (None, ""):
+        try:
+            limit = int(str(max_articles))
+        except ValueError:
+            raise ConfigError(f"max_articles must be a whole number, not {max_articles!r}") from None
+        if limit < 1:
+            raise ConfigError("max_articles must be at least 1")
+    return CrawlOptions(profile.expand_sections(chosen), start, end, list(dict.fromkeys(canonical)), limit)
+
+
+FLAGS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+
+
+def parse_flag(value: str | bool | None, name: str) -> bool:
+    """A yes/no argument: ``-a full=1`` (also true/yes/on, false/no/off/0); absent is no."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    try:
+        return FLAGS[value.strip().lower()]
+    except KeyError:
+        raise ConfigError(f"{name} must be 1 or 0 (true/false), not {value!r}") from None
+
+
+def parse_moment(value: str | None, name: str) -> datetime | None:
+    """An ISO 8601 time (a date alone is its midnight UTC; no offset means UTC); None when empty."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ConfigError(f"{name} must be an ISO 8601 time like 2025-07-01T23:00:00+07:00, not {value!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,0 +1,250 @@
+"""What committed runs know, kept in Redis so that every worker of a distributed crawl shares it.
+
+The state store (``bhg_crawler.state.store``) keeps each run's own work in its local SQLite until the commit,
+as always; with ``BHG_REDIS_URL`` set, the commit merges that work here instead of into the local tables,
+in one Lua script (all of it or none), and the questions a run asks of past runs (is this article known,
+with which ETag and version; which sections were walked; what is in the failures ledger; where was this
+payload archived) are asked here.
+
+Keys, below ``bhg:<crawl>:``, each one entry per article, URL, section or payload, never per run:
+
+- ``articles``: record id -> JSON (url, published_utc, first_seen, last_fetched, etag, last_modified,
+  content_sha256, version, last_status, run_id)
+- ``urls``: URL -> record id; ``contents``: sha256 of an exported version -> record id;
+  ``published``: exported record ids scored by publication time (the refresh window)
+- ``sections``: ``<site> <slug>`` -> when a run walked it to its last page
+- ``ledger``: record id -> JSON (url, reason, attempts, first_at, last_at, retry)
+- ``payloads``: WARC payload digest -> JSON [uri, date, record id]
+- ``commits``: run id -> JSON (status, at): a commit not yet recorded by its worker's own state, so a
+  worker that dies between the two commits publishes its files on its next run. Kept
+  ``BHG_REDIS_KEEP_DAYS`` at most.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import time
+from dataclasses import asdict
+from datetime import UTC, datetime
+from typing import Any
+
+import redis
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.settings import BaseSettings
+
+from bhg_crawler.core.clock import utc
+from bhg_crawler.core.errors import ConfigError, StateUnavailable
+from bhg_crawler.core.redact import public
+from bhg_crawler.state.values import MOVED, Known, Payload, RunWork
+
+logger = logging.getLogger(__name__)
+
+# The run's work merged into what is known, as the SQLite commit does; then the worker's taken requests and
+# claims are done with. KEYS: articles urls contents published sections ledger payloads commits taken claims
+# crawl (the crawl's id: a ledger entry counts one attempt a crawl, however many of its workers report it).
+# ARGV: the work (JSON), now (ISO 8601), now (epoch seconds), the ledger's no-answer reason, seconds to keep
+# a commit's note, the status of a moved article (done at its new home, whichever worker found it so).
+MERGE = """
+local work = cjson.decode(ARGV[1])
+local now, clock, null = ARGV[2], tonumber(ARGV[3]), cjson.null
+local done = {}
+for _, r in ipairs(work.articles) do
+    local raw = redis.call('HGET', KEYS[1], r.record_id)
+    local a
+    if raw then
+        a = cjson.decode(raw)
+        a.url = r.url
+        if r.published_utc ~= null then a.published_utc = r.published_utc end
+        a.last_fetched = r.fetched_at
+        a.last_status = r.status
+    else
+        a = {url = r.url, published_utc = r.published_utc, first_seen = r.fetched_at, last_fetched = r.fetched_at,
+             etag = null, last_modified = null, content_sha256 = null, version = 0, last_status = r.status,
+             run_id = null}
+    end
+    if r.current then a.etag = r.etag; a.last_modified = r.last_modified end
+    if r.exported then
+        if a.content_sha256 ~= null and redis.call('HGET', KEYS[3], a.content_sha256) == r.record_id then
+            redis.call('HDEL', KEYS[3], a.content_sha256)
+        end
+        a.content_sha256 = r.content_sha256
+        a.version = r.version
+        a.run_id = work.run_id
+        redis.call('HSET', KEYS[3], r.content_sha256, r.record_id)
+        if r.published_ts ~= null then redis.call('ZADD', KEYS[4], r.published_ts, r.record_id) end
+    end
+    if r.exported or r.current then
+        done[r.record_id] = true
+        redis.call('HDEL', KEYS[6], r.record_id)
+    end
+    redis.call('HSET', KEYS[1], r.record_id, cjson.encode(a))
+end
+for _, u in ipairs(work.urls) do redis.call('HSETNX', KEYS[2], u[1], u[2]) end
+for _, s in ipairs(work.sections) do redis.call('HSET', KEYS[5], s, now) end
+for _, p in ipairs(work.payloads) do redis.call('HSETNX', KEYS[7], p[1], cjson.encode({p[2], p[3], p[4]})) end
+local crawl = redis.call('GET', KEYS[11]) or work.run_id
+for id, d in pairs(work.ledger) do
+    local known = redis.call('HGET', KEYS[1], id)
+    known = known and cjson.decode(known)
+    if not done[id] and not (known and (known.version >= 1 or known.last_status == tonumber(ARGV[6]))) then
+        local raw = redis.call('HGET', KEYS[6], id)
+        local e = raw and cjson.decode(raw) or {attempts = 0, first_at = now}
+        local fresh = e.crawl ~= crawl  -- the first report of this crawl: no answer, until a worker says why
+        if fresh then e.attempts = e.attempts + 1; e.reason = ARGV[4]; e.retry = true end
+        if d.reason ~= null then e.reason = d.reason; e.retry = d.retry end
+        if fresh or d.reason ~= null then
+            e.url = d.url; e.last_at = now; e.crawl = crawl
+            redis.call('HSET', KEYS[6], id, cjson.encode(e))
+        end
+    end
+end
+local notes = redis.call('HGETALL', KEYS[8])
+for i = 1, #notes, 2 do
+    if cjson.decode(notes[i + 1]).at < clock - tonumber(ARGV[5]) then redis.call('HDEL', KEYS[8], notes[i]) end
+end
+redis.call('HSET', KEYS[8], work.run_id, cjson.encode({status = work.status, at = clock}))
+for _, claim in ipairs(redis.call('SMEMBERS', KEYS[10])) do redis.call('DEL', claim) end
+redis.call('DEL', KEYS[9], KEYS[10])
+return #work.articles
+"""
+
+NAMES = ("articles", "urls", "contents", "published", "sections", "ledger", "payloads", "commits")
+
+
+def _known(record_id: str, raw: Any) -> Known | None:
+    if raw is None:
+        return None
+    a = json.loads(raw)
+    return Known(record_id, a["url"], a.get("published_utc"), a.get("etag"), a.get("last_modified"),
+                 a.get("content_sha256"), int(a.get("version") or 0), a.get("last_status"))  # fmt: skip
+
+
+class RedisState:
+    """The committed knowledge of a crawl named ``prefix``, shared in Redis by its workers; ``worker`` is
+    this worker's name (its taken requests and claims are released at its commit)."""
+
+    def __init__(self, client: redis.Redis, prefix: str, worker: str, keep_seconds: int):
+        self.client = client
+        self.prefix = prefix
+        self.worker = worker
+        self.keep_seconds = keep_seconds
+        self.key = {name: f"{prefix}:{name}" for name in NAMES}
+
+    def known(self, record_id: str) -> Known | None:
+        return _known(record_id, self.client.hget(self.key["articles"], record_id))
+
+    def recent(self, site: str, since: datetime) -> list[Known]:
+        """Exported articles of a site published since ``since``, oldest first."""
+        scored = self.client.zrangebyscore(self.key["published"], since.timestamp(), "+inf")
+        ids = [str(i) for i in scored if str(i).startswith(f"{site}:")]
+        found = self.client.hmget(self.key["articles"], ids) if ids else []
+        return [known for i, raw in zip(ids, found, strict=True) if (known := _known(i, raw)) and known.exported]
+
+    def record_of(self, url: str) -> str | None:
+        owner = self.client.hget(self.key["urls"], url)
+        return str(owner) if owner else None
+
+    def section_walked(self, site: str, slug: str) -> bool:
+        return bool(self.client.hexists(self.key["sections"], f"{site} {slug}"))
+
+    def ledger(self, site: str, retry_only: bool) -> list[dict[str, Any]]:
+        entries = [
+            {"record_id": record_id, **json.loads(raw)}
+            for record_id, raw in self.client.hscan_iter(self.key["ledger"], match=f"{site}:*", count=1000)
+        ]
+        entries = [{**e, "retry": int(bool(e["retry"]))} for e in entries if e["retry"] or not retry_only]
+        return sorted(entries, key=lambda e: (e["first_at"], e["record_id"]))
+
+    def payload(self, digest: str) -> Payload | None:
+        raw = self.client.hget(self.key["payloads"], digest)
+        return Payload(*json.loads(raw)) if raw else None
+
+    def exported_with(self, sha: str, other_than: str) -> str | None:
+        """Another article whose exported version has this content."""
+        owner = self.client.hget(self.key["contents"], sha)
+        return str(owner) if owner and owner != other_than else None
+
+    def counts(self) -> dict[str, int]:
+        articles = exported = versions = 0
+        for _, raw in self.client.hscan_iter(self.key["articles"], count=1000):
+            version = int(json.loads(raw).get("version") or 0)
+            articles, exported, versions = articles + 1, exported + (version >= 1), versions + version
+        return {"articles": articles, "exported": exported, "versions": versions}
+
+    def entries(self, key: str) -> int:
+        """The entries of any key: members, fields, items; 1 for a string."""
+        count = {"hash": self.client.hlen, "zset": self.client.zcard, "set": self.client.scard,
+                 "list": self.client.llen}.get(str(self.client.type(key)))  # fmt: skip
+        return int(count(key)) if count else int(bool(self.client.exists(key)))
+
+    def merge(self, work: RunWork, no_answer: str) -> None:
+        """The run's work into what is known, at once; raises ``StateUnavailable`` when Redis does not answer
+        (then the run may or may not be merged: ``committed`` says which, once Redis is back)."""
+        document = json.dumps(asdict(work), ensure_ascii=False)
+        names = [self.key[name] for name in NAMES] + [
+            f"{self.prefix}:taken:{self.worker}",
+            f"{self.prefix}:claims:{self.worker}",
+            f"{self.prefix}:crawl",
+        ]
+        now = time.time()
+        try:
+            self.client.eval(MERGE, len(names), *names, document, utc(datetime.fromtimestamp(now, UTC)), int(now),
+                             no_answer, self.keep_seconds, MOVED)  # fmt: skip
+        except redis.RedisError as error:
+            raise StateUnavailable(f"Redis did not take the run's commit: {error}") from None
+
+    def committed(self, run_id: str) -> str | None:
+        """The status a run was committed with, if its commit reached Redis."""
+        raw = self.client.hget(self.key["commits"], run_id)
+        return str(json.loads(raw)["status"]) if raw else None
+
+    def settled(self, run_id: str) -> None:
+        """The worker's own state recorded the commit: Redis need not remember it."""
+        try:
+            self.client.hdel(self.key["commits"], run_id)
+        except redis.RedisError as error:  # the note expires with the others
+            logger.warning("Could not clear the commit note of run %s in Redis: %s", run_id, error)
+
+
+def connect(url: str) -> redis.Redis:
+    """A client of the Redis at ``url``, checked: ``ConfigError`` (the URL's password masked) when it does
+    not answer."""
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=10, socket_timeout=30, decode_responses=True)
+        client.ping()
+    except (redis.RedisError, ValueError) as error:
+        raise ConfigError(f"cannot reach Redis at {public('BHG_REDIS_URL', url)}: {error}") from None
+    return client
+
+
+def redis_of(crawler: Crawler) -> redis.Redis:
+    """The crawl's Redis; a component asking for it is off (``NotConfigured``) when ``BHG_REDIS_URL`` is not set."""
+    url = crawler.settings.get("BHG_REDIS_URL")
+    if not url:
+        raise NotConfigured("BHG_REDIS_URL is not set")
+    return connect(url)
+
+
+def crawl_prefix(settings: BaseSettings) -> str:
+    """The prefix of a crawl's keys: ``bhg:<BHG_REDIS_CRAWL>``."""
+    return f"bhg:{settings.get('BHG_REDIS_CRAWL') or 'bhg'}"
+
+
+def worker_name() -> str:
+    """This worker's name: ``<host>:<pid>``."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def keep_seconds(settings: BaseSettings) -> int:
+    """How long a crawl's keys outlive its last beat: ``BHG_REDIS_KEEP_DAYS`` in seconds."""
+    return int(settings.getfloat("BHG_REDIS_KEEP_DAYS") * 86400)
+
+
+def shared_state(settings: BaseSettings) -> RedisState:
+    """What committed runs know, in the Redis of ``BHG_REDIS_URL``."""
+    return RedisState(connect(settings["BHG_REDIS_URL"]), crawl_prefix(settings), worker_name(), keep_seconds(settings))

@@ -1,0 +1,121 @@
+"""Faults the replica can inject into its article pages, deterministic by seed and URL.
+
+A fault profile picks a share of the article URLs and a fault for each (``fault_of``). Some faults pass
+(``TRANSIENT``: the first answers fail, later ones are right), others last as long as the server runs.
+Robots.txt may also disallow a section. The content never changes: with the faults cleared, every
+article is served as usual.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+import zlib
+from dataclasses import dataclass
+from functools import cache
+
+from bhg_replica.errors import ReplicaError
+
+KINDS = (
+    "server_error",  # 500, 502 or 504
+    "rate_limited",  # 429 with Retry-After: 1
+    "timeout",  # no answer before the client gives up (TIMEOUT_SECONDS)
+    "slow",  # the body trickles in over SLOW_SECONDS, whole
+    "reset",  # the connection reset halfway through the body
+    "truncated",  # fewer bytes than Content-Length, then the connection closed
+    "empty",  # 200 with no body
+    "garbage",  # 200 with random bytes declared as UTF-8 HTML
+    "cp1258_as_utf8",  # the page in Windows-1258, declared UTF-8
+    "utf8_as_cp1258",  # the page in UTF-8, declared Windows-1258
+    "redirect_loop",  # 302 to a URL that redirects back
+    "offsite_redirect",  # 302 to a host that is not the site's
+    "huge",  # a page of HUGE_BYTES
+    "gzip_bomb",  # a gzip body that inflates to BOMB_BYTES
+    "not_html",  # a PDF at the article's URL
+    "malformed",  # the page cut short, tags unclosed, NUL bytes and stray markup
+)
+TRANSIENT = frozenset(["server_error", "rate_limited", "timeout", "reset", "truncated"])
+TIMEOUT_SECONDS = 4.0
+SLOW_SECONDS = 1.0
+HUGE_BYTES = 12 * 1024 * 1024  # above the crawler's DOWNLOAD_MAXSIZE
+BOMB_BYTES = 256 * 1024 * 1024
+OFFSITE = "https://bhg-mirror.example.net/"
+TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # Windows-1258 writes these apart from the letter
+
+
+@dataclass(frozen=True)
+class FaultProfile:
+    name: str
+    share: float  # of the article URLs that get a fault
+    disallowed: tuple[str, ...]  # sections robots.txt disallows
+
+
+PROFILES = {
+    "none": FaultProfile("none", 0.0, ()),
+    "mixed": FaultProfile("mixed", 0.3, ("the-thao",)),
+}
+
+
+def profile_named(name: str) -> FaultProfile:
+    if name not in PROFILES:
+        raise ReplicaError(f"faults must be one of {', '.join(PROFILES)}, not {name!r}")
+    return PROFILES[name]
+
+
+@dataclass(frozen=True)
+class Fault:
+    kind: str
+    times: int  # answers that fail before the right one (0: every answer, for a lasting fault)
+
+
+def fault_of(seed: int, profile: FaultProfile, path: str) -> Fault | None:
+    """The fault an article URL gets, if any: the same for the same seed, profile and path."""
+    if not profile.share:
+        return None
+    digest = hashlib.sha256(f"faults:{seed}:{profile.name}:{path}".encode()).digest()
+    if int.from_bytes(digest[:4]) / 2**32 >= profile.share:
+        return None
+    kind = KINDS[digest[4] % len(KINDS)]
+    times = (1 if digest[5] % 4 else 3) if kind in TRANSIENT else 0  # three failures outlast the retries
+    return Fault(kind, times)
+
+
+def windows_1258(text: str) -> bytes:
+    """Text as Windows-1258 writes Vietnamese: precomposed where the code page has the letter, else the
+    letter with its vowel mark and the tone mark after it."""
+    out = []
+    for char in unicodedata.normalize("NFC", text):
+        try:
+            char.encode("cp1258")
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", char)
+            tones = "".join(c for c in parts if c in TONE_MARKS)
+            char = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONE_MARKS)) + tones
+        out.append(char)
+    return "".join(out).encode("cp1258", errors="xmlcharrefreplace")
+
+
+def malformed(page: bytes) -> bytes:
+    """The page with its end cut off, a NUL byte, stray closing tags and an unclosed comment-like mess."""
+    cut = page[: len(page) * 3 // 4]
+    return cut.replace(b"<p>", b"<p><b><i>", 5).replace(b"</h1>", b"</h1></div></span>\x00<", 1) + b"<div <p"
+
+
+def garbage(seed: str, size: int = 20_000) -> bytes:
+    """Random-looking bytes, the same for the same seed."""
+    blocks = (hashlib.sha256(f"{seed}:{at}".encode()).digest() for at in range(size // 32 + 1))
+    return b"".join(blocks)[:size]
+
+
+@cache
+def gzip_bomb() -> bytes:
+    """BOMB_BYTES of zeros, gzipped (about a quarter of a megabyte), made once."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    chunk = bytes(1024 * 1024)
+    parts = [packer.compress(chunk) for _ in range(BOMB_BYTES // len(chunk))]
+    return b"".join(parts) + packer.flush()
+
+
+def huge_page(page: bytes) -> bytes:
+    filler = b"<!-- " + b"x" * 1000 + b" -->\n"
+    return page.replace(b"</body>", filler * (HUGE_BYTES // len(filler)) + b"</body>", 1)

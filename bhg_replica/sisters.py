@@ -1,0 +1,357 @@
+"""Sister sites on the same CMS: the successor baotuyenquang.com.vn and a made-up baonuixanh.vn.
+
+Each is a ``SisterSpec``: its hosts, name, sections, lede tag, when it began to print ``/<slug>-<number>.html``
+URLs, the page parameter of its listings and the class names of its markup. The successor also holds the
+Hà Giang articles that moved at the merger (``Catalog.moved``): same ids, same text, "BHG - " lede, in
+its ``khu-vuc`` section; baohagiang.vn answers their old URLs with a permanent redirect here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import parse_qs
+
+from bhg_replica.answers import STYLESHEET, Response, html_page, media, text
+from bhg_replica.catalog import LAST_DAY, MIN_ARTICLES, VN_TZ, Catalog, Section, Slot, hex_id
+from bhg_replica.content import Writer
+from bhg_replica.render import Renderer, esc
+from bhg_replica.templates import dressed
+
+ARTICLE_ID = re.compile(r"-(?P<id>[0-9a-f]{7}|\d{5,8})(?:\.html)?/?$")
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The class names of a site's markup."""
+
+    header: str
+    nav: str
+    crumbs: str
+    title: str
+    meta: str
+    time: str
+    lede: str
+    body: str
+    author: str
+    tags: str
+    related: str
+    related_title: str
+    related_item: str
+    listing_title: str
+    listing: str
+    item: str
+    item_time: str
+    item_lede: str
+    pagination: str
+    next: str
+
+
+@dataclass(frozen=True)
+class SisterSpec:
+    host: str
+    brand: str
+    sections: tuple[Section, ...]
+    lede_tag: str
+    first_day: datetime  # its archive starts here and ends with baohagiang.vn's, on LAST_DAY
+    html_since: datetime  # articles from then on have /<slug>-<number>.html URLs, numbers from first_number
+    first_number: int
+    theme: Theme
+    page_parameter: str = "page"
+    parents: tuple[tuple[str, str], ...] = ()
+    moved_into: str | None = None  # the section the Hà Giang articles moved into at the merger
+    share: int = 4  # its own articles: the replica's size divided by this
+
+    @property
+    def hosts(self) -> frozenset[str]:
+        return frozenset({self.host, "www." + self.host})
+
+
+SAME_CMS = Theme(
+    header="site-header", nav="main-nav", crumbs="breadcrumbs", title="article__title", meta="article__meta",
+    time="article__time", lede="article__sapo", body="article__body", author="article__author",
+    tags="article__tags", related="related-box", related_title="related-box__title",
+    related_item="related-box__item", listing_title="cat-title", listing="story-list", item="story",
+    item_time="time", item_lede="sapo", pagination="pagination", next="next",
+)  # fmt: skip
+OTHER_THEME = Theme(
+    header="top-bar", nav="menu-main", crumbs="cat-path", title="detail-title", meta="detail-info",
+    time="detail-time", lede="detail-summary", body="detail-content", author="detail-author",
+    tags="detail-keywords", related="box-samecat", related_title="box-samecat__head", related_item="samecat-item",
+    listing_title="box-cat__name", listing="list-news", item="news-item", item_time="news-time",
+    item_lede="news-desc", pagination="paging", next="paging__next",
+)  # fmt: skip
+
+SISTERS = (
+    SisterSpec(
+        host="baotuyenquang.com.vn",
+        brand="Báo Tuyên Quang",
+        sections=(
+            Section("khu-vuc", "Khu vực", "society", 3.0),
+            Section("xa-hoi", "Xã hội", "society", 2.0),
+            Section("kinh-te", "Kinh tế", "economy", 2.0),
+            Section("multimedia", "Multimedia", "photo", 0.5),
+        ),
+        lede_tag="BTQ",
+        first_day=datetime(2024, 7, 1, tzinfo=VN_TZ),
+        html_since=datetime(2025, 4, 1, tzinfo=VN_TZ),
+        first_number=176_000,
+        theme=SAME_CMS,
+        moved_into="khu-vuc",
+    ),
+    SisterSpec(
+        host="baonuixanh.vn",
+        brand="Báo Núi Xanh",
+        sections=(
+            Section("chinh-tri", "Chính trị", "politics", 2.0),
+            Section("kinh-te", "Kinh tế", "economy", 2.0),
+            Section("doi-song/van-hoa", "Văn hóa", "culture", 1.5),
+            Section("doi-song/du-lich", "Du lịch", "tourism", 1.0),
+        ),
+        lede_tag="BNX",
+        first_day=datetime(2023, 1, 1, tzinfo=VN_TZ),
+        html_since=datetime(2023, 1, 1, tzinfo=VN_TZ),
+        first_number=1_040_000,
+        theme=OTHER_THEME,
+        page_parameter="trang",
+        parents=(("doi-song", "Đời sống"),),
+    ),
+)
+SISTER_HOSTS = {host: spec for spec in SISTERS for host in spec.hosts}
+
+
+class SisterCatalog(Catalog):
+    """A sister site's articles: its own, spread from ``first_day`` to ``LAST_DAY``, and those ``moved`` into
+    it. Its archive is fixed: later days of the replica's clock publish nothing new on it."""
+
+    def __init__(self, spec: SisterSpec, seed: int, size: int, day: int, home: Catalog | None = None):
+        self.spec = spec
+        self.sections = spec.sections
+        self.parents = dict(spec.parents)
+        self.home = home
+        self.moved_from = {slot.article_id: slot for slot in home.moved} if home else {}
+        super().__init__(seed, max(MIN_ARTICLES, size // spec.share) + len(self.moved_from), day)
+
+    def _build(self) -> list[Slot]:
+        spec = self.spec
+        rng = random.Random(f"sister:{spec.host}:{self.seed}:{self.size}")
+        salt = int(hashlib.sha256(f"hex:{spec.host}:{self.seed}".encode()).hexdigest()[:7], 16)
+        own = self.size - len(self.moved_from)
+        days = (LAST_DAY - spec.first_day).days + 1
+        placed: list[tuple[datetime, Section, str]] = []
+        for i in range(own):
+            position = (i + rng.random()) * days / own
+            moment = spec.first_day + timedelta(days=int(position), minutes=6 * 60 + int(position % 1 * 16 * 60))
+            if moment >= spec.html_since:
+                article_id = str(spec.first_number + i)
+            else:
+                article_id = next(
+                    found for k in range(4) if (found := hex_id(i + k * 2**26, salt)) not in self.moved_from
+                )
+            placed.append((moment, self._pick_section(rng, moment.year), article_id))
+        if spec.moved_into is not None:
+            into = self.section(spec.moved_into)
+            placed += [(slot.published, into, slot.article_id) for slot in self.moved_from.values()]
+        placed.sort(key=lambda entry: (entry[0], entry[2]))
+        return [Slot(index, moment, section, article_id) for index, (moment, section, article_id) in enumerate(placed)]
+
+    def _publish_days(self) -> None:
+        pass
+
+    def _edit_days(self) -> dict[str, tuple[datetime, ...]]:
+        """Its own articles' edits; a moved article is edited as its old home says."""
+        home = self.home.edits if self.home else {}
+        own = {key: times for key, times in super()._edit_days().items() if key not in self.moved_from}
+        return own | {key: home[key] for key in self.moved_from if key in home}
+
+
+class SisterWriter(Writer):
+    """A sister site's articles; those moved from baohagiang.vn say what they said there."""
+
+    def __init__(self, catalog: SisterCatalog, home: Writer | None):
+        super().__init__(catalog)
+        self.sister = catalog
+        self.home = home
+        self.origin = f"https://{catalog.spec.host}"
+
+    def title(self, slot: Slot) -> str:
+        original = self.sister.moved_from.get(slot.article_id)
+        return self.home.title(original) if self.home and original else super().title(slot)
+
+    def lede(self, slot: Slot) -> tuple[str, str | None, str]:
+        original = self.sister.moved_from.get(slot.article_id)
+        if self.home and original:
+            return self.home.lede(original)
+        rng = self._rng(slot, "lede")
+        lede = self._sentences(rng, slot.published.year, rng.randint(1, 3), english=False)
+        if rng.random() < 0.06:
+            return lede, None, ""
+        tag = self.sister.spec.lede_tag
+        return lede, tag, f"{tag} - "
+
+    def path(self, slot: Slot) -> str:
+        if slot.published >= self.sister.spec.html_since and slot.article_id not in self.sister.moved_from:
+            return f"/{self.slug(slot)}-{slot.article_id}.html"
+        return super().path(slot)
+
+
+class SisterRenderer:
+    """A sister site's pages, in the markup of its theme."""
+
+    def __init__(self, catalog: SisterCatalog, writer: SisterWriter):
+        self.catalog = catalog
+        self.writer = writer
+        self.spec = catalog.spec
+        self.theme = catalog.spec.theme
+        self.origin = writer.origin
+
+    def _menu(self) -> list[tuple[str, str]]:
+        tops = dict.fromkeys(section.parent or section.slug for section in self.spec.sections)
+        return [(slug, self.catalog.section_name(slug)) for slug in tops]
+
+    def _page(self, title: str, body: str, active: str | None = None, meta: str = "") -> str:
+        t, brand = self.theme, esc(self.spec.brand)
+        items = "".join(
+            f"<li{' class=active' if active and active.split('/')[0] == slug else ''}>"
+            f'<a href="{self.origin}/{slug}">{esc(name)}</a></li>'
+            for slug, name in self._menu()
+        )
+        return (
+            '<!DOCTYPE html>\n<html lang="vi">\n<head>\n<meta charset="utf-8">\n'
+            f'<title>{esc(title)}</title>\n{meta}<link rel="stylesheet" href="/css/style.css">\n</head>\n<body>\n'
+            f'<header class="{t.header}"><a class="logo" href="{self.origin}/"><img src="/images/logo.png" '
+            f'alt="{brand}"></a>\n<nav class="{t.nav}"><ul>{items}</ul></nav></header>\n{body}'
+            f"<footer><p>{brand}</p></footer>\n</body>\n</html>\n"
+        )
+
+    def article(self, slot: Slot) -> str:
+        t = self.theme
+        article = self.writer.article(slot.article_id)
+        url = self.writer.canonical_url(slot)
+        meta = (
+            f'<meta property="og:type" content="article">\n<meta property="og:url" content="{url}">\n'
+            f'<link rel="canonical" href="{url}">\n'
+        )
+        crumbs = [slot.section.parent, slot.section.slug] if slot.section.parent else [slot.section.slug]
+        links = " ".join(
+            f'<a href="{self.origin}/{slug}">{esc(self.catalog.section_name(slug).upper())}</a>' for slug in crumbs
+        )
+        blocks = [f"<p>{esc(article.printed_lede)}</p>"] if article.repeat_lede else []
+        blocks += [Renderer._block(block, False, self.origin) for block in article.blocks]
+        byline = esc(article.byline) if article.byline else ""
+        if byline and article.byline_in_body:
+            blocks.append(f'<p style="text-align: right;"><strong>{byline}</strong></p>')
+        author = f'<div class="{t.author}">{byline}</div>\n' if byline and not article.byline_in_body else ""
+        tags = ""
+        if article.tags:
+            tag_links = ", ".join(f'<a href="/tim-kiem?q={esc(tag)}">{esc(tag)}</a>' for tag in article.tags)
+            tags = f'<div class="{t.tags}">Từ khóa: {tag_links}</div>\n'
+        main = (
+            f'<main class="container">\n<div class="{t.crumbs}">{links}</div>\n<article>\n'
+            f'<h1 class="{t.title}">{esc(article.title)}</h1>\n'
+            f'<div class="{t.meta}"><span class="{t.time}">{article.printed_time()}</span></div>\n'
+            f'<div class="{t.lede}">{esc(article.printed_lede)}</div>\n'
+            f'<div class="{t.body}">\n{chr(10).join(blocks)}\n</div>\n{author}{tags}</article>\n'
+            f"{self._related(slot)}{self._newest()}</main>\n"
+        )
+        return self._page(f"{article.title} - {self.spec.brand}", main, slot.section.slug, meta)
+
+    def _related(self, slot: Slot) -> str:
+        t = self.theme
+        items = []
+        for other in self.catalog.related(slot, 5):
+            lede, _, prefix = self.writer.lede(other)
+            items.append(
+                f'<div class="{t.related_item}"><h3><a href="{self.writer.canonical_url(other)}">'
+                f"{esc(self.writer.title(other))}</a></h3><div>{esc(prefix + lede)}</div>"
+                f"<time>{other.published:%d/%m/%Y}</time></div>"
+            )
+        if not items:
+            return ""
+        heading = f'<div class="{t.related_title}">Cùng chuyên mục</div>'
+        return f'<section class="{t.related}">{heading}\n{chr(10).join(items)}\n</section>\n'
+
+    def _newest(self) -> str:
+        links = "".join(
+            f'<li><a href="{self.writer.canonical_url(s)}">{esc(self.writer.title(s))}</a></li>'
+            for s in self.catalog.newest(5)
+        )
+        return f'<aside class="sidebar"><div>Tin mới</div><ul>{links}</ul></aside>\n'
+
+    def listing(self, slug: str, page: int) -> str:
+        t = self.theme
+        own = f"{self.origin}/{slug}"
+        items = []
+        for slot in self.catalog.listing_page(slug, page):
+            lede, _, prefix = self.writer.lede(slot)
+            items.append(
+                f'<li class="{t.item}"><h3><a href="{self.writer.canonical_url(slot)}">'
+                f'{esc(self.writer.title(slot))}</a></h3><span class="{t.item_time}">'
+                f'{slot.published:%H:%M, %d/%m/%Y}</span><p class="{t.item_lede}">{esc(prefix + lede)}</p></li>'
+            )
+        last = self.catalog.page_count(slug)
+        paging = []
+        for n in range(max(1, page - 2), min(last, page + 2) + 1):
+            paging.append(f"<span>{n}</span>" if n == page else f'<a href="{self._page_url(own, n)}">{n}</a>')
+        if page < last:
+            paging.append(f'<a class="{t.next}" href="{self._page_url(own, page + 1)}">Trang sau</a>')
+        body = (
+            f'<main class="container">\n<h1 class="{t.listing_title}">{esc(self.catalog.section_name(slug))}</h1>\n'
+            f'<ul class="{t.listing}">\n{chr(10).join(items)}\n</ul>\n'
+            f'<div class="{t.pagination}">{" ".join(paging)}</div>\n</main>\n'
+        )
+        return self._page(f"{self.catalog.section_name(slug)} - {self.spec.brand}", body, slug)
+
+    def _page_url(self, own: str, page: int) -> str:
+        return own + (f"?{self.spec.page_parameter}={page}" if page > 1 else "")
+
+    def home(self) -> str:
+        links = "".join(
+            f'<li><a href="{self.writer.canonical_url(s)}">{esc(self.writer.title(s))}</a></li>'
+            for s in self.catalog.newest(8)
+        )
+        return self._page(self.spec.brand, f'<main class="container">\n<ul>{links}</ul>\n</main>\n')
+
+    def not_found(self) -> str:
+        return self._page(f"404 - {self.spec.brand}", "<main><h1>Không tìm thấy trang</h1></main>\n")
+
+
+class SisterSite:
+    """Answers for one sister site's hosts."""
+
+    def __init__(
+        self, spec: SisterSpec, seed: int, size: int, day: int, template: str, home: Catalog, home_writer: Writer
+    ):
+        self.template = template  # a redesign or a breakage of the CMS reaches every site on it
+        self.catalog = SisterCatalog(spec, seed, size, day, home if spec.moved_into else None)
+        self.writer = SisterWriter(self.catalog, home_writer if spec.moved_into else None)
+        self.renderer = SisterRenderer(self.catalog, self.writer)
+
+    def respond(self, path: str, query: str) -> Response:
+        if path == "/":
+            return html_page(self.renderer.home())
+        if path == "/robots.txt":
+            return text("User-agent: *\nDisallow: /tim-kiem\n")
+        if path == "/css/style.css":
+            return Response(200, STYLESHEET, "text/css")
+        if path.startswith(("/images/", "/file/")):
+            return media(path)
+        slug = path.strip("/")
+        if slug in self.catalog.listings:
+            page = parse_qs(query).get(self.catalog.spec.page_parameter, ["1"])[0]
+            if not page.isdigit() or not 1 <= int(page) <= self.catalog.page_count(slug):
+                return html_page(self.renderer.not_found(), 404)
+            return html_page(self.renderer.listing(slug, int(page)))
+        match = ARTICLE_ID.search(path)
+        slot = self.catalog.by_id.get(match["id"]) if match else None
+        if slot is None or path.rstrip("/") != self.writer.path(slot):
+            return html_page(self.renderer.not_found(), 404)
+        modified = self.catalog.modified(slot)
+        version = (
+            f"{self.catalog.spec.host}:{self.catalog.seed}:{self.template}:{slot.article_id}:{modified.isoformat()}"
+        )
+        page = dressed(self.renderer.article(slot), self.template, self.writer, slot, modified)
+        return html_page(page, version=version, modified=modified)

@@ -1,0 +1,225 @@
+"""Runs repeated across the replica's days: incremental discovery, versions, the lock and every exit code."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+
+from bhg_crawler.runs.outcome import ExitCode
+from bhg_crawler.state.lock import RunLock
+from bhg_crawler.state.store import StateStore
+from tests.helpers import bhg_run, command, exported, manifests, replica, stats, with_pipeline
+
+SECTIONS = 22  # 19 sections and 3 parents on the home page's menu
+
+
+@pytest.fixture(scope="module")
+def three_days(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Day 0 twice, then days 1 and 2: four runs against one state."""
+    work = tmp_path_factory.mktemp("days")
+    results = []
+    for day in (0, 0, 1, 2):
+        with replica(day) as (url, site):
+            result = bhg_run(url, day, work)
+            results.append((day, result, site))
+    return {"work": work, "runs": results, "manifests": manifests(work)}
+
+
+def test_the_first_run_exports_the_whole_site(three_days: dict[str, Any]) -> None:
+    _, result, site = three_days["runs"][0]
+    assert result.returncode == ExitCode.OK, result.stderr[-3000:]
+    first = three_days["manifests"][0]
+    records = exported(three_days["work"], first)
+    assert sorted(r["article_id"] for r in records) == sorted(s.article_id for s in site.catalog.live)
+    assert {r["version"] for r in records} == {1}
+    assert {r["previous_sha256"] for r in records} == {None}
+    assert first["outcome"] == {"exit_code": 0, "name": "ok", "reason": f"{len(records)} records exported"}
+
+
+def test_a_second_run_the_same_day_finds_nothing_new_cheaply(three_days: dict[str, Any]) -> None:
+    _, result, _ = three_days["runs"][1]
+    assert result.returncode == ExitCode.NOTHING_NEW, result.stdout
+    assert "Exit 3 (nothing_new)" in result.stdout
+    manifest = three_days["manifests"][1]
+    assert manifest["counts"]["articles"] == 0
+    assert not any(f["kind"] == "articles" for f in manifest["files"])
+    numbers = stats(three_days["work"], manifest)
+    revisits = numbers.get("bhg/articles/not_modified", 0)
+    assert numbers["downloader/request_count"] <= 2 + 2 * SECTIONS + revisits  # robots.txt, home
+    assert numbers.get("bhg/articles/known", 0) > 0
+
+
+def test_new_days_export_new_articles_and_edits_as_new_versions(three_days: dict[str, Any]) -> None:
+    work = three_days["work"]
+    for (day, result, site), manifest, previous in zip(
+        three_days["runs"][2:], three_days["manifests"][2:], three_days["runs"][1:3], strict=True
+    ):
+        assert result.returncode == ExitCode.OK, result.stderr[-3000:]
+        records = exported(work, manifest)
+        known = previous[2].catalog.by_id
+        new = {s.article_id for s in site.catalog.live if s.article_id not in known}
+        edited_today = {
+            article_id for article_id, times in site.catalog.edits.items()
+            if any(t.date() == site.catalog.now.date() for t in times) and article_id in known
+        }  # fmt: skip
+        assert {r["article_id"] for r in records} == new | edited_today, day
+        for record in records:
+            truth = site.writer.expected_record(site.catalog.by_id[record["article_id"]])
+            assert record["body_text"] == "\n\n".join(cast(list[str], truth["paragraphs"]))
+            if record["article_id"] in edited_today:
+                assert record["version"] >= 2
+                assert record["previous_sha256"] not in (None, record["content_sha256"])
+            else:
+                assert record["version"] == 1
+        numbers = stats(work, manifest)
+        assert numbers.get("bhg/articles/changed", 0) == len(edited_today)
+
+
+def test_each_article_is_exported_once_per_version(three_days: dict[str, Any]) -> None:
+    work = three_days["work"]
+    everything = [r for m in three_days["manifests"] for r in exported(work, m)]
+    versions = Counter((r["record_id"], r["version"]) for r in everything)
+    assert max(versions.values()) == 1
+    site = three_days["runs"][-1][2]
+    assert {r["article_id"] for r in everything} == {s.article_id for s in site.catalog.live}
+    by_content = Counter(r["content_sha256"] for r in everything)
+    assert max(by_content.values()) == 1
+    latest: dict[str, dict[str, Any]] = {}
+    for record in everything:
+        if record["version"] > latest.get(record["record_id"], {"version": 0})["version"]:
+            latest[record["record_id"]] = record
+    chain = {(r["record_id"], r["version"]): r for r in everything}
+    for record in latest.values():
+        if record["version"] > 1:
+            assert chain[(record["record_id"], record["version"] - 1)]["content_sha256"] == record["previous_sha256"]
+
+
+def test_the_state_knows_every_run(three_days: dict[str, Any]) -> None:
+    store = StateStore(str(three_days["work"] / "state.sqlite3"))
+    try:
+        runs = store.runs()
+        assert [r["status"] for r in runs] == ["complete"] * 4
+        assert [r["outcome"]["exit_code"] for r in runs] == [0, 3, 0, 0]
+        site = three_days["runs"][-1][2]
+        assert store.counts()["exported"] == len(site.catalog.live)
+    finally:
+        store.close()
+
+
+def test_discover_lists_what_a_run_would_fetch_and_fetches_none(tmp_path: Path) -> None:
+    with replica(0) as (url, _):
+        assert bhg_run(url, 0, tmp_path).returncode == ExitCode.OK
+    with replica(1) as (url, site):
+        listing = subprocess.run(command(url, 1, tmp_path, verb="discover"), capture_output=True, text=True,
+                                 check=False)  # fmt: skip
+        run = bhg_run(url, 1, tmp_path)
+    assert listing.returncode == ExitCode.OK, listing.stderr[-2000:]
+    assert run.returncode == ExitCode.OK, run.stderr[-2000:]
+    planned = [line.split("\t") for line in listing.stdout.splitlines()]
+    new = {site.writer.canonical_url(s) for s in site.catalog.live[-6:]}
+    assert {u for reason, u in planned if reason == "new"} == new
+    assert {reason for reason, _ in planned} <= {"new", "revisit"}
+    assert listing.stderr.strip().endswith(f"a run would fetch {len(planned)} articles "
+                                           f"({len(new)} new, {len(planned) - len(new)} revisit)")  # fmt: skip
+    [_, second] = manifests(tmp_path)
+    assert {r["url"] for r in exported(tmp_path, second)} >= new  # discovering marked nothing done
+
+
+# -- the lock and the exit codes ----------------------------------------------------------------
+
+
+def test_a_second_run_on_a_locked_state_leaves_at_once(tmp_path: Path) -> None:
+    with RunLock(tmp_path / "state.sqlite3.lock").held(), replica(0) as (url, _):
+        started = time.monotonic()
+        result = bhg_run(url, 0, tmp_path)
+    assert result.returncode == ExitCode.ALREADY_RUNNING
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("bhg-crawl: another run holds ")
+    assert f"pid {__import__('os').getpid()}" in result.stderr
+    assert time.monotonic() - started < 30
+    assert not (tmp_path / "exports").exists()
+
+
+def test_crawl_errors_above_the_threshold_fail_the_run(tmp_path: Path) -> None:
+    result = bhg_run("http://127.0.0.1:9", 0, tmp_path, "-s", "RETRY_TIMES=0")  # nothing listens on port 9
+    assert result.returncode == ExitCode.CRAWL_ERRORS, result.stdout + result.stderr[-2000:]
+    [manifest] = manifests(tmp_path)
+    assert manifest["outcome"]["name"] == "crawl_errors"
+
+
+def test_rejects_above_the_threshold_fail_the_run(tmp_path: Path) -> None:
+    with replica(0, 100) as (url, _):
+        result = bhg_run(url, 0, tmp_path, "-s", with_pipeline("tests.helpers.UndatedRecords"))
+    assert result.returncode == ExitCode.REJECTS, result.stdout + result.stderr[-2000:]
+    [manifest] = manifests(tmp_path)
+    assert manifest["counts"]["rejects"] > 0
+    assert manifest["outcome"]["name"] == "rejects"
+
+
+def test_a_run_out_of_requests_stops_and_the_next_one_finishes(tmp_path: Path) -> None:
+    with replica(0) as (url, site):
+        stopped = bhg_run(url, 0, tmp_path, "--max-requests", "60", "-s", "CONCURRENT_REQUESTS=2")
+        finished = bhg_run(url, 0, tmp_path)
+    assert stopped.returncode == ExitCode.STOPPED, stopped.stderr[-2000:]
+    assert finished.returncode == ExitCode.OK, finished.stderr[-2000:]
+    first, second = manifests(tmp_path)
+    assert first["status"] == "partial"
+    assert first["finish_reason"] == "closespider_pagecount"
+    assert 0 < first["counts"]["articles"] < len(site.catalog.live)
+    ids = [r["article_id"] for m in (first, second) for r in exported(tmp_path, m)]
+    assert sorted(ids) == sorted(s.article_id for s in site.catalog.live)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_a_stopped_or_killed_run_loses_nothing(tmp_path: Path, sig: signal.Signals) -> None:
+    with replica(0, 1500) as (url, site):
+        child = subprocess.Popen(command(url, 0, tmp_path, "-s", "CONCURRENT_REQUESTS=4"),
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any(
+            p.stat().st_size > 20_000 for p in (tmp_path / "exports").glob("*/.articles-*.part")
+        ):
+            time.sleep(0.1)
+        child.send_signal(sig)
+        _, err = child.communicate(timeout=60)
+        again = bhg_run(url, 0, tmp_path)
+    assert again.returncode == ExitCode.OK, again.stderr[-2000:]
+    runs = manifests(tmp_path)
+    if sig == signal.SIGTERM:
+        assert child.returncode == ExitCode.STOPPED, err[-2000:]
+        assert [m["status"] for m in runs] == ["partial", "complete"]
+        assert runs[0]["counts"]["articles"] > 0
+    else:
+        assert child.returncode == -signal.SIGKILL
+        assert [m["status"] for m in runs] == ["complete"]  # the killed run left no manifest
+        assert "ended without closing" in (tmp_path / "logs" / f"{runs[0]['run_id']}.log").read_text()
+    assert not list((tmp_path / "exports").glob("*/.*.part"))  # the killed run's unfinished files are gone
+    ids = [r["article_id"] for m in runs for r in exported(tmp_path, m)]
+    assert sorted(ids) == sorted(s.article_id for s in site.catalog.live)  # nothing lost, nothing twice
+
+
+def test_errors_in_the_code_fail_the_run_and_lose_no_record(tmp_path: Path) -> None:
+    with replica(0, 100) as (url, site):
+        result = bhg_run(url, 0, tmp_path, "-s", with_pipeline("tests.helpers.ExplodingRecords"))
+    assert result.returncode == ExitCode.FAILED, result.stdout + result.stderr[-2000:]
+    [manifest] = manifests(tmp_path)
+    text = (tmp_path / "exports" / manifest["run_id"] / "rejects.jsonl").read_text(encoding="utf-8")
+    rejects = [json.loads(line) for line in text.splitlines()]
+    assert rejects
+    assert {r["reason"] for r in rejects} == {"error in a pipeline: KeyError: 'lede_html'"}
+    assert manifest["counts"]["articles"] + len(rejects) == len(site.catalog.live)
+
+
+def test_an_unwritable_exports_folder_is_refused_before_the_crawl(tmp_path: Path) -> None:
+    (tmp_path / "exports").write_text("a file where the folder should be")
+    result = bhg_run("http://127.0.0.1:9", 0, tmp_path)
+    assert result.returncode == ExitCode.BAD_CONFIG
+    assert result.stderr.startswith(f"bhg-crawl: cannot write to {tmp_path / 'exports'} (BHG_EXPORTS): ")
+    assert result.stderr.count("\n") == 1

@@ -1,0 +1,253 @@
+"""What several test modules share: paths, replicas on loopback, crawls through the command line, readers of
+their exports, small records, and pipelines that break records on purpose. Test modules import this module,
+never each other."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from lxml import html as lxml_html
+from warcio.archiveiterator import ArchiveIterator
+
+from bhg_crawler.app.crawl import replica_settings
+from bhg_crawler.state.store import StateStore
+from bhg_replica.server import ReplicaServer
+from bhg_replica.site import Site
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+FIXTURES = ROOT / "tests" / "fixtures"
+PAGES = FIXTURES / "pages"  # saved article pages, a folder a site: <name>.html and its true record <name>.json
+SITES = FIXTURES / "sites"  # profiles of made-up sister sites the replica serves
+ARTICLES = 600  # the size of the replica the end-to-end runs crawl
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+# -- saved pages ---------------------------------------------------------------------------------------
+
+
+def saved_page_names() -> list[str]:
+    """The names of the saved pages of every site, sorted."""
+    return sorted(path.stem for path in PAGES.glob("*/*.html"))
+
+
+def saved_page(name: str) -> Path:
+    """The saved page of that name, whichever site's folder holds it."""
+    [path] = PAGES.glob(f"*/{name}.html")
+    return path
+
+
+def saved(name: str) -> tuple[str, dict[str, Any]]:
+    """A saved page's HTML and its true record (``fetched_from``: the URL it was served at)."""
+    path = saved_page(name)
+    truth: dict[str, Any] = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    return path.read_text(encoding="utf-8"), truth
+
+
+# -- replicas and crawls -----------------------------------------------------------------------------
+
+
+@contextmanager
+def replica(
+    day: int, articles: int = ARTICLES, template: str = "classic", faults: str = "none"
+) -> Iterator[tuple[str, Site]]:
+    """A replica of seed 5 on a free loopback port, in this process: its proxy URL and the site."""
+    site = Site(seed=5, articles=articles, day=day, template=template, fault_profile=faults)
+    server = ReplicaServer(site, "127.0.0.1", 0)
+    server.start_background()
+    try:
+        yield server.url, site
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def command(url: str, day: int, work: Path, *extra: str, verb: str = "run") -> list[str]:
+    """``bhg-crawl <verb>`` through the replica at ``url`` on its day ``day``, with its state (and for ``run``
+    its exports and logs) under ``work``."""
+    settings = {k: v for k, v in replica_settings(url, day).items() if k != "BHG_VIA"}
+    line = [sys.executable, "-m", "bhg_crawler", verb, "--via", url, "--state", str(work / "state.sqlite3"), *extra]
+    if verb == "run":
+        line += ["--exports", str(work / "exports"), "--logs", str(work / "logs")]
+    for name, value in settings.items():
+        line += ["-s", f"{name}={value}"]
+    return line
+
+
+def bhg_run(url: str, day: int, work: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """A finished ``bhg-crawl run`` (see ``command``)."""
+    return subprocess.run(command(url, day, work, *extra), capture_output=True, text=True, check=False)
+
+
+def with_pipeline(name: str) -> str:
+    """The ``-s`` value of ITEM_PIPELINES with one more pipeline between cleaning and validation."""
+    pipelines = {"bhg_crawler.pipelines.CleanPipeline": 300, name: 350, "bhg_crawler.pipelines.ValidatePipeline": 400,
+                 "bhg_crawler.pipelines.DedupePipeline": 500}  # fmt: skip
+    return f"ITEM_PIPELINES={json.dumps(pipelines)}"
+
+
+# -- exports ---------------------------------------------------------------------------------------------
+
+
+def exported_records(exports: Path, manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """The records of a run's article files, as its manifest lists them."""
+    return [
+        json.loads(line)
+        for entry in manifest["files"]
+        if entry["kind"] == "articles"
+        for line in (exports / entry["path"]).read_text(encoding="utf-8").splitlines()
+    ]
+
+
+def manifests(work: Path) -> list[dict[str, Any]]:
+    """The published manifests of the runs under ``work``, oldest first."""
+    found = [json.loads(p.read_text(encoding="utf-8")) for p in (work / "exports" / "runs").glob("*.json")]
+    return sorted(found, key=lambda m: m["started_at"])
+
+
+def exported(work: Path, manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """The records a run under ``work`` exported."""
+    return exported_records(work / "exports", manifest)
+
+
+def stats(work: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+    """The final Scrapy stats of a run under ``work``."""
+    path = work / "exports" / "runs" / "stats" / f"{manifest['run_id']}.json"
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def warcs(work: Path, manifest: dict[str, Any]) -> list[Path]:
+    """The WARC files of a run under ``work``."""
+    return [work / "exports" / e["path"] for e in manifest["files"] if e["kind"] == "warc"]
+
+
+def warc_records(path: Path) -> list[Any]:
+    """Every record of a WARC file: (type, WARC headers, HTTP headers, payload)."""
+    with path.open("rb") as stream:
+        return [
+            (r.rec_type, dict(r.rec_headers.headers), r.http_headers, r.content_stream().read())
+            for r in ArchiveIterator(stream)
+        ]
+
+
+# -- the state store -----------------------------------------------------------------------------------------
+
+AT = datetime(2025, 7, 1, 10, 0, tzinfo=UTC)
+
+
+def small_record(article_id: str, body: str = "Nội dung.", **extra: Any) -> dict[str, Any]:
+    """The fields of a record the state store reads."""
+    url = f"https://baohagiang.vn/xa-hoi/202507/bai-{article_id}"
+    return {"record_id": f"baohagiang.vn:{article_id}", "url": url, "url_aliases": [],
+            "content_sha256": hashlib.sha256(body.encode()).hexdigest(), "version": 1,
+            "fetched_at": "2025-07-01T03:00:00Z", "published_at": "2025-07-01T08:00:00+07:00", **extra}  # fmt: skip
+
+
+def export(store: StateStore, item: dict[str, Any]) -> str:
+    """What the dedupe pipeline does with a record: its placement, as ``new1``, ``unchanged``, ``duplicate:id``..."""
+    placement = store.place(item)
+    if placement.verdict == "new":
+        item["version"] = placement.version
+        store.exporting(item)
+    elif placement.verdict == "unchanged":
+        store.unchanged(item["record_id"])
+    return f"{placement.verdict}{placement.by and ':' + placement.by}{placement.version if placement.verdict == 'new' else ''}"
+
+
+# -- the text of a page as a reader copies it ------------------------------------------------------------------
+
+# Apart from ``bhg_crawler.extract.tree.lines_of`` on purpose: it keeps no-break-space lines and alt text, as the
+# seed's text copy does, and it checks the replica independently of the crawler's own code.
+READER_BLOCKS = frozenset(
+    ["p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "tr", "table", "tbody", "section", "article",
+     "aside", "header", "footer", "main", "nav", "br", "figure", "figcaption"]
+)  # fmt: skip
+READER_SPACES = re.compile(r"[ \t\r\n]+")
+
+
+def visible_lines(fragment: lxml_html.HtmlElement) -> list[str]:
+    """The text of a page as a reader copies it: one line a block, image alt text included."""
+    lines: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        line = READER_SPACES.sub(" ", "".join(current)).strip(" \t\r\n")
+        if line:
+            lines.append(line)
+        current.clear()
+
+    def walk(element: lxml_html.HtmlElement) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in ("script", "style"):
+            return
+        if tag == "img":
+            flush()
+            current.append(element.get("alt", ""))
+            flush()
+        block = tag in READER_BLOCKS
+        if block:
+            flush()
+        current.append(element.text or "")
+        for child in element:
+            walk(child)
+            current.append(child.tail or "")
+        if block:
+            flush()
+
+    walk(fragment)
+    flush()
+    return lines
+
+
+# -- pipelines that break records on purpose (ITEM_PIPELINES of a run, through ``with_pipeline``) -----------------
+
+
+class EveryNth:
+    """Spoils every ``every``-th record that passes."""
+
+    every = 3
+
+    def __init__(self) -> None:
+        self.seen = 0
+
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        self.seen += 1
+        if self.seen % self.every == 0:
+            self.spoil(item)
+        return item
+
+    def spoil(self, item: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+
+class UndatedRecords(EveryNth):
+    """A date the schema refuses, as a site template change might print."""
+
+    def spoil(self, item: dict[str, Any]) -> None:
+        item["published_at"] = "hôm qua"
+
+
+class ExplodingRecords(EveryNth):
+    """A bug: one record in ten raises."""
+
+    every = 10
+
+    def spoil(self, item: dict[str, Any]) -> None:
+        raise KeyError("lede_html")
