@@ -96,8 +96,8 @@ class BackoffMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BackoffMiddleware:
         settings = crawler.settings
-        return cls(crawler, settings.getfloat("BHG_BACKOFF_BASE", 5.0), settings.getfloat("BHG_BACKOFF_MAX", 600.0),
-                   settings.getint("BHG_BACKOFF_TRIES", 5))  # fmt: skip
+        return cls(crawler, settings.getfloat("BHG_BACKOFF_BASE"), settings.getfloat("BHG_BACKOFF_MAX"),
+                   settings.getint("BHG_BACKOFF_TRIES"))  # fmt: skip
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
         self._resume(request)

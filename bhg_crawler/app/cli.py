@@ -10,12 +10,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scrapy.settings import Settings
-
 from bhg_crawler import __version__
+from bhg_crawler import settings as defaults
 from bhg_crawler.app.crawl import summary
 from bhg_crawler.app.demo import run_cluster_demo, run_demo
-from bhg_crawler.app.runner import run_crawl
+from bhg_crawler.app.runner import project_settings, run_crawl
 from bhg_crawler.archive.reextract import find_run, reextract
 from bhg_crawler.archive.wacz import write_wacz
 from bhg_crawler.core.errors import ConfigError
@@ -25,7 +24,7 @@ from bhg_crawler.extract.checks import check_page, saved_pages
 from bhg_crawler.extract.record import clean_record, validation_error
 from bhg_crawler.monitoring.heartbeat import stale
 from bhg_crawler.runs.outcome import ExitCode
-from bhg_crawler.sites.profiles import get_profile, with_successors
+from bhg_crawler.sites.profiles import DEFAULT_SITE, get_profile, with_successors
 from bhg_crawler.spiders.arguments import parse_options
 from bhg_crawler.state.lock import AlreadyRunning
 from bhg_crawler.state.redis import RedisState, shared_state
@@ -165,8 +164,7 @@ def _discover(args: argparse.Namespace) -> int:
 
 def _shared(args: argparse.Namespace) -> RedisState:
     """The state a distributed crawl shares in Redis (``--redis``, ``--crawl``)."""
-
-    return shared_state(Settings({"BHG_REDIS_URL": args.redis, "BHG_REDIS_CRAWL": args.crawl}))
+    return shared_state(project_settings({"BHG_REDIS_URL": args.redis, "BHG_REDIS_CRAWL": args.crawl}))
 
 
 def _ledger(args: argparse.Namespace) -> int:
@@ -247,8 +245,27 @@ def _wacz(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_site(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--site", default=DEFAULT_SITE, help=f"site profile (default {DEFAULT_SITE})")
+
+
+def _add_state(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--state", default=defaults.BHG_STATE, help=f"the state file (default {defaults.BHG_STATE})")
+
+
+def _add_exports(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--exports", default=defaults.BHG_EXPORTS, help=f"folder of the runs' exports (default {defaults.BHG_EXPORTS}/)"
+    )
+
+
+def _add_crawl_name(parser: argparse.ArgumentParser) -> None:
+    name = defaults.BHG_REDIS_CRAWL
+    parser.add_argument("--crawl", default=name, help=f"the distributed crawl's name (BHG_REDIS_CRAWL, default {name})")
+
+
 def _add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--site", default="baohagiang.vn", help="site profile (default baohagiang.vn)")
+    _add_site(parser)
     parser.add_argument("--sections", help="comma list of section slugs (default: all)")
     parser.add_argument("--since", help="first publication day, YYYY-MM-DD")
     parser.add_argument("--until", help="last publication day, YYYY-MM-DD")
@@ -256,7 +273,7 @@ def _add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--urls-file", help="fetch just the article URLs in this file, one a line")
     parser.add_argument("--max-articles", type=int, help="stop after requesting this many articles")
     parser.add_argument("--full", action="store_true", help="ignore the state for discovery (a backfill)")
-    parser.add_argument("--state", default="state/bhg.sqlite3", help="the state file (default state/bhg.sqlite3)")
+    _add_state(parser)
     parser.add_argument("--via", help="HTTP proxy for every request, e.g. the replica: http://127.0.0.1:8642")
     parser.add_argument("--max-runtime", type=int, metavar="SECONDS", help="stop cleanly after this long")
     parser.add_argument("--max-requests", type=int, metavar="N", help="stop cleanly after this many responses")
@@ -279,8 +296,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="crawl the site (the bhg spider) and write a run's exports")
     _add_crawl_arguments(run)
-    run.add_argument("--exports", default="exports", help="folder for the exports (default exports/)")
-    run.add_argument("--logs", default="logs", help="folder for the run's log file (default logs/)")
+    _add_exports(run)
+    run.add_argument(
+        "--logs", default=defaults.BHG_LOGS, help=f"folder for the run's log file (default {defaults.BHG_LOGS}/)"
+    )
     run.set_defaults(func=_run)
 
     discover = commands.add_parser("discover", help="list the articles a run would fetch, fetching none")
@@ -291,52 +310,52 @@ def build_parser() -> argparse.ArgumentParser:
     again.add_argument(
         "source", metavar="RUN_OR_WARC", help="a run id (under --exports), a run's folder or a WARC file"
     )
-    again.add_argument("--exports", default="exports", help="folder of the runs (default exports/)")
-    again.add_argument("--site", default="baohagiang.vn", help="site profile (default baohagiang.vn)")
+    _add_exports(again)
+    _add_site(again)
     again.add_argument("--profiles", metavar="DIRS", help="folders of more site profiles, comma list")
     again.add_argument("--out", help="write the records to this JSON-lines file (default: standard output)")
     again.set_defaults(func=_reextract)
 
     wacz = commands.add_parser("wacz", help="package a run's WARC files and articles as one WACZ file")
     wacz.add_argument("run", metavar="RUN", help="a run id (under --exports) or a run's folder")
-    wacz.add_argument("--exports", default="exports", help="folder of the runs (default exports/)")
+    _add_exports(wacz)
     wacz.add_argument("--out", help="the WACZ file (default: <exports>/<run id>.wacz)")
     wacz.set_defaults(func=_wacz)
 
     extract = commands.add_parser("extract", help="print the article record of a saved page as JSON")
     extract.add_argument("file", metavar="FILE.html", help="the saved page")
     extract.add_argument("--url", required=True, help="the URL the page was fetched from")
-    extract.add_argument("--site", default="baohagiang.vn", help="site profile (default baohagiang.vn)")
+    _add_site(extract)
     extract.add_argument("--profiles", metavar="DIRS", help="folders of more site profiles, comma list")
     extract.set_defaults(func=_extract)
 
     check = commands.add_parser("check-pages", help="read saved article pages with a site profile, field by field")
     check.add_argument("folder", metavar="FOLDER", help="saved pages and their urls.txt (a line a page: FILE URL)")
-    check.add_argument("--site", default="baohagiang.vn", help="site profile (default baohagiang.vn)")
+    _add_site(check)
     check.add_argument("--profiles", metavar="DIRS", help="folders of more site profiles, comma list")
     check.set_defaults(func=_check_pages)
 
     beat = commands.add_parser("heartbeat", help="check a run's heartbeat: exit 1 if it died without closing")
     beat.add_argument("--file", help="the heartbeat file (default: <exports>/heartbeat.json)")
-    beat.add_argument("--exports", default="exports", help="folder of the exports (default exports/)")
+    _add_exports(beat)
     beat.add_argument("--beats", type=float, default=3, help="beats missed before a run counts as dead (default 3)")
     beat.set_defaults(func=_heartbeat)
 
     ledger = commands.add_parser("ledger", help="list the articles of the failures ledger: not exported, and why")
-    ledger.add_argument("--state", default="state/bhg.sqlite3", help="the state store (default state/bhg.sqlite3)")
-    ledger.add_argument("--site", default="baohagiang.vn", help="site profile (default baohagiang.vn)")
+    _add_state(ledger)
+    _add_site(ledger)
     ledger.add_argument("--redis", metavar="URL", help="the ledger a distributed crawl shares in this Redis")
-    ledger.add_argument("--crawl", default="bhg", help="the distributed crawl's name (BHG_REDIS_CRAWL, default bhg)")
+    _add_crawl_name(ledger)
     ledger.set_defaults(func=_ledger)
 
     shared = commands.add_parser("redis-status", help="what a distributed crawl keeps in Redis, key by key")
     shared.add_argument("--redis", metavar="URL", required=True, help="the crawl's Redis (BHG_REDIS_URL)")
-    shared.add_argument("--crawl", default="bhg", help="the crawl's name (BHG_REDIS_CRAWL, default bhg)")
+    _add_crawl_name(shared)
     shared.set_defaults(func=_redis_status)
 
     demo = commands.add_parser("demo", help="serve the replica, crawl it, write exports, stop the replica")
     replica_cli.add_site_options(demo)
-    demo.add_argument("--exports", default="exports", help="folder for the exports (default exports/)")
+    _add_exports(demo)
     demo.set_defaults(func=_demo)
 
     cluster = commands.add_parser("cluster-demo", help="a local Redis, the replica and workers sharing one crawl")

@@ -157,6 +157,8 @@ class WarcMiddleware:
         settings = crawler.settings
         if not settings.getbool("BHG_WARC"):
             raise NotConfigured("BHG_WARC is off")
+        if not settings.get("BHG_EXPORTS"):  # the WARC files are files of the run's exports
+            raise NotConfigured("BHG_EXPORTS is empty: no run folder for WARC files")
         run = run_of(crawler)
         run.folder.mkdir(parents=True, exist_ok=True)
         info = {
@@ -167,7 +169,7 @@ class WarcMiddleware:
             "http-header-user-agent": settings.get("USER_AGENT", "").replace("{contact}", settings.get("BHG_CONTACT")),
             "settings": " ".join(f"{k}={public(k, settings.get(k))}" for k in sorted(settings) if k.startswith("BHG_")),
         }
-        files = WarcFiles(run.folder, run.run_id, settings.getint("BHG_WARC_MAX_BYTES", 1 << 30), info)
+        files = WarcFiles(run.folder, run.run_id, settings.getint("BHG_WARC_MAX_BYTES"), info)
         run.closers.append(files.close)
         return cls(crawler, files, state_of(crawler))
 

@@ -152,7 +152,7 @@ class RedisWorkers:
         """Every worker's run of the crawl and its files, in ``<exports>/crawls/<crawl>-<time>.json``."""
         entries = [json.loads(entry) for entry in self.client.lrange(f"{self.prefix}:manifests", 0, -1)]
         root = run_of(self.crawler).root
-        if not entries or not root.exists():
+        if not entries or not self.crawler.settings.get("BHG_EXPORTS") or not root.exists():
             return None
         counts: Counter[str] = Counter()
         for entry in entries:

@@ -47,7 +47,7 @@ class Heartbeat:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Heartbeat:
-        interval = crawler.settings.getfloat("BHG_HEARTBEAT_SECONDS", 30)
+        interval = crawler.settings.getfloat("BHG_HEARTBEAT_SECONDS")
         path = heartbeat_path(crawler.settings)
         if interval <= 0 or path is None:
             raise NotConfigured("no heartbeat: BHG_HEARTBEAT_SECONDS is 0, or no file")

@@ -36,14 +36,14 @@ class RunMonitor(Monitor, SpiderMonitorMixin):
 
     @property
     def min_records(self) -> int:
-        return self.settings.getint("BHG_MONITOR_MIN_RECORDS", 20)
+        return self.settings.getint("BHG_MONITOR_MIN_RECORDS")
 
     def figures(self) -> dict[str, Any]:
         return run_figures(self.data.spider, self.stats)
 
     def past(self, **match: str) -> list[dict[str, Any]]:
         """The figures of the last ``BHG_MONITOR_RUNS`` complete runs that match (default: of this kind)."""
-        limit = self.settings.getint("BHG_MONITOR_RUNS", 5)
+        limit = self.settings.getint("BHG_MONITOR_RUNS")
         return state_of(self.crawler).history(limit, **(match or {"kind": self.figures()["kind"]}))
 
 
@@ -73,7 +73,7 @@ class CrawlErrors(RunMonitor):
     def test_error_ratio(self) -> None:
         requests = self.stats.get("downloader/request_count", 0)
         errors = self.stats.get("bhg/failures/error", 0)
-        most = self.settings.getfloat("BHG_MAX_ERROR_RATIO", 0.05)
+        most = self.settings.getfloat("BHG_MAX_ERROR_RATIO")
         if requests and errors / requests > most:
             self.fail(f"{errors} of {requests} requests failed (more than {most:.1%})")
 
@@ -87,7 +87,7 @@ class Validation(RunMonitor):
     @monitors.name("Records failing the schema within BHG_MAX_REJECT_RATIO")
     def test_reject_ratio(self) -> None:
         rejects, exported = self.stats.get("bhg/rejects", 0), self.stats.get("item_scraped_count", 0)
-        most = self.settings.getfloat("BHG_MAX_REJECT_RATIO", 0.01)
+        most = self.settings.getfloat("BHG_MAX_REJECT_RATIO")
         if rejects and rejects / (rejects + exported) > most:
             self.fail(f"{rejects} of {rejects + exported} records failed validation (more than {most:.1%})")
 
@@ -135,7 +135,7 @@ class ExtractionDrift(RunMonitor):
         if not past:
             self.skipTest("no past run to compare with")
         usual, now = statistics.median(past), figures["fallback_share"]
-        most = self.settings.getfloat("BHG_MAX_DRIFT", 0.25)
+        most = self.settings.getfloat("BHG_MAX_DRIFT")
         if now - usual > most:
             self.fail(
                 f"{now:.0%} of the records needed a fallback layer, against {usual:.0%} in the past runs: "
@@ -157,7 +157,7 @@ class ArticleCount(RunMonitor):
         if not past:
             self.skipTest("no past run of this kind")
         usual, now = statistics.median(past), self.figures()["articles"]
-        least = self.settings.getfloat("BHG_MIN_ARTICLE_RATIO", 0.5)
+        least = self.settings.getfloat("BHG_MIN_ARTICLE_RATIO")
         if now < least * usual:
             self.fail(
                 f"{now} articles, against {usual:g} in the past {len(past)} runs of this kind "

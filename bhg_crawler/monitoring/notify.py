@@ -60,14 +60,14 @@ def message_of(run_id: str, stats: dict[str, Any], failures: list[tuple[str, str
 def send_email(settings: BaseSettings, message: Message) -> None:
     email = EmailMessage()
     email["Subject"] = message.subject
-    email["From"] = settings.get("BHG_NOTIFY_FROM") or "bhg-crawler@localhost"
+    email["From"] = settings.get("BHG_NOTIFY_FROM")
     email["To"] = ", ".join(settings.getlist("BHG_NOTIFY_EMAIL"))
     email.set_content(message.text)
     with smtplib.SMTP(settings.get("BHG_SMTP_HOST"), settings.getint("BHG_SMTP_PORT"), timeout=TIMEOUT) as smtp:
         if settings.getbool("BHG_SMTP_STARTTLS"):
             smtp.starttls()
         if settings.get("BHG_SMTP_USER"):
-            smtp.login(settings["BHG_SMTP_USER"], settings.get("BHG_SMTP_PASSWORD", ""))
+            smtp.login(settings["BHG_SMTP_USER"], settings.get("BHG_SMTP_PASSWORD"))
         smtp.send_message(email)
 
 
@@ -115,7 +115,7 @@ class Notify(Action):
         settings, stats = crawler.settings, crawler.stats
         failures = [(failed.item.monitor_name, failed.reason or "the monitor raised an error")
                     for failed in self.result.monitors_failed_results]  # fmt: skip
-        message = message_of(settings.get("BHG_RUN_ID", ""), stats.get_stats(), failures)
+        message = message_of(settings.get("BHG_RUN_ID"), stats.get_stats(), failures)
         for channel, (setting, send) in CHANNELS.items():
             if not settings.get(setting):
                 continue

@@ -62,7 +62,7 @@ class RunExport:
         folder = crawler.settings.get("BHG_EXPORTS")
         if not folder:
             raise NotConfigured("BHG_EXPORTS is empty")
-        max_records = crawler.settings.getint("BHG_EXPORT_MAX_RECORDS", 50_000)
+        max_records = crawler.settings.getint("BHG_EXPORT_MAX_RECORDS")
         extension = cls(crawler, run_of(crawler), max_records, state_of(crawler))
         crawler.signals.connect(extension.spider_opened, signals.spider_opened)
         crawler.signals.connect(extension.item_scraped, signals.item_scraped)

@@ -122,5 +122,5 @@ def run_of(crawler: Crawler) -> RunFiles:
     if run is None:
         spider = getattr(crawler.spidercls, "name", None) or "crawl"
         run_id = crawler.settings.get("BHG_RUN_ID") or new_run_id(spider)
-        run = _runs[crawler] = RunFiles(run_id, Path(crawler.settings.get("BHG_EXPORTS") or "exports"))
+        run = _runs[crawler] = RunFiles(run_id, Path(crawler.settings.get("BHG_EXPORTS")))
     return run

@@ -186,7 +186,8 @@ def load_profiles(folders: Iterable[str | Path] = ()) -> dict[str, SiteProfile]:
 
 
 PROFILES = load_profiles()
-BAOHAGIANG = PROFILES["baohagiang.vn"]
+DEFAULT_SITE = "baohagiang.vn"  # the site a crawl is of when none is named
+BAOHAGIANG = PROFILES[DEFAULT_SITE]
 
 
 def get_profile(name: str, folders: Iterable[str | Path] = ()) -> SiteProfile:

@@ -21,7 +21,7 @@ from bhg_crawler.core.clock import utc
 from bhg_crawler.core.errors import describe
 from bhg_crawler.extract.article import ArticlePage
 from bhg_crawler.extract.listing import ListingPage
-from bhg_crawler.sites.profiles import SiteProfile, get_profile, with_successors
+from bhg_crawler.sites.profiles import DEFAULT_SITE, SiteProfile, get_profile, with_successors
 from bhg_crawler.sites.urls import ArticleUrl, article_url, section_of, strip_tracking
 from bhg_crawler.spiders.arguments import parse_flag, parse_moment, parse_options
 from bhg_crawler.state.binding import state_of
@@ -68,7 +68,7 @@ class BhgSpider(scrapy.Spider):
     ):
         super().__init__(**kwargs)
         folders = [f for f in (profiles.split(",") if isinstance(profiles, str) else profiles or []) if f]
-        self.profile = get_profile(site or "baohagiang.vn", folders)
+        self.profile = get_profile(site or DEFAULT_SITE, folders)
         self.options = parse_options(self.profile, sections, since, until, urls, urls_file, max_articles)
         self.full = parse_flag(full, "full")
         self.discover = parse_flag(discover, "discover")
@@ -128,7 +128,7 @@ class BhgSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         settings = self.crawler.settings
         now = parse_moment(settings.get("BHG_NOW"), "BHG_NOW") or datetime.now(UTC)
-        self.fresh_since = now - timedelta(days=settings.getfloat("BHG_REFRESH_DAYS", 7))
+        self.fresh_since = now - timedelta(days=settings.getfloat("BHG_REFRESH_DAYS"))
         self._stats.set_value("bhg/mode", self._mode())
         if not self.options.urls:
             for retry in self._ledger_retries():

@@ -232,7 +232,7 @@ def redis_of(crawler: Crawler) -> redis.Redis:
 
 def crawl_prefix(settings: BaseSettings) -> str:
     """The prefix of a crawl's keys: ``bhg:<BHG_REDIS_CRAWL>``."""
-    return f"bhg:{settings.get('BHG_REDIS_CRAWL') or 'bhg'}"
+    return f"bhg:{settings.get('BHG_REDIS_CRAWL')}"
 
 
 def worker_name() -> str:
