@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -67,3 +68,18 @@ def test_deploy_schedule_and_read_the_exports(scrapyd: str, tmp_path: Path) -> N
     assert manifest["arguments"]["sections"] == "xa-hoi,van-hoa"
     listed = {s.article_id for s in site.catalog.live if s.section.slug in ("xa-hoi", "van-hoa")}
     assert listed <= {r["article_id"] for r in exported(tmp_path, manifest)}
+
+
+def test_the_egg_holds_the_crawler_and_not_the_replica(tmp_path: Path) -> None:
+    """What scrapyd-deploy uploads: every module of bhg_crawler with its data files, none of bhg_replica."""
+    egg = tmp_path / "bhg_crawler.egg"
+    built = subprocess.run([BIN / "scrapyd-deploy", "--build-egg", str(egg)], cwd=ROOT, capture_output=True,
+                           text=True, check=False)  # fmt: skip
+    assert built.returncode == 0, built.stderr[-3000:]
+    names = zipfile.ZipFile(egg).namelist()
+    package = ROOT / "bhg_crawler"
+    shipped = {str(path.relative_to(ROOT)) for path in package.rglob("*") if path.suffix in (".py", ".toml", ".json")}
+    assert shipped <= set(names), sorted(shipped - set(names))
+    assert not [name for name in names if name.startswith("bhg_replica")]
+    assert "bhg_crawler/sites/baohagiang.vn.toml" in names and "bhg_crawler/extract/schema/article-4.json" in names
+    assert "settings = bhg_crawler.settings" in zipfile.ZipFile(egg).read("EGG-INFO/entry_points.txt").decode()
