@@ -15,6 +15,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response, TextResponse
 
+from bhg_crawler.core.components import CrawlerComponent
+
 REDIRECTS = frozenset([301, 302, 303, 307, 308])
 
 
@@ -74,7 +76,7 @@ def retry_after(value: str | None, now: datetime) -> float | None:
     return max(0.0, (when - now).total_seconds())
 
 
-class BackoffMiddleware:
+class BackoffMiddleware(CrawlerComponent):
     """429 and 503 slow the whole host down, and the request is tried again later.
 
     The wait is the response's Retry-After when it gives one, else ``BHG_BACKOFF_BASE`` seconds doubled
@@ -87,7 +89,7 @@ class BackoffMiddleware:
     STATUSES = (429, 503)
 
     def __init__(self, crawler: Crawler, base: float, longest: float, tries: int):
-        self.crawler = crawler
+        super().__init__(crawler)
         self.base = base
         self.longest = longest
         self.tries = tries
@@ -103,8 +105,7 @@ class BackoffMiddleware:
         self._resume(request)
         if response.status not in self.STATUSES:
             return response
-        stats = self.crawler.stats
-        assert stats is not None
+        stats = self.stats
         tries = int(request.meta.get("bhg_backoff_tries", 0))
         header = response.headers.get("Retry-After")
         wait = retry_after(header.decode("latin-1") if header else None, datetime.now(UTC))
@@ -145,18 +146,11 @@ class BackoffMiddleware:
             slot.delay = before
 
 
-class RedirectGuardMiddleware:
+class RedirectGuardMiddleware(CrawlerComponent):
     """Refuses a redirect to a host that is not the site's, and a redirect back to a URL of the same chain,
     with a reason the request's errback records (Scrapy would follow the first to the offsite filter and
     drop the second as a duplicate, with nothing said).
     """
-
-    def __init__(self, crawler: Crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> RedirectGuardMiddleware:
-        return cls(crawler)
 
     def process_response(self, request: Request, response: Response) -> Response:
         location = response.headers.get("Location")
@@ -173,18 +167,11 @@ class RedirectGuardMiddleware:
         return response
 
 
-class EncodingMiddleware:
+class EncodingMiddleware(CrawlerComponent):
     """Pages whose declared encoding is wrong: a body that is valid UTF-8 (and not plain ASCII) is UTF-8
     whatever it declares; one declared UTF-8 that is not valid UTF-8 is read in the site's legacy code page
     (the profile's ``legacy_encoding``, Windows-1258). Stats: ``bhg/encoding/<declared>-as-<read>``.
     """
-
-    def __init__(self, crawler: Crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> EncodingMiddleware:
-        return cls(crawler)
 
     def process_response(self, request: Request, response: Response) -> Response:
         if not isinstance(response, TextResponse) or response.body.isascii():
@@ -200,6 +187,5 @@ class EncodingMiddleware:
         return response if declared == "utf-8" else self._read_as(response, declared, "utf-8")
 
     def _read_as(self, response: TextResponse, declared: str, encoding: str) -> Response:
-        assert self.crawler.stats is not None
-        self.crawler.stats.inc_value(f"bhg/encoding/{declared}-as-{codecs.lookup(encoding).name}")
+        self.stats.inc_value(f"bhg/encoding/{declared}-as-{codecs.lookup(encoding).name}")
         return response.replace(encoding=encoding)

@@ -29,6 +29,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from bhg_crawler import __version__
+from bhg_crawler.core.components import CrawlerComponent
 from bhg_crawler.core.files import part_of, published
 from bhg_crawler.core.redact import public
 from bhg_crawler.runs.files import run_of
@@ -139,7 +140,7 @@ class WarcFiles:
         return [*(("warc", part) for part in self.done), ("cdxj", index)]
 
 
-class WarcMiddleware:
+class WarcMiddleware(CrawlerComponent):
     """Archives every response as received (before decompression and redirects), with its request.
 
     Sits next to the downloader (after HttpCompressionMiddleware and RedirectMiddleware in the response
@@ -148,7 +149,7 @@ class WarcMiddleware:
     """
 
     def __init__(self, crawler: Crawler, files: WarcFiles, state: StateStore):
-        self.crawler = crawler
+        super().__init__(crawler)
         self.files = files
         self.state = state
 
@@ -188,7 +189,7 @@ class WarcMiddleware:
                 response.url, digest, first.uri, first.date, http_headers=response_headers(response),
                 warc_headers_dict={"WARC-Date": date, "WARC-Refers-To": first.record_id},
             )  # fmt: skip
-            self._count("bhg/warc/revisits")
+            self.stats.inc_value("bhg/warc/revisits")
         record_id = record.rec_headers.get_header("WARC-Record-ID")
         sent = builder.create_warc_record(
             request.url, "request", http_headers=request_headers(request),
@@ -197,10 +198,6 @@ class WarcMiddleware:
         name = self.files.write([record, sent])
         if first is None and response.body:
             self.state.archived(digest, response.url, date, record_id)
-        self._count("bhg/warc/records", 2)
+        self.stats.inc_value("bhg/warc/records", 2)
         request.meta["bhg_warc"] = Archived(record_id, date, name)  # the response shares it
         return response
-
-    def _count(self, name: str, count: int = 1) -> None:
-        assert self.crawler.stats is not None
-        self.crawler.stats.inc_value(name, count)

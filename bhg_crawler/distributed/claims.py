@@ -8,6 +8,7 @@ import redis
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from bhg_crawler.core.components import CrawlerComponent
 from bhg_crawler.state.binding import state_of
 from bhg_crawler.state.redis import crawl_prefix, keep_seconds, redis_of, worker_name
 
@@ -25,11 +26,11 @@ return 0
 """
 
 
-class ClaimPipeline:
+class ClaimPipeline(CrawlerComponent):
     """One worker only exports a version of an article: the first to claim it in Redis."""
 
     def __init__(self, crawler: Crawler, client: redis.Redis, prefix: str, seconds: int):
-        self.crawler = crawler
+        super().__init__(crawler)
         self.client = client
         self.prefix = prefix
         self.seconds = seconds
@@ -47,7 +48,6 @@ class ClaimPipeline:
         if claimed != 1:
             holder = "a committed run" if claimed == -1 else self.client.get(claim)
             state_of(self.crawler).withdraw(record_id)
-            assert self.crawler.stats is not None
-            self.crawler.stats.inc_value("bhg/duplicates/claimed")
+            self.stats.inc_value("bhg/duplicates/claimed")
             raise DropItem(f"exported by another worker ({holder!r}): {item['url']}", log_level="DEBUG")
         return item

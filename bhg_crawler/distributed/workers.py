@@ -9,12 +9,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import redis
-from scrapy import Spider, signals
+from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 from twisted.internet.task import LoopingCall
 
 from bhg_crawler.core.clock import now_utc
+from bhg_crawler.core.components import CrawlerComponent
 from bhg_crawler.core.files import json_document, write_atomically
 from bhg_crawler.runs.files import run_of
 from bhg_crawler.runs.outcome import ExitCode
@@ -24,10 +25,13 @@ BEAT_SECONDS = 2.0
 CRAWL_KEYS = ("crawl", "requests", "seen", "manifests")  # the last worker deletes them (the queue is empty)
 
 
-class RedisWorkers:
+class RedisWorkers(CrawlerComponent):
+    """The worker's part in the shared crawl (see ``bhg_crawler.distributed``): beats, idling, the dead's work
+    put back, and the crawl's manifest from the last worker. Off unless ``BHG_REDIS_URL`` is set."""
+
     def __init__(self, crawler: Crawler, client: redis.Redis, idle: float, dead_after: float, keep: int,
                  poll: float):  # fmt: skip
-        self.crawler = crawler
+        super().__init__(crawler)
         self.client = client
         self.idle = idle
         self.dead_after = dead_after
@@ -45,11 +49,7 @@ class RedisWorkers:
         extension = cls(crawler, redis_of(crawler), settings.getfloat("BHG_REDIS_IDLE_SECONDS"),
                         settings.getfloat("BHG_REDIS_DEAD_SECONDS"), keep_seconds(settings),
                         settings.getfloat("BHG_REDIS_POLL_SECONDS"))  # fmt: skip
-        crawler.signals.connect(extension.engine_started, signals.engine_started)
-        crawler.signals.connect(extension.spider_opened, signals.spider_opened)
-        crawler.signals.connect(extension.spider_idle, signals.spider_idle)
-        crawler.signals.connect(extension.spider_closed, signals.spider_closed)
-        crawler.signals.connect(extension.response_received, signals.response_received)
+        extension.listen("engine_started", "spider_opened", "spider_idle", "spider_closed", "response_received")
         return extension
 
     def _beat(self) -> None:
@@ -123,8 +123,7 @@ class RedisWorkers:
         the export failed, they go back for another worker."""
         if self.beats.running:
             self.beats.stop()
-        assert self.crawler.stats is not None
-        if self.crawler.stats.get_value("bhg/exit_code") == ExitCode.EXPORT_FAILED:
+        if self.stats.get_value("bhg/exit_code") == ExitCode.EXPORT_FAILED:
             self._release(self.worker)
         else:
             self.client.delete(f"{self.prefix}:taken:{self.worker}", f"{self.prefix}:claims:{self.worker}")

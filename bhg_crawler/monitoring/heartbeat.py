@@ -12,12 +12,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from scrapy import Spider, signals
+from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet.task import LoopingCall
 
 from bhg_crawler.core.clock import now_utc
+from bhg_crawler.core.components import CrawlerComponent
 from bhg_crawler.core.files import json_document, write_atomically
 
 
@@ -37,9 +38,12 @@ def stale(beat: dict[str, Any], now: datetime, beats: float = 3) -> bool:
     return (now - updated).total_seconds() > beats * float(beat["interval_seconds"])
 
 
-class Heartbeat:
+class Heartbeat(CrawlerComponent):
+    """Rewrites the heartbeat file every ``BHG_HEARTBEAT_SECONDS`` while the run is alive, and once more when it
+    closes (see the module's docstring)."""
+
     def __init__(self, crawler: Crawler, path: Path, interval: float):
-        self.crawler = crawler
+        super().__init__(crawler)
         self.path = path
         self.interval = interval
         self.started_at = now_utc()
@@ -52,8 +56,7 @@ class Heartbeat:
         if interval <= 0 or path is None:
             raise NotConfigured("no heartbeat: BHG_HEARTBEAT_SECONDS is 0, or no file")
         heartbeat = cls(crawler, path, interval)
-        crawler.signals.connect(heartbeat.spider_opened, signals.spider_opened)
-        crawler.signals.connect(heartbeat.spider_closed, signals.spider_closed)
+        heartbeat.listen("spider_opened", "spider_closed")
         return heartbeat
 
     def spider_opened(self, spider: Spider) -> None:
@@ -61,7 +64,7 @@ class Heartbeat:
         self.task.start(self.interval, now=True)
 
     def beat(self, **closing: Any) -> None:
-        stats = self.crawler.stats.get_stats() if self.crawler.stats is not None else {}
+        stats = self.stats.get_stats()
         beat = {
             "run_id": self.crawler.settings.get("BHG_RUN_ID"),
             "pid": os.getpid(),
@@ -80,5 +83,5 @@ class Heartbeat:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.task.running:
             self.task.stop()
-        stats = self.crawler.stats.get_stats() if self.crawler.stats is not None else {}
+        stats = self.stats.get_stats()
         self.beat(finish_reason=reason, exit_code=stats.get("bhg/exit_code"), outcome=stats.get("bhg/outcome"))

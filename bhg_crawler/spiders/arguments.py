@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from bhg_crawler.core.errors import ConfigError
@@ -84,14 +84,3 @@ def parse_flag(value: str | bool | None, name: str) -> bool:
         return FLAGS[value.strip().lower()]
     except KeyError:
         raise ConfigError(f"{name} must be 1 or 0 (true/false), not {value!r}") from None
-
-
-def parse_moment(value: str | None, name: str) -> datetime | None:
-    """An ISO 8601 time (a date alone is its midnight UTC; no offset means UTC); None when empty."""
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise ConfigError(f"{name} must be an ISO 8601 time like 2025-07-01T23:00:00+07:00, not {value!r}") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

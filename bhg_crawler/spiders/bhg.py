@@ -17,13 +17,13 @@ from scrapy.statscollectors import StatsCollector
 from twisted.python.failure import Failure
 
 from bhg_crawler.core import signals
-from bhg_crawler.core.clock import utc
+from bhg_crawler.core.clock import parse_moment, utc
 from bhg_crawler.core.errors import describe
 from bhg_crawler.extract.article import ArticlePage
 from bhg_crawler.extract.listing import ListingPage
 from bhg_crawler.sites.profiles import DEFAULT_SITE, SiteProfile, get_profile, with_successors
 from bhg_crawler.sites.urls import ArticleUrl, article_url, section_of, strip_tracking
-from bhg_crawler.spiders.arguments import parse_flag, parse_moment, parse_options
+from bhg_crawler.spiders.arguments import parse_flag, parse_options
 from bhg_crawler.state.binding import state_of
 from bhg_crawler.state.store import StateStore
 from bhg_crawler.state.values import MOVED, Known
