@@ -1,5 +1,4 @@
-"""``make demo``: serve the replica, crawl it, write exports, stop the replica. ``make cluster-demo``: the
-same with a local Redis and workers sharing the crawl."""
+"""``make demo`` (the replica served, crawled and exported) and ``make cluster-demo`` (the same with Redis workers)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,4 @@
-"""One crawl in this process, for the command line: the lock, the log file, the exit code.
-
-``scrapy crawl bhg`` runs the same spider, pipelines and exports; this adds what cron needs: a run that
-refuses to overlap another on the same state, logs to ``logs/<run_id>.log``, and exits with a code that
-says how it went (``bhg_crawler.outcome``).
-"""
+"""One crawl in this process, for the command line: the lock, the log file, the exit code."""
 
 from __future__ import annotations
 
@@ -25,6 +20,8 @@ from bhg_crawler.state.binding import attach_state, open_state
 
 @dataclass(frozen=True)
 class RunResult:
+    """How a run went: its exit code, id, final stats, and log file (None when it logged to the terminal)."""
+
     code: ExitCode
     run_id: str
     stats: dict[str, Any]

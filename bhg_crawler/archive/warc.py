@@ -1,11 +1,4 @@
-"""WARC 1.1 archives of what a run fetched, through warcio: every response with its request.
-
-``BHG_WARC`` turns it on. Each run writes ``<run folder>/<run_id>-00001.warc.gz``, ... (a new file past
-``BHG_WARC_MAX_BYTES``), each starting with a ``warcinfo`` record, written as ``.part`` files and renamed
-with the rest of the run's files once it is committed; then ``index.cdxj`` over them (cdxj-indexer). A
-response whose payload was archived before, in this run or an earlier one (the state store remembers), is
-written as a ``revisit`` record pointing at the first (the identical-payload-digest profile).
-"""
+"""WARC 1.1 archives of what a run fetched, through warcio: every response with its request."""
 
 from __future__ import annotations
 
@@ -43,6 +36,8 @@ FRAMING_HEADERS = {b"Transfer-Encoding": "X-Archive-Orig-Transfer-Encoding"}
 
 @dataclass(frozen=True)
 class Archived:
+    """Where a response was archived: its WARC record's id and date (ISO 8601 UTC, microseconds) and file name."""
+
     record_id: str  # of the response (or revisit) record
     date: str  # its WARC-Date
     file: str
@@ -76,7 +71,9 @@ def response_headers(response: Response) -> StatusAndHeaders:
 
 
 class WarcFiles:
-    """The run's WARC files: rolled at a size limit, each visible only once complete."""
+    """The run's WARC files: ``<run folder>/<run_id>-00001.warc.gz``, ... each starting with a ``warcinfo``
+    record, a new one past ``BHG_WARC_MAX_BYTES``; written as ``.part`` files and renamed with the rest of the
+    run's files once it is committed, with ``index.cdxj`` over them (cdxj-indexer)."""
 
     def __init__(self, folder: Path, run_id: str, max_bytes: int, info: dict[str, Any]):
         self.folder = folder
@@ -144,9 +141,11 @@ class WarcMiddleware(CrawlerComponent):
     """Archives every response as received (before decompression and redirects), with its request.
 
     Sits next to the downloader (after HttpCompressionMiddleware and RedirectMiddleware in the response
-    direction), so bodies are archived as sent, Content-Encoding and all. Tells the spider which record
-    holds the page (``response.meta["bhg_warc"]``). Stats: ``bhg/warc/records``, ``bhg/warc/revisits``.
-    """
+    direction), so bodies are archived as sent, Content-Encoding and all. A response whose payload was archived
+    before, in this run or an earlier one (the state remembers), is written as a ``revisit`` record pointing at
+    the first (the identical-payload-digest profile). Tells the spider which record holds the page
+    (``response.meta["bhg_warc"]``, an ``Archived``). ``BHG_WARC`` turns it on; it needs ``BHG_EXPORTS``.
+    Stats: ``bhg/warc/records``, ``bhg/warc/revisits``."""
 
     def __init__(self, crawler: Crawler, files: WarcFiles, state: StateStore):
         super().__init__(crawler)

@@ -1,9 +1,4 @@
-"""Files written so that a reader never sees half of one: flushed to the disk, then renamed.
-
-A file of a run is written as ``.<name>.part`` beside its final name (``part_of``) and renamed to it
-(``published``) only when the run is published; a lone file is written and renamed at once
-(``write_atomically``).
-"""
+"""Files written so that a reader never sees half of one: flushed to the disk, then renamed."""
 
 from __future__ import annotations
 

@@ -1,6 +1,4 @@
-"""Secrets from the settings (passwords, tokens, webhooks, credentials in URLs) kept out of what is
-written down: the log (``RedactLogs``, which masks them in every log record, Scrapy's own "Overridden
-settings" line included) and the WARC files' ``warcinfo`` (``public``)."""
+"""Secrets from the settings kept out of what is written down: the log, and the WARC files' warcinfo."""
 
 from __future__ import annotations
 
@@ -38,6 +36,8 @@ def secret_values(settings: BaseSettings) -> list[str]:
 
 
 class RedactingFilter(logging.Filter):
+    """A logging filter that masks each secret in a record's message."""
+
     def __init__(self, secrets: Iterable[str]):
         super().__init__()
         self.secrets = list(secrets)
@@ -52,8 +52,8 @@ class RedactingFilter(logging.Filter):
 
 
 class RedactLogs:
-    """Masks the settings' secrets in every record that reaches the root logger's handlers (built before
-    Scrapy logs the overridden settings)."""
+    """Masks the settings' secrets (passwords, tokens, webhooks, credentials in URLs) in every record that reaches
+    the root logger's handlers, Scrapy's own "Overridden settings" line included (built before Scrapy logs it)."""
 
     def __init__(self, secrets: list[str]):
         self.filter = RedactingFilter(secrets)

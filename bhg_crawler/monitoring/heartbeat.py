@@ -1,9 +1,4 @@
-"""A heartbeat file, rewritten while the run is alive: a run that died without closing leaves it stale.
-
-Settings: ``BHG_HEARTBEAT`` (the file; default ``<BHG_EXPORTS>/heartbeat.json``, and none when
-exports are off), ``BHG_HEARTBEAT_SECONDS`` (how often; 0 turns it off). The file says ``running`` with
-the time of the last beat, or ``closed`` with the finish reason and the exit code.
-"""
+"""A heartbeat file, rewritten while the run is alive: a run that died without closing leaves it stale."""
 
 from __future__ import annotations
 
@@ -40,7 +35,9 @@ def stale(beat: dict[str, Any], now: datetime, beats: float = 3) -> bool:
 
 class Heartbeat(CrawlerComponent):
     """Rewrites the heartbeat file every ``BHG_HEARTBEAT_SECONDS`` while the run is alive, and once more when it
-    closes (see the module's docstring)."""
+    closes. The file (``BHG_HEARTBEAT``; default ``<BHG_EXPORTS>/heartbeat.json``, none when exports are off;
+    0 seconds turns it off) says ``running`` with the time of the last beat and the run's counts, or
+    ``closed`` with the finish reason and the exit code."""
 
     def __init__(self, crawler: Crawler, path: Path, interval: float):
         super().__init__(crawler)

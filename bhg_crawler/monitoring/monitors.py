@@ -1,10 +1,4 @@
-"""The run's monitors (Spidermon), run when the spider closes. Each checks one thing and names the exit
-code the run takes when it fails (``bhg_crawler.outcome``); the results go to the run's stats.
-
-Stats: ``bhg/monitors/ran``, ``bhg/monitors/failed/<exit code name>`` (the reasons), ``bhg/exit_code``,
-``bhg/outcome``. The figures the monitors compare across runs (``run_figures``) are kept in the state
-store's ``runs`` table by the run export.
-"""
+"""The run's monitors (Spidermon): each checks one thing and names the exit code the run takes when it fails."""
 
 from __future__ import annotations
 
@@ -49,6 +43,8 @@ class RunMonitor(Monitor, SpiderMonitorMixin):
 
 @monitors.name("Raised errors")
 class RaisedErrors(RunMonitor):
+    """A callback or a pipeline raised (``bhg/errors/callback``, ``bhg/errors/item``): exit code 1."""
+
     exit_code = ExitCode.FAILED
 
     @monitors.name("No callback or pipeline raised")
@@ -67,6 +63,8 @@ class FinishReason(FinishReasonMonitor):
 
 @monitors.name("Crawl errors")
 class CrawlErrors(RunMonitor):
+    """Failed requests (``bhg/failures/error``) above ``BHG_MAX_ERROR_RATIO`` of the requests: exit code 4."""
+
     exit_code = ExitCode.CRAWL_ERRORS
 
     @monitors.name("Failed requests within BHG_MAX_ERROR_RATIO")
@@ -184,6 +182,11 @@ class RecordOutcome(Action):
 
 
 class RunMonitors(MonitorSuite):
+    """The suite run when the spider closes, before the export. Its results go to the stats
+    (``bhg/monitors/ran``, ``bhg/monitors/failed/<exit code name>`` with the reasons, ``bhg/exit_code``,
+    ``bhg/outcome``), and a failed run is notified (``Notify``). The figures compared across runs
+    (``bhg_crawler.runs.figures``) are kept with the run in the state by the export."""
+
     monitors: ClassVar[list[Any]] = [
         RaisedErrors,
         FinishReason,

@@ -1,12 +1,4 @@
-"""Notifications of a run whose monitors failed: by email, to a Slack webhook, or to a command. Each is
-off until its setting is given; one that cannot be sent is logged and counted, and never stops the run.
-
-Settings: ``BHG_NOTIFY_EMAIL`` (addresses, comma-separated) with ``BHG_SMTP_HOST``, ``BHG_SMTP_PORT``,
-``BHG_SMTP_USER``, ``BHG_SMTP_PASSWORD``, ``BHG_SMTP_STARTTLS`` and ``BHG_NOTIFY_FROM``;
-``BHG_NOTIFY_SLACK_WEBHOOK`` (an incoming-webhook URL); ``BHG_NOTIFY_COMMAND`` (a command line, run
-without a shell, given the message on its standard input and ``BHG_RUN_ID``, ``BHG_EXIT_CODE`` and
-``BHG_OUTCOME`` in its environment). Stats: ``bhg/notify/sent/<channel>``, ``bhg/notify/failed/<channel>``.
-"""
+"""Notifications of a run whose monitors failed: by email, to a Slack webhook, or to a command."""
 
 from __future__ import annotations
 
@@ -33,6 +25,8 @@ TIMEOUT = 30
 
 @dataclass(frozen=True)
 class Message:
+    """What a notification says: the run, its exit code and outcome, a subject line and the text."""
+
     run_id: str
     exit_code: int
     outcome: str
@@ -108,7 +102,15 @@ CHANNELS: dict[str, tuple[str, Callable[[BaseSettings, Message], None]]] = {
 
 
 class Notify(Action):
-    """Sends the message of a run whose monitors failed to every channel that is configured."""
+    """Sends the message of a run whose monitors failed to every channel that is configured (a Spidermon action).
+
+    Each channel is off until its setting is given; one that cannot be sent is logged and counted, and never
+    changes the run's outcome. Settings: ``BHG_NOTIFY_EMAIL`` (addresses, comma-separated) with
+    ``BHG_SMTP_HOST``, ``BHG_SMTP_PORT``, ``BHG_SMTP_USER``, ``BHG_SMTP_PASSWORD``, ``BHG_SMTP_STARTTLS`` and
+    ``BHG_NOTIFY_FROM``; ``BHG_NOTIFY_SLACK_WEBHOOK`` (an incoming-webhook URL); ``BHG_NOTIFY_COMMAND`` (a
+    command line, run without a shell, given the message on its standard input and ``BHG_RUN_ID``,
+    ``BHG_EXIT_CODE`` and ``BHG_OUTCOME`` in its environment). Stats: ``bhg/notify/sent/<channel>``,
+    ``bhg/notify/failed/<channel>``."""
 
     def run_action(self) -> None:
         crawler = self.data.crawler

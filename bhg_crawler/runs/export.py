@@ -1,11 +1,4 @@
-"""The run's exports: the ``RunExport`` extension writes the records, rejects, failures, stats and the
-manifest, commits the run's work to the state, then publishes the files (see ``bhg_crawler.runs.files``).
-
-Files are written as ``.<name>.part`` and published (renamed) only once the run's work is committed to
-the state store, with the manifest last: a reader never sees half a file, and a run killed at any point
-leaves either nothing (its files are removed by the next run) or a committed run that the next run
-publishes. A file that cannot be written (a full disk) fails the run: nothing of it is kept.
-"""
+"""The run's exports: records, rejects, failures, stats and manifest, committed to the state, then published."""
 
 from __future__ import annotations
 
@@ -34,13 +27,16 @@ from bhg_crawler.state.store import StateStore
 
 class RunExport:
     """Writes the run's articles, rejects and failures, merges late aliases, the manifest and the stats;
-    then commits the run's work to the state store, so that what it exported counts as done.
+    then commits the run's work to the state store, so that what it exported counts as done; then publishes.
 
-    Settings: ``BHG_EXPORTS`` (folder; empty turns exports off), ``BHG_RUN_ID`` (default: made from
-    the time and the spider), ``BHG_EXPORT_MAX_RECORDS`` (records a file, default 50,000),
-    The outcome is the monitors' (``bhg_crawler.monitors``), which run before.
-    Stats: ``bhg/exported``, ``bhg/failures``.
-    """
+    Files are written as ``.<name>.part`` and published (renamed) only once the run's work is committed to the
+    state store, with the manifest last: a reader never sees half a file, and a run killed at any point leaves
+    either nothing (its files are removed by the next run) or a committed run that the next run publishes. A
+    file that cannot be written (a full disk) fails the run (exit code 11): nothing of it is kept.
+
+    Settings: ``BHG_EXPORTS`` (folder; empty turns exports off), ``BHG_RUN_ID`` (default: made from the time
+    and the spider), ``BHG_EXPORT_MAX_RECORDS`` (records a file). The outcome is the monitors'
+    (``bhg_crawler.monitoring.monitors``), which run before. Stats: ``bhg/exported``, ``bhg/failures``."""
 
     def __init__(self, crawler: Crawler, run: RunFiles, max_records: int, state: StateStore):
         self.crawler = crawler

@@ -1,13 +1,4 @@
-"""A run's files: where they go, JSON-lines files kept hidden until the run is published, and publishing.
-
-Layout below ``BHG_EXPORTS``::
-
-    runs/<run_id>.json              the manifest, written last
-    runs/stats/<run_id>.json        the run's final Scrapy stats
-    <run_id>/articles-0001.jsonl    records, BHG_EXPORT_MAX_RECORDS a file
-    <run_id>/rejects.jsonl          records that failed validation, with the reason
-    <run_id>/failures.jsonl         pages that could not be fetched, with the reason
-"""
+"""A run's files: where they go, JSON-lines files hidden until the run is published, publishing."""
 
 from __future__ import annotations
 
@@ -28,6 +19,7 @@ from bhg_crawler.core.files import file_entry, json_line, part_of, published
 
 
 def new_run_id(spider: str) -> str:
+    """A run's id: ``<UTC time>-<spider>-<4 hex>``, e.g. ``20261125T031500Z-bhg-9f2c``."""
     return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{spider}-{secrets.token_hex(2)}"
 
 
@@ -46,7 +38,8 @@ def remove_run_files(root: Path, run_id: str) -> int:
 
 
 class JsonLinesFile:
-    """One JSON-lines file under its temporary name until ``commit()``."""
+    """One JSON-lines file, written under its ``.part`` name (``core.files.part_of``) until the run is
+    published; ``records`` counts the lines written."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -55,6 +48,7 @@ class JsonLinesFile:
         self.records = 0
 
     def write(self, record: dict[str, Any]) -> None:
+        """One record as a line; ``OSError`` (a full disk) as it comes."""
         if self._out is None:
             self._out = self.part.open("wb")
         self._out.write(json_line(record))
@@ -84,6 +78,7 @@ class JsonLinesFile:
         return {"records": self.records, **file_entry(self.part)}
 
     def discard(self) -> None:
+        """The file goes, whatever was written to it."""
         if self._out is not None:
             with contextlib.suppress(OSError):  # what is still buffered cannot be written: it goes too
                 self._out.close()
@@ -101,7 +96,16 @@ def publish(folder: Path, manifest_part: Path) -> int:
 
 @dataclass
 class RunFiles:
-    """Where a run writes: its id, the exports root, and closers of other files the manifest lists."""
+    """Where a run writes: its id, the exports root, and closers of other files the manifest lists.
+
+    Layout below ``BHG_EXPORTS``::
+
+        runs/<run_id>.json              the manifest, written last
+        runs/stats/<run_id>.json        the run's final Scrapy stats
+        <run_id>/articles-0001.jsonl    records, BHG_EXPORT_MAX_RECORDS a file
+        <run_id>/rejects.jsonl          records that failed validation, with the reason
+        <run_id>/failures.jsonl         pages that could not be fetched, with the reason
+        <run_id>/<run_id>-00001.warc.gz WARC files and their index.cdxj, with BHG_WARC"""
 
     run_id: str
     root: Path

@@ -1,8 +1,4 @@
-"""How a run ended, as an exit code that tells the truth (Scrapy alone exits 0 on most failures).
-
-The monitors (``bhg_crawler.monitors``) judge the run when the spider closes: each that fails names its
-exit code, and the run exits with the first of ``PRECEDENCE`` that a monitor named.
-"""
+"""How a run ended, as an exit code that tells the truth (Scrapy alone exits 0 on most failures)."""
 
 from __future__ import annotations
 
@@ -13,6 +9,9 @@ from typing import Any
 
 
 class ExitCode(enum.IntEnum):
+    """The exit codes of a run. The monitors (``bhg_crawler.monitoring.monitors``) judge the run when the
+    spider closes: each that fails names its code, and the run exits with the first of ``PRECEDENCE`` named."""
+
     OK = 0  # the crawl finished and exported new or changed records
     FAILED = 1  # an unexpected error: the run did not end, or a callback or pipeline raised (the log says which)
     BAD_CONFIG = 2  # bad arguments or settings: nothing was fetched
@@ -41,6 +40,8 @@ PRECEDENCE = (
 
 @dataclass(frozen=True)
 class Outcome:
+    """A run's exit code and the reason, in one line."""
+
     code: ExitCode
     reason: str
 

@@ -1,8 +1,4 @@
-"""Site profiles: everything the crawler knows about one site, declared in one file.
-
-The built-in profiles are TOML files in ``bhg_crawler/sites/``; ``BHG_PROFILES`` adds folders of more (a
-sister paper on the same CMS needs a file, no code). The keys are the fields of ``SiteProfile``.
-"""
+"""Site profiles: everything the crawler knows about one site, declared in one TOML file."""
 
 from __future__ import annotations
 
@@ -36,6 +32,11 @@ class Selectors:
 
 @dataclass(frozen=True)
 class SiteProfile:
+    """One site, as its profile declares it. The keys of a profile file are these fields.
+
+    The built-in profiles are the TOML files of this package (``bhg_crawler/sites/*.toml``); ``BHG_PROFILES``
+    adds folders of more: a sister paper on the same CMS needs a file, no code."""
+
     name: str
     canonical_host: str
     hosts: tuple[str, ...]
