@@ -1,0 +1,1 @@
+"""The state across runs: what committed runs know (SQLite or Redis), this run's work, the run lock."""

@@ -1,0 +1,59 @@
+"""The state store bound to a Scrapy crawler: opened (and locked) once a crawler, closed with its engine."""
+
+from __future__ import annotations
+
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.settings import BaseSettings
+
+from bhg_crawler.core import signals as bhg_signals
+from bhg_crawler.core.errors import ConfigError
+from bhg_crawler.state.redis import shared_state
+from bhg_crawler.state.store import StateStore
+
+
+_stores: WeakKeyDictionary[Crawler, StateStore] = WeakKeyDictionary()
+
+
+def open_state(settings: BaseSettings) -> StateStore:
+    """The store of ``BHG_STATE`` (locked first: a second run leaves at once, touching nothing), sharing
+    what is known through the Redis of ``BHG_REDIS_URL`` when set."""
+    store = StateStore(settings.get("BHG_STATE"))
+    if settings.get("BHG_REDIS_URL"):
+        try:
+            store.shared = shared_state(settings)
+        except ConfigError:
+            store.close()
+            raise
+    return store
+
+
+def state_of(crawler: Crawler) -> StateStore:
+    """The crawler's state store, opened (and locked) from the settings on first use."""
+    store = _stores.get(crawler)
+    if store is None:
+        store = attach_state(crawler, open_state(crawler.settings))
+    return store
+
+
+def attach_state(crawler: Crawler, store: StateStore) -> StateStore:
+    """Gives the crawler a store opened beforehand; it records aliases and closes with the engine."""
+
+    def engine_stopped() -> None:
+        store.close()
+
+    def aliases_found(record_id: str, urls: list[str]) -> None:
+        store.alias(record_id, urls)
+
+    def record_rejected(record: dict[str, Any], reason: str) -> None:
+        if record.get("article_id") and record.get("url"):  # cleaned: its record_id is site:article_id
+            store.failed(f"{record.get('site')}:{record['article_id']}", str(record["url"]), f"rejected: {reason}")
+
+    _stores[crawler] = store
+    crawler.signals.connect(engine_stopped, signals.engine_stopped, weak=False)
+    crawler.signals.connect(aliases_found, bhg_signals.aliases_found, weak=False)
+    crawler.signals.connect(record_rejected, bhg_signals.record_rejected, weak=False)
+    return store

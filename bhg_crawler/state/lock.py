@@ -1,0 +1,57 @@
+"""One run at a time on a state: an exclusive ``flock`` on ``<state>.lock``."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+from bhg_crawler.core.clock import now_utc
+
+
+class AlreadyRunning(RuntimeError):
+    """Another run holds the state's lock."""
+
+
+class RunLock:
+    """An exclusive ``flock`` on a file. A second holder, even in the same process, is refused."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._handle: IO[str] | None = None
+
+    def acquire(self) -> None:
+        handle = self.path.open("a+", encoding="utf-8")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            raise AlreadyRunning(f"another run holds {self.path} ({holder})") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} since {now_utc()}\n")
+        handle.flush()
+        self._handle = handle
+
+    def release(self) -> None:
+        if self._handle is not None:
+            self._handle.close()  # closing the file releases the lock
+            self._handle = None
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        self.acquire()
+        try:
+            yield
+        finally:
+            self.release()
+
+
+def lock_for(state: str) -> RunLock | None:
+    """The lock of a state path (None for the in-memory state, which no other run can share)."""
+    return RunLock(Path(state + ".lock")) if state else None
