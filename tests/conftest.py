@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bhg_crawler.app.demo import local_redis
-from bhg_crawler.state.redis import RedisState, connect
+from bhg_crawler.state.redis import RedisKnowledge, connect
 from bhg_crawler.state.store import StateStore
 from bhg_replica.server import ReplicaServer
 from bhg_replica.site import Site
@@ -52,7 +52,7 @@ def open_store(request: pytest.FixtureRequest) -> Iterator[Callable[..., StateSt
     client.flushdb()
 
     def shared(path: str, worker: str = "tester:1") -> StateStore:
-        return StateStore(path, shared=RedisState(client, "bhg:test", worker, 86400))
+        return StateStore(path, knowledge=RedisKnowledge(client, "bhg:test", worker, 86400))
 
     yield shared
     client.close()

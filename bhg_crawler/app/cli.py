@@ -27,7 +27,7 @@ from bhg_crawler.runs.outcome import ExitCode
 from bhg_crawler.sites.profiles import DEFAULT_SITE, get_profile, with_successors
 from bhg_crawler.spiders.arguments import parse_options
 from bhg_crawler.state.lock import AlreadyRunning
-from bhg_crawler.state.redis import RedisState, shared_state
+from bhg_crawler.state.redis import RedisKnowledge, shared_knowledge
 from bhg_crawler.state.store import StateStore
 from bhg_replica import cli as replica_cli
 from bhg_replica.errors import ReplicaError
@@ -162,9 +162,9 @@ def _discover(args: argparse.Namespace) -> int:
     return result.code
 
 
-def _shared(args: argparse.Namespace) -> RedisState:
+def _shared(args: argparse.Namespace) -> RedisKnowledge:
     """The state a distributed crawl shares in Redis (``--redis``, ``--crawl``)."""
-    return shared_state(project_settings({"BHG_REDIS_URL": args.redis, "BHG_REDIS_CRAWL": args.crawl}))
+    return shared_knowledge(project_settings({"BHG_REDIS_URL": args.redis, "BHG_REDIS_CRAWL": args.crawl}))
 
 
 def _ledger(args: argparse.Namespace) -> int:

@@ -11,20 +11,20 @@ from scrapy.settings import BaseSettings
 
 from bhg_crawler.core import signals as bhg_signals
 from bhg_crawler.core.errors import ConfigError
-from bhg_crawler.state.redis import shared_state
+from bhg_crawler.state.redis import shared_knowledge
 from bhg_crawler.state.store import StateStore
-
 
 _stores: WeakKeyDictionary[Crawler, StateStore] = WeakKeyDictionary()
 
 
 def open_state(settings: BaseSettings) -> StateStore:
     """The store of ``BHG_STATE`` (locked first: a second run leaves at once, touching nothing), sharing
-    what is known through the Redis of ``BHG_REDIS_URL`` when set."""
+    what is known through the Redis of ``BHG_REDIS_URL`` when set. Raises ``AlreadyRunning`` when another run
+    holds the state, ``ConfigError`` when the state cannot be opened or Redis does not answer."""
     store = StateStore(settings.get("BHG_STATE"))
     if settings.get("BHG_REDIS_URL"):
         try:
-            store.shared = shared_state(settings)
+            store.knowledge = shared_knowledge(settings)
         except ConfigError:
             store.close()
             raise

@@ -7,8 +7,8 @@ from scrapy.crawler import Crawler
 from scrapy.dupefilters import RFPDupeFilter
 from scrapy.utils.request import RequestFingerprinterProtocol
 
-from bhg_crawler.state.store import StateStore
 from bhg_crawler.state.binding import state_of
+from bhg_crawler.state.store import StateStore
 
 
 class StateDupeFilter(RFPDupeFilter):

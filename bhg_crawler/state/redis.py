@@ -1,24 +1,4 @@
-"""What committed runs know, kept in Redis so that every worker of a distributed crawl shares it.
-
-The state store (``bhg_crawler.state.store``) keeps each run's own work in its local SQLite until the commit,
-as always; with ``BHG_REDIS_URL`` set, the commit merges that work here instead of into the local tables,
-in one Lua script (all of it or none), and the questions a run asks of past runs (is this article known,
-with which ETag and version; which sections were walked; what is in the failures ledger; where was this
-payload archived) are asked here.
-
-Keys, below ``bhg:<crawl>:``, each one entry per article, URL, section or payload, never per run:
-
-- ``articles``: record id -> JSON (url, published_utc, first_seen, last_fetched, etag, last_modified,
-  content_sha256, version, last_status, run_id)
-- ``urls``: URL -> record id; ``contents``: sha256 of an exported version -> record id;
-  ``published``: exported record ids scored by publication time (the refresh window)
-- ``sections``: ``<site> <slug>`` -> when a run walked it to its last page
-- ``ledger``: record id -> JSON (url, reason, attempts, first_at, last_at, retry)
-- ``payloads``: WARC payload digest -> JSON [uri, date, record id]
-- ``commits``: run id -> JSON (status, at): a commit not yet recorded by its worker's own state, so a
-  worker that dies between the two commits publishes its files on its next run. Kept
-  ``BHG_REDIS_KEEP_DAYS`` at most.
-"""
+"""What committed runs know, in Redis: shared by the workers of a distributed crawl."""
 
 from __future__ import annotations
 
@@ -26,13 +6,11 @@ import json
 import logging
 import os
 import socket
-import time
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import redis
-
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import BaseSettings
@@ -40,7 +18,8 @@ from scrapy.settings import BaseSettings
 from bhg_crawler.core.clock import utc
 from bhg_crawler.core.errors import ConfigError, StateUnavailable
 from bhg_crawler.core.redact import public
-from bhg_crawler.state.values import MOVED, Known, Payload, RunWork
+from bhg_crawler.state.values import MOVED, NO_ANSWER, Known, Payload
+from bhg_crawler.state.work import RunTables
 
 logger = logging.getLogger(__name__)
 
@@ -124,9 +103,25 @@ def _known(record_id: str, raw: Any) -> Known | None:
                  a.get("content_sha256"), int(a.get("version") or 0), a.get("last_status"))  # fmt: skip
 
 
-class RedisState:
-    """The committed knowledge of a crawl named ``prefix``, shared in Redis by its workers; ``worker`` is
-    this worker's name (its taken requests and claims are released at its commit)."""
+class RedisKnowledge:
+    """What committed runs know, in the Redis of ``client`` under the keys of a crawl (``prefix``:
+    ``bhg:<crawl>``), shared by its workers; ``worker`` is this worker's name (its taken requests and claims
+    are released when its run's work is merged), ``keep_seconds`` how long a commit note is kept at most.
+
+    Keys, below the prefix, each one entry per article, URL, section or payload, never per run:
+
+    - ``articles``: record id -> JSON (url, published_utc, first_seen, last_fetched, etag, last_modified,
+      content_sha256, version, last_status, run_id)
+    - ``urls``: URL -> record id; ``contents``: sha256 of an exported version -> record id;
+      ``published``: exported record ids scored by publication time (the refresh window)
+    - ``sections``: ``<site> <slug>`` -> when a run walked it to its last page
+    - ``ledger``: record id -> JSON (url, reason, attempts, first_at, last_at, retry, crawl)
+    - ``payloads``: WARC payload digest -> JSON [uri, date, record id]
+    - ``commits``: run id -> JSON (status, at): a merge not yet recorded by its worker's own state file, so
+      a worker that dies between the two publishes its run's files on its next run (``committed``).
+
+    The questions raise ``redis.RedisError`` when Redis does not answer; the merge ``StateUnavailable``.
+    """
 
     def __init__(self, client: redis.Redis, prefix: str, worker: str, keep_seconds: int):
         self.client = client
@@ -136,23 +131,27 @@ class RedisState:
         self.key = {name: f"{prefix}:{name}" for name in NAMES}
 
     def known(self, record_id: str) -> Known | None:
+        """A field of ``articles``."""
         return _known(record_id, self.client.hget(self.key["articles"], record_id))
 
     def recent(self, site: str, since: datetime) -> list[Known]:
-        """Exported articles of a site published since ``since``, oldest first."""
+        """The members of ``published`` scored at or after ``since``, found exported in ``articles``."""
         scored = self.client.zrangebyscore(self.key["published"], since.timestamp(), "+inf")
         ids = [str(i) for i in scored if str(i).startswith(f"{site}:")]
         found = self.client.hmget(self.key["articles"], ids) if ids else []
         return [known for i, raw in zip(ids, found, strict=True) if (known := _known(i, raw)) and known.exported]
 
     def record_of(self, url: str) -> str | None:
+        """A field of ``urls``."""
         owner = self.client.hget(self.key["urls"], url)
         return str(owner) if owner else None
 
     def section_walked(self, site: str, slug: str) -> bool:
+        """A field of ``sections``."""
         return bool(self.client.hexists(self.key["sections"], f"{site} {slug}"))
 
     def ledger(self, site: str, retry_only: bool) -> list[dict[str, Any]]:
+        """The fields of ``ledger`` of the site's record ids (each with the ``crawl`` that last counted it)."""
         entries = [
             {"record_id": record_id, **json.loads(raw)}
             for record_id, raw in self.client.hscan_iter(self.key["ledger"], match=f"{site}:*", count=1000)
@@ -161,54 +160,57 @@ class RedisState:
         return sorted(entries, key=lambda e: (e["first_at"], e["record_id"]))
 
     def payload(self, digest: str) -> Payload | None:
+        """A field of ``payloads``."""
         raw = self.client.hget(self.key["payloads"], digest)
         return Payload(*json.loads(raw)) if raw else None
 
     def exported_with(self, sha: str, other_than: str) -> str | None:
-        """Another article whose exported version has this content."""
+        """A field of ``contents``."""
         owner = self.client.hget(self.key["contents"], sha)
         return str(owner) if owner and owner != other_than else None
 
     def counts(self) -> dict[str, int]:
+        """Counted over ``articles``, scanned."""
         articles = exported = versions = 0
         for _, raw in self.client.hscan_iter(self.key["articles"], count=1000):
             version = int(json.loads(raw).get("version") or 0)
             articles, exported, versions = articles + 1, exported + (version >= 1), versions + version
         return {"articles": articles, "exported": exported, "versions": versions}
 
-    def entries(self, key: str) -> int:
-        """The entries of any key: members, fields, items; 1 for a string."""
-        count = {"hash": self.client.hlen, "zset": self.client.zcard, "set": self.client.scard,
-                 "list": self.client.llen}.get(str(self.client.type(key)))  # fmt: skip
-        return int(count(key)) if count else int(bool(self.client.exists(key)))
-
-    def merge(self, work: RunWork, no_answer: str) -> None:
-        """The run's work into what is known, at once; raises ``StateUnavailable`` when Redis does not answer
-        (then the run may or may not be merged: ``committed`` says which, once Redis is back)."""
-        document = json.dumps(asdict(work), ensure_ascii=False)
+    def merge(self, work: RunTables, run_id: str, status: str, at: datetime) -> None:
+        """The run's work (``work.as_work``) into the keys at once, by one Lua script, which also notes the
+        commit in ``commits`` and releases the worker's taken requests and claims. Raises ``StateUnavailable``
+        when Redis does not answer: the run may or may not be merged, and ``committed`` says which once Redis
+        is back."""
+        document = json.dumps(asdict(work.as_work(run_id, status)), ensure_ascii=False)
         names = [self.key[name] for name in NAMES] + [
             f"{self.prefix}:taken:{self.worker}",
             f"{self.prefix}:claims:{self.worker}",
             f"{self.prefix}:crawl",
         ]
-        now = time.time()
         try:
-            self.client.eval(MERGE, len(names), *names, document, utc(datetime.fromtimestamp(now, UTC)), int(now),
-                             no_answer, self.keep_seconds, MOVED)  # fmt: skip
+            self.client.eval(MERGE, len(names), *names, document, utc(at), int(at.timestamp()), NO_ANSWER,
+                             self.keep_seconds, MOVED)  # fmt: skip
         except redis.RedisError as error:
             raise StateUnavailable(f"Redis did not take the run's commit: {error}") from None
 
     def committed(self, run_id: str) -> str | None:
-        """The status a run was committed with, if its commit reached Redis."""
+        """The status of the run's note in ``commits``. Raises ``redis.RedisError``."""
         raw = self.client.hget(self.key["commits"], run_id)
         return str(json.loads(raw)["status"]) if raw else None
 
     def settled(self, run_id: str) -> None:
-        """The worker's own state recorded the commit: Redis need not remember it."""
+        """Removes the run's note from ``commits``; when Redis does not answer, a warning: the note expires."""
         try:
             self.client.hdel(self.key["commits"], run_id)
-        except redis.RedisError as error:  # the note expires with the others
+        except redis.RedisError as error:
             logger.warning("Could not clear the commit note of run %s in Redis: %s", run_id, error)
+
+    def entries(self, key: str) -> int:
+        """The entries of any key of this Redis: members, fields, items; 1 for a string; 0 when missing."""
+        count = {"hash": self.client.hlen, "zset": self.client.zcard, "set": self.client.scard,
+                 "list": self.client.llen}.get(str(self.client.type(key)))  # fmt: skip
+        return int(count(key)) if count else int(bool(self.client.exists(key)))
 
 
 def connect(url: str) -> redis.Redis:
@@ -245,6 +247,8 @@ def keep_seconds(settings: BaseSettings) -> int:
     return int(settings.getfloat("BHG_REDIS_KEEP_DAYS") * 86400)
 
 
-def shared_state(settings: BaseSettings) -> RedisState:
-    """What committed runs know, in the Redis of ``BHG_REDIS_URL``."""
-    return RedisState(connect(settings["BHG_REDIS_URL"]), crawl_prefix(settings), worker_name(), keep_seconds(settings))
+def shared_knowledge(settings: BaseSettings) -> RedisKnowledge:
+    """What committed runs know, in the Redis of ``BHG_REDIS_URL`` under ``BHG_REDIS_CRAWL``, for this worker.
+    Raises ``ConfigError`` when Redis does not answer."""
+    client = connect(settings["BHG_REDIS_URL"])
+    return RedisKnowledge(client, crawl_prefix(settings), worker_name(), keep_seconds(settings))

@@ -18,7 +18,7 @@ from bhg_crawler.core.errors import ConfigError
 from bhg_crawler.distributed.workers import RedisWorkers
 from bhg_crawler.runs.outcome import ExitCode
 from bhg_crawler.spiders.bhg import BhgSpider
-from bhg_crawler.state.redis import RedisState, connect
+from bhg_crawler.state.redis import RedisKnowledge, connect
 from tests.helpers import command, exported, manifests, replica, stats
 
 
@@ -41,7 +41,7 @@ def crawl(url: str, redis_url: str, work: Path, names: tuple[str, ...]) -> dict[
 
 def keys_and_sizes(client: redis.Redis) -> dict[str, int]:
     """Every key in Redis, with its entries."""
-    state = RedisState(client, "bhg:bhg", "test", 0)
+    state = RedisKnowledge(client, "bhg:bhg", "test", 0)
     return {str(key): state.entries(key) for key in client.scan_iter()}
 
 

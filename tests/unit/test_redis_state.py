@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ import redis
 from bhg_crawler.app.cli import main
 from bhg_crawler.core.errors import StateUnavailable
 from bhg_crawler.distributed.claims import CLAIM
-from bhg_crawler.state.redis import RedisState, connect
+from bhg_crawler.state.redis import RedisKnowledge, connect
 from bhg_crawler.state.store import StateStore
 from bhg_crawler.state.values import NO_ANSWER
 from tests.helpers import AT, export, small_record
@@ -31,7 +32,7 @@ def client(session_redis: str) -> Iterator[redis.Redis]:
 
 
 def worker(client: redis.Redis, folder: Path, name: str, keep: int = 86400) -> StateStore:
-    return StateStore(str(folder / name / "state.sqlite3"), shared=RedisState(client, PREFIX, name, keep))
+    return StateStore(str(folder / name / "state.sqlite3"), knowledge=RedisKnowledge(client, PREFIX, name, keep))
 
 
 def test_what_one_worker_committed_the_others_know(tmp_path: Path, client: redis.Redis) -> None:
@@ -84,8 +85,7 @@ def test_a_worker_dead_between_the_two_commits_publishes_its_run_next_time(tmp_p
     store = worker(client, tmp_path, "one")
     store.begin_run("r1", "exports")
     export(store, small_record("111111"))
-    assert store.shared is not None
-    store.shared.merge(store._run_work("r1", "complete"), NO_ANSWER)  # Redis took it; then the process died
+    store.knowledge.merge(store.run, "r1", "complete", datetime.now(UTC))  # Redis took it; then the process died
     store.close()
     store = worker(client, tmp_path, "one")
     assert store.unpublished() == [("r1", "exports")]  # its files are published, not removed
@@ -104,7 +104,7 @@ def test_a_worker_dead_between_the_two_commits_publishes_its_run_next_time(tmp_p
 
 def test_a_redis_that_does_not_answer_the_commit_leaves_the_run_undecided(tmp_path: Path) -> None:
     gone = redis.Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=1)
-    store = StateStore(str(tmp_path / "state.sqlite3"), shared=RedisState(gone, PREFIX, "one", 86400))
+    store = StateStore(str(tmp_path / "state.sqlite3"), knowledge=RedisKnowledge(gone, PREFIX, "one", 86400))
     store.begin_run("r1", "exports")
     with pytest.raises(StateUnavailable, match="Redis did not take the run's commit"):
         store.commit_run("r1", "complete", {})
@@ -117,8 +117,7 @@ def test_commit_notes_are_kept_for_a_while_only(tmp_path: Path, client: redis.Re
     client.hset(f"{PREFIX}:commits", "died-an-hour-ago", json.dumps(old))
     store = worker(client, tmp_path, "one", keep=60)
     store.begin_run("r1", "exports")
-    assert store.shared is not None
-    store.shared.merge(store._run_work("r1", "complete"), NO_ANSWER)
+    store.knowledge.merge(store.run, "r1", "complete", datetime.now(UTC))
     assert sorted(client.hkeys(f"{PREFIX}:commits")) == ["r1"]
     store.close()
 
@@ -145,7 +144,7 @@ def test_a_version_a_committed_run_exported_cannot_be_claimed(tmp_path: Path, cl
 def test_the_shared_ledger_and_keys_on_the_command_line(
     tmp_path: Path, client: redis.Redis, session_redis: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    store = StateStore(str(tmp_path / "state.sqlite3"), shared=RedisState(client, "bhg:daily", "one", 86400))
+    store = StateStore(str(tmp_path / "state.sqlite3"), knowledge=RedisKnowledge(client, "bhg:daily", "one", 86400))
     store.begin_run("r1", "exports")
     export(store, small_record("111111"))
     store.failed("baohagiang.vn:2", URL, "HTTP 503")

@@ -18,7 +18,7 @@ def test_a_failure_at_the_new_home_is_the_old_records_reason_too(tmp_path: Path)
     new = "https://baotuyenquang.com.vn/khu-vuc/202506/gia-le-tang-f6d06b9"
     request = Request(new, meta={"bhg_kind": "ARTICLE", "redirect_urls": [old]})
     spider._not_exported(request, "HTTP 503", "error")
-    failed = {row["record_id"]: row["reason"] for row in spider.state.db.execute("SELECT * FROM run_failed")}
+    failed = {row["record_id"]: row["reason"] for row in spider.state.file.db.execute("SELECT * FROM run_failed")}
     spider.state.close()
     assert failed == {
         "baotuyenquang.com.vn:f6d06b9": "HTTP 503",
