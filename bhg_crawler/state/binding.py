@@ -32,7 +32,8 @@ def open_state(settings: BaseSettings) -> StateStore:
 
 
 def state_of(crawler: Crawler) -> StateStore:
-    """The crawler's state store, opened (and locked) from the settings on first use."""
+    """The crawler's state store, opened (and locked) from the settings on first use (``open_state``'s
+    errors)."""
     store = _stores.get(crawler)
     if store is None:
         store = attach_state(crawler, open_state(crawler.settings))
@@ -40,7 +41,8 @@ def state_of(crawler: Crawler) -> StateStore:
 
 
 def attach_state(crawler: Crawler, store: StateStore) -> StateStore:
-    """Gives the crawler a store opened beforehand; it records aliases and closes with the engine."""
+    """Gives the crawler a store opened beforehand, and returns it: it records the aliases and rejected records
+    the crawler's signals report, and closes with the engine."""
 
     def engine_stopped() -> None:
         store.close()

@@ -20,8 +20,10 @@ class StateDupeFilter(RFPDupeFilter):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StateDupeFilter:
+        """The filter of the crawler's state store (``DUPEFILTER_DEBUG``: log every filtered request)."""
         assert crawler.request_fingerprinter is not None
         return cls(state_of(crawler), crawler.settings.getbool("DUPEFILTER_DEBUG"), crawler.request_fingerprinter)
 
     def request_seen(self, request: Request) -> bool:
+        """Whether this run asked for the request already (by its fingerprint); it has now."""
         return self.state.request_seen(self.fingerprinter.fingerprint(request))

@@ -1,4 +1,4 @@
-"""What committed runs know: the questions a run asks of past runs and the merge of a run's work, in SQLite."""
+"""What committed runs know: the questions a run asks of past runs, the merge of its work; and their SQLite kind."""
 
 from __future__ import annotations
 

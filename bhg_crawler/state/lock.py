@@ -13,17 +13,20 @@ from bhg_crawler.core.clock import now_utc
 
 
 class AlreadyRunning(RuntimeError):
-    """Another run holds the state's lock."""
+    """Another run holds the state's lock: the command line exits with ``ExitCode.ALREADY_RUNNING``."""
 
 
 class RunLock:
-    """An exclusive ``flock`` on a file. A second holder, even in the same process, is refused."""
+    """An exclusive ``flock`` on the file at ``path`` (created if missing), which names its holder (``pid <n>
+    since <ISO 8601 UTC>``). A second holder, even in the same process, is refused."""
 
     def __init__(self, path: Path):
         self.path = path
         self._handle: IO[str] | None = None
 
     def acquire(self) -> None:
+        """Takes the lock and writes the holder into the file. Raises ``AlreadyRunning``, naming the holder,
+        when the lock is held, and ``OSError`` when the file cannot be opened."""
         handle = self.path.open("a+", encoding="utf-8")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -39,12 +42,14 @@ class RunLock:
         self._handle = handle
 
     def release(self) -> None:
+        """Lets the lock go; nothing when it is not held."""
         if self._handle is not None:
             self._handle.close()  # closing the file releases the lock
             self._handle = None
 
     @contextmanager
     def held(self) -> Iterator[None]:
+        """The lock, held for the ``with`` block (``acquire``'s errors)."""
         self.acquire()
         try:
             yield

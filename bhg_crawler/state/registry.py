@@ -22,8 +22,9 @@ class RunRegistry:
     ``finished_at`` (ISO 8601 UTC), ``status`` (``running``, then ``complete``, ``partial``, ``failed`` or
     ``crashed``), ``exports`` (its exports folder), ``outcome`` and ``figures`` (JSON), and ``published``.
     It lives in the state file, not with what committed runs know, because the commit point is one SQLite
-    transaction: a run's row says it committed exactly when its work was merged. Nothing here commits; the
-    state store decides when."""
+    transaction: a run's row says it committed exactly when its work was merged. (With the knowledge in Redis,
+    the row follows the merge, and the merge's note, ``Knowledge.committed``, covers the moment between.)
+    Nothing here commits; the state store decides when."""
 
     def __init__(self, file: StateFile):
         self.db = file.db

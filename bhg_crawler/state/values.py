@@ -11,7 +11,9 @@ NO_ANSWER = "no answer: dropped before any response (a redirect to a page alread
 
 @dataclass(frozen=True)
 class Known:
-    """What the state knows of an article."""
+    """What committed runs know of an article (its record id): its canonical URL, when it was published (ISO
+    8601 UTC), the validators of its last current fetch, the sha256 and number of its last exported version
+    (0: never exported), and its last HTTP status (``MOVED``: found at another record)."""
 
     record_id: str
     url: str
@@ -24,12 +26,14 @@ class Known:
 
     @property
     def exported(self) -> bool:
+        """Whether a version of it was exported."""
         return self.version >= 1
 
 
 @dataclass(frozen=True)
 class Payload:
-    """Where a payload was first archived."""
+    """Where a payload was first archived in full: the WARC record's target URI, its date (ISO 8601 UTC), and
+    the record id of the article it belongs to."""
 
     uri: str
     date: str
@@ -38,7 +42,9 @@ class Payload:
 
 @dataclass(frozen=True)
 class Placement:
-    """Where a record goes: ``new`` (with its version), ``unchanged``, or ``duplicate`` of ``original``."""
+    """Where a record goes: ``new`` (with its ``version``, and ``previous_sha256`` of the version before),
+    ``unchanged`` (``original`` is itself), or ``duplicate`` of ``original``, found ``by`` its ``id``, a
+    ``url`` or its ``content``."""
 
     verdict: str
     by: str = ""
@@ -49,7 +55,9 @@ class Placement:
 
 @dataclass(frozen=True)
 class RunWork:
-    """A run's own work, as its commit merges it into what is known."""
+    """A run's own work, as its commit merges it into knowledge kept outside the state file: its articles
+    (the ``run_articles`` columns, with ``published_ts`` in seconds since 1970), URLs (URL, record id),
+    sections, payloads (digest, URI, date, record id) and the ledger's candidates."""
 
     run_id: str
     status: str
