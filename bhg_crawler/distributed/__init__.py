@@ -2,7 +2,7 @@
 
 ``BHG_REDIS_URL`` (``bhg-crawl run --redis URL``) switches the scheduler's queue and the request
 dupefilter to scrapy-redis, under keys named by ``BHG_REDIS_CRAWL`` (default ``bhg``), and keeps what
-committed runs know in Redis (``bhg_crawler.redis_state``), so workers share it from run to run. Each
+committed runs know in Redis (``bhg_crawler.state.redis``), so workers share it from run to run. Each
 worker keeps its own exports and its runs in its own state file; what two workers could both export is
 claimed in Redis first.
 
