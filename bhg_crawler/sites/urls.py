@@ -8,6 +8,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from bhg_crawler.sites.profiles import SiteProfile
 
 
+def record_id(site: str, article_id: str) -> str:
+    """The id of an article's record: ``<site>:<article id>``, "baohagiang.vn:764199"."""
+    return f"{site}:{article_id}"
+
+
 class ArticleUrl(NamedTuple):
     canonical: str
     section: str  # "" when the URL does not say (the page does)
@@ -17,7 +22,7 @@ class ArticleUrl(NamedTuple):
 
     @property
     def record_id(self) -> str:
-        return f"{self.site}:{self.article_id}"
+        return record_id(self.site, self.article_id)
 
 
 def strip_tracking(url: str, profile: SiteProfile) -> str:

@@ -11,6 +11,7 @@ from scrapy.settings import BaseSettings
 
 from bhg_crawler.core import signals as bhg_signals
 from bhg_crawler.core.errors import ConfigError
+from bhg_crawler.sites.urls import record_id
 from bhg_crawler.state.redis import shared_knowledge
 from bhg_crawler.state.store import StateStore
 
@@ -52,7 +53,7 @@ def attach_state(crawler: Crawler, store: StateStore) -> StateStore:
 
     def record_rejected(record: dict[str, Any], reason: str) -> None:
         if record.get("article_id") and record.get("url"):  # cleaned: its record_id is site:article_id
-            store.failed(f"{record.get('site')}:{record['article_id']}", str(record["url"]), f"rejected: {reason}")
+            store.failed(record_id(record["site"], record["article_id"]), str(record["url"]), f"rejected: {reason}")
 
     _stores[crawler] = store
     crawler.signals.connect(engine_stopped, signals.engine_stopped, weak=False)
