@@ -21,7 +21,8 @@ import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
 
-from bhg_crawler.extract.text import clean_text, looks_like_byline, parse_byline, parse_date, parse_timestamp
+from bhg_crawler.extract.byline import looks_like_byline, parse_byline
+from bhg_crawler.extract.text import clean_text, parse_date, parse_timestamp
 from bhg_crawler.extract.tree import BLOCK_TAGS, PAGE_FURNITURE, SKIPPED, TEXT_BLOCKS, Page, lines_of
 from bhg_crawler.sites.urls import ArticleUrl, article_url, canonical_url, section_of
 

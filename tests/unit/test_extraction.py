@@ -11,9 +11,10 @@ import pytest
 from lxml import html as lxml_html
 
 from bhg_crawler.extract.article import ArticlePage, split_caption
+from bhg_crawler.extract.byline import looks_like_byline, parse_byline
 from bhg_crawler.extract.listing import ListingPage
 from bhg_crawler.extract.record import clean_record, validation_error
-from bhg_crawler.extract.text import looks_like_byline, parse_byline, parse_date, parse_timestamp
+from bhg_crawler.extract.text import parse_date, parse_timestamp
 from bhg_crawler.sites.profiles import BAOHAGIANG, load_profiles
 from bhg_crawler.sites.urls import article_url, canonical_url
 from bhg_replica.site import Site
