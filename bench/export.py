@@ -6,7 +6,6 @@ import json
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from scrapy import Spider
 from scrapy.utils.test import get_crawler
@@ -14,25 +13,26 @@ from scrapy.utils.test import get_crawler
 from bench.extraction import FETCHED, samples
 from bench.figures import Figure
 from bhg_crawler.extract.article import ArticlePage
-from bhg_crawler.extract.record import clean_record
+from bhg_crawler.extract.record import ArticleRecord, build_record
 from bhg_crawler.pipelines import ValidatePipeline
 from bhg_crawler.runs.export import RunExport
 from bhg_crawler.sites.profiles import BAOHAGIANG
+from bhg_crawler.sites.urls import record_id
 
 
-def records(count: int) -> list[dict[str, Any]]:
+def records(count: int) -> list[ArticleRecord]:
     """``count`` distinct valid records made from 50 replica pages."""
-    base = [clean_record(ArticlePage(s.html, s.url, BAOHAGIANG).record(fetched_at=FETCHED)) for s in samples(50)]
+    base = [build_record(ArticlePage(s.html, s.url, BAOHAGIANG).extracted(), FETCHED) for s in samples(50)]
     out = []
     for n in range(count):
-        record = dict(base[n % len(base)])
+        record = base[n % len(base)].copy()
         record["article_id"] = str(100000 + n)
-        record["record_id"] = f"baohagiang.vn:{record['article_id']}"
+        record["record_id"] = record_id(record["site"], record["article_id"])
         out.append(record)
     return out
 
 
-def through_the_exporter(items: list[dict[str, Any]], folder: Path) -> None:
+def through_the_exporter(items: list[ArticleRecord], folder: Path) -> None:
     crawler = get_crawler(Spider, {"BHG_EXPORTS": str(folder), "BHG_RUN_ID": "bench-export", "BHG_STATE": ""})
     validate, export = ValidatePipeline.from_crawler(crawler), RunExport.from_crawler(crawler)
     spider = Spider(name="bhg")
@@ -42,13 +42,13 @@ def through_the_exporter(items: list[dict[str, Any]], folder: Path) -> None:
     export.spider_closed(spider, reason="finished")
 
 
-def plain_lines(items: list[dict[str, Any]], folder: Path) -> None:
+def plain_lines(items: list[ArticleRecord], folder: Path) -> None:
     with (folder / "plain.jsonl").open("w", encoding="utf-8") as out:
         for item in items:
             out.write(json.dumps(item) + "\n")
 
 
-def best_rate(write: Callable[[list[dict[str, Any]], Path], None], items: list[dict[str, Any]], folder: Path,
+def best_rate(write: Callable[[list[ArticleRecord], Path], None], items: list[ArticleRecord], folder: Path,
               rounds: int) -> float:  # fmt: skip
     best = float("inf")
     for n in range(rounds):

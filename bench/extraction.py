@@ -16,7 +16,7 @@ import trafilatura
 
 from bench.figures import Figure
 from bhg_crawler.extract.article import ArticlePage
-from bhg_crawler.extract.record import clean_record
+from bhg_crawler.extract.record import build_record
 from bhg_crawler.sites.profiles import BAOHAGIANG
 from bhg_replica.site import Site
 
@@ -57,7 +57,7 @@ def samples(count: int) -> list[Sample]:
 
 
 def ours(sample: Sample) -> Extracted:
-    record = clean_record(ArticlePage(sample.html, sample.url, BAOHAGIANG).record(fetched_at=FETCHED))
+    record = build_record(ArticlePage(sample.html, sample.url, BAOHAGIANG).extracted(), FETCHED)
     return Extracted(record["title"], (record["published_at"] or "")[:10] or None, record["body_text"])
 
 

@@ -1,23 +1,18 @@
-"""Item pipelines: clean, validate, dedupe; each its own component."""
+"""Item pipelines: validate, dedupe; each its own component (the spider yields records already built)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
-from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from bhg_crawler.core import signals
-from bhg_crawler.extract.record import clean_record, validation_error
+from bhg_crawler.extract.record import validation_error
 from bhg_crawler.state.binding import state_of
 
-
-class CleanPipeline:
-    """Normalises every text field (NFC, entities, spaces) and computes the derived fields."""
-
-    def process_item(self, item: Any) -> dict[str, Any]:
-        return clean_record(ItemAdapter(item).asdict())
+Item = TypeVar("Item", bound=Mapping[str, Any])
 
 
 class ValidatePipeline:
@@ -34,7 +29,7 @@ class ValidatePipeline:
     def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
         return cls(crawler)
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+    def process_item(self, item: Item) -> Item:
         reason = validation_error(item)
         if reason is None:
             return item

@@ -45,9 +45,8 @@ BHG_BACKOFF_BASE = 5.0
 BHG_BACKOFF_MAX = 600.0
 BHG_BACKOFF_TRIES = 5
 
-# --- Records: clean, validate, dedupe -------------------------------------------------------------
+# --- Records: validate, dedupe (the spider yields them built) --------------------------------------
 ITEM_PIPELINES = {
-    "bhg_crawler.pipelines.CleanPipeline": 300,
     "bhg_crawler.pipelines.ValidatePipeline": 400,
     "bhg_crawler.pipelines.DedupePipeline": 500,
     "bhg_crawler.distributed.claims.ClaimPipeline": 550,  # off unless BHG_REDIS_URL is set

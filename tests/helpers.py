@@ -96,9 +96,9 @@ def bhg_run(url: str, day: int, work: Path, *extra: str) -> subprocess.Completed
 
 
 def with_pipeline(name: str) -> str:
-    """The ``-s`` value of ITEM_PIPELINES with one more pipeline between cleaning and validation."""
-    pipelines = {"bhg_crawler.pipelines.CleanPipeline": 300, name: 350, "bhg_crawler.pipelines.ValidatePipeline": 400,
-                 "bhg_crawler.pipelines.DedupePipeline": 500}  # fmt: skip
+    """The ``-s`` value of ITEM_PIPELINES with one more pipeline before validation: it sees each record as the
+    spider built it."""
+    pipelines = {name: 350, "bhg_crawler.pipelines.ValidatePipeline": 400, "bhg_crawler.pipelines.DedupePipeline": 500}
     return f"ITEM_PIPELINES={json.dumps(pipelines)}"
 
 

@@ -21,7 +21,7 @@ from bhg_crawler.core.errors import ConfigError
 from bhg_crawler.core.files import write_atomically
 from bhg_crawler.extract.article import ArticlePage
 from bhg_crawler.extract.checks import check_page, saved_pages
-from bhg_crawler.extract.record import clean_record, validation_error
+from bhg_crawler.extract.record import build_record, validation_error
 from bhg_crawler.monitoring.heartbeat import stale
 from bhg_crawler.runs.outcome import ExitCode
 from bhg_crawler.sites.profiles import DEFAULT_SITE, get_profile, with_successors
@@ -63,7 +63,7 @@ def _extract(args: argparse.Namespace) -> int:
     except OSError as error:
         raise ConfigError(f"cannot read {args.file}: {error.strerror}") from None
     page = ArticlePage(html, args.url, get_profile(args.site, _folders(args.profiles)))
-    record = clean_record(page.record(fetched_at=datetime.now(UTC)))
+    record = build_record(page.extracted(), datetime.now(UTC))
     print(json.dumps(record, ensure_ascii=False, indent=2))
     reason = validation_error(record)
     if reason is not None:

@@ -13,12 +13,9 @@ from warcio.archiveiterator import ArchiveIterator
 
 from bhg_crawler.core.errors import ConfigError
 from bhg_crawler.extract.article import ArticlePage
-from bhg_crawler.extract.record import clean_record
+from bhg_crawler.extract.record import ArticleRecord, add_url_aliases, build_record
 from bhg_crawler.sites.profiles import SiteProfile
 from bhg_crawler.sites.urls import article_url
-
-# What a page cannot tell, kept from the export: these fields, and where each image was stored.
-BOOKKEEPING = ("url_aliases", "record_id_aliases", "version", "previous_sha256")  # what the crawl knew, not the page
 
 
 @dataclass(frozen=True)
@@ -37,7 +34,7 @@ class Run:
     manifest: dict[str, Any] | None
     folder: Path | None
 
-    def exported(self) -> dict[str, dict[str, Any]]:
+    def exported(self) -> dict[str, ArticleRecord]:
         """The run's exported records by WARC record id."""
         if self.manifest is None or self.folder is None:
             return {}
@@ -89,7 +86,20 @@ def archived_pages(warcs: list[Path]) -> Iterator[ArchivedPage]:
                 )
 
 
-def reextract(run: Run, sites: tuple[SiteProfile, ...]) -> Iterator[dict[str, Any]]:
+def with_bookkeeping(record: ArticleRecord, kept: ArticleRecord) -> ArticleRecord:
+    """The record, changed in place, with what its page cannot tell taken from its exported copy ``kept``: the
+    URLs and record ids the crawl knew it by, its version and the one before, and where each image was stored."""
+    add_url_aliases(record, kept["url_aliases"])
+    record["record_id_aliases"] = sorted(set(kept["record_id_aliases"]))
+    record["version"], record["previous_sha256"] = kept["version"], kept["previous_sha256"]
+    files = {image["url"]: image["file"] for image in kept["images"] if "file" in image}
+    for image in record["images"]:
+        if image["url"] in files:
+            image["file"] = files[image["url"]]
+    return record
+
+
+def reextract(run: Run, sites: tuple[SiteProfile, ...]) -> Iterator[ArticleRecord]:
     """The article records of the archived pages, extracted anew, each with the profile of its site (the
     crawl's, or one its articles moved to); what a page cannot say comes from the export."""
     exported = run.exported()
@@ -97,13 +107,7 @@ def reextract(run: Run, sites: tuple[SiteProfile, ...]) -> Iterator[dict[str, An
         profile = next((site for site in sites if article_url(page.url, site) is not None), None)
         if profile is None:
             continue
-        raw = ArticlePage(page.html, page.url, profile).record(fetched_at=datetime.fromisoformat(page.date))
-        raw["warc_record_id"] = page.record_id
+        extracted = ArticlePage(page.html, page.url, profile).extracted()
+        record = build_record(extracted, datetime.fromisoformat(page.date), warc_record_id=page.record_id)
         kept = exported.get(page.record_id)
-        if kept is not None:
-            raw.update({name: kept[name] for name in BOOKKEEPING})
-            files = {image["url"]: image["file"] for image in kept["images"] if "file" in image}
-            for image in raw["images"]:
-                if image["url"] in files:
-                    image["file"] = files[image["url"]]
-        yield clean_record(raw)
+        yield record if kept is None else with_bookkeeping(record, kept)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 
-def json_line(record: dict[str, Any]) -> bytes:
+def json_line(record: Mapping[str, Any]) -> bytes:
     """One JSON-lines line: compact, UTF-8, ending in a newline."""
     return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 

@@ -1,144 +1,142 @@
-"""Article pages: every field of an article, from its HTML and URL, with no crawler.
-
-Each field is read by the profile's CSS selectors first (fast, but the class names are guesses), and
-then from what the site always prints whatever its markup: the URL shape, the "HH:MM, DD/MM/YYYY"
-timestamp, the "BHG - " lede, the byline forms, the "Cùng chuyên mục" heading and CKEditor image
-tables; then from the page's og: tags, JSON-LD and canonical link; and last, for the title, the body
-and the date, from a generic extractor (trafilatura).
-"""
+"""Article pages: each field of an article and the layer it came from, from the page's HTML and URL alone."""
 
 from __future__ import annotations
 
-import copy
-import json
-import re
+from collections.abc import Iterable
 from datetime import datetime
 from functools import cached_property
-from typing import Any
+from typing import Any, Generic, Literal, NamedTuple, TypeVar
 from urllib.parse import urljoin, urlsplit
 
-import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
 
+from bhg_crawler.extract.body import Block, body_blocks
 from bhg_crawler.extract.byline import looks_like_byline, parse_byline
+from bhg_crawler.extract.generic import GenericReading
+from bhg_crawler.extract.metadata import PageMetadata
+from bhg_crawler.extract.record import Extracted, Field, Image, Layer, RelatedItem, Section
 from bhg_crawler.extract.text import clean_text, parse_date, parse_timestamp
-from bhg_crawler.extract.tree import BLOCK_TAGS, PAGE_FURNITURE, SKIPPED, TEXT_BLOCKS, Page, lines_of
+from bhg_crawler.extract.tree import BLOCK_TAGS, PAGE_FURNITURE, SKIPPED, Page, lines_of
 from bhg_crawler.sites.urls import ArticleUrl, article_url, canonical_url, section_of
 
-LAYERS = ("selectors", "patterns", "metadata", "generic")  # the extraction layers, fastest and surest first
-# The generic layer's body is taken only if this much text is left once the title, the lede, timestamps,
-# link texts and the related block are set aside: less is the page's furniture, not an article.
-GENERIC_MIN_CHARS = 150
-GENERIC_DATE = "%Y-%m-%dT%H:%M:%S"
-FILE_NAME = re.compile(r"^[\w\-. ()]+\.(?:png|jpe?g|gif|webp|bmp)$", re.IGNORECASE)
-CREDIT_IN_PARENS = re.compile(r"\s*\((?:Ảnh|Photo)\s*:?\s*(?P<credit>[^()]+)\)\s*$", re.IGNORECASE)
-CREDIT_AFTER = re.compile(r"(?<=[.!?…”\"])\s*(?:Ảnh|Photo)\s*:\s*(?P<credit>[^.]{2,60})$", re.IGNORECASE)
+T = TypeVar("T")
+Part = Literal["title", "lede", "body", "related"]  # the parts of an article page found as elements
 # Elements with text of their own and links inside: where a "Từ khóa:" label and its tags are.
 LABELLED_LINKS = etree.XPath("//*[normalize-space(text()) and .//a]")
 
 
-def _dense(text: str) -> str:
-    """Text without its spaces, casefolded: to find a line in text that ran blocks together."""
-    return "".join(text.split()).casefold()
+class Sourced(NamedTuple, Generic[T]):
+    """A value and the extraction layer it came from."""
+
+    value: T
+    layer: Layer
 
 
-def split_caption(printed: str) -> tuple[str | None, str | None]:
-    """(caption, credit) from a printed caption: " |" endings and "(Ảnh CTV)" / "Ảnh: X" credits apart."""
-    text = clean_text(printed).removesuffix("|").strip()
-    credit = None
-    for pattern in (CREDIT_IN_PARENS, CREDIT_AFTER):
-        match = pattern.search(text)
-        if match:
-            credit = match["credit"].strip()
-            text = text[: match.start()].strip()
-            break
-    return (text or None), credit
+class Lede(NamedTuple):
+    text: str | None  # the lede (sapo) without its prefix
+    tag: str | None  # the prefix's tag: "BHG" from "BHG - "
+
+
+class Body(NamedTuple):
+    paragraphs: list[str]  # normalised, without the lede a page repeats or the byline ending it
+    images: list[Image]  # in reading order
+    byline: str | None  # printed as the body's last paragraph
+
+
+def _link_texts(anchors: Iterable[HtmlElement]) -> list[str]:
+    return [text for text in (clean_text(a.text_content()) for a in anchors) if text]
 
 
 class ArticlePage(Page):
-    """One article: every field of the record, each from the fastest trustworthy source."""
+    """One article page: each field from the first layer that finds it (``bhg_crawler.extract.record`` names
+    the layers), computed once; ``extracted()`` gives them all."""
 
-    record_layers: dict[str, str]  # set by ``record()``: the layer each field with a value came from
-
-    # -- where things are ---------------------------------------------------------------------
-
-    @cached_property
-    def layers(self) -> dict[str, str]:
-        """The layer each field came from, as the field methods find out (see ``extraction``)."""
-        return {}
-
-    @cached_property
-    def json_ld(self) -> dict[str, Any]:
-        """The page's JSON-LD NewsArticle (or Article), if it has one; else empty."""
-        for text in self.select('script[type="application/ld+json"]::text'):
-            try:
-                data = json.loads(text)
-            except ValueError:
-                continue
-            for node in data if isinstance(data, list) else [*data.get("@graph", []), data]:
-                if isinstance(node, dict) and node.get("@type") in ("NewsArticle", "Article", "ReportageNewsArticle"):
-                    return node
-        return {}
-
-    @cached_property
-    def generic(self) -> Any:
-        """trafilatura's reading of the page (a ``Document``, or None): the last resort for title, body, date.
-
-        It is given a copy of the tree, which it prunes, without the related block: its dates are other
-        articles'. A date it finds with no time of day is midnight.
-        """
-        tree = copy.deepcopy(self.root)
-        if self.related_block is not None:
-            for twin in tree.xpath(self.root.getroottree().getpath(self.related_block)):
-                twin.drop_tree()
-        return trafilatura.bare_extraction(
-            tree,
-            url=self.url,
-            fast=True,
-            with_metadata=True,
-            include_comments=False,
-            date_extraction_params={"original_date": False, "extensive_search": True, "outputformat": GENERIC_DATE},
+    def extracted(self) -> Extracted:
+        """Every field of the article, and the layer each field with a value came from."""
+        article, section, lede, body = self.article, self.section, self.lede, self.body
+        found: dict[Field, Sourced[Any]] = {
+            "title": self.title,
+            "published_at": self.published_at,
+            "lede": Sourced(lede.value.text, lede.layer),
+            "body_text": Sourced(body.value.paragraphs, body.layer),
+            "byline": self.byline,
+            "related": self.related,
+            "tags": self.tags,
+        }
+        return Extracted(
+            site=self.profile.name,
+            article_id=article.article_id if article else None,
+            url=article.canonical if article else self.url,
+            section=section,
+            title=self.title.value,
+            lede=lede.value.text,
+            lede_tag=lede.value.tag,
+            published_at=self.published_at.value,
+            language=self.profile.language_of(section["slug"]) if section else self.profile.default_language,
+            paragraphs=tuple(body.value.paragraphs),
+            images=tuple(body.value.images),
+            byline=self.byline.value,
+            authors=tuple(parse_byline(self.byline.value)),
+            related=tuple(self.related.value),
+            tags=tuple(self.tags.value),
+            layers={field: sourced.layer for field, sourced in found.items() if sourced.value},
         )
 
-    def _generic_paragraphs(self) -> list[str]:
-        """The generic layer's body, less what is known not to be the body: link texts (menus, related
-        items), timestamps and datelines, and any text of the title, the lede, image captions, the related
-        block or the page furniture; nothing when what is left is shorter than ``GENERIC_MIN_CHARS``."""
-        text = self.generic.text if self.generic is not None else None
-        if not text:
-            return []
-        links = {clean_text(a.text_content()) for a in self.root.iter("a")}
-        figures = (e for e in self.root.iter("table", "figure") if e.find(".//img") is not None)
-        elements = [self.title_element, self.lede_element, self.related_block, *self.root.iter(*PAGE_FURNITURE)]
-        known = [clean_text(element.text_content()) for element in [*elements, *figures] if element is not None]
-        aside = _dense(" ".join([*known, self.title() or "", self.lede()[0] or ""]))
-        kept = [
-            line
-            for line in (clean_text(line).strip("| ") for line in text.splitlines())
-            if any(c.isalpha() for c in line)
-            and line not in links
-            and _dense(line.lstrip("-\u2013\u2022* ")) not in aside
-            and parse_timestamp(line, self.profile) is None
-            and not (len(line) < 60 and parse_date(line) is not None)  # a dateline
-        ]
-        return kept if sum(map(len, kept)) >= GENERIC_MIN_CHARS else []
+    # -- the layers past the page's body ------------------------------------------------------------
+
+    @cached_property
+    def metadata(self) -> PageMetadata:
+        return PageMetadata(self)
+
+    @cached_property
+    def generic(self) -> GenericReading:
+        """trafilatura's reading of the page, made when a field first needs it."""
+        return GenericReading(self.root, self.url, self.related_block)
 
     @cached_property
     def article(self) -> ArticleUrl | None:
+        """The article the page's URL names, or the one its canonical link names when that is the same article
+        (or the URL names none)."""
         own = article_url(self.url, self.profile)
-        declared = next(iter(self.select('link[rel="canonical"]::attr(href)')), None)
+        declared = self.metadata.canonical_link()
         if declared:
             stated = article_url(urljoin(self.url, declared), self.profile)
             if stated is not None and (own is None or stated.article_id == own.article_id):
                 return stated
         return own
 
+    # -- where things are: found by the profile's selector, else by what the site prints ----------
+
     @cached_property
+    def _located(self) -> dict[Part, Sourced[HtmlElement | None]]:
+        return {}
+
+    def located(self, part: Part) -> Sourced[HtmlElement | None]:
+        """The element of a part of the article: the first the profile's selector for it finds (layer
+        ``selectors``), else the one found from what the site prints (``patterns``); None when neither finds one."""
+        if part not in self._located:
+            selectors = self.profile.selectors
+            css, walk = {
+                "title": (selectors.title, self._first_heading),
+                "lede": (selectors.lede, self._lede_after_title),
+                "body": (selectors.body, self._densest_body),
+                "related": (selectors.related, self._under_related_heading),
+            }[part]
+            fast = self.first(css)
+            self._located[part] = Sourced(fast, "selectors") if fast is not None else Sourced(walk(), "patterns")
+        return self._located[part]
+
+    @property
     def related_block(self) -> HtmlElement | None:
-        fast = self.first(self.profile.selectors.related)
-        if fast is not None:
-            return fast
+        """The block of related articles ("Cùng chuyên mục"), if the page has one."""
+        return self.located("related").value
+
+    def _first_heading(self) -> HtmlElement | None:
+        return next((h1 for h1 in self.root.iter("h1") if clean_text(h1.text_content())), None)
+
+    def _under_related_heading(self) -> HtmlElement | None:
+        """The nearest element holding article links around a heading of the profile's ``related_headings``."""
         headings = {clean_text(h).casefold() for h in self.profile.related_headings}
         for element in self.root.iter():
             if not isinstance(element.tag, str) or element.tag in SKIPPED:
@@ -155,23 +153,10 @@ class ArticlePage(Page):
         block = self.related_block
         return block is None or not any(ancestor is block for ancestor in element.iterancestors())
 
-    @cached_property
-    def title_element(self) -> HtmlElement | None:
-        fast = self.first(self.profile.selectors.title)
-        if fast is not None:
-            return fast
-        for h1 in self.root.iter("h1"):
-            if clean_text(h1.text_content()):
-                return h1
-        return None
-
-    @cached_property
-    def body_element(self) -> HtmlElement | None:
-        fast = self.first(self.profile.selectors.body)
-        if fast is not None:
-            return fast
+    def _densest_body(self) -> HtmlElement | None:
+        """The element with the most paragraph text, unless it holds the lede (then the page has no body)."""
         best = self._densest_paragraph_parent()
-        lede = self.lede_element
+        lede = self.located("lede").value
         if best is None or (lede is not None and any(a is best for a in lede.iterancestors())):
             return None
         return best
@@ -195,19 +180,15 @@ class ArticlePage(Page):
             weight[parent] = weight.get(parent, 0) + len(clean_text(p.text_content()))
         return max(weight, key=lambda element: weight[element]) if weight else None
 
-    @cached_property
-    def lede_element(self) -> HtmlElement | None:
-        fast = self.first(self.profile.selectors.lede)
-        if fast is not None:
-            return fast
+    def _lede_after_title(self) -> HtmlElement | None:
+        """The block after the title that starts with the profile's lede prefix ("BHG - "); else the first block
+        of text between the timestamp (or the title, when the page prints no time) and the body."""
         after_title = self._after_title()
         for element in after_title:
             if element.tag in ("p", "div", "h2", "h3", "span", "strong", "b") and self._outside_related(element):
                 text = clean_text(element.text_content())
                 if self.profile.lede_prefix.match(text) and len(text) < 1500:
                     return element
-        # No prefix: the first block of text between the timestamp (or the title, when the page prints
-        # no time) and the body.
         body = self._densest_paragraph_parent()
         before_body = after_title[: next((i for i, e in enumerate(after_title) if e is body), len(after_title))]
         seen_time = not any(
@@ -232,7 +213,7 @@ class ArticlePage(Page):
 
     def _after_title(self) -> list[HtmlElement]:
         elements = [e for e in self.root.iter() if isinstance(e.tag, str)]
-        title = self.title_element
+        title = self.located("title").value
         if title is None:
             return elements
         at = next(i for i, element in enumerate(elements) if element is title)
@@ -240,169 +221,91 @@ class ArticlePage(Page):
 
     # -- fields ---------------------------------------------------------------------------------
 
-    def title(self) -> str | None:
-        if self.title_element is not None:
-            self.layers["title"] = "selectors" if self.first(self.profile.selectors.title) is not None else "patterns"
-            return clean_text(self.title_element.text_content()) or None
-        self.layers["title"] = "metadata"
-        og = self.meta("og:title") or clean_text(str(self.json_ld.get("headline") or ""))
-        if og:
-            return og
-        title = self.profile.title_suffix.sub("", clean_text("".join(self.select("title::text"))))
-        if title:
-            return title
-        self.layers["title"] = "generic"
-        return clean_text(self.generic.title or "") or None if self.generic is not None else None
+    @cached_property
+    def title(self) -> Sourced[str | None]:
+        """The headline: its element, else as declared (og:title, JSON-LD, ``<title>``), else trafilatura's."""
+        element, layer = self.located("title")
+        if element is not None:
+            return Sourced(clean_text(element.text_content()) or None, layer)
+        declared = self.metadata.title()
+        if declared:
+            return Sourced(declared, "metadata")
+        return Sourced(self.generic.title(), "generic")
 
-    def published_at(self) -> datetime | None:
+    @cached_property
+    def published_at(self) -> Sourced[datetime | None]:
+        """When the article was published, aware in the site's time zone: the printed "HH:MM, DD/MM/YYYY" of
+        the profile's time element, else the first one after the title outside the related block, else the
+        declared article:published_time or JSON-LD datePublished, else trafilatura's date within the month of
+        the article's URL."""
         fast = self.first(self.profile.selectors.time)
-        if fast is not None:
-            stamp = parse_timestamp(fast.text_content(), self.profile)
-            if stamp is not None:
-                self.layers["published_at"] = "selectors"
-                return stamp
-        self.layers["published_at"] = "patterns"
+        stamp = parse_timestamp(fast.text_content(), self.profile) if fast is not None else None
+        if stamp is not None:
+            return Sourced(stamp, "selectors")
         for element in self._after_title():
             if self._outside_related(element):
                 stamp = parse_timestamp(element.text or "", self.profile)
                 if stamp is not None:
-                    return stamp
-        self.layers["published_at"] = "metadata"
-        for declared in (self.meta("article:published_time"), self.json_ld.get("datePublished")):
-            if isinstance(declared, str) and declared:
-                try:
-                    return datetime.fromisoformat(declared)
-                except ValueError:
-                    continue
-        self.layers["published_at"] = "generic"
-        found = self.generic.date if self.generic is not None else None
-        if not found:
-            return None
-        date = datetime.strptime(found, GENERIC_DATE).replace(tzinfo=self.profile.timezone)
+                    return Sourced(stamp, "patterns")
+        declared = self.metadata.published_at()
+        if declared is not None:
+            return Sourced(declared, "metadata")
         month = self.article.month if self.article else ""
-        return date if not month or date.strftime("%Y%m") == month else None  # the URL says when, roughly
+        return Sourced(self.generic.published_at(self.profile.timezone, month), "generic")
 
-    def extraction(self, record: dict[str, Any]) -> dict[str, Any]:
-        """How the record was extracted: the last layer any field needed, and the fields not from selectors.
-
-        Layers, fastest first: ``selectors`` (the profile's CSS), ``patterns`` (what the site always
-        prints: timestamps, lede prefix, byline forms, the related heading, the densest paragraphs),
-        ``metadata`` (og: tags, JSON-LD, the ``<title>``), ``generic`` (trafilatura: title, body, date).
-        """
-        layers = self.record_layers = self.field_layers(record)
-        return {
-            "layer": max(layers.values(), key=LAYERS.index, default=LAYERS[0]),
-            "fields_from_fallback": sorted(f for f, layer in layers.items() if layer != LAYERS[0]),
-        }
-
-    def field_layers(self, record: dict[str, Any]) -> dict[str, str]:
-        """The layer each field of the record that has a value came from."""
-        selectors = self.profile.selectors
-        body_layer = self.layers.get("body_text") or (
-            "selectors" if self.first(selectors.body) is not None else "patterns"
-        )
-        lede_fast = self.lede_element is not None and self.lede_element is self.first(selectors.lede)
-        found = {
-            "title": self.layers.get("title"),
-            "published_at": self.layers.get("published_at"),
-            "lede": "selectors" if lede_fast else "patterns" if self.lede_element is not None else "metadata",
-            "body_text": body_layer,
-            "byline": body_layer if self._body_parts[2] else
-                      "selectors" if self.first(selectors.byline) is not None else "patterns",
-            "related": "selectors" if self.first(selectors.related) is not None else "patterns",
-            "tags": "selectors" if self.select(selectors.tags) else "patterns",
-        }  # fmt: skip
-        present = {"body_text": record["paragraphs"]}
-        return {f: layer for f, layer in found.items() if layer and (present.get(f) or record.get(f))}
-
-    def lede(self) -> tuple[str | None, str | None]:
-        """(lede without its prefix, tag)."""
-        text = clean_text(self.lede_element.text_content()) if self.lede_element is not None else ""
+    @cached_property
+    def lede(self) -> Sourced[Lede]:
+        """The lede (sapo) and its prefix's tag, from the lede's element, else from og:description."""
+        element, layer = self.located("lede")
+        text = clean_text(element.text_content()) if element is not None else ""
         if not text:
-            text = self.meta("og:description", "description") or ""
+            text = self.metadata.lede() or ""
+            layer = "metadata"
         match = self.profile.lede_prefix.match(text)
         if match:
-            return text[match.end() :].strip() or None, match["tag"]
-        return text or None, None
+            return Sourced(Lede(text[match.end() :].strip() or None, match["tag"]), layer)
+        return Sourced(Lede(text or None, None), layer)
 
     @cached_property
-    def _blocks(self) -> list[tuple[str, Any]]:
-        """The body as ("text", str) and ("image", dict) blocks in reading order."""
-        body = self.body_element
-        if body is None:
-            return []
-        blocks: list[tuple[str, Any]] = []
-        self._walk_body(body, blocks)
-        return blocks
-
-    def _walk_body(self, element: HtmlElement, blocks: list[tuple[str, Any]]) -> None:
-        for child in element:
-            tag = child.tag if isinstance(child.tag, str) else ""
-            if tag in SKIPPED or not tag:
-                continue
-            if (tag in ("table", "figure") and child.find(".//img") is not None) or tag == "img":
-                blocks.append(("image", self._image(child)))
-            elif tag in TEXT_BLOCKS or not any(
-                isinstance(d.tag, str) and d.tag in BLOCK_TAGS for d in child.iterdescendants()
-            ):
-                for img in child.iter("img"):
-                    blocks.append(("image", self._image(img)))
-                text = clean_text(child.text_content())
-                if text:
-                    blocks.append(("text", text))
-            else:
-                if clean_text(child.text or ""):
-                    blocks.append(("text", clean_text(child.text)))
-                self._walk_body(child, blocks)
-            if clean_text(child.tail or ""):
-                blocks.append(("text", clean_text(child.tail)))
-
-    def _image(self, element: HtmlElement) -> dict[str, str | None]:
-        img = element if element.tag == "img" else element.find(".//img")
-        assert img is not None  # callers pass an image or an element holding one
-        src = (img.get("src") or img.get("data-src") or "").strip()
-        alt = clean_text(img.get("alt"))
-        printed = ""
-        if element.tag != "img":
-            printed = " ".join(
-                clean_text(cell.text_content())
-                for cell in element.iter("td", "th", "figcaption", "p")
-                if cell.find(".//img") is None and clean_text(cell.text_content())
-            )
-        if not printed and alt and not FILE_NAME.match(alt):
-            printed = alt
-        caption, credit = split_caption(printed) if printed else (None, None)
-        url = canonical_url(urljoin(self.url, src), self.profile) if src else None
-        return {"url": url, "caption": caption, "credit": credit}
-
-    @cached_property
-    def _body_parts(self) -> tuple[list[str], list[dict[str, str | None]], str | None]:
-        """(paragraphs, images, byline printed at the end of the body)."""
-        lede, _ = self.lede()
-        printed_lede = clean_text(self.lede_element.text_content()) if self.lede_element is not None else None
-        paragraphs = [text for kind, text in self._blocks if kind == "text"]
-        images = [image for kind, image in self._blocks if kind == "image" and image["url"]]
+    def body(self) -> Sourced[Body]:
+        """The body's paragraphs and images, from the body element; its paragraphs from trafilatura's reading
+        (layer ``generic``) when the element gives none."""
+        element, layer = self.located("body")
+        blocks: list[Block] = body_blocks(element, self.url, self.profile) if element is not None else []
+        paragraphs = [block for block in blocks if isinstance(block, str)]
+        images = [block for block in blocks if not isinstance(block, str)]
         if not paragraphs:
             paragraphs = self._generic_paragraphs()
-            self.layers["body_text"] = "generic"
-        if paragraphs and (paragraphs[0] == printed_lede or paragraphs[0] == lede):
+            layer = "generic"
+        lede = self.located("lede").value
+        printed_lede = clean_text(lede.text_content()) if lede is not None else None
+        if paragraphs and paragraphs[0] in (printed_lede, self.lede.value.text):
             paragraphs = paragraphs[1:]  # the 2014 pages repeat the lede
-        byline = None
-        if paragraphs and looks_like_byline(paragraphs[-1]):
-            byline = paragraphs.pop()
-        return paragraphs, images, byline
+        byline = paragraphs.pop() if paragraphs and looks_like_byline(paragraphs[-1]) else None
+        return Sourced(Body(paragraphs, images, byline), layer)
 
-    def byline(self) -> str | None:
-        _, _, in_body = self._body_parts
-        if in_body:
-            return in_body
+    def _generic_paragraphs(self) -> list[str]:
+        known = [self.located(part).value for part in ("title", "lede", "related")]
+        said = [self.title.value or "", self.lede.value.text or ""]
+        return self.generic.paragraphs(known, said, self.profile)
+
+    @cached_property
+    def byline(self) -> Sourced[str | None]:
+        """The byline as printed: the body's last paragraph, else the profile's byline element, else a block of
+        its own between the body and the related items."""
+        body = self.body
+        if body.value.byline:
+            return Sourced(body.value.byline, body.layer)
         fast = self.first(self.profile.selectors.byline)
-        if fast is not None and clean_text(fast.text_content()):
-            return clean_text(fast.text_content())
-        body = self.body_element
+        printed = clean_text(fast.text_content()) if fast is not None else ""
+        if printed:
+            return Sourced(printed, "selectors")
+        return Sourced(self._byline_after_body(), "patterns")
+
+    def _byline_after_body(self) -> str | None:
+        body = self.located("body").value
         if body is None:
             return None
-        # A block of its own between the body and the related items.
         elements = [e for e in self.root.iter() if isinstance(e.tag, str)]
         start = next(i for i, e in enumerate(elements) if e is body)
         inside = {id(d) for d in body.iterdescendants()}
@@ -418,21 +321,26 @@ class ArticlePage(Page):
                 return text
         return None
 
-    def tags(self) -> list[str]:
+    @cached_property
+    def tags(self) -> Sourced[list[str]]:
+        """The article's tags: the links the profile's selector finds, else those after its "Từ khóa:" label."""
         fast = self.select(self.profile.selectors.tags)
         if fast:
-            return [clean_text(a.text_content()) for a in fast if clean_text(a.text_content())]
+            return Sourced(_link_texts(fast), "selectors")
         label = self.profile.tags_label.casefold()
         for element in LABELLED_LINKS(self.root):
             if clean_text(element.text).casefold().startswith(label):
-                return [clean_text(a.text_content()) for a in element.iter("a") if clean_text(a.text_content())]
-        return []
+                return Sourced(_link_texts(element.iter("a")), "patterns")
+        return Sourced([], "patterns")
 
-    def related(self) -> list[dict[str, str | None]]:
-        block = self.related_block
-        if block is None:
-            return []
-        items: dict[str, dict[str, str | None]] = {}
+    @cached_property
+    def related(self) -> Sourced[list[RelatedItem]]:
+        """The related block's articles, each once, in page order, this one aside."""
+        block, layer = self.located("related")
+        return Sourced(self._related_items(block) if block is not None else [], layer)
+
+    def _related_items(self, block: HtmlElement) -> list[RelatedItem]:
+        items: dict[str, RelatedItem] = {}
         for anchor, _, article in self.article_links(block):
             if article.article_id in items or (self.article and article.article_id == self.article.article_id):
                 continue
@@ -461,7 +369,8 @@ class ArticlePage(Page):
             }
         return list(items.values())
 
-    def section(self) -> dict[str, str] | None:
+    @cached_property
+    def section(self) -> Section | None:
         """The section in the URL, else the one the page links to as its own (``.html`` URLs say none)."""
         if self.article is None:
             return None
@@ -483,7 +392,7 @@ class ArticlePage(Page):
         if fast:
             anchors = fast
         else:
-            end = self.title_element
+            end = self.located("title").value
             anchors = []
             for element in self.root.iter():
                 if element is end:
@@ -492,34 +401,3 @@ class ArticlePage(Page):
                     anchors.append(element)
         slugs = [section_of(self._absolute(a.get("href") or ""), self.profile) for a in anchors]
         return next((slug for slug in reversed(slugs) if slug), None)
-
-    def record(self, fetched_at: datetime) -> dict[str, Any]:
-        """The article record (schema 1) before cleaning: see ``bhg_crawler.records``."""
-        article = self.article
-        paragraphs, images, _ = self._body_parts
-        lede, lede_tag = self.lede()
-        published = self.published_at()
-        section = self.section()
-        byline = self.byline()
-        record: dict[str, Any] = {
-            "site": self.profile.name,
-            "article_id": article.article_id if article else None,
-            "url": article.canonical if article else self.url,
-            "url_aliases": [],
-            "record_id_aliases": [],
-            "section": section,
-            "title": self.title(),
-            "lede": lede,
-            "lede_tag": lede_tag,
-            "published_at": published.isoformat() if published else None,
-            "language": self.profile.language_of(section["slug"]) if section else self.profile.default_language,
-            "paragraphs": paragraphs,
-            "images": images,
-            "byline": byline,
-            "authors": parse_byline(byline),
-            "related": self.related(),
-            "tags": self.tags(),
-            "fetched_at": fetched_at.isoformat().replace("+00:00", "Z"),
-        }
-        record["extraction"] = self.extraction(record)
-        return record

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bhg_crawler.extract.record import Author, Role
 from bhg_crawler.extract.text import clean_text
 
 BOTH_ROLES = re.compile(r"^(?:Bài\s*(?:,|và)\s*ảnh|Ảnh\s*(?:,|và)\s*bài)\s*:\s*(?P<names>.+)$", re.IGNORECASE)
@@ -19,7 +20,7 @@ def _names(text: str) -> list[str]:
     return [name for name in (clean_text(part) for part in NAME_SEPARATOR.split(text)) if name]
 
 
-def parse_byline(byline: str | None) -> list[dict[str, object]]:
+def parse_byline(byline: str | None) -> list[Author]:
     """Authors and their roles from a printed byline: "Bài, ảnh: T.PHƯƠNG - N.PHƯƠNG" gives both "text" and
     "photo" to each; "Bài: A - Ảnh: B" "text" to A and "photo" to B; bare names "text"."""
     text = clean_text(byline)
@@ -29,7 +30,7 @@ def parse_byline(byline: str | None) -> list[dict[str, object]]:
         return [{"name": n, "roles": ["text", "photo"]} for n in _names(match["names"])]
     if match := SPLIT_ROLES.match(text):
         text_names, photo_names = _names(match["text"]), _names(match["photo"])
-        authors: dict[str, list[str]] = {}
+        authors: dict[str, list[Role]] = {}
         for name in text_names:
             authors.setdefault(name, []).append("text")
         for name in photo_names:

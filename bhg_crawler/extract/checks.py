@@ -9,22 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Literal, get_args
 
 from bhg_crawler.core.errors import ConfigError
 from bhg_crawler.extract.article import ArticlePage
-from bhg_crawler.extract.record import clean_record, validation_error
+from bhg_crawler.extract.record import ArticleRecord, build_record, validation_error
 from bhg_crawler.sites.profiles import SiteProfile
 from bhg_crawler.sites.urls import article_url
 
 URLS_FILE = "urls.txt"
-REQUIRED = ("title", "published_at", "section", "body_text")  # an article page without one of these is wrong
+Required = Literal["title", "published_at", "section", "body_text"]  # an article page without one of these is wrong
+REQUIRED: tuple[Required, ...] = get_args(Required)
 
 
 @dataclass(frozen=True)
 class PageCheck:
     file: str
-    record: dict[str, Any]
+    record: ArticleRecord
     problems: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -75,7 +76,7 @@ def check_page(html: str, url: str, profile: SiteProfile, name: str = "") -> Pag
     problems = []
     if article_url(url, profile) is None:
         problems.append(f"the URL is not an article URL of {profile.name} (article_paths, hosts)")
-    record = clean_record(ArticlePage(html, url, profile).record(fetched_at=datetime.now(UTC)))
+    record = build_record(ArticlePage(html, url, profile).extracted(), datetime.now(UTC))
     problems += [f"no {key}" for key in REQUIRED if not record[key]]
     error = validation_error(record)
     if error is not None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ from bhg_crawler.core import signals as bhg_signals
 from bhg_crawler.core.clock import now_utc
 from bhg_crawler.core.errors import StateUnavailable, describe
 from bhg_crawler.core.files import file_entry, json_document, published, write_atomically, write_durably
-from bhg_crawler.extract.record import SCHEMA_VERSION
+from bhg_crawler.extract.record import SCHEMA_VERSION, ArticleRecord, add_url_aliases
 from bhg_crawler.runs.figures import run_figures
 from bhg_crawler.runs.files import JsonLinesFile, RunFiles, manifest_part, publish, remove_run_files, run_of
 from bhg_crawler.runs.outcome import ExitCode, Outcome, outcome_of
@@ -90,18 +92,17 @@ class RunExport:
 
     # -- records ------------------------------------------------------------------------------
 
-    def item_scraped(self, item: dict[str, Any]) -> None:
-        record_id = item["record_id"]
-        extra = self.pending_aliases.pop(record_id, None)
+    def item_scraped(self, item: ArticleRecord) -> None:
+        extra = self.pending_aliases.pop(item["record_id"], None)
         if extra:
-            item["url_aliases"] = sorted((set(item["url_aliases"]) | extra) - {item["url"]})
+            add_url_aliases(item, extra)
         if not self.articles or self.articles[-1].records >= self.max_records:
             self.articles.append(JsonLinesFile(self.folder / f"articles-{len(self.articles) + 1:04d}.jsonl"))
         self._write(self.articles[-1], item)
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("bhg/exported")
 
-    def _write(self, file: JsonLinesFile, record: dict[str, Any]) -> None:
+    def _write(self, file: JsonLinesFile, record: Mapping[str, Any]) -> None:
         """A record to a file; if it cannot be written (a full disk), the run stops and keeps nothing."""
         if self.broken is not None:
             return
@@ -150,14 +151,7 @@ class RunExport:
     # -- the end of the run -------------------------------------------------------------------
 
     def _merge_late_aliases(self) -> None:
-        def merge(extra: set[str]) -> Any:
-            def apply(record: dict[str, Any]) -> dict[str, Any]:
-                record["url_aliases"] = sorted((set(record["url_aliases"]) | extra) - {record["url"]})
-                return record
-
-            return apply
-
-        change = {record_id: merge(urls) for record_id, urls in self.late_aliases.items()}
+        change = {record_id: partial(add_url_aliases, urls=urls) for record_id, urls in self.late_aliases.items()}
         for part in self.articles:
             part.rewrite(change)
 

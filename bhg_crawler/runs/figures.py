@@ -8,7 +8,7 @@ from typing import Any
 
 from scrapy import Spider
 
-from bhg_crawler.extract.article import LAYERS
+from bhg_crawler.extract.record import LAYERS
 
 
 def run_kind(spider: Spider, stats: Mapping[str, Any]) -> str:

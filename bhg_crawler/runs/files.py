@@ -6,7 +6,7 @@ import contextlib
 import json
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,7 +47,7 @@ class JsonLinesFile:
         self._out: IO[bytes] | None = None
         self.records = 0
 
-    def write(self, record: dict[str, Any]) -> None:
+    def write(self, record: Mapping[str, Any]) -> None:
         """One record as a line; ``OSError`` (a full disk) as it comes."""
         if self._out is None:
             self._out = self.part.open("wb")

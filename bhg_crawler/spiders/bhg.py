@@ -21,8 +21,9 @@ from bhg_crawler.core.clock import parse_moment, utc
 from bhg_crawler.core.errors import describe
 from bhg_crawler.extract.article import ArticlePage
 from bhg_crawler.extract.listing import ListingPage
+from bhg_crawler.extract.record import Extracted, build_record
 from bhg_crawler.sites.profiles import DEFAULT_SITE, SiteProfile, get_profile, with_successors
-from bhg_crawler.sites.urls import ArticleUrl, article_url, section_of, strip_tracking
+from bhg_crawler.sites.urls import ArticleUrl, article_url, record_id, section_of, strip_tracking
 from bhg_crawler.spiders.arguments import parse_flag, parse_options
 from bhg_crawler.state.binding import state_of
 from bhg_crawler.state.store import StateStore
@@ -284,7 +285,7 @@ class BhgSpider(scrapy.Spider):
         @url https://baohagiang.vn/xay-dung-dang/202008/khang-dinh-vai-tro-nen-tang-cua-dang-hat-nhan-chinh-tri-o-co-so-764199
         @returns items 1 1
         @returns requests 4 4
-        @scrapes url article_id title published_at section paragraphs byline related
+        @scrapes url article_id title published_at section body_text byline related
         """
         archived = response.meta.get("bhg_warc")  # the WARC record of this page, when archiving is on
         fetched_at = datetime.fromisoformat(archived.date) if archived else datetime.now(UTC)
@@ -296,22 +297,23 @@ class BhgSpider(scrapy.Spider):
             self._not_exported(response.request or response, f"not an HTML page ({content_type})", "not_html")
             return
         page = ArticlePage.from_response(response, self._site_of(response.url))
-        record = page.record(fetched_at=fetched_at)
-        record_id = f"{record['site']}:{record['article_id']}"
-        if archived:
-            record["warc_record_id"] = archived.record_id
+        extracted = page.extracted()
+        moved = self._moved_from(response, extracted)
+        record = build_record(extracted, fetched_at, moved_from=moved,
+                              warc_record_id=archived.record_id if archived else None)  # fmt: skip
+        record_id = record["record_id"]
         self._stats.inc_value(f"bhg/extraction/{record['extraction']['layer']}")
         for field in record["extraction"]["fields_from_fallback"]:
             self._stats.inc_value(f"bhg/extraction/fallback/{field}")
-        for field, layer in page.record_layers.items():
+        for field, layer in extracted.layers.items():
             self._stats.inc_value(f"bhg/extraction/{layer}/{field}")
-        published = page.published_at()
+        published = extracted.published_at
         if record["article_id"]:
             self.state.fetched(
                 record_id, record["url"], response.status, fetched_at,
                 etag=_header(response, "ETag"), last_modified=_header(response, "Last-Modified"), published=published,
             )  # fmt: skip
-            self._moved_here(response, record, record_id, fetched_at, published)
+            self._moved_here(moved, record_id, fetched_at, published)
         if published is not None and not self.options.in_range(published):
             self._stats.inc_value("bhg/articles/out_of_range")
             if record["article_id"]:
@@ -331,19 +333,20 @@ class BhgSpider(scrapy.Spider):
             if request is not None:
                 yield request
 
-    def _moved_here(
-        self, response: Response, record: dict[str, Any], record_id: str, fetched_at: datetime,
-        published: datetime | None,
-    ) -> None:  # fmt: skip
-        """An article reached through redirects from another article URL (a site's old home of it, before
-        a merger): the old URL and record id become the record's aliases, and the old record is done."""
-        for url in response.meta.get("redirect_urls", []):
-            old = self._article_of(url)
-            if old is None or old.record_id == record_id:
-                continue
+    def _moved_from(self, response: Response, extracted: Extracted) -> list[ArticleUrl]:
+        """The other article URLs that redirected to an article (a site's old homes of it, before a merger),
+        one per redirect: their URLs and record ids become the record's aliases."""
+        if not extracted.article_id:
+            return []
+        own = record_id(extracted.site, extracted.article_id)
+        olds = (self._article_of(url) for url in response.meta.get("redirect_urls", []))
+        return [old for old in olds if old is not None and old.record_id != own]
+
+    def _moved_here(self, moved: list[ArticleUrl], record_id: str, fetched_at: datetime,
+                    published: datetime | None) -> None:  # fmt: skip
+        """The old records of an article reached through redirects (``_moved_from``) are done."""
+        for old in moved:
             self._stats.inc_value("bhg/articles/moved")
-            record["url_aliases"].append(old.canonical)
-            record["record_id_aliases"].append(old.record_id)
             self.state.fetched(old.record_id, old.canonical, MOVED, fetched_at, published=published)
             self.crawler.signals.send_catch_log(signals.aliases_found, record_id=record_id, urls=[old.canonical])
 

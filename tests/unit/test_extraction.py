@@ -4,36 +4,38 @@ from __future__ import annotations
 
 import zlib
 from datetime import datetime
-from typing import Any
+from typing import Literal, get_args
 from urllib.parse import urlsplit
 
 import pytest
 from lxml import html as lxml_html
 
-from bhg_crawler.extract.article import ArticlePage, split_caption
+from bhg_crawler.extract.article import ArticlePage
+from bhg_crawler.extract.body import split_caption
 from bhg_crawler.extract.byline import looks_like_byline, parse_byline
 from bhg_crawler.extract.listing import ListingPage
-from bhg_crawler.extract.record import clean_record, validation_error
-from bhg_crawler.extract.text import parse_date, parse_timestamp
+from bhg_crawler.extract.record import ArticleRecord, build_record, content_sha256, validation_error
+from bhg_crawler.extract.text import clean_text, parse_date, parse_timestamp
 from bhg_crawler.sites.profiles import BAOHAGIANG, load_profiles
 from bhg_crawler.sites.urls import article_url, canonical_url
 from bhg_replica.site import Site
 from tests.helpers import SITES, saved, saved_page, saved_page_names
 
 NAMES = saved_page_names()
-FIELDS = ("url", "section", "title", "lede", "lede_tag", "published_at", "language", "body_text", "images",
-          "byline", "authors", "related", "tags")  # fmt: skip
+Compared = Literal["url", "section", "title", "lede", "lede_tag", "published_at", "language", "body_text", "images",
+                   "byline", "authors", "related", "tags"]  # fmt: skip
+FIELDS: tuple[Compared, ...] = get_args(Compared)
 FETCHED = datetime(2026, 11, 25, 3, 0, tzinfo=datetime.now().astimezone().tzinfo)
 
 
 PROFILES = load_profiles([SITES])
 
 
-def extract(html: str, url: str) -> dict[str, Any]:
+def extract(html: str, url: str) -> ArticleRecord:
     """The record of a page, read with the profile of the site the URL is on."""
     host = urlsplit(url).hostname
     profile = next((p for p in PROFILES.values() if host in p.hosts), BAOHAGIANG)
-    return clean_record(ArticlePage(html, url, profile).record(fetched_at=FETCHED))
+    return build_record(ArticlePage(html, url, profile).extracted(), FETCHED)
 
 
 def redesign(html: str) -> str:
@@ -83,10 +85,23 @@ def test_the_url_a_page_was_fetched_at_does_not_change_the_record() -> None:
     assert extract(html, variant)["url"] == truth["url"]
 
 
-def test_cleaning_is_idempotent() -> None:
+def texts(record: ArticleRecord) -> list[str]:
+    """Every text a record normalises: title, lede, byline, each paragraph, captions, credits, names, tags..."""
+    found = [record["title"], record["lede"], record["byline"], record["section"]["name"], *record["tags"]]
+    found += record["body_text"].split("\n\n")
+    found += [text for image in record["images"] for text in (image["caption"], image["credit"])]
+    found += [author["name"] for author in record["authors"]]
+    found += [text for item in record["related"] for text in (item["title"], item["lede"])]
+    return [text for text in found if text is not None]
+
+
+def test_building_is_idempotent() -> None:
     html, truth = saved("entities")
     record = extract(html, truth["fetched_from"])
-    assert clean_record(record) == record
+    assert extract(html, truth["fetched_from"]) == record  # the same page, the same record
+    assert all(clean_text(text) == text for text in texts(record))  # normalised text normalises to itself
+    assert record["word_count"] == len(record["body_text"].split())
+    assert record["content_sha256"] == content_sha256(record["title"], record["lede"], record["body_text"])
 
 
 def test_a_page_with_no_article_is_rejected_by_the_schema(site: Site) -> None:
@@ -248,6 +263,6 @@ def test_the_generic_layer_does_not_pass_page_furniture_off_as_a_body() -> None:
         page = ArticlePage(
             site.respond("baohagiang.vn", path).body.decode(), f"https://baohagiang.vn{path}", BAOHAGIANG
         )
-        record = clean_record(page.record(fetched_at=FETCHED))
+        record = build_record(page.extracted(), FETCHED)
         assert record["body_text"] == "", path
         assert validation_error(record) is not None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +16,8 @@ from scrapy.utils.test import get_crawler
 
 from bhg_crawler.core import signals as bhg_signals
 from bhg_crawler.extract.article import ArticlePage
-from bhg_crawler.pipelines import CleanPipeline, DedupePipeline, ValidatePipeline
+from bhg_crawler.extract.record import ArticleRecord, Extracted, add_url_aliases, build_record
+from bhg_crawler.pipelines import DedupePipeline, ValidatePipeline
 from bhg_crawler.runs.export import RunExport
 from bhg_crawler.sites.profiles import BAOHAGIANG
 from tests.helpers import saved
@@ -24,13 +25,17 @@ from tests.helpers import saved
 FETCHED = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
 
 
-def raw_record(name: str) -> dict[str, Any]:
+def extracted(name: str) -> Extracted:
     html, truth = saved(name)
-    return ArticlePage(html, truth["url"], BAOHAGIANG).record(fetched_at=FETCHED)
+    return ArticlePage(html, truth["url"], BAOHAGIANG).extracted()
+
+
+def built_record(name: str) -> ArticleRecord:
+    return build_record(extracted(name), FETCHED)
 
 
 class Run:
-    """A crawler with the three pipelines and the run export, fed records by hand."""
+    """A crawler with the record pipelines and the run export, fed records by hand."""
 
     def __init__(self, exports: Path):
         self.exports = exports
@@ -38,14 +43,14 @@ class Run:
             Spider, {"BHG_EXPORTS": str(exports), "BHG_RUN_ID": "unit", "BHG_STATE": ""}
         )
         self.export = RunExport.from_crawler(self.crawler)
-        self.pipelines: list[Any] = [CleanPipeline(), ValidatePipeline.from_crawler(self.crawler),
-                          DedupePipeline.from_crawler(self.crawler)]  # fmt: skip
+        self.pipelines: list[Any] = [ValidatePipeline.from_crawler(self.crawler),
+                                     DedupePipeline.from_crawler(self.crawler)]  # fmt: skip
         self.spider = Spider(name="bhg")
         self.export.spider_opened(self.spider)
 
-    def feed(self, raw: dict[str, Any]) -> str | None:
+    def feed(self, record: ArticleRecord) -> str | None:
         """The message of the DropItem, or None when the record was exported."""
-        item: Any = raw
+        item: Any = record
         try:
             for pipeline in self.pipelines:
                 item = pipeline.process_item(item)
@@ -74,7 +79,7 @@ def run(tmp_path: Path) -> Run:
 
 
 def test_an_invalid_record_lands_in_the_rejects_file(run: Run) -> None:
-    good, bad = raw_record("seed-era-a"), raw_record("era-b-split-roles")
+    good, bad = built_record("seed-era-a"), built_record("era-b-split-roles")
     bad["published_at"] = "17/10/2020 14:34"  # the page's text, not ISO 8601
     assert run.feed(good) is None
     dropped = run.feed(bad)
@@ -93,10 +98,10 @@ def test_an_invalid_record_lands_in_the_rejects_file(run: Run) -> None:
 
 
 def test_the_same_article_under_two_ids_is_exported_once(run: Run) -> None:
-    original = raw_record("seed-era-a")
-    copied = copy.deepcopy(original)
-    copied["article_id"] = "764200"
-    copied["url"] = original["url"].replace("764199", "764200")
+    original = built_record("seed-era-a")
+    page = extracted("seed-era-a")
+    copied = build_record(dataclasses.replace(page, article_id="764200", url=page.url.replace("764199", "764200")),
+                          FETCHED)  # fmt: skip
     assert run.feed(original) is None
     assert run.feed(copied) == f"duplicate of baohagiang.vn:764199 (same content): {copied['url']}"
     manifest = run.close()
@@ -110,12 +115,12 @@ def test_the_same_article_under_two_ids_is_exported_once(run: Run) -> None:
 
 @pytest.mark.parametrize("by", ["id", "url"])
 def test_a_second_copy_by_id_or_url_merges_its_urls(run: Run, by: str) -> None:
-    original = raw_record("era-a-2018-captions")
-    again = copy.deepcopy(original)
-    again["title"] = f"{original['title']} (cập nhật)"  # other content, so only the id or url can match
-    again["url_aliases"] = [original["url"].replace("https://", "http://www.")]
+    page = extracted("era-a-2018-captions")
+    original = build_record(page, FETCHED)
+    changed = dataclasses.replace(page, title=f"{page.title} (cập nhật)")  # other content: only the id or url match
     if by == "url":
-        again["article_id"] = "1"
+        changed = dataclasses.replace(changed, article_id="1")
+    again = add_url_aliases(build_record(changed, FETCHED), [original["url"].replace("https://", "http://www.")])
     assert run.feed(original) is None
     assert run.feed(again) == f"duplicate of baohagiang.vn:{original['article_id']} (same {by}): {original['url']}"
     run.close()
@@ -127,7 +132,7 @@ def test_a_second_copy_by_id_or_url_merges_its_urls(run: Run, by: str) -> None:
 
 
 def test_aliases_found_before_the_record_is_written_go_into_it(run: Run) -> None:
-    original = raw_record("era-b-no-prefix")
+    original = built_record("era-b-no-prefix")
     alias = original["url"].replace("https://", "http://")
     record_id = f"baohagiang.vn:{original['article_id']}"
     run.crawler.signals.send_catch_log(bhg_signals.aliases_found, record_id=record_id, urls=[alias])
@@ -138,7 +143,7 @@ def test_aliases_found_before_the_record_is_written_go_into_it(run: Run) -> None
 
 
 def test_files_stay_hidden_until_the_run_closes(run: Run) -> None:
-    assert run.feed(raw_record("seed-era-a")) is None
+    assert run.feed(built_record("seed-era-a")) is None
     folder = run.exports / "unit"
     assert [p.name for p in folder.iterdir()] == [".articles-0001.jsonl.part"]
     assert not (run.exports / "runs" / "unit.json").exists()

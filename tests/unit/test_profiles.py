@@ -59,7 +59,7 @@ def test_each_site_knows_its_url_shapes(site: str, url: str, found: ArticleUrl |
 def test_the_title_loses_the_sites_own_name() -> None:
     html = "<html><head><title>Bánh gai Chiêm Hóa vào mùa - Báo Tuyên Quang</title></head><body></body></html>"
     url = "https://baotuyenquang.com.vn/banh-gai-chiem-hoa-vao-mua-179493.html"
-    assert ArticlePage(html, url, get_profile("baotuyenquang.com.vn")).title() == "Bánh gai Chiêm Hóa vào mùa"
+    assert ArticlePage(html, url, get_profile("baotuyenquang.com.vn")).extracted().title == "Bánh gai Chiêm Hóa vào mùa"
 
 
 def test_a_profile_folder_adds_sites_and_can_replace_a_built_in_one(tmp_path: Path) -> None:

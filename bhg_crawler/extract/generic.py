@@ -1,0 +1,86 @@
+"""The generic layer: trafilatura's reading of a page, for a title, body and date no other layer finds."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+from typing import Any
+
+import trafilatura
+from lxml.html import HtmlElement
+
+from bhg_crawler.extract.text import clean_text, parse_date, parse_timestamp
+from bhg_crawler.extract.tree import PAGE_FURNITURE
+from bhg_crawler.sites.profiles import SiteProfile
+
+# The body is taken only if this much text is left once the title, the lede, timestamps, link texts and the
+# related block are set aside: less is the page's furniture, not an article.
+MIN_BODY_CHARS = 150
+DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"  # how trafilatura is asked to give the date it finds
+
+
+def _dense(text: str) -> str:
+    """Text without its spaces, casefolded: to find a line in text that ran blocks together."""
+    return "".join(text.split()).casefold()
+
+
+def _read(root: HtmlElement, url: str, related_block: HtmlElement | None) -> Any:
+    """trafilatura's ``Document`` for a copy of the tree (which it prunes) without the related block, whose
+    dates are other articles'; None when it finds nothing."""
+    tree = copy.deepcopy(root)
+    if related_block is not None:
+        for twin in tree.xpath(root.getroottree().getpath(related_block)):
+            twin.drop_tree()
+    return trafilatura.bare_extraction(
+        tree,
+        url=url,
+        fast=True,
+        with_metadata=True,
+        include_comments=False,
+        date_extraction_params={"original_date": False, "extensive_search": True, "outputformat": DATE_FORMAT},
+    )
+
+
+class GenericReading:
+    """trafilatura's reading of an article page, made once (it is the slowest layer) when first asked for."""
+
+    def __init__(self, root: HtmlElement, url: str, related_block: HtmlElement | None):
+        self.root = root
+        self.document = _read(root, url, related_block)
+
+    def title(self) -> str | None:
+        """The title trafilatura finds, normalised."""
+        return clean_text(self.document.title or "") or None if self.document is not None else None
+
+    def published_at(self, timezone: tzinfo, month: str) -> datetime | None:
+        """The date trafilatura finds, in the site's time zone (midnight when it has no time of day); None
+        when it is outside ``month`` (YYYYMM, from the article's URL; "" when the URL says none)."""
+        found = self.document.date if self.document is not None else None
+        if not found:
+            return None
+        date = datetime.strptime(found, DATE_FORMAT).replace(tzinfo=timezone)
+        return date if not month or date.strftime("%Y%m") == month else None
+
+    def paragraphs(self, known: Sequence[HtmlElement | None], said: Sequence[str], profile: SiteProfile) -> list[str]:
+        """The body, less what is known not to be the body: link texts (menus, related items), timestamps and
+        datelines, and any text of the ``known`` elements (title, lede, related block), of the page furniture,
+        of image captions, or ``said`` (the title and lede found); nothing when what is left is shorter than
+        ``MIN_BODY_CHARS``."""
+        text = self.document.text if self.document is not None else None
+        if not text:
+            return []
+        links = {clean_text(a.text_content()) for a in self.root.iter("a")}
+        figures = (e for e in self.root.iter("table", "figure") if e.find(".//img") is not None)
+        elements = [*known, *self.root.iter(*PAGE_FURNITURE), *figures]
+        aside = _dense(" ".join([*(clean_text(e.text_content()) for e in elements if e is not None), *said]))
+        kept = [
+            line
+            for line in (clean_text(line).strip("| ") for line in text.splitlines())
+            if any(c.isalpha() for c in line)
+            and line not in links
+            and _dense(line.lstrip("-\u2013\u2022* ")) not in aside
+            and parse_timestamp(line, profile) is None
+            and not (len(line) < 60 and parse_date(line) is not None)  # a dateline
+        ]
+        return kept if sum(map(len, kept)) >= MIN_BODY_CHARS else []
