@@ -49,8 +49,8 @@ def _link_texts(anchors: Iterable[HtmlElement]) -> list[str]:
 
 
 class ArticlePage(Page):
-    """One article page: each field from the first layer that finds it (``bhg_crawler.extract.record`` names
-    the layers), computed once; ``extracted()`` gives them all."""
+    """One article page: each field from the first layer that finds it (``record.Extraction`` says what each
+    layer reads), computed once; ``extracted()`` gives them all."""
 
     def extracted(self) -> Extracted:
         """Every field of the article, and the layer each field with a value came from."""
@@ -268,8 +268,8 @@ class ArticlePage(Page):
 
     @cached_property
     def body(self) -> Sourced[Body]:
-        """The body's paragraphs and images, from the body element; its paragraphs from trafilatura's reading
-        (layer ``generic``) when the element gives none."""
+        """The body's paragraphs and images, and the byline printed as its last paragraph, from the body element;
+        its paragraphs from trafilatura's reading (layer ``generic``) when the element gives none."""
         element, layer = self.located("body")
         blocks: list[Block] = body_blocks(element, self.url, self.profile) if element is not None else []
         paragraphs = [block for block in blocks if isinstance(block, str)]

@@ -1,12 +1,4 @@
-"""The article record, schema 4: its type, the one function that builds it, its URL aliases and its validation.
-
-Each field of a record comes from the first extraction layer that finds it, fastest and surest first:
-``selectors``, the profile's CSS selectors (fast, but the class names are guesses); ``patterns``, what the site
-prints whatever its markup (the URL shape, the "HH:MM, DD/MM/YYYY" timestamp, the "BHG - " lede, the byline
-forms, the "Cùng chuyên mục" heading, CKEditor image tables, the densest paragraphs); ``metadata``, what the page
-declares about itself (og: and article: tags, JSON-LD, the canonical link, the ``<title>``); ``generic``,
-trafilatura's reading of the page, for the title, the body and the date.
-"""
+"""The article record (schema 4) and its builder; field layers in order: selectors, patterns, metadata, generic."""
 
 # Annotations are evaluated here (no ``from __future__ import annotations``): a TypedDict knows its NotRequired
 # keys at run time only from evaluated annotations.
@@ -67,6 +59,13 @@ class RelatedItem(TypedDict):
 
 
 class Extraction(TypedDict):
+    """How a record was extracted. Each field comes from the first layer that finds it, fastest and surest first:
+    ``selectors``, the profile's CSS selectors (fast, but the class names are guesses); ``patterns``, what the site
+    prints whatever its markup (the URL shape, the "HH:MM, DD/MM/YYYY" timestamp, the "BHG - " lede, the byline
+    forms, the "Cùng chuyên mục" heading, CKEditor image tables, the densest paragraphs); ``metadata``, what the
+    page declares about itself (og: and article: tags, JSON-LD, the canonical link, the ``<title>``); ``generic``,
+    trafilatura's reading of the page, for the title, the body and the date."""
+
     layer: Layer  # the last layer any field needed; "selectors" when every field came from them
     fields_from_fallback: list[Field]  # sorted: the fields with a value from a layer past the selectors
 
