@@ -12,6 +12,7 @@ from scrapy.utils.test import get_crawler
 
 from bench.extraction import FETCHED, samples
 from bench.figures import Figure
+from bhg_crawler import settings as bhg_settings
 from bhg_crawler.extract.article import ArticlePage
 from bhg_crawler.extract.record import ArticleRecord, build_record
 from bhg_crawler.pipelines import ValidatePipeline
@@ -33,7 +34,10 @@ def records(count: int) -> list[ArticleRecord]:
 
 
 def through_the_exporter(items: list[ArticleRecord], folder: Path) -> None:
-    crawler = get_crawler(Spider, {"BHG_EXPORTS": str(folder), "BHG_RUN_ID": "bench-export", "BHG_STATE": ""})
+    project = {name: value for name, value in vars(bhg_settings).items() if name.startswith("BHG_")}
+    crawler = get_crawler(
+        Spider, {**project, "BHG_EXPORTS": str(folder), "BHG_RUN_ID": "bench-export", "BHG_STATE": ""}
+    )
     validate, export = ValidatePipeline.from_crawler(crawler), RunExport.from_crawler(crawler)
     spider = Spider(name="bhg")
     export.spider_opened(spider)

@@ -1,4 +1,5 @@
-"""Downloader middlewares of the project."""
+"""The project's middlewares: the downloader's (proxy, User-Agent, back-off, redirects, encodings) and the spider's
+(the state's bookkeeping)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,23 @@ import math
 import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
 from bhg_crawler.core.components import CrawlerComponent
+from bhg_crawler.core.requests import RequestKind, kind_of
+from bhg_crawler.extract.record import ArticleRecord
+from bhg_crawler.sites.profiles import SiteProfile
+from bhg_crawler.sites.urls import article_of, moved_from
+from bhg_crawler.state.binding import state_of
+from bhg_crawler.state.store import StateStore
+from bhg_crawler.state.values import GONE, MOVED
 
 REDIRECTS = frozenset([301, 302, 303, 307, 308])
 
@@ -189,3 +198,92 @@ class EncodingMiddleware(CrawlerComponent):
     def _read_as(self, response: TextResponse, declared: str, encoding: str) -> Response:
         self.stats.inc_value(f"bhg/encoding/{declared}-as-{codecs.lookup(encoding).name}")
         return response.replace(encoding=encoding)
+
+
+def _header(message: Response | Request | None, name: str) -> str | None:
+    value = message.headers.get(name) if message is not None else None
+    return value.decode("latin-1") if value else None
+
+
+class StateBookkeeping(CrawlerComponent, BaseSpiderMiddleware):
+    """Tells the state what a run learns of articles, so that the spider only routes (a spider middleware).
+
+    It sees what the spider makes and what the spider reports, and writes it to the state store:
+
+    - an article request the spider makes: discovered (at the run's end it is done, or in the ledger);
+    - a record the spider yields: its article fetched (status, ETag, Last-Modified, publication time); the
+      old records of a moved article (``sites.urls.moved_from``) done as ``MOVED``, their URLs the record's
+      aliases (``bhg/articles/moved``);
+    - a revisit answered 304: the exported version is current (``bhg/articles/not_modified``);
+    - a page that gave no record (``signals.fetch_failed``): why, in the failures ledger, for the article
+      and for its old homes in the redirect chain; a 404 or 410 is gone;
+    - a section walked to its last page (``signals.section_walked``), and URLs found for a record
+      (``signals.aliases_found``).
+
+    The spider's ``sites`` (its site, then the sites its articles moved to) say which article a URL names.
+    """
+
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler)
+        self.listen("fetch_failed", "section_walked", "aliases_found")
+
+    @property
+    def state(self) -> StateStore:
+        return state_of(self.crawler)
+
+    @property
+    def sites(self) -> tuple[SiteProfile, ...]:
+        return tuple(getattr(self.crawler.spider, "sites", ()))
+
+    def process_spider_input(self, response: Response) -> None:
+        if response.status == 304 and kind_of(response) is RequestKind.ARTICLE:
+            self._not_modified(response)
+
+    def get_processed_request(self, request: Request, response: Response | None) -> Request:
+        article = article_of(request.url, self.sites) if kind_of(request) is RequestKind.ARTICLE else None
+        if article is not None:
+            self.state.discovered(article.record_id, article.canonical)
+        return request
+
+    def get_processed_item(self, item: Any, response: Response | None) -> Any:
+        if response is not None and isinstance(item, dict) and item.get("article_id"):
+            self._fetched(cast(ArticleRecord, item), response)
+        return item
+
+    def _fetched(self, record: ArticleRecord, response: Response) -> None:
+        """An article fetched and extracted; the old records it moved from are done."""
+        fetched_at = datetime.fromisoformat(record["fetched_at"])
+        published = datetime.fromisoformat(record["published_at"]) if record["published_at"] else None
+        own = record["record_id"]
+        self.state.fetched(own, record["url"], response.status, fetched_at, etag=_header(response, "ETag"),
+                           last_modified=_header(response, "Last-Modified"), published=published)  # fmt: skip
+        for old in moved_from(response.meta.get("redirect_urls", []), own, self.sites):
+            self.stats.inc_value("bhg/articles/moved")
+            self.state.fetched(old.record_id, old.canonical, MOVED, fetched_at, published=published)
+            self.state.alias(own, [old.canonical])
+
+    def _not_modified(self, response: Response) -> None:
+        """A revisit answered 304: the exported version is current, with its ETag and Last-Modified."""
+        self.stats.inc_value("bhg/articles/not_modified")
+        article = article_of(response.url, self.sites)
+        if article is not None:
+            self.state.fetched(article.record_id, article.canonical, 304, datetime.now(UTC),
+                               etag=_header(response, "ETag") or _header(response.request, "If-None-Match"),
+                               last_modified=_header(response, "Last-Modified")
+                               or _header(response.request, "If-Modified-Since"))  # fmt: skip
+
+    def fetch_failed(self, request: Request, reason: str, status: int | None, retry: bool) -> None:
+        article = article_of(request.url, self.sites) if kind_of(request) is RequestKind.ARTICLE else None
+        if article is None:
+            return
+        if status in GONE:
+            self.state.fetched(article.record_id, article.canonical, status, datetime.now(UTC))
+        self.state.failed(article.record_id, article.canonical, reason, retry=retry)
+        for old in moved_from(request.meta.get("redirect_urls", []), article.record_id, self.sites):
+            self.state.failed(old.record_id, old.canonical, f"{reason} at {article.canonical}", retry=retry)
+
+    def section_walked(self, site: str, slug: str) -> None:
+        self.state.walked(site, slug)
+
+    def aliases_found(self, record_id: str, urls: list[str]) -> None:
+        self.state.alias(record_id, urls)

@@ -1,45 +1,67 @@
-"""Item pipelines: validate, dedupe; each its own component (the spider yields records already built)."""
+"""Item pipelines: each record in the run's date range, valid, and new; each its own component."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any, TypeVar
 
-from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from bhg_crawler.core import signals
+from bhg_crawler.core.components import CrawlerComponent
 from bhg_crawler.extract.record import validation_error
+from bhg_crawler.sites.urls import record_id
 from bhg_crawler.state.binding import state_of
+from bhg_crawler.state.store import StateStore
 
 Item = TypeVar("Item", bound=Mapping[str, Any])
 
 
-class ValidatePipeline:
+class StatePipeline(CrawlerComponent):
+    """A pipeline that reads and writes the state store."""
+
+    @property
+    def state(self) -> StateStore:
+        return state_of(self.crawler)
+
+
+class RangePipeline(StatePipeline):
+    """Drops a record published outside the run's ``--since``/``--until`` (the spider's ``options``): an
+    article reached through a link that gave no date. Counted in ``bhg/articles/out_of_range``; in the
+    failures ledger with its reason, not to be retried."""
+
+    def process_item(self, item: Item) -> Item:
+        options = getattr(self.crawler.spider, "options", None)
+        published = item.get("published_at")
+        if options is None or not published or options.in_range(datetime.fromisoformat(published)):
+            return item
+        self.stats.inc_value("bhg/articles/out_of_range")
+        if item.get("article_id"):
+            self.state.failed(item["record_id"], item["url"], "published outside the run's --since/--until",
+                              retry=False)  # fmt: skip
+        raise DropItem(f"published outside the run's range: {item['url']}", log_level="DEBUG")
+
+
+class ValidatePipeline(StatePipeline):
     """Checks each record against the published JSON Schema.
 
-    A record that fails goes to the run's rejects file (through ``signals.record_rejected``) with its
-    URL and the reason, and is counted in ``bhg/rejects``; it is never dropped silently.
+    A record that fails goes to the run's rejects file (through ``signals.record_rejected``) with its URL and
+    the reason, and to the failures ledger; it is counted in ``bhg/rejects`` and never dropped silently.
     """
-
-    def __init__(self, crawler: Crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
-        return cls(crawler)
 
     def process_item(self, item: Item) -> Item:
         reason = validation_error(item)
         if reason is None:
             return item
-        assert self.crawler.stats is not None
-        self.crawler.stats.inc_value("bhg/rejects")
+        self.stats.inc_value("bhg/rejects")
+        if item.get("article_id") and item.get("url"):
+            self.state.failed(record_id(item["site"], item["article_id"]), str(item["url"]), f"rejected: {reason}")
         self.crawler.signals.send_catch_log(signals.record_rejected, record=item, reason=reason)
         raise DropItem(f"invalid record {item.get('url')}: {reason}", log_level="WARNING")
 
 
-class DedupePipeline:
+class DedupePipeline(StatePipeline):
     """Exports each article once per version, within the run and across runs (the state store).
 
     Within a run, the same article is recognised by record id, by canonical URL or alias, and by content
@@ -49,20 +71,10 @@ class DedupePipeline:
     (``bhg/articles/changed``), and content already exported under another id is a duplicate.
     """
 
-    def __init__(self, crawler: Crawler):
-        self.crawler = crawler
-        self.state = state_of(crawler)
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
-        return cls(crawler)
-
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        stats = self.crawler.stats
-        assert stats is not None
         placement = self.state.place(item)
         if placement.verdict == "duplicate":
-            stats.inc_value(f"bhg/duplicates/{placement.by}")
+            self.stats.inc_value(f"bhg/duplicates/{placement.by}")
             urls = [item["url"], *item["url_aliases"]]
             self.crawler.signals.send_catch_log(signals.aliases_found, record_id=placement.original, urls=urls)
             if item["record_id"] != placement.original:
@@ -70,10 +82,10 @@ class DedupePipeline:
             raise DropItem(f"duplicate of {placement.original} (same {placement.by}): {item['url']}", log_level="DEBUG")
         if placement.verdict == "unchanged":
             self.state.unchanged(item["record_id"])
-            stats.inc_value("bhg/articles/unchanged")
+            self.stats.inc_value("bhg/articles/unchanged")
             raise DropItem(f"unchanged since its last export: {item['url']}", log_level="DEBUG")
         item["version"], item["previous_sha256"] = placement.version, placement.previous_sha256
         if placement.version > 1:
-            stats.inc_value("bhg/articles/changed")
+            self.stats.inc_value("bhg/articles/changed")
         self.state.exporting(item)
         return item

@@ -47,6 +47,7 @@ BHG_BACKOFF_TRIES = 5
 
 # --- Records: validate, dedupe (the spider yields them built) --------------------------------------
 ITEM_PIPELINES = {
+    "bhg_crawler.pipelines.RangePipeline": 300,  # records in the run's --since/--until only
     "bhg_crawler.pipelines.ValidatePipeline": 400,
     "bhg_crawler.pipelines.DedupePipeline": 500,
     "bhg_crawler.distributed.claims.ClaimPipeline": 550,  # off unless BHG_REDIS_URL is set
@@ -104,6 +105,9 @@ BHG_WARC_MAX_BYTES = 1_000_000_000  # a new WARC file past this size
 BHG_MEDIA = ""  # download article images into this folder (paths from a hash of the URL); empty: off
 
 # --- State across runs: incremental crawls ------------------------------------------------------
+# What the run learns of articles (discovered, fetched, moved, gone, failed) goes to the state through one
+# component; it sees the spider's output first.
+SPIDER_MIDDLEWARES = {"bhg_crawler.middlewares.StateBookkeeping": 950}
 DUPEFILTER_CLASS = "bhg_crawler.state.dupefilter.StateDupeFilter"  # seen requests on disk, not in memory
 BHG_STATE = "state/bhg.sqlite3"  # SQLite (WAL); empty keeps the state in memory for one run
 BHG_REFRESH_DAYS = 7  # articles published this recently are revisited with conditional GETs

@@ -17,8 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from lxml import html as lxml_html
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
+from bhg_crawler import settings as bhg_settings
 from bhg_crawler.app.crawl import replica_settings
 from bhg_crawler.state.store import StateStore
 from bhg_replica.server import ReplicaServer
@@ -30,6 +34,14 @@ FIXTURES = ROOT / "tests" / "fixtures"
 PAGES = FIXTURES / "pages"  # saved article pages, a folder a site: <name>.html and its true record <name>.json
 SITES = FIXTURES / "sites"  # profiles of made-up sister sites the replica serves
 ARTICLES = 600  # the size of the replica the end-to-end runs crawl
+
+
+def project_crawler(spidercls: type[Spider], **settings: Any) -> Crawler:
+    """A crawler, not started, with the values the project's components read (the ``BHG_*`` and ``SPIDERMON_*``
+    settings of ``bhg_crawler.settings``), ``settings`` over them; Scrapy's own components, none of the
+    project's extensions."""
+    project = {name: value for name, value in vars(bhg_settings).items() if name.startswith(("BHG_", "SPIDERMON_"))}
+    return get_crawler(spidercls, {**project, **settings})
 
 
 def free_port() -> int:
@@ -96,9 +108,10 @@ def bhg_run(url: str, day: int, work: Path, *extra: str) -> subprocess.Completed
 
 
 def with_pipeline(name: str) -> str:
-    """The ``-s`` value of ITEM_PIPELINES with one more pipeline before validation: it sees each record as the
-    spider built it."""
-    pipelines = {name: 350, "bhg_crawler.pipelines.ValidatePipeline": 400, "bhg_crawler.pipelines.DedupePipeline": 500}
+    """The ``-s`` value of ITEM_PIPELINES with one more pipeline before validation: it sees each record in the
+    run's range as the spider built it."""
+    pipelines = {"bhg_crawler.pipelines.RangePipeline": 300, name: 350, "bhg_crawler.pipelines.ValidatePipeline": 400,
+                 "bhg_crawler.pipelines.DedupePipeline": 500}  # fmt: skip
     return f"ITEM_PIPELINES={json.dumps(pipelines)}"
 
 

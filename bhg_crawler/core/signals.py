@@ -4,7 +4,10 @@
 record_rejected = object()
 # More URLs are known for an exported or coming record: record_id=str, urls=list[str].
 aliases_found = object()
-# A page could not be fetched: url=str, kind=str ("article", "listing", "home"), reason=str.
+# A page gave no record: request=Request (its meta's ``bhg_kind``: "ARTICLE", "LISTING", "HOME"), reason=str,
+# status=int | None (the HTTP status, when it answered one), retry=bool (worth another go on a later run).
 fetch_failed = object()
+# A run followed a section's listing pages to the last one: site=str (a profile's name), slug=str.
+section_walked = object()
 # Discover mode: an article a run would fetch: url=str, reason=str ("new", "revisit", "listed").
 article_planned = object()

@@ -123,6 +123,11 @@ class Extracted:
     tags: tuple[str, ...]
     layers: Mapping[Field, Layer]  # the layer each field with a value came from
 
+    @property
+    def record_id(self) -> str | None:
+        """The id of the record it makes (``sites.urls.record_id``); None off an article URL."""
+        return record_id(self.site, self.article_id) if self.article_id else None
+
 
 def schema() -> dict[str, Any]:
     text = resources.files("bhg_crawler.extract").joinpath("schema", SCHEMA_FILE).read_text("utf-8")

@@ -11,7 +11,7 @@ from typing import Any
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-from scrapy.http import Response
+from scrapy.http import Request, Response
 from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
@@ -133,18 +133,22 @@ class RunExport:
 
     def spider_error(self, failure: Failure, response: Response) -> None:
         """A callback raised: the page goes to the failures with the error."""
-        reason = f"error in the spider: {describe(failure)}"
-        self.fetch_failed(response.url, str(response.meta.get("bhg_kind", "page")).lower(), reason)
+        self._failure(response.url, response.meta.get("bhg_kind"), f"error in the spider: {describe(failure)}")
         self._count("bhg/errors/callback")
 
     def _count(self, name: str) -> None:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(name)
 
-    def fetch_failed(self, url: str, kind: str, reason: str) -> None:
+    def fetch_failed(self, request: Request, reason: str) -> None:
+        """A page that gave no record (``signals.fetch_failed``) goes to the failures."""
+        self._failure(request.url, request.meta.get("bhg_kind"), reason)
+
+    def _failure(self, url: str, kind: str | None, reason: str) -> None:
+        """A line of failures.jsonl: the page, its kind ("article", "listing", "home", "page"), why, when."""
         if self.failures is None:
             self.failures = JsonLinesFile(self.folder / "failures.jsonl")
-        self._write(self.failures, {"url": url, "kind": kind, "reason": reason, "at": now_utc()})
+        self._write(self.failures, {"url": url, "kind": (kind or "page").lower(), "reason": reason, "at": now_utc()})
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value("bhg/failures")
 

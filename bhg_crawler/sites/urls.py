@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -62,6 +63,20 @@ def article_url(url: str, profile: SiteProfile) -> ArticleUrl | None:
     canonical = urlunsplit(("https", profile.canonical_host, path, "", ""))
     found = match.groupdict()
     return ArticleUrl(canonical, found.get("section") or "", match["id"], found.get("month") or "", profile.name)
+
+
+def article_of(url: str, sites: Iterable[SiteProfile]) -> ArticleUrl | None:
+    """The article a URL names on the first of ``sites`` whose rules it fits (a site, then the sites its
+    articles moved to); None for any other URL."""
+    return next((found for site in sites if (found := article_url(url, site)) is not None), None)
+
+
+def moved_from(redirect_urls: Iterable[str], own: str, sites: Iterable[SiteProfile]) -> list[ArticleUrl]:
+    """The article URLs of records other than ``own`` (a record id) among the URLs that redirected to its page,
+    in the order followed: the old homes of an article that moved, as after a merger of sites."""
+    sites = tuple(sites)
+    olds = (article_of(url, sites) for url in redirect_urls)
+    return [old for old in olds if old is not None and old.record_id != own]
 
 
 def section_of(url: str, profile: SiteProfile) -> str | None:

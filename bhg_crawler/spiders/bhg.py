@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any, Self
@@ -19,33 +18,24 @@ from twisted.python.failure import Failure
 from bhg_crawler.core import signals
 from bhg_crawler.core.clock import parse_moment, utc
 from bhg_crawler.core.errors import describe
+from bhg_crawler.core.requests import RequestKind
 from bhg_crawler.extract.article import ArticlePage
 from bhg_crawler.extract.listing import ListingPage
-from bhg_crawler.extract.record import Extracted, build_record
+from bhg_crawler.extract.record import ArticleRecord, Extracted, build_record
 from bhg_crawler.sites.profiles import DEFAULT_SITE, SiteProfile, get_profile, with_successors
-from bhg_crawler.sites.urls import ArticleUrl, article_url, record_id, section_of, strip_tracking
+from bhg_crawler.sites.urls import ArticleUrl, article_of, moved_from, section_of, strip_tracking
 from bhg_crawler.spiders.arguments import parse_flag, parse_options
 from bhg_crawler.state.binding import state_of
 from bhg_crawler.state.store import StateStore
-from bhg_crawler.state.values import MOVED, Known
-
-GONE = (404, 410)
-
-
-class RequestKind(enum.Enum):
-    """What a request fetches; articles go first so the queue stays short."""
-
-    HOME = 10
-    LISTING = 20
-    ARTICLE = 30
-
-    @property
-    def priority(self) -> int:
-        return self.value
+from bhg_crawler.state.values import GONE, MOVED, Known
 
 
 class BhgSpider(scrapy.Spider):
-    """Crawls a site of a profile, incrementally against the state store.
+    """Crawls a site of a profile, incrementally against the state store: it decides which request goes where.
+
+    It reads the state to route (what is known, what to revisit, what to retry); what a run learns is written
+    to the state by ``StateBookkeeping`` (``bhg_crawler.middlewares``) from what the spider yields and
+    reports (``signals.fetch_failed``, ``signals.section_walked``, ``signals.aliases_found``).
 
     Arguments: sections, since, until, urls, urls_file, max_articles, site, full (ignore the state for
     discovery: a backfill), discover (list the articles a run would fetch, fetching none).
@@ -101,7 +91,7 @@ class BhgSpider(scrapy.Spider):
 
     def _article_of(self, url: str) -> ArticleUrl | None:
         """The article a URL names, on the site or one its articles moved to."""
-        return next((found for site in self.sites if (found := article_url(url, site))), None)
+        return article_of(url, self.sites)
 
     def _site_of(self, url: str) -> SiteProfile:
         host = urlsplit(url).hostname or ""
@@ -191,9 +181,6 @@ class BhgSpider(scrapy.Spider):
         """The article request, or in discover mode its URL and reason told through ``article_planned``."""
         self._stats.inc_value(f"bhg/article_requests/{reason}")
         if not self.discover:
-            article = self._article_of(request.url)
-            if article is not None:
-                self.state.discovered(article.record_id, article.canonical)
             return request
         self.crawler.signals.send_catch_log(signals.article_planned, url=request.url, reason=reason)
         return None
@@ -277,7 +264,7 @@ class BhgSpider(scrapy.Spider):
         if following:
             yield self._request(following, RequestKind.LISTING, bhg_section=slug)
         elif slug and since is None and not self.limited:
-            self.state.walked(self.profile.name, slug)
+            self.crawler.signals.send_catch_log(signals.section_walked, site=self.profile.name, slug=slug)
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         """An article: its record, and requests for its related articles.
@@ -287,44 +274,29 @@ class BhgSpider(scrapy.Spider):
         @returns requests 4 4
         @scrapes url article_id title published_at section body_text byline related
         """
-        archived = response.meta.get("bhg_warc")  # the WARC record of this page, when archiving is on
-        fetched_at = datetime.fromisoformat(archived.date) if archived else datetime.now(UTC)
-        if response.status == 304:
-            self._not_modified(response, fetched_at)
+        if response.status == 304:  # a revisit: the exported version is current
             return
-        content_type = _header(response, "Content-Type") or "no Content-Type"
+        content_type = (response.headers.get("Content-Type") or b"no Content-Type").decode("latin-1")
         if not isinstance(response, HtmlResponse) and "html" not in content_type.lower():
-            self._not_exported(response.request or response, f"not an HTML page ({content_type})", "not_html")
+            assert response.request is not None
+            self._not_exported(response.request, f"not an HTML page ({content_type})", "not_html")
             return
+        archived = response.meta.get("bhg_warc")  # the WARC record of this page, when archiving is on
         page = ArticlePage.from_response(response, self._site_of(response.url))
         extracted = page.extracted()
-        moved = self._moved_from(response, extracted)
-        record = build_record(extracted, fetched_at, moved_from=moved,
-                              warc_record_id=archived.record_id if archived else None)  # fmt: skip
-        record_id = record["record_id"]
-        self._stats.inc_value(f"bhg/extraction/{record['extraction']['layer']}")
-        for field in record["extraction"]["fields_from_fallback"]:
-            self._stats.inc_value(f"bhg/extraction/fallback/{field}")
-        for field, layer in extracted.layers.items():
-            self._stats.inc_value(f"bhg/extraction/{layer}/{field}")
-        published = extracted.published_at
-        if record["article_id"]:
-            self.state.fetched(
-                record_id, record["url"], response.status, fetched_at,
-                etag=_header(response, "ETag"), last_modified=_header(response, "Last-Modified"), published=published,
-            )  # fmt: skip
-            self._moved_here(moved, record_id, fetched_at, published)
-        if published is not None and not self.options.in_range(published):
-            self._stats.inc_value("bhg/articles/out_of_range")
-            if record["article_id"]:
-                self.state.failed(record_id, record["url"], "published outside the run's --since/--until",
-                                  retry=False)  # fmt: skip
-        else:
-            yield record
+        own = extracted.record_id
+        record = build_record(
+            extracted,
+            datetime.fromisoformat(archived.date) if archived else datetime.now(UTC),
+            moved_from=moved_from(response.meta.get("redirect_urls", []), own, self.sites) if own else (),
+            warc_record_id=archived.record_id if archived else None,
+        )
+        self._count_layers(record, extracted)
+        yield record
         if self.options.urls:
             return
         for _, url, article in page.article_links(page.related_block):
-            if article.record_id == record_id or article.site != self.profile.name:
+            if article.record_id == record["record_id"] or article.site != self.profile.name:
                 continue  # the related articles of another site are that site's crawl's
             related = next((r for r in record["related"] if r["url"] == article.canonical), None)
             day = related and related["published_date"]
@@ -333,61 +305,30 @@ class BhgSpider(scrapy.Spider):
             if request is not None:
                 yield request
 
-    def _moved_from(self, response: Response, extracted: Extracted) -> list[ArticleUrl]:
-        """The other article URLs that redirected to an article (a site's old homes of it, before a merger),
-        one per redirect: their URLs and record ids become the record's aliases."""
-        if not extracted.article_id:
-            return []
-        own = record_id(extracted.site, extracted.article_id)
-        olds = (self._article_of(url) for url in response.meta.get("redirect_urls", []))
-        return [old for old in olds if old is not None and old.record_id != own]
-
-    def _moved_here(self, moved: list[ArticleUrl], record_id: str, fetched_at: datetime,
-                    published: datetime | None) -> None:  # fmt: skip
-        """The old records of an article reached through redirects (``_moved_from``) are done."""
-        for old in moved:
-            self._stats.inc_value("bhg/articles/moved")
-            self.state.fetched(old.record_id, old.canonical, MOVED, fetched_at, published=published)
-            self.crawler.signals.send_catch_log(signals.aliases_found, record_id=record_id, urls=[old.canonical])
-
-    def _not_modified(self, response: Response, fetched_at: datetime) -> None:
-        """A revisit answered 304: the exported version is current."""
-        self._stats.inc_value("bhg/articles/not_modified")
-        article = self._article_of(response.url)
-        if article is not None:
-            self.state.fetched(article.record_id, article.canonical, 304, fetched_at,
-                               etag=_header(response, "ETag") or _header(response.request, "If-None-Match"),
-                               last_modified=_header(response, "Last-Modified")
-                               or _header(response.request, "If-Modified-Since"))  # fmt: skip
+    def _count_layers(self, record: ArticleRecord, extracted: Extracted) -> None:
+        """The extraction stats: records by layer, fields from a fallback layer, each field by its layer."""
+        self._stats.inc_value(f"bhg/extraction/{record['extraction']['layer']}")
+        for field in record["extraction"]["fields_from_fallback"]:
+            self._stats.inc_value(f"bhg/extraction/fallback/{field}")
+        for field, layer in extracted.layers.items():
+            self._stats.inc_value(f"bhg/extraction/{layer}/{field}")
 
     def fetch_failed(self, failure: Failure) -> None:
+        """The errback of every request: why it gave no response worth a callback."""
         request = failure.request  # type: ignore[attr-defined]
         status = failure.value.response.status if isinstance(failure.value, HttpError) else None
         reason = f"HTTP {status}" if status is not None else describe(failure)
         if status in GONE:
-            article = self._article_of(request.url)
-            if request.meta.get("bhg_kind") == RequestKind.ARTICLE.name and article is not None:
-                self.state.fetched(article.record_id, article.canonical, status, datetime.now(UTC))
-            self._not_exported(request, reason, "gone", retry=False)
+            self._not_exported(request, reason, "gone", status)
         else:
-            self._not_exported(request, reason, "skipped" if isinstance(failure.value, IgnoreRequest) else "error")
+            self._not_exported(request, reason, "skipped" if isinstance(failure.value, IgnoreRequest) else "error",
+                               status)  # fmt: skip
 
-    def _not_exported(self, request: scrapy.Request | Response, reason: str, stat: str, retry: bool = True) -> None:
-        """A page that gave no record: counted (``bhg/failures/<stat>``), logged, in the run's failures file,
-        and for an article in the failures ledger."""
+    def _not_exported(self, request: scrapy.Request, reason: str, stat: str, status: int | None = None) -> None:
+        """A page that gave no record: counted (``bhg/failures/<stat>``), logged, and reported
+        (``signals.fetch_failed``: the run's failures file, and for an article the failures ledger)."""
         kind = request.meta.get("bhg_kind", "OTHER").lower()
         self._stats.inc_value(f"bhg/failures/{stat}")
-        article = self._article_of(request.url)
-        if kind == "article" and article is not None:
-            self.state.failed(article.record_id, article.canonical, reason, retry=retry)
-            for url in request.meta.get("redirect_urls", []):  # an old home that redirected here says why too
-                old = self._article_of(url)
-                if old is not None and old.record_id != article.record_id:
-                    self.state.failed(old.record_id, old.canonical, f"{reason} at {article.canonical}", retry=retry)
         self.logger.warning("Could not fetch %s %s: %s", kind, request.url, reason)
-        self.crawler.signals.send_catch_log(signals.fetch_failed, url=request.url, kind=kind, reason=reason)
-
-
-def _header(message: Response | scrapy.Request | None, name: str) -> str | None:
-    value = message.headers.get(name) if message is not None else None
-    return value.decode("latin-1") if value else None
+        self.crawler.signals.send_catch_log(signals.fetch_failed, request=request, reason=reason, status=status,
+                                            retry=status not in GONE)  # fmt: skip

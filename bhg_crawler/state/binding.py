@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
 from weakref import WeakKeyDictionary
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
-from bhg_crawler.core import signals as bhg_signals
 from bhg_crawler.core.errors import ConfigError
-from bhg_crawler.sites.urls import record_id
 from bhg_crawler.state.redis import shared_knowledge
 from bhg_crawler.state.store import StateStore
 
@@ -42,21 +39,11 @@ def state_of(crawler: Crawler) -> StateStore:
 
 
 def attach_state(crawler: Crawler, store: StateStore) -> StateStore:
-    """Gives the crawler a store opened beforehand, and returns it: it records the aliases and rejected records
-    the crawler's signals report, and closes with the engine."""
+    """Gives the crawler a store opened beforehand, and returns it; the store closes with the engine."""
 
     def engine_stopped() -> None:
         store.close()
 
-    def aliases_found(record_id: str, urls: list[str]) -> None:
-        store.alias(record_id, urls)
-
-    def record_rejected(record: dict[str, Any], reason: str) -> None:
-        if record.get("article_id") and record.get("url"):  # cleaned: its record_id is site:article_id
-            store.failed(record_id(record["site"], record["article_id"]), str(record["url"]), f"rejected: {reason}")
-
     _stores[crawler] = store
     crawler.signals.connect(engine_stopped, signals.engine_stopped, weak=False)
-    crawler.signals.connect(aliases_found, bhg_signals.aliases_found, weak=False)
-    crawler.signals.connect(record_rejected, bhg_signals.record_rejected, weak=False)
     return store

@@ -13,16 +13,14 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from scrapy.utils.test import get_crawler
 from spidermon.contrib.scrapy.extensions import Spidermon
 
-from bhg_crawler import settings as project
 from bhg_crawler.runs.outcome import ExitCode, Outcome, outcome_of
 from bhg_crawler.spiders.bhg import BhgSpider
 from bhg_crawler.state.binding import attach_state
 from bhg_crawler.state.store import StateStore
+from tests.helpers import project_crawler
 
-MONITORING = {name: getattr(project, name) for name in dir(project) if name.startswith(("SPIDERMON_", "BHG_"))}
 GOOD = {"title": "T", "published_at": "2020-01-01T00:00:00+07:00", "body_text": "B", "section": {"slug": "kinh-te"},
         "images": [{"url": "u"}], "authors": [{"name": "A"}], "related": [{"url": "r"}]}  # fmt: skip
 
@@ -35,7 +33,7 @@ class Judged:
     """A run's close, as the crawl does it: Spidermon's extension with the project's suite."""
 
     def __init__(self, settings: dict[str, Any] | None = None, past: Sequence[dict[str, Any]] = (), **arguments: str):
-        self.crawler = get_crawler(BhgSpider, {**MONITORING, "BHG_STATE": "", "BHG_EXPORTS": "", **(settings or {})})
+        self.crawler = project_crawler(BhgSpider, BHG_STATE="", BHG_EXPORTS="", **(settings or {}))
         self.store = attach_state(self.crawler, StateStore(""))
         for at, figures in enumerate(past):
             self.store.begin_run(f"past-{at}", "exports")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,6 @@ import pytest
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
-from scrapy.utils.test import get_crawler
 
 from bhg_crawler.core import signals as bhg_signals
 from bhg_crawler.extract.article import ArticlePage
@@ -20,7 +20,7 @@ from bhg_crawler.extract.record import ArticleRecord, Extracted, add_url_aliases
 from bhg_crawler.pipelines import DedupePipeline, ValidatePipeline
 from bhg_crawler.runs.export import RunExport
 from bhg_crawler.sites.profiles import BAOHAGIANG
-from tests.helpers import saved
+from tests.helpers import project_crawler, saved
 
 FETCHED = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
 
@@ -39,9 +39,7 @@ class Run:
 
     def __init__(self, exports: Path):
         self.exports = exports
-        self.crawler: Crawler = get_crawler(
-            Spider, {"BHG_EXPORTS": str(exports), "BHG_RUN_ID": "unit", "BHG_STATE": ""}
-        )
+        self.crawler: Crawler = project_crawler(Spider, BHG_EXPORTS=str(exports), BHG_RUN_ID="unit", BHG_STATE="")
         self.export = RunExport.from_crawler(self.crawler)
         self.pipelines: list[Any] = [ValidatePipeline.from_crawler(self.crawler),
                                      DedupePipeline.from_crawler(self.crawler)]  # fmt: skip
@@ -74,8 +72,12 @@ class Run:
 
 
 @pytest.fixture
-def run(tmp_path: Path) -> Run:
-    return Run(tmp_path)
+def run(tmp_path: Path) -> Iterator[Run]:
+    found = Run(tmp_path)
+    yield found
+    for written in [*found.export.articles, found.export.rejects, found.export.failures]:
+        if written is not None:
+            written.discard()  # a run the test did not close: its files go, closed
 
 
 def test_an_invalid_record_lands_in_the_rejects_file(run: Run) -> None:
