@@ -71,9 +71,12 @@ def article_of(url: str, sites: Iterable[SiteProfile]) -> ArticleUrl | None:
     return next((found for site in sites if (found := article_url(url, site)) is not None), None)
 
 
-def moved_from(redirect_urls: Iterable[str], own: str, sites: Iterable[SiteProfile]) -> list[ArticleUrl]:
+def moved_from(redirect_urls: Iterable[str], own: str | None, sites: Iterable[SiteProfile]) -> list[ArticleUrl]:
     """The article URLs of records other than ``own`` (a record id) among the URLs that redirected to its page,
-    in the order followed: the old homes of an article that moved, as after a merger of sites."""
+    in the order followed: the old homes of an article that moved, as after a merger of sites; none when
+    ``own`` is None (a page off an article URL)."""
+    if own is None:
+        return []
     sites = tuple(sites)
     olds = (article_of(url, sites) for url in redirect_urls)
     return [old for old in olds if old is not None and old.record_id != own]

@@ -284,11 +284,10 @@ class BhgSpider(scrapy.Spider):
         archived = response.meta.get("bhg_warc")  # the WARC record of this page, when archiving is on
         page = ArticlePage.from_response(response, self._site_of(response.url))
         extracted = page.extracted()
-        own = extracted.record_id
         record = build_record(
             extracted,
             datetime.fromisoformat(archived.date) if archived else datetime.now(UTC),
-            moved_from=moved_from(response.meta.get("redirect_urls", []), own, self.sites) if own else (),
+            moved_from=moved_from(response.meta.get("redirect_urls", []), extracted.record_id, self.sites),
             warc_record_id=archived.record_id if archived else None,
         )
         self._count_layers(record, extracted)
@@ -318,11 +317,8 @@ class BhgSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         status = failure.value.response.status if isinstance(failure.value, HttpError) else None
         reason = f"HTTP {status}" if status is not None else describe(failure)
-        if status in GONE:
-            self._not_exported(request, reason, "gone", status)
-        else:
-            self._not_exported(request, reason, "skipped" if isinstance(failure.value, IgnoreRequest) else "error",
-                               status)  # fmt: skip
+        stat = "gone" if status in GONE else "skipped" if isinstance(failure.value, IgnoreRequest) else "error"
+        self._not_exported(request, reason, stat, status)
 
     def _not_exported(self, request: scrapy.Request, reason: str, stat: str, status: int | None = None) -> None:
         """A page that gave no record: counted (``bhg/failures/<stat>``), logged, and reported
