@@ -229,10 +229,12 @@ class StateBookkeeping(CrawlerComponent, BaseSpiderMiddleware):
 
     @property
     def state(self) -> StateStore:
+        """The run's state store."""
         return state_of(self.crawler)
 
     @property
     def sites(self) -> tuple[SiteProfile, ...]:
+        """The spider's sites: its own, then those its articles moved to."""
         return tuple(getattr(self.crawler.spider, "sites", ()))
 
     def process_spider_input(self, response: Response) -> None:
@@ -273,6 +275,8 @@ class StateBookkeeping(CrawlerComponent, BaseSpiderMiddleware):
                                or _header(response.request, "If-Modified-Since"))  # fmt: skip
 
     def fetch_failed(self, request: Request, reason: str, status: int | None, retry: bool) -> None:
+        """A page gave no record (``signals.fetch_failed``): for an article, why in the ledger (``retry``: worth
+        another go), gone at 404 or 410, and the same for its old homes in the redirect chain."""
         article = article_of(request.url, self.sites) if kind_of(request) is RequestKind.ARTICLE else None
         if article is None:
             return
@@ -283,7 +287,9 @@ class StateBookkeeping(CrawlerComponent, BaseSpiderMiddleware):
             self.state.failed(old.record_id, old.canonical, f"{reason} at {article.canonical}", retry=retry)
 
     def section_walked(self, site: str, slug: str) -> None:
+        """The run followed the section's listing pages to the last one (``signals.section_walked``)."""
         self.state.walked(site, slug)
 
     def aliases_found(self, record_id: str, urls: list[str]) -> None:
+        """More URLs belong to the record (``signals.aliases_found``)."""
         self.state.alias(record_id, urls)

@@ -23,6 +23,7 @@ class StatePipeline(CrawlerComponent):
 
     @property
     def state(self) -> StateStore:
+        """The run's state store."""
         return state_of(self.crawler)
 
 

@@ -287,6 +287,7 @@ def _add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``bhg-crawl`` argument parser: every command, its options and the function that runs it (``func``)."""
     parser = argparse.ArgumentParser(prog="bhg-crawl", description="Crawl Báo Hà Giang and its successor site.")
     parser.add_argument("--version", action="version", version=f"bhg-crawler {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -367,6 +368,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Runs ``bhg-crawl`` with ``argv`` (default: the process's); the exit code (``ExitCode``): 2 with one line
+    on a bad argument or setting."""
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))

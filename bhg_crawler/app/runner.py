@@ -29,6 +29,7 @@ class RunResult:
 
 
 def project_settings(overrides: Mapping[str, Any]) -> Settings:
+    """The project's settings (``bhg_crawler.settings``), ``overrides`` over them at the command line's priority."""
     settings = Settings()
     settings.setmodule("bhg_crawler.settings", priority="project")
     settings.update(dict(overrides), priority="cmdline")

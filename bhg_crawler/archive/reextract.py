@@ -20,6 +20,9 @@ from bhg_crawler.sites.urls import article_url
 
 @dataclass(frozen=True)
 class ArchivedPage:
+    """An HTML page answered 200 in a WARC file: its URL, its text as the crawler decoded it, its WARC record's id
+    and date (ISO 8601 UTC)."""
+
     url: str
     html: str
     record_id: str  # WARC-Record-ID

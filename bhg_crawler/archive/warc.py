@@ -44,6 +44,7 @@ class Archived:
 
 
 def warc_date(moment: datetime) -> str:
+    """``moment`` as a WARC-Date: ISO 8601 in UTC to the microsecond, with a ``Z``."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
@@ -110,6 +111,7 @@ class WarcFiles:
 
     @property
     def builder(self) -> WARCWriter:
+        """The writer of the current file, to build records with (a new file past the size limit)."""
         return self._open()
 
     def _close_file(self) -> None:

@@ -15,6 +15,7 @@ class RequestKind(enum.Enum):
 
     @property
     def priority(self) -> int:
+        """The request's Scrapy priority: higher goes first."""
         return self.value
 
 

@@ -34,11 +34,15 @@ class Sourced(NamedTuple, Generic[T]):
 
 
 class Lede(NamedTuple):
+    """The lede as the page prints it, split: its text without the prefix, and the prefix's tag."""
+
     text: str | None  # the lede (sapo) without its prefix
     tag: str | None  # the prefix's tag: "BHG" from "BHG - "
 
 
 class Body(NamedTuple):
+    """The article's body: its paragraphs, its images and the byline printed at its end."""
+
     paragraphs: list[str]  # normalised, without the lede a page repeats or the byline ending it
     images: list[Image]  # in reading order
     byline: str | None  # printed as the body's last paragraph
@@ -87,6 +91,7 @@ class ArticlePage(Page):
 
     @cached_property
     def metadata(self) -> PageMetadata:
+        """The page's metadata layer (og: and article: tags, JSON-LD, canonical link, ``<title>``)."""
         return PageMetadata(self)
 
     @cached_property

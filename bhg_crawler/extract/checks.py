@@ -24,6 +24,8 @@ REQUIRED: tuple[Required, ...] = get_args(Required)
 
 @dataclass(frozen=True)
 class PageCheck:
+    """What the profile reads from one saved page (its record) and what is wrong with it (``problems``)."""
+
     file: str
     record: ArticleRecord
     problems: list[str] = field(default_factory=list)

@@ -16,6 +16,9 @@ from bhg_crawler.sites.urls import ArticleUrl, article_url, canonical_url, page_
 
 @dataclass(frozen=True)
 class ListingEntry:
+    """An article a listing links to: the URL as linked, the article it names, and the time printed beside it
+    (aware, the site's time zone; None when none is printed)."""
+
     url: str  # as linked
     article: ArticleUrl
     published: datetime | None
@@ -25,6 +28,8 @@ class ListingPage(Page):
     """A section listing (or the home page): article links with their times, and the next page."""
 
     def entries(self) -> list[ListingEntry]:
+        """The articles the page links to, once each (by article id), in the page's order, each with the time printed
+        in its item if any."""
         entries: dict[str, ListingEntry] = {}
         for anchor, url, article in self.article_links():
             known = entries.get(article.article_id)
@@ -48,6 +53,8 @@ class ListingPage(Page):
         return None
 
     def next_page(self) -> str | None:
+        """The URL of the section's next listing page: the profile's selector, else the link to this section with the
+        next page number; None on the last page."""
         fast = self.first(self.profile.selectors.next_page)
         if fast is not None and fast.get("href"):
             return urljoin(self.url, fast.get("href"))

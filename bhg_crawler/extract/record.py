@@ -30,16 +30,22 @@ T = TypeVar("T")
 
 
 class Section(TypedDict):
+    """The section an article is filed under."""
+
     slug: str  # the path of its listing: "xa-hoi", "multimedia/truyen-hinh"
     name: str  # as the site names it, "Xã hội"; the slug when the site names it nowhere
 
 
 class ImageFile(TypedDict):
+    """Where an image was stored (``BHG_MEDIA``)."""
+
     path: str  # under BHG_MEDIA: "ab/<sha1 of the image URL, hex>.<extension>"
     checksum: str  # MD5 of the file's bytes, 32 hex digits
 
 
 class Image(TypedDict):
+    """An image of the body: its URL, printed caption and credit; ``file`` once downloaded (null if it failed)."""
+
     url: str  # canonical, absolute
     caption: str | None  # as printed under the image, its credit apart
     credit: str | None  # "CTV" from "(Ảnh CTV)", "Minh Tuấn" from "Ảnh: Minh Tuấn"
@@ -47,11 +53,15 @@ class Image(TypedDict):
 
 
 class Author(TypedDict):
+    """A person named in the byline, and what they did."""
+
     name: str  # as printed, "T.PHƯƠNG"
     roles: list[Role]  # what the byline credits them with: "text", "photo" or both
 
 
 class RelatedItem(TypedDict):
+    """An item of the related block ("Cùng chuyên mục"): another article of the site, as the page lists it."""
+
     url: str  # the related article's canonical URL
     title: str | None
     lede: str | None  # without its "BHG - " prefix
@@ -130,6 +140,7 @@ class Extracted:
 
 
 def schema() -> dict[str, Any]:
+    """The published JSON Schema of the record, ``schema/article-<SCHEMA_VERSION>.json``, as a dict."""
     text = resources.files("bhg_crawler.extract").joinpath("schema", SCHEMA_FILE).read_text("utf-8")
     data: dict[str, Any] = json.loads(text)
     return data

@@ -146,6 +146,7 @@ class Page:
 
     @classmethod
     def from_response(cls, response: Response, profile: SiteProfile) -> Self:
+        """The page of a Scrapy response; ``NotHtml`` when the response is not text."""
         if not isinstance(response, TextResponse):
             raise NotHtml(f"{response.url} is not a text page ({response.headers.get('Content-Type')!r})")
         return cls(response.selector, response.url, profile)
@@ -178,10 +179,12 @@ class Page:
         return index
 
     def first(self, css: str) -> HtmlElement | None:
+        """The first element a CSS selector finds, None when none (or when the selector is empty)."""
         found = self.select(css)
         return found[0] if found else None
 
     def meta(self, *names: str) -> str | None:
+        """The clean content of the first ``<meta>`` of ``names`` (by ``property`` or ``name``) that has one; None."""
         for name in names:
             value = self.select(f'meta[property="{name}"]::attr(content), meta[name="{name}"]::attr(content)')
             if value:
@@ -189,10 +192,12 @@ class Page:
         return None
 
     def links(self, within: HtmlElement | None = None) -> list[tuple[HtmlElement, str]]:
+        """Every ``<a href>`` of the page (or of ``within``) with its absolute URL, in document order."""
         scope = self.root if within is None else within
         return [(a, self._absolute(href)) for a in scope.iter("a") if (href := a.get("href"))]
 
     def article_links(self, within: HtmlElement | None = None) -> list[tuple[HtmlElement, str, ArticleUrl]]:
+        """The links (of the page, or of ``within``) to articles of the profile's site, with the article each names."""
         found = []
         for anchor, url in self.links(within):
             article = self._article_of(url)

@@ -18,6 +18,7 @@ from bhg_crawler.core.files import json_document, write_atomically
 
 
 def heartbeat_path(settings: Any) -> Path | None:
+    """The heartbeat file: ``BHG_HEARTBEAT``, else ``<BHG_EXPORTS>/heartbeat.json``; None when exports are off."""
     if settings.get("BHG_HEARTBEAT"):
         return Path(settings["BHG_HEARTBEAT"])
     if settings.get("BHG_EXPORTS"):
@@ -61,6 +62,7 @@ class Heartbeat(CrawlerComponent):
         self.task.start(self.interval, now=True)
 
     def beat(self, **closing: Any) -> None:
+        """Rewrites the file (atomically): running, or with ``closing`` (finish reason, exit code, outcome) closed."""
         stats = self.stats.get_stats()
         beat = {
             "run_id": self.crawler.settings.get("BHG_RUN_ID"),

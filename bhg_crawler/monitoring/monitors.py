@@ -25,14 +25,17 @@ class RunMonitor(Monitor, SpiderMonitorMixin):
 
     @property
     def settings(self) -> BaseSettings:
+        """The crawler's settings."""
         settings: BaseSettings = self.crawler.settings
         return settings
 
     @property
     def min_records(self) -> int:
+        """``BHG_MONITOR_MIN_RECORDS``: shares are judged on runs of this many records or more."""
         return self.settings.getint("BHG_MONITOR_MIN_RECORDS")
 
     def figures(self) -> dict[str, Any]:
+        """This run's figures (``bhg_crawler.runs.figures.run_figures``)."""
         return run_figures(self.data.spider, self.stats)
 
     def past(self, **match: str) -> list[dict[str, Any]]:

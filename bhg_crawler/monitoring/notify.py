@@ -52,6 +52,7 @@ def message_of(run_id: str, stats: dict[str, Any], failures: list[tuple[str, str
 
 
 def send_email(settings: BaseSettings, message: Message) -> None:
+    """The message by email to ``BHG_NOTIFY_EMAIL`` through ``BHG_SMTP_*``; raises ``OSError`` or ``smtplib`` errors."""
     email = EmailMessage()
     email["Subject"] = message.subject
     email["From"] = settings.get("BHG_NOTIFY_FROM")
@@ -66,6 +67,7 @@ def send_email(settings: BaseSettings, message: Message) -> None:
 
 
 def send_to_slack(settings: BaseSettings, message: Message) -> None:
+    """The message to the Slack incoming webhook ``BHG_NOTIFY_SLACK_WEBHOOK``; raises ``urllib.error.URLError``."""
     body = json.dumps({"text": f"*{message.subject}*\n{message.text}"}).encode()
     request = urllib.request.Request(
         settings["BHG_NOTIFY_SLACK_WEBHOOK"], data=body, headers={"Content-Type": "application/json"}
@@ -75,6 +77,7 @@ def send_to_slack(settings: BaseSettings, message: Message) -> None:
 
 
 def run_command(settings: BaseSettings, message: Message) -> None:
+    """Runs ``BHG_NOTIFY_COMMAND`` (no shell) with the message on its stdin; ``RuntimeError`` when it fails."""
     environment = {
         **os.environ,
         "BHG_RUN_ID": message.run_id,

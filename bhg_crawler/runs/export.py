@@ -74,6 +74,7 @@ class RunExport:
 
     @property
     def folder(self) -> Path:
+        """The run's folder: ``<BHG_EXPORTS>/<run_id>``."""
         return self.root / self.run_id
 
     def spider_opened(self, spider: Spider) -> None:
@@ -117,10 +118,13 @@ class RunExport:
             deferred_from_coro(engine.close_spider_async(reason="export_failed"))
 
     def aliases_found(self, record_id: str, urls: list[str]) -> None:
+        """More URLs of a record (``signals.aliases_found``): merged into it when it is written, or at the run's end
+        when it is already written."""
         book = self.late_aliases if self.state.exported_in_run(record_id) else self.pending_aliases
         book.setdefault(record_id, set()).update(urls)
 
     def record_rejected(self, record: dict[str, Any], reason: str) -> None:
+        """A record that failed validation goes to ``rejects.jsonl``: its URL, the reason, when, and the record."""
         if self.rejects is None:
             self.rejects = JsonLinesFile(self.folder / "rejects.jsonl")
         self._write(self.rejects, {"url": record.get("url"), "reason": reason, "at": now_utc(), "record": record})

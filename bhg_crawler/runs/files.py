@@ -114,6 +114,7 @@ class RunFiles:
 
     @property
     def folder(self) -> Path:
+        """The run's folder: ``<root>/<run_id>``."""
         return self.root / self.run_id
 
 

@@ -46,6 +46,7 @@ class Outcome:
     reason: str
 
     def as_dict(self) -> dict[str, Any]:
+        """``{"exit_code": int, "name": str, "reason": str}``: the outcome as manifests and the state keep it."""
         return {"exit_code": int(self.code), "name": self.code.name.lower(), "reason": self.reason}
 
 

@@ -63,15 +63,19 @@ class SiteProfile:
 
     @property
     def start_url(self) -> str:
+        """The home page: ``https://<canonical_host>/``."""
         return f"https://{self.canonical_host}/"
 
     def section_url(self, slug: str) -> str:
+        """The first listing page of a section: ``https://<canonical_host>/<slug>``."""
         return f"https://{self.canonical_host}/{slug}"
 
     def section_name(self, slug: str) -> str | None:
+        """The name of a section or parent section, None for a slug the profile does not know."""
         return self.sections.get(slug) or self.parent_sections.get(slug)
 
     def language_of(self, section: str) -> str:
+        """The language of a section's articles (its top section's, from ``language_by_section``), ISO 639-1."""
         top = section.split("/", 1)[0]
         return self.language_by_section.get(top, self.default_language)
 

@@ -15,6 +15,9 @@ def record_id(site: str, article_id: str) -> str:
 
 
 class ArticleUrl(NamedTuple):
+    """An article URL, understood: its canonical form (https, the canonical host, no query or trailing slash), the
+    section and month the URL names (empty when it names none), the article's id, the site's profile name."""
+
     canonical: str
     section: str  # "" when the URL does not say (the page does)
     article_id: str
@@ -23,6 +26,7 @@ class ArticleUrl(NamedTuple):
 
     @property
     def record_id(self) -> str:
+        """The id of the article's record: ``<site>:<article_id>``."""
         return record_id(self.site, self.article_id)
 
 
@@ -92,6 +96,7 @@ def section_of(url: str, profile: SiteProfile) -> str | None:
 
 
 def page_number(url: str, profile: SiteProfile) -> int:
+    """The page number a listing URL asks for (the profile's ``page_parameter``); 1 when it asks for none."""
     for key, value in parse_qsl(urlsplit(url).query):
         if key == profile.page_parameter and value.isdigit():
             return int(value)

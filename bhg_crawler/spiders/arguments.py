@@ -13,6 +13,8 @@ from bhg_crawler.sites.urls import article_url
 
 @dataclass(frozen=True)
 class CrawlOptions:
+    """What a crawl is asked to fetch, parsed and checked: its sections, date range, URLs and article limit."""
+
     sections: list[str]  # leaf sections to crawl
     since: datetime | None  # inclusive, start of the day, site time
     until: datetime | None  # exclusive, the day after "until"
@@ -20,12 +22,14 @@ class CrawlOptions:
     max_articles: int | None
 
     def in_range(self, moment: datetime | None) -> bool:
+        """Whether a publication time (aware) is in the date range; a time not known is."""
         if moment is None:
             return True
         return (self.since is None or moment >= self.since) and (self.until is None or moment < self.until)
 
 
 def parse_day(text: str, profile: SiteProfile) -> datetime:
+    """A day given as ``YYYY-MM-DD`` or ``DD/MM/YYYY``, as its midnight in the site's time zone; ``ConfigError``."""
     for layout in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
             day = datetime.strptime(text.strip(), layout)
@@ -44,6 +48,8 @@ def parse_options(
     urls_file: str | None = None,
     max_articles: str | int | None = None,
 ) -> CrawlOptions:
+    """The spider's arguments, as given (strings), parsed and checked against the profile (unknown sections,
+    URLs not of the site, dates, a limit below 1): ``ConfigError`` with one line saying what is wrong."""
     chosen = [s.strip() for s in sections.split(",") if s.strip()] if sections else list(profile.sections)
     start = parse_day(since, profile) if since else None
     end = parse_day(until, profile) + timedelta(days=1) if until else None

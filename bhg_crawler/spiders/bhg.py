@@ -87,6 +87,7 @@ class BhgSpider(scrapy.Spider):
 
     @property
     def state(self) -> StateStore:
+        """The run's state store (read only here: ``StateBookkeeping`` writes it)."""
         return state_of(self.crawler)
 
     def _article_of(self, url: str) -> ArticleUrl | None:
