@@ -204,7 +204,8 @@ class SQLiteKnowledge:
         self._settle_ledger(now)
 
     def _settle_ledger(self, now: str) -> None:
-        """Articles done in this run leave the ledger; those discovered and never exported enter it (or stay)."""
+        """Articles done in this run leave the ledger; those discovered, or reported failed, and never exported
+        enter it (or stay), as in Redis: a failure at an article's new home (one it was not requested at) too."""
         done = (
             "SELECT record_id FROM run_articles WHERE exported OR current "
             f"UNION SELECT record_id FROM articles WHERE version >= 1 OR last_status = {MOVED}"
@@ -212,10 +213,15 @@ class SQLiteKnowledge:
         self.db.execute(f"DELETE FROM ledger WHERE record_id IN ({done})")
         self.db.execute(
             f"""
+            WITH reported AS (
+                SELECT record_id, url FROM run_discovered
+                UNION ALL SELECT record_id, url FROM run_failed
+                WHERE record_id NOT IN (SELECT record_id FROM run_discovered)
+            )
             INSERT INTO ledger (record_id, url, reason, attempts, first_at, last_at, retry)
-            SELECT d.record_id, d.url, coalesce(f.reason, :no_answer), 1, :now, :now, coalesce(f.retry, 1)
-            FROM run_discovered AS d LEFT JOIN run_failed AS f USING (record_id)
-            WHERE d.record_id NOT IN ({done})
+            SELECT r.record_id, r.url, coalesce(f.reason, :no_answer), 1, :now, :now, coalesce(f.retry, 1)
+            FROM reported AS r LEFT JOIN run_failed AS f USING (record_id)
+            WHERE r.record_id NOT IN ({done})
             ON CONFLICT (record_id) DO UPDATE SET
                 url = excluded.url, reason = excluded.reason, attempts = ledger.attempts + 1,
                 last_at = excluded.last_at, retry = excluded.retry

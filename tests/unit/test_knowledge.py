@@ -118,6 +118,17 @@ CASES: dict[str, list[Run]] = {
             ],
         ),
     ],
+    "failed-at-a-home-not-requested": [  # a moved article's new home, out of the run's range
+        (
+            "commit",
+            [
+                discovered("111111"),
+                fetched("111111", MOVED),
+                fetched("222222"),
+                failed("222222", "published outside the run's --since/--until", retry=False),
+            ],
+        ),  # fmt: skip
+    ],
 }
 
 
