@@ -1,17 +1,20 @@
 """scrapyd-deploy builds the egg that Scrapyd runs with ``python setup.py bdist_egg``; the metadata is in
-pyproject.toml. The egg holds the crawler alone: the offline replica (``bhg_replica``) serves the demos, tests
-and benchmarks, never a deployed crawl."""
+pyproject.toml. The egg holds what Scrapyd runs, the crawler's components and their data: not the command line
+and demos (``bhg_crawler.app``), nor the offline replica (``bhg_replica``) that they, the tests and the
+benchmarks use."""
 
 from setuptools import setup
 from setuptools.command.bdist_egg import bdist_egg
 
 
 def crawler_only(name: str) -> bool:
-    return name == "bhg_crawler" or name.startswith("bhg_crawler.")
+    """Whether a package goes in the egg: bhg_crawler's, but its command line."""
+    in_crawler = name == "bhg_crawler" or name.startswith("bhg_crawler.")
+    return in_crawler and not (name == "bhg_crawler.app" or name.startswith("bhg_crawler.app."))
 
 
 class CrawlerEgg(bdist_egg):
-    """``bdist_egg`` of the crawler's packages only."""
+    """``bdist_egg`` of the crawler's components only (``crawler_only``)."""
 
     def finalize_options(self) -> None:
         dist = self.distribution

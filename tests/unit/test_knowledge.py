@@ -127,7 +127,7 @@ CASES: dict[str, list[Run]] = {
                 fetched("222222"),
                 failed("222222", "published outside the run's --since/--until", retry=False),
             ],
-        ),  # fmt: skip
+        ),
     ],
 }
 
