@@ -18,6 +18,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
 from bhg_crawler.core.components import CrawlerComponent
+from bhg_crawler.core.identity import user_agent
 from bhg_crawler.core.requests import RequestKind, kind_of
 from bhg_crawler.extract.record import ArticleRecord
 from bhg_crawler.sites.profiles import SiteProfile
@@ -62,8 +63,7 @@ class ContactUserAgentMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ContactUserAgentMiddleware:
-        template = crawler.settings.get("USER_AGENT")
-        return cls(template.replace("{contact}", crawler.settings.get("BHG_CONTACT") or "no contact given"))
+        return cls(user_agent(crawler.settings))
 
     def process_request(self, request: Request) -> None:
         request.headers.setdefault(b"User-Agent", self.user_agent)

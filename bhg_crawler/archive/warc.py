@@ -24,6 +24,7 @@ from warcio.warcwriter import WARCWriter
 from bhg_crawler import __version__
 from bhg_crawler.core.components import CrawlerComponent
 from bhg_crawler.core.files import part_of, published
+from bhg_crawler.core.identity import user_agent
 from bhg_crawler.core.redact import public
 from bhg_crawler.runs.files import run_of
 from bhg_crawler.state.binding import state_of
@@ -168,7 +169,7 @@ class WarcMiddleware(CrawlerComponent):
             "format": f"WARC File Format {WARC_VERSION}",
             "isPartOf": run.run_id,
             "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
-            "http-header-user-agent": settings.get("USER_AGENT", "").replace("{contact}", settings.get("BHG_CONTACT")),
+            "http-header-user-agent": user_agent(settings),
             "settings": " ".join(f"{k}={public(k, settings.get(k))}" for k in sorted(settings) if k.startswith("BHG_")),
         }
         files = WarcFiles(run.folder, run.run_id, settings.getint("BHG_WARC_MAX_BYTES"), info)

@@ -1,1 +1,2 @@
-"""What every part of the crawler shares: errors, signals, the clock, atomic files, secret masking."""
+"""What every part of the crawler shares: errors, signals, request kinds, the clock, atomic files, secret masking,
+the User-Agent, the base of the Scrapy components."""

@@ -338,28 +338,45 @@ def literal(node: ast.expr) -> tuple[bool, Any]:
         return False, None
 
 
+def setting_read(node: ast.AST) -> str | None:
+    """The BHG_* setting a node reads, as ``x.get*("BHG_X", ...)`` or ``x["BHG_X"]``; None for any other node."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in GETTERS:
+        key = node.args[0] if node.args else None
+    elif isinstance(node, ast.Subscript):
+        key = node.slice
+    else:
+        return None
+    if isinstance(key, ast.Constant) and isinstance(key.value, str) and key.value.startswith("BHG_"):
+        return key.value
+    return None
+
+
 def test_no_module_gives_a_setting_a_default_of_its_own() -> None:
-    """Every BHG_* default lives in settings.py: no ``settings.get("BHG_X", default)``, and no command-line
-    option whose default repeats a setting's value as a literal."""
-    values = [value for value in bhg_settings().values() if value]
+    """Every BHG_* default lives in settings.py: no ``settings.get("BHG_X", default)``, no
+    ``settings.get("BHG_X") or default``, no setting read that settings.py does not declare, and no
+    command-line option whose default repeats a setting's value as a literal."""
+    declared = bhg_settings()
+    values = [value for value in declared.values() if value]
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):
         if path == SETTINGS_MODULE:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
-                continue
-            where = f"{path.relative_to(ROOT)}:{node.lineno}"
-            first = node.args[0] if node.args else None
-            if (
-                node.func.attr in GETTERS
-                and isinstance(first, ast.Constant)
-                and isinstance(first.value, str)
-                and first.value.startswith("BHG_")
-                and (len(node.args) > 1 or any(k.arg == "default" for k in node.keywords))
-            ):
-                found.append(f"{where}: a default for {first.value}")
-            if node.func.attr == "add_argument":
+            where = f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', 0)}"
+            name = setting_read(node)
+            if name is not None and name not in declared:
+                found.append(f"{where}: {name} is read but settings.py does not declare it")
+            defaulted = isinstance(node, ast.Call) and (
+                len(node.args) > 1 or any(k.arg == "default" for k in node.keywords)
+            )
+            if name is not None and defaulted:
+                found.append(f"{where}: a default for {name}")
+            if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
+                read = [setting_read(value) for value in node.values]
+                fallback = [value for value in node.values[1:] if literal(value)[0] and literal(value)[1] is not None]
+                if any(read[:-1]) and fallback:
+                    found.append(f"{where}: a fallback default for {next(n for n in read if n)}")
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "add_argument":
                 for keyword in node.keywords:
                     ok, value = literal(keyword.value) if keyword.arg == "default" else (False, None)
                     if ok and any(type(value) is type(v) and value == v for v in values):
