@@ -206,7 +206,10 @@ def _header(message: Response | Request | None, name: str) -> str | None:
 
 
 class StateBookkeeping(CrawlerComponent, BaseSpiderMiddleware):
-    """Tells the state what a run learns of articles, so that the spider only routes (a spider middleware).
+    """Tells the state what a run learns of articles from the spider's requests, the responses and the failures
+    the spider reports, so that the spider only routes (a spider middleware). What becomes of each record
+    afterwards is the pipelines' to record (``bhg_crawler.pipelines``), and the WARC middleware and the
+    dupefilter keep their own (payloads archived, requests seen).
 
     It sees what the spider makes and what the spider reports, and writes it to the state store:
 

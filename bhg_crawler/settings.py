@@ -105,8 +105,9 @@ BHG_WARC_MAX_BYTES = 1_000_000_000  # a new WARC file past this size
 BHG_MEDIA = ""  # download article images into this folder (paths from a hash of the URL); empty: off
 
 # --- State across runs: incremental crawls ------------------------------------------------------
-# What the run learns of articles (discovered, fetched, moved, gone, failed) goes to the state through one
-# component; it sees the spider's output first.
+# What a run learns of articles from the spider's requests, responses and reported failures (discovered,
+# fetched, moved, gone, failed) goes to the state through one component; it sees the spider's output first.
+# What becomes of each record (out of range, rejected, duplicate, unchanged, exported) the pipelines record.
 SPIDER_MIDDLEWARES = {"bhg_crawler.middlewares.StateBookkeeping": 950}
 DUPEFILTER_CLASS = "bhg_crawler.state.dupefilter.StateDupeFilter"  # seen requests on disk, not in memory
 BHG_STATE = "state/bhg.sqlite3"  # SQLite (WAL); empty keeps the state in memory for one run
