@@ -191,7 +191,8 @@ class EncodingMiddleware(CrawlerComponent):
         except UnicodeDecodeError:
             if declared != "utf-8":
                 return response
-            legacy = getattr(getattr(self.crawler.spider, "profile", None), "legacy_encoding", "cp1258")
+            profile = getattr(self.crawler.spider, "profile", None)
+            legacy = profile.legacy_encoding if isinstance(profile, SiteProfile) else SiteProfile.legacy_encoding
             return self._read_as(response, declared, legacy)
         return response if declared == "utf-8" else self._read_as(response, declared, "utf-8")
 

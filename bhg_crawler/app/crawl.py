@@ -1,4 +1,5 @@
-"""Running the spider from the command line and from the demo: a Scrapy child process."""
+"""What the command line, the demos and the benchmarks share: the replica's crawl settings, ``scrapy`` as a child
+process, and a run's summary for people."""
 
 from __future__ import annotations
 

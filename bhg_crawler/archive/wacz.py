@@ -21,8 +21,8 @@ def pages_jsonl(run: Run) -> str:
 
 def write_wacz(run: Run, out: Path) -> Path:
     """Packages the run's WARC files and its articles as pages into one WACZ file (the ``wacz`` package)."""
-    # Imported here, not at the top: wacz loads pyamf, which warns about pkg_resources on import; every other
-    # command stays quiet.
+    # Imported here, not at the top: wacz loads pyamf, which warns about pkg_resources on import; the commands
+    # that do not archive stay quiet.
     from wacz.main import main as wacz_main
 
     if run.manifest is None:

@@ -106,7 +106,7 @@ class ArticleRecord(TypedDict):
     content_sha256: str  # sha256 (64 hex digits) of title, lede and body_text (``content_sha256``)
     version: int  # 1, then one more each time the content changes
     previous_sha256: str | None  # the content_sha256 of the version before, if any
-    fetched_at: str  # ISO 8601 in UTC: "2026-11-25T03:00:00Z"
+    fetched_at: str  # ISO 8601 in UTC, to the microsecond when the clock gives it: "2026-11-25T03:00:00.123456Z"
     extraction: Extraction
     warc_record_id: NotRequired[str]  # with BHG_WARC only: "<urn:uuid:...>" of the page's WARC response record
 

@@ -13,7 +13,7 @@ from spidermon.core.actions import Action
 
 from bhg_crawler.monitoring.notify import Notify
 from bhg_crawler.runs.figures import run_figures
-from bhg_crawler.runs.outcome import ExitCode, failed_stat, judge
+from bhg_crawler.runs.outcome import ExitCode, failed_stat, judge, record_outcome
 from bhg_crawler.state.binding import state_of
 
 
@@ -179,9 +179,7 @@ class RecordOutcome(Action):
             reason = failed.reason or (failed.error or "").strip().splitlines()[-1]
             before = stats.get_value(failed_stat(code))
             stats.set_value(failed_stat(code), f"{before}; {reason}" if before else reason)
-        outcome = judge(stats.get_stats())
-        stats.set_value("bhg/exit_code", int(outcome.code))
-        stats.set_value("bhg/outcome", outcome.reason)
+        record_outcome(stats, judge(stats.get_stats()))
 
 
 class RunMonitors(MonitorSuite):

@@ -8,26 +8,26 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from scrapy import Spider, signals
+from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
-from bhg_crawler.core import signals as bhg_signals
 from bhg_crawler.core.clock import now_utc
+from bhg_crawler.core.components import CrawlerComponent
 from bhg_crawler.core.errors import StateUnavailable, describe
 from bhg_crawler.core.files import file_entry, json_document, published, write_atomically, write_durably
 from bhg_crawler.extract.record import SCHEMA_VERSION, ArticleRecord, add_url_aliases
 from bhg_crawler.runs.figures import run_figures
 from bhg_crawler.runs.files import JsonLinesFile, RunFiles, manifest_part, publish, remove_run_files, run_of
-from bhg_crawler.runs.outcome import ExitCode, Outcome, outcome_of
+from bhg_crawler.runs.outcome import ExitCode, Outcome, outcome_of, record_outcome
 from bhg_crawler.state.binding import state_of
 from bhg_crawler.state.store import StateStore
 
 
-class RunExport:
+class RunExport(CrawlerComponent):
     """Writes the run's articles, rejects and failures, merges late aliases, the manifest and the stats;
     then commits the run's work to the state store, so that what it exported counts as done; then publishes.
 
@@ -41,7 +41,7 @@ class RunExport:
     (``bhg_crawler.monitoring.monitors``), which run before. Stats: ``bhg/exported``, ``bhg/failures``."""
 
     def __init__(self, crawler: Crawler, run: RunFiles, max_records: int, state: StateStore):
-        self.crawler = crawler
+        super().__init__(crawler)
         self.run = run
         self.root = run.root
         self.run_id = run.run_id
@@ -62,14 +62,8 @@ class RunExport:
             raise NotConfigured("BHG_EXPORTS is empty")
         max_records = crawler.settings.getint("BHG_EXPORT_MAX_RECORDS")
         extension = cls(crawler, run_of(crawler), max_records, state_of(crawler))
-        crawler.signals.connect(extension.spider_opened, signals.spider_opened)
-        crawler.signals.connect(extension.item_scraped, signals.item_scraped)
-        crawler.signals.connect(extension.spider_closed, signals.spider_closed)
-        crawler.signals.connect(extension.record_rejected, bhg_signals.record_rejected)
-        crawler.signals.connect(extension.aliases_found, bhg_signals.aliases_found)
-        crawler.signals.connect(extension.fetch_failed, bhg_signals.fetch_failed)
-        crawler.signals.connect(extension.item_error, signals.item_error)
-        crawler.signals.connect(extension.spider_error, signals.spider_error)
+        extension.listen("spider_opened", "item_scraped", "spider_closed", "record_rejected", "aliases_found",
+                         "fetch_failed", "item_error", "spider_error")  # fmt: skip
         return extension
 
     @property
@@ -100,8 +94,7 @@ class RunExport:
         if not self.articles or self.articles[-1].records >= self.max_records:
             self.articles.append(JsonLinesFile(self.folder / f"articles-{len(self.articles) + 1:04d}.jsonl"))
         self._write(self.articles[-1], item)
-        assert self.crawler.stats is not None
-        self.crawler.stats.inc_value("bhg/exported")
+        self.stats.inc_value("bhg/exported")
 
     def _write(self, file: JsonLinesFile, record: Mapping[str, Any]) -> None:
         """A record to a file; if it cannot be written (a full disk), the run stops and keeps nothing."""
@@ -141,8 +134,7 @@ class RunExport:
         self._count("bhg/errors/callback")
 
     def _count(self, name: str) -> None:
-        assert self.crawler.stats is not None
-        self.crawler.stats.inc_value(name)
+        self.stats.inc_value(name)
 
     def fetch_failed(self, request: Request, reason: str) -> None:
         """A page that gave no record (``signals.fetch_failed``) goes to the failures."""
@@ -153,8 +145,7 @@ class RunExport:
         if self.failures is None:
             self.failures = JsonLinesFile(self.folder / "failures.jsonl")
         self._write(self.failures, {"url": url, "kind": (kind or "page").lower(), "reason": reason, "at": now_utc()})
-        assert self.crawler.stats is not None
-        self.crawler.stats.inc_value("bhg/failures")
+        self.stats.inc_value("bhg/failures")
 
     # -- the end of the run -------------------------------------------------------------------
 
@@ -164,8 +155,9 @@ class RunExport:
             part.rewrite(change)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        stats = self.crawler.stats
-        assert stats is not None
+        """The end of the run, after the monitors: every file flushed, the manifest and the stats written, then
+        the commit point (the run's work into the state), then the files published, the manifest last."""
+        stats = self.stats
         outcome = outcome_of(stats.get_stats())
         try:
             if self.broken is not None:
@@ -193,9 +185,7 @@ class RunExport:
     def _fail(self, spider: Spider, error: OSError) -> None:
         """The exports could not be written: the run keeps nothing, and says so."""
         outcome = Outcome(ExitCode.EXPORT_FAILED, f"the exports could not be written: {error}")
-        assert self.crawler.stats is not None
-        self.crawler.stats.set_value("bhg/exit_code", int(outcome.code))
-        self.crawler.stats.set_value("bhg/outcome", outcome.reason)
+        record_outcome(self.stats, outcome)
         for written in [*self.articles, self.rejects, self.failures]:
             if written is not None:
                 written.discard()
@@ -211,15 +201,12 @@ class RunExport:
         their temporary names, for the next run, which publishes them if the commit reached Redis and
         removes them if not."""
         outcome = Outcome(ExitCode.EXPORT_FAILED, f"{error}; the next run publishes or removes this run's files")
-        assert self.crawler.stats is not None
-        self.crawler.stats.set_value("bhg/exit_code", int(outcome.code))
-        self.crawler.stats.set_value("bhg/outcome", outcome.reason)
+        record_outcome(self.stats, outcome)
         spider.logger.error("Run %s: %s", self.run_id, outcome.reason)
 
     def _finish(self, spider: Spider, reason: str, outcome: Outcome) -> dict[str, Any]:
         """Every file flushed to disk, still under its temporary name; the manifest that lists them."""
-        stats = self.crawler.stats
-        assert stats is not None
+        stats = self.stats
         files = []
         for kind, written in [("articles", f) for f in self.articles] + [
             ("rejects", self.rejects),

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from scrapy.statscollectors import StatsCollector
+
 
 class ExitCode(enum.IntEnum):
     """The exit codes of a run. The monitors (``bhg_crawler.monitoring.monitors``) judge the run when the
@@ -68,6 +70,12 @@ def judge(stats: Mapping[str, Any]) -> Outcome:
     if not exported:
         return Outcome(ExitCode.NOTHING_NEW, "nothing new or changed")
     return Outcome(ExitCode.OK, f"{exported} records exported")
+
+
+def record_outcome(stats: StatsCollector, outcome: Outcome) -> None:
+    """Writes the run's outcome to its stats (``bhg/exit_code``, ``bhg/outcome``), where ``outcome_of`` reads it."""
+    stats.set_value("bhg/exit_code", int(outcome.code))
+    stats.set_value("bhg/outcome", outcome.reason)
 
 
 def outcome_of(stats: Mapping[str, Any]) -> Outcome:

@@ -159,7 +159,7 @@ def profile_from(data: dict[str, Any], source: str) -> SiteProfile:
             data.get("tracking_parameters", r"^(utm_\w+|fbclid|gclid)$"), f"{source}: tracking_parameters"
         ),
         selectors=selectors,
-        legacy_encoding=str(data.get("legacy_encoding", "cp1258")),
+        legacy_encoding=str(data.get("legacy_encoding", SiteProfile.legacy_encoding)),
         successors=tuple(data.get("successors", ())),
     )
 

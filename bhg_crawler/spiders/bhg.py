@@ -118,6 +118,8 @@ class BhgSpider(scrapy.Spider):
     # -- requests -----------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
+        """The first requests: the ledger's articles worth another go, then (unless given URLs) the revisits of
+        recent articles, the home page (for a run of every section) and each section's first listing page."""
         settings = self.crawler.settings
         now = parse_moment(settings.get("BHG_NOW"), "BHG_NOW") or datetime.now(UTC)
         self.fresh_since = now - timedelta(days=settings.getfloat("BHG_REFRESH_DAYS"))

@@ -94,7 +94,7 @@ class RunTables:
     def exporting(self, record: dict[str, Any]) -> None:
         """The record (its ``record_id``, ``url``, ``url_aliases``, ``content_sha256``, ``version``,
         ``fetched_at`` and ``published_at``, ISO 8601 or None) is exported, current, and owns its URLs."""
-        self.db.execute(
+        self._write(
             """
             INSERT INTO run_articles (record_id, url, published_utc, fetched_at, status, content_sha256, version,
                                       exported, current)
