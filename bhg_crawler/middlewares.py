@@ -22,7 +22,7 @@ from bhg_crawler.core.identity import user_agent
 from bhg_crawler.core.requests import RequestKind, kind_of
 from bhg_crawler.extract.record import ArticleRecord
 from bhg_crawler.sites.profiles import SiteProfile
-from bhg_crawler.sites.urls import article_of, moved_from
+from bhg_crawler.sites.urls import article_of, listing_id, moved_from, site_of
 from bhg_crawler.state.binding import state_of
 from bhg_crawler.state.store import StateStore
 from bhg_crawler.state.values import GONE, MOVED
@@ -222,14 +222,16 @@ class StateBookkeeping(CrawlerComponent, BaseSpiderMiddleware):
     - a page that gave no record (``signals.fetch_failed``): why, in the failures ledger, for the article
       and for its old homes in the redirect chain; a 404 or 410 is gone;
     - a section walked to its last page (``signals.section_walked``), and URLs found for a record
-      (``signals.aliases_found``).
+      (``signals.aliases_found``);
+    - listing pages a walk missed (``signals.listing_missed``, or a listing page that failed): in the ledger
+      under their ``sites.urls.listing_id``, until a run fetches them.
 
     The spider's ``sites`` (its site, then the sites its articles moved to) say which article a URL names.
     """
 
     def __init__(self, crawler: Crawler):
         super().__init__(crawler)
-        self.listen("fetch_failed", "section_walked", "aliases_found")
+        self.listen("fetch_failed", "section_walked", "aliases_found", "listing_missed")
 
     @property
     def state(self) -> StateStore:
@@ -242,8 +244,13 @@ class StateBookkeeping(CrawlerComponent, BaseSpiderMiddleware):
         return tuple(getattr(self.crawler.spider, "sites", ()))
 
     def process_spider_input(self, response: Response) -> None:
-        if response.status == 304 and kind_of(response) is RequestKind.ARTICLE:
+        kind = kind_of(response)
+        if response.status == 304 and kind is RequestKind.ARTICLE:
             self._not_modified(response)
+        elif response.status == 200 and kind is RequestKind.LISTING:
+            site = site_of(response.url, self.sites)
+            if site is not None:  # a listing page fetched: it leaves the ledger if a walk missed it before
+                self.state.cleared(listing_id(response.url, site))
 
     def get_processed_request(self, request: Request, response: Response | None) -> Request:
         article = article_of(request.url, self.sites) if kind_of(request) is RequestKind.ARTICLE else None
@@ -279,8 +286,12 @@ class StateBookkeeping(CrawlerComponent, BaseSpiderMiddleware):
                                or _header(response.request, "If-Modified-Since"))  # fmt: skip
 
     def fetch_failed(self, request: Request, reason: str, status: int | None, retry: bool) -> None:
+        if kind_of(request) is RequestKind.LISTING:
+            self.listing_missed([request.url], reason)
+            return
         """A page gave no record (``signals.fetch_failed``): for an article, why in the ledger (``retry``: worth
-        another go), gone at 404 or 410, and the same for its old homes in the redirect chain."""
+        another go), gone at 404 or 410, and the same for its old homes in the redirect chain; a listing page is
+        a page its walk missed (``listing_missed``)."""
         article = article_of(request.url, self.sites) if kind_of(request) is RequestKind.ARTICLE else None
         if article is None:
             return
@@ -289,6 +300,15 @@ class StateBookkeeping(CrawlerComponent, BaseSpiderMiddleware):
         self.state.failed(article.record_id, article.canonical, reason, retry=retry)
         for old in moved_from(request.meta.get("redirect_urls", []), article.record_id, self.sites):
             self.state.failed(old.record_id, old.canonical, f"{reason} at {article.canonical}", retry=retry)
+
+    def listing_missed(self, urls: list[str], reason: str) -> None:
+        """Listing pages a walk did not fetch (``signals.listing_missed``, or one that failed): counted in
+        ``bhg/listings/missed``, and in the ledger, worth another go."""
+        self.stats.inc_value("bhg/listings/missed", len(urls))
+        for url in urls:
+            site = site_of(url, self.sites)
+            if site is not None:
+                self.state.failed(listing_id(url, site), url, reason, retry=True)
 
     def section_walked(self, site: str, slug: str) -> None:
         """The run followed the section's listing pages to the last one (``signals.section_walked``)."""

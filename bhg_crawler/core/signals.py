@@ -9,5 +9,7 @@ aliases_found = object()
 fetch_failed = object()
 # A run followed a section's listing pages to the last one: site=str (a profile's name), slug=str.
 section_walked = object()
+# A section's walk ended without listing pages its pagination showed: urls=list[str], reason=str.
+listing_missed = object()
 # Discover mode: an article a run would fetch: url=str, reason=str ("new", "revisit", "listed").
 article_planned = object()

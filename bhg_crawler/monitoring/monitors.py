@@ -79,6 +79,22 @@ class CrawlErrors(RunMonitor):
             self.fail(f"{errors} of {requests} requests failed (more than {most:.1%})")
 
 
+@monitors.name("Listing walks")
+class ListingWalks(RunMonitor):
+    """Listing pages a section's walk never fetched although the pagination showed them
+    (``bhg/listings/missed``): the articles they list were never seen. Exit code 12; the pages are in the
+    failures ledger, and the next run walks the section again."""
+
+    exit_code = ExitCode.PAGES_MISSED
+
+    @monitors.name("Every listing page the pagination showed was fetched")
+    def test_no_page_missed(self) -> None:
+        missed = self.stats.get("bhg/listings/missed", 0)
+        if missed:
+            self.fail(f"{missed} listing pages a walk did not fetch although the pagination showed them "
+                      "(bhg-crawl ledger lists them)")  # fmt: skip
+
+
 @monitors.name("Validation")
 class Validation(RunMonitor):
     """The records that failed the published JSON Schema (``ValidatePipeline``: they are in rejects.jsonl)."""
@@ -192,6 +208,7 @@ class RunMonitors(MonitorSuite):
         RaisedErrors,
         FinishReason,
         CrawlErrors,
+        ListingWalks,
         Validation,
         FieldCoverage,
         ExtractionDrift,

@@ -26,6 +26,7 @@ class ExitCode(enum.IntEnum):
     DRIFT = 9  # far more records than in past runs needed a fallback extraction layer: the markup changed
     FEWER_ARTICLES = 10  # far fewer articles than in past runs of the same kind
     EXPORT_FAILED = 11  # the exports could not be written (a full disk): nothing of the run was kept
+    PAGES_MISSED = 12  # a section's walk ended while its pagination showed listing pages it never fetched
 
 
 # The order in which failed monitors decide the exit code: the first that failed wins.
@@ -33,6 +34,7 @@ PRECEDENCE = (
     ExitCode.FAILED,
     ExitCode.STOPPED,
     ExitCode.CRAWL_ERRORS,
+    ExitCode.PAGES_MISSED,
     ExitCode.REJECTS,
     ExitCode.COVERAGE,
     ExitCode.DRIFT,

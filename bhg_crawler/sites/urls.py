@@ -86,6 +86,19 @@ def moved_from(redirect_urls: Iterable[str], own: str | None, sites: Iterable[Si
     return [old for old in olds if old is not None and old.record_id != own]
 
 
+def site_of(url: str, sites: Iterable[SiteProfile]) -> SiteProfile | None:
+    """The first of ``sites`` whose hosts serve ``url``; None for a URL of another host."""
+    host = (urlsplit(url.strip()).hostname or "").lower()
+    return next((site for site in sites if host in site.hosts), None)
+
+
+def listing_id(url: str, profile: SiteProfile) -> str:
+    """The failures ledger's id of a listing page (a page a walk missed): ``<site>:listing:<path>[?<query>]`` of
+    its canonical URL, e.g. ``baotuyenquang.com.vn:listing:/khu-vuc/trang-2.html``."""
+    parts = urlsplit(canonical_url(url, profile))
+    return f"{profile.name}:listing:{parts.path}" + (f"?{parts.query}" if parts.query else "")
+
+
 def section_of(url: str, profile: SiteProfile) -> str | None:
     """The section slug a listing URL belongs to (any page of it), or None."""
     parts = urlsplit(canonical_url(url, profile))

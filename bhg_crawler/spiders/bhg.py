@@ -145,8 +145,14 @@ class BhgSpider(scrapy.Spider):
             yield self._request(self.profile.section_url(slug), RequestKind.LISTING, bhg_section=slug)
 
     def _ledger_retries(self) -> Iterator[scrapy.Request]:
-        """The articles of the failures ledger worth another go, in the run's sections: first of all."""
+        """The pages of the failures ledger worth another go, in the run's sections, first of all: articles, and
+        listing pages a walk missed (the walk goes on from there)."""
         for entry in self.state.ledger(self.profile.name, retry_only=True):
+            slug = section_of(entry["url"], self.profile)
+            if slug is not None:
+                if slug in self.options.sections:
+                    yield self._request(entry["url"], RequestKind.LISTING, bhg_section=slug)
+                continue
             article = self._article_of(entry["url"])
             if article is None or not article.section or article.section in self.options.sections:
                 request = self._planned(self._request(entry["url"], RequestKind.ARTICLE), "retry")

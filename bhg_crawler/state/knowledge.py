@@ -207,7 +207,7 @@ class SQLiteKnowledge:
         """Articles done in this run leave the ledger; those discovered, or reported failed, and never exported
         enter it (or stay), as in Redis: a failure at an article's new home (one it was not requested at) too."""
         done = (
-            "SELECT record_id FROM run_articles WHERE exported OR current "
+            "SELECT record_id FROM run_articles WHERE exported OR current UNION SELECT record_id FROM run_cleared "
             f"UNION SELECT record_id FROM articles WHERE version >= 1 OR last_status = {MOVED}"
         )
         self.db.execute(f"DELETE FROM ledger WHERE record_id IN ({done})")

@@ -67,6 +67,10 @@ for _, u in ipairs(work.urls) do redis.call('HSETNX', KEYS[2], u[1], u[2]) end
 for _, s in ipairs(work.sections) do redis.call('HSET', KEYS[5], s, now) end
 for _, p in ipairs(work.payloads) do redis.call('HSETNX', KEYS[7], p[1], cjson.encode({p[2], p[3], p[4]})) end
 local crawl = redis.call('GET', KEYS[11]) or work.run_id
+for _, id in ipairs(work.cleared) do
+    done[id] = true
+    redis.call('HDEL', KEYS[6], id)
+end
 for id, d in pairs(work.ledger) do
     local known = redis.call('HGET', KEYS[1], id)
     known = known and cjson.decode(known)

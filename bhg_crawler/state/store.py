@@ -166,6 +166,11 @@ class StateStore:
         """Why an article of this run was not exported (the last reason wins); ``retry``: worth another go."""
         self.run.failed(record_id, url, reason, retry)
 
+    def cleared(self, ledger_id: str) -> None:
+        """A page of the ledger that is no article (a listing page a walk missed) was fetched in this run: it
+        leaves the ledger at the commit."""
+        self.run.cleared(ledger_id)
+
     def walked(self, site: str, slug: str) -> None:
         """This run followed the section's pages to the last one."""
         self.run.walked(site, slug)

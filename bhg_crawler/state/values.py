@@ -58,7 +58,8 @@ class Placement:
 class RunWork:
     """A run's own work, as its commit merges it into knowledge kept outside the state file: its articles
     (the ``run_articles`` columns, with ``published_ts`` in seconds since 1970), URLs (URL, record id),
-    sections, payloads (digest, URI, date, record id) and the ledger's candidates."""
+    sections, payloads (digest, URI, date, record id), the ledger's candidates, and the ledger's pages that are
+    no articles (listing pages) this run fetched, which leave it."""
 
     run_id: str
     status: str
@@ -67,3 +68,4 @@ class RunWork:
     sections: list[str]  # "<site> <slug>"
     payloads: list[tuple[str, str, str, str]]
     ledger: dict[str, dict[str, Any]]  # record id -> url, and reason and retry when it failed
+    cleared: list[str]  # ledger ids of pages fetched this run that are no articles

@@ -33,9 +33,11 @@ CREATE TABLE IF NOT EXISTS run_payloads (digest TEXT PRIMARY KEY, uri TEXT, date
 -- articles requested in this run, and why those that failed were not exported
 CREATE TABLE IF NOT EXISTS run_discovered (record_id TEXT PRIMARY KEY, url TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS run_failed (record_id TEXT PRIMARY KEY, url TEXT NOT NULL, reason TEXT, retry INTEGER);
+-- pages of the ledger that are no articles (listing pages a walk missed) fetched in this run: they leave it
+CREATE TABLE IF NOT EXISTS run_cleared (record_id TEXT PRIMARY KEY);
 """
 TABLES = ("run_articles", "run_urls", "run_sections", "run_requests", "run_payloads", "run_discovered",
-          "run_failed")  # fmt: skip
+          "run_failed", "run_cleared")  # fmt: skip
 
 
 def as_utc(moment: datetime | str | None) -> str | None:
@@ -130,6 +132,10 @@ class RunTables:
         """Why the article was not exported, replacing an earlier reason; ``retry``: worth another go."""
         self._write("INSERT OR REPLACE INTO run_failed VALUES (?, ?, ?, ?)", (record_id, url, reason, retry))
 
+    def cleared(self, ledger_id: str) -> None:
+        """A page of the ledger that is no article (a listing page) was fetched: it leaves the ledger."""
+        self._write("INSERT OR IGNORE INTO run_cleared VALUES (?)", (ledger_id,))
+
     def walked(self, site: str, slug: str) -> None:
         """The section's pages were followed to the last one."""
         self._write("INSERT OR IGNORE INTO run_sections VALUES (?, ?)", (site, slug))
@@ -198,4 +204,5 @@ class RunTables:
             [f"{row['site']} {row['slug']}" for row in self.db.execute("SELECT * FROM run_sections")],
             [tuple(row) for row in self.db.execute("SELECT digest, uri, date, record_id FROM run_payloads")],
             ledger,
+            [row["record_id"] for row in self.db.execute("SELECT record_id FROM run_cleared")],
         )

@@ -122,10 +122,22 @@ def test_a_failure_at_the_new_home_is_the_old_records_reason_too(
     assert [row["status"] for row in books.rows("run_articles")] == ([status] if gone else [])
 
 
-def test_a_failed_listing_is_no_article_of_the_ledger(books: Books) -> None:
-    books.spider._not_exported(Request("https://baohagiang.vn/xa-hoi", meta={"bhg_kind": "LISTING"}), "HTTP 503",
-                               "error", 503)  # fmt: skip
-    assert books.rows("run_failed") == []
+def test_listing_pages_a_walk_missed_are_in_the_ledger_until_fetched(books: Books) -> None:
+    listing = Request("https://baohagiang.vn/xa-hoi", meta={"bhg_kind": "LISTING"})
+    books.spider._not_exported(listing, "HTTP 503", "error", 503)
+    books.crawler.signals.send_catch_log(signals.listing_missed, reason="the walk ended at page 2 of 9",
+                                         urls=["https://baohagiang.vn/xa-hoi/trang-3.html?utm_source=zalo"])  # fmt: skip
+    failed = {row["record_id"]: (row["url"], row["reason"], row["retry"]) for row in books.rows("run_failed")}
+    assert failed == {
+        "baohagiang.vn:listing:/xa-hoi": ("https://baohagiang.vn/xa-hoi", "HTTP 503", 1),
+        "baohagiang.vn:listing:/xa-hoi/trang-3.html": (
+            "https://baohagiang.vn/xa-hoi/trang-3.html?utm_source=zalo", "the walk ended at page 2 of 9", 1),
+    }  # fmt: skip
+    assert books.stat("bhg/listings/missed") == 2
+    fetched = Request("https://www.baohagiang.vn/xa-hoi/trang-3.html", meta={"bhg_kind": "LISTING"})
+    books.output(HtmlResponse(fetched.url, body=b"<html></html>", request=fetched))
+    assert books.rows("run_cleared") == [{"record_id": "baohagiang.vn:listing:/xa-hoi/trang-3.html"}]
+    assert books.rows("run_articles") == []  # a listing page is no article
 
 
 def test_walked_sections_and_found_aliases_are_written(books: Books) -> None:

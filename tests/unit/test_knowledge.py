@@ -54,6 +54,10 @@ def failed(article_id: str, reason: str, retry: bool = True) -> Step:
     return lambda store: store.failed(record_id(article_id), url(article_id), reason, retry=retry)
 
 
+def cleared(article_id: str) -> Step:
+    return lambda store: store.cleared(record_id(article_id))
+
+
 def walked(slug: str) -> Step:
     return lambda store: store.walked(SITE, slug)
 
@@ -117,6 +121,10 @@ CASES: dict[str, list[Run]] = {
                 exported("222222", url_aliases=[url("111111")]),
             ],
         ),
+    ],
+    "a page of the ledger fetched later": [  # a listing page a walk missed, then walked
+        ("commit", [failed("111111", "HTTP 503"), failed("222222", "HTTP 503")]),
+        ("commit", [cleared("111111")]),
     ],
     "failed-at-a-home-not-requested": [  # a moved article's new home, out of the run's range
         (

@@ -78,7 +78,7 @@ def test_a_good_run_passes_every_monitor() -> None:
     judged = Judged(past=past_runs(3))
     outcome = judged.close([record()] * 100)
     assert outcome.code == ExitCode.OK, outcome
-    assert judged.stats.get_value("bhg/monitors/ran") == 7
+    assert judged.stats.get_value("bhg/monitors/ran") == 8
     assert not [k for k in judged.stats.get_stats() if k.startswith("bhg/monitors/failed/")]
 
 
@@ -106,6 +106,16 @@ def test_error_ratio(errors: int, code: ExitCode) -> None:
     assert outcome.code == code
     if code != ExitCode.OK:
         assert outcome.reason == "6 of 100 requests failed (more than 5.0%)"
+
+
+@pytest.mark.parametrize(
+    ("missed", "code"), [(0, ExitCode.OK), (1, ExitCode.PAGES_MISSED), (12, ExitCode.PAGES_MISSED)]
+)
+def test_listing_pages_a_walk_missed_fail_the_run(missed: int, code: ExitCode) -> None:
+    outcome = Judged().close([record()] * 30, bhg__listings__missed=missed)
+    assert outcome.code == code
+    if missed:
+        assert outcome.reason.startswith(f"{missed} listing pages a walk did not fetch")
 
 
 @pytest.mark.parametrize(("rejects", "code"), [(0, ExitCode.OK), (1, ExitCode.REJECTS)])
