@@ -7,6 +7,7 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import timedelta, timezone, tzinfo
+from functools import cached_property
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -30,6 +31,41 @@ class Selectors:
     section: str = ""  # links to the article's section, the deepest last (breadcrumbs)
 
 
+PAGE_TEMPLATE = re.compile(r"\?(?P<parameter>[A-Za-z_][\w-]*)=\{n\}|(?P<suffix>/[\w./-]*\{n\}[\w./-]*)")
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """How a section's listing URL asks for page N: what follows the section's own URL, as a template with
+    ``{n}``: a query parameter (``?page={n}``, ``?trang={n}``) or a path suffix (``/trang-{n}.html``)."""
+
+    template: str
+
+    @cached_property
+    def parameter(self) -> str | None:
+        """The query parameter that carries the page number (``page``); None for a path suffix."""
+        match = PAGE_TEMPLATE.fullmatch(self.template)
+        return match["parameter"] if match else None
+
+    @cached_property
+    def suffix(self) -> re.Pattern[str] | None:
+        """The path suffix as an expression with a group ``n`` (it ends the path, maybe with a slash); None for a
+        query parameter."""
+        if self.parameter is not None:
+            return None
+        before, _, after = self.template.partition("{n}")
+        return re.compile(f"{re.escape(before)}(?P<n>\\d+){re.escape(after)}/?$")
+
+    def page_url(self, section_url: str, number: int) -> str:
+        """Page ``number`` of the section whose first page is ``section_url``; page 1 is that URL itself."""
+        if number <= 1:
+            return section_url
+        written = self.template.replace("{n}", str(number))
+        if self.parameter is not None:
+            return section_url + ("&" if "?" in section_url else "?") + written[1:]
+        return section_url.rstrip("/") + written
+
+
 @dataclass(frozen=True)
 class SiteProfile:
     """One site, as its profile declares it. The keys of a profile file are these fields.
@@ -44,6 +80,9 @@ class SiteProfile:
     host_paths: dict[str, str]
     sections: dict[str, str]  # slug (with sub-section path) -> name; leaves are crawled
     parent_sections: dict[str, str]
+    # Sections known (their listings, their names) but walked only when a crawl names them: sub-sections whose
+    # parent's listing lists their articles too, and sections seen only by others.
+    other_sections: dict[str, str]
     article_paths: tuple[re.Pattern[str], ...]  # groups: id, and section, month, slug where the URL has them
     lede_prefix: re.Pattern[str]  # group "tag": the lede's tag
     title_suffix: re.Pattern[str]  # the site's name after the title in <title>
@@ -52,7 +91,7 @@ class SiteProfile:
     timezone: tzinfo
     related_headings: tuple[str, ...]
     tags_label: str
-    page_parameter: str
+    pagination: Pagination | None  # None: read either form from the pages' own links
     tracking_parameters: re.Pattern[str]
     selectors: Selectors = field(default_factory=Selectors)
     # How pages that are not valid UTF-8 are read when they say they are: the site's legacy code page.
@@ -71,8 +110,12 @@ class SiteProfile:
         return f"https://{self.canonical_host}/{slug}"
 
     def section_name(self, slug: str) -> str | None:
-        """The name of a section or parent section, None for a slug the profile does not know."""
-        return self.sections.get(slug) or self.parent_sections.get(slug)
+        """The name of a section, parent section or other section; None for a slug the profile does not know."""
+        return self.sections.get(slug) or self.parent_sections.get(slug) or self.other_sections.get(slug)
+
+    def knows_section(self, slug: str) -> bool:
+        """Whether a slug is one of the profile's sections, parent sections or other sections."""
+        return slug in self.sections or slug in self.parent_sections or slug in self.other_sections
 
     def language_of(self, section: str) -> str:
         """The language of a section's articles (its top section's, from ``language_by_section``), ISO 639-1."""
@@ -80,18 +123,19 @@ class SiteProfile:
         return self.language_by_section.get(top, self.default_language)
 
     def expand_sections(self, requested: list[str]) -> list[str]:
-        """Leaf sections for a list of slugs; a parent stands for its children."""
+        """Leaf sections for a list of slugs; a parent stands for its children, and an other section is walked
+        when named."""
         leaves: list[str] = []
         unknown = []
         for slug in requested:
-            if slug in self.sections:
+            if slug in self.sections or slug in self.other_sections:
                 leaves.append(slug)
             elif slug in self.parent_sections:
                 leaves += [s for s in self.sections if s.startswith(slug + "/")]
             else:
                 unknown.append(slug)
         if unknown:
-            known = ", ".join(sorted([*self.sections, *self.parent_sections]))
+            known = ", ".join(sorted([*self.sections, *self.parent_sections, *self.other_sections]))
             raise ConfigError(f"unknown section(s) {', '.join(unknown)}; known: {known}")
         return list(dict.fromkeys(leaves))
 
@@ -121,12 +165,30 @@ def _timezone(text: Any, where: str) -> tzinfo:
     return timezone(sign * timedelta(hours=int(match[2]), minutes=int(match[3])), f"UTC{text}")
 
 
+def _pagination(data: dict[str, Any], source: str) -> Pagination | None:
+    """The profile's paging rule: ``pagination``, or ``page_parameter = "trang"``, short for ``?trang={n}``."""
+    if "pagination" in data and "page_parameter" in data:
+        raise ConfigError(f"{source}: pagination and page_parameter say the same thing: give one")
+    if "page_parameter" in data:
+        template: Any = f"?{data['page_parameter']}={{n}}"
+    elif "pagination" in data:
+        template = data["pagination"]
+    else:
+        return None
+    if not isinstance(template, str) or template.count("{n}") != 1 or not PAGE_TEMPLATE.fullmatch(template):
+        raise ConfigError(
+            f"{source}: pagination: a query parameter such as ?page={{n}} or a path suffix such as "
+            f"/trang-{{n}}.html, not {template!r}"
+        )
+    return Pagination(template)
+
+
 def profile_from(data: dict[str, Any], source: str) -> SiteProfile:
     """A profile from its declaration (a profile file's contents); ``ConfigError`` names what is wrong."""
     missing = [key for key in REQUIRED if key not in data]
     if missing:
         raise ConfigError(f"{source}: missing {', '.join(missing)}")
-    known = {f.name for f in fields(SiteProfile)}
+    known = {f.name for f in fields(SiteProfile)} | {"page_parameter"}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(f"{source}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
@@ -146,6 +208,7 @@ def profile_from(data: dict[str, Any], source: str) -> SiteProfile:
         host_paths=dict(data.get("host_paths", {})),
         sections=dict(data["sections"]),
         parent_sections=dict(data.get("parent_sections", {})),
+        other_sections=dict(data.get("other_sections", {})),
         article_paths=tuple(_pattern(p, f"{source}: article_paths[{n}]", ("id",)) for n, p in enumerate(paths)),
         lede_prefix=_pattern(data["lede_prefix"], f"{source}: lede_prefix", ("tag",)),
         title_suffix=_pattern(data["title_suffix"], f"{source}: title_suffix"),
@@ -154,7 +217,7 @@ def profile_from(data: dict[str, Any], source: str) -> SiteProfile:
         timezone=_timezone(data.get("timezone", "+07:00"), f"{source}: timezone"),
         related_headings=tuple(data.get("related_headings", ("Cùng chuyên mục", "Tin liên quan"))),
         tags_label=str(data.get("tags_label", "Từ khóa")),
-        page_parameter=str(data.get("page_parameter", "page")),
+        pagination=_pagination(data, source),
         tracking_parameters=_pattern(
             data.get("tracking_parameters", r"^(utm_\w+|fbclid|gclid)$"), f"{source}: tracking_parameters"
         ),

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from bhg_crawler.sites.profiles import SiteProfile
+
+# How a listing URL names its page when the profile gives no ``pagination``: ``?page=2``, ``?trang=2`` ("trang":
+# page), ``?p=2``, or a path ending ``/trang-2.html``, ``/page-2``, ``/page/2/``.
+PAGE_WORDS = "page|trang|p"
+PAGE_WORD = re.compile(f"(?:{PAGE_WORDS})", re.IGNORECASE)
+PAGE_IN_PATH = re.compile(rf"/(?:{PAGE_WORDS})[-/](?P<n>\d+)(?:\.html?)?/?$", re.IGNORECASE)
+SLUG_PATH = re.compile(r"[A-Za-z0-9-]+(?:/[A-Za-z0-9-]+)*")  # "kinh-te/cong-nghiep", "english/Culture"
 
 
 def record_id(site: str, article_id: str) -> str:
@@ -99,18 +107,64 @@ def listing_id(url: str, profile: SiteProfile) -> str:
     return f"{profile.name}:listing:{parts.path}" + (f"?{parts.query}" if parts.query else "")
 
 
-def section_of(url: str, profile: SiteProfile) -> str | None:
-    """The section slug a listing URL belongs to (any page of it), or None."""
-    parts = urlsplit(canonical_url(url, profile))
-    slug = parts.path.strip("/")
-    if parts.hostname == profile.canonical_host and (slug in profile.sections or slug in profile.parent_sections):
-        return slug
+class ListingUrl(NamedTuple):
+    """A URL of a section's listing, understood: the section's slug and the page number it asks for."""
+
+    section: str  # with its parent's path, as the URL writes it: "kinh-te/cong-nghiep"
+    page: int  # 1 when the URL asks for none
+
+
+def _page_in_path(path: str, profile: SiteProfile) -> tuple[str, int] | None:
+    """The path without its page suffix, and the page number the suffix gives; None without one."""
+    rule = profile.pagination.suffix if profile.pagination else None
+    for pattern in (rule, PAGE_IN_PATH) if rule else (PAGE_IN_PATH,):
+        match = pattern.search(path)
+        if match:
+            return path[: match.start()], int(match["n"])
     return None
 
 
+def _page_in_query(query: str, profile: SiteProfile) -> int | None:
+    """The page number a query asks for: the profile's parameter first, else one of ``PAGE_WORDS``."""
+    values = [(key, value) for key, value in parse_qsl(query) if value.isdigit()]
+    rule = profile.pagination.parameter if profile.pagination else None
+    found = [int(value) for key, value in values if key == rule]
+    found += [int(value) for key, value in values if PAGE_WORD.fullmatch(key)]
+    return found[0] if found else None
+
+
 def page_number(url: str, profile: SiteProfile) -> int:
-    """The page number a listing URL asks for (the profile's ``page_parameter``); 1 when it asks for none."""
-    for key, value in parse_qsl(urlsplit(url).query):
-        if key == profile.page_parameter and value.isdigit():
-            return int(value)
-    return 1
+    """The page number a listing URL asks for, 1 when it asks for none: read in the form of the profile's
+    ``pagination`` first, else as ``?page=N``, ``?trang=N`` or ``?p=N``, or a path ending ``/trang-N.html``,
+    ``/page-N`` or ``/page/N`` (``PAGE_WORDS``, any case, a trailing slash or ``.html`` allowed)."""
+    parts = urlsplit(url.strip())
+    in_path = _page_in_path(parts.path, profile)
+    if in_path is not None:
+        return in_path[1]
+    in_query = _page_in_query(parts.query, profile)
+    return 1 if in_query is None else in_query
+
+
+def listing_url(url: str, profile: SiteProfile) -> ListingUrl | None:
+    """The section (known to the profile or not) and the page number of a URL that can be a page of a section's
+    listing on the site: its path less any page suffix is a path of slugs (``/khu-vuc/trang-2.html``,
+    ``/kinh-te/cong-nghiep/``, ``/xa-hoi?page=3``); None for the home page, another host, and paths with a dot
+    or other characters. An article URL of slugs alone fits too: ``section_of`` asks for a section the profile
+    knows."""
+    parts = urlsplit(canonical_url(url, profile))
+    if parts.hostname != profile.canonical_host:
+        return None
+    path, page = _page_in_path(parts.path, profile) or (parts.path, None)
+    slug = path.strip("/")
+    if not SLUG_PATH.fullmatch(slug):
+        return None
+    if page is None:
+        page = _page_in_query(parts.query, profile) or 1
+    return ListingUrl(slug, page)
+
+
+def section_of(url: str, profile: SiteProfile) -> str | None:
+    """The slug of the section a listing URL is a page of (any page: ``/khu-vuc/trang-2.html``, ``/xa-hoi?page=2``,
+    ``/kinh-te/cong-nghiep/``), if the profile knows the section (``SiteProfile.knows_section``); else None."""
+    listing = listing_url(url, profile)
+    return listing.section if listing is not None and profile.knows_section(listing.section) else None
