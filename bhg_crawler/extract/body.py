@@ -3,27 +3,32 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
 from bhg_crawler.extract.record import Image
 from bhg_crawler.extract.text import clean_text
-from bhg_crawler.extract.tree import BLOCK_TAGS, SKIPPED, TEXT_BLOCKS
+from bhg_crawler.extract.tree import lines_of, reading
 from bhg_crawler.sites.profiles import SiteProfile
 from bhg_crawler.sites.urls import canonical_url
 
 FILE_NAME = re.compile(r"^[\w\-. ()]+\.(?:png|jpe?g|gif|webp|bmp)$", re.IGNORECASE)
 CREDIT_IN_PARENS = re.compile(r"\s*\((?:Ảnh|Photo)\s*:?\s*(?P<credit>[^()]+)\)\s*$", re.IGNORECASE)
+CREDIT_LINE = re.compile(r"^\(?(?:Ảnh|Photo)\s*:\s*(?P<credit>[^()]{2,60})\)?$", re.IGNORECASE)
 CREDIT_AFTER = re.compile(r"(?<=[.!?…”\"])\s*(?:Ảnh|Photo)\s*:\s*(?P<credit>[^.]{2,60})$", re.IGNORECASE)
 
 Block = str | Image  # a paragraph's text, or an image
 
 
 def split_caption(printed: str) -> tuple[str | None, str | None]:
-    """(caption, credit) from a printed caption: " |" endings and "(Ảnh CTV)" / "Ảnh: X" credits apart."""
-    text = clean_text(printed).removesuffix("|").strip()
+    """(caption, credit) from a printed caption: " |" endings and "(Ảnh CTV)" / "Ảnh: X" credits apart; a credit
+    on a line of its own ("Caption\nẢnh: X", a ``<br>`` between them) is one too."""
+    lines = [line for line in (clean_text(line) for line in printed.splitlines()) if line]
+    if len(lines) > 1 and (own := CREDIT_LINE.match(lines[-1].removesuffix("|").strip())):
+        caption, _ = split_caption(" ".join(lines[:-1]))
+        return caption, own["credit"].strip()
+    text = " ".join(lines).removesuffix("|").strip()
     credit = None
     for pattern in (CREDIT_IN_PARENS, CREDIT_AFTER):
         match = pattern.search(text)
@@ -34,56 +39,42 @@ def split_caption(printed: str) -> tuple[str | None, str | None]:
     return (text or None), credit
 
 
-def image_of(element: HtmlElement, page_url: str, profile: SiteProfile) -> Image | None:
-    """The image of an ``img``, or of a CKEditor table or a figure holding one, with the caption printed in its
-    other cells (else the ``alt`` text, unless it is a file name); None when it has no source."""
-    img = element if element.tag == "img" else element.find(".//img")
-    assert img is not None  # callers pass an image or an element holding one
+def _image(img: HtmlElement, printed: str, page_url: str, profile: SiteProfile) -> Image | None:
+    """The image of an ``img`` with the caption printed for it (else its ``alt``, unless a file name); None
+    when it has no source."""
     src = (img.get("src") or img.get("data-src") or "").strip()
     if not src:
         return None
     alt = clean_text(img.get("alt"))
-    printed = ""
-    if element.tag != "img":
-        printed = " ".join(
-            clean_text(cell.text_content())
-            for cell in element.iter("td", "th", "figcaption", "p")
-            if cell.find(".//img") is None and clean_text(cell.text_content())
-        )
     if not printed and alt and not FILE_NAME.match(alt):
         printed = alt
     caption, credit = split_caption(printed) if printed else (None, None)
     return {"url": canonical_url(urljoin(page_url, src), profile), "caption": caption, "credit": credit}
 
 
-def body_blocks(body: HtmlElement, page_url: str, profile: SiteProfile) -> list[Block]:
-    """The paragraphs (normalised text) and images of a body element, in reading order."""
+def images_of(figure: HtmlElement, page_url: str, profile: SiteProfile) -> list[Image]:
+    """The images of a figure (``tree.is_figure``: an ``img``, a CKEditor table or a ``figure``), each with the
+    caption printed in the figure (its lines, a line a ``<br>``), else its ``alt`` text unless that is a file
+    name. A table of several images with as many caption lines gives each its own, in order; with another
+    count, each image the whole caption. Images without a source are left out."""
+    imgs = [figure] if figure.tag == "img" else list(figure.iter("img"))
+    lines = [] if figure.tag == "img" else lines_of(figure)
+    paired = len(imgs) > 1 and len(lines) == len(imgs)
+    printed = lines if paired else ["\n".join(lines)] * len(imgs)
+    found = (_image(img, text, page_url, profile) for img, text in zip(imgs, printed, strict=True))
+    return [image for image in found if image is not None]
+
+
+def body_blocks(
+    body: HtmlElement, page_url: str, profile: SiteProfile, leave_out: HtmlElement | None = None
+) -> list[Block]:
+    """The paragraphs (normalised text, a block a paragraph, never two run together; a ``<br>`` is a space in
+    one, two in a row end it) and the images of a body element, in reading order; ``leave_out``, an element
+    inside it (the lede printed as the body's first paragraph), is not read."""
     blocks: list[Block] = []
-    _walk(body, page_url, profile, blocks)
-    return blocks
-
-
-def _images(elements: Iterable[HtmlElement], page_url: str, profile: SiteProfile) -> list[Image]:
-    return [image for image in (image_of(e, page_url, profile) for e in elements) if image is not None]
-
-
-def _walk(element: HtmlElement, page_url: str, profile: SiteProfile, blocks: list[Block]) -> None:
-    for child in element:
-        tag = child.tag if isinstance(child.tag, str) else ""
-        if tag in SKIPPED or not tag:
-            continue
-        if (tag in ("table", "figure") and child.find(".//img") is not None) or tag == "img":
-            blocks += _images([child], page_url, profile)
-        elif tag in TEXT_BLOCKS or not any(
-            isinstance(d.tag, str) and d.tag in BLOCK_TAGS for d in child.iterdescendants()
-        ):
-            blocks += _images(child.iter("img"), page_url, profile)
-            text = clean_text(child.text_content())
-            if text:
-                blocks.append(text)
+    for item in reading(body, leave_out=() if leave_out is None else {leave_out}, paragraphs=True):
+        if isinstance(item, str):
+            blocks.append(item)
         else:
-            if clean_text(child.text or ""):
-                blocks.append(clean_text(child.text))
-            _walk(child, page_url, profile, blocks)
-        if clean_text(child.tail or ""):
-            blocks.append(clean_text(child.tail))
+            blocks += images_of(item, page_url, profile)
+    return blocks

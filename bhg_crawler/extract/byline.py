@@ -8,7 +8,8 @@ from bhg_crawler.extract.record import Author, Role
 from bhg_crawler.extract.text import clean_text
 
 BOTH_ROLES = re.compile(r"^(?:Bài\s*(?:,|và)\s*ảnh|Ảnh\s*(?:,|và)\s*bài)\s*:\s*(?P<names>.+)$", re.IGNORECASE)
-SPLIT_ROLES = re.compile(r"^Bài\s*:\s*(?P<text>.+?)\s*[-\u2013;,]\s*Ảnh\s*:\s*(?P<photo>.+)$", re.IGNORECASE)
+# "Bài: A - Ảnh: B", or "Bài: A Ảnh: B" when the two were lines of a block (a ``<br>`` between them).
+SPLIT_ROLES = re.compile(r"^Bài\s*:\s*(?P<text>.+?)\s*(?:[-\u2013;,]\s*)?Ảnh\s*:\s*(?P<photo>.+)$", re.IGNORECASE)
 TEXT_ONLY = re.compile(r"^(?:Bài|Tin)\s*:\s*(?P<names>.+)$", re.IGNORECASE)
 PHOTO_ONLY = re.compile(r"^Ảnh\s*:\s*(?P<names>.+)$", re.IGNORECASE)
 NAME_SEPARATOR = re.compile(r"\s+[-\u2013]\s+|\s*,\s*|\s+và\s+")

@@ -11,7 +11,7 @@ import trafilatura
 from lxml.html import HtmlElement
 
 from bhg_crawler.extract.text import clean_text, parse_date, parse_timestamp
-from bhg_crawler.extract.tree import PAGE_FURNITURE
+from bhg_crawler.extract.tree import PAGE_FURNITURE, text_of
 from bhg_crawler.sites.profiles import SiteProfile
 
 # The body is taken only if this much text is left once the title, the lede, timestamps, link texts and the
@@ -42,6 +42,15 @@ def _read(root: HtmlElement, url: str, related_block: HtmlElement | None) -> Any
     )
 
 
+def _lines(text: str) -> list[str]:
+    """trafilatura's text as lines, normalised: a table row ("| A | B |") gives a line a cell."""
+    lines = []
+    for line in text.splitlines():
+        cells = line.strip().strip("|").split(" | ") if line.lstrip().startswith("|") else [line]
+        lines += [cell for cell in (clean_text(cell).strip("| ") for cell in cells) if cell]
+    return lines
+
+
 class GenericReading:
     """trafilatura's reading of an article page, made once (it is the slowest layer) when first asked for."""
 
@@ -63,20 +72,20 @@ class GenericReading:
         return date if not month or date.strftime("%Y%m") == month else None
 
     def paragraphs(self, known: Sequence[HtmlElement | None], said: Sequence[str], profile: SiteProfile) -> list[str]:
-        """The body, less what is known not to be the body: link texts (menus, related items), timestamps and
-        datelines, and any text of the ``known`` elements (title, lede, related block), of the page furniture,
-        of image captions, or ``said`` (the title and lede found); nothing when what is left is shorter than
-        ``MIN_BODY_CHARS``."""
+        """The body, a paragraph a line of trafilatura's text (a cell of a table's row), less what is known not to
+        be the body: link texts (menus, related items), timestamps and datelines, and any text of the ``known``
+        elements (title, lede, related block), of the page furniture, of image captions, or ``said`` (the title
+        and lede found); nothing when what is left is shorter than ``MIN_BODY_CHARS``."""
         text = self.document.text if self.document is not None else None
         if not text:
             return []
-        links = {clean_text(a.text_content()) for a in self.root.iter("a")}
+        links = {text_of(a) for a in self.root.iter("a")}
         figures = (e for e in self.root.iter("table", "figure") if e.find(".//img") is not None)
         elements = [*known, *self.root.iter(*PAGE_FURNITURE), *figures]
         aside = _dense(" ".join([*(clean_text(e.text_content()) for e in elements if e is not None), *said]))
         kept = [
             line
-            for line in (clean_text(line).strip("| ") for line in text.splitlines())
+            for line in _lines(text)
             if any(c.isalpha() for c in line)
             and line not in links
             and _dense(line.lstrip("-\u2013\u2022* ")) not in aside

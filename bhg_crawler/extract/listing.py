@@ -1,4 +1,4 @@
-"""Listing pages (a section's pages, the home page): article links with their times, and the next page."""
+"""Listing pages (a section's pages, the home page): article links with their times, and the pages they link to."""
 
 from __future__ import annotations
 
@@ -10,8 +10,28 @@ from urllib.parse import urljoin, urlsplit
 from lxml.html import HtmlElement
 
 from bhg_crawler.extract.text import parse_timestamp
-from bhg_crawler.extract.tree import Page
-from bhg_crawler.sites.urls import ArticleUrl, article_url, canonical_url, page_number, section_of
+from bhg_crawler.extract.tree import Page, spaced_text
+from bhg_crawler.sites.urls import ArticleUrl, article_url, canonical_url, listing_url, section_of
+
+
+@dataclass(frozen=True)
+class ShownPages:
+    """The pagination a listing page shows: the section it is a page of, its own page number, and the pages of
+    the same section it links to, by number."""
+
+    section: str | None  # the section's slug; None off a section's listing (the home page)
+    current: int  # this page's number: 1 for the section's own URL
+    pages: dict[int, str]  # page number -> absolute URL as linked, ascending; this page too if it links to itself
+
+    @property
+    def highest(self) -> int:
+        """The highest page number shown (a "last page" link's, when there is one); ``current`` when no higher."""
+        return max((*self.pages, self.current))
+
+    @property
+    def next(self) -> str | None:
+        """The URL of page ``current + 1`` as linked; None when the page shows no such page (the last page)."""
+        return self.pages.get(self.current + 1)
 
 
 @dataclass(frozen=True)
@@ -38,7 +58,8 @@ class ListingPage(Page):
         return list(entries.values())
 
     def _time_near(self, anchor: HtmlElement, article: ArticleUrl) -> datetime | None:
-        """The timestamp printed in the same list item as the link, if any."""
+        """The timestamp printed in the same list item as the link, if any (its text nodes read apart: a count or
+        a label printed before it never runs into it)."""
         node: HtmlElement | None = anchor
         for _ in range(4):
             node = node.getparent() if node is not None else None
@@ -47,23 +68,34 @@ class ListingPage(Page):
             ids = {a.article_id for _, _, a in self.article_links(node)}
             if ids != {article.article_id}:
                 return None
-            stamp = parse_timestamp(node.text_content(), self.profile)
+            stamp = parse_timestamp(spaced_text(node), self.profile)
             if stamp is not None:
                 return stamp
         return None
 
-    def next_page(self) -> str | None:
-        """The URL of the section's next listing page: the profile's selector, else the link to this section with the
-        next page number; None on the last page."""
-        fast = self.first(self.profile.selectors.next_page)
-        if fast is not None and fast.get("href"):
-            return urljoin(self.url, fast.get("href"))
+    def pagination(self) -> ShownPages:
+        """The pagination the page shows: every link to a page of its own section with that page's number, in
+        the profile's ``pagination`` form or either form (``sites.urls.page_number``), whatever the link's text or
+        markup. A walk that stops before ``highest`` ended early."""
+        listing = listing_url(self.url, self.profile)
         here = section_of(self.url, self.profile)
-        wanted = page_number(self.url, self.profile) + 1
-        for _, url in self.links():
-            if here is not None and section_of(url, self.profile) == here and page_number(url, self.profile) == wanted:
-                return url
-        return None
+        pages: dict[int, str] = {}
+        if here is not None and listing is not None:
+            for _, url in self.links():
+                linked = listing_url(url, self.profile)
+                if linked is not None and linked.section == here:
+                    pages.setdefault(linked.page, url)
+        return ShownPages(here, listing.page if listing else 1, dict(sorted(pages.items())))
+
+    def next_page(self) -> str | None:
+        """The URL of the section's next listing page: the first link the profile's ``next_page`` selector finds
+        with an ``href``, else the link to this section with the next page number (``pagination().next``); None on
+        the last page."""
+        for link in self.select(self.profile.selectors.next_page):
+            href = link.get("href") if isinstance(link, HtmlElement) else None
+            if href and href.strip():
+                return urljoin(self.url, href.strip())
+        return self.pagination().next
 
     def unknown_section_links(self) -> list[str]:
         """Menu links (in ``nav`` or a list) that look like a section of the site but not a known one."""

@@ -19,15 +19,18 @@ def clean_text(text: str | None) -> str:
 
 # -- dates ---------------------------------------------------------------------------------------
 
-TIMESTAMP = re.compile(r"(?<!\d)(?P<H>\d{1,2}):(?P<M>\d\d),\s*(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?!\d)")
+TIMESTAMP = re.compile(r"(?<!\d)(?P<H>\d{1,2}):(?P<M>\d\d)\s*,\s*(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?!\d)")
 WEEKDAY_TIMESTAMP = re.compile(
-    r"(?:Thứ\s+\w+|Chủ\s+[Nn]hật),\s*(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4}),?\s*(?P<H>\d{1,2}):(?P<M>\d\d)"
+    r"(?:Thứ\s+\w+|Chủ\s+[Nn]hật)\s*,\s*(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})\s*,?\s*(?P<H>\d{1,2}):(?P<M>\d\d)"
 )
 DATE = re.compile(r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?![\d/])")
 
 
 def parse_timestamp(text: str, profile: SiteProfile) -> datetime | None:
-    """The first "HH:MM, DD/MM/YYYY" or "Thứ Bảy, DD/MM/YYYY, HH:MM (GMT+7)" in ``text``."""
+    """The first "HH:MM, DD/MM/YYYY" or "Thứ Bảy, DD/MM/YYYY, HH:MM (GMT+7)" in ``text`` (spaces around the commas
+    allowed: text nodes read apart, ``tree.spaced_text``)."""
+    if ":" not in text:
+        return None
     text = unicodedata.normalize("NFC", text)
     found = [m for m in (TIMESTAMP.search(text), WEEKDAY_TIMESTAMP.search(text)) if m]
     if not found:

@@ -4,8 +4,9 @@ any page of a site offers (its URL, its links, its meta tags)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterator
 from functools import cache, cached_property
-from typing import Any, Self
+from typing import Any, NamedTuple, Self
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -56,40 +57,149 @@ BLOCK_TAGS = frozenset(
     ]
 )
 PAGE_FURNITURE = frozenset(["header", "footer", "nav", "aside"])  # never the article, whatever the classes
-TEXT_BLOCKS = frozenset(["p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "dd", "dt"])
 SKIPPED = frozenset(
     ["script", "style", "noscript", "iframe", "video", "audio", "object", "embed", "form", "button", "svg", "template"]
 )
 
 
-def lines_of(element: HtmlElement) -> list[str]:
-    """The element's text split at block boundaries, as a reader sees the lines (images left out)."""
-    lines: list[str] = []
+HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
+LINE_ENDS = BLOCK_TAGS | SKIPPED  # what ends a line: a block, a line break, or something never read
+HOLDING = BLOCK_TAGS - {"br", "hr"}  # blocks that hold lines of their own
+_ENDS_LINE = etree.XPath("boolean(descendant::*[" + " or ".join(f"self::{tag}" for tag in sorted(LINE_ENDS)) + "])")
+_HOLDS = etree.XPath("boolean(descendant::*[" + " or ".join(f"self::{tag}" for tag in sorted(HOLDING)) + "])")
+
+
+def breaks_line(element: HtmlElement) -> bool:
+    """Whether a block, a ``<br>`` or something never read (a script) is inside the element: its text is then
+    more than one run."""
+    return bool(_ENDS_LINE(element))
+
+
+def holds_blocks(element: HtmlElement) -> bool:
+    """Whether a block other than a line break or a rule is inside the element (its children asked first: a
+    container answers at once)."""
+    return any(child.tag in HOLDING for child in element if isinstance(child.tag, str)) or bool(_HOLDS(element))
+
+
+FIGURE_TAGS = frozenset(["img", "table", "figure"])
+
+
+def is_figure(element: HtmlElement) -> bool:
+    """An image as the body prints it: an ``img``, or a CKEditor table or a ``figure`` holding one (a table that
+    holds another table is a layout, not a figure)."""
+    tag = element.tag
+    if tag == "img":
+        return True
+    if tag not in ("table", "figure") or element.find(".//img") is None:
+        return False
+    return tag == "figure" or element.find(".//table") is None
+
+
+def reading(
+    element: HtmlElement,
+    figures: bool = True,
+    leave_out: Collection[HtmlElement] = (),
+    paragraphs: bool = False,
+) -> list[str | HtmlElement]:
+    """The element as a reader sees it: its lines of text (normalised, one a block, a ``<br>`` ending one, inline
+    runs kept whole) and, with ``figures``, each figure (``is_figure``) as its element where it stands, its
+    caption with it; without, a figure's printed text is lines like any other and its images are left out.
+    With ``paragraphs``, a ``<br>`` is a line break inside a paragraph (a space) and two or more in a row end
+    it. Scripts, styles, forms and comments are never read, nor the elements of ``leave_out`` (their tails are)."""
+    found: list[str | HtmlElement] = []
     current: list[str] = []
+    breaks = 0  # the <br> since the last text, with ``paragraphs``
+
+    def add(text: str | None) -> None:
+        nonlocal breaks
+        if text:
+            current.append(text)
+            if not text.isspace():
+                breaks = 0
 
     def flush() -> None:
-        line = clean_text("".join(current))
-        if line:
-            lines.append(line)
-        current.clear()
+        nonlocal breaks
+        if current:
+            line = clean_text("".join(current))
+            if line:
+                found.append(line)
+            current.clear()
+        breaks = 0
 
     def walk(node: HtmlElement) -> None:
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in SKIPPED:
+        nonlocal breaks
+        tag = node.tag
+        if not isinstance(tag, str) or tag in SKIPPED or node in leave_out:
+            return
+        if figures and tag in FIGURE_TAGS and is_figure(node):
+            flush()
+            found.append(node)
+            return
+        if paragraphs and tag == "br":
+            if breaks:
+                flush()
+            else:
+                current.append(" ")
+                breaks = 1
             return
         block = tag in BLOCK_TAGS
         if block:
             flush()
-        current.append(node.text or "")
+        add(node.text)
+        if not len(node):  # no children: the common paragraph, cell or run
+            if block:
+                flush()
+            return
         for child in node:
             walk(child)
-            current.append(child.tail or "")
+            add(child.tail)
         if block:
             flush()
 
     walk(element)
     flush()
-    return lines
+    return found
+
+
+def lines_of(element: HtmlElement) -> list[str]:
+    """The element's text split at block boundaries and ``<br>``, as a reader sees the lines (images left out)."""
+    return [line for line in reading(element, figures=False) if isinstance(line, str)]
+
+
+def text_of(element: HtmlElement) -> str:
+    """The element's text as one normalised line: its lines (``lines_of``) joined by a space, never glued across
+    a block or a ``<br>``; "" when it has none."""
+    if len(element) == 0:
+        return clean_text(element.text) if element.tag not in SKIPPED else ""
+    if not breaks_line(element):
+        return clean_text(element.text_content())
+    return " ".join(lines_of(element))
+
+
+def following(element: HtmlElement) -> Iterator[HtmlElement]:
+    """The elements after an element in document order, not those inside it, one at a time."""
+    node: HtmlElement | None = element
+    while node is not None:
+        for sibling in node.itersiblings():
+            yield from sibling.iter(etree.Element)
+        node = node.getparent()
+
+
+def has_own_text(element: HtmlElement) -> bool:
+    """Whether the element has text of its own (its text or its children's tails), not only its children's."""
+    return bool((element.text or "").strip()) or any((child.tail or "").strip() for child in element)
+
+
+def spaced_text(element: HtmlElement, own: bool = False) -> str:
+    """Every text node of the element (``own``: only its own text and its children's tails) apart by a space,
+    normalised: where a timestamp or date is looked for, so that a count or a label printed in the element
+    before it never runs into its digits."""
+    pieces = [element.text or ""]
+    for child in element:
+        if not own and isinstance(child.tag, str) and child.tag not in SKIPPED:
+            pieces.append(spaced_text(child))
+        pieces.append(child.tail or "")
+    return clean_text(" ".join(pieces))
 
 
 @cache
@@ -98,36 +208,78 @@ def compiled_css(css: str) -> etree.XPath:
     return etree.XPath(HTMLTranslator().css_to_xpath(css))
 
 
-Step = tuple[str, frozenset[str]]  # a tag ("" for any) and the classes an element must have
-SIMPLE_STEP = re.compile(r"(?P<tag>[a-z][a-z0-9]*)?(?P<classes>(?:\.[A-Za-z_][\w-]*)+)?")
+class Step(NamedTuple):
+    """One step of a selector ``Page.select`` answers from its index: ``div.content#content``, ``> p``."""
+
+    tag: str  # "" for any
+    classes: frozenset[str]  # the classes an element must have
+    id: str  # the id it must have; "" for any
+    child: bool = False  # a child of the step before (``>``), not any descendant
+
+
+SIMPLE_STEP = re.compile(r"(?P<tag>[a-z][a-z0-9]*)?(?P<names>(?:[.#][A-Za-z_][\w-]*)*)")
+NAME = re.compile(r"[.#][A-Za-z_][\w-]*")
 CLASSED = etree.XPath("//*[@class]")
+BY_ID = etree.XPath("id($name)")  # libxml2's index of the page's ids: the first element of an id
+WITH_ID = etree.XPath("//*[@id=$name]")
+
+
+def _steps(alternative: str) -> tuple[Step, ...] | None:
+    """``#id .a > p`` as steps, the first with a class or an id; None for any other selector."""
+    steps: list[Step] = []
+    child = False
+    for part in alternative.replace(">", " > ").split():
+        if part == ">":
+            if not steps or child:
+                return None
+            child = True
+            continue
+        match = SIMPLE_STEP.fullmatch(part)
+        if match is None or not part:
+            return None
+        names = NAME.findall(match["names"])
+        ids = [name[1:] for name in names if name[0] == "#"]
+        if len(ids) > 1:
+            return None
+        classes = frozenset(name[1:] for name in names if name[0] == ".")
+        steps.append(Step(match["tag"] or "", classes, ids[0] if ids else "", child))
+        child = False
+    if not steps or child or not (steps[0].classes or steps[0].id):
+        return None
+    return tuple(steps)
 
 
 @cache
-def class_plan(css: str) -> tuple[tuple[Step, ...], ...] | None:
-    """``tag.class, .a .b a`` as alternatives of descendant steps, each starting with a class; else None.
+def class_plan(css: str) -> tuple[tuple[Step, ...] | str, ...] | None:
+    """The alternatives of a selector (``tag.class, #id .a > b, div.c#d, ...``), each as steps from one starting
+    with a class or an id, or else as its own CSS for XPath; None for a selector of ``::text`` or ``::attr()``.
 
-    The profiles' selectors have this shape; ``Page.select`` answers them from one index of the page's
-    classes instead of one XPath pass over the whole tree each.
+    The profiles' selectors have this shape; ``Page.select`` answers the steps from one index of the page's
+    classes and ids instead of one XPath pass over the whole tree each.
     """
-    plan = []
-    for alternative in css.split(","):
-        steps = []
-        for part in alternative.split():
-            match = SIMPLE_STEP.fullmatch(part)
-            if match is None:
-                return None
-            classes = frozenset(match["classes"].split(".")[1:]) if match["classes"] else frozenset()
-            steps.append((match["tag"] or "", classes))
-        if not steps or not steps[0][1]:
-            return None
-        plan.append(tuple(steps))
-    return tuple(plan)
+    if "::" in css:
+        return None
+    return tuple(_steps(alternative) or alternative.strip() for alternative in css.split(","))
 
 
 def _fits(element: HtmlElement, step: Step) -> bool:
-    tag, classes = step
-    return (not tag or element.tag == tag) and classes <= set((element.get("class") or "").split())
+    """Whether an element fits a step (its tag, classes and id; not where it is)."""
+    return (
+        (not step.tag or element.tag == step.tag)
+        and (not step.id or element.get("id") == step.id)
+        and step.classes <= set((element.get("class") or "").split())
+    )
+
+
+def _position(element: HtmlElement) -> tuple[int, ...]:
+    """Where an element stands in its tree: the index of it and of each of its ancestors among their siblings,
+    from the root; in document order when sorted."""
+    path = []
+    node = element
+    while (parent := node.getparent()) is not None:
+        path.append(parent.index(node))
+        node = parent
+    return tuple(reversed(path))
 
 
 class NotHtml(ValueError):
@@ -143,6 +295,7 @@ class Page:
         self.profile = profile
         self._absolute_urls: dict[str, str] = {}  # links repeat on a page: each is resolved once
         self._articles: dict[str, ArticleUrl | None] = {}
+        self._article_links: dict[HtmlElement | None, list[tuple[HtmlElement, str, ArticleUrl]]] = {}
 
     @classmethod
     def from_response(cls, response: Response, profile: SiteProfile) -> Self:
@@ -152,22 +305,36 @@ class Page:
         return cls(response.selector, response.url, profile)
 
     def select(self, css: str) -> list[Any]:
-        """Elements, or strings for ``::text`` and ``::attr()``, that a CSS selector finds; none for ''."""
+        """Elements, or strings for ``::text`` and ``::attr()``, that a CSS selector finds, in document order; none
+        for ''."""
         if not css:
             return []
         plan = class_plan(css)
         if plan is None:
             return list(compiled_css(css)(self.root))
         found: dict[HtmlElement, None] = {}
-        for first, *rest in plan:
-            matches = [e for e in self._classes.get(next(iter(first[1])), ()) if _fits(e, first)]
-            for step in rest:
-                matches = [d for e in matches for d in e.iterdescendants(step[0] or etree.Element) if _fits(d, step)]
-            found.update(dict.fromkeys(matches))
-        if len(found) > 1 and (len(plan) > 1 or any(len(steps) > 1 for steps in plan)):
-            order = {element: at for at, element in enumerate(self.root.iter())}
-            return sorted(found, key=order.__getitem__)
+        for alternative in plan:
+            found.update(dict.fromkeys(self._answer(alternative)))
+        if len(found) > 1 and (len(plan) > 1 or any(isinstance(a, str) or len(a) > 1 for a in plan)):
+            return sorted(found, key=_position)
         return list(found)
+
+    def _answer(self, alternative: tuple[Step, ...] | str) -> list[HtmlElement]:
+        """The elements one alternative of a selector finds: from the index, or by XPath."""
+        if isinstance(alternative, str):
+            return [e for e in compiled_css(alternative)(self.root) if isinstance(e, HtmlElement)]
+        first, *rest = alternative
+        matches = [
+            e
+            for e in (self._with_id(first.id) if first.id else self._classes.get(min(first.classes), ()))
+            if _fits(e, first)
+        ]
+        for step in rest:
+            if step.child:
+                matches = [c for e in matches for c in e.iterchildren(step.tag or etree.Element) if _fits(c, step)]
+            else:
+                matches = [d for e in matches for d in e.iterdescendants(step.tag or etree.Element) if _fits(d, step)]
+        return matches
 
     @cached_property
     def _classes(self) -> dict[str, list[HtmlElement]]:
@@ -177,6 +344,15 @@ class Page:
             for name in (element.get("class") or "").split():
                 index.setdefault(name, []).append(element)
         return index
+
+    def _with_id(self, name: str) -> list[HtmlElement]:
+        """The element with an id (the first, if the page repeats it): from libxml2's index of the page's ids,
+        else by a search when the index gives an ``<a name>`` of that name."""
+        found: list[HtmlElement] = BY_ID(self.root, name=name)
+        if not found or found[0].get("id") == name:
+            return found
+        searched: list[HtmlElement] = WITH_ID(self.root, name=name)
+        return searched
 
     def first(self, css: str) -> HtmlElement | None:
         """The first element a CSS selector finds, None when none (or when the selector is empty)."""
@@ -198,12 +374,14 @@ class Page:
 
     def article_links(self, within: HtmlElement | None = None) -> list[tuple[HtmlElement, str, ArticleUrl]]:
         """The links (of the page, or of ``within``) to articles of the profile's site, with the article each names."""
-        found = []
-        for anchor, url in self.links(within):
-            article = self._article_of(url)
-            if article is not None:
-                found.append((anchor, url, article))
-        return found
+        if within not in self._article_links:
+            found = []
+            for anchor, url in self.links(within):
+                article = self._article_of(url)
+                if article is not None:
+                    found.append((anchor, url, article))
+            self._article_links[within] = found
+        return list(self._article_links[within])
 
     def _absolute(self, href: str) -> str:
         url = self._absolute_urls.get(href)
