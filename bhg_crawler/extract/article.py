@@ -11,19 +11,33 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from lxml.html import HtmlElement
 
-from bhg_crawler.extract.body import Block, body_blocks
+from bhg_crawler.extract.body import Block, body_blocks, images_of
 from bhg_crawler.extract.byline import looks_like_byline, parse_byline
 from bhg_crawler.extract.generic import GenericReading
-from bhg_crawler.extract.metadata import PageMetadata
+from bhg_crawler.extract.lede import first_paragraph, opening_lede
+from bhg_crawler.extract.metadata import PageMetadata, without_site_name
 from bhg_crawler.extract.record import Extracted, Field, Image, Layer, RelatedItem, Section
 from bhg_crawler.extract.text import clean_text, parse_date, parse_timestamp
-from bhg_crawler.extract.tree import BLOCK_TAGS, PAGE_FURNITURE, SKIPPED, Page, lines_of
-from bhg_crawler.sites.urls import ArticleUrl, article_url, canonical_url, section_of
+from bhg_crawler.extract.tree import (
+    BLOCK_TAGS,
+    HEADINGS,
+    SKIPPED,
+    Page,
+    following,
+    has_own_text,
+    holds_blocks,
+    is_figure,
+    reading,
+    spaced_text,
+    text_of,
+)
+from bhg_crawler.sites.urls import ArticleUrl, article_url, canonical_url, listing_url, section_of
 
 T = TypeVar("T")
 Part = Literal["title", "lede", "body", "related"]  # the parts of an article page found as elements
 # Elements with text of their own and links inside: where a "Từ khóa:" label and its tags are.
 LABELLED_LINKS = etree.XPath("//*[normalize-space(text()) and .//a]")
+LEDE_TAGS = frozenset(["p", "div", "h2", "h3", "span", "strong", "b"])  # what a lede opening with its prefix is in
 
 
 class Sourced(NamedTuple, Generic[T]):
@@ -49,7 +63,7 @@ class Body(NamedTuple):
 
 
 def _link_texts(anchors: Iterable[HtmlElement]) -> list[str]:
-    return [text for text in (clean_text(a.text_content()) for a in anchors) if text]
+    return [text for text in (text_of(a) for a in anchors) if text]
 
 
 class ArticlePage(Page):
@@ -118,61 +132,180 @@ class ArticlePage(Page):
         return {}
 
     def located(self, part: Part) -> Sourced[HtmlElement | None]:
-        """The element of a part of the article: the first the profile's selector for it finds (layer
-        ``selectors``), else the one found from what the site prints (``patterns``); None when neither finds one."""
+        """The element of a part of the article: the first the profile's selector for it finds that is not empty
+        (layer ``selectors``; ``_as_part`` says what empty is for each part), else the one found from what the site
+        prints (``patterns``); None when neither finds one."""
         if part not in self._located:
-            selectors = self.profile.selectors
-            css, walk = {
-                "title": (selectors.title, self._first_heading),
-                "lede": (selectors.lede, self._lede_after_title),
-                "body": (selectors.body, self._densest_body),
-                "related": (selectors.related, self._under_related_heading),
-            }[part]
-            fast = self.first(css)
-            self._located[part] = Sourced(fast, "selectors") if fast is not None else Sourced(walk(), "patterns")
+            css = getattr(self.profile.selectors, part)
+            fast = next((found for e in self._elements(css) if (found := self._as_part(part, e)) is not None), None)
+            if fast is not None:
+                self._located[part] = Sourced(fast, "selectors")
+            else:
+                walk = {
+                    "title": self._title_element,
+                    "lede": self._lede_after_title,
+                    "body": self._densest_paragraph_parent,
+                    "related": self._under_related_heading,
+                }[part]
+                self._located[part] = Sourced(walk(), "patterns")
         return self._located[part]
+
+    @cached_property
+    def _texts(self) -> dict[HtmlElement, str]:
+        return {}
+
+    def _text(self, element: HtmlElement) -> str:
+        """``tree.text_of`` of an element, read once."""
+        if element not in self._texts:
+            self._texts[element] = text_of(element)
+        return self._texts[element]
+
+    def _elements(self, css: str) -> list[HtmlElement]:
+        return [found for found in self.select(css) if isinstance(found, HtmlElement)]
+
+    def _as_part(self, part: Part, element: HtmlElement) -> HtmlElement | None:
+        """The element a selector found as the part, None when it cannot be the part (it is empty): a title needs
+        text that is not only the site's name; a body, text or an image; a related block, links to articles; a
+        lede, text, and inside the body it must be (or be inside) the body's lede paragraph (``_lede_in_body``),
+        which it stands for then."""
+        if part == "body":
+            has = any(text.strip() for text in element.itertext()) or element.find(".//img") is not None
+            return element if has else None
+        if part == "related":
+            return element if any(True for _ in self.article_links(element)) else None
+        if part == "title":
+            return element if without_site_name(self._text(element), self.profile) is not None else None
+        body = self.located("body").value
+        if body is not None and _within(element, body):
+            lede = self._lede_in_body
+            return lede if lede is not None and (element is lede or _within(element, lede)) else None
+        if body is not None and _within(body, element):
+            return None
+        return element if self._text(element) else None
+
+    @cached_property
+    def _opening_lede(self) -> HtmlElement | None:
+        """The body's first paragraph when it reads as a lede (``lede.opening_lede``)."""
+        body = self.located("body").value
+        return opening_lede(body, self.profile) if body is not None else None
+
+    @cached_property
+    def _lede_in_body(self) -> HtmlElement | None:
+        """The body's first paragraph when it is the page's lede: when it opens with the lede prefix; when it is a
+        bold lede, only on a page that prints no lede of its own before the body."""
+        opening = self._opening_lede
+        if opening is None or self.profile.lede_prefix.match(self._text(opening)):
+            return opening
+        return opening if self._prefixed_outside_body is None and self._sapo_before_body is None else None
 
     @property
     def related_block(self) -> HtmlElement | None:
         """The block of related articles ("Cùng chuyên mục"), if the page has one."""
         return self.located("related").value
 
-    def _first_heading(self) -> HtmlElement | None:
-        return next((h1 for h1 in self.root.iter("h1") if clean_text(h1.text_content())), None)
+    def _title_element(self) -> HtmlElement | None:
+        """The heading printed before the article's time (``_heading_before_time``), else the first ``h1`` with
+        more text than the site's name."""
+        if self._heading_before_time is not None:
+            return self._heading_before_time
+        return next((h1 for h1 in self.root.iter("h1") if without_site_name(text_of(h1), self.profile)), None)
+
+    @cached_property
+    def _heading_before_time(self) -> HtmlElement | None:
+        """The last heading (``h1``...``h6``) with text before the first timestamp the page prints outside its
+        furniture and related block: the title, whatever its markup. A heading that is only links to other pages
+        (a section label, another article) or only the site's name is passed over, and so is one followed by a
+        link to another article before the time (it headed a list of them)."""
+        heading = None
+        for element in self._content_elements:
+            if not self._outside_related(element):
+                continue
+            if element.tag in HEADINGS:
+                text = text_of(element)
+                if text and without_site_name(text, self.profile) and not self._links_away(element, text):
+                    heading = element
+            elif element.tag == "a" and heading is not None and not _within(element, heading):
+                if self._names_other_article(element):
+                    heading = None
+            elif self._printed_time(element) is not None:
+                return heading
+        return None
+
+    def _links_away(self, heading: HtmlElement, text: str) -> bool:
+        """All of the heading's text is links, and one of them leads off this article."""
+        anchors = [a for a in heading.iter("a") if a.get("href")]
+        if not anchors or "".join(text.split()) != "".join("".join(text_of(a).split()) for a in anchors):
+            return False
+        own = self.article.article_id if self.article else None
+        return any(
+            (found := self._article_of(self._absolute(a.get("href") or ""))) is None or found.article_id != own
+            for a in anchors
+        )
+
+    def _names_other_article(self, anchor: HtmlElement) -> bool:
+        found = self._article_of(self._absolute(anchor.get("href") or ""))
+        return found is not None and (self.article is None or found.article_id != self.article.article_id)
+
+    def _printed_time(self, element: HtmlElement) -> datetime | None:
+        """The timestamp in an element's own text, or in all its text when it holds no blocks (a line of spans)."""
+        stamp = parse_timestamp(spaced_text(element, own=True), self.profile)
+        if stamp is None and len(element) and not holds_blocks(element):
+            stamp = parse_timestamp(spaced_text(element), self.profile)
+        return stamp
+
+    @cached_property
+    def _content_elements(self) -> list[HtmlElement]:
+        """The page's elements in document order, its furniture left out: ``nav``, ``aside``, and ``header`` and
+        ``footer`` outside an ``article``; scripts, styles and comments too."""
+        found: list[HtmlElement] = []
+
+        def walk(element: HtmlElement, in_article: bool) -> None:
+            for child in element:
+                tag = child.tag
+                if not isinstance(tag, str) or tag in SKIPPED or tag in ("nav", "aside"):
+                    continue
+                if tag in ("header", "footer") and not in_article:
+                    continue
+                found.append(child)
+                walk(child, in_article or tag == "article")
+
+        found.append(self.root)
+        walk(self.root, False)
+        return found
 
     def _under_related_heading(self) -> HtmlElement | None:
         """The nearest element holding article links around a heading of the profile's ``related_headings``."""
         headings = {clean_text(h).casefold() for h in self.profile.related_headings}
+        longest = max((len(h) for h in headings), default=0)
         for element in self.root.iter():
-            if not isinstance(element.tag, str) or element.tag in SKIPPED:
+            if not isinstance(element.tag, str) or element.tag in SKIPPED or not has_own_text(element):
                 continue
-            own = clean_text(element.text_content())
-            if own.casefold() in headings:
-                container = element.getparent()
-                while container is not None and not self.article_links(container):
-                    container = container.getparent()
-                return container
+            if len(element.text_content()) > 2 * longest + 40 or text_of(element).casefold() not in headings:
+                continue
+            container = element.getparent()
+            while container is not None and not self.article_links(container):
+                container = container.getparent()
+            return container
         return None
 
     def _outside_related(self, element: HtmlElement) -> bool:
-        block = self.related_block
-        return block is None or not any(ancestor is block for ancestor in element.iterancestors())
+        """Whether an element is not inside the related block (the block itself is outside)."""
+        return element not in self._in_related
 
-    def _densest_body(self) -> HtmlElement | None:
-        """The element with the most paragraph text, unless it holds the lede (then the page has no body)."""
-        best = self._densest_paragraph_parent()
-        lede = self.located("lede").value
-        if best is None or (lede is not None and any(a is best for a in lede.iterancestors())):
-            return None
-        return best
+    @cached_property
+    def _in_related(self) -> set[HtmlElement]:
+        """Every element inside the related block."""
+        block = self.related_block
+        return set(block.iterdescendants()) if block is not None else set()
 
     @cached_property
     def _article_span(self) -> set[HtmlElement]:
         """The elements from the title to the related block (or the end), page furniture aside."""
-        elements = self._after_title()
+        elements = self._after_title
         related = self.related_block
         end = next((i for i, e in enumerate(elements) if e is related), len(elements))
-        return {e for e in elements[:end] if not any(a.tag in PAGE_FURNITURE for a in (e, *e.iterancestors()))}
+        content = set(self._content_elements)
+        return {e for e in elements[:end] if e in content}
 
     def _densest_paragraph_parent(self) -> HtmlElement | None:
         """The element holding the most paragraph text between the title and the related block."""
@@ -186,37 +319,57 @@ class ArticlePage(Page):
         return max(weight, key=lambda element: weight[element]) if weight else None
 
     def _lede_after_title(self) -> HtmlElement | None:
-        """The block after the title that starts with the profile's lede prefix ("BHG - "); else the first block
-        of text between the timestamp (or the title, when the page prints no time) and the body."""
-        after_title = self._after_title()
-        for element in after_title:
-            if element.tag in ("p", "div", "h2", "h3", "span", "strong", "b") and self._outside_related(element):
-                text = clean_text(element.text_content())
-                if self.profile.lede_prefix.match(text) and len(text) < 1500:
-                    return element
-        body = self._densest_paragraph_parent()
-        before_body = after_title[: next((i for i, e in enumerate(after_title) if e is body), len(after_title))]
-        seen_time = not any(
-            parse_timestamp(e.text or "", self.profile) is not None for e in before_body if self._outside_related(e)
-        )
-        for element in after_title:
-            if element is body:
-                return None
-            text = clean_text(element.text_content())
-            if not seen_time:
-                seen_time = parse_timestamp(text, self.profile) is not None and len(text) < 80
+        """The lede as the page prints it, the first of: a block after the title outside the body that opens with
+        the profile's lede prefix ("BHG - "); the body's first paragraph when it opens with that prefix; a sapo of
+        its own between the timestamp and the body (``_sapo_before_body``); the body's first paragraph when it is
+        bold and reads as a lede (``lede.opening_lede`` says how a lede is told from a subheading such as
+        "Kỳ 1: ..."). None when none is."""
+        opening = self._opening_lede
+        prefixed = opening if opening is not None and self.profile.lede_prefix.match(self._text(opening)) else None
+        found = (self._prefixed_outside_body, prefixed, self._sapo_before_body, opening)
+        return next((element for element in found if element is not None), None)
+
+    @cached_property
+    def _in_body(self) -> set[HtmlElement]:
+        """The body element and every element inside it."""
+        body = self.located("body").value
+        return set(body.iter()) if body is not None else set()
+
+    @cached_property
+    def _prefixed_outside_body(self) -> HtmlElement | None:
+        """The first block of text alone after the title, outside the body and the related block, that opens with
+        the profile's lede prefix."""
+        for element in self._after_title:
+            if element.tag not in LEDE_TAGS or element in self._in_body or holds_blocks(element):
                 continue
-            if body is not None and any(a is element for a in body.iterancestors()):
-                continue
-            if (
-                element.tag in BLOCK_TAGS
-                and len(text) > 30
-                and not any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in element)
-            ):
+            text = text_of(element)
+            if self.profile.lede_prefix.match(text) and len(text) < 1500 and self._outside_related(element):
                 return element
         return None
 
+    @cached_property
+    def _sapo_before_body(self) -> HtmlElement | None:
+        """The first block of more than 30 characters of text alone (no blocks inside, no links: a sapo, not a list
+        of other articles) after the printed time (or the title, when the page prints none) and before the body,
+        outside the related block."""
+        body = self.located("body").value
+        after_title = self._after_title
+        before_body = after_title[: next((i for i, e in enumerate(after_title) if e is body), len(after_title))]
+        seen_time = not any(self._printed_time(e) is not None for e in before_body if self._outside_related(e))
+        for element in before_body:
+            if not seen_time:
+                seen_time = self._printed_time(element) is not None
+                continue
+            if element in self._in_body or element.tag not in BLOCK_TAGS or holds_blocks(element):
+                continue
+            linked = element.find(".//a") is not None or any(a.tag == "a" for a in element.iterancestors())
+            if not linked and self._outside_related(element) and len(text_of(element)) > 30:
+                return element
+        return None
+
+    @cached_property
     def _after_title(self) -> list[HtmlElement]:
+        """The page's elements after the title, in document order (all of them when no title element is found)."""
         elements = [e for e in self.root.iter() if isinstance(e.tag, str)]
         title = self.located("title").value
         if title is None:
@@ -228,28 +381,35 @@ class ArticlePage(Page):
 
     @cached_property
     def title(self) -> Sourced[str | None]:
-        """The headline: its element, else as declared (og:title, JSON-LD, ``<title>``), else trafilatura's."""
+        """The headline, never only the site's name, from the first of: the profile's title element; the heading
+        printed before the article's time; og:title; the first ``h1``; the JSON-LD headline; the ``<title>`` less
+        the site's name; trafilatura's title."""
         element, layer = self.located("title")
-        if element is not None:
-            return Sourced(clean_text(element.text_content()) or None, layer)
+        if element is not None and (layer == "selectors" or element is self._heading_before_time):
+            return Sourced(self._text(element), layer)
         declared = self.metadata.title()
         if declared:
             return Sourced(declared, "metadata")
-        return Sourced(self.generic.title(), "generic")
+        if element is not None:
+            return Sourced(self._text(element), layer)
+        printed = self.metadata.page_title()
+        if printed:
+            return Sourced(printed, "metadata")
+        return Sourced(without_site_name(self.generic.title(), self.profile), "generic")
 
     @cached_property
     def published_at(self) -> Sourced[datetime | None]:
         """When the article was published, aware in the site's time zone: the printed "HH:MM, DD/MM/YYYY" of
-        the profile's time element, else the first one after the title outside the related block, else the
-        declared article:published_time or JSON-LD datePublished, else trafilatura's date within the month of
-        the article's URL."""
-        fast = self.first(self.profile.selectors.time)
-        stamp = parse_timestamp(fast.text_content(), self.profile) if fast is not None else None
-        if stamp is not None:
-            return Sourced(stamp, "selectors")
-        for element in self._after_title():
+        the first of the profile's time elements that prints one, else the first one after the title outside the
+        related block, else the declared article:published_time or JSON-LD datePublished, else trafilatura's date
+        within the month of the article's URL."""
+        for element in self._elements(self.profile.selectors.time):
+            stamp = parse_timestamp(spaced_text(element), self.profile)
+            if stamp is not None:
+                return Sourced(stamp, "selectors")
+        for element in self._after_title:
             if self._outside_related(element):
-                stamp = parse_timestamp(element.text or "", self.profile)
+                stamp = self._printed_time(element)
                 if stamp is not None:
                     return Sourced(stamp, "patterns")
         declared = self.metadata.published_at()
@@ -260,9 +420,10 @@ class ArticlePage(Page):
 
     @cached_property
     def lede(self) -> Sourced[Lede]:
-        """The lede (sapo) and its prefix's tag, from the lede's element, else from og:description."""
+        """The lede (sapo) and its prefix's tag, from the lede's element (maybe the body's first paragraph), else
+        from og:description."""
         element, layer = self.located("lede")
-        text = clean_text(element.text_content()) if element is not None else ""
+        text = self._text(element) if element is not None else ""
         if not text:
             text = self.metadata.lede() or ""
             layer = "metadata"
@@ -273,17 +434,21 @@ class ArticlePage(Page):
 
     @cached_property
     def body(self) -> Sourced[Body]:
-        """The body's paragraphs and images, and the byline printed as its last paragraph, from the body element;
-        its paragraphs from trafilatura's reading (layer ``generic``) when the element gives none."""
+        """The body's paragraphs and images, and the byline printed as its last paragraph, from the body element,
+        less the lede when the body prints it as its first paragraph (or repeats it there, as the 2014 pages do);
+        the paragraphs from trafilatura's reading (layer ``generic``) when the element gives none, and then the
+        images of the figures between the title and the related block."""
         element, layer = self.located("body")
-        blocks: list[Block] = body_blocks(element, self.url, self.profile) if element is not None else []
+        lede = self.located("lede").value
+        inside = lede if element is not None and lede is not None and _within(lede, element) else None
+        blocks: list[Block] = body_blocks(element, self.url, self.profile, inside) if element is not None else []
         paragraphs = [block for block in blocks if isinstance(block, str)]
         images = [block for block in blocks if not isinstance(block, str)]
         if not paragraphs:
             paragraphs = self._generic_paragraphs()
+            images = self._figures_in_article()
             layer = "generic"
-        lede = self.located("lede").value
-        printed_lede = clean_text(lede.text_content()) if lede is not None else None
+        printed_lede = self._text(lede) if lede is not None else None
         if paragraphs and paragraphs[0] in (printed_lede, self.lede.value.text):
             paragraphs = paragraphs[1:]  # the 2014 pages repeat the lede
         byline = paragraphs.pop() if paragraphs and looks_like_byline(paragraphs[-1]) else None
@@ -294,44 +459,49 @@ class ArticlePage(Page):
         said = [self.title.value or "", self.lede.value.text or ""]
         return self.generic.paragraphs(known, said, self.profile)
 
+    def _figures_in_article(self) -> list[Image]:
+        """The images of the CKEditor tables and figures between the title and the related block, in page order."""
+        span = self._article_span
+        figures = [e for e in self.root.iter("table", "figure") if e in span and is_figure(e)]
+        outermost = [f for f in figures if not any(_within(f, other) for other in figures)]
+        return [image for figure in outermost for image in images_of(figure, self.url, self.profile)]
+
     @cached_property
     def byline(self) -> Sourced[str | None]:
-        """The byline as printed: the body's last paragraph, else the profile's byline element, else a block of
-        its own between the body and the related items."""
+        """The byline as printed: the body's last paragraph, else the first of the profile's byline elements with
+        text, else a block of its own between the body and the related items."""
         body = self.body
         if body.value.byline:
             return Sourced(body.value.byline, body.layer)
-        fast = self.first(self.profile.selectors.byline)
-        printed = clean_text(fast.text_content()) if fast is not None else ""
+        printed = next((text for e in self._elements(self.profile.selectors.byline) if (text := text_of(e))), None)
         if printed:
             return Sourced(printed, "selectors")
         return Sourced(self._byline_after_body(), "patterns")
 
     def _byline_after_body(self) -> str | None:
+        """A block of its own after the body, before the related block, that reads as a byline; not a link, nor
+        a block holding links (tags, navigation) or more than two elements."""
         body = self.located("body").value
         if body is None:
             return None
-        elements = [e for e in self.root.iter() if isinstance(e.tag, str)]
-        start = next(i for i, e in enumerate(elements) if e is body)
-        inside = {id(d) for d in body.iterdescendants()}
-        for element in elements[start + 1 :]:
-            if id(element) in inside:
-                continue
-            if not self._outside_related(element) or element is self.related_block:
+        related = self.related_block
+        for element in following(body):
+            if element is related or not self._outside_related(element):
                 break
             if element.tag == "a" or element.find(".//a") is not None or len(element) > 2:
                 continue  # links are tags or navigation, never a byline
-            text = clean_text(element.text_content())
+            text = text_of(element)
             if text and looks_like_byline(text):
                 return text
         return None
 
     @cached_property
     def tags(self) -> Sourced[list[str]]:
-        """The article's tags: the links the profile's selector finds, else those after its "Từ khóa:" label."""
-        fast = self.select(self.profile.selectors.tags)
+        """The article's tags: the texts of the links the profile's selector finds, else of those after its
+        "Từ khóa:" label."""
+        fast = _link_texts(self._elements(self.profile.selectors.tags))
         if fast:
-            return Sourced(_link_texts(fast), "selectors")
+            return Sourced(fast, "selectors")
         label = self.profile.tags_label.casefold()
         for element in LABELLED_LINKS(self.root):
             if clean_text(element.text).casefold().startswith(label):
@@ -346,7 +516,8 @@ class ArticlePage(Page):
 
     def _related_items(self, block: HtmlElement) -> list[RelatedItem]:
         items: dict[str, RelatedItem] = {}
-        for anchor, _, article in self.article_links(block):
+        linked = {anchor: article for anchor, _, article in self.article_links(block)}
+        for anchor, article in linked.items():
             if article.article_id in items or (self.article and article.article_id == self.article.article_id):
                 continue
             item = anchor
@@ -354,15 +525,13 @@ class ArticlePage(Page):
                 parent = item.getparent()
                 if parent is None or parent is block:
                     break
-                if {a.article_id for _, _, a in self.article_links(parent)} != {article.article_id}:
+                if any(linked[a].article_id != article.article_id for a in parent.iter("a") if a in linked):
                     break
                 item = parent
-            title = max(
-                (clean_text(a.text_content()) for a, _, other in self.article_links(item) if other == article),
-                key=len,
-            )
-            lines = lines_of(item)
-            lede = next((line for line in lines if line != title and parse_date(line) is None), None)
+            titles = {_title_in(a) for a in item.iter("a") if linked.get(a) == article}
+            title = max((text_of(e) for e in titles), key=len)
+            rest = [line for line in reading(item, figures=False, leave_out=titles) if isinstance(line, str)]
+            lede = next((line for line in rest if line != title and parse_date(line) is None), None)
             prefix = self.profile.lede_prefix.match(lede or "")
             if lede and prefix:
                 lede = lede[prefix.end() :].strip() or None
@@ -370,7 +539,7 @@ class ArticlePage(Page):
                 "url": article.canonical,
                 "title": title or None,
                 "lede": lede,
-                "published_date": parse_date(" ".join(lines)),
+                "published_date": parse_date(" ".join(rest)) or parse_date(title),
             }
         return list(items.values())
 
@@ -386,23 +555,43 @@ class ArticlePage(Page):
         if name is None:  # a section the profile does not know: its name from a link to it
             for anchor, url in self.links():
                 if urlsplit(canonical_url(url, self.profile)).path.strip("/") == slug:
-                    name = clean_text(anchor.text_content()) or None
+                    name = text_of(anchor) or None
                     break
         return {"slug": slug, "name": name or slug}
 
     def _section_on_page(self) -> str | None:
-        """The last link to a section of the site in the breadcrumbs (the profile's selector), else the last
-        one before the title outside the page furniture (the menus)."""
-        fast = [a for a in self.select(self.profile.selectors.section) if isinstance(a, HtmlElement)]
-        if fast:
-            anchors = fast
-        else:
-            end = self.located("title").value
-            anchors = []
-            for element in self.root.iter():
-                if element is end:
-                    break
-                if element.tag == "a" and not any(a.tag in PAGE_FURNITURE for a in element.iterancestors()):
-                    anchors.append(element)
+        """The last link to a section in the breadcrumbs (the profile's selector: a link there names the section
+        even when the profile does not know it), else the last link to a section the profile knows before the
+        title outside the page furniture (the menus)."""
+        crumbs = [self._absolute(a.get("href") or "") for a in self._elements(self.profile.selectors.section)]
+        named = [self._section_named(url) for url in crumbs]
+        if any(named):
+            return next(slug for slug in reversed(named) if slug)
+        end = self.located("title").value
+        anchors = []
+        for element in self._content_elements:
+            if element is end:
+                break
+            if element.tag == "a":
+                anchors.append(element)
         slugs = [section_of(self._absolute(a.get("href") or ""), self.profile) for a in anchors]
         return next((slug for slug in reversed(slugs) if slug), None)
+
+    def _section_named(self, url: str) -> str | None:
+        """The section a breadcrumb link names: a listing URL of the site that is no article's."""
+        listing = listing_url(url, self.profile)
+        return listing.section if listing is not None and self._article_of(url) is None else None
+
+
+def _title_in(anchor: HtmlElement) -> HtmlElement:
+    """What prints a related item's title in a link to it: the link, or its first block of text when it holds
+    blocks (a heading, then the lede); a ``<br>`` in a title is a line break in it."""
+    if not holds_blocks(anchor):
+        return anchor
+    first = first_paragraph(anchor)
+    return anchor if first is None else first
+
+
+def _within(element: HtmlElement, ancestor: HtmlElement) -> bool:
+    """Whether ``element`` is inside ``ancestor`` (not ``ancestor`` itself)."""
+    return any(a is ancestor for a in element.iterancestors())

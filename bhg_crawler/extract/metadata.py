@@ -3,14 +3,37 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 from bhg_crawler.extract.text import clean_text
 from bhg_crawler.extract.tree import Page
+from bhg_crawler.sites.profiles import SiteProfile
 
 NEWS_TYPES = ("NewsArticle", "Article", "ReportageNewsArticle")  # the JSON-LD types of an article
+
+
+SEPARATOR = re.compile(r"\s+[-|\u2013]\s+")  # between a title and the site's name, or the name and a tagline
+
+
+@cache
+def _site_name(suffix: str) -> re.Pattern[str]:
+    """The profile's ``title_suffix`` less what it allows after the site's name (a trailing ``.*``): it matches
+    a separator and the site's name alone."""
+    return re.compile(suffix.removesuffix("$").removesuffix(".*"))
+
+
+def without_site_name(text: str | None, profile: SiteProfile) -> str | None:
+    """A title as a page prints or declares it, less the site's name after it (the profile's ``title_suffix``);
+    None when the site's name is all it says, maybe with a tagline ("Báo Hà Giang", "Báo Hà Giang - Tin tức Hà
+    Giang": a home page's title, or a page that declares no title of its own). A title that opens with the
+    name ("Báo Hà Giang trao giải ...") is a title."""
+    title = clean_text(text)
+    if not title or _site_name(profile.title_suffix.pattern).fullmatch(" - " + SEPARATOR.split(title)[0]):
+        return None
+    return profile.title_suffix.sub("", title).strip() or None
 
 
 class PageMetadata:
@@ -33,13 +56,15 @@ class PageMetadata:
         return {}
 
     def title(self) -> str | None:
-        """og:title, else the JSON-LD headline, else the ``<title>`` less the site's name (the profile's
-        ``title_suffix``)."""
-        declared = self.page.meta("og:title") or clean_text(str(self.news_article.get("headline") or ""))
-        if declared:
-            return declared
+        """og:title less the site's name, unless that name is all it says (``without_site_name``)."""
+        return without_site_name(self.page.meta("og:title"), self.page.profile)
+
+    def page_title(self) -> str | None:
+        """The JSON-LD headline, else the ``<title>``: the first that is more than the site's name
+        (``without_site_name``), less that name."""
         profile = self.page.profile
-        return profile.title_suffix.sub("", clean_text("".join(self.page.select("title::text")))) or None
+        declared = (str(self.news_article.get("headline") or ""), "".join(self.page.select("title::text")))
+        return next((title for text in declared if (title := without_site_name(text, profile))), None)
 
     def published_at(self) -> datetime | None:
         """article:published_time, else the JSON-LD datePublished: the first that is ISO 8601."""

@@ -71,8 +71,9 @@ class RelatedItem(TypedDict):
 class Extraction(TypedDict):
     """How a record was extracted. Each field comes from the first layer that finds it, fastest and surest first:
     ``selectors``, the profile's CSS selectors (fast, but the class names are guesses); ``patterns``, what the site
-    prints whatever its markup (the URL shape, the "HH:MM, DD/MM/YYYY" timestamp, the "BHG - " lede, the byline
-    forms, the "Cùng chuyên mục" heading, CKEditor image tables, the densest paragraphs); ``metadata``, what the
+    prints whatever its markup (the URL shape, the "HH:MM, DD/MM/YYYY" timestamp and the heading before it, the
+    "BHG - " lede or the body's bold first paragraph, the byline forms, the "Cùng chuyên mục" heading, CKEditor
+    image tables, the densest paragraphs); ``metadata``, what the
     page declares about itself (og: and article: tags, JSON-LD, the canonical link, the ``<title>``); ``generic``,
     trafilatura's reading of the page, for the title, the body and the date."""
 

@@ -1,0 +1,71 @@
+"""The lede (sapo) printed inside the body: when the body's first paragraph is the lede, not a subheading."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from bhg_crawler.extract.byline import looks_like_byline
+from bhg_crawler.extract.tree import holds_blocks, is_figure, text_of
+from bhg_crawler.sites.profiles import SiteProfile
+
+BOLD_TAGS = ("strong", "b")
+# A numbered part of a series or a numbered subheading: "Kỳ 1: ...", "Phần II - ...", "Bài 3.", "1. ...", "II. ...".
+NUMBERED = re.compile(r"^(?:(?i:Kỳ|Phần|Bài|Chương|Tập)\s+(?:\d+|[IVXLC]+)\b|(?:\d{1,2}|[IVXLC]+)\s*[.:)/-]\s)")
+# A sentence's end: a full stop, "!", "?" or "…", maybe inside a closing quote or bracket.
+SENTENCE_END = re.compile(r"[.!?…][\"\u201d\u2019\u00bb)]*$")
+MIN_LEDE_WORDS = 12  # a bold line shorter than this is a subheading, however it ends
+PARAGRAPHS = etree.XPath(".//*[self::p or self::div or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]")
+
+
+def is_bold(element: HtmlElement) -> bool:
+    """Every letter of the element's text is inside ``<strong>`` or ``<b>`` (the element itself, or any depth)."""
+    text = "".join(text_of(element).split())
+    if not text:
+        return False
+    if element.tag in BOLD_TAGS:
+        return True
+    bold = [b for b in element.iter(*BOLD_TAGS) if not any(a.tag in BOLD_TAGS for a in b.iterancestors())]
+    return "".join("".join(text_of(b).split()) for b in bold) == text
+
+
+def bold_lede(text: str) -> bool:
+    """Whether a bold first paragraph reading ``text`` is a lede rather than a subheading: a lede is a sentence or
+    more, at least ``MIN_LEDE_WORDS`` words ending as a sentence ends (``SENTENCE_END``); a subheading is
+    shorter, or unpunctuated ("Khó khăn còn ở phía trước"), or numbered as a series part or a section
+    ("Kỳ 1: ...", "Phần II", "1. ..."); a byline in bold ("Bài, ảnh: T.PHƯƠNG") is neither."""
+    return (
+        len(text.split()) >= MIN_LEDE_WORDS
+        and SENTENCE_END.search(text) is not None
+        and NUMBERED.match(text) is None
+        and not looks_like_byline(text)
+    )
+
+
+def first_paragraph(body: HtmlElement) -> HtmlElement | None:
+    """The body's first block of text (a paragraph, a heading, a ``div`` of text alone), figures passed over;
+    None when it has none."""
+    element: HtmlElement
+    for element in PARAGRAPHS(body):
+        if any(is_figure(a) for a in element.iterancestors()) or holds_blocks(element):
+            continue
+        if text_of(element):
+            return element
+    return None
+
+
+def opening_lede(body: HtmlElement, profile: SiteProfile) -> HtmlElement | None:
+    """The body's first paragraph when it is the lede: it opens with the profile's lede prefix ("BHG - ", as on
+    era-A pages, ``<p><span>BHG - ...</span></p>``), or it is all bold and reads as a lede (``bold_lede``: as on
+    Báo Tuyên Quang's pages, ``#content > p > strong``); and more text follows it in the body. A heading
+    (``h2``...) is never the lede. None otherwise."""
+    first = first_paragraph(body)
+    if first is None or first.tag not in ("p", "div"):
+        return None
+    text = text_of(first)
+    if not (profile.lede_prefix.match(text) or (is_bold(first) and bold_lede(text))):
+        return None
+    more = len("".join(body.text_content().split())) > len("".join(text.split()))
+    return first if more else None

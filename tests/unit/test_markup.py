@@ -1,0 +1,449 @@
+"""Small pages in the live sites' markup as the evidence shows it: each kind of fault, a table of right values."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from lxml import html as lxml_html
+
+from bhg_crawler.extract.article import ArticlePage
+from bhg_crawler.extract.body import body_blocks, images_of, split_caption
+from bhg_crawler.extract.byline import parse_byline
+from bhg_crawler.extract.lede import bold_lede
+from bhg_crawler.extract.metadata import without_site_name
+from bhg_crawler.extract.record import ArticleRecord, build_record
+from bhg_crawler.extract.tree import lines_of, spaced_text, text_of
+from bhg_crawler.sites.profiles import PROFILES
+
+FETCHED = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
+HG, TQ = PROFILES["baohagiang.vn"], PROFILES["baotuyenquang.com.vn"]
+HG_URL = "https://baohagiang.vn/xa-hoi/202008/trien-khai-hoat-dong-van-tai-785426"
+TQ_URL = "https://baotuyenquang.com.vn/khu-vuc/202506/thanh-qua-tu-hao-noi-mien-da-meo-vac-4fd2986"
+TITLE = "Thành quả tự hào nơi miền đá Mèo Vạc"
+LEDE = "Những năm qua, huyện Mèo Vạc đã huy động mọi nguồn lực để phát triển kinh tế, đời sống nhân dân được nâng lên."
+P1 = "Huyện Mèo Vạc đặt mục tiêu đến năm 2025 có 10 xã đạt chuẩn nông thôn mới."
+P2 = "Năm 2025, toàn huyện trồng mới 1.650,1 ha lúa, sản lượng đạt 19.397 tấn."
+IMG_A = "/dataimages/202008/original/images1234567_Quang_canh.jpg"
+IMG_B = "https://baotuyenquang.com.vn/file/4028eaa4679b32c401679c0c74382a7e/062025/meo_vac_20250604103100.jpg"
+CAPTION = "Quang cảnh hội nghị."
+TABLE_A = (  # era A's CKEditor image table [seen]
+    f'<table class="image center" border="0" cellpadding="0" cellspacing="0"><tr><td><img src="{IMG_A}" '
+    f'alt="{CAPTION}"></td></tr><tr><td class="image_desc">{CAPTION}</td></tr></table>'
+)
+TABLE_B = (  # era B's, and Báo Tuyên Quang's [seen]
+    f'<table align="center"><tbody><tr><td><img alt="{CAPTION}" src="{IMG_B}"></td></tr>'
+    f"<tr><td>{CAPTION}</td></tr></tbody></table>"
+)
+RELATED_A = (
+    '<div class="lienquan"><div class="head">Cùng chuyên mục</div><ul><li>'
+    '<a href="https://baohagiang.vn/xa-hoi/202008/mot-bai-khac-764100">Một bài khác</a>'
+    "<p>BHG - Lede của bài khác.</p><span>19/08/2020</span></li></ul></div>"
+)
+
+
+def era_a(content: str, *, head: str = "", title: str = f'<h2 class="tieude">{TITLE}</h2>',
+          time: str = '<div id="date">10:04, 20/08/2020</div>', between: str = "", after: str = "",
+          related: str = RELATED_A) -> str:  # fmt: skip
+    """An era-A article page as the third parties' configs describe it [seen-3p]: the time in ``div#date``,
+    the body in ``div#content``; the title element is unknown, so a heading of a class of its own; the
+    ``<title>`` only the site's name."""
+    return (
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>Báo Hà Giang</title>{head}</head><body>'
+        '<div id="wrapper"><div id="header"><h1 class="logo"><a href="https://baohagiang.vn/">Báo Hà Giang</a></h1>'
+        '</div><div id="menu"><ul><li><a href="https://baohagiang.vn/xa-hoi">Xã hội</a></li>'
+        '<li><a href="https://baohagiang.vn/kinh-te">Kinh tế</a></li></ul></div><div class="left">'
+        f'<div class="cate"><a href="https://baohagiang.vn/xa-hoi">XÃ HỘI</a></div>{title}{time}{between}'
+        f'<div id="content">{content}</div>{after}{related}</div></div></body></html>'
+    )
+
+
+def tuyen_quang(content: str, *, head: str = "", title: str = f'<h1 class="media-heading title5">{TITLE}</h1>',
+                between: str = "", after: str = '<div class="bd02"></div>') -> str:  # fmt: skip
+    """A page of Báo Tuyên Quang's CMS as a third party's config of Feb 2026 describes it [seen-3p]: in
+    ``div.article_content`` the title ``h1.media-heading.title5``, ``div.date``, ``ul.social``, the body
+    ``div.content#content`` and a trailing ``div.bd02``; the section link in ``div.cate_title_1``."""
+    return (
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>Báo Tuyên Quang</title>{head}</head><body>'
+        '<div class="header"><a href="https://baotuyenquang.com.vn/">Báo Tuyên Quang</a></div>'
+        '<div class="cate_title_1"><h2><a class="title a1b2c3d4e5f60718293a4b5c6d7e8f90" '
+        'href="https://baotuyenquang.com.vn/khu-vuc/">Khu vực</a></h2></div><div class="article_content">'
+        f'{title}<div class="date">10:31, 04/06/2025</div><ul class="social"><li>'
+        '<a href="https://www.facebook.com/sharer.php?u=x">Facebook</a></li><li><a href="https://zalo.me/s">Zalo</a>'
+        f'</li></ul>{between}<div class="content" id="content">{content}</div>{after}</div></body></html>'
+    )
+
+
+def record(html: str, url: str = HG_URL) -> ArticleRecord:
+    profile = TQ if "baotuyenquang" in url else HG
+    return build_record(ArticlePage(html, url, profile).extracted(), FETCHED)
+
+
+def fragment(html: str) -> lxml_html.HtmlElement:
+    element: lxml_html.HtmlElement = lxml_html.fragment_fromstring(html, create_parent="div")
+    return element
+
+
+# -- 1. the lede printed inside the body ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("page", "lede", "tag", "body"),
+    [
+        # era A: the body's first paragraph, "BHG - " in a span [seen-3p]
+        (era_a(f"<p><span>BHG - {LEDE}</span></p><p><span>{P1}</span></p><p><span>{P2}</span></p>"),
+         LEDE, "BHG", [P1, P2]),
+        (era_a(f"<p>BHG - {LEDE}</p>{TABLE_A}<p>{P1}</p>"), LEDE, "BHG", [P1]),
+        (era_a(f"<p><span>HGĐT- </span><span>{LEDE}</span></p><p>{P1}</p>"), LEDE, "HGĐT", [P1]),
+        # Báo Tuyên Quang: the body's first paragraph in bold [seen-3p]
+        (tuyen_quang(f"<p><strong>{LEDE}</strong></p><p>{P1}</p><p>{P2}</p>"), LEDE, None, [P1, P2]),
+        (tuyen_quang(f"<p><b>{LEDE}</b></p><p>{P1}</p>"), LEDE, None, [P1]),
+        (tuyen_quang(f"<p><strong><em>{LEDE}</em></strong></p><p>{P1}</p>"), LEDE, None, [P1]),
+        (tuyen_quang(f"<p><strong>BHG - {LEDE}</strong></p><p>{P1}</p>"), LEDE, "BHG", [P1]),
+        (tuyen_quang(f"{TABLE_B}<p><strong>{LEDE}</strong></p><p>{P1}</p>"), LEDE, None, [P1]),
+        # a first bold paragraph that is a subheading stays in the body
+        (tuyen_quang(f"<p><strong>Kỳ 1: Khó khăn còn ở phía trước</strong></p><p>{P1}</p>"),
+         None, None, ["Kỳ 1: Khó khăn còn ở phía trước", P1]),
+        (tuyen_quang(f"<p><strong>Kỳ 1: {LEDE}</strong></p><p>{P1}</p>"), None, None, [f"Kỳ 1: {LEDE}", P1]),
+        (tuyen_quang(f"<p><strong>Một mùa vàng bội thu.</strong></p><p>{P1}</p>"),
+         None, None, ["Một mùa vàng bội thu.", P1]),
+        (tuyen_quang(f"<p><b>Những con đường bê tông nối các thôn bản của xã Lũng Hồ giúp đi lại thuận tiện</b></p>"
+                     f"<p>{P1}</p>"),
+         None, None, ["Những con đường bê tông nối các thôn bản của xã Lũng Hồ giúp đi lại thuận tiện", P1]),
+        # not all bold, or the body's only paragraph: not a lede
+        (tuyen_quang(f"<p><strong>Mèo Vạc</strong> - {LEDE}</p><p>{P1}</p>"), None, None, [f"Mèo Vạc - {LEDE}", P1]),
+        (tuyen_quang(f"<p><strong>{LEDE}</strong></p>"), None, None, [LEDE]),
+        # a lede prefix further down the body is a paragraph, not the lede
+        (tuyen_quang(f"<p>{P1}</p><p>TTXVN - {P2}</p>"), None, None, [P1, f"TTXVN - {P2}"]),
+        # a sapo of its own keeps working: the body's bold first paragraph is then the body's
+        (era_a(f"<p><strong>{LEDE}</strong></p><p>{P1}</p>", between=f'<div class="tomtat">BHG - {P2}</div>'),
+         P2, "BHG", [LEDE, P1]),
+        (tuyen_quang(f"<p><strong>{LEDE}</strong></p><p>{P1}</p>", between=f'<div class="sapo">{P2}</div>'),
+         P2, None, [LEDE, P1]),
+        # the 2014 pages print the lede in a sapo and again as the body's first paragraph
+        (era_a(f"<p>HGĐT- {LEDE}</p><p>{P1}</p>", between=f'<div class="tomtat">HGĐT- {LEDE}</div>'),
+         LEDE, "HGĐT", [P1]),
+    ],
+)  # fmt: skip
+def test_a_lede_inside_the_body_is_the_lede_and_leaves_the_body(
+    page: str, lede: str | None, tag: str | None, body: list[str]
+) -> None:
+    found = record(page, TQ_URL if "Tuyên Quang" in page else HG_URL)
+    assert (found["lede"], found["lede_tag"], found["body_text"].split("\n\n")) == (lede, tag, body)
+
+
+@pytest.mark.parametrize(
+    ("text", "is_lede"),
+    [
+        (LEDE, True),
+        ("Sáng 11.12, Sở Giao thông vận tải tổ chức hội nghị triển khai hoạt động vận tải khách dịp Tết.", True),
+        ("Anh Lục Văn Hùng chia sẻ: “Gia đình tôi đã mạnh dạn vay vốn để mở rộng diện tích cam sành.”", True),
+        ("Kỳ 1: Khó khăn còn ở phía trước", False),
+        (f"Kỳ 2: {LEDE}", False),
+        (f"KỲ 3: {LEDE}", False),
+        (f"Phần II - {LEDE}", False),
+        (f"1. {LEDE}", False),
+        (f"II. {LEDE}", False),
+        ("Một mùa vàng bội thu.", False),
+        ("Những con đường bê tông nối các thôn bản của xã Lũng Hồ giúp đi lại thuận tiện", False),
+        ("Bài, ảnh: T.PHƯƠNG - N.PHƯƠNG", False),
+        ("11.12 là ngày hội của đồng bào các dân tộc huyện Bắc Mê, năm nay tổ chức tại trung tâm huyện.", True),
+    ],
+)
+def test_a_bold_first_paragraph_is_a_lede_only_when_it_reads_as_one(text: str, is_lede: bool) -> None:
+    assert bold_lede(text) is is_lede
+
+
+# -- 2. text never glued across blocks ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("html", "lines"),
+    [
+        ("<p>Dòng một.<br>Dòng hai.</p>", ["Dòng một.", "Dòng hai."]),
+        ("<p>Hà <strong>Giang</strong>, ngày <em>mới</em></p>", ["Hà Giang, ngày mới"]),
+        ("<div><span>Chuỗi một.</span><span> Chuỗi hai.</span></div><div>Khối.</div>",
+         ["Chuỗi một. Chuỗi hai.", "Khối."]),
+        ("<div><span>Chuỗi.</span><div>Khối lồng.</div>Đuôi.</div>", ["Chuỗi.", "Khối lồng.", "Đuôi."]),
+        ("<blockquote><p>Trích một.</p><p>Trích hai.</p></blockquote>", ["Trích một.", "Trích hai."]),
+        ("<ul><li>Mục một<ul><li>Mục con</li></ul></li></ul>", ["Mục một", "Mục con"]),
+        ("<table><tr><td>Ô một</td><td>Ô hai</td></tr></table>", ["Ô một", "Ô hai"]),
+        ("<p>Chữ<!-- ghi chú -->liền</p><p>Có<script>var x = 1;</script> mã</p>", ["Chữliền", "Có mã"]),
+        ("<p>Ảnh<img src='/a.jpg' alt='Chú thích'>sau</p>", ["Ảnhsau"]),
+        ("<td>Chú thích.<br>Ảnh: Minh Tuấn</td>", ["Chú thích.", "Ảnh: Minh Tuấn"]),
+        ("<p>&nbsp;</p><p> </p>", []),
+    ],
+)  # fmt: skip
+def test_lines_end_at_blocks_and_line_breaks(html: str, lines: list[str]) -> None:
+    element = fragment(html)
+    assert lines_of(element) == lines
+    assert text_of(element) == " ".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        ("<span>12</span><span>10:04, 20/08/2020</span>", "12 10:04, 20/08/2020"),
+        ("<span>10:04</span>, <span>20/08/2020</span>", "10:04 , 20/08/2020"),
+        ("<i class='icon'></i> 10:04, 20/08/2020", "10:04, 20/08/2020"),
+        ("Lượt xem<b>120</b><script>x()</script>Thứ Bảy, 17/10/2020, 14:34", "Lượt xem 120 Thứ Bảy, 17/10/2020, 14:34"),
+    ],
+)
+def test_text_for_timestamps_keeps_text_nodes_apart(html: str, text: str) -> None:
+    assert spaced_text(fragment(html)) == text
+
+
+def _blocks(html: str) -> list[Any]:
+    return [b if isinstance(b, str) else (b["url"], b["caption"], b["credit"]) for b in body_blocks(fragment(html),
+            HG_URL, HG)]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("html", "blocks"),
+    [
+        (f"<p>{P1}</p>{TABLE_A}<p>{P2}</p>", [P1, ("https://baohagiang.vn" + IMG_A, CAPTION, None), P2]),
+        (f"<p>{P1}<br>{P2}</p>", [f"{P1} {P2}"]),  # a line break inside a paragraph
+        (f"<div>{P1}<br> <br>{P2}<br><br><br></div>", [P1, P2]),  # two end it
+        (f"<div><span>{P1}</span><span> {P2}</span></div>", [f"{P1} {P2}"]),
+        (f"<div>{P1}<div>{P2}</div></div>", [P1, P2]),
+        (f"<p>{P1}<img src='/b.jpg'>{P2}</p>", [P1, ("https://baohagiang.vn/b.jpg", None, None), P2]),
+        (f"<blockquote><p>{P1}</p><p>{P2}</p></blockquote>", [P1, P2]),
+        (f"<div class='wrap'>{TABLE_B}</div><p>{P1}</p>", [(IMG_B, CAPTION, None), P1]),
+        ("<table><tr><td>Chè</td><td>1.726,8 ha</td></tr></table>", ["Chè", "1.726,8 ha"]),
+    ],
+)  # fmt: skip
+def test_body_paragraphs_and_images_in_reading_order(html: str, blocks: list[Any]) -> None:
+    assert _blocks(html) == blocks
+
+
+@pytest.mark.parametrize(
+    ("page", "field", "value"),
+    [
+        (era_a(f"<p><span>BHG - Dòng một.</span><br><span>Dòng hai của lede.</span></p><p>{P1}</p>"),
+         "lede", "Dòng một. Dòng hai của lede."),
+        (tuyen_quang(f"<p>{P1}</p>", title='<h1 class="media-heading title5">Phần một<br>phần hai</h1>'),
+         "title", "Phần một phần hai"),
+        (era_a(f"<p>{P1}</p>", title="<h2><span>Tiêu đề</span><div>hai khối</div></h2>"), "title", "Tiêu đề hai khối"),
+        (era_a(f"<p>{P1}</p>", after='<div class="tacgia">Bài: LÊ ANH<br>Ảnh: KIM TIẾN</div>'),
+         "byline", "Bài: LÊ ANH Ảnh: KIM TIẾN"),
+        (era_a(f"<p>{P1}</p><p><strong>MINH HUỆ</strong><br><strong>THU PHƯƠNG</strong></p>"),
+         "byline", "MINH HUỆ THU PHƯƠNG"),
+        (era_a(f"<p>{P1}</p>", after='<div>Từ khóa: <a href="/tim-kiem?q=1"><span>Mèo</span><br>Vạc</a></div>'),
+         "tags", ["Mèo Vạc"]),
+    ],
+)  # fmt: skip
+def test_fields_read_across_blocks_with_a_space(page: str, field: str, value: Any) -> None:
+    assert record(page, TQ_URL if "Tuyên Quang" in page else HG_URL)[field] == value  # type: ignore[literal-required]
+
+
+def test_a_byline_block_of_two_lines_names_both_roles() -> None:
+    assert parse_byline("Bài: LÊ ANH Ảnh: KIM TIẾN") == [
+        {"name": "LÊ ANH", "roles": ["text"]}, {"name": "KIM TIẾN", "roles": ["photo"]}]  # fmt: skip
+
+
+RELATED = "https://baohagiang.vn/xa-hoi/202008/mot-bai-khac-764100"
+
+
+@pytest.mark.parametrize(
+    ("item", "title", "lede", "date"),
+    [
+        (f'<a href="{RELATED}">Một bài khác</a><p>BHG - Lede của bài.</p><span>19/08/2020</span>',
+         "Một bài khác", "Lede của bài.", "2020-08-19"),
+        (f'<a href="{RELATED}"><span>Một bài</span><br><span>khác</span></a><div>BHG - Lede của bài.</div>',
+         "Một bài khác", "Lede của bài.", None),
+        (f'<a href="{RELATED}"><h3>Một bài khác</h3><p>BHG - Lede của bài.</p></a><time>19/08/2020</time>',
+         "Một bài khác", "Lede của bài.", "2020-08-19"),
+        (f'<a href="{RELATED}"><img src="/t.jpg"></a><div><div><a href="{RELATED}">Một bài khác</a></div>'
+         "<div><span>Lede</span><span> của bài.</span></div></div>",
+         "Một bài khác", "Lede của bài.", None),
+    ],
+)  # fmt: skip
+def test_related_items_keep_title_lede_and_date_apart(item: str, title: str, lede: str, date: str | None) -> None:
+    related = f'<div class="x"><h3>Cùng chuyên mục</h3><ul><li>{item}</li></ul></div>'
+    found = record(era_a(f"<p>{P1}</p>", related=related))["related"]
+    assert found == [{"url": RELATED, "title": title, "lede": lede, "published_date": date}]
+
+
+# -- 3. the title, and selectors that find empty elements -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("page", "title", "layer"),
+    [
+        # the heading before the time, whatever its tag and class; the <title> is only the site's name
+        (era_a(f"<p>{P1}</p>"), TITLE, "patterns"),
+        (era_a(f"<p>{P1}</p>", title=f'<div class="cate"><h3><a href="https://baohagiang.vn/xa-hoi">XÃ HỘI</a></h3>'
+               f"</div><h1>{TITLE}</h1>"), TITLE, "patterns"),
+        # no heading before a time: og:title, then the first h1 more than the site's name
+        (era_a(f"<p>{P1}</p>", time="", title=f"<h1>{TITLE} (h1)</h1>",
+               head=f'<meta property="og:title" content="{TITLE}">'), TITLE, "metadata"),
+        (era_a(f"<p>{P1}</p>", time="", title=f"<h1>{TITLE}</h1>",
+               head='<meta property="og:title" content="Báo Hà Giang">'), TITLE, "patterns"),
+        (era_a(f"<p>{P1}</p>", time="", title=""), None, "generic"),
+        (era_a(f"<p>{P1}</p>", time="", title="", head=f'<meta property="og:title" content="{TITLE} - Báo Hà Giang">'),
+         TITLE, "metadata"),
+        # the time printed before the title: the section label before it is no title
+        (era_a(f"<p>{P1}</p>", title=f"<h1>{TITLE}</h1>",
+               time='<h2><a href="https://baohagiang.vn/xa-hoi">Xã hội</a></h2><div id="date">10:04, 20/08/2020</div>'
+               ), TITLE, "patterns"),
+        # a heading over a list of other articles before the time is not the title
+        (era_a(f"<p>{P1}</p>", title=f'<h3>Tin mới</h3><ul><li><a href="{RELATED}">Một bài khác</a></li></ul>'
+               f"<h1>{TITLE}</h1>"), TITLE, "patterns"),
+        # the profile's title selector finds an empty element, or only the site's name: the next layer
+        (era_a(f"<p>{P1}</p>", title=f'<h1 class="title-detail"> </h1><h2>{TITLE}</h2>'), TITLE, "patterns"),
+        (era_a(f"<p>{P1}</p>", title=f'<h1 class="title-detail">Báo Hà Giang</h1><h2>{TITLE}</h2>'), TITLE, "patterns"),
+        (tuyen_quang(f"<p>{P1}</p>", title=f'<h1 class="media-heading title5"></h1><h1>{TITLE}</h1>'),
+         TITLE, "patterns"),
+        (tuyen_quang(f"<p>{P1}</p>"), TITLE, "selectors"),
+    ],
+)  # fmt: skip
+def test_the_title_is_never_only_the_sites_name(page: str, title: str | None, layer: str) -> None:
+    found = ArticlePage(page, TQ_URL if "Tuyên Quang" in page else HG_URL, TQ if "Tuyên Quang" in page else HG).title
+    assert (found.value, found.layer) == (title, layer)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Báo Hà Giang", None),
+        ("Báo Hà Giang - Tin tức Hà Giang", None),
+        ("Ha Giang Newspaper", None),
+        ("Triển khai vận tải khách - Báo Hà Giang", "Triển khai vận tải khách"),
+        ("Triển khai vận tải khách | Ha Giang Newspaper", "Triển khai vận tải khách"),
+        ("Báo Hà Giang trao giải cuộc thi viết về đèo Mã Pì Lèng", "Báo Hà Giang trao giải cuộc thi viết về đèo Mã Pì Lèng"),
+        ("  ", None),
+    ],
+)  # fmt: skip
+def test_a_declared_title_loses_the_sites_name(text: str, title: str | None) -> None:
+    assert without_site_name(text, HG) == title
+
+
+EMPTY_CASES = [
+    ("published_at", era_a(f"<p>{P1}</p>", time='<div class="date-detail"></div><p>14:20, 21/08/2020</p>'),
+     "2020-08-21T14:20:00+07:00", "patterns"),
+    ("lede", era_a(f"<p>{P1}</p>", between=f'<div class="sapo-detail"> </div><div class="tomtat">BHG - {LEDE}</div>'),
+     LEDE, "patterns"),
+    ("body_text", era_a(f"<p>{P1}</p><p>{P2}</p>", between='<div class="content-detail"><p> </p></div>')
+     .replace('id="content"', 'class="noidung"'), f"{P1}\n\n{P2}", "patterns"),
+    ("byline", era_a(f"<p>{P1}</p>", after='<div class="author-detail"></div><div class="author-detail">THU PHƯƠNG</div>'),
+     "THU PHƯƠNG", "selectors"),
+    ("related", era_a(f"<p>{P1}</p>", after='<div class="box-related"><h3>Tin khác</h3></div>'),
+     [{"url": RELATED.replace("mot-bai-khac", "mot-bai-khac"), "title": "Một bài khác", "lede": "Lede của bài khác.",
+       "published_date": "2020-08-19"}], "patterns"),
+    ("tags", era_a(f"<p>{P1}</p>", after='<div class="article__tags"><a href="#"> </a></div>'
+                   '<div>Từ khóa: <a href="/tim-kiem?q=a">Mèo Vạc</a>, <a href="/tim-kiem?q=b">Đồng Văn</a></div>'),
+     ["Mèo Vạc", "Đồng Văn"], "patterns"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("field", "page", "value", "layer"), EMPTY_CASES)
+def test_an_empty_element_a_selector_finds_never_hides_the_value(field: str, page: str, value: Any, layer: str) -> None:
+    found = record(page)
+    assert found[field] == value  # type: ignore[literal-required]
+    assert (field in found["extraction"]["fields_from_fallback"]) is (layer != "selectors")
+
+
+def test_an_empty_breadcrumb_link_leaves_the_section_to_the_page() -> None:
+    url = "https://baotuyenquang.com.vn/banh-gai-chiem-hoa-vao-mua-179493.html"
+    page = tuyen_quang(f"<p>{P1}</p>").replace('href="https://baotuyenquang.com.vn/khu-vuc/"', 'href="#"')
+    page = page.replace(
+        '<div class="header">', '<div class="header"><a href="https://baotuyenquang.com.vn/xa-hoi">X</a>'
+    )
+    assert record(page, url)["section"] == {"slug": "xa-hoi", "name": "Xã hội"}
+    unknown = tuyen_quang(f"<p>{P1}</p>").replace("/khu-vuc/", "/kinh-te/cong-nghiep/")
+    assert record(unknown, url)["section"] == {"slug": "kinh-te/cong-nghiep", "name": "Khu vực"}
+
+
+# -- 4. images and captions in every layer --------------------------------------------------------------------
+
+IMAGE_A = {"url": "https://baohagiang.vn" + IMG_A, "caption": CAPTION, "credit": None}
+IMAGE_B = {"url": IMG_B, "caption": CAPTION, "credit": None}
+GENERIC_BODY = f"<div>{P1} {P2}</div><div>{P2} {P1}</div>"  # no paragraphs: only the generic layer reads it
+
+
+def _unknown_body(page: str) -> str:
+    """The page with its body in an element no selector names."""
+    return page.replace('id="content"', 'class="noi-dung"')
+
+
+@pytest.mark.parametrize(
+    ("page", "images", "layer"),
+    [
+        (era_a(f"<p>{P1}</p>{TABLE_A}<p>{P2}</p>"), [IMAGE_A], "selectors"),
+        (_unknown_body(era_a(f"<p>{P1}</p>{TABLE_A}<p>{P2}</p>")), [IMAGE_A], "patterns"),
+        (_unknown_body(era_a(f"{GENERIC_BODY}{TABLE_A}<div>{P1}</div>")), [IMAGE_A], "generic"),
+        (_unknown_body(tuyen_quang(f"{GENERIC_BODY}<div class='anh'>{TABLE_B}</div>")), [IMAGE_B], "generic"),
+        (_unknown_body(tuyen_quang(f'{GENERIC_BODY}<figure><img src="{IMG_B}" alt="4.png"><figcaption>{CAPTION} '
+                                   "(Ảnh CTV)</figcaption></figure>")), [{**IMAGE_B, "credit": "CTV"}], "generic"),
+        # images outside the article (the sidebar, the related block) are not its images
+        (_unknown_body(era_a(GENERIC_BODY, related=f'<div class="box"><h3>Cùng chuyên mục</h3>{TABLE_B}'
+                             f'<a href="{RELATED}">Một bài khác</a></div>')), [], "generic"),
+    ],
+)  # fmt: skip
+def test_images_of_ckeditor_tables_and_figures_in_every_layer(page: str, images: list[Any], layer: str) -> None:
+    url, profile = (TQ_URL, TQ) if "Tuyên Quang" in page else (HG_URL, HG)
+    body = ArticlePage(page, url, profile).body
+    assert (body.value.images, body.layer) == (images, layer)
+
+
+@pytest.mark.parametrize(
+    ("html", "images"),
+    [
+        (TABLE_A, [("https://baohagiang.vn" + IMG_A, CAPTION, None)]),
+        (f'<table class="image center"><tr><td><img src="{IMG_A}" alt="{CAPTION}"></td></tr>'
+         f'<tr><td class="image_desc"><p>{CAPTION}</p></td></tr></table>', [("https://baohagiang.vn" + IMG_A, CAPTION, None)]),
+        (f'<table align="center"><tbody><tr><td><img src="{IMG_B}"></td></tr><tr><td>{CAPTION}<br>Ảnh: Minh Tuấn</td>'
+         "</tr></tbody></table>", [(IMG_B, CAPTION, "Minh Tuấn")]),
+        ('<table><tr><td><img src="/a.jpg" alt="4.png"></td></tr></table>', [("https://baohagiang.vn/a.jpg", None, None)]),
+        ('<table><tr><td><img src="/a.jpg"></td><td><img src="/b.jpg"></td></tr><tr><td>Ảnh trái.</td>'
+         "<td>Ảnh phải.</td></tr></table>",
+         [("https://baohagiang.vn/a.jpg", "Ảnh trái.", None), ("https://baohagiang.vn/b.jpg", "Ảnh phải.", None)]),
+        ('<table><tr><td><img src="/a.jpg"></td><td><img src="/b.jpg"></td></tr><tr><td>Chung.</td></tr></table>',
+         [("https://baohagiang.vn/a.jpg", "Chung.", None), ("https://baohagiang.vn/b.jpg", "Chung.", None)]),
+        ('<figure><img data-src="/a.jpg" alt="Học sinh trong giờ học. |"></figure>',
+         [("https://baohagiang.vn/a.jpg", "Học sinh trong giờ học.", None)]),
+        ('<table><tr><td><img alt="Không có nguồn"></td></tr></table>', []),
+    ],
+)  # fmt: skip
+def test_the_images_of_a_figure_and_their_captions(html: str, images: list[tuple[str, str | None, str | None]]) -> None:
+    figure = fragment(html)[0]
+    assert [(i["url"], i["caption"], i["credit"]) for i in images_of(figure, HG_URL, HG)] == images
+
+
+@pytest.mark.parametrize(
+    ("printed", "caption", "credit"),
+    [
+        ("Quang cảnh hội nghị.\nẢnh: Minh Tuấn", "Quang cảnh hội nghị.", "Minh Tuấn"),
+        ("Quang cảnh hội nghị.\n(Ảnh CTV)", "Quang cảnh hội nghị.", "CTV"),
+        ("Quang cảnh\nhội nghị", "Quang cảnh hội nghị", None),
+    ],
+)
+def test_a_credit_on_a_line_of_its_own(printed: str, caption: str, credit: str | None) -> None:
+    assert split_caption(printed) == (caption, credit)
+
+
+# -- the two templates, whole ---------------------------------------------------------------------------------
+
+
+def test_an_era_a_page_from_the_evidence() -> None:
+    page = era_a(f"<p><span>BHG - {LEDE}</span></p>{TABLE_A}<p><span>{P1}</span></p>"
+                 '<p style="text-align: right;"><strong>Bài, ảnh: T.PHƯƠNG - N.PHƯƠNG</strong></p>')  # fmt: skip
+    found = record(page)
+    assert (found["title"], found["published_at"], found["section"]) == (
+        TITLE, "2020-08-20T10:04:00+07:00", {"slug": "xa-hoi", "name": "Xã hội"})  # fmt: skip
+    assert (found["lede"], found["lede_tag"], found["body_text"], found["images"]) == (LEDE, "BHG", P1, [IMAGE_A])
+    assert [a["name"] for a in found["authors"]] == ["T.PHƯƠNG", "N.PHƯƠNG"]
+    assert [r["url"] for r in found["related"]] == [RELATED]
+    assert found["extraction"] == {"layer": "patterns", "fields_from_fallback": ["related", "title"]}
+
+
+def test_a_tuyen_quang_page_from_the_evidence() -> None:
+    url = "https://baotuyenquang.com.vn/banh-gai-chiem-hoa-vao-mua-179493.html"
+    page = tuyen_quang(f"<p><strong>{LEDE}</strong></p>{TABLE_B}<p>{P1}</p>"
+                       '<p style="text-align: right;"><strong>MINH TUẤN</strong></p>')  # fmt: skip
+    found = record(page, url)
+    assert (found["title"], found["published_at"], found["section"]) == (
+        TITLE, "2025-06-04T10:31:00+07:00", {"slug": "khu-vuc", "name": "Khu vực"})  # fmt: skip
+    assert (found["lede"], found["lede_tag"], found["body_text"], found["images"]) == (LEDE, None, P1, [IMAGE_B])
+    assert (found["byline"], found["extraction"]) == ("MINH TUẤN", {"layer": "selectors", "fields_from_fallback": []})
