@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from datetime import datetime
 from functools import cached_property
@@ -17,7 +18,7 @@ from bhg_crawler.extract.generic import GenericReading
 from bhg_crawler.extract.lede import first_paragraph, opening_lede
 from bhg_crawler.extract.metadata import PageMetadata, without_site_name
 from bhg_crawler.extract.record import Extracted, Field, Image, Layer, RelatedItem, Section
-from bhg_crawler.extract.text import clean_text, parse_date, parse_timestamp
+from bhg_crawler.extract.text import clean_text, dense, parse_date, parse_timestamp
 from bhg_crawler.extract.tree import (
     BLOCK_TAGS,
     HEADINGS,
@@ -27,10 +28,12 @@ from bhg_crawler.extract.tree import (
     has_own_text,
     holds_blocks,
     is_figure,
+    printed_footers,
     reading,
     spaced_text,
     text_of,
 )
+from bhg_crawler.sites.profiles import SiteProfile
 from bhg_crawler.sites.urls import ArticleUrl, article_url, canonical_url, listing_url, section_of
 
 T = TypeVar("T")
@@ -111,7 +114,7 @@ class ArticlePage(Page):
     @cached_property
     def generic(self) -> GenericReading:
         """trafilatura's reading of the page, made when a field first needs it."""
-        return GenericReading(self.root, self.url, self.related_block)
+        return GenericReading(self.root, self.url, self.related_block, self._sure_title)
 
     @cached_property
     def article(self) -> ArticleUrl | None:
@@ -166,8 +169,8 @@ class ArticlePage(Page):
     def _as_part(self, part: Part, element: HtmlElement) -> HtmlElement | None:
         """The element a selector found as the part, None when it cannot be the part (it is empty): a title needs
         text that is not only the site's name; a body, text or an image; a related block, links to articles; a
-        lede, text, and inside the body it must be (or be inside) the body's lede paragraph (``_lede_in_body``),
-        which it stands for then."""
+        lede, text, and inside the body it must be the body's first paragraph as a lede (``_lede_in_body``), or be
+        inside it holding all its text (``p > strong``), and stands for that paragraph."""
         if part == "body":
             has = any(text.strip() for text in element.itertext()) or element.find(".//img") is not None
             return element if has else None
@@ -178,7 +181,8 @@ class ArticlePage(Page):
         body = self.located("body").value
         if body is not None and _within(element, body):
             lede = self._lede_in_body
-            return lede if lede is not None and (element is lede or _within(element, lede)) else None
+            whole = lede is not None and _within(element, lede) and self._text(element) == self._text(lede)
+            return lede if element is lede or whole else None
         if body is not None and _within(body, element):
             return None
         return element if self._text(element) else None
@@ -191,12 +195,14 @@ class ArticlePage(Page):
 
     @cached_property
     def _lede_in_body(self) -> HtmlElement | None:
-        """The body's first paragraph when it is the page's lede: when it opens with the lede prefix; when it is a
-        bold lede, only on a page that prints no lede of its own before the body."""
-        opening = self._opening_lede
-        if opening is None or self.profile.lede_prefix.match(self._text(opening)):
-            return opening
-        return opening if self._prefixed_outside_body is None and self._sapo_before_body is None else None
+        """The body's first paragraph as the lede the profile's lede selector names (``lede.opening_lede``,
+        ``named``): always when it opens with the lede prefix, else only on a page that prints no lede of its own
+        before the body."""
+        body = self.located("body").value
+        named = opening_lede(body, self.profile, named=True) if body is not None else None
+        if named is None or self.profile.lede_prefix.match(self._text(named)):
+            return named
+        return named if self._prefixed_outside_body is None and self._sapo_before_body is None else None
 
     @property
     def related_block(self) -> HtmlElement | None:
@@ -204,11 +210,50 @@ class ArticlePage(Page):
         return self.located("related").value
 
     def _title_element(self) -> HtmlElement | None:
-        """The heading printed before the article's time (``_heading_before_time``), else the first ``h1`` with
-        more text than the site's name."""
-        if self._heading_before_time is not None:
-            return self._heading_before_time
-        return next((h1 for h1 in self.root.iter("h1") if without_site_name(text_of(h1), self.profile)), None)
+        """The heading printed before the article's time (``_heading_before_time``), else the heading that prints
+        the title the page declares (``_declared_heading``), else the first ``h1`` with more text than the site's
+        name."""
+        for sure in (self._heading_before_time, self._declared_heading):
+            if sure is not None:
+                return sure
+        return next((h1 for h1 in self.root.iter("h1") if without_site_name(self._text(h1), self.profile)), None)
+
+    @cached_property
+    def _declared_heading(self) -> HtmlElement | None:
+        """The element that prints a title the page declares (``PageMetadata.titles``), whatever its spaces and
+        case, outside the furniture, the related block and links to other pages (menus of the latest articles
+        print titles too): the first such heading (``h1``...``h6``), else the first element of another tag with
+        text of its own (a ``div`` of a class of its own)."""
+        declared = {dense(title) for title in self.metadata.titles()}
+        if not declared:
+            return None
+
+        def prints_it(element: HtmlElement) -> bool:
+            own = dense(spaced_text(element, own=True))  # a part of the title, at least
+            return (
+                any(own in title for title in declared)
+                and dense(self._text(element)) in declared
+                and self._outside_related(element)
+                and not self._in_link_away(element)
+            )
+
+        headings = (e for e in self._content_elements if e.tag in HEADINGS)
+        others = (e for e in self._content_elements if e.tag not in HEADINGS and has_own_text(e))
+        return next((e for e in itertools.chain(headings, others) if e is not self.root and prints_it(e)), None)
+
+    def _in_link_away(self, element: HtmlElement) -> bool:
+        """Whether the element is, or is inside, a link that leads off this article, or prints only such links
+        (a menu's or a list's link to another page)."""
+        links = (a for a in (element, *element.iterancestors()) if a.tag == "a")
+        return any(self._leads_away(a) for a in links) or self._links_away(element, self._text(element))
+
+    @property
+    def _sure_title(self) -> HtmlElement | None:
+        """The title's element when it is known for sure: the profile's, the heading before the time, or the
+        element that prints the declared title; None when the first ``h1`` is only a guess."""
+        element, layer = self.located("title")
+        sure = layer == "selectors" or element is self._heading_before_time or element is self._declared_heading
+        return element if sure else None
 
     @cached_property
     def _heading_before_time(self) -> HtmlElement | None:
@@ -231,16 +276,20 @@ class ArticlePage(Page):
                 return heading
         return None
 
-    def _links_away(self, heading: HtmlElement, text: str) -> bool:
-        """All of the heading's text is links, and one of them leads off this article."""
-        anchors = [a for a in heading.iter("a") if a.get("href")]
-        if not anchors or "".join(text.split()) != "".join("".join(text_of(a).split()) for a in anchors):
+    def _links_away(self, element: HtmlElement, text: str) -> bool:
+        """All of the element's text is links, and one of them leads off this article."""
+        anchors = [a for a in element.iter("a") if a.get("href")]
+        if not anchors or dense(text) != "".join(dense(self._text(a)) for a in anchors):
             return False
-        own = self.article.article_id if self.article else None
-        return any(
-            (found := self._article_of(self._absolute(a.get("href") or ""))) is None or found.article_id != own
-            for a in anchors
-        )
+        return any(self._leads_away(a) for a in anchors)
+
+    def _leads_away(self, anchor: HtmlElement) -> bool:
+        """Whether a link leads to another page than this article."""
+        href = anchor.get("href")
+        if not href:
+            return False
+        found = self._article_of(self._absolute(href))
+        return found is None or self.article is None or found.article_id != self.article.article_id
 
     def _names_other_article(self, anchor: HtmlElement) -> bool:
         found = self._article_of(self._absolute(anchor.get("href") or ""))
@@ -255,14 +304,14 @@ class ArticlePage(Page):
 
     @cached_property
     def _content_elements(self) -> list[HtmlElement]:
-        """The page's elements in document order, its furniture left out: ``nav``, ``aside``, and ``header`` and
-        ``footer`` outside an ``article``; scripts, styles and comments too."""
+        """The page's elements in document order, its ``<head>`` and furniture left out: ``nav``, ``aside``, and
+        ``header`` and ``footer`` outside an ``article``; scripts, styles and comments too."""
         found: list[HtmlElement] = []
 
         def walk(element: HtmlElement, in_article: bool) -> None:
             for child in element:
                 tag = child.tag
-                if not isinstance(tag, str) or tag in SKIPPED or tag in ("nav", "aside"):
+                if not isinstance(tag, str) or tag in SKIPPED or tag in ("head", "nav", "aside"):
                     continue
                 if tag in ("header", "footer") and not in_article:
                     continue
@@ -300,22 +349,26 @@ class ArticlePage(Page):
 
     @cached_property
     def _article_span(self) -> set[HtmlElement]:
-        """The elements from the title to the related block (or the end), page furniture aside."""
+        """The elements from the title to the related block or the footer (a block printing the press licence,
+        ``tree.printed_footers``), else the end; page furniture aside."""
         elements = self._after_title
-        related = self.related_block
-        end = next((i for i, e in enumerate(elements) if e is related), len(elements))
+        ends = {*printed_footers(self.root), self.related_block}
+        end = next((i for i, e in enumerate(elements) if e in ends), len(elements))
         content = set(self._content_elements)
         return {e for e in elements[:end] if e in content}
 
     def _densest_paragraph_parent(self) -> HtmlElement | None:
-        """The element holding the most paragraph text between the title and the related block."""
+        """The element holding the most paragraph text between the title and the related block (a paragraph that
+        prints only a time does not count)."""
         weight: dict[HtmlElement, int] = {}
         span = self._article_span
         for p in self.root.iter("p"):
             parent = p.getparent()
             if parent is None or p not in span:
                 continue
-            weight[parent] = weight.get(parent, 0) + len(clean_text(p.text_content()))
+            text = clean_text(p.text_content())
+            if not _time_line(text, self.profile):
+                weight[parent] = weight.get(parent, 0) + len(text)
         return max(weight, key=lambda element: weight[element]) if weight else None
 
     def _lede_after_title(self) -> HtmlElement | None:
@@ -382,10 +435,10 @@ class ArticlePage(Page):
     @cached_property
     def title(self) -> Sourced[str | None]:
         """The headline, never only the site's name, from the first of: the profile's title element; the heading
-        printed before the article's time; og:title; the first ``h1``; the JSON-LD headline; the ``<title>`` less
-        the site's name; trafilatura's title."""
+        printed before the article's time, or the one that prints a declared title; og:title; the first ``h1``;
+        the JSON-LD headline; the ``<title>`` less the site's name; trafilatura's title."""
         element, layer = self.located("title")
-        if element is not None and (layer == "selectors" or element is self._heading_before_time):
+        if element is not None and element is self._sure_title:
             return Sourced(self._text(element), layer)
         declared = self.metadata.title()
         if declared:
@@ -435,14 +488,18 @@ class ArticlePage(Page):
     @cached_property
     def body(self) -> Sourced[Body]:
         """The body's paragraphs and images, and the byline printed as its last paragraph, from the body element,
-        less the lede when the body prints it as its first paragraph (or repeats it there, as the 2014 pages do);
-        the paragraphs from trafilatura's reading (layer ``generic``) when the element gives none, and then the
-        images of the figures between the title and the related block."""
+        less the lede when the body prints it as its first paragraph (or repeats it there, as the 2014 pages do),
+        and less the title and a line of the time when the element holds them; the paragraphs from trafilatura's
+        reading (layer ``generic``) when the element gives none, and then the images of the figures between the
+        title and the related block."""
         element, layer = self.located("body")
         lede = self.located("lede").value
-        inside = lede if element is not None and lede is not None and _within(lede, element) else None
-        blocks: list[Block] = body_blocks(element, self.url, self.profile, inside) if element is not None else []
-        paragraphs = [block for block in blocks if isinstance(block, str)]
+        blocks: list[Block] = []
+        if element is not None:
+            printed = (lede, self.located("title").value)  # in the body when it holds the title too
+            inside = {e for e in printed if e is not None and _within(e, element)}
+            blocks = body_blocks(element, self.url, self.profile, inside)
+        paragraphs = [b for b in blocks if isinstance(b, str) and not _time_line(b, self.profile)]
         images = [block for block in blocks if not isinstance(block, str)]
         if not paragraphs:
             paragraphs = self._generic_paragraphs()
@@ -590,6 +647,11 @@ def _title_in(anchor: HtmlElement) -> HtmlElement:
         return anchor
     first = first_paragraph(anchor)
     return anchor if first is None else first
+
+
+def _time_line(text: str, profile: SiteProfile) -> bool:
+    """A line that prints a time and little else: a dateline, never a paragraph of the body."""
+    return len(text) < 80 and parse_timestamp(text, profile) is not None
 
 
 def _within(element: HtmlElement, ancestor: HtmlElement) -> bool:

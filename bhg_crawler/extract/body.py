@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
@@ -66,13 +67,13 @@ def images_of(figure: HtmlElement, page_url: str, profile: SiteProfile) -> list[
 
 
 def body_blocks(
-    body: HtmlElement, page_url: str, profile: SiteProfile, leave_out: HtmlElement | None = None
+    body: HtmlElement, page_url: str, profile: SiteProfile, leave_out: Collection[HtmlElement] = ()
 ) -> list[Block]:
     """The paragraphs (normalised text, a block a paragraph, never two run together; a ``<br>`` is a space in
-    one, two in a row end it) and the images of a body element, in reading order; ``leave_out``, an element
-    inside it (the lede printed as the body's first paragraph), is not read."""
+    one, two in a row end it) and the images of a body element, in reading order; ``leave_out``, elements inside
+    it (the lede printed as the body's first paragraph), are not read."""
     blocks: list[Block] = []
-    for item in reading(body, leave_out=() if leave_out is None else {leave_out}, paragraphs=True):
+    for item in reading(body, leave_out=leave_out, paragraphs=True):
         if isinstance(item, str):
             blocks.append(item)
         else:

@@ -10,8 +10,8 @@ from typing import Any
 import trafilatura
 from lxml.html import HtmlElement
 
-from bhg_crawler.extract.text import clean_text, parse_date, parse_timestamp
-from bhg_crawler.extract.tree import PAGE_FURNITURE, text_of
+from bhg_crawler.extract.text import clean_text, dense, parse_date, parse_timestamp
+from bhg_crawler.extract.tree import PAGE_FURNITURE, printed_footers, siblings_around, text_of
 from bhg_crawler.sites.profiles import SiteProfile
 
 # The body is taken only if this much text is left once the title, the lede, timestamps, link texts and the
@@ -20,18 +20,18 @@ MIN_BODY_CHARS = 150
 DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"  # how trafilatura is asked to give the date it finds
 
 
-def _dense(text: str) -> str:
-    """Text without its spaces, casefolded: to find a line in text that ran blocks together."""
-    return "".join(text.split()).casefold()
-
-
-def _read(root: HtmlElement, url: str, related_block: HtmlElement | None) -> Any:
+def _read(root: HtmlElement, url: str, related_block: HtmlElement | None, title: HtmlElement | None) -> Any:
     """trafilatura's ``Document`` for a copy of the tree (which it prunes) without the related block, whose
-    dates are other articles'; None when it finds nothing."""
+    dates are other articles', without what the page prints before its ``title`` element (its header and
+    menus), and without the footer (``tree.printed_footers``) and what follows it; None when it finds nothing."""
     tree = copy.deepcopy(root)
-    if related_block is not None:
-        for twin in tree.xpath(root.getroottree().getpath(related_block)):
-            twin.drop_tree()
+    paths = root.getroottree()
+    dropped = [related_block] if related_block is not None else []
+    dropped += siblings_around(title, after=False) if title is not None else []
+    dropped += [element for footer in printed_footers(root) for element in (footer, *siblings_around(footer, True))]
+    twins = [twin for element in dropped for twin in tree.xpath(paths.getpath(element))]  # all found, then dropped
+    for twin in twins:
+        twin.drop_tree()
     return trafilatura.bare_extraction(
         tree,
         url=url,
@@ -54,9 +54,13 @@ def _lines(text: str) -> list[str]:
 class GenericReading:
     """trafilatura's reading of an article page, made once (it is the slowest layer) when first asked for."""
 
-    def __init__(self, root: HtmlElement, url: str, related_block: HtmlElement | None):
+    def __init__(
+        self, root: HtmlElement, url: str, related_block: HtmlElement | None, title: HtmlElement | None = None
+    ):
+        """``title``: the title's element when it is known for sure: trafilatura reads from there on."""
         self.root = root
-        self.document = _read(root, url, related_block)
+        self.related_block = related_block
+        self.document = _read(root, url, related_block, title)
 
     def title(self) -> str | None:
         """The title trafilatura finds, normalised."""
@@ -74,21 +78,26 @@ class GenericReading:
     def paragraphs(self, known: Sequence[HtmlElement | None], said: Sequence[str], profile: SiteProfile) -> list[str]:
         """The body, a paragraph a line of trafilatura's text (a cell of a table's row), less what is known not to
         be the body: link texts (menus, related items), timestamps and datelines, and any text of the ``known``
-        elements (title, lede, related block), of the page furniture, of image captions, or ``said`` (the title
-        and lede found); nothing when what is left is shorter than ``MIN_BODY_CHARS``."""
+        elements (title, lede, related block), of the page furniture, of the related block and of the block
+        around the press licence (the footer) and what follows either, of image captions, or ``said`` (the
+        title and lede found), and the line of the tags (it opens with the profile's ``tags_label``); nothing
+        when what is left is shorter than ``MIN_BODY_CHARS``."""
         text = self.document.text if self.document is not None else None
         if not text:
             return []
         links = {text_of(a) for a in self.root.iter("a")}
         figures = (e for e in self.root.iter("table", "figure") if e.find(".//img") is not None)
-        elements = [*known, *self.root.iter(*PAGE_FURNITURE), *figures]
-        aside = _dense(" ".join([*(clean_text(e.text_content()) for e in elements if e is not None), *said]))
+        ends = [*printed_footers(self.root), *([self.related_block] if self.related_block is not None else [])]
+        after = [element for end in ends for element in (end, *siblings_around(end, after=True))]
+        elements = [*known, *self.root.iter(*PAGE_FURNITURE), *figures, *after]
+        aside = dense(" ".join([*(clean_text(e.text_content()) for e in elements if e is not None), *said]))
         kept = [
             line
             for line in _lines(text)
             if any(c.isalpha() for c in line)
             and line not in links
-            and _dense(line.lstrip("-\u2013\u2022* ")) not in aside
+            and dense(line.lstrip("-\u2013\u2022* ")) not in aside
+            and not line.casefold().startswith(profile.tags_label.casefold())  # the tags' line
             and parse_timestamp(line, profile) is None
             and not (len(line) < 60 and parse_date(line) is not None)  # a dateline
         ]

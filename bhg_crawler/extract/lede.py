@@ -56,16 +56,18 @@ def first_paragraph(body: HtmlElement) -> HtmlElement | None:
     return None
 
 
-def opening_lede(body: HtmlElement, profile: SiteProfile) -> HtmlElement | None:
+def opening_lede(body: HtmlElement, profile: SiteProfile, named: bool = False) -> HtmlElement | None:
     """The body's first paragraph when it is the lede: it opens with the profile's lede prefix ("BHG - ", as on
     era-A pages, ``<p><span>BHG - ...</span></p>``), or it is all bold and reads as a lede (``bold_lede``: as on
-    Báo Tuyên Quang's pages, ``#content > p > strong``); and more text follows it in the body. A heading
-    (``h2``...) is never the lede. None otherwise."""
+    Báo Tuyên Quang's pages, ``#content > p > strong``), or, ``named`` (the profile's lede selector names the
+    body's first paragraph, as era A's ``#content > p`` [seen-3p]: history pages print theirs without a prefix),
+    it is neither bold nor prefixed; and more text follows it in the body. A heading (``h2``...) is never the
+    lede. None otherwise."""
     first = first_paragraph(body)
     if first is None or first.tag not in ("p", "div"):
         return None
     text = text_of(first)
-    if not (profile.lede_prefix.match(text) or (is_bold(first) and bold_lede(text))):
+    if not profile.lede_prefix.match(text) and not (bold_lede(text) if is_bold(first) else named):
         return None
     more = len("".join(body.text_content().split())) > len("".join(text.split()))
     return first if more else None

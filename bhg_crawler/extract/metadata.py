@@ -59,6 +59,16 @@ class PageMetadata:
         """og:title less the site's name, unless that name is all it says (``without_site_name``)."""
         return without_site_name(self.page.meta("og:title"), self.page.profile)
 
+    def titles(self) -> list[str]:
+        """Every title the page declares that is more than the site's name, less that name: og:title, the JSON-LD
+        headline, the ``<title>``."""
+        declared = (
+            self.page.meta("og:title"),
+            str(self.news_article.get("headline") or ""),
+            "".join(self.page.select("title::text")),
+        )
+        return [title for text in declared if (title := without_site_name(text, self.page.profile))]
+
     def page_title(self) -> str | None:
         """The JSON-LD headline, else the ``<title>``: the first that is more than the site's name
         (``without_site_name``), less that name."""

@@ -17,6 +17,11 @@ def clean_text(text: str | None) -> str:
     return " ".join(unicodedata.normalize("NFC", html.unescape(text)).split())  # split(): the same spaces as \s
 
 
+def dense(text: str) -> str:
+    """Text without its spaces, casefolded: to find what one element prints in another's text, or compare them."""
+    return "".join(text.split()).casefold()
+
+
 # -- dates ---------------------------------------------------------------------------------------
 
 TIMESTAMP = re.compile(r"(?<!\d)(?P<H>\d{1,2}):(?P<M>\d\d)\s*,\s*(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?!\d)")

@@ -57,6 +57,10 @@ BLOCK_TAGS = frozenset(
     ]
 )
 PAGE_FURNITURE = frozenset(["header", "footer", "nav", "aside"])  # never the article, whatever the classes
+# A Vietnamese online paper prints its press licence, "Giấy phép số 432/GP-BTTTT", in its footer [likely: the
+# press law asks every one to print it].
+PRESS_LICENCE = re.compile(r"Giấy phép\s+(?:số\s+)?[\w.-]*\d+/GP-", re.IGNORECASE)
+LICENCE_TEXT = etree.XPath("//*[text()[contains(., '/GP-')]]")
 SKIPPED = frozenset(
     ["script", "style", "noscript", "iframe", "video", "audio", "object", "embed", "form", "button", "svg", "template"]
 )
@@ -65,20 +69,17 @@ SKIPPED = frozenset(
 HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 LINE_ENDS = BLOCK_TAGS | SKIPPED  # what ends a line: a block, a line break, or something never read
 HOLDING = BLOCK_TAGS - {"br", "hr"}  # blocks that hold lines of their own
-_ENDS_LINE = etree.XPath("boolean(descendant::*[" + " or ".join(f"self::{tag}" for tag in sorted(LINE_ENDS)) + "])")
-_HOLDS = etree.XPath("boolean(descendant::*[" + " or ".join(f"self::{tag}" for tag in sorted(HOLDING)) + "])")
 
 
 def breaks_line(element: HtmlElement) -> bool:
     """Whether a block, a ``<br>`` or something never read (a script) is inside the element: its text is then
     more than one run."""
-    return bool(_ENDS_LINE(element))
+    return any(descendant.tag in LINE_ENDS for descendant in element.iterdescendants())
 
 
 def holds_blocks(element: HtmlElement) -> bool:
-    """Whether a block other than a line break or a rule is inside the element (its children asked first: a
-    container answers at once)."""
-    return any(child.tag in HOLDING for child in element if isinstance(child.tag, str)) or bool(_HOLDS(element))
+    """Whether a block other than a line break or a rule is inside the element."""
+    return any(descendant.tag in HOLDING for descendant in element.iterdescendants())
 
 
 FIGURE_TAGS = frozenset(["img", "table", "figure"])
@@ -183,6 +184,23 @@ def following(element: HtmlElement) -> Iterator[HtmlElement]:
         for sibling in node.itersiblings():
             yield from sibling.iter(etree.Element)
         node = node.getparent()
+
+
+def siblings_around(element: HtmlElement, after: bool) -> list[HtmlElement]:
+    """The elements before (or after) an element in the page's ``<body>``, neither inside it nor holding it: the
+    siblings on that side of it and of each of its ancestors below the ``<body>``."""
+    found: list[HtmlElement] = []
+    node: HtmlElement | None = element
+    while node is not None and node.tag not in ("body", "html"):
+        found += node.itersiblings(preceding=not after)
+        node = node.getparent()
+    return found
+
+
+def printed_footers(root: HtmlElement) -> list[HtmlElement]:
+    """The blocks that hold a press licence line (``PRESS_LICENCE``): a paper's footer, whatever its markup."""
+    lines = (e for e in LICENCE_TEXT(root) if PRESS_LICENCE.search(text_of(e)))
+    return [block for line in lines if (block := line.getparent()) is not None]
 
 
 def has_own_text(element: HtmlElement) -> bool:

@@ -80,6 +80,11 @@ def record(html: str, url: str = HG_URL) -> ArticleRecord:
     return build_record(ArticlePage(html, url, profile).extracted(), FETCHED)
 
 
+def _unknown_body(page: str) -> str:
+    """The page with its body in an element no selector names."""
+    return page.replace('id="content"', 'class="noi-dung"')
+
+
 def fragment(html: str) -> lxml_html.HtmlElement:
     element: lxml_html.HtmlElement = lxml_html.fragment_fromstring(html, create_parent="div")
     return element
@@ -96,6 +101,14 @@ def fragment(html: str) -> lxml_html.HtmlElement:
          LEDE, "BHG", [P1, P2]),
         (era_a(f"<p>BHG - {LEDE}</p>{TABLE_A}<p>{P1}</p>"), LEDE, "BHG", [P1]),
         (era_a(f"<p><span>HGĐT- </span><span>{LEDE}</span></p><p>{P1}</p>"), LEDE, "HGĐT", [P1]),
+        # ... without a prefix on history pages [seen]: the profile's selector names the first paragraph
+        (era_a(f"<p><span>{P2}</span></p><p><span>{P1}</span></p>"), P2, None, [P1]),
+        (era_a(f"<p><strong>Kỳ 1: Khó khăn còn ở phía trước</strong></p><p>{P1}</p>"),
+         None, None, ["Kỳ 1: Khó khăn còn ở phía trước", P1]),
+        # where no selector names it, a first paragraph neither prefixed nor bold is the body's
+        (_unknown_body(era_a(f"<p>{P2}</p><p>{P1}</p>")), None, None, [P2, P1]),
+        (_unknown_body(era_a(f"<p>BHG - {P2}</p><p>{P1}</p>")), P2, "BHG", [P1]),
+        (_unknown_body(tuyen_quang(f"<p><strong>{LEDE}</strong></p><p>{P1}</p>")), LEDE, None, [P1]),
         # Báo Tuyên Quang: the body's first paragraph in bold [seen-3p]
         (tuyen_quang(f"<p><strong>{LEDE}</strong></p><p>{P1}</p><p>{P2}</p>"), LEDE, None, [P1, P2]),
         (tuyen_quang(f"<p><b>{LEDE}</b></p><p>{P1}</p>"), LEDE, None, [P1]),
@@ -113,6 +126,8 @@ def fragment(html: str) -> lxml_html.HtmlElement:
          None, None, ["Những con đường bê tông nối các thôn bản của xã Lũng Hồ giúp đi lại thuận tiện", P1]),
         # not all bold, or the body's only paragraph: not a lede
         (tuyen_quang(f"<p><strong>Mèo Vạc</strong> - {LEDE}</p><p>{P1}</p>"), None, None, [f"Mèo Vạc - {LEDE}", P1]),
+        (tuyen_quang(f"<p>{LEDE}</p><p>{P1}</p>"), None, None, [LEDE, P1]),
+        (tuyen_quang(f"<p>{P1}</p><p><strong>{LEDE}</strong></p><p>{P2}</p>"), None, None, [P1, LEDE, P2]),
         (tuyen_quang(f"<p><strong>{LEDE}</strong></p>"), None, None, [LEDE]),
         # a lede prefix further down the body is a paragraph, not the lede
         (tuyen_quang(f"<p>{P1}</p><p>TTXVN - {P2}</p>"), None, None, [P1, f"TTXVN - {P2}"]),
@@ -355,16 +370,48 @@ def test_an_empty_breadcrumb_link_leaves_the_section_to_the_page() -> None:
     assert record(unknown, url)["section"] == {"slug": "kinh-te/cong-nghiep", "name": "Khu vực"}
 
 
+GENERIC_BODY = f"<div>{P1} {P2}</div><div>{P2} {P1}</div>"  # no paragraphs: only the generic layer reads it
+FOOTER = (
+    '<div id="chan-trang"><p>Báo Hà Giang</p><p>Giấy phép số 432/GP-BTTTT. Tổng Biên tập: Hoàng Văn Tâm</p>'
+    "<p>Địa chỉ: Tổ 19, phường Nguyễn Trãi, thành phố Hà Giang. Điện thoại: 0219.3866.555</p></div>"
+    "<p>© Bản quyền thuộc về Báo Hà Giang. Ghi rõ nguồn khi phát hành lại thông tin từ website này.</p>"
+)
+MENU = f'<div class="tin-moi"><a href="{RELATED}">{TITLE}</a><p>Đường dây nóng: 0219.3866.555</p></div>'
+
+
+def _declared(page: str) -> str:
+    """The page with a ``<title>`` that declares the article's title."""
+    return page.replace("<title>Báo Hà Giang</title>", f"<title>{TITLE} - Báo Hà Giang</title>")
+
+
+@pytest.mark.parametrize(
+    ("page", "title", "body"),
+    [
+        # a title in an element of no heading tag, found as the one that prints the declared title; a menu's link
+        # to another article with the same words is not it
+        (_unknown_body(_declared(era_a(f"<p>{P1}</p><p>{P2}</p>", title=f'{MENU}<div class="tieu-de">{TITLE}</div>',
+                                       time=""))), TITLE, f"{P1}\n\n{P2}"),
+        # a body element that holds the title and the time leaves them out; a time alone makes no body
+        (_unknown_body(era_a(f"<h1>{TITLE}</h1><p>10:04, 20/08/2020</p><p>{P1}</p><p>{P2}</p>", title="", time="")),
+         TITLE, f"{P1}\n\n{P2}"),
+        (_unknown_body(era_a("", time="<p>10:04, 20/08/2020</p>", related="")), TITLE, ""),
+        # the footer of no semantic markup, found by its press licence: never a body
+        (_unknown_body(era_a("", related="", after=FOOTER)), TITLE, ""),
+        (_unknown_body(era_a(f"<div>BHG - {LEDE}</div>{GENERIC_BODY}", related="", after=FOOTER)),
+         TITLE, f"{P1} {P2}\n\n{P2} {P1}"),
+    ],
+)  # fmt: skip
+def test_the_body_is_read_between_the_title_and_the_related_block_or_the_footer(
+    page: str, title: str, body: str
+) -> None:
+    found = record(page)
+    assert (found["title"], found["body_text"]) == (title, body)
+
+
 # -- 4. images and captions in every layer --------------------------------------------------------------------
 
 IMAGE_A = {"url": "https://baohagiang.vn" + IMG_A, "caption": CAPTION, "credit": None}
 IMAGE_B = {"url": IMG_B, "caption": CAPTION, "credit": None}
-GENERIC_BODY = f"<div>{P1} {P2}</div><div>{P2} {P1}</div>"  # no paragraphs: only the generic layer reads it
-
-
-def _unknown_body(page: str) -> str:
-    """The page with its body in an element no selector names."""
-    return page.replace('id="content"', 'class="noi-dung"')
 
 
 @pytest.mark.parametrize(
