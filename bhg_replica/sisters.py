@@ -103,23 +103,26 @@ SISTERS = (
         # The sections its crawler accepted in 2026, nested ones too, and khu-vuc, where Hà Giang's June 2025
         # articles went [seen-3p, config of Feb 2026]; kinh-te/nong-nghiep-nong-thon an old-CMS section [seen-3p];
         # multimedia seen, denied by that crawler as not articles; which years each holds: a guess.
-        sections=(
-            Section("thoi-su-chinh-tri", "Thời sự - Chính trị", "politics", 1.5),
-            Section("thoi-su-chinh-tri/tin-tuc", "Tin tức", "politics", 1.0, 2024),
-            Section("kinh-te", "Kinh tế", "economy", 1.5),
-            Section("kinh-te/nong-nghiep-nong-thon", "Nông nghiệp - Nông thôn", "economy", 0.8, last_year=2024),
-            Section("xa-hoi", "Xã hội", "society", 2.0),
-            Section("van-hoa", "Văn hóa", "culture", 1.2),
-            Section("an-ninh-quoc-phong", "An ninh - Quốc phòng", "defense", 0.8),
-            Section("khoa-hoc-cong-nghe", "Khoa học - Công nghệ", "science", 0.5),
-            Section("quoc-te", "Quốc tế", "world", 0.4),
-            Section("phap-luat", "Pháp luật", "law", 0.6),
-            Section("the-thao-giai-tri", "Thể thao - Giải trí", "sport", 0.5),
-            Section("goc-nhin", "Góc nhìn", "opinion", 0.4),
-            Section("thong-tin-quang-ba", "Thông tin quảng bá", "advert", 0.3),
-            Section("hoc-tap-theo-bac", "Học tập theo Bác", "uncle_ho", 0.3),
-            Section("khu-vuc", "Khu vực", "society", 0.5, 2025),
-            Section("multimedia", "Multimedia", "photo", 0.3),
+        sections=tuple(
+            Section(slug, name, topic, weight, first, last)
+            for slug, name, topic, weight, first, last in (
+                ("thoi-su-chinh-tri", "Thời sự - Chính trị", "politics", 1.5, 2014, 2025),
+                ("thoi-su-chinh-tri/tin-tuc", "Tin tức", "politics", 1.0, 2024, 2025),
+                ("kinh-te", "Kinh tế", "economy", 1.5, 2014, 2025),
+                ("kinh-te/nong-nghiep-nong-thon", "Nông nghiệp - Nông thôn", "economy", 0.8, 2014, 2024),
+                ("xa-hoi", "Xã hội", "society", 2.0, 2014, 2025),
+                ("van-hoa", "Văn hóa", "culture", 1.2, 2014, 2025),
+                ("an-ninh-quoc-phong", "An ninh - Quốc phòng", "defense", 0.8, 2014, 2025),
+                ("khoa-hoc-cong-nghe", "Khoa học - Công nghệ", "science", 0.5, 2014, 2025),
+                ("quoc-te", "Quốc tế", "world", 0.4, 2014, 2025),
+                ("phap-luat", "Pháp luật", "law", 0.6, 2014, 2025),
+                ("the-thao-giai-tri", "Thể thao - Giải trí", "sport", 0.5, 2014, 2025),
+                ("goc-nhin", "Góc nhìn", "opinion", 0.4, 2014, 2025),
+                ("thong-tin-quang-ba", "Thông tin quảng bá", "advert", 0.3, 2014, 2025),
+                ("hoc-tap-theo-bac", "Học tập theo Bác", "uncle_ho", 0.3, 2014, 2025),
+                ("khu-vuc", "Khu vực", "society", 0.5, 2025, 2025),
+                ("multimedia", "Multimedia", "photo", 0.3, 2014, 2025),
+            )
         ),
         lede_tag=None,
         first_day=datetime(2023, 1, 1, tzinfo=VN_TZ),

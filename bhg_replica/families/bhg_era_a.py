@@ -28,29 +28,20 @@ TITLE_FORMS = (
     ("div-title", '<div class="title">{}</div>'),
 )
 ERA_A = Markup(
-    name=TITLE_FORMS[0][0],
+    name=TITLE_FORMS[0][0], title=TITLE_FORMS[0][1],
     section='<div class="breadcrumb"><a href="https://baohagiang.vn/">Hà Giang</a></div>',
-    title=TITLE_FORMS[0][1],
     time='<div id="date">{}</div>',
     sapo='<div class="sapo">{}</div>',  # never printed: the family has no lede element
-    body='<div id="content">',
-    lede="<p><span>{}</span></p>",
-    paragraph="<p><span>{}</span></p>",
-    subheading="<p><strong><span>{}</span></strong></p>",
-    image=ckeditor_image_center,
-    author='<div class="author">{}</div>',
+    body='<div id="content">', lede="<p><span>{}</span></p>",
+    paragraph="<p><span>{}</span></p>", subheading="<p><strong><span>{}</span></strong></p>",
+    image=ckeditor_image_center, author='<div class="author">{}</div>', tags="",
     related='<div class="box-related"><h3 class="title-box">Cùng chuyên mục</h3>\n<ul class="list-related">{items}'
     "</ul></div>",
     related_item='<li><a class="title-related" href="{href}">{title}</a><div class="sapo-related">{lede}</div>'
     '<span class="date-related">{date}</span></li>',
-    tags="",
-)
+)  # fmt: skip
 
 BHG_ERA_A = Family(
-    name="bhg-era-a",
-    variants=tuple(replace(ERA_A, name=name, title=title) for name, title in TITLE_FORMS),
-    sapo_share=0.0,
-    old_frame=True,
-    time_css="#date",
-    body_css="#content",
-)
+    "bhg-era-a", tuple(replace(ERA_A, name=name, title=title) for name, title in TITLE_FORMS),
+    sapo_share=0.0, old_frame=True, time_css="#date", body_css="#content",
+)  # fmt: skip

@@ -33,20 +33,18 @@ HEAD_TITLE = replace(
 # As Thái Nguyên prints it [seen-3p]: the sapo div.desc, the body div.content-detail, listing links a.title2; the
 # title's element (a titleN class, the family's habit) and the time's: guesses.
 DESC = replace(
-    TUYEN_QUANG, name="desc", section='<div class="breadcrumb"><a class="cate" href="{href}">{name}</a></div>',
-    wrapper=('<div class="detail">\n', "</div>"), title='<h1 class="title2">{}</h1>', time='<p class="time">{}</p>',
-    after_time="", sapo='<div class="desc">{}</div>', body='<div class="content-detail" id="content-detail">',
-    author='<div class="author">{}</div>', trailer="{tags}",
-    related='<div class="box-related"><h3>Cùng chuyên mục</h3><ul>{items}</ul></div>',
-    related_item='<li><a class="title2" href="{href}">{title}</a><div class="summary">{lede}</div>'
-    '<span class="time">{date}</span></li>',
+    TUYEN_QUANG,
+    name="desc", wrapper=('<div class="detail">\n', "</div>"), after_time="", trailer="{tags}",
+    section='<div class="breadcrumb"><a class="cate" href="{href}">{name}</a></div>',
+    title='<h1 class="title2">{}</h1>', time='<p class="time">{}</p>', sapo='<div class="desc">{}</div>',
+    body='<div class="content-detail" id="content-detail">', author='<div class="author">{}</div>',
+    related='<div class="box-related"><h3>Cùng chuyên mục</h3><ul>{items}</ul></div>', related_item=(
+        '<li><a class="title2" href="{href}">{title}</a><div class="summary">{lede}</div>'
+        '<span class="time">{date}</span></li>'
+    ),
 )  # fmt: skip
 
 BHG_ERA_B = Family(
-    name="bhg-era-b",
-    variants=(ARTICLE_CONTENT, HEAD_TITLE, DESC),
-    sapo_share=0.25,
-    old_frame=False,
-    time_css="div.article_content div.date, .meta .time, p.time",
-    body_css="#content, .content-detail",
-)
+    "bhg-era-b", (ARTICLE_CONTENT, HEAD_TITLE, DESC), sapo_share=0.25, old_frame=False,
+    time_css="div.article_content div.date, .meta .time, p.time", body_css="#content, .content-detail",
+)  # fmt: skip

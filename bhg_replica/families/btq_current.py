@@ -24,30 +24,19 @@ SHARE = (
     '<li><a class="print" href="javascript:window.print()">In bài</a></li></ul>\n'
 )
 TUYEN_QUANG = Markup(
-    name="article_content",
+    name="article_content", wrapper=('<div class="article_content">\n', "</div>"),
     section='<div class="cate_title_1"><h2><a class="title {category}" href="{href}">{name}</a></h2></div>',
-    wrapper=('<div class="article_content">\n', "</div>"),
-    title='<h1 class="media-heading title5">{}</h1>',
-    time='<div class="date">{}</div>',
-    after_time=SHARE,
+    title='<h1 class="media-heading title5">{}</h1>', time='<div class="date">{}</div>', after_time=SHARE,
     sapo='<div class="sapo">{}</div>',  # never printed: the lede is in the body
-    body='<div class="content" id="content">',
-    lede="<p><strong>{}</strong></p>",
-    paragraph="<p>{}</p>",
-    subheading="<h3>{}</h3>",
-    image=ckeditor_image_align,
-    author='<p class="author">{}</p>',
-    trailer='<div class="bd02">{tags}</div>\n',
+    body='<div class="content" id="content">', lede="<p><strong>{}</strong></p>", paragraph="<p>{}</p>",
+    subheading="<h3>{}</h3>", image=ckeditor_image_align,
+    author='<p class="author">{}</p>', trailer='<div class="bd02">{tags}</div>\n',
     related='<div class="box_related"><div class="title_box">Tin cùng chuyên mục</div>{items}</div>',
     related_item='<div class="item"><h3><a class="title3" href="{href}">{title}</a></h3>'
     '<div class="summary">{lede}</div><span class="time">{date}</span></div>',
-)
+)  # fmt: skip
 
 BTQ_CURRENT = Family(
-    name="btq-current",
-    variants=(TUYEN_QUANG,),
-    sapo_share=0.0,
-    old_frame=False,
-    time_css="div.article_content div.date",
-    body_css="div.content#content",
-)
+    "btq-current", (TUYEN_QUANG,), sapo_share=0.0, old_frame=False,
+    time_css="div.article_content div.date", body_css="div.content#content",
+)  # fmt: skip

@@ -15,26 +15,16 @@ OLD_CMS = Markup(
     name="post",
     section='<div class="breadcrumb"><a href="https://baotuyenquang.com.vn/">Trang chủ</a> » '
     '<a class="cat" href="{href}">{name}</a></div>',
-    wrapper=('<div class="post-detail">\n', "</div>"),
-    title='<h1 class="post-title">{}</h1>',
-    time='<div class="post-date">{}</div>',
-    sapo='<div class="post-sapo"><strong>{}</strong></div>',
-    body='<div class="post-content">',
-    lede="<p><strong>{}</strong></p>",  # never printed: the sapo is apart
-    paragraph='<p style="text-align: justify;">{}</p>',
-    subheading="<p><strong>{}</strong></p>",
-    image=figure_image,
-    author='<div class="post-author">{}</div>',
+    wrapper=('<div class="post-detail">\n', "</div>"), title='<h1 class="post-title">{}</h1>',
+    time='<div class="post-date">{}</div>', sapo='<div class="post-sapo"><strong>{}</strong></div>',
+    body='<div class="post-content">', lede="<p><strong>{}</strong></p>",  # never printed: the sapo is apart
+    paragraph='<p style="text-align: justify;">{}</p>', subheading="<p><strong>{}</strong></p>", image=figure_image,
+    author='<div class="post-author">{}</div>', tags='<div class="post-tags">Từ khóa: {}</div>',
     related='<div class="related-news"><h3>Tin cùng chuyên mục</h3><ul>{items}</ul></div>',
     related_item='<li><a href="{href}">{title}</a><p>{lede}</p><span class="post-date">({date})</span></li>',
-    tags='<div class="post-tags">Từ khóa: {}</div>',
-)
+)  # fmt: skip
 
 BTQ_OLD = Family(
-    name="btq-old",
-    variants=(OLD_CMS,),
-    sapo_share=1.0,
-    old_frame=True,
-    time_css="div.post-detail div.post-date",
+    "btq-old", (OLD_CMS,), sapo_share=1.0, old_frame=True, time_css="div.post-detail div.post-date",
     body_css="div.post-content",
-)
+)  # fmt: skip
