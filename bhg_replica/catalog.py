@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import cached_property
@@ -23,6 +24,7 @@ MAX_DAYS = 3650
 MAX_ARTICLES = 120_000
 MIN_ARTICLES = 10
 PER_PAGE = 20
+TRANG_PAGE = re.compile(r"^/(?P<slug>.+?)/trang-(?P<page>\d+)\.html$")
 
 # Era-A ids grow by about 1,300 a month and stood near 766676 in October 2020.
 ERA_A_ID_STEP = 1300
@@ -49,7 +51,8 @@ class Section:
 SECTIONS: tuple[Section, ...] = (
     Section("thoi-su-chinh-tri", "Thời sự - Chính trị", "politics", 3.0),
     Section("xay-dung-dang", "Xây dựng Đảng", "party", 2.0),
-    Section("kinh-te", "Kinh tế", "economy", 3.0),
+    Section("kinh-te", "Kinh tế", "economy", 2.4),
+    Section("kinh-te/cong-nghiep", "Công nghiệp", "industry", 0.6),  # [seen-3p, config of 2019-2020]
     Section("xa-hoi", "Xã hội", "society", 3.0),
     Section("van-hoa", "Văn hóa", "culture", 2.0),
     Section("quoc-phong-an-ninh", "Quốc phòng - An ninh", "defense", 1.5),
@@ -125,6 +128,16 @@ def hex_id(n: int, salt: int) -> str:
     return format((n * 0x9E3779B1 + salt) & 0xFFFFFFF, "07x")
 
 
+def listing_path(slug: str, page: int, query_paged: bool) -> str:
+    """The path of a section's listing page: ``/<slug>`` (a sub-section ``/<parent>/<sub>/``, with the trailing slash
+    [seen-3p, config of 2019-2020]); later pages ``/<slug>/trang-N.html`` [seen-3p, a 2025 listing], or ``?page=N``
+    where ``query_paged`` (a guess)."""
+    first = f"/{slug}/" if "/" in slug else f"/{slug}"
+    if page == 1:
+        return first
+    return f"{first}?page={page}" if query_paged else f"/{slug}/trang-{page}.html"
+
+
 class Catalog:
     """Every article slot of a replica of ``size`` live articles, built by ``seed``, on ``day``.
 
@@ -136,6 +149,10 @@ class Catalog:
 
     sections: tuple[Section, ...] = SECTIONS
     parents: dict[str, str] = PARENT_SECTIONS
+    # The sections (with their sub-sections) whose listings are paged with ?page=N: a guess, the English edition
+    # and the 2020 video section; every other listing is paged /trang-N.html.
+    query_paged: tuple[str, ...] = ("english", "media-bhg")
+    page_parameter = "page"
 
     def __init__(self, seed: int = 1, size: int = 300, day: int = 0):
         if not MIN_ARTICLES <= size <= MAX_ARTICLES:
@@ -283,6 +300,28 @@ class Catalog:
                 if parent is not None and slot not in result[parent][-1:]:
                     result[parent].append(slot)
         return result
+
+    def paged_by_query(self, slug: str) -> bool:
+        """Whether the section's listing is paged with ``?page=N`` rather than ``/trang-N.html``."""
+        return slug.split("/", 1)[0] in self.query_paged
+
+    def listing_path(self, slug: str, page: int) -> str:
+        """The path of a listing page of this catalog's site (``listing_path``)."""
+        return listing_path(slug, page, self.paged_by_query(slug))
+
+    def listing_asked(self, path: str, params: dict[str, list[str]]) -> tuple[str, int] | None:
+        """The (section slug, page number) a request path and query name, page 0 for a page the section lacks;
+        None when the path is no listing."""
+        paged = TRANG_PAGE.match(path)
+        if paged and paged["slug"] in self.listings and not self.paged_by_query(paged["slug"]):
+            slug, text = paged["slug"], paged["page"]
+        else:
+            slug = path.strip("/")
+            if slug not in self.listings:
+                return None
+            text = params.get(self.page_parameter, ["1"])[0] if self.paged_by_query(slug) else "1"
+        page = int(text) if text.isdigit() else 0
+        return slug, page if 1 <= page <= self.page_count(slug) else 0
 
     def page_count(self, slug: str) -> int:
         return max(1, -(-len(self.listings[slug]) // PER_PAGE))

@@ -76,11 +76,28 @@ class Article:
         return f"{moment:%H:%M, %d/%m/%Y}"
 
 
+def folded(text: str) -> str:
+    """Vietnamese text in lowercase ASCII letters: marks dropped, "đ" as "d"."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
 def ascii_slug(text: str) -> str:
-    """Fold a Vietnamese title to the site's URL slug: ASCII, lowercase, digits kept."""
-    folded = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    """Fold a Vietnamese title to the site's URL slug: ASCII, lowercase, digits kept [seen]."""
+    return re.sub(r"[^a-z0-9]+", "-", folded(text)).strip("-")
+
+
+def cms_slug(title: str, hyphen_each: bool) -> str:
+    """The slug the hex-id CMS makes of a title [seen-3p, config of Feb 2026]: a no-break space is dropped, so the
+    words beside it run together ("chaomungdai-hoi"); with ``hyphen_each`` every other character becomes a hyphen,
+    so ", " gives "--" ("cac-cap--nhiem-ky-2025-2030")."""
+    text = folded(title.replace("\xa0", ""))
+    return re.sub(r"[^a-z0-9]", "-", text).strip("-") if hyphen_each else ascii_slug(text)
+
+
+def reader_text(text: str) -> str:
+    """Text as a record holds it: every run of spaces (no-break ones too) one space, trimmed."""
+    return " ".join(text.split())
 
 
 def vn_number(value: float, decimals: int = 0) -> str:
@@ -139,10 +156,27 @@ class Writer:
             return str(seed["title"] if slot.pinned == 0 else seed["related"][slot.pinned - 1]["title"])
         rng = self._rng(slot, "title")
         templates = vocab.ENGLISH_TITLES if slot.section.language == "en" else vocab.TITLES[slot.section.topic]
-        return self._fill(rng.choice(templates), rng, slot.published.year)
+        return self._with_no_break_space(slot, self._fill(rng.choice(templates), rng, slot.published.year))
+
+    def on_hex_cms(self, slot: Slot) -> bool:
+        """Whether the article was written in the hex-id CMS (baohagiang.vn's era B)."""
+        return slot.era == "B"
+
+    def _with_no_break_space(self, slot: Slot, title: str) -> str:
+        """On the hex-id CMS one title in twelve was typed with a no-break space between two words [seen-3p, config
+        of Feb 2026: the slugs that run words together]."""
+        rng = self._rng(slot, "no-break space")
+        words = title.split(" ")
+        if not self.on_hex_cms(slot) or len(words) < 3 or rng.random() >= 1 / 12:
+            return title
+        at = rng.randrange(len(words) - 1)
+        return " ".join([*words[:at], words[at] + "\xa0" + words[at + 1], *words[at + 2 :]])
 
     def slug(self, slot: Slot) -> str:
-        return ascii_slug(self.title(slot))
+        """The URL slug: the title folded to ASCII; on the hex-id CMS one slug in six with a hyphen for each other
+        character (``cms_slug``)."""
+        hyphen_each = self.on_hex_cms(slot) and self._rng(slot, "slug").random() < 1 / 6
+        return cms_slug(self.title(slot), hyphen_each)
 
     def lede(self, slot: Slot) -> tuple[str, str | None, str]:
         """(lede without prefix, tag, prefix as printed)."""
@@ -241,19 +275,7 @@ class Writer:
     def _image(self, slot: Slot, rng: random.Random, n: int) -> Image:
         year = slot.published.year
         caption = self._fill(rng.choice(vocab.CAPTIONS), rng, year)
-        name = "_".join(ascii_slug(caption).split("-")[:6]).title()
-        stamp = slot.published.strftime("%Y%m%d%H%M%S")
-        if slot.era == "A":
-            number = rng.randint(1_000_000, 9_999_999)
-            if rng.random() < 0.25:  # served by the new CMS, names sometimes cut
-                shown = name[:20] + "...." if len(name) > 20 and rng.random() < 0.5 else name
-                src = f"/file//dataimages/{slot.month}/original/images{number}_{shown}.jpg"
-            else:
-                src = f"/dataimages/{slot.month}/original/images{number}_{name}.jpg"
-        else:
-            folder = f"{rng.getrandbits(128):032x}/" if rng.random() < 0.2 else ""
-            ext = rng.choice(("jpg", "jpg", "jpeg", "png"))
-            src = f"/file/{ERA_B_FILE_HASH}/{folder}{slot.published:%m%Y}/{name.lower()}_{stamp}.{ext}"
+        src = self.image_src(slot, rng, "_".join(ascii_slug(caption).split("-")[:6]).title())
         roll = rng.random()
         if roll < 0.1:  # no caption: the file name stands as alt
             return Image(src, f"{n + 1}.png", None, None, None)
@@ -268,6 +290,21 @@ class Writer:
         if year == 2018:
             printed += " |"
         return Image(src, printed, printed, caption, credit)
+
+    def image_src(self, slot: Slot, rng: random.Random, name: str) -> str:
+        """Where an image of the article is stored [seen]: era A under ``/dataimages/<YYYYMM>/original/`` (a quarter
+        as the new CMS serves them, ``/file//dataimages/...``, names sometimes cut with "...."), era B under
+        ``/file/<storage folder>/[<second folder>/]<MMYYYY>/``."""
+        stamp = slot.published.strftime("%Y%m%d%H%M%S")
+        if slot.era == "A":
+            number = rng.randint(1_000_000, 9_999_999)
+            if rng.random() < 0.25:  # served by the new CMS, names sometimes cut
+                shown = name[:20] + "...." if len(name) > 20 and rng.random() < 0.5 else name
+                return f"/file//dataimages/{slot.month}/original/images{number}_{shown}.jpg"
+            return f"/dataimages/{slot.month}/original/images{number}_{name}.jpg"
+        folder = f"{rng.getrandbits(128):032x}/" if rng.random() < 0.2 else ""
+        ext = rng.choice(("jpg", "jpg", "jpeg", "png"))
+        return f"/file/{ERA_B_FILE_HASH}/{folder}{slot.published:%m%Y}/{name.lower()}_{stamp}.{ext}"
 
     @staticmethod
     def _byline(rng: random.Random) -> str | None:
@@ -292,8 +329,8 @@ class Writer:
             related.append(
                 {
                     "url": self.canonical_url(other),
-                    "title": self.title(other),
-                    "lede": " ".join(other_lede.split()),  # records fold every space
+                    "title": reader_text(self.title(other)),
+                    "lede": reader_text(other_lede),
                     "published_date": other.published.date().isoformat(),
                 }
             )
@@ -301,8 +338,8 @@ class Writer:
             "article_id": slot.article_id,
             "url": self.canonical_url(slot),
             "section": {"slug": slot.section.slug, "name": slot.section.name},
-            "title": article.title,
-            "lede": " ".join(article.lede.split()),
+            "title": reader_text(article.title),
+            "lede": reader_text(article.lede),
             "lede_tag": article.lede_tag,
             "published_at": slot.published.isoformat(),
             "language": slot.section.language,

@@ -1,9 +1,10 @@
 """Sister sites on the same CMS: the successor baotuyenquang.com.vn and a made-up baonuixanh.vn.
 
-Each is a ``SisterSpec``: its hosts, name, sections, lede tag, when it began to print ``/<slug>-<number>.html``
-URLs, the page parameter of its listings and the class names of its markup. The successor also holds the
-Hà Giang articles that moved at the merger (``Catalog.moved``): same ids, same text, "BHG - " lede, in
-its ``khu-vuc`` section; baohagiang.vn answers their old URLs with a permanent redirect here.
+Each is a ``SisterSpec``: its hosts, name, sections, lede tag, until when it printed ``.html`` URLs with numbers,
+how its listings are paged, and its markup: the template families of ``bhg_replica.families`` (the successor) or
+a ``Theme`` of class names (the made-up site). The successor also holds the Hà Giang articles that moved at the
+merger (``Catalog.moved``): same ids, same text, "BHG - " lede, in its ``khu-vuc`` section; baohagiang.vn answers
+their old URLs with a permanent redirect here.
 """
 
 from __future__ import annotations
@@ -17,16 +18,21 @@ from urllib.parse import parse_qs
 
 from bhg_replica.answers import STYLESHEET, Response, html_page, media, text
 from bhg_replica.catalog import LAST_DAY, MIN_ARTICLES, VN_TZ, Catalog, Section, Slot, hex_id
+from bhg_replica.chrome import Masthead
 from bhg_replica.content import Writer
-from bhg_replica.render import Renderer, esc
+from bhg_replica.families import BTQ_CURRENT, BTQ_OLD, Family
+from bhg_replica.families.base import block_html, choose, esc
+from bhg_replica.families.btq_current import TUYEN_QUANG
+from bhg_replica.render import Renderer
 from bhg_replica.templates import dressed
 
+ROBOTS = "User-agent: *\nDisallow: /tim-kiem\n"
 ARTICLE_ID = re.compile(r"-(?P<id>[0-9a-f]{7}|\d{5,8})(?:\.html)?/?$")
 
 
 @dataclass(frozen=True)
 class Theme:
-    """The class names of a site's markup."""
+    """The class names of a made-up site's markup."""
 
     header: str
     nav: str
@@ -55,14 +61,18 @@ class SisterSpec:
     host: str
     brand: str
     sections: tuple[Section, ...]
-    lede_tag: str
+    lede_tag: str | None  # the prefix of its own ledes, None for none
     first_day: datetime  # its archive starts here and ends with baohagiang.vn's, on LAST_DAY
-    html_since: datetime  # articles from then on have /<slug>-<number>.html URLs, numbers from first_number
+    numbered_until: datetime  # articles until then have .html URLs with numbers from first_number, later ones hex ids
     first_number: int
-    theme: Theme
+    masthead: Masthead | None = None  # a site printed in the template families: who publishes it
+    theme: Theme | None = None  # a site printed in a theme of class names
+    sectioned: float = 0.0  # the share of its .html URLs with a section path
     page_parameter: str = "page"
+    query_paged: tuple[str, ...] = ()  # the sections paged with ?<page_parameter>=N, not /trang-N.html
     parents: tuple[tuple[str, str], ...] = ()
     moved_into: str | None = None  # the section the Hà Giang articles moved into at the merger
+    robots_missing: bool = False  # /robots.txt answers 404
     share: int = 4  # its own articles: the replica's size divided by this
 
     @property
@@ -70,13 +80,6 @@ class SisterSpec:
         return frozenset({self.host, "www." + self.host})
 
 
-SAME_CMS = Theme(
-    header="site-header", nav="main-nav", crumbs="breadcrumbs", title="article__title", meta="article__meta",
-    time="article__time", lede="article__sapo", body="article__body", author="article__author",
-    tags="article__tags", related="related-box", related_title="related-box__title",
-    related_item="related-box__item", listing_title="cat-title", listing="story-list", item="story",
-    item_time="time", item_lede="sapo", pagination="pagination", next="next",
-)  # fmt: skip
 OTHER_THEME = Theme(
     header="top-bar", nav="menu-main", crumbs="cat-path", title="detail-title", meta="detail-info",
     time="detail-time", lede="detail-summary", body="detail-content", author="detail-author",
@@ -84,23 +87,51 @@ OTHER_THEME = Theme(
     listing_title="box-cat__name", listing="list-news", item="news-item", item_time="news-time",
     item_lede="news-desc", pagination="paging", next="paging__next",
 )  # fmt: skip
+TUYEN_QUANG_MASTHEAD = Masthead(
+    "https://baotuyenquang.com.vn", "Báo Tuyên Quang",
+    ("Cơ quan của Đảng bộ tỉnh Tuyên Quang - Báo và Phát thanh, Truyền hình Tuyên Quang",
+     "Giấy phép hoạt động báo chí số 05/GP-BVHTTDL. Tổng Biên tập: Trần Minh Hải",
+     "Địa chỉ: Đường 17 tháng 8, phường Minh Xuân, tỉnh Tuyên Quang. Điện thoại: 0207.3822.367",
+     "Email: baotuyenquang@gmail.com"),
+    "G-TQ7K2M9X4P",
+)  # fmt: skip
 
 SISTERS = (
     SisterSpec(
         host="baotuyenquang.com.vn",
         brand="Báo Tuyên Quang",
-        sections=(
-            Section("khu-vuc", "Khu vực", "society", 3.0),
-            Section("xa-hoi", "Xã hội", "society", 2.0),
-            Section("kinh-te", "Kinh tế", "economy", 2.0),
-            Section("multimedia", "Multimedia", "photo", 0.5),
+        # The sections its crawler accepted in 2026, nested ones too, and khu-vuc, where Hà Giang's June 2025
+        # articles went [seen-3p, config of Feb 2026]; kinh-te/nong-nghiep-nong-thon an old-CMS section [seen-3p];
+        # multimedia seen, denied by that crawler as not articles; which years each holds: a guess.
+        sections=tuple(
+            Section(slug, name, topic, weight, first, last)
+            for slug, name, topic, weight, first, last in (
+                ("thoi-su-chinh-tri", "Thời sự - Chính trị", "politics", 1.5, 2014, 2025),
+                ("thoi-su-chinh-tri/tin-tuc", "Tin tức", "politics", 1.0, 2024, 2025),
+                ("kinh-te", "Kinh tế", "economy", 1.5, 2014, 2025),
+                ("kinh-te/nong-nghiep-nong-thon", "Nông nghiệp - Nông thôn", "economy", 0.8, 2014, 2024),
+                ("xa-hoi", "Xã hội", "society", 2.0, 2014, 2025),
+                ("van-hoa", "Văn hóa", "culture", 1.2, 2014, 2025),
+                ("an-ninh-quoc-phong", "An ninh - Quốc phòng", "defense", 0.8, 2014, 2025),
+                ("khoa-hoc-cong-nghe", "Khoa học - Công nghệ", "science", 0.5, 2014, 2025),
+                ("quoc-te", "Quốc tế", "world", 0.4, 2014, 2025),
+                ("phap-luat", "Pháp luật", "law", 0.6, 2014, 2025),
+                ("the-thao-giai-tri", "Thể thao - Giải trí", "sport", 0.5, 2014, 2025),
+                ("goc-nhin", "Góc nhìn", "opinion", 0.4, 2014, 2025),
+                ("thong-tin-quang-ba", "Thông tin quảng bá", "advert", 0.3, 2014, 2025),
+                ("hoc-tap-theo-bac", "Học tập theo Bác", "uncle_ho", 0.3, 2014, 2025),
+                ("khu-vuc", "Khu vực", "society", 0.5, 2025, 2025),
+                ("multimedia", "Multimedia", "photo", 0.3, 2014, 2025),
+            )
         ),
-        lede_tag="BTQ",
-        first_day=datetime(2024, 7, 1, tzinfo=VN_TZ),
-        html_since=datetime(2025, 4, 1, tzinfo=VN_TZ),
-        first_number=176_000,
-        theme=SAME_CMS,
+        lede_tag=None,
+        first_day=datetime(2023, 1, 1, tzinfo=VN_TZ),
+        numbered_until=datetime(2024, 7, 1, tzinfo=VN_TZ),
+        first_number=172_000,
+        masthead=TUYEN_QUANG_MASTHEAD,
+        sectioned=0.8,
         moved_into="khu-vuc",
+        robots_missing=True,
     ),
     SisterSpec(
         host="baonuixanh.vn",
@@ -113,10 +144,11 @@ SISTERS = (
         ),
         lede_tag="BNX",
         first_day=datetime(2023, 1, 1, tzinfo=VN_TZ),
-        html_since=datetime(2023, 1, 1, tzinfo=VN_TZ),
+        numbered_until=LAST_DAY + timedelta(days=1),
         first_number=1_040_000,
         theme=OTHER_THEME,
         page_parameter="trang",
+        query_paged=("chinh-tri", "kinh-te", "doi-song"),
         parents=(("doi-song", "Đời sống"),),
     ),
 )
@@ -131,6 +163,8 @@ class SisterCatalog(Catalog):
         self.spec = spec
         self.sections = spec.sections
         self.parents = dict(spec.parents)
+        self.query_paged = spec.query_paged
+        self.page_parameter = spec.page_parameter
         self.home = home
         self.moved_from = {slot.article_id: slot for slot in home.moved} if home else {}
         super().__init__(seed, max(MIN_ARTICLES, size // spec.share) + len(self.moved_from), day)
@@ -145,7 +179,7 @@ class SisterCatalog(Catalog):
         for i in range(own):
             position = (i + rng.random()) * days / own
             moment = spec.first_day + timedelta(days=int(position), minutes=6 * 60 + int(position % 1 * 16 * 60))
-            if moment >= spec.html_since:
+            if moment < spec.numbered_until:
                 article_id = str(spec.first_number + i)
             else:
                 article_id = next(
@@ -177,9 +211,20 @@ class SisterWriter(Writer):
         self.home = home
         self.origin = f"https://{catalog.spec.host}"
 
+    def numbered(self, slot: Slot) -> bool:
+        """Whether the article has a ``.html`` URL with a number (the old CMS on the successor)."""
+        return slot.published < self.sister.spec.numbered_until and slot.article_id not in self.sister.moved_from
+
+    def on_hex_cms(self, slot: Slot) -> bool:
+        return not self.numbered(slot)
+
     def title(self, slot: Slot) -> str:
         original = self.sister.moved_from.get(slot.article_id)
         return self.home.title(original) if self.home and original else super().title(slot)
+
+    def slug(self, slot: Slot) -> str:
+        original = self.sister.moved_from.get(slot.article_id)
+        return self.home.slug(original) if self.home and original else super().slug(slot)
 
     def lede(self, slot: Slot) -> tuple[str, str | None, str]:
         original = self.sister.moved_from.get(slot.article_id)
@@ -187,25 +232,40 @@ class SisterWriter(Writer):
             return self.home.lede(original)
         rng = self._rng(slot, "lede")
         lede = self._sentences(rng, slot.published.year, rng.randint(1, 3), english=False)
-        if rng.random() < 0.06:
-            return lede, None, ""
         tag = self.sister.spec.lede_tag
+        if rng.random() < 0.06 or tag is None:  # Tuyên Quang's own ledes carry no prefix [seen-3p]
+            return lede, None, ""
         return lede, tag, f"{tag} - "
 
+    def image_src(self, slot: Slot, rng: random.Random, name: str) -> str:
+        """The old Tuyên Quang CMS kept its images under ``/media/images/YYYY/MM/img_<timestamp>.jpg`` [seen-3p];
+        others as baohagiang.vn's era B."""
+        if not (self.numbered(slot) and self.sister.spec.masthead):
+            return super().image_src(slot, rng, name)
+        taken = slot.published + timedelta(seconds=rng.randrange(86_400))
+        return f"/media/images/{taken:%Y/%m}/img_{taken:%Y%m%d%H%M%S}{rng.randrange(1000):03d}.jpg"
+
     def path(self, slot: Slot) -> str:
-        if slot.published >= self.sister.spec.html_since and slot.article_id not in self.sister.moved_from:
-            return f"/{self.slug(slot)}-{slot.article_id}.html"
-        return super().path(slot)
+        """``/<section>[/<sub>]/<slug>-<number>.html`` on the old CMS, for a share of them ``/<slug>-<number>.html``
+        [seen-3p]; else baohagiang.vn's shape."""
+        if not self.numbered(slot):
+            return super().path(slot)
+        sectioned = choose(slot.article_id, "sectioned", 1000) < self.sister.spec.sectioned * 1000
+        return f"{'/' + slot.section.slug if sectioned else ''}/{self.slug(slot)}-{slot.article_id}.html"
+
+    def family(self, slot: Slot) -> Family:
+        """The template family of the article's page."""
+        return BTQ_OLD if self.numbered(slot) else BTQ_CURRENT
 
 
 class SisterRenderer:
     """A sister site's pages, in the markup of its theme."""
 
-    def __init__(self, catalog: SisterCatalog, writer: SisterWriter):
+    def __init__(self, catalog: SisterCatalog, writer: SisterWriter, theme: Theme):
         self.catalog = catalog
         self.writer = writer
         self.spec = catalog.spec
-        self.theme = catalog.spec.theme
+        self.theme = theme
         self.origin = writer.origin
 
     def _menu(self) -> list[tuple[str, str]]:
@@ -240,7 +300,7 @@ class SisterRenderer:
             f'<a href="{self.origin}/{slug}">{esc(self.catalog.section_name(slug).upper())}</a>' for slug in crumbs
         )
         blocks = [f"<p>{esc(article.printed_lede)}</p>"] if article.repeat_lede else []
-        blocks += [Renderer._block(block, False, self.origin) for block in article.blocks]
+        blocks += [block_html(TUYEN_QUANG, block, self.origin) for block in article.blocks]
         byline = esc(article.byline) if article.byline else ""
         if byline and article.byline_in_body:
             blocks.append(f'<p style="text-align: right;"><strong>{byline}</strong></p>')
@@ -326,32 +386,49 @@ class SisterSite:
         self, spec: SisterSpec, seed: int, size: int, day: int, template: str, home: Catalog, home_writer: Writer
     ):
         self.template = template  # a redesign or a breakage of the CMS reaches every site on it
+        self.spec = spec
         self.catalog = SisterCatalog(spec, seed, size, day, home if spec.moved_into else None)
         self.writer = SisterWriter(self.catalog, home_writer if spec.moved_into else None)
-        self.renderer = SisterRenderer(self.catalog, self.writer)
+        self.renderer: Renderer | SisterRenderer
+        if spec.theme is not None:
+            self.renderer = SisterRenderer(self.catalog, self.writer, spec.theme)
+        else:
+            assert spec.masthead is not None, spec.host  # a spec names a theme or a masthead
+            self.renderer = Renderer(self.catalog, self.writer, spec.masthead, self.writer.family)
+
+    def family(self, slot: Slot) -> Family | None:
+        """The template family the article's page is printed in; None on a site printed in a theme."""
+        return None if self.spec.theme is not None else self.writer.family(slot)
+
+    def marks_of(self, slot: Slot) -> tuple[str, str]:
+        """Where the article's page prints its time and its body (CSS), for the redesigned and broken templates."""
+        if self.spec.theme is not None:
+            return f".{self.spec.theme.time}", f".{self.spec.theme.body}"
+        family = self.writer.family(slot)
+        return family.time_css, family.body_css
 
     def respond(self, path: str, query: str) -> Response:
         if path == "/":
             return html_page(self.renderer.home())
         if path == "/robots.txt":
-            return text("User-agent: *\nDisallow: /tim-kiem\n")
+            # One host of the family answers 404 (a guess which; a sister paper's did in Oct 2026 [seen]).
+            return html_page(self.renderer.not_found(), 404) if self.spec.robots_missing else text(ROBOTS)
         if path == "/css/style.css":
             return Response(200, STYLESHEET, "text/css")
-        if path.startswith(("/images/", "/file/")):
+        if path.startswith(("/images/", "/file/", "/media/")):
             return media(path)
-        slug = path.strip("/")
-        if slug in self.catalog.listings:
-            page = parse_qs(query).get(self.catalog.spec.page_parameter, ["1"])[0]
-            if not page.isdigit() or not 1 <= int(page) <= self.catalog.page_count(slug):
-                return html_page(self.renderer.not_found(), 404)
-            return html_page(self.renderer.listing(slug, int(page)))
+        asked = self.catalog.listing_asked(path, parse_qs(query))
+        if asked is not None:
+            slug, page = asked
+            return html_page(self.renderer.listing(slug, page)) if page else html_page(self.renderer.not_found(), 404)
         match = ARTICLE_ID.search(path)
         slot = self.catalog.by_id.get(match["id"]) if match else None
         if slot is None or path.rstrip("/") != self.writer.path(slot):
             return html_page(self.renderer.not_found(), 404)
         modified = self.catalog.modified(slot)
-        version = (
-            f"{self.catalog.spec.host}:{self.catalog.seed}:{self.template}:{slot.article_id}:{modified.isoformat()}"
+        version = f"{self.spec.host}:{self.catalog.seed}:{self.template}:{slot.article_id}:{modified.isoformat()}"
+        time_css, body_css = self.marks_of(slot)
+        dressed_page = dressed(
+            self.renderer.article(slot), self.template, self.writer, slot, modified, time_css, body_css
         )
-        page = dressed(self.renderer.article(slot), self.template, self.writer, slot, modified)
-        return html_page(page, version=version, modified=modified)
+        return html_page(dressed_page, version=version, modified=modified)

@@ -13,9 +13,11 @@ from urllib.parse import parse_qs
 from bhg_replica import faults
 from bhg_replica.answers import STYLESHEET, Response, html_page, media
 from bhg_replica.catalog import VN_TZ, Catalog, Slot
+from bhg_replica.chrome import Masthead
 from bhg_replica.content import Writer
 from bhg_replica.errors import ReplicaError
-from bhg_replica.render import Renderer
+from bhg_replica.families import BHG_ERA_A, BHG_ERA_B, Family
+from bhg_replica.render import ENGLISH, MAIN, Renderer
 from bhg_replica.sisters import SISTER_HOSTS, SISTERS, SisterSite
 from bhg_replica.templates import TEMPLATES, dressed
 
@@ -28,6 +30,19 @@ ARTICLE_PATH = re.compile(
     r"^/(?P<section>[A-Za-z0-9/-]+?)/(?P<month>\d{6})/(?P<slug>[a-z0-9-]+)-(?P<id>[0-9a-f]{7}|\d{6})/?$"
 )
 __all__ = ["SITE_HOSTS", "Response", "Site"]
+
+HA_GIANG_MASTHEAD = Masthead(
+    MAIN, "Báo Hà Giang",
+    ("Cơ quan của Đảng bộ tỉnh Hà Giang", "Giấy phép số 432/GP-BTTTT. Tổng Biên tập: Hoàng Văn Tâm",
+     "Địa chỉ: Tổ 19, phường Nguyễn Trãi, thành phố Hà Giang. Điện thoại: 0219.3866.555",
+     "Email: baohagiang@gmail.com"),
+    "G-HG4R8T2L6N",
+)  # fmt: skip
+
+
+def family_of(slot: Slot) -> Family:
+    """The template family of a baohagiang.vn article: era A until the end of 2021, then era B."""
+    return BHG_ERA_A if slot.era == "A" else BHG_ERA_B
 
 
 class Site:
@@ -45,7 +60,7 @@ class Site:
         self._lock = threading.Lock()
         self.catalog = Catalog(seed, articles, day)
         self.writer = Writer(self.catalog)
-        self.renderer = Renderer(self.catalog, self.writer)
+        self.renderer = Renderer(self.catalog, self.writer, HA_GIANG_MASTHEAD, family_of, ENGLISH)
         self.moved = {slot.article_id for slot in self.catalog.moved}
 
     @cached_property
@@ -77,6 +92,11 @@ class Site:
             "record_id_aliases": [],
         }
 
+    @staticmethod
+    def family(slot: Slot) -> Family:
+        """The template family a baohagiang.vn article's page is printed in."""
+        return family_of(slot)
+
     def serves(self, host: str) -> bool:
         return host in SITE_HOSTS or host in LOCAL_HOSTS
 
@@ -106,11 +126,11 @@ class Site:
             return html_page(self.renderer.search(params.get("q", [""])[0]))
         if path == "/css/style.css":
             return Response(200, STYLESHEET, "text/css")
-        if path.startswith(("/images/", "/dataimages/", "/file/")):
+        if path.startswith(("/images/", "/dataimages/", "/file/", "/media/")):
             return media(path)
-        slug = path.strip("/")
-        if slug in self.catalog.listings:
-            return self._listing(slug, params, english_host=False)
+        asked = self.catalog.listing_asked(path, params)
+        if asked is not None:
+            return self._listing(*asked, params, english_host=False)
         return self._article(path)
 
     def _english(self, path: str, query: str) -> Response:
@@ -118,22 +138,22 @@ class Site:
             return html_page(self.renderer.english_home())
         if path == "/robots.txt":
             return Response(200, self.renderer.robots().encode(), "text/plain; charset=utf-8")
-        slug = "english/" + path.strip("/")
-        if slug in self.catalog.listings and slug != "english/":
-            return self._listing(slug, parse_qs(query), english_host=True)
+        params = parse_qs(query)
+        asked = self.catalog.listing_asked("/english" + path, params) if path.strip("/") else None
+        if asked is not None:
+            return self._listing(*asked, params, english_host=True)
         return self._article("/english" + path)
 
-    def _listing(self, slug: str, params: dict[str, list[str]], english_host: bool) -> Response:
+    def _listing(self, slug: str, page: int, params: dict[str, list[str]], english_host: bool) -> Response:
         if "date" in params:
             try:
                 day = datetime.strptime(params["date"][0], "%Y-%m-%d").replace(tzinfo=VN_TZ)
             except ValueError:
                 return self.not_found()
             return html_page(self.renderer.listing(slug, 1, english_host, day))
-        page_text = params.get("page", ["1"])[0]
-        if not page_text.isdigit() or not 1 <= int(page_text) <= self.catalog.page_count(slug):
+        if not page:
             return self.not_found()
-        return html_page(self.renderer.listing(slug, int(page_text), english_host))
+        return html_page(self.renderer.listing(slug, page, english_host))
 
     def _article(self, path: str) -> Response:
         match = ARTICLE_PATH.match(path)
@@ -145,7 +165,10 @@ class Site:
             return Response(301, b"", headers={"Location": self.successor.writer.canonical_url(moved)})
         modified = self.catalog.modified(slot)
         version = f"{self.catalog.seed}:{self.template}:{slot.article_id}:{modified.isoformat()}"
-        page = dressed(self.renderer.article(slot), self.template, self.writer, slot, modified)
+        family = family_of(slot)
+        page = dressed(
+            self.renderer.article(slot), self.template, self.writer, slot, modified, family.time_css, family.body_css
+        )
         return self._faulty(path, html_page(page, version=version, modified=modified))
 
     def _faulty(self, path: str, response: Response) -> Response:

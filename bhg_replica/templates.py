@@ -1,8 +1,9 @@
-"""The replica's article templates: the classic one, a redesign, and a broken one.
+"""The replica's article templates: the families as they are, a redesign of them, and a broken one.
 
 A redesign is what a site does to a crawler on a quiet Tuesday: every class and id renamed, the image
 tables wrapped, and on a quarter of the pages the printed time and the og: tags gone, with the facts
-left only in JSON-LD. The broken template loses the article body. The content never changes.
+left only in JSON-LD. The broken template loses the article body. The content never changes. Both apply to every
+template family: each says where its pages print the time and the body (``Family.time_css``, ``Family.body_css``).
 """
 
 from __future__ import annotations
@@ -16,15 +17,9 @@ from typing import Any
 from lxml import html as lxml_html
 
 from bhg_replica.catalog import Slot
-from bhg_replica.content import Writer
+from bhg_replica.content import Writer, reader_text
 
 TEMPLATES = ("classic", "redesigned", "broken")
-TIME_CLASSES = ("date-detail", "article__time", "detail-time")
-BODY_CLASSES = ("content-detail", "article__body", "detail-content")
-
-
-def _has_class(element: Any, names: tuple[str, ...]) -> bool:
-    return bool(set((element.get("class") or "").split()) & set(names))
 
 
 def jsonld_only(article_id: str) -> bool:
@@ -32,14 +27,18 @@ def jsonld_only(article_id: str) -> bool:
     return hashlib.sha256(f"jsonld:{article_id}".encode()).digest()[0] < 64
 
 
-def redesign(page: str, article_id: str, facts: dict[str, Any]) -> str:
+def _drop(tree: Any, css: str) -> None:
+    for element in tree.cssselect(css):
+        element.drop_tree()
+
+
+def redesign(page: str, article_id: str, facts: dict[str, Any], time_css: str) -> str:
+    """The page with every class and id renamed and its tables wrapped; JSON-LD only for some (``jsonld_only``),
+    their time (``time_css``) and og: tags dropped."""
     tree = lxml_html.document_fromstring(page)
     if jsonld_only(article_id):
-        for element in list(tree.iter()):
-            if isinstance(element.tag, str) and _has_class(element, TIME_CLASSES):
-                element.drop_tree()
-        for meta in tree.xpath('//meta[starts-with(@property, "og:") or starts-with(@property, "article:")]'):
-            meta.drop_tree()
+        _drop(tree, time_css)
+        _drop(tree, 'meta[property^="og:"], meta[property^="article:"]')
         script = lxml_html.Element("script", {"type": "application/ld+json"})
         script.text = json.dumps(
             {"@context": "https://schema.org", "@type": "NewsArticle", **facts}, ensure_ascii=False
@@ -63,22 +62,24 @@ def redesign(page: str, article_id: str, facts: dict[str, Any]) -> str:
     return "<!DOCTYPE html>\n" + lxml_html.tostring(tree, encoding="unicode")
 
 
-def break_body(page: str) -> str:
+def break_body(page: str, body_css: str) -> str:
+    """The page without its article body (``body_css``)."""
     tree = lxml_html.document_fromstring(page)
-    for element in list(tree.iter()):
-        if isinstance(element.tag, str) and _has_class(element, BODY_CLASSES):
-            element.drop_tree()
+    _drop(tree, body_css)
     return "<!DOCTYPE html>\n" + lxml_html.tostring(tree, encoding="unicode")
 
 
-def dressed(page: str, template: str, writer: Writer, slot: Slot, modified: datetime) -> str:
-    """An article page in the replica's template: as rendered, redesigned, or broken."""
+def dressed(
+    page: str, template: str, writer: Writer, slot: Slot, modified: datetime, time_css: str, body_css: str
+) -> str:
+    """An article page in the replica's template: as its family prints it, redesigned, or broken; ``time_css`` and
+    ``body_css`` say where the page prints the time and the body."""
     if template == "redesigned":
         article = writer.article(slot.article_id)
-        facts = {"headline": article.title, "datePublished": slot.published.isoformat(),
+        facts = {"headline": reader_text(article.title), "datePublished": slot.published.isoformat(),
                  "dateModified": modified.isoformat(), "url": writer.canonical_url(slot),
                  "author": [{"@type": "Person", "name": a.name} for a in article.authors]}  # fmt: skip
-        return redesign(page, slot.article_id, facts)
+        return redesign(page, slot.article_id, facts, time_css)
     if template == "broken":
-        return break_body(page)
+        return break_body(page, body_css)
     return page

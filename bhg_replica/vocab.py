@@ -115,6 +115,30 @@ TITLES = {
         "Sản phẩm OCOP từ {crop} của huyện {d}",
         "Chuyển đổi cơ cấu cây trồng trên đất dốc ở {d}",
     ),
+    "industry": (
+        "Khu công nghiệp Bình Vàng thu hút thêm {n} dự án",
+        "Nhà máy chế biến {crop} ở {d} đi vào hoạt động",
+        "Thủy điện trên sông Nho Quế vận hành an toàn mùa lũ năm {y}",
+        "Giá trị sản xuất công nghiệp của {d} tăng {n}%",
+    ),
+    "science": (
+        "Ứng dụng khoa học kỹ thuật trong sản xuất {crop} ở {d}",
+        "Chuyển đổi số ở xã {c}: người dân dùng ứng dụng định danh điện tử",
+        "Hội thi sáng tạo kỹ thuật tỉnh lần thứ {n}",
+    ),
+    "world": (
+        "Giao lưu hữu nghị với các tỉnh biên giới của nước bạn năm {y}",
+        "Hợp tác thương mại qua cửa khẩu tăng {n}%",
+    ),
+    "opinion": (
+        "Góc nhìn: Để {crop} vươn xa",
+        "Góc nhìn: Giữ gìn bản sắc văn hóa dân tộc {e} trong thời kỳ mới",
+        "Góc nhìn: Chuyển đổi số bắt đầu từ cơ sở",
+    ),
+    "uncle_ho": (
+        "Học tập và làm theo Bác: tấm gương đảng viên {person}",
+        "Làm theo lời Bác, người dân xã {c} hiến đất làm đường",
+    ),
     "society": (
         "{d} hỗ trợ {n} hộ nghèo xóa nhà tạm",
         "Trường Phổ thông Dân tộc bán trú xã {c} khai giảng năm học mới",

@@ -10,11 +10,14 @@ import re
 import socket
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 from scrapy import Spider
@@ -25,6 +28,9 @@ from warcio.archiveiterator import ArchiveIterator
 from bhg_crawler import settings as bhg_settings
 from bhg_crawler.app.crawl import replica_settings
 from bhg_crawler.state.store import StateStore
+from bhg_replica.catalog import Slot
+from bhg_replica.content import Writer
+from bhg_replica.families import Family
 from bhg_replica.server import ReplicaServer
 from bhg_replica.site import Site
 
@@ -70,6 +76,39 @@ def saved(name: str) -> tuple[str, dict[str, Any]]:
     path = saved_page(name)
     truth: dict[str, Any] = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     return path.read_text(encoding="utf-8"), truth
+
+
+# -- the replica's article pages by template family ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FamilyPage:
+    """An article page of the replica and the template family that prints it."""
+
+    family: Family
+    writer: Writer
+    slot: Slot
+
+    @property
+    def url(self) -> str:
+        return self.writer.canonical_url(self.slot)
+
+    def html(self, site: Site) -> str:
+        """The page as the replica serves it at its canonical URL."""
+        parts = urlsplit(self.url)
+        return site.respond(parts.hostname or "", parts.path).body.decode()
+
+
+def family_pages(site: Site) -> list[FamilyPage]:
+    """Every live article page of baohagiang.vn and of the successor with its family (a moved article at its new
+    home only; the made-up sister has no family)."""
+    pages = [
+        FamilyPage(site.family(slot), site.writer, slot)
+        for slot in site.catalog.live
+        if slot.article_id not in site.moved
+    ]
+    successor = site.successor
+    return pages + [FamilyPage(successor.writer.family(s), successor.writer, s) for s in successor.catalog.live]
 
 
 # -- replicas and crawls -----------------------------------------------------------------------------
@@ -227,6 +266,12 @@ def visible_lines(fragment: lxml_html.HtmlElement) -> list[str]:
     walk(fragment)
     flush()
     return lines
+
+
+def page_text(html: str) -> str:
+    """The text of a page's body as one line: NFC, references decoded, every run of spaces one space."""
+    body = lxml_html.document_fromstring(html).find("body")
+    return unicodedata.normalize("NFC", " ".join((body.text_content() if body is not None else "").split()))
 
 
 # -- pipelines that break records on purpose (ITEM_PIPELINES of a run, through ``with_pipeline``) -----------------

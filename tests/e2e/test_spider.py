@@ -91,9 +91,9 @@ def test_run_command_crawls_and_summarises(replica_server: ReplicaServer, site: 
 
 
 def test_extract_command_prints_the_record() -> None:
-    _, truth = saved("seed-era-a")
+    _, truth = saved("bhg-era-a-seed")
     result = subprocess.run(
-        [sys.executable, "-m", "bhg_crawler", "extract", "--url", truth["fetched_from"], str(saved_page("seed-era-a"))],
+        [sys.executable, "-m", "bhg_crawler", "extract", "--url", truth["fetched_from"], str(saved_page("bhg-era-a-seed"))],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode == 0

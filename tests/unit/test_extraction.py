@@ -80,7 +80,7 @@ def test_other_class_names_and_wrappers_give_the_same_record(name: str) -> None:
 
 
 def test_the_url_a_page_was_fetched_at_does_not_change_the_record() -> None:
-    html, truth = saved("seed-era-a")
+    html, truth = saved("bhg-era-a-seed")
     variant = truth["fetched_from"].replace("https://", "http://www.") + "/?utm_source=zalo"
     assert extract(html, variant)["url"] == truth["url"]
 
@@ -96,7 +96,7 @@ def texts(record: ArticleRecord) -> list[str]:
 
 
 def test_building_is_idempotent() -> None:
-    html, truth = saved("entities")
+    html, truth = saved("bhg-era-a-entities")
     record = extract(html, truth["fetched_from"])
     assert extract(html, truth["fetched_from"]) == record  # the same page, the same record
     assert all(clean_text(text) == text for text in texts(record))  # normalised text normalises to itself
@@ -249,7 +249,7 @@ def test_the_generic_layer_reads_a_body_and_a_date_no_other_layer_finds(name: st
 
 
 def test_a_generic_date_outside_the_month_of_the_url_is_not_taken() -> None:
-    html, truth = saved("seed-era-a")
+    html, truth = saved("bhg-era-a-seed")
     wrong = truth["published_at"].replace("2020-08", "2020-03")
     record = extract(unfamiliar(html, wrong), truth["fetched_from"])
     assert record["published_at"] is None

@@ -81,7 +81,7 @@ def run(tmp_path: Path) -> Iterator[Run]:
 
 
 def test_an_invalid_record_lands_in_the_rejects_file(run: Run) -> None:
-    good, bad = built_record("seed-era-a"), built_record("era-b-split-roles")
+    good, bad = built_record("bhg-era-a-seed"), built_record("bhg-era-b-split-roles")
     bad["published_at"] = "17/10/2020 14:34"  # the page's text, not ISO 8601
     assert run.feed(good) is None
     dropped = run.feed(bad)
@@ -100,8 +100,8 @@ def test_an_invalid_record_lands_in_the_rejects_file(run: Run) -> None:
 
 
 def test_the_same_article_under_two_ids_is_exported_once(run: Run) -> None:
-    original = built_record("seed-era-a")
-    page = extracted("seed-era-a")
+    original = built_record("bhg-era-a-seed")
+    page = extracted("bhg-era-a-seed")
     copied = build_record(dataclasses.replace(page, article_id="764200", url=page.url.replace("764199", "764200")),
                           FETCHED)  # fmt: skip
     assert run.feed(original) is None
@@ -117,7 +117,7 @@ def test_the_same_article_under_two_ids_is_exported_once(run: Run) -> None:
 
 @pytest.mark.parametrize("by", ["id", "url"])
 def test_a_second_copy_by_id_or_url_merges_its_urls(run: Run, by: str) -> None:
-    page = extracted("era-a-2018-captions")
+    page = extracted("bhg-era-a-2018-captions")
     original = build_record(page, FETCHED)
     changed = dataclasses.replace(page, title=f"{page.title} (cập nhật)")  # other content: only the id or url match
     if by == "url":
@@ -134,7 +134,7 @@ def test_a_second_copy_by_id_or_url_merges_its_urls(run: Run, by: str) -> None:
 
 
 def test_aliases_found_before_the_record_is_written_go_into_it(run: Run) -> None:
-    original = built_record("era-b-no-prefix")
+    original = built_record("bhg-era-b-no-prefix")
     alias = original["url"].replace("https://", "http://")
     record_id = f"baohagiang.vn:{original['article_id']}"
     run.crawler.signals.send_catch_log(bhg_signals.aliases_found, record_id=record_id, urls=[alias])
@@ -145,7 +145,7 @@ def test_aliases_found_before_the_record_is_written_go_into_it(run: Run) -> None
 
 
 def test_files_stay_hidden_until_the_run_closes(run: Run) -> None:
-    assert run.feed(built_record("seed-era-a")) is None
+    assert run.feed(built_record("bhg-era-a-seed")) is None
     folder = run.exports / "unit"
     assert [p.name for p in folder.iterdir()] == [".articles-0001.jsonl.part"]
     assert not (run.exports / "runs" / "unit.json").exists()

@@ -196,7 +196,7 @@ def test_a_record_id_is_the_site_and_the_article_id() -> None:
 
 
 def test_a_built_record_names_where_the_article_moved_from_and_its_warc_record() -> None:
-    html, truth = saved("seed-era-a")
+    html, truth = saved("bhg-era-a-seed")
     page = ArticlePage(html, truth["url"], BAOHAGIANG).extracted()
     moved = dataclasses.replace(
         page, site="baotuyenquang.com.vn", url=truth["url"].replace("baohagiang.vn", "baotuyenquang.com.vn")
@@ -215,7 +215,7 @@ def test_a_built_record_names_where_the_article_moved_from_and_its_warc_record()
 
 
 def test_url_aliases_stay_sorted_once_each_and_never_the_records_own_url() -> None:
-    html, truth = saved("seed-era-a")
+    html, truth = saved("bhg-era-a-seed")
     record = build_record(ArticlePage(html, truth["url"], BAOHAGIANG).extracted(), FETCHED)
     later, earlier = "https://baohagiang.vn/z", "http://baohagiang.vn/a"
     assert add_url_aliases(record, [later, record["url"], earlier]) is record
@@ -224,7 +224,7 @@ def test_url_aliases_stay_sorted_once_each_and_never_the_records_own_url() -> No
 
 
 def test_each_field_is_extracted_once() -> None:
-    html, truth = saved("seed-era-a")
+    html, truth = saved("bhg-era-a-seed")
     page = ArticlePage(html, truth["url"], BAOHAGIANG)
     assert page.extracted() == page.extracted()
     assert page.published_at is page.published_at  # computed once, however often asked for
@@ -232,7 +232,7 @@ def test_each_field_is_extracted_once() -> None:
 
 def test_the_layer_of_a_field_is_where_its_value_came_from() -> None:
     """A lede element the selector finds empty: the lede is the page's og:description, from the metadata."""
-    html, truth = saved("seed-era-a")
+    html, truth = saved("bhg-era-a-seed")
     tree = lxml_html.document_fromstring(html)
     [lede] = tree.find_class("sapo-detail")
     for child in list(lede):
