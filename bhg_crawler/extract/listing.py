@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,7 +11,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml.html import HtmlElement
 
 from bhg_crawler.extract.text import parse_timestamp
-from bhg_crawler.extract.tree import Page, spaced_text
+from bhg_crawler.extract.tree import Page, in_furniture, spaced_text
 from bhg_crawler.sites.urls import ArticleUrl, article_url, canonical_url, listing_url, section_of
 
 
@@ -42,6 +43,7 @@ class ListingEntry:
     url: str  # as linked
     article: ArticleUrl
     published: datetime | None
+    listed: bool = True  # an item of the listing itself, not of the page's furniture (menus, sidebars)
 
 
 class ListingPage(Page):
@@ -49,13 +51,23 @@ class ListingPage(Page):
 
     def entries(self) -> list[ListingEntry]:
         """The articles the page links to, once each (by article id), in the page's order, each with the time printed
-        in its item if any."""
-        entries: dict[str, ListingEntry] = {}
+        in its item if any, and whether the listing lists it or only the page's furniture links to it (a menu of
+        the newest articles, a sidebar of the most read: ``tree.in_furniture``). When no link is outside the
+        furniture, every one is listed."""
+        listed: dict[str, ListingEntry] = {}
+        linked: dict[str, ListingEntry] = {}  # by the furniture only
         for anchor, url, article in self.article_links():
-            known = entries.get(article.article_id)
+            book = linked if in_furniture(anchor) else listed
+            known = book.get(article.article_id)
             if known is None or known.published is None:
-                entries[article.article_id] = ListingEntry(url, article, self._time_near(anchor, article))
-        return list(entries.values())
+                book[article.article_id] = ListingEntry(url, article, self._time_near(anchor, article), book is listed)
+        if not listed:
+            return [dataclasses.replace(entry, listed=True) for entry in linked.values()]
+        return [*listed.values(), *(entry for key, entry in linked.items() if key not in listed)]
+
+    def listed(self) -> list[ListingEntry]:
+        """The listing's own items (``entries`` the furniture does not hold), in the page's order."""
+        return [entry for entry in self.entries() if entry.listed]
 
     def _time_near(self, anchor: HtmlElement, article: ArticleUrl) -> datetime | None:
         """The timestamp printed in the same list item as the link, if any (its text nodes read apart: a count or

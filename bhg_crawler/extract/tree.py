@@ -57,6 +57,11 @@ BLOCK_TAGS = frozenset(
     ]
 )
 PAGE_FURNITURE = frozenset(["header", "footer", "nav", "aside"])  # never the article, whatever the classes
+FURNITURE_ROLES = frozenset(["navigation", "complementary", "banner", "contentinfo"])  # the same, by ARIA role
+# The words a page's blocks of furniture are named by in their class or id, on any site ("sidebar",
+# "main-nav", "menu-news", "box-footer"...): a word of the name, split at spaces, hyphens and underscores.
+FURNITURE_WORDS = frozenset(["nav", "navbar", "menu", "sidebar", "footer", "header", "widget", "aside", "banner"])
+NAME_WORDS = re.compile(r"[\s_-]+")
 # A Vietnamese online paper prints its press licence, "Giấy phép số 432/GP-BTTTT", in its footer [likely: the
 # press law asks every one to print it].
 PRESS_LICENCE = re.compile(r"Giấy phép\s+(?:số\s+)?[\w.-]*\d+/GP-", re.IGNORECASE)
@@ -64,6 +69,18 @@ LICENCE_TEXT = etree.XPath("//*[text()[contains(., '/GP-')]]")
 SKIPPED = frozenset(
     ["script", "style", "noscript", "iframe", "video", "audio", "object", "embed", "form", "button", "svg", "template"]
 )
+
+
+def in_furniture(element: HtmlElement) -> bool:
+    """Whether the element is page furniture or inside it: a header, nav, aside or footer by its tag or its ARIA
+    role, or a block whose class or id names one (``FURNITURE_WORDS``), whatever the site's markup."""
+    for node in (element, *element.iterancestors()):
+        if node.tag in PAGE_FURNITURE or node.get("role") in FURNITURE_ROLES:
+            return True
+        name = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
+        if name.strip() and FURNITURE_WORDS.intersection(NAME_WORDS.split(name)):
+            return True
+    return False
 
 
 HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])

@@ -243,37 +243,49 @@ class BhgSpider(scrapy.Spider):
             self._stats.inc_value("bhg/sections/unknown")
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
-        """A page of a section: its articles, then the next page unless past ``since`` or all settled.
+        """A page of a section: the articles it lists, then the next page unless past ``since`` or all settled.
 
         A section is walked page by page to its end once; after that, its paging stops at the first page
-        whose articles are all exported (or gone) and older than the refresh window.
+        whose articles are all exported (or gone) and older than the refresh window. A walk that ends while the
+        pagination shows further pages, its next page not recognised or failing, reports the pages it missed
+        (``signals.listing_missed``) and leaves the section not walked.
 
         @url https://baohagiang.vn/xay-dung-dang
         @returns items 0 0
         @returns requests 2
         """
         page = ListingPage.from_response(response, self.profile)
-        entries = page.entries()
-        for entry in entries:
+        listed = page.listed()
+        for entry in listed:
             request = self._article_request(entry.url, entry.article, entry.published)
             if request is not None:
                 yield request
         since = self.options.since
-        dated = [e.published for e in entries if e.published is not None]
+        dated = [e.published for e in listed if e.published is not None]
         if since is not None and dated and max(dated) < since:
             self._stats.inc_value("bhg/listings/stopped_at_since")
             return
         slug = response.meta.get("bhg_section") or section_of(response.url, self.profile) or ""
         walked = not self.full and self.state.section_walked(self.profile.name, slug)
-        settled = [self._settled(self._known(e.article)) for e in entries]
-        if walked and entries and all(settled):
+        if walked and listed and all(self._settled(self._known(e.article)) for e in listed):
             self._stats.inc_value("bhg/listings/stopped_at_known")
             return
+        shown = page.pagination()
         following = page.next_page()
         if following:
-            yield self._request(following, RequestKind.LISTING, bhg_section=slug)
+            later = [url for number, url in shown.pages.items() if number > shown.current + 1]
+            yield self._request(following, RequestKind.LISTING, bhg_section=slug, bhg_later=later)
+        elif shown.highest > shown.current:
+            missed = [url for number, url in shown.pages.items() if number > shown.current]
+            self._walk_missed(missed, f"the walk of {slug} ended at page {shown.current}, its pagination shows "
+                                      f"pages up to {shown.highest}")  # fmt: skip
         elif slug and since is None and not self.limited:
             self.crawler.signals.send_catch_log(signals.section_walked, site=self.profile.name, slug=slug)
+
+    def _walk_missed(self, urls: list[str], reason: str) -> None:
+        """Listing pages a section's walk ended without: logged and reported (``signals.listing_missed``)."""
+        self.logger.warning("Listing pages not walked (%s): %s", reason, " ".join(urls))
+        self.crawler.signals.send_catch_log(signals.listing_missed, urls=urls, reason=reason)
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         """An article: its record, and requests for its related articles.
@@ -328,6 +340,9 @@ class BhgSpider(scrapy.Spider):
         reason = f"HTTP {status}" if status is not None else describe(failure)
         stat = "gone" if status in GONE else "skipped" if isinstance(failure.value, IgnoreRequest) else "error"
         self._not_exported(request, reason, stat, status)
+        later = request.meta.get("bhg_later")
+        if later:  # a section's walk ends at a listing page that failed: the pages it showed after are missed too
+            self._walk_missed(later, f"the walk ended at {request.url}, which failed ({reason})")
 
     def _not_exported(self, request: scrapy.Request, reason: str, stat: str, status: int | None = None) -> None:
         """A page that gave no record: counted (``bhg/failures/<stat>``), logged, and reported

@@ -174,8 +174,10 @@ def test_the_pagination_rules_and_other_sections_of_the_built_in_profiles() -> N
     assert tq.pagination is not None and tq.pagination.parameter is None
     assert hg.expand_sections(["kinh-te/cong-nghiep", "kinh-te"]) == ["kinh-te/cong-nghiep", "kinh-te"]
     assert "kinh-te/cong-nghiep" not in hg.sections and hg.section_name("kinh-te/cong-nghiep") == "Công nghiệp"
-    assert set(tq.sections) == {"khu-vuc", "xa-hoi", "kinh-te", "multimedia"}
+    assert {"khu-vuc", "xa-hoi", "kinh-te", "multimedia", "thoi-su-chinh-tri/tin-tuc", "hoc-tap-theo-bac",
+            "kinh-te/nong-nghiep-nong-thon"} <= set(tq.sections) and len(tq.sections) == 16  # fmt: skip
     assert tq.expand_sections(["thoi-su-chinh-tri"]) == ["thoi-su-chinh-tri"]
+    assert tq.lede_prefix.match("BTQ - Lời dẫn") is None and tq.lede_prefix.match("BHG - Lời dẫn") is not None
     evidence = [hg.selectors.time, hg.selectors.body, tq.selectors.title, tq.selectors.time, tq.selectors.body,
                 tq.selectors.section]  # fmt: skip
     assert [css.split(",")[0] for css in evidence] == [

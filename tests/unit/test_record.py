@@ -23,9 +23,9 @@ from bhg_crawler.extract.record import (
     schema,
     validation_error,
 )
-from bhg_crawler.sites.profiles import BAOHAGIANG
+from bhg_crawler.sites.profiles import BAOHAGIANG, load_profile
 from bhg_crawler.sites.urls import article_url, record_id
-from tests.helpers import saved
+from tests.helpers import SITES, saved
 
 FETCHED = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
 JSON_TYPES: dict[str, type] = {"string": str, "integer": int, "boolean": bool, "number": float}
@@ -232,17 +232,18 @@ def test_each_field_is_extracted_once() -> None:
 
 def test_the_layer_of_a_field_is_where_its_value_came_from() -> None:
     """A lede element the selector finds empty: the lede is the page's og:description, from the metadata."""
-    html, truth = saved("bhg-era-a-seed")
+    html, truth = saved("bnx-made-up")
     tree = lxml_html.document_fromstring(html)
-    [lede] = tree.find_class("sapo-detail")
+    [lede] = tree.find_class("detail-summary")
     for child in list(lede):
         lede.remove(child)
     lede.text = None
     head = tree.find("head")
     assert head is not None
-    head.append(lxml_html.fragment_fromstring('<meta property="og:description" content="BHG - Lời tựa chia sẻ."/>'))
-    page = ArticlePage(lxml_html.tostring(tree, encoding="unicode"), truth["url"], BAOHAGIANG).extracted()
-    assert (page.lede, page.lede_tag) == ("Lời tựa chia sẻ.", "BHG")
+    head.append(lxml_html.fragment_fromstring('<meta property="og:description" content="BNX - Lời tựa chia sẻ."/>'))
+    profile = load_profile(SITES / "baonuixanh.vn.toml")
+    page = ArticlePage(lxml_html.tostring(tree, encoding="unicode"), truth["url"], profile).extracted()
+    assert (page.lede, page.lede_tag) == ("Lời tựa chia sẻ.", "BNX")
     assert page.layers["lede"] == "metadata"
     assert build_record(page, FETCHED)["extraction"] == {"layer": "metadata", "fields_from_fallback": ["lede"]}
 
