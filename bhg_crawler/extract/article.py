@@ -27,6 +27,7 @@ from bhg_crawler.extract.tree import (
     following,
     has_own_text,
     holds_blocks,
+    in_furniture,
     is_figure,
     printed_footers,
     reading,
@@ -453,15 +454,19 @@ class ArticlePage(Page):
     @cached_property
     def published_at(self) -> Sourced[datetime | None]:
         """When the article was published, aware in the site's time zone: the printed "HH:MM, DD/MM/YYYY" of
-        the first of the profile's time elements that prints one, else the first one after the title outside the
-        related block, else the declared article:published_time or JSON-LD datePublished, else trafilatura's date
-        within the month of the article's URL."""
+        the first of the profile's time elements that prints one, else the first one printed between the title and
+        the body (where the site prints it [seen]), outside the page's furniture (a sidebar of the newest articles
+        prints their times too), else the declared article:published_time or JSON-LD datePublished, else
+        trafilatura's date within the month of the article's URL."""
         for element in self._elements(self.profile.selectors.time):
             stamp = parse_timestamp(spaced_text(element), self.profile)
             if stamp is not None:
                 return Sourced(stamp, "selectors")
+        body, _ = self.located("body")
         for element in self._after_title:
-            if self._outside_related(element):
+            if element is body:
+                break
+            if self._outside_related(element) and not in_furniture(element) and not self._of_another(element):
                 stamp = self._printed_time(element)
                 if stamp is not None:
                     return Sourced(stamp, "patterns")
@@ -470,6 +475,18 @@ class ArticlePage(Page):
             return Sourced(declared, "metadata")
         month = self.article.month if self.article else ""
         return Sourced(self.generic.published_at(self.profile.timezone, month), "generic")
+
+    def _of_another(self, element: HtmlElement) -> bool:
+        """Whether what the element prints belongs to another article: it, or a block around it (a list item, a
+        box of the newest articles) below the one that holds this article's title, links to another article."""
+        own = self.article.article_id if self.article else None
+        title, _ = self.located("title")
+        for node in (element, *element.iterancestors()):
+            if title is not None and (node is title or title in node.iterdescendants()):
+                return False
+            if any(article.article_id != own for _, _, article in self.article_links(node)):
+                return True
+        return False
 
     @cached_property
     def lede(self) -> Sourced[Lede]:

@@ -25,6 +25,7 @@ SCHEMA_FILE = f"article-{SCHEMA_VERSION}.json"
 Layer = Literal["selectors", "patterns", "metadata", "generic"]
 LAYERS: tuple[Layer, ...] = get_args(Layer)  # the extraction layers, fastest and surest first
 Field = Literal["title", "published_at", "lede", "body_text", "byline", "related", "tags"]  # with a layer each
+FIELDS: tuple[Field, ...] = get_args(Field)
 Role = Literal["text", "photo"]
 T = TypeVar("T")
 

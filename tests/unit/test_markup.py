@@ -501,3 +501,39 @@ def test_a_tuyen_quang_page_from_the_evidence() -> None:
         TITLE, "2025-06-04T10:31:00+07:00", {"slug": "khu-vuc", "name": "Khu vực"})  # fmt: skip
     assert (found["lede"], found["lede_tag"], found["body_text"], found["images"]) == (LEDE, None, P1, [IMAGE_B])
     assert (found["byline"], found["extraction"]) == ("MINH TUẤN", {"layer": "selectors", "fields_from_fallback": []})
+
+
+LD_DATE = (
+    '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2020-08-20T10:04:00+07:00"}</script>'
+)
+SIDEBAR_NEWEST = (
+    '<div class="box-right"><div class="tin-moi"><a href="https://baohagiang.vn/xa-hoi/202101/tin-moi-nhat-790001">'
+    "Tin mới nhất</a><span>09:15, 05/01/2021</span></div></div>"
+)
+
+
+@pytest.mark.parametrize(
+    ("page", "published_at", "layer"),
+    [
+        # The time printed under the title, whatever else the page prints.
+        (era_a(f"<p>{P1}</p>", time='<p class="ngay">10:04, 20/08/2020</p>', after=SIDEBAR_NEWEST),
+         "2020-08-20T10:04:00+07:00", "patterns"),
+        # No time printed for the article: the declared date, never the time of a sidebar's newest article, before
+        # the body or after it.
+        (era_a(f"<p>{P1}</p>", time="", head=LD_DATE, between=SIDEBAR_NEWEST), "2020-08-20T10:04:00+07:00", "metadata"),
+        (era_a(f"<p>{P1}</p>", time="", head=LD_DATE, after=SIDEBAR_NEWEST), "2020-08-20T10:04:00+07:00", "metadata"),
+        (era_a(f"<p>{P1}</p>", time="", head=LD_DATE, between='<aside><span>09:15, 05/01/2021</span></aside>'),
+         "2020-08-20T10:04:00+07:00", "metadata"),
+        (era_a(f"<p>{P1}</p>", time="", head=LD_DATE, between=(
+            '<ul><li><a href="https://baohagiang.vn/xa-hoi/202101/tin-moi-nhat-790001">Tin mới nhất</a>'
+            '<div class="meta"><span>09:15, 05/01/2021</span></div></li></ul>')),
+         "2020-08-20T10:04:00+07:00", "metadata"),
+    ],
+)  # fmt: skip
+def test_the_time_is_the_articles_not_a_sidebars(page: str, published_at: str, layer: str) -> None:
+    extracted = ArticlePage(page.replace('id="date"', 'class="thoi-gian"'), HG_URL, GUESSING_NO_TIME).extracted()
+    assert extracted.published_at is not None and extracted.published_at.isoformat() == published_at
+    assert extracted.layers["published_at"] == layer
+
+
+GUESSING_NO_TIME = dataclasses.replace(HG, selectors=dataclasses.replace(HG.selectors, time=""))

@@ -52,14 +52,20 @@ class Judged:
         reason: str = "finished",
         mode: str = "incremental",
         fallback: int = 0,
+        always: tuple[str, ...] = (),
         **stats: int,
     ) -> Outcome:
-        """Exports ``records`` (``fallback`` of them through a fallback layer) and closes the run."""
+        """Exports ``records`` (``fallback`` of them with their body through a fallback layer, and every one with
+        the ``always`` fields so) and closes the run."""
         for item in records:
             self.extension.item_scraped(item, None, self.spider)
         self.stats.set_value("item_scraped_count", len(records))
-        self.stats.set_value("bhg/extraction/selectors", len(records) - fallback)
-        self.stats.set_value("bhg/extraction/metadata", fallback)
+        through = len(records) if always else fallback
+        self.stats.set_value("bhg/extraction/selectors", len(records) - through)
+        self.stats.set_value("bhg/extraction/metadata", through)
+        self.stats.set_value("bhg/extraction/fallback/body_text", fallback)
+        for field in always:
+            self.stats.set_value(f"bhg/extraction/fallback/{field}", len(records))
         self.stats.set_value("bhg/mode", mode)
         self.stats.set_value("downloader/request_count", max(100, len(records)))
         self.stats.set_value("finish_reason", reason)
@@ -69,9 +75,12 @@ class Judged:
         return outcome_of(self.stats.get_stats())
 
 
-def past_runs(count: int, articles: int = 100, share: float = 0.0, kind: str = "bhg incremental {}") -> list[Any]:
+def past_runs(
+    count: int, articles: int = 100, share: float = 0.0, kind: str = "bhg incremental {}", always: tuple[str, ...] = ()
+) -> list[Any]:
+    by_field = {"body_text": share, **dict.fromkeys(always, 1.0)}
     return [{"kind": kind, "site": "baohagiang.vn", "articles": articles, "records": articles,
-             "fallback_share": share}] * count  # fmt: skip
+             "fallback_share": 1.0 if always else share, "fallback_by_field": by_field}] * count  # fmt: skip
 
 
 def test_a_good_run_passes_every_monitor() -> None:
@@ -150,7 +159,8 @@ def test_extraction_drift_against_the_past_runs(fallback: int, code: ExitCode) -
     outcome = Judged(past=past_runs(3)).close([record()] * 100, fallback=fallback)
     assert outcome.code == code
     if code == ExitCode.DRIFT:
-        assert outcome.reason.startswith("26% of the records needed a fallback layer, against 0% in the past runs")
+        assert outcome.reason.startswith("records needed a fallback layer for body_text in 26% of the records, "
+                                         "against 0% in the past runs")  # fmt: skip
 
 
 def test_no_drift_is_judged_without_past_runs_or_on_small_runs() -> None:
@@ -159,6 +169,18 @@ def test_no_drift_is_judged_without_past_runs_or_on_small_runs() -> None:
     assert Judged(past=full).close([record()] * 10, fallback=10).code == ExitCode.OK
     small_past = past_runs(3, articles=5)
     assert Judged(past=small_past).close([record()] * 100, fallback=100).code == ExitCode.OK
+
+
+def test_drift_is_judged_field_by_field_on_a_site_whose_every_record_needs_a_fallback() -> None:
+    """A site whose title markup is unknown reads every title by its patterns: the body's selectors failing too is
+    still a drift, though every record needed a fallback layer before as after."""
+    past = past_runs(3, always=("title",))
+    assert Judged(past=past).close([record()] * 100, always=("title",)).code == ExitCode.OK
+    outcome = Judged(past=past).close([record()] * 100, fallback=100, always=("title",))
+    assert outcome.code == ExitCode.DRIFT
+    assert "body_text in 100% of the records, against 0%" in outcome.reason and "title" not in outcome.reason
+    older = [{**run, "fallback_by_field": None} for run in past]  # figures kept before fields were counted
+    assert Judged(past=older).close([record()] * 100, fallback=100, always=("title",)).code == ExitCode.OK
 
 
 def test_drift_compares_runs_of_any_kind_on_the_site() -> None:
