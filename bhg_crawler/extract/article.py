@@ -18,7 +18,7 @@ from bhg_crawler.extract.generic import GenericReading
 from bhg_crawler.extract.lede import first_paragraph, opening_lede
 from bhg_crawler.extract.metadata import PageMetadata, without_site_name
 from bhg_crawler.extract.record import Extracted, Field, Image, Layer, RelatedItem, Section
-from bhg_crawler.extract.text import clean_text, dense, parse_date, parse_timestamp
+from bhg_crawler.extract.text import clean_text, dense, parse_date, parse_timestamp, time_line
 from bhg_crawler.extract.tree import (
     BLOCK_TAGS,
     HEADINGS,
@@ -34,7 +34,6 @@ from bhg_crawler.extract.tree import (
     spaced_text,
     text_of,
 )
-from bhg_crawler.sites.profiles import SiteProfile
 from bhg_crawler.sites.urls import ArticleUrl, article_url, canonical_url, listing_url, section_of
 
 T = TypeVar("T")
@@ -368,7 +367,7 @@ class ArticlePage(Page):
             if parent is None or p not in span:
                 continue
             text = clean_text(p.text_content())
-            if not _time_line(text, self.profile):
+            if not time_line(text, self.profile):
                 weight[parent] = weight.get(parent, 0) + len(text)
         return max(weight, key=lambda element: weight[element]) if weight else None
 
@@ -405,7 +404,7 @@ class ArticlePage(Page):
     def _sapo_before_body(self) -> HtmlElement | None:
         """The first block of more than 30 characters of text alone (no blocks inside, no links: a sapo, not a list
         of other articles) after the printed time (or the title, when the page prints none) and before the body,
-        outside the related block."""
+        outside the related block and the page's furniture (a masthead's motto is no sapo)."""
         body = self.located("body").value
         after_title = self._after_title
         before_body = after_title[: next((i for i, e in enumerate(after_title) if e is body), len(after_title))]
@@ -417,7 +416,12 @@ class ArticlePage(Page):
             if element in self._in_body or element.tag not in BLOCK_TAGS or holds_blocks(element):
                 continue
             linked = element.find(".//a") is not None or any(a.tag == "a" for a in element.iterancestors())
-            if not linked and self._outside_related(element) and len(text_of(element)) > 30:
+            if (
+                not linked
+                and self._outside_related(element)
+                and len(text_of(element)) > 30
+                and not in_furniture(element)
+            ):
                 return element
         return None
 
@@ -506,9 +510,9 @@ class ArticlePage(Page):
     def body(self) -> Sourced[Body]:
         """The body's paragraphs and images, and the byline printed as its last paragraph, from the body element,
         less the lede when the body prints it as its first paragraph (or repeats it there, as the 2014 pages do),
-        and less the title and a line of the time when the element holds them; the paragraphs from trafilatura's
-        reading (layer ``generic``) when the element gives none, and then the images of the figures between the
-        title and the related block."""
+        and less the title, a line of the time and a line of the tags when the element holds them; the paragraphs
+        from trafilatura's reading (layer ``generic``) when the element gives none, and then the images of the
+        figures between the title and the related block."""
         element, layer = self.located("body")
         lede = self.located("lede").value
         blocks: list[Block] = []
@@ -516,7 +520,9 @@ class ArticlePage(Page):
             printed = (lede, self.located("title").value)  # in the body when it holds the title too
             inside = {e for e in printed if e is not None and _within(e, element)}
             blocks = body_blocks(element, self.url, self.profile, inside)
-        paragraphs = [b for b in blocks if isinstance(b, str) and not _time_line(b, self.profile)]
+        paragraphs = [
+            b for b in blocks if isinstance(b, str) and not time_line(b, self.profile) and not self._tags_line(b)
+        ]
         images = [block for block in blocks if not isinstance(block, str)]
         if not paragraphs:
             paragraphs = self._generic_paragraphs()
@@ -527,6 +533,11 @@ class ArticlePage(Page):
             paragraphs = paragraphs[1:]  # the 2014 pages repeat the lede
         byline = paragraphs.pop() if paragraphs and looks_like_byline(paragraphs[-1]) else None
         return Sourced(Body(paragraphs, images, byline), layer)
+
+    def _tags_line(self, text: str) -> bool:
+        """A line of the article's tags ("Từ khóa: a, b"), never a paragraph of the body."""
+        label = self.profile.tags_label.casefold()
+        return text.casefold().startswith(label) and text[len(label) :].lstrip().startswith(":")
 
     def _generic_paragraphs(self) -> list[str]:
         known = [self.located(part).value for part in ("title", "lede", "related")]
@@ -664,11 +675,6 @@ def _title_in(anchor: HtmlElement) -> HtmlElement:
         return anchor
     first = first_paragraph(anchor)
     return anchor if first is None else first
-
-
-def _time_line(text: str, profile: SiteProfile) -> bool:
-    """A line that prints a time and little else: a dateline, never a paragraph of the body."""
-    return len(text) < 80 and parse_timestamp(text, profile) is not None
 
 
 def _within(element: HtmlElement, ancestor: HtmlElement) -> bool:

@@ -8,6 +8,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from bhg_crawler.extract.byline import looks_like_byline
+from bhg_crawler.extract.text import time_line
 from bhg_crawler.extract.tree import holds_blocks, is_figure, text_of
 from bhg_crawler.sites.profiles import SiteProfile
 
@@ -44,14 +45,15 @@ def bold_lede(text: str) -> bool:
     )
 
 
-def first_paragraph(body: HtmlElement) -> HtmlElement | None:
-    """The body's first block of text (a paragraph, a heading, a ``div`` of text alone), figures passed over;
-    None when it has none."""
+def first_paragraph(body: HtmlElement, profile: SiteProfile | None = None) -> HtmlElement | None:
+    """The body's first block of text (a paragraph, a heading, a ``div`` of text alone), figures passed over, and
+    with a ``profile`` a line of the time too; None when it has none."""
     element: HtmlElement
     for element in PARAGRAPHS(body):
         if any(is_figure(a) for a in element.iterancestors()) or holds_blocks(element):
             continue
-        if text_of(element):
+        text = text_of(element)
+        if text and not (profile is not None and time_line(text, profile)):
             return element
     return None
 
@@ -61,13 +63,16 @@ def opening_lede(body: HtmlElement, profile: SiteProfile, named: bool = False) -
     era-A pages, ``<p><span>BHG - ...</span></p>``), or it is all bold and reads as a lede (``bold_lede``: as on
     Báo Tuyên Quang's pages, ``#content > p > strong``), or, ``named`` (the profile's lede selector names the
     body's first paragraph, as era A's ``#content > p`` [seen-3p]: history pages print theirs without a prefix),
-    it is neither bold nor prefixed; and more text follows it in the body. A heading (``h2``...) is never the
-    lede. None otherwise."""
-    first = first_paragraph(body)
+    it is neither bold nor prefixed; and, unless it opens with the prefix, more text follows it in the body (a
+    prefixed paragraph is a lede even alone: a body that is only a lede is no body). A heading (``h2``...) is never
+    the lede. None otherwise."""
+    first = first_paragraph(body, profile)
     if first is None or first.tag not in ("p", "div"):
         return None
     text = text_of(first)
-    if not profile.lede_prefix.match(text) and not (bold_lede(text) if is_bold(first) else named):
+    if profile.lede_prefix.match(text):
+        return first
+    if not (bold_lede(text) if is_bold(first) else named):
         return None
     more = len("".join(body.text_content().split())) > len("".join(text.split()))
     return first if more else None

@@ -59,3 +59,8 @@ def parse_date(text: str) -> str | None:
         return datetime(int(match["y"]), int(match["m"]), int(match["d"])).date().isoformat()
     except ValueError:
         return None
+
+
+def time_line(text: str, profile: SiteProfile) -> bool:
+    """A line that prints a time and little else (fewer than 80 characters): a dateline, never a paragraph."""
+    return len(text) < 80 and parse_timestamp(text, profile) is not None

@@ -14,7 +14,7 @@ from bhg_crawler.extract.body import body_blocks, images_of, split_caption
 from bhg_crawler.extract.byline import parse_byline
 from bhg_crawler.extract.lede import bold_lede
 from bhg_crawler.extract.metadata import without_site_name
-from bhg_crawler.extract.record import ArticleRecord, build_record
+from bhg_crawler.extract.record import ArticleRecord, build_record, validation_error
 from bhg_crawler.extract.tree import lines_of, spaced_text, text_of
 from bhg_crawler.sites.profiles import PROFILES, Selectors, SiteProfile
 
@@ -537,3 +537,28 @@ def test_the_time_is_the_articles_not_a_sidebars(page: str, published_at: str, l
 
 
 GUESSING_NO_TIME = dataclasses.replace(HG, selectors=dataclasses.replace(HG.selectors, time=""))
+
+
+# What a page prints around its body is never passed off as the body or the lede.
+def test_a_line_of_tags_in_the_body_is_the_tags_not_a_paragraph() -> None:
+    found = record(era_a(f"<p>{P1}</p><p>{P2}</p><p>Từ khóa: <a href='/tim-kiem?q=a'>văn hóa</a>, "
+                         "<a href='/tim-kiem?q=b'>OCOP</a></p>"))  # fmt: skip
+    assert (found["lede"], found["body_text"], found["tags"]) == (P1, P2, ["văn hóa", "OCOP"])  # era A: P1 the lede
+
+
+@pytest.mark.parametrize("motto", [
+    '<div class="header-motto">Cơ quan của Đảng bộ tỉnh Hà Giang, tiếng nói của nhân dân các dân tộc</div>',
+    '<nav><p>Cơ quan của Đảng bộ tỉnh Hà Giang, tiếng nói của nhân dân các dân tộc</p></nav>',
+])  # fmt: skip
+def test_a_mastheads_motto_after_the_time_is_no_sapo(motto: str) -> None:
+    page = era_a(f"<p>{P1}</p><p>{P2}</p>", time=f'<div class="ngay">10:04, 20/08/2020</div>{motto}')
+    unnamed = dataclasses.replace(HG, selectors=Selectors())
+    found = record(page.replace('id="content"', 'class="noi-dung"'), profile=unnamed)
+    assert (found["lede"], found["body_text"]) == (None, f"{P1}\n\n{P2}")
+
+
+def test_a_body_that_is_only_a_prefixed_lede_is_a_lede_and_no_body() -> None:
+    page = tuyen_quang(f"<p>BHG - {LEDE}</p>")
+    found = record(page, TQ_URL)
+    assert (found["lede"], found["lede_tag"], found["body_text"]) == (LEDE, "BHG", "")
+    assert validation_error(found) is not None
