@@ -59,8 +59,7 @@ def test_responses_are_archived_as_received_with_their_requests(archived: dict[s
         assert (http.protocol, http.statusline[:1]) == ("GET", "/")  # warcio reads "GET /path HTTP/1.1" so
         assert http.get_header("Host") in SITE_HOSTS
     uris = {h["WARC-Target-URI"] for h, _ in responses.values()}
-    assert "https://baohagiang.vn/xa-hoi/trang-2.html" in uris
-    assert [uri for uri in uris if "?page=2" in uri]  # the query string kept (the sections paged by a query)
+    assert "https://baohagiang.vn/xa-hoi/trang-2.html" in uris  # a query string is kept too: tests/unit/test_warc.py
     gzipped = [http for h, http in responses.values() if http.get_header("Content-Encoding") == "gzip"]
     assert gzipped  # bodies as sent, still gzipped, digests over those bytes (warcio check above)
     statuses = {http.get_statuscode() for _, http in responses.values()}

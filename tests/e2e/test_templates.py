@@ -7,8 +7,6 @@ from pathlib import Path
 from typing import cast
 
 from bhg_crawler.runs.outcome import ExitCode
-from bhg_replica.catalog import Slot
-from bhg_replica.site import Site
 from bhg_replica.templates import jsonld_only
 from tests.helpers import bhg_run, exported, manifests, replica
 
@@ -37,18 +35,14 @@ def test_a_redesigned_site_still_gives_the_true_records(tmp_path: Path) -> None:
         slot = site.catalog.by_id[record["article_id"]]
         truth = site.expected_record(slot)
         body = "\n\n".join(cast(list[str], truth["paragraphs"]))
-        if slot.era == "A" and truth["lede_tag"] is None and truth["lede"]:
+        if slot.era == "A" and truth["lede_tag"] is None and truth["lede"] and record["lede"] is None:
             # A lede printed as the body's first paragraph with no prefix: renamed, only og:description could tell
             # it apart; without one it stays in the body, whole.
-            truth = {**truth, "lede": None} if record["lede"] is None else truth
-            body = body if record["lede"] else f"{truth_lede(site, slot)}\n\n{body}"
+            body = f"{truth['lede']}\n\n{body}"
+            truth = {**truth, "lede": None}
         for field in FIELDS:
             assert record[field] == truth[field], (field, record["url"])
         assert record["body_text"] == body
-
-
-def truth_lede(site: Site, slot: Slot) -> str:
-    return str(site.expected_record(slot)["lede"])
 
 
 def test_a_broken_template_fails_the_run_instead_of_exporting_empty_records(tmp_path: Path) -> None:
@@ -62,8 +56,11 @@ def test_a_broken_template_fails_the_run_instead_of_exporting_empty_records(tmp_
 
 
 def test_a_redesign_after_runs_on_the_old_markup_raises_the_drift_alarm(tmp_path: Path) -> None:
-    with replica(0, 150) as (url, _):
+    with replica(0, 150) as (url, site):
         assert bhg_run(url, 0, tmp_path).returncode == ExitCode.OK
+    # Era A's ledes printed with no prefix as the body's first paragraph: renamed, they may stay in the body.
+    changed = [s for s in site.catalog.live if s.era == "A" and site.expected_record(s)["lede_tag"] is None
+               and site.expected_record(s)["lede"] and s.article_id not in site.moved]  # fmt: skip
     with replica(0, 150, template="redesigned") as (url, _):
         result = bhg_run(url, 0, tmp_path, "--full")
     assert result.returncode == ExitCode.DRIFT, result.stdout + result.stderr[-2000:]
@@ -72,4 +69,6 @@ def test_a_redesign_after_runs_on_the_old_markup_raises_the_drift_alarm(tmp_path
     assert "body_text in 100% of the records" in manifest["outcome"]["reason"]
     run_stats = json.loads((tmp_path / "exports" / "runs" / "stats" / f"{manifest['run_id']}.json").read_text())
     assert run_stats["bhg/extraction/fallback/body_text"] == 150
-    assert run_stats["bhg/articles/unchanged"] == 150  # the same content: nothing exported again
+    again = {r["article_id"] for r in exported(tmp_path, manifest)}
+    assert again <= {s.article_id for s in changed}  # only such ledes (those with no og:description) changed
+    assert run_stats["bhg/articles/unchanged"] == 150 - len(again)  # the same content: nothing exported again
