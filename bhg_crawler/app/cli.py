@@ -342,7 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
     beat.add_argument("--beats", type=float, default=3, help="beats missed before a run counts as dead (default 3)")
     beat.set_defaults(func=_heartbeat)
 
-    ledger = commands.add_parser("ledger", help="list the articles of the failures ledger: not exported, and why")
+    ledger = commands.add_parser("ledger", help="list the articles not exported and listing pages not walked, and why")
     _add_state(ledger)
     _add_site(ledger)
     ledger.add_argument("--redis", metavar="URL", help="the ledger a distributed crawl shares in this Redis")

@@ -167,7 +167,7 @@ class ExtractionDrift(RunMonitor):
 
 @monitors.name("Article count")
 class ArticleCount(RunMonitor):
-    """The articles a run looked at, against the past runs of its kind."""
+    """The articles a run found (``run_figures``), against the past runs of its kind."""
 
     exit_code = ExitCode.FEWER_ARTICLES
 

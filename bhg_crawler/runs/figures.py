@@ -18,7 +18,7 @@ def run_kind(spider: Spider, stats: Mapping[str, Any]) -> str:
 
 
 def run_figures(spider: Spider, stats: Mapping[str, Any]) -> dict[str, Any]:
-    """What the monitors compare across runs: articles looked at (extracted, or not modified), records
+    """What the monitors compare across runs: articles found (extracted, not modified, or known and settled), records
     extracted, the share of records that needed a layer past the site's selectors, and that share field by field
     (``fallback_by_field``: field -> share, 0 to 1, each rounded to 4 places)."""
     records = sum(stats.get(f"bhg/extraction/{layer}", 0) for layer in LAYERS)
@@ -27,7 +27,7 @@ def run_figures(spider: Spider, stats: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "kind": run_kind(spider, stats),
         "site": getattr(getattr(spider, "profile", None), "name", spider.name),
-        "articles": records + stats.get("bhg/articles/not_modified", 0),
+        "articles": records + stats.get("bhg/articles/not_modified", 0) + stats.get("bhg/articles/known", 0),
         "records": records,
         "fallback_share": round(fallback / records, 4) if records else None,
         "fallback_by_field": by_field if records else None,

@@ -70,6 +70,7 @@ class BhgSpider(scrapy.Spider):
         self.sites = with_successors(self.profile, folders)
         self.allowed_domains = [host for site in self.sites for host in site.hosts]
         self.articles_requested: set[str] = set()
+        self.articles_settled: set[str] = set()  # record ids found exported and settled, not requested
         self.limited = False  # max_articles left articles out: no section counts as walked
         self.fresh_since = datetime.now(UTC)  # set from BHG_NOW and BHG_REFRESH_DAYS when the crawl starts
 
@@ -212,7 +213,9 @@ class BhgSpider(scrapy.Spider):
         if article is not None and not self.full and not self.options.urls:
             known = self._known(article)
             if self._settled(known):
-                self._stats.inc_value("bhg/articles/known")
+                if article.record_id not in self.articles_settled:
+                    self.articles_settled.add(article.record_id)
+                    self._stats.inc_value("bhg/articles/known")
                 return None
             if known is not None and known.exported:
                 return self._planned(self._revisit(known), "revisit")

@@ -47,6 +47,8 @@ def test_the_successor_site_then_baohagiang_export_each_article_once(
     assert code == 0
     assert sorted(r["article_id"] for r in first) == sorted(s.article_id for s in successor.catalog.live)
     assert_true_records(first, successor)
+    assert {successor.writer.family(successor.catalog.by_id[r["article_id"]]).name for r in first} == {
+        "btq-current", "btq-old"}  # fmt: skip
     assert all(r["record_id"] == f"baotuyenquang.com.vn:{r['article_id']}" for r in first)
     html_shaped = [r for r in first if r["url"].endswith(".html")]
     assert html_shaped and all(r["section"] is not None for r in html_shaped)  # from the page: the URL says none

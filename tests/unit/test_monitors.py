@@ -196,9 +196,16 @@ def test_article_count_against_the_past_runs_of_its_kind(articles: int, code: Ex
         assert outcome.reason.startswith("49 articles, against 100 in the past 3 runs of this kind (at least 50%)")
 
 
-def test_article_count_counts_revisits_answered_not_modified() -> None:
-    outcome = Judged(past=past_runs(3)).close([record()] * 10, bhg__articles__not_modified=90)
-    assert outcome.code == ExitCode.OK
+@pytest.mark.parametrize(
+    ("records", "found", "code"),
+    [
+        (10, {"bhg__articles__not_modified": 90}, ExitCode.OK),  # revisits answered 304
+        (1, {"bhg__articles__known": 48, "bhg__articles__not_modified": 1}, ExitCode.OK),  # a walk repaired
+        (1, {"bhg__articles__known": 47, "bhg__articles__not_modified": 1}, ExitCode.FEWER_ARTICLES),
+    ],
+)
+def test_article_count_counts_every_article_found(records: int, found: dict[str, int], code: ExitCode) -> None:
+    assert Judged(past=past_runs(3)).close([record()] * records, "finished", "incremental", 0, (), **found).code == code
 
 
 def test_article_count_compares_only_runs_of_the_same_kind() -> None:

@@ -1,0 +1,100 @@
+"""End to end: a section walked over Tuyên Quang's ``/trang-N.html`` pages, and a walk that misses a page."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bhg_crawler.runs.outcome import ExitCode
+from bhg_replica.answers import Response, html_page
+from bhg_replica.server import ReplicaServer
+from bhg_replica.site import Site
+from tests.helpers import ARTICLES, bhg_run, exported, manifests, stats
+
+HOST = "baotuyenquang.com.vn"
+
+
+class FlakySite(Site):
+    """The replica, with listing pages of the successor that answer 500 as long as they are in ``failing``."""
+
+    def __init__(self) -> None:
+        super().__init__(seed=5, articles=ARTICLES)
+        self.failing: set[str] = set()
+
+    def respond(self, host: str, path: str, query: str = "") -> Response:
+        if host == HOST and path in self.failing:
+            return html_page("<html><body><h1>500 Internal Server Error</h1></body></html>", 500)
+        return super().respond(host, path, query)
+
+
+@pytest.fixture(scope="module")
+def flaky() -> Iterator[tuple[str, FlakySite]]:
+    site = FlakySite()
+    server = ReplicaServer(site, "127.0.0.1", 0)
+    server.start_background()
+    yield server.url, site
+    server.shutdown()
+    server.server_close()
+
+
+def paged_section(site: Site) -> str:
+    """The successor's section with the most listing pages (two or more)."""
+    catalog = site.successor.catalog
+    slug = max(sorted(catalog.listings), key=catalog.page_count)
+    assert catalog.page_count(slug) >= 2
+    return slug
+
+
+def listed(site: Site, slug: str, pages: range) -> set[str]:
+    catalog = site.successor.catalog
+    return {slot.article_id for page in pages for slot in catalog.listing_page(slug, page)}
+
+
+def run(url: str, work: Path, run_id: str, slug: str) -> tuple[int, list[dict[str, object]], dict[str, object]]:
+    result = bhg_run(url, 0, work, "--site", HOST, "--sections", slug, "-s", f"BHG_RUN_ID={run_id}")
+    manifest = next(m for m in manifests(work) if m["run_id"] == run_id)
+    return result.returncode, exported(work, manifest), stats(work, manifest)
+
+
+def test_a_section_is_walked_over_all_its_trang_pages(flaky: tuple[str, FlakySite], tmp_path: Path) -> None:
+    url, site = flaky
+    slug = paged_section(site)
+    code, records, numbers = run(url, tmp_path, "whole", slug)
+    assert code == ExitCode.OK
+    assert listed(site, slug, range(1, site.successor.catalog.page_count(slug) + 1)) <= {
+        str(r["article_id"]) for r in records}  # fmt: skip
+    assert "bhg/listings/missed" not in numbers
+
+
+def test_a_walk_that_misses_a_page_says_so_and_the_next_run_fetches_it(
+    flaky: tuple[str, FlakySite], tmp_path: Path
+) -> None:
+    url, site = flaky
+    slug = paged_section(site)
+    count = site.successor.catalog.page_count(slug)
+    second = f"/{slug}/trang-2.html"
+    site.failing.add(second)
+    try:
+        code, records, numbers = run(url, tmp_path, "missing", slug)
+    finally:
+        site.failing.discard(second)
+    assert code == ExitCode.PAGES_MISSED
+    assert numbers["bhg/listings/missed"] == count - 1  # the failed page, and those it would have led to
+    first = {str(r["article_id"]) for r in records}
+    ledger = bhg_ledger(tmp_path)
+    assert f"https://{HOST}{second}" in ledger
+
+    code, records, numbers = run(url, tmp_path, "recovered", slug)
+    assert code == (ExitCode.OK if records else ExitCode.NOTHING_NEW)  # related links may have led to them all
+    assert listed(site, slug, range(1, count + 1)) <= first | {str(r["article_id"]) for r in records}
+    assert f"https://{HOST}{second}" not in bhg_ledger(tmp_path)
+
+
+def bhg_ledger(work: Path) -> str:
+    """``bhg-crawl ledger`` of the successor: one line an entry."""
+    line = [sys.executable, "-m", "bhg_crawler", "ledger", "--state", str(work / "state.sqlite3"), "--site", HOST]
+    return subprocess.run(line, capture_output=True, text=True, check=True).stdout
