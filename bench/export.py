@@ -17,13 +17,12 @@ from bhg_crawler.extract.article import ArticlePage
 from bhg_crawler.extract.record import ArticleRecord, build_record
 from bhg_crawler.pipelines import ValidatePipeline
 from bhg_crawler.runs.export import RunExport
-from bhg_crawler.sites.profiles import BAOHAGIANG
 from bhg_crawler.sites.urls import record_id
 
 
 def records(count: int) -> list[ArticleRecord]:
     """``count`` distinct valid records made from 50 replica pages."""
-    base = [build_record(ArticlePage(s.html, s.url, BAOHAGIANG).extracted(), FETCHED) for s in samples(50)]
+    base = [build_record(ArticlePage(s.html, s.url, s.profile).extracted(), FETCHED) for s in samples(50)]
     out = []
     for n in range(count):
         record = base[n % len(base)].copy()

@@ -1,4 +1,4 @@
-"""Extraction cost and quality: ours against ``trafilatura`` on the same replica pages of both eras."""
+"""Extraction cost and quality: ours against ``trafilatura`` on the same replica pages of every template family."""
 
 from __future__ import annotations
 
@@ -11,17 +11,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from statistics import mean
 from typing import Any
+from urllib.parse import urlsplit
 
 import trafilatura
 
 from bench.figures import Figure
 from bhg_crawler.extract.article import ArticlePage
 from bhg_crawler.extract.record import build_record
-from bhg_crawler.sites.profiles import BAOHAGIANG
+from bhg_crawler.sites.profiles import BAOHAGIANG, SiteProfile, get_profile
+from bhg_replica.families import FAMILIES
 from bhg_replica.site import Site
 
 WORD = re.compile(r"\w+")
 FETCHED = datetime(2026, 1, 1, tzinfo=UTC)
+SUCCESSOR = get_profile("baotuyenquang.com.vn")
 
 
 @dataclass
@@ -31,6 +34,7 @@ class Sample:
     title: str
     date: str
     body: str
+    profile: SiteProfile = BAOHAGIANG
 
 
 @dataclass
@@ -41,23 +45,31 @@ class Extracted:
 
 
 def samples(count: int) -> list[Sample]:
-    """``count`` article pages spread over the whole archive, so both eras are in."""
+    """``count`` article pages spread over the archives of baohagiang.vn (three in four: eras A and B) and of
+    baotuyenquang.com.vn (its current template and its old CMS), as the replica serves them."""
     site = Site(seed=7, articles=max(count * 5, 300))
+    successor = site.successor
     live = [slot for slot in site.catalog.live if slot.article_id not in site.moved]  # moved: a 301 here
-    chosen = [live[i * len(live) // count] for i in range(count)]
-    eras = {slot.era for slot in chosen}
-    assert eras == {"A", "B"}, eras
+    theirs = successor.catalog.live
+    own = count - count // 4
+    chosen = [(site.writer, live[i * len(live) // own], BAOHAGIANG) for i in range(own)] + [
+        (successor.writer, theirs[i * len(theirs) // (count - own)], SUCCESSOR) for i in range(count - own)
+    ]
+    families = {site.family(slot).name for writer, slot, _ in chosen if writer is site.writer}
+    families |= {successor.writer.family(slot).name for writer, slot, _ in chosen if writer is successor.writer}
+    assert families == set(FAMILIES), families
     out = []
-    for slot in chosen:
-        truth = site.writer.expected_record(slot)
-        html = site.respond("baohagiang.vn", site.writer.path(slot)).body.decode("utf-8")
+    for writer, slot, profile in chosen:
+        truth = writer.expected_record(slot)
+        parts = urlsplit(str(truth["url"]))
+        html = site.respond(parts.hostname or "", parts.path).body.decode("utf-8")
         out.append(Sample(str(truth["url"]), html, str(truth["title"]), str(truth["published_at"])[:10],
-                          "\n\n".join(truth["paragraphs"])))  # type: ignore[arg-type]  # fmt: skip
+                          "\n\n".join(truth["paragraphs"]), profile))  # type: ignore[arg-type]  # fmt: skip
     return out
 
 
 def ours(sample: Sample) -> Extracted:
-    record = build_record(ArticlePage(sample.html, sample.url, BAOHAGIANG).extracted(), FETCHED)
+    record = build_record(ArticlePage(sample.html, sample.url, sample.profile).extracted(), FETCHED)
     return Extracted(record["title"], (record["published_at"] or "")[:10] or None, record["body_text"])
 
 
