@@ -9,7 +9,7 @@ import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, cast
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -22,7 +22,7 @@ from bhg_crawler.core.identity import user_agent
 from bhg_crawler.core.requests import RequestKind, kind_of
 from bhg_crawler.extract.record import ArticleRecord
 from bhg_crawler.sites.profiles import SiteProfile
-from bhg_crawler.sites.urls import article_of, listing_id, moved_from, site_of
+from bhg_crawler.sites.urls import article_of, listing_id, moved_from, resolve_url, site_of
 from bhg_crawler.state.binding import state_of
 from bhg_crawler.state.store import StateStore
 from bhg_crawler.state.values import GONE, MOVED
@@ -156,16 +156,20 @@ class BackoffMiddleware(CrawlerComponent):
 
 
 class RedirectGuardMiddleware(CrawlerComponent):
-    """Refuses a redirect to a host that is not the site's, and a redirect back to a URL of the same chain,
-    with a reason the request's errback records (Scrapy would follow the first to the offsite filter and
-    drop the second as a duplicate, with nothing said).
+    """Refuses a redirect to a host that is not the site's, a redirect back to a URL of the same chain, and
+    one to an unusable URL (``sites.urls.resolve_url``: ``Location: http://[::1``), with a reason the
+    request's errback records (Scrapy would follow the first to the offsite filter, drop the second as a
+    duplicate with nothing said, and fail on the third with an error of its own).
     """
 
     def process_response(self, request: Request, response: Response) -> Response:
         location = response.headers.get("Location")
         if response.status not in REDIRECTS or not location or request.meta.get("dont_redirect"):
             return response
-        target = urldefrag(urljoin(request.url, location.decode("latin-1")))[0]
+        resolved = resolve_url(location.decode("latin-1"), request.url)
+        if resolved is None:
+            raise IgnoreRequest(f"a redirect to an unusable URL: {location.decode('latin-1')!r}")
+        target = urldefrag(resolved)[0]
         hosts = getattr(self.crawler.spider, "allowed_domains", None) or []
         host = urlsplit(target).hostname or ""
         if hosts and not any(host == h or host.endswith("." + h) for h in hosts):

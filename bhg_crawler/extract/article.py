@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from functools import cached_property
 from typing import Any, Generic, Literal, NamedTuple, TypeVar
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -123,7 +123,7 @@ class ArticlePage(Page):
         own = article_url(self.url, self.profile)
         declared = self.metadata.canonical_link()
         if declared:
-            stated = article_url(urljoin(self.url, declared), self.profile)
+            stated = self._article_of(self.resolve(declared))
             if stated is not None and (own is None or stated.article_id == own.article_id):
                 return stated
         return own
@@ -288,11 +288,11 @@ class ArticlePage(Page):
         href = anchor.get("href")
         if not href:
             return False
-        found = self._article_of(self._absolute(href))
+        found = self._article_of(self.resolve(href))
         return found is None or self.article is None or found.article_id != self.article.article_id
 
     def _names_other_article(self, anchor: HtmlElement) -> bool:
-        found = self._article_of(self._absolute(anchor.get("href") or ""))
+        found = self._article_of(self.resolve(anchor.get("href")))
         return found is not None and (self.article is None or found.article_id != self.article.article_id)
 
     def _printed_time(self, element: HtmlElement) -> datetime | None:
@@ -519,7 +519,7 @@ class ArticlePage(Page):
         if element is not None:
             printed = (lede, self.located("title").value)  # in the body when it holds the title too
             inside = {e for e in printed if e is not None and _within(e, element)}
-            blocks = body_blocks(element, self.url, self.profile, inside)
+            blocks = body_blocks(element, self._image_url, self.profile, inside)
         paragraphs = [
             b for b in blocks if isinstance(b, str) and not time_line(b, self.profile) and not self._tags_line(b)
         ]
@@ -533,6 +533,10 @@ class ArticlePage(Page):
             paragraphs = paragraphs[1:]  # the 2014 pages repeat the lede
         byline = paragraphs.pop() if paragraphs and looks_like_byline(paragraphs[-1]) else None
         return Sourced(Body(paragraphs, images, byline), layer)
+
+    def _image_url(self, src: str) -> str | None:
+        """The URL of an image's ``src`` (``Page.resolve``); None, counted in ``unusable["image"]``, when unusable."""
+        return self.resolve(src, "image")
 
     def _tags_line(self, text: str) -> bool:
         """A line of the article's tags ("Từ khóa: a, b"), never a paragraph of the body."""
@@ -549,7 +553,7 @@ class ArticlePage(Page):
         span = self._article_span
         figures = [e for e in self.root.iter("table", "figure") if e in span and is_figure(e)]
         outermost = [f for f in figures if not any(_within(f, other) for other in figures)]
-        return [image for figure in outermost for image in images_of(figure, self.url, self.profile)]
+        return [image for figure in outermost for image in images_of(figure, self._image_url, self.profile)]
 
     @cached_property
     def byline(self) -> Sourced[str | None]:
@@ -648,8 +652,8 @@ class ArticlePage(Page):
         """The last link to a section in the breadcrumbs (the profile's selector: a link there names the section
         even when the profile does not know it), else the last link to a section the profile knows before the
         title outside the page furniture (the menus)."""
-        crumbs = [self._absolute(a.get("href") or "") for a in self._elements(self.profile.selectors.section)]
-        named = [self._section_named(url) for url in crumbs]
+        crumbs = [self.resolve(a.get("href")) for a in self._elements(self.profile.selectors.section)]
+        named = [self._section_named(url) for url in crumbs if url]
         if any(named):
             return next(slug for slug in reversed(named) if slug)
         end = self.located("title").value
@@ -659,7 +663,7 @@ class ArticlePage(Page):
                 break
             if element.tag == "a":
                 anchors.append(element)
-        slugs = [section_of(self._absolute(a.get("href") or ""), self.profile) for a in anchors]
+        slugs = [section_of(url, self.profile) if (url := self.resolve(a.get("href"))) else None for a in anchors]
         return next((slug for slug in reversed(slugs) if slug), None)
 
     def _section_named(self, url: str) -> str | None:

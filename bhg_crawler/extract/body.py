@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
-from urllib.parse import urljoin
+from collections.abc import Callable, Collection
 
 from lxml.html import HtmlElement
 
@@ -20,6 +19,7 @@ CREDIT_LINE = re.compile(r"^\(?(?:Ảnh|Photo)\s*:\s*(?P<credit>[^()]{2,60})\)?$
 CREDIT_AFTER = re.compile(r"(?<=[.!?…”\"])\s*(?:Ảnh|Photo)\s*:\s*(?P<credit>[^.]{2,60})$", re.IGNORECASE)
 
 Block = str | Image  # a paragraph's text, or an image
+Resolve = Callable[[str], str | None]  # a URL the page gives -> the absolute URL, None when unusable (Page.resolve)
 
 
 def split_caption(printed: str) -> tuple[str | None, str | None]:
@@ -40,34 +40,38 @@ def split_caption(printed: str) -> tuple[str | None, str | None]:
     return (text or None), credit
 
 
-def _image(img: HtmlElement, printed: str, page_url: str, profile: SiteProfile) -> Image | None:
+def _image(img: HtmlElement, printed: str, resolve: Resolve, profile: SiteProfile) -> Image | None:
     """The image of an ``img`` with the caption printed for it (else its ``alt``, unless a file name); None
-    when it has no source."""
-    src = (img.get("src") or img.get("data-src") or "").strip()
-    if not src:
+    when it has no usable source: its ``src``, else its ``data-src`` (a lazy image's ``src`` is often a
+    ``data:`` placeholder), resolved by ``resolve``."""
+    src, lazy = ((img.get(name) or "").strip() for name in ("src", "data-src"))
+    sources = [lazy] if lazy and src.lower().startswith("data:") else [given for given in (src, lazy) if given]
+    url = next((url for given in sources if (url := resolve(given))), None)
+    if url is None:
         return None
     alt = clean_text(img.get("alt"))
     if not printed and alt and not FILE_NAME.match(alt):
         printed = alt
     caption, credit = split_caption(printed) if printed else (None, None)
-    return {"url": canonical_url(urljoin(page_url, src), profile), "caption": caption, "credit": credit}
+    return {"url": canonical_url(url, profile), "caption": caption, "credit": credit}
 
 
-def images_of(figure: HtmlElement, page_url: str, profile: SiteProfile) -> list[Image]:
+def images_of(figure: HtmlElement, resolve: Resolve, profile: SiteProfile) -> list[Image]:
     """The images of a figure (``tree.is_figure``: an ``img``, a CKEditor table or a ``figure``), each with the
     caption printed in the figure (its lines, a line a ``<br>``), else its ``alt`` text unless that is a file
     name. A table of several images with as many caption lines gives each its own, in order; with another
-    count, each image the whole caption. Images without a source are left out."""
+    count, each image the whole caption. Images without a usable source (``resolve`` gives their URLs) are left
+    out."""
     imgs = [figure] if figure.tag == "img" else list(figure.iter("img"))
     lines = [] if figure.tag == "img" else lines_of(figure)
     paired = len(imgs) > 1 and len(lines) == len(imgs)
     printed = lines if paired else ["\n".join(lines)] * len(imgs)
-    found = (_image(img, text, page_url, profile) for img, text in zip(imgs, printed, strict=True))
+    found = (_image(img, text, resolve, profile) for img, text in zip(imgs, printed, strict=True))
     return [image for image in found if image is not None]
 
 
 def body_blocks(
-    body: HtmlElement, page_url: str, profile: SiteProfile, leave_out: Collection[HtmlElement] = ()
+    body: HtmlElement, resolve: Resolve, profile: SiteProfile, leave_out: Collection[HtmlElement] = ()
 ) -> list[Block]:
     """The paragraphs (normalised text, a block a paragraph, never two run together; a ``<br>`` is a space in
     one, two in a row end it) and the images of a body element, in reading order; ``leave_out``, elements inside
@@ -77,5 +81,5 @@ def body_blocks(
         if isinstance(item, str):
             blocks.append(item)
         else:
-            blocks += images_of(item, page_url, profile)
+            blocks += images_of(item, resolve, profile)
     return blocks

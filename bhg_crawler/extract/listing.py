@@ -6,7 +6,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
@@ -101,12 +101,13 @@ class ListingPage(Page):
 
     def next_page(self) -> str | None:
         """The URL of the section's next listing page: the first link the profile's ``next_page`` selector finds
-        with an ``href``, else the link to this section with the next page number (``pagination().next``); None on
-        the last page."""
+        with a usable ``href`` (``Page.resolve``), else the link to this section with the next page number
+        (``pagination().next``); None on the last page."""
         for link in self.select(self.profile.selectors.next_page):
             href = link.get("href") if isinstance(link, HtmlElement) else None
-            if href and href.strip():
-                return urljoin(self.url, href.strip())
+            url = self.resolve(href) if href and href.strip() else None
+            if url:
+                return url
         return self.pagination().next
 
     def unknown_section_links(self) -> list[str]:

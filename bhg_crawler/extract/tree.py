@@ -4,10 +4,10 @@ any page of a site offers (its URL, its links, its meta tags)."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Collection, Iterator
 from functools import cache, cached_property
 from typing import Any, NamedTuple, Self
-from urllib.parse import urljoin
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -17,7 +17,7 @@ from scrapy.http import Response, TextResponse
 
 from bhg_crawler.extract.text import clean_text
 from bhg_crawler.sites.profiles import SiteProfile
-from bhg_crawler.sites.urls import ArticleUrl, article_url
+from bhg_crawler.sites.urls import ArticleUrl, article_url, resolve_url
 
 BLOCK_TAGS = frozenset(
     [
@@ -257,6 +257,7 @@ NAME = re.compile(r"[.#][A-Za-z_][\w-]*")
 CLASSED = etree.XPath("//*[@class]")
 BY_ID = etree.XPath("id($name)")  # libxml2's index of the page's ids: the first element of an id
 WITH_ID = etree.XPath("//*[@id=$name]")
+BASE_HREF = etree.XPath("(//base[@href])[1]/@href")  # the page's base URL, as HTML takes it: the first one
 
 
 def _steps(alternative: str) -> tuple[Step, ...] | None:
@@ -328,7 +329,8 @@ class Page:
         self.root: HtmlElement = (html if isinstance(html, Selector) else Selector(text=html)).root
         self.url = url
         self.profile = profile
-        self._absolute_urls: dict[str, str] = {}  # links repeat on a page: each is resolved once
+        self._absolute_urls: dict[str, str | None] = {}  # links repeat on a page: each is resolved once
+        self.unusable: Counter[str] = Counter()  # unusable URLs left out, by what gave them ("link", "image")
         self._articles: dict[str, ArticleUrl | None] = {}
         self._article_links: dict[HtmlElement | None, list[tuple[HtmlElement, str, ArticleUrl]]] = {}
 
@@ -402,10 +404,31 @@ class Page:
                 return clean_text(str(value[0])) or None
         return None
 
+    @cached_property
+    def base_url(self) -> str:
+        """The URL the page's relative URLs are relative to: its first ``<base href>``, itself resolved against
+        the page's URL (``sites.urls.resolve_url``), else (none, or an unusable one) the page's URL."""
+        declared = BASE_HREF(self.root)
+        return (resolve_url(str(declared[0]), self.url) if declared else None) or self.url
+
+    def resolve(self, given: str | None, what: str = "link") -> str | None:
+        """The absolute URL a browser requests for a URL the page gives (``sites.urls.resolve_url`` against
+        ``base_url``); None for an unusable one, counted once a page in ``unusable[what]``, and for none given
+        (no such attribute)."""
+        if given is None:
+            return None
+        if given in self._absolute_urls:
+            return self._absolute_urls[given]
+        url = self._absolute_urls[given] = resolve_url(given, self.base_url)
+        if url is None:
+            self.unusable[what] += 1
+        return url
+
     def links(self, within: HtmlElement | None = None) -> list[tuple[HtmlElement, str]]:
-        """Every ``<a href>`` of the page (or of ``within``) with its absolute URL, in document order."""
+        """Every ``<a href>`` of the page (or of ``within``) with its absolute URL, in document order; a link whose
+        URL is unusable (``resolve``) is left out."""
         scope = self.root if within is None else within
-        return [(a, self._absolute(href)) for a in scope.iter("a") if (href := a.get("href"))]
+        return [(a, url) for a in scope.iter("a") if (url := self.resolve(a.get("href")))]
 
     def article_links(self, within: HtmlElement | None = None) -> list[tuple[HtmlElement, str, ArticleUrl]]:
         """The links (of the page, or of ``within``) to articles of the profile's site, with the article each names."""
@@ -418,15 +441,9 @@ class Page:
             self._article_links[within] = found
         return list(self._article_links[within])
 
-    def _absolute(self, href: str) -> str:
-        url = self._absolute_urls.get(href)
+    def _article_of(self, url: str | None) -> ArticleUrl | None:
         if url is None:
-            link = href.strip()
-            absolute = link.startswith(("https://", "http://")) and not any(c in link for c in "\t\r\n")
-            url = self._absolute_urls[href] = link if absolute else urljoin(self.url, link)
-        return url
-
-    def _article_of(self, url: str) -> ArticleUrl | None:
+            return None
         if url not in self._articles:
             self._articles[url] = article_url(url, self.profile)
         return self._articles[url]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from typing import NamedTuple
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from w3lib.url import safe_url_string
 
 from bhg_crawler.sites.profiles import SiteProfile
 
@@ -15,6 +17,31 @@ PAGE_WORDS = "page|trang|p"
 PAGE_WORD = re.compile(f"(?:{PAGE_WORDS})", re.IGNORECASE)
 PAGE_IN_PATH = re.compile(rf"/(?:{PAGE_WORDS})[-/](?P<n>\d+)(?:\.html?)?/?$", re.IGNORECASE)
 SLUG_PATH = re.compile(r"[A-Za-z0-9-]+(?:/[A-Za-z0-9-]+)*")  # "kinh-te/cong-nghiep", "english/Culture"
+# An absolute http(s) URL that percent-encoding leaves as it is (a lower-case host, no port past 9999, only
+# characters a URL keeps): taken as given, the common case, without parsing it.
+SAFE_ABSOLUTE = re.compile(r"https?://[a-z0-9.-]+(?::\d{1,4})?(?:[/?#][A-Za-z0-9\-._~!$&'()*+,;=:@/?%#]*)?")
+WEB_SCHEMES = frozenset(["http", "https"])
+
+
+def resolve_url(given: str | None, base: str) -> str | None:
+    """The URL a browser requests for a URL a page gives (a link's ``href``, an image's ``src``, a canonical link):
+    resolved against ``base`` (the page's base URL, ``<base href>`` or its own URL), surrounding whitespace and
+    tabs or line breaks in it dropped, characters a URL cannot hold percent-encoded (``w3lib.url.safe_url_string``:
+    "/ảnh đẹp.jpg" is "/%E1%BA%A3nh%20%C4%91%E1%BA%B9p.jpg"). None for an unusable URL: empty, of another scheme
+    than http(s) (``javascript:``, ``mailto:``, ``data:``), without a host, or unparsable (``http://[::1``, a port
+    out of range); never an error."""
+    link = (given or "").strip()
+    if not link:
+        return None
+    if SAFE_ABSOLUTE.fullmatch(link):
+        return link
+    try:
+        url = safe_url_string(urljoin(base, link))
+        parts = urlsplit(url)
+        _ = parts.port  # a port out of range is an error only when read
+    except ValueError:
+        return None
+    return url if parts.scheme in WEB_SCHEMES and parts.hostname else None
 
 
 def record_id(site: str, article_id: str) -> str:

@@ -22,6 +22,7 @@ from bhg_crawler.core.requests import RequestKind
 from bhg_crawler.extract.article import ArticlePage
 from bhg_crawler.extract.listing import ListingPage
 from bhg_crawler.extract.record import ArticleRecord, Extracted, build_record
+from bhg_crawler.extract.tree import Page
 from bhg_crawler.sites.profiles import DEFAULT_SITE, SiteProfile, get_profile, with_successors
 from bhg_crawler.sites.urls import ArticleUrl, article_of, moved_from, section_of, strip_tracking
 from bhg_crawler.spiders.arguments import parse_flag, parse_options
@@ -237,6 +238,7 @@ class BhgSpider(scrapy.Spider):
         @returns requests 5
         """
         page = ListingPage.from_response(response, self.profile)
+        self._count_unusable(page)
         for entry in page.entries():
             request = self._article_request(entry.url, entry.article, entry.published)
             if request is not None:
@@ -258,6 +260,7 @@ class BhgSpider(scrapy.Spider):
         @returns requests 2
         """
         page = ListingPage.from_response(response, self.profile)
+        self._count_unusable(page)
         listed = page.listed()
         for entry in listed:
             request = self._article_request(entry.url, entry.article, entry.published)
@@ -308,6 +311,7 @@ class BhgSpider(scrapy.Spider):
         archived = response.meta.get("bhg_warc")  # the WARC record of this page, when archiving is on
         page = ArticlePage.from_response(response, self._site_of(response.url))
         extracted = page.extracted()
+        self._count_unusable(page)
         record = build_record(
             extracted,
             datetime.fromisoformat(archived.date) if archived else datetime.now(UTC),
@@ -327,6 +331,13 @@ class BhgSpider(scrapy.Spider):
             request = self._article_request(url, article, moment)
             if request is not None:
                 yield request
+
+    def _count_unusable(self, page: Page) -> None:
+        """The unusable URLs a page gives, each left out (``Page.resolve``: ``href="javascript:..."``,
+        ``src="http://[::1"``), counted in ``bhg/urls/unusable/<link|image>``: every link resolved first."""
+        page.links()
+        for what, count in page.unusable.items():
+            self._stats.inc_value(f"bhg/urls/unusable/{what}", count)
 
     def _count_layers(self, record: ArticleRecord, extracted: Extracted) -> None:
         """The extraction stats: records by layer, fields from a fallback layer, each field by its layer."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import pytest
@@ -17,11 +18,13 @@ from bhg_crawler.extract.metadata import without_site_name
 from bhg_crawler.extract.record import ArticleRecord, build_record, validation_error
 from bhg_crawler.extract.tree import lines_of, spaced_text, text_of
 from bhg_crawler.sites.profiles import PROFILES, Selectors, SiteProfile
+from bhg_crawler.sites.urls import resolve_url
 
 FETCHED = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
 HG, TQ = PROFILES["baohagiang.vn"], PROFILES["baotuyenquang.com.vn"]
 HG_URL = "https://baohagiang.vn/xa-hoi/202008/trien-khai-hoat-dong-van-tai-785426"
 TQ_URL = "https://baotuyenquang.com.vn/khu-vuc/202506/thanh-qua-tu-hao-noi-mien-da-meo-vac-4fd2986"
+HG_RESOLVE = partial(resolve_url, base=HG_URL)  # an image's src as the article page resolves it
 TITLE = "Thành quả tự hào nơi miền đá Mèo Vạc"
 LEDE = "Những năm qua, huyện Mèo Vạc đã huy động mọi nguồn lực để phát triển kinh tế, đời sống nhân dân được nâng lên."
 P1 = "Huyện Mèo Vạc đặt mục tiêu đến năm 2025 có 10 xã đạt chuẩn nông thôn mới."
@@ -212,7 +215,7 @@ def test_text_for_timestamps_keeps_text_nodes_apart(html: str, text: str) -> Non
 
 def _blocks(html: str) -> list[Any]:
     return [b if isinstance(b, str) else (b["url"], b["caption"], b["credit"]) for b in body_blocks(fragment(html),
-            HG_URL, HG)]  # fmt: skip
+            HG_RESOLVE, HG)]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -462,7 +465,7 @@ def test_images_of_ckeditor_tables_and_figures_in_every_layer(page: str, images:
 )  # fmt: skip
 def test_the_images_of_a_figure_and_their_captions(html: str, images: list[tuple[str, str | None, str | None]]) -> None:
     figure = fragment(html)[0]
-    assert [(i["url"], i["caption"], i["credit"]) for i in images_of(figure, HG_URL, HG)] == images
+    assert [(i["url"], i["caption"], i["credit"]) for i in images_of(figure, HG_RESOLVE, HG)] == images
 
 
 @pytest.mark.parametrize(
