@@ -16,13 +16,15 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
+from twisted.python.failure import Failure
 
 from bhg_crawler.core.components import CrawlerComponent
+from bhg_crawler.core.errors import error_in
 from bhg_crawler.core.identity import user_agent
 from bhg_crawler.core.requests import RequestKind, kind_of
 from bhg_crawler.extract.record import ArticleRecord
 from bhg_crawler.sites.profiles import SiteProfile
-from bhg_crawler.sites.urls import article_of, listing_id, moved_from, resolve_url, site_of
+from bhg_crawler.sites.urls import ArticleUrl, article_of, listing_id, moved_from, resolve_url, site_of
 from bhg_crawler.state.binding import state_of
 from bhg_crawler.state.store import StateStore
 from bhg_crawler.state.values import GONE, MOVED
@@ -224,7 +226,13 @@ class StateBookkeeping(CrawlerComponent, BaseSpiderMiddleware):
       aliases (``bhg/articles/moved``);
     - a revisit answered 304: the exported version is current (``bhg/articles/not_modified``);
     - a page that gave no record (``signals.fetch_failed``): why, in the failures ledger, for the article
-      and for its old homes in the redirect chain; a 404 or 410 is gone;
+      and for its old homes in the redirect chain; a 404 or 410 is gone, unless the article is known at another
+      URL (fetched there in this run, or found there by a committed run and not gone): then it is a dead link
+      to it (``bhg/articles/dead_links``), and the ledger keeps the article's own URL;
+    - a callback that raised (Scrapy's ``spider_error``) or a pipeline (``item_error``): the error, as the
+      run's failures say it (``core.errors.error_in``), is the page's reason; a redirect to a URL the run
+      requested already (``request_dropped``) is the reason of the articles redirected; an article URL longer
+      than ``URLLENGTH_LIMIT`` (which Scrapy drops, saying nothing) is not requested, and says so;
     - a section walked to its last page (``signals.section_walked``), and URLs found for a record
       (``signals.aliases_found``);
     - listing pages a walk missed (``signals.listing_missed``, or a listing page that failed): in the ledger
@@ -235,7 +243,10 @@ class StateBookkeeping(CrawlerComponent, BaseSpiderMiddleware):
 
     def __init__(self, crawler: Crawler):
         super().__init__(crawler)
-        self.listen("fetch_failed", "section_walked", "aliases_found", "listing_missed")
+        self.homes: dict[str, str] = {}  # record id -> the URL this run fetched it at
+        self.url_limit = crawler.settings.getint("URLLENGTH_LIMIT")  # 0: no limit
+        self.listen("fetch_failed", "section_walked", "aliases_found", "listing_missed", "spider_error",
+                    "item_error", "request_dropped")  # fmt: skip
 
     @property
     def state(self) -> StateStore:
@@ -260,6 +271,9 @@ class StateBookkeeping(CrawlerComponent, BaseSpiderMiddleware):
         article = article_of(request.url, self.sites) if kind_of(request) is RequestKind.ARTICLE else None
         if article is not None:
             self.state.discovered(article.record_id, article.canonical)
+            if self.url_limit and len(request.url) > self.url_limit:  # UrlLengthMiddleware drops it unsaid
+                reason = f"not requested: its URL is longer than URLLENGTH_LIMIT ({self.url_limit} characters)"
+                self.state.failed(article.record_id, article.canonical, reason, retry=False)
         return request
 
     def get_processed_item(self, item: Any, response: Response | None) -> Any:
@@ -272,6 +286,7 @@ class StateBookkeeping(CrawlerComponent, BaseSpiderMiddleware):
         fetched_at = datetime.fromisoformat(record["fetched_at"])
         published = datetime.fromisoformat(record["published_at"]) if record["published_at"] else None
         own = record["record_id"]
+        self.homes[own] = record["url"]
         self.state.fetched(own, record["url"], response.status, fetched_at, etag=_header(response, "ETag"),
                            last_modified=_header(response, "Last-Modified"), published=published)  # fmt: skip
         for old in moved_from(response.meta.get("redirect_urls", []), own, self.sites):
@@ -300,10 +315,48 @@ class StateBookkeeping(CrawlerComponent, BaseSpiderMiddleware):
         if article is None:
             return
         if status in GONE:
+            home = self._home(article)
+            if home is not None:
+                self.stats.inc_value("bhg/articles/dead_links")
+                reason = f"{reason} at {request.url}, a link to it off its URL"
+                self.state.failed(article.record_id, home, reason, retry=True)
+                return
             self.state.fetched(article.record_id, article.canonical, status, datetime.now(UTC))
         self.state.failed(article.record_id, article.canonical, reason, retry=retry)
         for old in moved_from(request.meta.get("redirect_urls", []), article.record_id, self.sites):
             self.state.failed(old.record_id, old.canonical, f"{reason} at {article.canonical}", retry=retry)
+
+    def _home(self, article: ArticleUrl) -> str | None:
+        """The URL the article's record is known at when it is not ``article.canonical``: where this run fetched
+        it, else where a committed run last found it, unless gone there; None when none other is known."""
+        home = self.homes.get(article.record_id)
+        if home is None:
+            known = self.state.known(article.record_id)
+            home = known.url if known is not None and known.last_status not in GONE else None
+        return home if home != article.canonical else None
+
+    def spider_error(self, failure: Failure, response: Response) -> None:
+        """A callback raised on a page (Scrapy's ``spider_error``): the error is why it gave no record, worth
+        another go, as ``fetch_failed`` records it."""
+        if response.request is not None:
+            self.fetch_failed(response.request, error_in("the spider", failure), None, retry=True)
+
+    def item_error(self, item: Any, response: Response | None, failure: Failure) -> None:
+        """A pipeline raised on a record (Scrapy's ``item_error``): the error is why it was not exported."""
+        if isinstance(item, dict) and item.get("record_id") and item.get("url"):
+            self.state.failed(item["record_id"], item["url"], error_in("a pipeline", failure), retry=True)
+
+    def request_dropped(self, request: Request) -> None:
+        """A request the scheduler dropped (Scrapy's ``request_dropped``: the run requested its URL already). When
+        a redirect made it, the articles it was redirected from have no answer of their own: that is why."""
+        if kind_of(request) is not RequestKind.ARTICLE:
+            return
+        own = article_of(request.url, self.sites)
+        for url in request.meta.get("redirect_urls", []):
+            old = article_of(url, self.sites)
+            if old is not None and (own is None or old.record_id != own.record_id):
+                reason = f"redirected to {request.url}, which this run requested already"
+                self.state.failed(old.record_id, old.canonical, reason, retry=True)
 
     def listing_missed(self, urls: list[str], reason: str) -> None:
         """Listing pages a walk did not fetch (``signals.listing_missed``, or one that failed): counted in

@@ -23,3 +23,9 @@ def describe(failure: Failure) -> str:
     if not message and failure.type is not None and failure.type.__doc__:  # e.g. ResponseDataLossError
         message = failure.type.__doc__.strip().splitlines()[0]
     return f"{kind}: {message}"
+
+
+def error_in(where: str, failure: Failure) -> str:
+    """Why a page gave no record when code raised on it, as the run's failures and the ledger both say it:
+    "error in the spider: ValueError: ..." (``where``: "the spider", "a pipeline")."""
+    return f"error in {where}: {describe(failure)}"

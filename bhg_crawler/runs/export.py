@@ -17,7 +17,7 @@ from twisted.python.failure import Failure
 
 from bhg_crawler.core.clock import now_utc
 from bhg_crawler.core.components import CrawlerComponent
-from bhg_crawler.core.errors import StateUnavailable, describe
+from bhg_crawler.core.errors import StateUnavailable, error_in
 from bhg_crawler.core.files import file_entry, json_document, published, write_atomically, write_durably
 from bhg_crawler.extract.record import SCHEMA_VERSION, ArticleRecord, add_url_aliases
 from bhg_crawler.runs.figures import run_figures
@@ -125,12 +125,12 @@ class RunExport(CrawlerComponent):
     def item_error(self, item: Any, response: Response | None, failure: Failure) -> None:
         """A pipeline raised: the record goes to the rejects with the error, never silently away."""
         record = dict(item) if isinstance(item, dict) else {"item": repr(item)}
-        self.record_rejected(record, f"error in a pipeline: {describe(failure)}")
+        self.record_rejected(record, error_in("a pipeline", failure))
         self._count("bhg/errors/item")
 
     def spider_error(self, failure: Failure, response: Response) -> None:
         """A callback raised: the page goes to the failures with the error."""
-        self._failure(response.url, response.meta.get("bhg_kind"), f"error in the spider: {describe(failure)}")
+        self._failure(response.url, response.meta.get("bhg_kind"), error_in("the spider", failure))
         self._count("bhg/errors/callback")
 
     def _count(self, name: str) -> None:

@@ -213,6 +213,8 @@ class BhgSpider(scrapy.Spider):
         reason = "listed" if self.options.urls else "new"
         if article is not None and not self.full and not self.options.urls:
             known = self._known(article)
+            if known is not None and known.last_status in GONE and known.url != article.canonical:
+                known = None  # gone at another URL (a dead link to it): this one is worth a try
             if self._settled(known):
                 if article.record_id not in self.articles_settled:
                     self.articles_settled.add(article.record_id)

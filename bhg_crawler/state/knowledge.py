@@ -205,7 +205,8 @@ class SQLiteKnowledge:
 
     def _settle_ledger(self, now: str) -> None:
         """Articles done in this run leave the ledger; those discovered, or reported failed, and never exported
-        enter it (or stay), as in Redis: a failure at an article's new home (one it was not requested at) too."""
+        enter it (or stay), as in Redis: a failure at an article's new home (one it was not requested at) too.
+        The URL is the failure's (the article's own URL when a link to it failed), else the one discovered."""
         done = (
             "SELECT record_id FROM run_articles WHERE exported OR current UNION SELECT record_id FROM run_cleared "
             f"UNION SELECT record_id FROM articles WHERE version >= 1 OR last_status = {MOVED}"
@@ -219,7 +220,8 @@ class SQLiteKnowledge:
                 WHERE record_id NOT IN (SELECT record_id FROM run_discovered)
             )
             INSERT INTO ledger (record_id, url, reason, attempts, first_at, last_at, retry)
-            SELECT r.record_id, r.url, coalesce(f.reason, :no_answer), 1, :now, :now, coalesce(f.retry, 1)
+            SELECT r.record_id, coalesce(f.url, r.url), coalesce(f.reason, :no_answer), 1, :now, :now,
+                   coalesce(f.retry, 1)
             FROM reported AS r LEFT JOIN run_failed AS f USING (record_id)
             WHERE r.record_id NOT IN ({done})
             ON CONFLICT (record_id) DO UPDATE SET

@@ -7,7 +7,7 @@ from typing import Any
 
 GONE = (404, 410)  # the statuses of an article that is no more: not fetched again, nothing to retry
 MOVED = 301  # the status an article's old record keeps once it is found at a new home (another record)
-NO_ANSWER = "no answer: dropped before any response (a redirect to a page already fetched, or the run ended)"
+NO_ANSWER = "no answer: the run ended before its request was answered"
 
 
 @dataclass(frozen=True)
