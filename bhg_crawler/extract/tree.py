@@ -330,7 +330,7 @@ class Page:
         self.url = url
         self.profile = profile
         self._absolute_urls: dict[str, str | None] = {}  # links repeat on a page: each is resolved once
-        self.unusable: Counter[str] = Counter()  # unusable URLs left out, by what gave them ("link", "image")
+        self._unusable: set[tuple[str, str]] = set()  # (what gave it, the URL as given), each left out
         self._articles: dict[str, ArticleUrl | None] = {}
         self._article_links: dict[HtmlElement | None, list[tuple[HtmlElement, str, ArticleUrl]]] = {}
 
@@ -413,16 +413,22 @@ class Page:
 
     def resolve(self, given: str | None, what: str = "link") -> str | None:
         """The absolute URL a browser requests for a URL the page gives (``sites.urls.resolve_url`` against
-        ``base_url``); None for an unusable one, counted once a page in ``unusable[what]``, and for none given
-        (no such attribute)."""
+        ``base_url``); None for an unusable one (counted in ``unusable``), and for none given (no such
+        attribute)."""
         if given is None:
             return None
-        if given in self._absolute_urls:
-            return self._absolute_urls[given]
-        url = self._absolute_urls[given] = resolve_url(given, self.base_url)
+        if given not in self._absolute_urls:
+            self._absolute_urls[given] = resolve_url(given, self.base_url)
+        url = self._absolute_urls[given]
         if url is None:
-            self.unusable[what] += 1
+            self._unusable.add((what, given))
         return url
+
+    @property
+    def unusable(self) -> Counter[str]:
+        """How many different unusable URLs the page gave, of those resolved so far, by what gave them: "link"
+        (an ``<a href>``), "image" (an ``<img src>``)."""
+        return Counter(what for what, _ in self._unusable)
 
     def links(self, within: HtmlElement | None = None) -> list[tuple[HtmlElement, str]]:
         """Every ``<a href>`` of the page (or of ``within``) with its absolute URL, in document order; a link whose

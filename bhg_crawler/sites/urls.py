@@ -36,6 +36,9 @@ def resolve_url(given: str | None, base: str) -> str | None:
     if SAFE_ABSOLUTE.fullmatch(link):
         return link
     try:
+        given_parts = urlsplit(link)
+        if given_parts.scheme.lower() in WEB_SCHEMES and not given_parts.netloc:  # "https://", "http:///a"
+            return None
         url = safe_url_string(urljoin(base, link))
         parts = urlsplit(url)
         _ = parts.port  # a port out of range is an error only when read

@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from scrapy import Request
+from scrapy import signals as scrapy_signals
 from scrapy.http import HtmlResponse, Response
+from twisted.python.failure import Failure
 
 from bhg_crawler.core import signals
+from bhg_crawler.core.errors import error_in
+from bhg_crawler.extract.article import ArticlePage
 from bhg_crawler.middlewares import StateBookkeeping
 from bhg_crawler.spiders.bhg import BhgSpider
 from bhg_crawler.state.store import StateStore
+from bhg_crawler.state.values import NO_ANSWER
 from tests.helpers import project_crawler
 
 OLD = "https://baohagiang.vn/kinh-te/202506/gia-le-tang-f6d06b9"
 NEW = "https://baotuyenquang.com.vn/khu-vuc/202506/gia-le-tang-f6d06b9"
 ARTICLE = "https://baohagiang.vn/xa-hoi/202101/bai-moi-756980"
+OLD_HOME = "https://baohagiang.vn/xa-hoi/202101/bai-cu-756111"  # an article that redirects to another one
+NEW_HOME = "https://baohagiang.vn/xa-hoi/202101/bai-moi-756980"
 
 
 class Books:
@@ -146,3 +154,149 @@ def test_walked_sections_and_found_aliases_are_written(books: Books) -> None:
     send(signals.aliases_found, record_id="baohagiang.vn:756980", urls=[ARTICLE + "/"])
     assert books.rows("run_sections") == [{"site": "baohagiang.vn", "slug": "xa-hoi"}]
     assert books.state.record_of(ARTICLE + "/") == "baohagiang.vn:756980"
+
+
+PIPELINE_ERROR = Failure(KeyError("sha"))  # type: ignore[no-untyped-call]
+
+
+def commit(books: Books) -> dict[str, dict[str, Any]]:
+    """The run committed: the failures ledger, by record id."""
+    books.state.begin_run("r1", "exports")
+    books.state.commit_run("r1", "complete", {})
+    return {entry["record_id"]: entry for entry in books.state.ledger("baohagiang.vn")}
+
+
+def test_a_callback_that_raises_gives_the_ledger_its_error(books: Books, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(self: ArticlePage) -> None:
+        raise ValueError("no title in the page")
+
+    monkeypatch.setattr(ArticlePage, "extracted", broken)
+    request = article_request(ARTICLE)
+    books.books.get_processed_request(request, None)  # discovered: the spider asked for it
+    page = HtmlResponse(ARTICLE, body=b"<html><body><p>x</p></body></html>", request=request)
+    try:
+        list(books.spider.parse_article(page))
+    except ValueError:
+        failure = Failure()  # type: ignore[no-untyped-call]
+    # what Scrapy's scraper does when a callback raises
+    books.crawler.signals.send_catch_log(
+        scrapy_signals.spider_error, failure=failure, response=page, spider=books.spider
+    )
+    reason = error_in("the spider", failure)  # as the run's failures.jsonl says it
+    assert reason == "error in the spider: ValueError: no title in the page"
+    entry = commit(books)["baohagiang.vn:756980"]
+    assert (entry["reason"], entry["url"], entry["retry"]) == (reason, ARTICLE, 1)
+
+
+@pytest.mark.parametrize(
+    ("signal", "arguments", "record_id", "reason", "retry"),
+    [
+        # a pipeline raised on the record
+        ("item_error", {"item": record(ARTICLE, "756980"), "response": None, "failure": PIPELINE_ERROR},
+         "baohagiang.vn:756980", "error in a pipeline: KeyError: 'sha'", 1),
+        # a redirect to an article this run requested already: the article redirected says so
+        ("request_dropped", {"request": article_request(NEW_HOME, redirect_urls=[OLD_HOME])},
+         "baohagiang.vn:756111", f"redirected to {NEW_HOME}, which this run requested already", 1),
+        # a redirect of the article to its own other URL: its own request says what became of it
+        ("request_dropped", {"request": article_request(ARTICLE, redirect_urls=[ARTICLE + "/"])},
+         "baohagiang.vn:756980", NO_ANSWER, 1),
+    ],
+)  # fmt: skip
+def test_every_request_that_ends_without_a_record_says_why(
+    books: Books, signal: str, arguments: dict[str, Any], record_id: str, reason: str, retry: int
+) -> None:
+    for url in (ARTICLE, OLD_HOME):
+        books.books.get_processed_request(article_request(url), None)
+    books.crawler.signals.send_catch_log(getattr(scrapy_signals, signal), spider=books.spider, **arguments)
+    entry = commit(books)[record_id]
+    assert (entry["reason"], entry["retry"]) == (reason, retry)
+
+
+def test_an_article_url_longer_than_scrapy_takes_is_not_requested_and_says_so(books: Books) -> None:
+    long = "https://baohagiang.vn/xa-hoi/202101/" + "a" * 2100 + "-756980"
+    books.books.get_processed_request(article_request(long), None)
+    entry = commit(books)["baohagiang.vn:756980"]
+    assert (entry["reason"], entry["retry"]) == (
+        "not requested: its URL is longer than URLLENGTH_LIMIT (2083 characters)",
+        0,
+    )
+
+
+LIVE = "https://baohagiang.vn/van-hoa/202003/mua-hoa-tam-giac-mach-756980"
+DOUBLED = "https://baohagiang.vn/van-hoa/202101/van-hoa/202003/mua-hoa-tam-giac-mach-756980"  # a link resolved wrong
+
+
+@pytest.mark.parametrize(
+    ("fetched_first", "status", "ledger"),
+    [
+        # fetched at its URL in this run, then a 404 at a wrong link to it: exported, not gone, out of the ledger
+        (True, 404, None),
+        (True, 410, None),
+        # known at nothing else: the 404 is the article's
+        (False, 404, ("HTTP 404", DOUBLED, 0)),
+        (False, 503, ("HTTP 503", DOUBLED, 1)),
+    ],
+)
+def test_a_404_at_a_link_off_the_articles_url_does_not_make_it_gone(
+    books: Books, fetched_first: bool, status: int, ledger: tuple[str, str, int] | None
+) -> None:
+    if fetched_first:
+        live = article_request(LIVE)
+        books.books.get_processed_request(live, None)
+        books.output(HtmlResponse(LIVE, body=b"<html></html>", request=live), record(LIVE, "756980"))
+        books.state.exporting({**record(LIVE, "756980"), "url_aliases": [], "content_sha256": "0" * 64, "version": 1})
+    wrong = article_request(DOUBLED)
+    books.books.get_processed_request(wrong, None)
+    books.spider._not_exported(wrong, f"HTTP {status}", "gone", status)
+    assert books.stat("bhg/articles/dead_links") == (1 if fetched_first and status in (404, 410) else None)
+    found = commit(books).get("baohagiang.vn:756980")
+    assert ((found["reason"], found["url"], found["retry"]) if found else None) == ledger
+    known = books.state.known("baohagiang.vn:756980")
+    assert ((known.url, known.last_status) if known else None) == (
+        (LIVE, 200) if fetched_first else (DOUBLED, status) if status in (404, 410) else None
+    )
+
+
+def test_a_dead_link_to_an_article_known_alive_keeps_its_record_and_url(books: Books) -> None:
+    books.state.begin_run("r0", "exports")
+    books.state.fetched("baohagiang.vn:756980", LIVE, 200, datetime.now(UTC), published=None)
+    books.state.failed("baohagiang.vn:756980", LIVE, "rejected: no body", retry=True)
+    books.state.commit_run("r0", "complete", {})
+    books.state.file.commit()
+    wrong = article_request(DOUBLED)
+    books.books.get_processed_request(wrong, None)
+    books.spider._not_exported(wrong, "HTTP 404", "gone", 404)
+    entry = commit(books)["baohagiang.vn:756980"]
+    assert (entry["reason"], entry["url"], entry["retry"]) == (
+        f"HTTP 404 at {DOUBLED}, a link to it off its URL",
+        LIVE,
+        1,
+    )
+    known = books.state.known("baohagiang.vn:756980")
+    assert known is not None
+    assert (known.url, known.last_status) == (LIVE, 200)
+
+
+def test_an_article_gone_at_a_wrong_link_is_requested_at_its_own_url(books: Books) -> None:
+    books.state.begin_run("r0", "exports")
+    books.state.fetched("baohagiang.vn:756980", DOUBLED, 404, datetime.now(UTC), published=None)
+    books.state.commit_run("r0", "complete", {})
+    spider = books.spider
+    assert spider._article_request(DOUBLED, spider._article_of(DOUBLED)) is None  # gone there: settled
+    request = spider._article_request(LIVE, spider._article_of(LIVE))
+    assert request is not None and request.url == LIVE
+
+
+def test_an_unusable_image_url_is_counted_and_the_article_kept(books: Books) -> None:
+    html = (
+        '<html><head><base href="https://baohagiang.vn/"></head><body><h1>Lễ hội xuân ở vùng cao</h1>'
+        '<div id="date">08:15, 05/01/2021</div><div id="content"><p>BHG - Người dân vùng cao đón xuân vui vẻ.</p>'
+        '<p>Lễ hội diễn ra trong ba ngày, thu hút hàng nghìn du khách.</p><p><img src="http://[::1"></p>'
+        '<p><img src="dataimages/ảnh đẹp 1.jpg"></p><p><a href="javascript:void(0)">In</a></p></div></body></html>'
+    )
+    request = article_request(ARTICLE)
+    page = HtmlResponse(ARTICLE, body=html.encode(), request=request, encoding="utf-8")
+    [record] = [item for item in books.spider.parse_article(page) if isinstance(item, dict)]
+    assert [image["url"] for image in record["images"]] == [
+        "https://baohagiang.vn/dataimages/%E1%BA%A3nh%20%C4%91%E1%BA%B9p%201.jpg"]  # fmt: skip
+    assert (books.stat("bhg/urls/unusable/image"), books.stat("bhg/urls/unusable/link")) == (1, 1)
