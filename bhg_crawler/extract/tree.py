@@ -257,7 +257,6 @@ NAME = re.compile(r"[.#][A-Za-z_][\w-]*")
 CLASSED = etree.XPath("//*[@class]")
 BY_ID = etree.XPath("id($name)")  # libxml2's index of the page's ids: the first element of an id
 WITH_ID = etree.XPath("//*[@id=$name]")
-BASE_HREF = etree.XPath("(//base[@href])[1]/@href")  # the page's base URL, as HTML takes it: the first one
 
 
 def _steps(alternative: str) -> tuple[Step, ...] | None:
@@ -408,8 +407,8 @@ class Page:
     def base_url(self) -> str:
         """The URL the page's relative URLs are relative to: its first ``<base href>``, itself resolved against
         the page's URL (``sites.urls.resolve_url``), else (none, or an unusable one) the page's URL."""
-        declared = BASE_HREF(self.root)
-        return (resolve_url(str(declared[0]), self.url) if declared else None) or self.url
+        declared = next((href for base in self.root.iter("base") if (href := base.get("href")) is not None), None)
+        return (resolve_url(declared, self.url) if declared is not None else None) or self.url
 
     def resolve(self, given: str | None, what: str = "link") -> str | None:
         """The absolute URL a browser requests for a URL the page gives (``sites.urls.resolve_url`` against
