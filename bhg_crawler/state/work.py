@@ -78,12 +78,14 @@ class RunTables:
     def fetched(self, record_id: str, url: str, status: int, fetched_at: datetime, etag: str | None,
                 last_modified: str | None, published: datetime | None) -> None:  # fmt: skip
         """An article's answer: its HTTP status (or ``MOVED``), when (aware), its validators, when it was
-        published (aware, when known). A 304 or a move makes the article current."""
+        published (aware, when known). A 304 or a move makes the article current. The URL answering is the
+        article's, unless it said gone (404, 410) after this run found the article at another."""
         self._write(
             """
             INSERT INTO run_articles (record_id, url, published_utc, fetched_at, status, etag, last_modified, current)
             VALUES (:record_id, :url, :published, :at, :status, :etag, :last_modified, :status IN (304, :moved))
             ON CONFLICT (record_id) DO UPDATE SET
+                url = CASE WHEN excluded.status IN (404, 410) THEN run_articles.url ELSE excluded.url END,
                 fetched_at = excluded.fetched_at, status = excluded.status, etag = excluded.etag,
                 last_modified = excluded.last_modified,
                 published_utc = coalesce(excluded.published_utc, run_articles.published_utc),

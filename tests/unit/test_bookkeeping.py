@@ -300,3 +300,14 @@ def test_an_unusable_image_url_is_counted_and_the_article_kept(books: Books) -> 
     assert [image["url"] for image in record["images"]] == [
         "https://baohagiang.vn/dataimages/%E1%BA%A3nh%20%C4%91%E1%BA%B9p%201.jpg"]  # fmt: skip
     assert (books.stat("bhg/urls/unusable/image"), books.stat("bhg/urls/unusable/link")) == (1, 1)
+
+
+def test_an_article_found_after_a_dead_link_to_it_keeps_its_own_url(books: Books) -> None:
+    wrong = article_request(DOUBLED)
+    books.books.get_processed_request(wrong, None)
+    books.spider._not_exported(wrong, "HTTP 404", "gone", 404)  # first: nothing else known of the article
+    live = article_request(LIVE)
+    books.books.get_processed_request(live, None)
+    books.output(HtmlResponse(LIVE, body=b"<html></html>", request=live), record(LIVE, "756980"))
+    [row] = books.rows("run_articles")
+    assert (row["url"], row["status"]) == (LIVE, 200)
