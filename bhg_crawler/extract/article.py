@@ -12,6 +12,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from lxml.html import HtmlElement
 
+from bhg_crawler.core.clock import Moment
 from bhg_crawler.extract.body import Block, body_blocks, images_of
 from bhg_crawler.extract.byline import looks_like_byline, parse_byline
 from bhg_crawler.extract.generic import GenericReading
@@ -76,6 +77,7 @@ class ArticlePage(Page):
     def extracted(self) -> Extracted:
         """Every field of the article, and the layer each field with a value came from."""
         article, section, lede, body = self.article, self.section, self.lede, self.body
+        published = self.published_at.value
         found: dict[Field, Sourced[Any]] = {
             "title": self.title,
             "published_at": self.published_at,
@@ -93,7 +95,8 @@ class ArticlePage(Page):
             title=self.title.value,
             lede=lede.value.text,
             lede_tag=lede.value.tag,
-            published_at=self.published_at.value,
+            published_at=published.at if published else None,
+            published_time_known=published.time_known if published else False,
             language=self.profile.language_of(section["slug"]) if section else self.profile.default_language,
             paragraphs=tuple(body.value.paragraphs),
             images=tuple(body.value.images),
@@ -456,8 +459,9 @@ class ArticlePage(Page):
         return Sourced(without_site_name(self.generic.title(), self.profile), "generic")
 
     @cached_property
-    def published_at(self) -> Sourced[datetime | None]:
-        """When the article was published, aware in the site's time zone: the printed "HH:MM, DD/MM/YYYY" of
+    def published_at(self) -> Sourced[Moment | None]:
+        """When the article was published, aware in the site's time zone, and whether its time of day is known
+        (a printed timestamp always has one; a declared or generic date alone has not): the printed timestamp of
         the first of the profile's time elements that prints one, else the first one printed between the title and
         the body (where the site prints it [seen]), outside the page's furniture (a sidebar of the newest articles
         prints their times too), else the declared article:published_time or JSON-LD datePublished, else
@@ -465,7 +469,7 @@ class ArticlePage(Page):
         for element in self._elements(self.profile.selectors.time):
             stamp = parse_timestamp(spaced_text(element), self.profile)
             if stamp is not None:
-                return Sourced(stamp, "selectors")
+                return Sourced(Moment(stamp, time_known=True), "selectors")
         body, _ = self.located("body")
         for element in self._after_title:
             if element is body:
@@ -473,7 +477,7 @@ class ArticlePage(Page):
             if self._outside_related(element) and not in_furniture(element) and not self._of_another(element):
                 stamp = self._printed_time(element)
                 if stamp is not None:
-                    return Sourced(stamp, "patterns")
+                    return Sourced(Moment(stamp, time_known=True), "patterns")
         declared = self.metadata.published_at()
         if declared is not None:
             return Sourced(declared, "metadata")
