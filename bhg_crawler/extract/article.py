@@ -362,7 +362,9 @@ class ArticlePage(Page):
 
     def _densest_paragraph_parent(self) -> HtmlElement | None:
         """The element holding the most paragraph text between the title and the related block (a paragraph that
-        prints only a time does not count)."""
+        prints only a time does not count), unless a block that prints its lines otherwise (``div``s, text between
+        ``<br>``s, table cells: ``_line_weights``) holds more than twice as much: then that block. A stray
+        paragraph ("Mời bạn đọc gửi ý kiến.") is never the body of a story printed without ``<p>``."""
         weight: dict[HtmlElement, int] = {}
         span = self._article_span
         for p in self.root.iter("p"):
@@ -372,7 +374,35 @@ class ArticlePage(Page):
             text = clean_text(p.text_content())
             if not time_line(text, self.profile):
                 weight[parent] = weight.get(parent, 0) + len(text)
-        return max(weight, key=lambda element: weight[element]) if weight else None
+        if not weight:
+            return None
+        best = max(weight, key=lambda element: weight[element])
+        lines = self._line_weights
+        rival = max(lines, key=lambda element: lines[element], default=best)
+        return rival if lines.get(rival, 0) > 2 * lines.get(best, 0) else best
+
+    @cached_property
+    def _line_weights(self) -> dict[HtmlElement, int]:
+        """Each element of the article span with text (or holding some of it) by the length of the lines it prints
+        itself within the span: its own text and its inline elements' (links aside), and the text of its children
+        that hold no blocks (paragraphs of any tag: ``p``, ``div``, ``td``), less their links; a line of the time
+        does not count."""
+        span = self._article_span
+        weights: dict[HtmlElement, int] = {}
+        holders = {parent for e in span if (parent := e.getparent()) is not None}  # a body may hold the title
+        for element in span | holders:
+            if element.tag in SKIPPED or element.tag == "a":
+                continue
+            length = len(clean_text(element.text)) if element in span else 0
+            for child in element:
+                if isinstance(child.tag, str) and child.tag not in SKIPPED and child.tag != "a" and child in span:
+                    text = self._text(child)
+                    if child.tag not in BLOCK_TAGS or (not holds_blocks(child) and not time_line(text, self.profile)):
+                        length += len(text) - sum(len(self._text(a)) for a in child.iter("a"))
+                length += len(clean_text(child.tail))
+            if length:
+                weights[element] = length
+        return weights
 
     def _lede_after_title(self) -> HtmlElement | None:
         """The lede as the page prints it, the first of: a block after the title outside the body that opens with
