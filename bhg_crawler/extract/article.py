@@ -386,7 +386,7 @@ class ArticlePage(Page):
         """Each element of the article span with text (or holding some of it) by the length of the lines it prints
         itself within the span: its own text and its inline elements' (links aside), and the text of its children
         that hold no blocks (paragraphs of any tag: ``p``, ``div``, ``td``), less their links; a line of the time
-        does not count."""
+        does not count, and a block that prints paragraphs of its own between ``<br>``s counts for itself alone."""
         span = self._article_span
         weights: dict[HtmlElement, int] = {}
         holders = {parent for e in span if (parent := e.getparent()) is not None}  # a body may hold the title
@@ -397,7 +397,11 @@ class ArticlePage(Page):
             for child in element:
                 if isinstance(child.tag, str) and child.tag not in SKIPPED and child.tag != "a" and child in span:
                     text = self._text(child)
-                    if child.tag not in BLOCK_TAGS or (not holds_blocks(child) and not time_line(text, self.profile)):
+                    if child.tag not in BLOCK_TAGS or (
+                        not holds_blocks(child)
+                        and not time_line(text, self.profile)
+                        and not _paragraphs_of_its_own(child)
+                    ):
                         length += len(text) - sum(len(self._text(a)) for a in child.iter("a"))
                 length += len(clean_text(child.tail))
             if length:
@@ -714,3 +718,8 @@ def _title_in(anchor: HtmlElement) -> HtmlElement:
 def _within(element: HtmlElement, ancestor: HtmlElement) -> bool:
     """Whether ``element`` is inside ``ancestor`` (not ``ancestor`` itself)."""
     return any(a is ancestor for a in element.iterancestors())
+
+
+def _paragraphs_of_its_own(block: HtmlElement) -> bool:
+    """Whether a block without blocks inside prints more than one paragraph (two ``<br>`` in a row end one)."""
+    return block.find(".//br") is not None and len(reading(block, figures=False, paragraphs=True)) > 1
