@@ -100,16 +100,21 @@ def parse_timestamp(text: str, profile: SiteProfile) -> datetime | None:
     ``HHhMM`` or with seconds, SA/CH or AM/PM, a weekday, "lúc", "|" or "-" between them, spaces around the
     commas: text nodes read apart, ``tree.spaced_text``). A printed GMT/UTC offset is converted to the site's;
     with none the time is the site's. A match that is no real time (31/02) is passed over."""
-    text = unicodedata.normalize("NFC", text)
+    found = _first_timestamp(unicodedata.normalize("NFC", text), profile)
+    return found[1] if found else None
+
+
+def _first_timestamp(text: str, profile: SiteProfile) -> tuple[int, datetime] | None:
+    """The first real timestamp in ``text`` (``parse_timestamp``): the length of its printed form, and its time."""
     forms = (*profile.timestamp_formats, *(TIMESTAMPS if CLOCK_HINT.search(text) else ()))
     found = []
     for order, form in enumerate(forms):
         for match in form.finditer(text):
             moment = _moment(match, profile.timezone)
             if moment is not None:
-                found.append((match.start(), order, moment))
+                found.append((match.start(), order, match.end() - match.start(), moment))
                 break
-    return min(found)[2] if found else None
+    return min(found)[2:] if found else None
 
 
 def parse_date(text: str) -> str | None:
@@ -124,5 +129,9 @@ def parse_date(text: str) -> str | None:
 
 
 def time_line(text: str, profile: SiteProfile) -> bool:
-    """A line that prints a time and little else (fewer than 80 characters): a dateline, never a paragraph."""
-    return len(text) < 80 and parse_timestamp(text, profile) is not None
+    """A line that prints a time and little else (fewer than 80 characters, the timestamp at least a third of
+    them): a dateline, never a paragraph ("Hội nghị khai mạc lúc 8h30 ngày 7/1/2015 tại xã Lũng Cú." is one)."""
+    if len(text) >= 80:
+        return False
+    found = _first_timestamp(unicodedata.normalize("NFC", text), profile)
+    return found is not None and 3 * found[0] >= len(text.strip())

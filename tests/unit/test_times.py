@@ -12,7 +12,7 @@ from bhg_crawler.core.clock import in_zone, parse_iso
 from bhg_crawler.core.errors import ConfigError
 from bhg_crawler.extract.article import ArticlePage
 from bhg_crawler.extract.record import build_record, validation_error
-from bhg_crawler.extract.text import parse_timestamp
+from bhg_crawler.extract.text import parse_timestamp, time_line
 from bhg_crawler.sites.profiles import BAOHAGIANG, profile_from
 from bhg_crawler.spiders.arguments import parse_options
 
@@ -102,6 +102,23 @@ def test_printed_timestamps(text: str, expected: str | None) -> None:
 def test_an_impossible_time_is_passed_over_for_the_next() -> None:
     stamp = parse_timestamp("31/02/2015 99:00 - cập nhật 07/01/2015 22:34", BAOHAGIANG)
     assert stamp is not None and stamp.isoformat() == "2015-01-07T22:34:00+07:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "dateline"),
+    [
+        ("10:04, 20/08/2020", True),
+        ("Cập nhật: 7:05, 3/1/2015", True),
+        ("Thứ Bảy, 17/10/2020, 14:34 (GMT+7)", True),
+        ("10:04, 20/08/2020 | Lượt xem: 1234 | In bài", True),
+        ("Thứ Tư, 07/01/2015 | 22:34 | Báo Hà Giang", True),
+        ("Hội nghị khai mạc lúc 8h30 ngày 7/1/2015 tại xã Lũng Cú, huyện Đồng Văn.", False),  # a paragraph
+        ("Đúng 0 giờ 00 ngày 1/1/2015, pháo hoa rực sáng trên quảng trường thành phố.", False),
+        ("Ngày 07/01/2015, tỉnh tổ chức hội nghị tổng kết công tác năm.", False),  # no time of day
+    ],
+)
+def test_a_line_of_the_time_is_told_from_a_paragraph_that_names_a_time(text: str, dateline: bool) -> None:
+    assert time_line(text, BAOHAGIANG) is dateline
 
 
 BASE = {
