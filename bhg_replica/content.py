@@ -342,6 +342,7 @@ class Writer:
             "lede": reader_text(article.lede),
             "lede_tag": article.lede_tag,
             "published_at": slot.published.isoformat(),
+            "published_time_known": True,  # every page prints its time of day
             "language": slot.section.language,
             "paragraphs": article.paragraphs,
             "images": [

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from lxml.html import HtmlElement
 
+from bhg_crawler.core.clock import Moment
 from bhg_crawler.extract.body import Block, body_blocks, images_of
 from bhg_crawler.extract.byline import looks_like_byline, parse_byline
 from bhg_crawler.extract.generic import GenericReading
@@ -76,6 +77,7 @@ class ArticlePage(Page):
     def extracted(self) -> Extracted:
         """Every field of the article, and the layer each field with a value came from."""
         article, section, lede, body = self.article, self.section, self.lede, self.body
+        published = self.published_at.value
         found: dict[Field, Sourced[Any]] = {
             "title": self.title,
             "published_at": self.published_at,
@@ -93,7 +95,8 @@ class ArticlePage(Page):
             title=self.title.value,
             lede=lede.value.text,
             lede_tag=lede.value.tag,
-            published_at=self.published_at.value,
+            published_at=published.at if published else None,
+            published_time_known=published.time_known if published else False,
             language=self.profile.language_of(section["slug"]) if section else self.profile.default_language,
             paragraphs=tuple(body.value.paragraphs),
             images=tuple(body.value.images),
@@ -359,7 +362,9 @@ class ArticlePage(Page):
 
     def _densest_paragraph_parent(self) -> HtmlElement | None:
         """The element holding the most paragraph text between the title and the related block (a paragraph that
-        prints only a time does not count)."""
+        prints only a time does not count), unless a block that prints its lines otherwise (``div``s, text between
+        ``<br>``s, table cells: ``_line_weights``) holds more than twice as much: then that block. A stray
+        paragraph ("Mời bạn đọc gửi ý kiến.") is never the body of a story printed without ``<p>``."""
         weight: dict[HtmlElement, int] = {}
         span = self._article_span
         for p in self.root.iter("p"):
@@ -369,7 +374,39 @@ class ArticlePage(Page):
             text = clean_text(p.text_content())
             if not time_line(text, self.profile):
                 weight[parent] = weight.get(parent, 0) + len(text)
-        return max(weight, key=lambda element: weight[element]) if weight else None
+        if not weight:
+            return None
+        best = max(weight, key=lambda element: weight[element])
+        lines = self._line_weights
+        rival = max(lines, key=lambda element: lines[element], default=best)
+        return rival if lines.get(rival, 0) > 2 * lines.get(best, 0) else best
+
+    @cached_property
+    def _line_weights(self) -> dict[HtmlElement, int]:
+        """Each element of the article span with text (or holding some of it) by the length of the lines it prints
+        itself within the span: its own text and its inline elements' (links aside), and the text of its children
+        that hold no blocks (paragraphs of any tag: ``p``, ``div``, ``td``), less their links; a line of the time
+        does not count, and a block that prints paragraphs of its own between ``<br>``s counts for itself alone."""
+        span = self._article_span
+        weights: dict[HtmlElement, int] = {}
+        holders = {parent for e in span if (parent := e.getparent()) is not None}  # a body may hold the title
+        for element in span | holders:
+            if element.tag in SKIPPED or element.tag == "a":
+                continue
+            length = len(clean_text(element.text)) if element in span else 0
+            for child in element:
+                if isinstance(child.tag, str) and child.tag not in SKIPPED and child.tag != "a" and child in span:
+                    text = self._text(child)
+                    if child.tag not in BLOCK_TAGS or (
+                        not holds_blocks(child)
+                        and not time_line(text, self.profile)
+                        and not _paragraphs_of_its_own(child)
+                    ):
+                        length += len(text) - sum(len(self._text(a)) for a in child.iter("a"))
+                length += len(clean_text(child.tail))
+            if length:
+                weights[element] = length
+        return weights
 
     def _lede_after_title(self) -> HtmlElement | None:
         """The lede as the page prints it, the first of: a block after the title outside the body that opens with
@@ -456,8 +493,9 @@ class ArticlePage(Page):
         return Sourced(without_site_name(self.generic.title(), self.profile), "generic")
 
     @cached_property
-    def published_at(self) -> Sourced[datetime | None]:
-        """When the article was published, aware in the site's time zone: the printed "HH:MM, DD/MM/YYYY" of
+    def published_at(self) -> Sourced[Moment | None]:
+        """When the article was published, aware in the site's time zone, and whether its time of day is known
+        (a printed timestamp always has one; a declared or generic date alone has not): the printed timestamp of
         the first of the profile's time elements that prints one, else the first one printed between the title and
         the body (where the site prints it [seen]), outside the page's furniture (a sidebar of the newest articles
         prints their times too), else the declared article:published_time or JSON-LD datePublished, else
@@ -465,7 +503,7 @@ class ArticlePage(Page):
         for element in self._elements(self.profile.selectors.time):
             stamp = parse_timestamp(spaced_text(element), self.profile)
             if stamp is not None:
-                return Sourced(stamp, "selectors")
+                return Sourced(Moment(stamp, time_known=True), "selectors")
         body, _ = self.located("body")
         for element in self._after_title:
             if element is body:
@@ -473,7 +511,7 @@ class ArticlePage(Page):
             if self._outside_related(element) and not in_furniture(element) and not self._of_another(element):
                 stamp = self._printed_time(element)
                 if stamp is not None:
-                    return Sourced(stamp, "patterns")
+                    return Sourced(Moment(stamp, time_known=True), "patterns")
         declared = self.metadata.published_at()
         if declared is not None:
             return Sourced(declared, "metadata")
@@ -684,3 +722,8 @@ def _title_in(anchor: HtmlElement) -> HtmlElement:
 def _within(element: HtmlElement, ancestor: HtmlElement) -> bool:
     """Whether ``element`` is inside ``ancestor`` (not ``ancestor`` itself)."""
     return any(a is ancestor for a in element.iterancestors())
+
+
+def _paragraphs_of_its_own(block: HtmlElement) -> bool:
+    """Whether a block without blocks inside prints more than one paragraph (two ``<br>`` in a row end one)."""
+    return block.find(".//br") is not None and len(reading(block, figures=False, paragraphs=True)) > 1

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from datetime import datetime, tzinfo
+from datetime import datetime, time, tzinfo
 from typing import Any
 
 import trafilatura
 from lxml.html import HtmlElement
 
+from bhg_crawler.core.clock import Moment, in_zone
 from bhg_crawler.extract.text import clean_text, dense, parse_date, parse_timestamp
 from bhg_crawler.extract.tree import PAGE_FURNITURE, printed_footers, siblings_around, text_of
 from bhg_crawler.sites.profiles import SiteProfile
@@ -17,7 +18,7 @@ from bhg_crawler.sites.profiles import SiteProfile
 # The body is taken only if this much text is left once the title, the lede, timestamps, link texts and the
 # related block are set aside: less is the page's furniture, not an article.
 MIN_BODY_CHARS = 150
-DATE_FORMAT = "%Y-%m-%dT%H:%M:%S"  # how trafilatura is asked to give the date it finds
+DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"  # how trafilatura is asked to give the date it finds: its offset kept
 
 
 def _read(root: HtmlElement, url: str, related_block: HtmlElement | None, title: HtmlElement | None) -> Any:
@@ -66,14 +67,21 @@ class GenericReading:
         """The title trafilatura finds, normalised."""
         return clean_text(self.document.title or "") or None if self.document is not None else None
 
-    def published_at(self, timezone: tzinfo, month: str) -> datetime | None:
-        """The date trafilatura finds, in the site's time zone (midnight when it has no time of day); None
-        when it is outside ``month`` (YYYYMM, from the article's URL; "" when the URL says none)."""
+    def published_at(self, timezone: tzinfo, month: str) -> Moment | None:
+        """The date trafilatura finds, in the site's time zone (``clock.in_zone``: the offset it found converted,
+        none read as the site's); its time not known when it found a date alone (naive midnight). None when it is
+        outside ``month`` (YYYYMM, from the article's URL; "" when the URL says none)."""
         found = self.document.date if self.document is not None else None
         if not found:
             return None
-        date = datetime.strptime(found, DATE_FORMAT).replace(tzinfo=timezone)
-        return date if not month or date.strftime("%Y%m") == month else None
+        try:
+            read = datetime.strptime(found, DATE_FORMAT.removesuffix("%z") + ("%z" if len(found) > 19 else ""))
+        except ValueError:
+            return None
+        date = in_zone(read, timezone)
+        if month and date.strftime("%Y%m") != month:
+            return None
+        return Moment(date, time_known=read.tzinfo is not None or read.time() != time())
 
     def paragraphs(self, known: Sequence[HtmlElement | None], said: Sequence[str], profile: SiteProfile) -> list[str]:
         """The body, a paragraph a line of trafilatura's text (a cell of a table's row), less what is known not to

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from collections.abc import Iterator
 from functools import cache, cached_property
 from typing import Any
 
-from bhg_crawler.extract.text import clean_text
+from bhg_crawler.core.clock import Moment, parse_iso
+from bhg_crawler.extract.text import clean_text, parse_timestamp
 from bhg_crawler.extract.tree import Page
 from bhg_crawler.sites.profiles import SiteProfile
 
-NEWS_TYPES = ("NewsArticle", "Article", "ReportageNewsArticle")  # the JSON-LD types of an article
+# The JSON-LD types of an article (schema.org's Article and the kinds of it a news page declares).
+NEWS_TYPES = frozenset(
+    ["Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "BackgroundNewsArticle",
+     "OpinionNewsArticle", "ReviewNewsArticle", "AskPublicNewsArticle", "BlogPosting", "LiveBlogPosting",
+     "Report", "SatiricalArticle", "SocialMediaPosting", "TechArticle"]
+)  # fmt: skip
+NESTED = ("@graph", "mainEntity", "mainEntityOfPage")  # where a JSON-LD node holds others
 
 
 SEPARATOR = re.compile(r"\s+[-|\u2013]\s+")  # between a title and the site's name, or the name and a tagline
@@ -44,15 +51,17 @@ class PageMetadata:
 
     @cached_property
     def news_article(self) -> dict[str, Any]:
-        """The page's JSON-LD NewsArticle (or Article), if it has one; else empty."""
+        """The page's first JSON-LD node of an article type (``NEWS_TYPES``; ``@type`` a name, a schema.org URL or
+        a list of them), at the top of a block, in a list or nested in ``@graph``/``mainEntity``; empty when none.
+        A block that is no JSON, or JSON of another shape (null, a string, a number), is passed over."""
         for text in self.page.select('script[type="application/ld+json"]::text'):
             try:
-                data = json.loads(text)
-            except ValueError:
+                data = json.loads(str(text).strip().removeprefix("<!--").removesuffix("-->"), strict=False)
+            except (ValueError, RecursionError):
                 continue
-            for node in data if isinstance(data, list) else [*data.get("@graph", []), data]:
-                if isinstance(node, dict) and node.get("@type") in NEWS_TYPES:
-                    return node
+            node = next((node for node in json_ld_nodes(data) if is_article(node)), None)
+            if node is not None:
+                return node
         return {}
 
     def title(self) -> str | None:
@@ -64,7 +73,7 @@ class PageMetadata:
         headline, the ``<title>``."""
         declared = (
             self.page.meta("og:title"),
-            str(self.news_article.get("headline") or ""),
+            declared_text(self.news_article.get("headline")) or "",
             "".join(self.page.select("title::text")),
         )
         return [title for text in declared if (title := without_site_name(text, self.page.profile))]
@@ -73,17 +82,26 @@ class PageMetadata:
         """The JSON-LD headline, else the ``<title>``: the first that is more than the site's name
         (``without_site_name``), less that name."""
         profile = self.page.profile
-        declared = (str(self.news_article.get("headline") or ""), "".join(self.page.select("title::text")))
+        declared = (declared_text(self.news_article.get("headline")) or "", "".join(self.page.select("title::text")))
         return next((title for text in declared if (title := without_site_name(text, profile))), None)
 
-    def published_at(self) -> datetime | None:
-        """article:published_time, else the JSON-LD datePublished: the first that is ISO 8601."""
-        for declared in (self.page.meta("article:published_time"), self.news_article.get("datePublished")):
-            if isinstance(declared, str) and declared:
-                try:
-                    return datetime.fromisoformat(declared)
-                except ValueError:
-                    continue
+    def published_at(self) -> Moment | None:
+        """article:published_time, else the JSON-LD datePublished: the first that is a time (ISO 8601, else a
+        printed timestamp, ``text.parse_timestamp``), in the site's time zone (``clock.parse_iso``: an offset
+        converted, none read as the site's); a date alone is its midnight, its time not known."""
+        profile = self.page.profile
+        for declared in (
+            self.page.meta("article:published_time"),
+            declared_text(self.news_article.get("datePublished")),
+        ):
+            if not declared:
+                continue
+            moment = parse_iso(declared, profile.timezone)
+            printed = parse_timestamp(declared, profile) if moment is None else None
+            if printed is not None:
+                return Moment(printed, time_known=True)
+            if moment is not None:
+                return moment
         return None
 
     def lede(self) -> str | None:
@@ -93,3 +111,34 @@ class PageMetadata:
     def canonical_link(self) -> str | None:
         """The ``href`` of ``<link rel="canonical">`` as written (maybe relative)."""
         return next(iter(self.page.select('link[rel="canonical"]::attr(href)')), None)
+
+
+def json_ld_nodes(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
+    """Every object of a JSON-LD block, in order: the block itself, the items of a list, the nodes under
+    ``NESTED`` keys (each may be an object or a list); anything else (null, strings, numbers) holds none."""
+    if depth > 8:  # deeper is no article's metadata
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from json_ld_nodes(item, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        for key in NESTED:
+            yield from json_ld_nodes(data.get(key), depth + 1)
+
+
+def is_article(node: dict[str, Any]) -> bool:
+    """Whether a JSON-LD node's ``@type`` (a name, ``https://schema.org/NewsArticle``, or a list) is an article's."""
+    declared = node.get("@type")
+    types = declared if isinstance(declared, list) else [declared]
+    return any(isinstance(kind, str) and kind.rsplit("/", 1)[-1].strip() in NEWS_TYPES for kind in types)
+
+
+def declared_text(value: Any) -> str | None:
+    """The text of a JSON-LD value: a string, the ``@value`` of an object, or the first text of a list; None for
+    anything else (a number, true, null, an object without ``@value``)."""
+    if isinstance(value, list):
+        return next((text for item in value if (text := declared_text(item))), None)
+    if isinstance(value, dict):
+        return declared_text(value.get("@value"))
+    return clean_text(value) or None if isinstance(value, str) else None

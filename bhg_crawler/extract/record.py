@@ -1,4 +1,4 @@
-"""The article record (schema 4) and its builder; field layers in order: selectors, patterns, metadata, generic."""
+"""The article record (schema 5) and its builder; field layers in order: selectors, patterns, metadata, generic."""
 
 # Annotations are evaluated here (no ``from __future__ import annotations``): a TypedDict knows its NotRequired
 # keys at run time only from evaluated annotations.
@@ -18,8 +18,8 @@ from bhg_crawler.extract.text import clean_text
 from bhg_crawler.sites.urls import ArticleUrl, record_id
 
 # 2 added version and previous_sha256; 3 the optional warc_record_id; 4 record_id_aliases, and lede_tag is any
-# site's tag. Older schemas stay for older exports.
-SCHEMA_VERSION: Final = 4
+# site's tag; 5 published_time_known. Older schemas stay for older exports.
+SCHEMA_VERSION: Final = 5
 SCHEMA_FILE = f"article-{SCHEMA_VERSION}.json"
 
 Layer = Literal["selectors", "patterns", "metadata", "generic"]
@@ -83,9 +83,9 @@ class Extraction(TypedDict):
 
 
 class ArticleRecord(TypedDict):
-    """An article record, schema 4 (``schema/article-4.json``): what the crawl exports, one a line."""
+    """An article record, schema 5 (``schema/article-5.json``): what the crawl exports, one a line."""
 
-    schema_version: Literal[4]
+    schema_version: Literal[5]
     record_id: str  # "<site>:<article_id>", "baohagiang.vn:764199" (``sites.urls.record_id``)
     record_id_aliases: list[str]  # sorted: the ids of the article's records on a site it moved from
     site: str  # the profile's name: "baohagiang.vn"
@@ -97,6 +97,7 @@ class ArticleRecord(TypedDict):
     lede: str | None  # the lede (sapo) without its "BHG - " prefix
     lede_tag: str | None  # that prefix's tag: "BHG", "TTXVN"
     published_at: str  # ISO 8601 with the site's offset: "2020-08-20T10:04:00+07:00"
+    published_time_known: bool  # false when the page gives only the day: published_at is then its midnight
     language: str  # "vi" or "en"
     body_text: str  # the paragraphs, normalised (NFC, one space), joined by a blank line
     word_count: int  # of body_text, split at spaces
@@ -126,6 +127,7 @@ class Extracted:
     lede: str | None  # the lede (sapo) without its prefix
     lede_tag: str | None  # the prefix's tag: "BHG"
     published_at: datetime | None  # aware, in the site's time zone
+    published_time_known: bool  # whether published_at has its time of day (else it is the day's midnight)
     language: str  # the profile's language of the section: "vi", "en"
     paragraphs: tuple[str, ...]  # the body, without the lede a page repeats or the byline ending it
     images: tuple[Image, ...]  # in reading order, none with a file yet
@@ -232,6 +234,7 @@ def build_record(
         "lede": lede,
         "lede_tag": extracted.lede_tag,
         "published_at": _required(published.isoformat() if published else None),
+        "published_time_known": extracted.published_time_known and published is not None,
         "language": extracted.language,
         "body_text": body_text,
         "word_count": len(body_text.split()),

@@ -5,8 +5,9 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
+from bhg_crawler.core.clock import in_zone
 from bhg_crawler.sites.profiles import SiteProfile
 
 
@@ -24,30 +25,96 @@ def dense(text: str) -> str:
 
 # -- dates ---------------------------------------------------------------------------------------
 
-TIMESTAMP = re.compile(r"(?<!\d)(?P<H>\d{1,2}):(?P<M>\d\d)\s*,\s*(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?!\d)")
-WEEKDAY_TIMESTAMP = re.compile(
-    r"(?:Thứ\s+\w+|Chủ\s+[Nn]hật)\s*,\s*(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})\s*,?\s*(?P<H>\d{1,2}):(?P<M>\d\d)"
+# The forms Vietnamese papers print a time of day and a date in, either first: "10:04, 20/08/2020", "Thứ Bảy,
+# 17/10/2020, 14:34 (GMT+7)", "Thứ Tư, 07/01/2015 | 22:34", "06:22 thứ sáu ngày 19/03/2021", "22:34 - 07/01/2015",
+# "07-01-2015 22:34", "Cập nhật: 07/01/2015 lúc 22:34", "2015-01-07 22:34", "22h34 ngày 7 tháng 1 năm 2015",
+# "07/01/2015 10:34 CH" (SA/CH and AM/PM), a GMT/UTC offset after the time.
+WEEKDAY = r"(?:thứ\s*(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s*nhật|CN)"
+SEP = r"[\s,|(\-\u2013\u2014]*"
+GAP = rf"{SEP}(?:(?:(?:vào\s+)?lúc|ngày|{WEEKDAY}){SEP})*"  # between the date and the time
+CLOCK = (
+    r"(?<![\d:])(?P<H>\d{1,2})\s*(?::|h|g|giờ)\s*(?P<M>\d\d)(?::(?P<S>\d\d))?(?![\d:])"
+    r"(?:\s*(?P<half>SA|CH|[AP]\.?M\.?|sáng|chiều|tối)(?!\w))?"
+    r"(?P<zone>\s*\(?\s*(?:GMT|UTC)\s*(?:[+-]\s*\d{1,2}(?::?\d\d)?)?\s*\)?|Z|[+-]\d\d:?\d\d(?![\d/]))?"
 )
+DAY = (
+    r"(?:(?<![\d/.-])(?P<d>\d{1,2})(?P<s1>[/.-])(?P<m>\d{1,2})(?P=s1)(?P<y>\d{4})(?![\d/])"
+    r"|(?<![\d/.-])(?P<y2>\d{4})(?P<s2>[/.-])(?P<m2>\d{1,2})(?P=s2)(?P<d2>\d{1,2})(?![\d/])"
+    r"|ngày\s+(?P<d3>\d{1,2})\s+tháng\s+(?P<m3>\d{1,2})\s*(?:năm|,)\s*(?P<y3>\d{4})(?!\d))"
+)
+TIMESTAMPS = (
+    re.compile(rf"{CLOCK}{GAP}{DAY}", re.IGNORECASE),  # the time, then the date
+    re.compile(rf"{DAY}(?:T|{GAP}){CLOCK}", re.IGNORECASE),  # the date, then the time
+)
+CLOCK_HINT = re.compile(r"\d\s*(?::|h|g|giờ)\s*\d", re.IGNORECASE)  # no time of day without one
+OFFSET = re.compile(r"(?P<sign>[+-])\s*(?P<h>\d{1,2})(?::?(?P<m>\d\d))?")
+AFTERNOON = ("ch", "pm", "p.m.", "p.m", "chiều", "tối")
 DATE = re.compile(r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?![\d/])")
 
 
-def parse_timestamp(text: str, profile: SiteProfile) -> datetime | None:
-    """The first "HH:MM, DD/MM/YYYY" or "Thứ Bảy, DD/MM/YYYY, HH:MM (GMT+7)" in ``text`` (spaces around the commas
-    allowed: text nodes read apart, ``tree.spaced_text``)."""
-    if ":" not in text:
+def _group(match: re.Match[str], *names: str) -> int:
+    """The first of the groups ``names`` that matched, as a number."""
+    return int(next(value for name in names if (value := match.groupdict().get(name)) is not None))
+
+
+def _printed_zone(text: str | None) -> tzinfo | None:
+    """The offset printed after a time ("(GMT+7)", "UTC", "Z", "+07:00"); None when none is printed or it is
+    not an offset."""
+    if not text or not text.strip(" ()"):
         return None
-    text = unicodedata.normalize("NFC", text)
-    found = [m for m in (TIMESTAMP.search(text), WEEKDAY_TIMESTAMP.search(text)) if m]
-    if not found:
+    offset = OFFSET.search(text)
+    if offset is None:
+        return UTC
+    hours, minutes = int(offset["h"]), int(offset["m"] or 0)
+    if hours > 14 or minutes > 59:
         return None
-    match = min(found, key=lambda m: m.start())
+    sign = -1 if offset["sign"] == "-" else 1
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
+def _moment(match: re.Match[str], zone: tzinfo) -> datetime | None:
+    """The time a timestamp's match prints, in ``zone`` (``clock.in_zone``: the offset it prints converted, else
+    read as ``zone``'s); None when it is no real time (31/02, 25:00, a 13 with "SA")."""
+    hour, half = _group(match, "H"), (match.groupdict().get("half") or "").casefold().strip()
+    if half and not 1 <= hour <= 12 and not (half in AFTERNOON and hour <= 23):
+        return None
+    if half and hour < 12 and half in AFTERNOON:
+        hour += 12
+    elif half and hour == 12 and half not in AFTERNOON:
+        hour = 0
+    found = match.groupdict()
     try:
-        return datetime(
-            int(match["y"]), int(match["m"]), int(match["d"]), int(match["H"]), int(match["M"]),
-            tzinfo=profile.timezone,
+        printed = datetime(
+            _group(match, "y", "y2", "y3"), _group(match, "m", "m2", "m3"), _group(match, "d", "d2", "d3"), hour,
+            _group(match, "M"), int(found.get("S") or 0), tzinfo=_printed_zone(found.get("zone")),
         )  # fmt: skip
     except ValueError:
         return None
+    return in_zone(printed, zone)
+
+
+def parse_timestamp(text: str, profile: SiteProfile) -> datetime | None:
+    """The first timestamp (a date with its time of day) in ``text``, in the site's time zone: in one of the
+    profile's ``timestamp_formats`` or in a form papers print (``TIMESTAMPS``: time or date first, the date
+    ``DD/MM/YYYY``, ``DD-MM-YYYY``, ``DD.MM.YYYY``, ``YYYY-MM-DD`` or "ngày D tháng M năm Y", the time ``HH:MM``,
+    ``HHhMM`` or with seconds, SA/CH or AM/PM, a weekday, "lúc", "|" or "-" between them, spaces around the
+    commas: text nodes read apart, ``tree.spaced_text``). A printed GMT/UTC offset is converted to the site's;
+    with none the time is the site's. A match that is no real time (31/02) is passed over."""
+    found = _first_timestamp(unicodedata.normalize("NFC", text), profile)
+    return found[1] if found else None
+
+
+def _first_timestamp(text: str, profile: SiteProfile) -> tuple[int, datetime] | None:
+    """The first real timestamp in ``text`` (``parse_timestamp``): the length of its printed form, and its time."""
+    forms = (*profile.timestamp_formats, *(TIMESTAMPS if CLOCK_HINT.search(text) else ()))
+    found = []
+    for order, form in enumerate(forms):
+        for match in form.finditer(text):
+            moment = _moment(match, profile.timezone)
+            if moment is not None:
+                found.append((match.start(), order, match.end() - match.start(), moment))
+                break
+    return min(found)[2:] if found else None
 
 
 def parse_date(text: str) -> str | None:
@@ -62,5 +129,9 @@ def parse_date(text: str) -> str | None:
 
 
 def time_line(text: str, profile: SiteProfile) -> bool:
-    """A line that prints a time and little else (fewer than 80 characters): a dateline, never a paragraph."""
-    return len(text) < 80 and parse_timestamp(text, profile) is not None
+    """A line that prints a time and little else (fewer than 80 characters, the timestamp at least a third of
+    them): a dateline, never a paragraph ("Hội nghị khai mạc lúc 8h30 ngày 7/1/2015 tại xã Lũng Cú." is one)."""
+    if len(text) >= 80:
+        return False
+    found = _first_timestamp(unicodedata.normalize("NFC", text), profile)
+    return found is not None and 3 * found[0] >= len(text.strip())

@@ -99,6 +99,9 @@ class SiteProfile:
     # Sites (profile names) the site's articles may redirect to, moved there for good: a crawl follows
     # the redirect and exports the article under its new home, with its old URL and record id as aliases.
     successors: tuple[str, ...] = ()
+    # The site's own forms of a printed timestamp, beside those every page is read for (``extract.text``): each
+    # with the groups d, m, y, H and M (and S, half: "SA"/"CH", zone: "GMT+7" when it prints them).
+    timestamp_formats: tuple[re.Pattern[str], ...] = ()
 
     @property
     def start_url(self) -> str:
@@ -141,6 +144,7 @@ class SiteProfile:
 
 
 BUILT_IN = files("bhg_crawler.sites")  # read through importlib: also from a zipped egg (Scrapyd)
+STAMP_GROUPS = ("d", "m", "y", "H", "M")  # what a profile's timestamp form must capture
 REQUIRED = ("name", "canonical_host", "hosts", "sections", "article_paths", "lede_prefix", "title_suffix")
 
 
@@ -198,6 +202,9 @@ def profile_from(data: dict[str, Any], source: str) -> SiteProfile:
         raise ConfigError(f"{source}: selectors: {error}") from None
     if not all(isinstance(name, str) for name in data.get("successors", [])):
         raise ConfigError(f"{source}: successors: a list of site names")
+    stamps = data.get("timestamp_formats", [])
+    if not isinstance(stamps, list):
+        raise ConfigError(f"{source}: timestamp_formats: a list of regular expressions with the groups d, m, y, H, M")
     paths = data["article_paths"]
     if not isinstance(paths, list) or not paths:
         raise ConfigError(f"{source}: article_paths: a list of regular expressions, at least one")
@@ -224,6 +231,9 @@ def profile_from(data: dict[str, Any], source: str) -> SiteProfile:
         selectors=selectors,
         legacy_encoding=str(data.get("legacy_encoding", SiteProfile.legacy_encoding)),
         successors=tuple(data.get("successors", ())),
+        timestamp_formats=tuple(
+            _pattern(p, f"{source}: timestamp_formats[{n}]", STAMP_GROUPS) for n, p in enumerate(stamps)
+        ),
     )
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
+from bhg_crawler.core.clock import in_zone
 from bhg_crawler.core.errors import ConfigError
 from bhg_crawler.sites.profiles import SiteProfile
 from bhg_crawler.sites.urls import article_url
@@ -22,9 +23,12 @@ class CrawlOptions:
     max_articles: int | None
 
     def in_range(self, moment: datetime | None) -> bool:
-        """Whether a publication time (aware) is in the date range; a time not known is."""
-        if moment is None:
+        """Whether a publication time is in the date range (one without an offset is the site's wall time, as
+        ``since`` and ``until`` are); a time not known is."""
+        bound = self.since or self.until
+        if moment is None or bound is None:
             return True
+        moment = in_zone(moment, bound.tzinfo or UTC)
         return (self.since is None or moment >= self.since) and (self.until is None or moment < self.until)
 
 
@@ -35,7 +39,7 @@ def parse_day(text: str, profile: SiteProfile) -> datetime:
             day = datetime.strptime(text.strip(), layout)
         except ValueError:
             continue
-        return datetime.combine(day.date(), time(), tzinfo=profile.timezone)
+        return in_zone(datetime.combine(day.date(), time()), profile.timezone)
     raise ConfigError(f"not a date: {text!r} (use YYYY-MM-DD or DD/MM/YYYY)")
 
 

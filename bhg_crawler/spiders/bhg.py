@@ -16,7 +16,7 @@ from scrapy.statscollectors import StatsCollector
 from twisted.python.failure import Failure
 
 from bhg_crawler.core import signals
-from bhg_crawler.core.clock import parse_moment, utc
+from bhg_crawler.core.clock import in_zone, parse_moment, utc
 from bhg_crawler.core.errors import describe
 from bhg_crawler.core.requests import RequestKind
 from bhg_crawler.extract.article import ArticlePage
@@ -329,7 +329,7 @@ class BhgSpider(scrapy.Spider):
                 continue  # the related articles of another site are that site's crawl's
             related = next((r for r in record["related"] if r["url"] == article.canonical), None)
             day = related and related["published_date"]
-            moment = datetime.fromisoformat(day).replace(tzinfo=self.profile.timezone) if day else None
+            moment = in_zone(datetime.fromisoformat(day), self.profile.timezone) if day else None
             request = self._article_request(url, article, moment)
             if request is not None:
                 yield request

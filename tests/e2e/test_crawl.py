@@ -44,7 +44,8 @@ def test_records_match_the_replica_field_by_field(crawl: dict[str, Any], site: S
     for record in crawl["records"]:
         assert validation_error(record) is None
         truth = site.expected_record(site.catalog.by_id[record["article_id"]])
-        for field in ("record_id", "record_id_aliases", "url", "section", "title", "lede", "lede_tag", "published_at", "language", "images",
+        for field in ("record_id", "record_id_aliases", "url", "section", "title", "lede", "lede_tag", "published_at",
+                      "published_time_known", "language", "images",
                       "byline", "authors", "related", "tags"):  # fmt: skip
             assert record[field] == truth[field], (field, record["url"])
         assert record["body_text"] == "\n\n".join(truth["paragraphs"]), record["url"]  # type: ignore[arg-type]

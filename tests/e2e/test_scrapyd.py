@@ -91,5 +91,5 @@ def test_the_egg_holds_the_crawler_and_not_the_replica(tmp_path: Path) -> None:
     app = {name for name in shipped if name.startswith("bhg_crawler/app/")}
     assert app and shipped - app <= set(names), sorted(shipped - app - set(names))
     assert not [name for name in names if name.startswith(("bhg_replica", "bhg_crawler/app/"))]
-    assert "bhg_crawler/sites/baohagiang.vn.toml" in names and "bhg_crawler/extract/schema/article-4.json" in names
+    assert "bhg_crawler/sites/baohagiang.vn.toml" in names and "bhg_crawler/extract/schema/article-5.json" in names
     assert "settings = bhg_crawler.settings" in zipfile.ZipFile(egg).read("EGG-INFO/entry_points.txt").decode()

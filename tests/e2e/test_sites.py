@@ -15,8 +15,8 @@ from bhg_replica.sisters import SisterSite
 from bhg_replica.site import Site
 from tests.helpers import SITES, bhg_run, exported, stats
 
-FIELDS = ("url", "section", "title", "lede", "lede_tag", "published_at", "language", "images", "byline", "authors",
-          "related", "tags")  # fmt: skip
+FIELDS = ("url", "section", "title", "lede", "lede_tag", "published_at", "published_time_known", "language",
+          "images", "byline", "authors", "related", "tags")  # fmt: skip
 
 
 def crawl(server: ReplicaServer, work: Path, run_id: str, *arguments: str) -> tuple[int, list[dict[str, Any]]]:

@@ -10,8 +10,8 @@ from bhg_crawler.runs.outcome import ExitCode
 from bhg_replica.templates import jsonld_only
 from tests.helpers import bhg_run, exported, manifests, replica
 
-FIELDS = ("url", "section", "title", "lede", "lede_tag", "published_at", "language", "images", "byline", "authors",
-          "related", "tags")  # fmt: skip
+FIELDS = ("url", "section", "title", "lede", "lede_tag", "published_at", "published_time_known", "language",
+          "images", "byline", "authors", "related", "tags")  # fmt: skip
 
 
 def test_a_redesigned_site_still_gives_the_true_records(tmp_path: Path) -> None:

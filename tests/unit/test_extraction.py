@@ -22,8 +22,8 @@ from bhg_replica.site import Site
 from tests.helpers import SITES, saved, saved_page, saved_page_names
 
 NAMES = saved_page_names()
-Compared = Literal["url", "section", "title", "lede", "lede_tag", "published_at", "language", "body_text", "images",
-                   "byline", "authors", "related", "tags"]  # fmt: skip
+Compared = Literal["url", "section", "title", "lede", "lede_tag", "published_at", "published_time_known", "language",
+                   "body_text", "images", "byline", "authors", "related", "tags"]  # fmt: skip
 FIELDS: tuple[Compared, ...] = get_args(Compared)
 FETCHED = datetime(2026, 11, 25, 3, 0, tzinfo=datetime.now().astimezone().tzinfo)
 
