@@ -305,12 +305,12 @@ class StateBookkeeping(CrawlerComponent, BaseSpiderMiddleware):
                                or _header(response.request, "If-Modified-Since"))  # fmt: skip
 
     def fetch_failed(self, request: Request, reason: str, status: int | None, retry: bool) -> None:
-        if kind_of(request) is RequestKind.LISTING:
-            self.listing_missed([request.url], reason)
-            return
         """A page gave no record (``signals.fetch_failed``): for an article, why in the ledger (``retry``: worth
         another go), gone at 404 or 410, and the same for its old homes in the redirect chain; a listing page is
         a page its walk missed (``listing_missed``)."""
+        if kind_of(request) is RequestKind.LISTING:
+            self.listing_missed([request.url], reason)
+            return
         article = article_of(request.url, self.sites) if kind_of(request) is RequestKind.ARTICLE else None
         if article is None:
             return
