@@ -26,6 +26,7 @@ from bhg_crawler.extract.tree import (
     Page,
     following,
     has_own_text,
+    has_text,
     holds_blocks,
     in_furniture,
     is_figure,
@@ -33,6 +34,8 @@ from bhg_crawler.extract.tree import (
     reading,
     spaced_text,
     text_of,
+    visible_text,
+    walk,
 )
 from bhg_crawler.sites.urls import ArticleUrl, article_url, canonical_url, listing_url, section_of
 
@@ -172,7 +175,7 @@ class ArticlePage(Page):
         lede, text, and inside the body it must be the body's first paragraph as a lede (``_lede_in_body``), or be
         inside it holding all its text (``p > strong``), and stands for that paragraph."""
         if part == "body":
-            has = any(text.strip() for text in element.itertext()) or element.find(".//img") is not None
+            has = has_text(element) or element.find(".//img") is not None
             return element if has else None
         if part == "related":
             return element if any(True for _ in self.article_links(element)) else None
@@ -306,20 +309,27 @@ class ArticlePage(Page):
     def _content_elements(self) -> list[HtmlElement]:
         """The page's elements in document order, its ``<head>`` and furniture left out: ``nav``, ``aside``, and
         ``header`` and ``footer`` outside an ``article``; scripts, styles and comments too."""
-        found: list[HtmlElement] = []
+        found: list[HtmlElement] = [self.root]
+        articles = 0  # the ``article`` elements the walk is inside
 
-        def walk(element: HtmlElement, in_article: bool) -> None:
-            for child in element:
-                tag = child.tag
-                if not isinstance(tag, str) or tag in SKIPPED or tag in ("head", "nav", "aside"):
-                    continue
-                if tag in ("header", "footer") and not in_article:
-                    continue
-                found.append(child)
-                walk(child, in_article or tag == "article")
+        def enter(element: HtmlElement) -> bool:
+            nonlocal articles
+            tag = element.tag
+            if element is self.root:
+                return True
+            if not isinstance(tag, str) or tag in SKIPPED or tag in ("head", "nav", "aside"):
+                return False
+            if tag in ("header", "footer") and not articles:
+                return False
+            found.append(element)
+            articles += tag == "article"
+            return True
 
-        found.append(self.root)
-        walk(self.root, False)
+        def leave(element: HtmlElement, entered: bool) -> None:
+            nonlocal articles
+            articles -= entered and element.tag == "article" and element is not self.root
+
+        walk(self.root, enter, leave)
         return found
 
     def _under_related_heading(self) -> HtmlElement | None:
@@ -329,7 +339,7 @@ class ArticlePage(Page):
         for element in self.root.iter():
             if not isinstance(element.tag, str) or element.tag in SKIPPED or not has_own_text(element):
                 continue
-            if len(element.text_content()) > 2 * longest + 40 or text_of(element).casefold() not in headings:
+            if len(visible_text(element)) > 2 * longest + 40 or text_of(element).casefold() not in headings:
                 continue
             container = element.getparent()
             while container is not None and not self.article_links(container):
@@ -366,7 +376,7 @@ class ArticlePage(Page):
             parent = p.getparent()
             if parent is None or p not in span:
                 continue
-            text = clean_text(p.text_content())
+            text = clean_text(visible_text(p))
             if not time_line(text, self.profile):
                 weight[parent] = weight.get(parent, 0) + len(text)
         return max(weight, key=lambda element: weight[element]) if weight else None

@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import cache, cached_property
 from typing import Any
 
-from bhg_crawler.extract.text import clean_text
+from bhg_crawler.extract.text import clean_text, unescaped
 from bhg_crawler.extract.tree import Page
 from bhg_crawler.sites.profiles import SiteProfile
 
@@ -55,6 +55,12 @@ class PageMetadata:
                     return node
         return {}
 
+    def headline(self) -> str:
+        """The JSON-LD headline, its entities decoded (a JSON-LD string is not read by the HTML parser: a site that
+        escapes it, "R&amp;D", means "R&D"); "" when none."""
+        headline = self.news_article.get("headline")
+        return unescaped(headline) if isinstance(headline, str) else ""
+
     def title(self) -> str | None:
         """og:title less the site's name, unless that name is all it says (``without_site_name``)."""
         return without_site_name(self.page.meta("og:title"), self.page.profile)
@@ -64,7 +70,7 @@ class PageMetadata:
         headline, the ``<title>``."""
         declared = (
             self.page.meta("og:title"),
-            str(self.news_article.get("headline") or ""),
+            self.headline(),
             "".join(self.page.select("title::text")),
         )
         return [title for text in declared if (title := without_site_name(text, self.page.profile))]
@@ -73,7 +79,7 @@ class PageMetadata:
         """The JSON-LD headline, else the ``<title>``: the first that is more than the site's name
         (``without_site_name``), less that name."""
         profile = self.page.profile
-        declared = (str(self.news_article.get("headline") or ""), "".join(self.page.select("title::text")))
+        declared = (self.headline(), "".join(self.page.select("title::text")))
         return next((title for text in declared if (title := without_site_name(text, profile))), None)
 
     def published_at(self) -> datetime | None:

@@ -9,12 +9,35 @@ from datetime import datetime
 
 from bhg_crawler.sites.profiles import SiteProfile
 
+# Characters that print nothing: Unicode's format characters (category Cf: the zero-width space U+200B, the
+# word joiner U+2060, the byte order mark U+FEFF, the soft hyphen U+00AD, the bidirectional marks...) but the
+# zero-width non-joiner and joiner (U+200C, U+200D), which change how the letters around them are drawn.
+INVISIBLE = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b\u200e\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
+# An entity of HTML closed by its semicolon: "&amp;", "&#8203;", "&#x1EA1;" (never a bare "&para" in a URL).
+ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
 
 def clean_text(text: str | None) -> str:
-    """NFC, entities decoded, every kind of space folded to one, trimmed."""
+    """Text as printed: NFC, without invisible characters (``INVISIBLE``), every kind of space folded to one,
+    trimmed; "" for text of only spaces and invisible characters. Entities are left as they are: the parser
+    decoded the page's own (``unescaped`` decodes text still escaped)."""
     if not text:
         return ""
-    return " ".join(unicodedata.normalize("NFC", html.unescape(text)).split())  # split(): the same spaces as \s
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", INVISIBLE.sub("", text))
+    return " ".join(text.split())  # split(): the same spaces as \s
+
+
+def unescaped(text: str) -> str:
+    """Text still escaped as HTML (a JSON-LD string a site escaped, "R&amp;D") with its entities decoded once;
+    only entities closed by ";", so that "&para=2" in a URL stays."""
+    if "&" not in text:
+        return text
+    return ENTITY.sub(lambda entity: html.unescape(entity[0]), text)
 
 
 def dense(text: str) -> str:
