@@ -87,3 +87,30 @@ def parse_date(text: str) -> str | None:
 def time_line(text: str, profile: SiteProfile) -> bool:
     """A line that prints a time and little else (fewer than 80 characters): a dateline, never a paragraph."""
     return len(text) < 80 and parse_timestamp(text, profile) is not None
+
+
+# -- mojibake ------------------------------------------------------------------------------------
+
+# UTF-8 read in a Latin code page (Latin-1, Windows-1252, Windows-1258): "Ã¡" for "á", "Ä" and a quotation mark for "đ", "Æ°"
+# for "ư", "áº¡" for "ạ"; a lead byte's letter and a continuation byte's symbol, which Vietnamese never prints.
+MOJIBAKE = re.compile(
+    "[ÃÂÄÅÆ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
+    "|á[º»]"
+)
+# Letters only a right reading of Vietnamese gives: ă đ ơ ư and the letters with a tone mark of U+1EA0-U+1EF9
+# (none of them is in Latin-1 or Windows-1252; Windows-1258 writes the toned ones as a letter and a mark).
+VIETNAMESE_LETTERS = re.compile("[ăĂđĐơƠưƯ\u1ea0-\u1ef9]")
+
+
+def mojibake(text: str) -> str | None:
+    """The first run of mojibake in ``text`` (``MOJIBAKE``), None when it has none."""
+    found = MOJIBAKE.search(text)
+    return found[0] if found else None
+
+
+def vietnamese_plausibility(text: str) -> int:
+    """How much a reading of a page reads as Vietnamese: its Vietnamese letters (``VIETNAMESE_LETTERS``, after
+    NFC) less three for each sign of a wrong reading (a replacement character, a C1 control, mojibake)."""
+    text = unicodedata.normalize("NFC", text)
+    wrong = text.count("\ufffd") + len(re.findall("[\u0080-\u009f]", text)) + len(MOJIBAKE.findall(text))
+    return len(VIETNAMESE_LETTERS.findall(text)) - 3 * wrong

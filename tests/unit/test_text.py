@@ -11,11 +11,16 @@ from typing import Any
 import pytest
 from lxml import etree
 from lxml import html as lxml_html
+from scrapy import Request, Spider
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
 
 from bhg_crawler.extract.article import ArticlePage
-from bhg_crawler.extract.record import ArticleRecord, build_record, content_sha256
-from bhg_crawler.extract.text import INVISIBLE, clean_text, unescaped
+from bhg_crawler.extract.encoding import page_encoding
+from bhg_crawler.extract.record import ArticleRecord, build_record, content_sha256, validation_error
+from bhg_crawler.extract.text import INVISIBLE, clean_text, mojibake, unescaped
 from bhg_crawler.extract.tree import lines_of, spaced_text, text_of, visible_text
+from bhg_crawler.middlewares import EncodingMiddleware
 from bhg_crawler.sites.profiles import PROFILES
 
 FETCHED = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
@@ -186,3 +191,78 @@ def test_the_tree_walks_go_any_depth(depth: int) -> None:
     inner.text, inner.tail = "Mèo", " tỉnh"
     etree.SubElement(element, "p").text = "Vạc"
     assert (lines_of(element), spaced_text(element)) == (["Mèo tỉnh", "Vạc"], "Mèo tỉnh Vạc")
+
+
+# -- encodings ----------------------------------------------------------------------------------------------------
+
+
+def cp1258(text: str) -> bytes:
+    """Text as Windows-1258 writes Vietnamese: the letter, then its tone mark where the code page has no letter."""
+    out = []
+    for char in unicodedata.normalize("NFC", text):
+        try:
+            char.encode("cp1258")
+        except UnicodeEncodeError:
+            char = unicodedata.normalize("NFD", char)
+            base = unicodedata.normalize("NFC", "".join(c for c in char if c not in TONES))
+            char = base + "".join(c for c in char if c in TONES)
+        out.append(char)
+    return "".join(out).encode("cp1258")
+
+
+TONES = "\u0300\u0301\u0303\u0309\u0323"
+UTF8_PAGE = page().encode()
+LEGACY_PAGE = cp1258(page())
+STRAY = page(head="<script>var s = '\x00';</script>").encode().replace(b"\x00", b"\xff")
+
+
+def fetched(body: bytes, content_type: str) -> HtmlResponse:
+    """The response as the encoding middleware leaves it."""
+    crawler = get_crawler(Spider)
+    crawler.spider = Spider(name="bhg")
+    response = HtmlResponse(URL, body=body, headers={"Content-Type": content_type})
+    fixed = EncodingMiddleware.from_crawler(crawler).process_response(Request(URL), response)
+    assert isinstance(fixed, HtmlResponse)
+    return fixed
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "encoding"),
+    [
+        (UTF8_PAGE, "text/html; charset=utf-8", "utf-8"),
+        (STRAY, "text/html; charset=utf-8", "utf-8"),  # one stray byte in a script: UTF-8, the byte replaced
+        (STRAY, "text/html", "utf-8"),
+        (LEGACY_PAGE, "text/html; charset=utf-8", "cp1258"),  # a Windows-1258 page declared UTF-8
+        (LEGACY_PAGE.replace(b'charset="utf-8"', b'charset="windows-1258"'), "text/html; charset=iso-8859-1", "cp1258"),
+        (LEGACY_PAGE, "text/html; charset=iso-8859-1", "cp1258"),
+        (b"\xef\xbb\xbf" + UTF8_PAGE, "text/html; charset=iso-8859-1", "utf-8"),  # the byte order mark decides
+        (UTF8_PAGE, "text/html; charset=windows-1258", "utf-8"),
+    ],
+)
+def test_a_page_is_read_in_the_encoding_its_bytes_and_declarations_agree_on(
+    body: bytes, content_type: str, encoding: str
+) -> None:
+    assert page_encoding(body, content_type, "cp1258") == encoding
+    response = fetched(body, content_type)
+    assert response.encoding == encoding
+    assert fields(response.text) == RIGHT
+    assert validation_error(record(response.text)) is None
+
+
+@pytest.mark.parametrize(
+    ("wrong", "found"),
+    [
+        (UTF8_PAGE.decode("cp1252", errors="replace"), "Ã"),  # UTF-8 read as Windows-1252, then sent as UTF-8
+        (UTF8_PAGE.decode("cp1258", errors="replace"), "\u00c4\u2018"),
+        (UTF8_PAGE.decode("latin-1"), "á»"),
+    ],
+)
+def test_text_still_mojibake_is_rejected_with_its_reason(wrong: str, found: str) -> None:
+    reason = validation_error(record(wrong))
+    assert reason is not None and "mojibake" in reason
+    assert mojibake(wrong) is not None
+
+
+@pytest.mark.parametrize("text", [TITLE, LEDE, "Ông Ánh, bà Ấu và Âu Cơ", "Ã Ẫ Ă, Đ", "100 °C \u2013 \u2018a\u2019 « b »"])
+def test_vietnamese_is_no_mojibake(text: str) -> None:
+    assert mojibake(text) is None
