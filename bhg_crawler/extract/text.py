@@ -91,8 +91,9 @@ def time_line(text: str, profile: SiteProfile) -> bool:
 
 # -- mojibake ------------------------------------------------------------------------------------
 
-# UTF-8 read in a Latin code page (Latin-1, Windows-1252, Windows-1258): "Ã¡" for "á", "Ä" and a quotation mark for "đ", "Æ°"
-# for "ư", "áº¡" for "ạ"; a lead byte's letter and a continuation byte's symbol, which Vietnamese never prints.
+# UTF-8 read in a Latin code page (Latin-1, Windows-1252, Windows-1258): "Ã¡" for "á", "Æ°" for "ư", "áº¡"
+# for "ạ", "Ä" and a quotation mark for "đ": a lead byte's letter and a continuation byte's symbol, which
+# Vietnamese never prints.
 MOJIBAKE = re.compile(
     "[ÃÂÄÅÆ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
     "|á[º»]"
