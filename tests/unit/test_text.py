@@ -263,6 +263,8 @@ def test_text_still_mojibake_is_rejected_with_its_reason(wrong: str, found: str)
     assert mojibake(wrong) is not None
 
 
-@pytest.mark.parametrize("text", [TITLE, LEDE, "Ông Ánh, bà Ấu và Âu Cơ", "Ã Ẫ Ă, Đ", "100 °C \u2013 \u2018a\u2019 « b »"])
+@pytest.mark.parametrize(
+    "text", [TITLE, LEDE, "Ông Ánh, bà Ấu và Âu Cơ", "Ã Ẫ Ă, Đ", "100 °C \u2013 \u2018a\u2019 « b »"]
+)
 def test_vietnamese_is_no_mojibake(text: str) -> None:
     assert mojibake(text) is None
