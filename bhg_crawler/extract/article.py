@@ -34,8 +34,8 @@ from bhg_crawler.extract.tree import (
     reading,
     spaced_text,
     text_of,
+    visible_length,
     visible_text,
-    walk,
 )
 from bhg_crawler.sites.urls import ArticleUrl, article_url, canonical_url, listing_url, section_of
 
@@ -310,26 +310,21 @@ class ArticlePage(Page):
         """The page's elements in document order, its ``<head>`` and furniture left out: ``nav``, ``aside``, and
         ``header`` and ``footer`` outside an ``article``; scripts, styles and comments too."""
         found: list[HtmlElement] = [self.root]
-        articles = 0  # the ``article`` elements the walk is inside
-
-        def enter(element: HtmlElement) -> bool:
-            nonlocal articles
-            tag = element.tag
-            if element is self.root:
-                return True
+        stack = [(iter(self.root), False)]  # the children still to walk, and whether inside an ``article``
+        while stack:
+            children, in_article = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                continue
+            tag = child.tag
             if not isinstance(tag, str) or tag in SKIPPED or tag in ("head", "nav", "aside"):
-                return False
-            if tag in ("header", "footer") and not articles:
-                return False
-            found.append(element)
-            articles += tag == "article"
-            return True
-
-        def leave(element: HtmlElement, entered: bool) -> None:
-            nonlocal articles
-            articles -= entered and element.tag == "article" and element is not self.root
-
-        walk(self.root, enter, leave)
+                continue
+            if tag in ("header", "footer") and not in_article:
+                continue
+            found.append(child)
+            if len(child):
+                stack.append((iter(child), in_article or tag == "article"))
         return found
 
     def _under_related_heading(self) -> HtmlElement | None:
@@ -339,7 +334,10 @@ class ArticlePage(Page):
         for element in self.root.iter():
             if not isinstance(element.tag, str) or element.tag in SKIPPED or not has_own_text(element):
                 continue
-            if len(visible_text(element)) > 2 * longest + 40 or text_of(element).casefold() not in headings:
+            longer = len(element.text_content()) > 2 * longest + 40  # scripts inside too: a heading holds no blocks
+            if (longer and (holds_blocks(element) or visible_length(element) > 2 * longest + 40)) or text_of(
+                element
+            ).casefold() not in headings:
                 continue
             container = element.getparent()
             while container is not None and not self.article_links(container):

@@ -32,6 +32,13 @@ def clean_text(text: str | None) -> str:
     return " ".join(text.split())  # split(): the same spaces as \s
 
 
+def prints(text: str | None) -> bool:
+    """Whether text prints anything: more than spaces and invisible characters (``clean_text`` of it is not "")."""
+    if not text or text.isspace():
+        return False
+    return text.isascii() or INVISIBLE.search(text) is None or bool(clean_text(text))
+
+
 def unescaped(text: str) -> str:
     """Text still escaped as HTML (a JSON-LD string a site escaped, "R&amp;D") with its entities decoded once;
     only entities closed by ";", so that "&para=2" in a URL stays."""

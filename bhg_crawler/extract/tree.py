@@ -15,7 +15,7 @@ from parsel import Selector
 from parsel.csstranslator import HTMLTranslator
 from scrapy.http import Response, TextResponse
 
-from bhg_crawler.extract.text import clean_text
+from bhg_crawler.extract.text import clean_text, prints
 from bhg_crawler.sites.profiles import SiteProfile
 from bhg_crawler.sites.urls import ArticleUrl, article_url
 
@@ -155,7 +155,7 @@ def reading(
         nonlocal breaks
         if text:
             current.append(text)
-            if breaks and clean_text(text):  # text, not spaces or invisible characters
+            if breaks and prints(text):
                 breaks = 0
 
     def flush() -> None:
@@ -188,13 +188,25 @@ def reading(
         add(node.text)
         return True
 
-    def leave(node: HtmlElement, entered: bool) -> None:
-        if entered and node.tag in BLOCK_TAGS:
-            flush()
-        if node is not element:
-            add(node.tail)
-
-    walk(element, enter, leave)
+    # ``walk`` unrolled: the walk every field's text is read by
+    if not enter(element):
+        return found
+    stack = [(element, iter(element))]
+    while stack:
+        node, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if node.tag in BLOCK_TAGS:
+                flush()
+            if stack:
+                add(node.tail)
+        elif (entered := enter(child)) and len(child):
+            stack.append((child, iter(child)))
+        else:
+            if entered and child.tag in BLOCK_TAGS:
+                flush()
+            add(child.tail)
     flush()
     return found
 
@@ -242,7 +254,7 @@ def printed_footers(root: HtmlElement) -> list[HtmlElement]:
 
 def has_own_text(element: HtmlElement) -> bool:
     """Whether the element has text of its own (its text or its children's tails), not only its children's."""
-    return bool(clean_text(element.text)) or any(clean_text(child.tail) for child in element)
+    return prints(element.text) or any(prints(child.tail) for child in element)
 
 
 def spaced_text(element: HtmlElement, own: bool = False) -> str:
@@ -251,6 +263,8 @@ def spaced_text(element: HtmlElement, own: bool = False) -> str:
     before it never runs into its digits."""
     if own:
         return clean_text(" ".join([element.text or "", *(child.tail or "" for child in element)]))
+    if next(element.iterdescendants(*SKIPPED), None) is None:
+        return clean_text(" ".join(element.itertext()))  # comments left out, as a reader sees them
     return clean_text(" ".join(_texts(element)))
 
 
@@ -281,6 +295,13 @@ def visible_text(element: HtmlElement) -> str:
     if next(element.iterdescendants(*SKIPPED), None) is None:
         return str(element.text_content())
     return "".join(_texts(element))
+
+
+def visible_length(element: HtmlElement) -> int:
+    """At most the length of ``visible_text`` (a script inside a ``noscript`` is taken off twice), without
+    walking the tree: ``text_content()``'s length less that of the scripts and the like inside."""
+    skipped = (node for node in element.iterdescendants(*SKIPPED))
+    return len(element.text_content()) - sum(len(node.text_content()) for node in skipped)
 
 
 def has_text(element: HtmlElement) -> bool:
