@@ -4,7 +4,7 @@ any page of a site offers (its URL, its links, its meta tags)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Collection, Iterator
 from functools import cache, cached_property
 from typing import Any, NamedTuple, Self
 from urllib.parse import urljoin
@@ -113,29 +113,6 @@ def is_figure(element: HtmlElement) -> bool:
     return tag == "figure" or element.find(".//table") is None
 
 
-def walk(
-    element: HtmlElement, enter: Callable[[HtmlElement], bool], leave: Callable[[HtmlElement, bool], None]
-) -> None:
-    """The element and every node inside it (comments too), depth first in document order, without recursion: a
-    page may nest blocks thousands deep. ``enter(node)`` on reaching a node says whether to go inside it;
-    ``leave(node, entered)`` once done with it (after what is inside it, when entered)."""
-    entered = enter(element)
-    if not (entered and len(element)):
-        leave(element, entered)
-        return
-    stack = [(element, iter(element))]
-    while stack:
-        node, children = stack[-1]
-        child = next(children, None)
-        if child is None:
-            stack.pop()
-            leave(node, True)
-        elif (entered := enter(child)) and len(child):
-            stack.append((child, iter(child)))
-        else:
-            leave(child, entered)
-
-
 def reading(
     element: HtmlElement,
     figures: bool = True,
@@ -188,7 +165,7 @@ def reading(
         add(node.text)
         return True
 
-    # ``walk`` unrolled: the walk every field's text is read by
+    # depth first without recursion: a page may nest blocks thousands deep
     if not enter(element):
         return found
     stack = [(element, iter(element))]
@@ -268,22 +245,20 @@ def spaced_text(element: HtmlElement, own: bool = False) -> str:
     return clean_text(" ".join(_texts(element)))
 
 
+TEXT_NODES = etree.XPath(".//text()")  # in document order, tails too, never a comment's own text
+
+
 def _texts(element: HtmlElement) -> list[str]:
-    """The element's text nodes in document order, those of scripts, styles and the like (``SKIPPED``) and of
-    comments left out (a tail is read)."""
-    pieces: list[str] = []
-
-    def enter(node: HtmlElement) -> bool:
-        if node is element or (isinstance(node.tag, str) and node.tag not in SKIPPED):
-            pieces.append(node.text or "")
-            return True
-        return False
-
-    def leave(node: HtmlElement, entered: bool) -> None:
-        if node is not element:
-            pieces.append(node.tail or "")
-
-    walk(element, enter, leave)
+    """The element's text nodes in document order, those of scripts, styles and the like (``SKIPPED``) left out
+    (their tails are read), and comments'."""
+    hidden = {node for skipped in element.iterdescendants(*SKIPPED) for node in skipped.iter()}
+    pieces = []
+    for text in TEXT_NODES(element):
+        owner = text.getparent()
+        if text.is_tail:
+            owner = owner.getparent()
+        if owner not in hidden:
+            pieces.append(str(text))
     return pieces
 
 
