@@ -22,6 +22,7 @@ from bhg_crawler.extract.text import INVISIBLE, clean_text, mojibake, unescaped
 from bhg_crawler.extract.tree import lines_of, spaced_text, text_of, visible_text
 from bhg_crawler.middlewares import EncodingMiddleware
 from bhg_crawler.sites.profiles import PROFILES
+from bhg_replica.faults import windows_1258
 
 FETCHED = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
 HG = PROFILES["baohagiang.vn"]
@@ -196,23 +197,8 @@ def test_the_tree_walks_go_any_depth(depth: int) -> None:
 # -- encodings ----------------------------------------------------------------------------------------------------
 
 
-def cp1258(text: str) -> bytes:
-    """Text as Windows-1258 writes Vietnamese: the letter, then its tone mark where the code page has no letter."""
-    out = []
-    for char in unicodedata.normalize("NFC", text):
-        try:
-            char.encode("cp1258")
-        except UnicodeEncodeError:
-            char = unicodedata.normalize("NFD", char)
-            base = unicodedata.normalize("NFC", "".join(c for c in char if c not in TONES))
-            char = base + "".join(c for c in char if c in TONES)
-        out.append(char)
-    return "".join(out).encode("cp1258")
-
-
-TONES = "\u0300\u0301\u0303\u0309\u0323"
 UTF8_PAGE = page().encode()
-LEGACY_PAGE = cp1258(page())
+LEGACY_PAGE = windows_1258(page())
 STRAY = page(head="<script>var s = '\x00';</script>").encode().replace(b"\x00", b"\xff")
 
 
