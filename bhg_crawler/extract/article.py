@@ -309,22 +309,15 @@ class ArticlePage(Page):
     def _content_elements(self) -> list[HtmlElement]:
         """The page's elements in document order, its ``<head>`` and furniture left out: ``nav``, ``aside``, and
         ``header`` and ``footer`` outside an ``article``; scripts, styles and comments too."""
-        found: list[HtmlElement] = [self.root]
-        stack = [(iter(self.root), False)]  # the children still to walk, and whether inside an ``article``
-        while stack:
-            children, in_article = stack[-1]
-            child = next(children, None)
-            if child is None:
-                stack.pop()
+        found: list[HtmlElement] = []
+        walker = etree.iterwalk(self.root, events=("start",))  # no recursion: a page may nest thousands deep
+        for _, element in walker:
+            tag = element.tag
+            skipped = not isinstance(tag, str) or tag in SKIPPED or tag in ("head", "nav", "aside")
+            if element is not self.root and (skipped or (tag in ("header", "footer") and not _in_article(element))):
+                walker.skip_subtree()
                 continue
-            tag = child.tag
-            if not isinstance(tag, str) or tag in SKIPPED or tag in ("head", "nav", "aside"):
-                continue
-            if tag in ("header", "footer") and not in_article:
-                continue
-            found.append(child)
-            if len(child):
-                stack.append((iter(child), in_article or tag == "article"))
+            found.append(element)
         return found
 
     def _under_related_heading(self) -> HtmlElement | None:
@@ -683,6 +676,11 @@ def _title_in(anchor: HtmlElement) -> HtmlElement:
         return anchor
     first = first_paragraph(anchor)
     return anchor if first is None else first
+
+
+def _in_article(element: HtmlElement) -> bool:
+    """Whether the element is inside an ``article``."""
+    return next(element.iterancestors("article"), None) is not None
 
 
 def _within(element: HtmlElement, ancestor: HtmlElement) -> bool:

@@ -12,11 +12,25 @@ from bhg_crawler.sites.profiles import SiteProfile
 # Characters that print nothing: Unicode's format characters (category Cf: the zero-width space U+200B, the
 # word joiner U+2060, the byte order mark U+FEFF, the soft hyphen U+00AD, the bidirectional marks...) but the
 # zero-width non-joiner and joiner (U+200C, U+200D), which change how the letters around them are drawn.
-INVISIBLE = re.compile(
-    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b\u200e\u200f\u202a-\u202e"
-    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
-    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+INVISIBLE_BMP = (  # those of the Basic Multilingual Plane: a class of them alone is searched fast
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b\u200e\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
 )
+INVISIBLE_ASTRAL = (
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+)
+INVISIBLE = re.compile(f"[{INVISIBLE_BMP}{INVISIBLE_ASTRAL}]")
+_INVISIBLE_BMP = re.compile(f"[{INVISIBLE_BMP}]")
+_INVISIBLE_ASTRAL = re.compile(f"[{INVISIBLE_ASTRAL}]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # one range: searched fast
+
+
+def _visible(text: str) -> str:
+    """Text without its invisible characters (``INVISIBLE``)."""
+    text = _INVISIBLE_BMP.sub("", text)
+    return _INVISIBLE_ASTRAL.sub("", text) if _ASTRAL.search(text) else text
+
+
 # An entity of HTML closed by its semicolon: "&amp;", "&#8203;", "&#x1EA1;" (never a bare "&para" in a URL).
 ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
@@ -28,7 +42,7 @@ def clean_text(text: str | None) -> str:
     if not text:
         return ""
     if not text.isascii():
-        text = unicodedata.normalize("NFC", INVISIBLE.sub("", text))
+        text = unicodedata.normalize("NFC", _visible(text))
     return " ".join(text.split())  # split(): the same spaces as \s
 
 
@@ -36,7 +50,7 @@ def prints(text: str | None) -> bool:
     """Whether text prints anything: more than spaces and invisible characters (``clean_text`` of it is not "")."""
     if not text or text.isspace():
         return False
-    return text.isascii() or INVISIBLE.search(text) is None or bool(clean_text(text))
+    return text.isascii() or _visible(text) == text or bool(clean_text(text))
 
 
 def unescaped(text: str) -> str:
