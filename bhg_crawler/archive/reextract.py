@@ -13,6 +13,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from bhg_crawler.core.errors import ConfigError
 from bhg_crawler.extract.article import ArticlePage
+from bhg_crawler.extract.encoding import page_encoding
 from bhg_crawler.extract.record import ArticleRecord, add_url_aliases, build_record
 from bhg_crawler.sites.profiles import SiteProfile
 from bhg_crawler.sites.urls import article_url
@@ -79,11 +80,11 @@ def archived_pages(warcs: list[Path]) -> Iterator[ArchivedPage]:
                 content_type = record.http_headers.get_header("Content-Type") or ""
                 if "html" not in content_type:
                     continue
-                charset = content_type.partition("charset=")[2].split(";")[0].strip() or "utf-8"
                 body = record.content_stream().read()  # Content-Encoding undone
+                encoding = page_encoding(body, content_type, SiteProfile.legacy_encoding)
                 yield ArchivedPage(
                     record.rec_headers.get_header("WARC-Target-URI"),
-                    body.decode(charset, errors="replace"),
+                    body.decode(encoding, errors="replace"),
                     record.rec_headers.get_header("WARC-Record-ID"),
                     record.rec_headers.get_header("WARC-Date"),
                 )

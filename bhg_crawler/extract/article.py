@@ -27,6 +27,7 @@ from bhg_crawler.extract.tree import (
     Page,
     following,
     has_own_text,
+    has_text,
     holds_blocks,
     in_furniture,
     is_figure,
@@ -34,6 +35,8 @@ from bhg_crawler.extract.tree import (
     reading,
     spaced_text,
     text_of,
+    visible_length,
+    visible_text,
 )
 from bhg_crawler.sites.urls import ArticleUrl, article_url, canonical_url, listing_url, section_of
 
@@ -175,7 +178,7 @@ class ArticlePage(Page):
         lede, text, and inside the body it must be the body's first paragraph as a lede (``_lede_in_body``), or be
         inside it holding all its text (``p > strong``), and stands for that paragraph."""
         if part == "body":
-            has = any(text.strip() for text in element.itertext()) or element.find(".//img") is not None
+            has = has_text(element) or element.find(".//img") is not None
             return element if has else None
         if part == "related":
             return element if any(True for _ in self.article_links(element)) else None
@@ -310,19 +313,14 @@ class ArticlePage(Page):
         """The page's elements in document order, its ``<head>`` and furniture left out: ``nav``, ``aside``, and
         ``header`` and ``footer`` outside an ``article``; scripts, styles and comments too."""
         found: list[HtmlElement] = []
-
-        def walk(element: HtmlElement, in_article: bool) -> None:
-            for child in element:
-                tag = child.tag
-                if not isinstance(tag, str) or tag in SKIPPED or tag in ("head", "nav", "aside"):
-                    continue
-                if tag in ("header", "footer") and not in_article:
-                    continue
-                found.append(child)
-                walk(child, in_article or tag == "article")
-
-        found.append(self.root)
-        walk(self.root, False)
+        walker = etree.iterwalk(self.root, events=("start",))  # no recursion: a page may nest thousands deep
+        for _, element in walker:
+            tag = element.tag
+            skipped = not isinstance(tag, str) or tag in SKIPPED or tag in ("head", "nav", "aside")
+            if element is not self.root and (skipped or (tag in ("header", "footer") and not _in_article(element))):
+                walker.skip_subtree()
+                continue
+            found.append(element)
         return found
 
     def _under_related_heading(self) -> HtmlElement | None:
@@ -332,7 +330,10 @@ class ArticlePage(Page):
         for element in self.root.iter():
             if not isinstance(element.tag, str) or element.tag in SKIPPED or not has_own_text(element):
                 continue
-            if len(element.text_content()) > 2 * longest + 40 or text_of(element).casefold() not in headings:
+            longer = len(element.text_content()) > 2 * longest + 40  # scripts inside too: a heading holds no blocks
+            if (longer and (holds_blocks(element) or visible_length(element) > 2 * longest + 40)) or text_of(
+                element
+            ).casefold() not in headings:
                 continue
             container = element.getparent()
             while container is not None and not self.article_links(container):
@@ -371,7 +372,7 @@ class ArticlePage(Page):
             parent = p.getparent()
             if parent is None or p not in span:
                 continue
-            text = clean_text(p.text_content())
+            text = clean_text(visible_text(p))
             if not time_line(text, self.profile):
                 weight[parent] = weight.get(parent, 0) + len(text)
         if not weight:
@@ -717,6 +718,11 @@ def _title_in(anchor: HtmlElement) -> HtmlElement:
         return anchor
     first = first_paragraph(anchor)
     return anchor if first is None else first
+
+
+def _in_article(element: HtmlElement) -> bool:
+    """Whether the element is inside an ``article``."""
+    return next(element.iterancestors("article"), None) is not None
 
 
 def _within(element: HtmlElement, ancestor: HtmlElement) -> bool:

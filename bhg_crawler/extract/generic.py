@@ -12,7 +12,7 @@ from lxml.html import HtmlElement
 
 from bhg_crawler.core.clock import Moment, in_zone
 from bhg_crawler.extract.text import clean_text, dense, parse_date, parse_timestamp
-from bhg_crawler.extract.tree import PAGE_FURNITURE, printed_footers, siblings_around, text_of
+from bhg_crawler.extract.tree import PAGE_FURNITURE, printed_footers, siblings_around, text_of, visible_text
 from bhg_crawler.sites.profiles import SiteProfile
 
 # The body is taken only if this much text is left once the title, the lede, timestamps, link texts and the
@@ -98,7 +98,7 @@ class GenericReading:
         ends = [*printed_footers(self.root), *([self.related_block] if self.related_block is not None else [])]
         after = [element for end in ends for element in (end, *siblings_around(end, after=True))]
         elements = [*known, *self.root.iter(*PAGE_FURNITURE), *figures, *after]
-        aside = dense(" ".join([*(clean_text(e.text_content()) for e in elements if e is not None), *said]))
+        aside = dense(" ".join([*(clean_text(visible_text(e)) for e in elements if e is not None), *said]))
         kept = [
             line
             for line in _lines(text)

@@ -8,8 +8,8 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from bhg_crawler.extract.byline import looks_like_byline
-from bhg_crawler.extract.text import time_line
-from bhg_crawler.extract.tree import holds_blocks, is_figure, text_of
+from bhg_crawler.extract.text import clean_text, time_line
+from bhg_crawler.extract.tree import holds_blocks, is_figure, text_of, visible_text
 from bhg_crawler.sites.profiles import SiteProfile
 
 BOLD_TAGS = ("strong", "b")
@@ -74,5 +74,5 @@ def opening_lede(body: HtmlElement, profile: SiteProfile, named: bool = False) -
         return first
     if not (bold_lede(text) if is_bold(first) else named):
         return None
-    more = len("".join(body.text_content().split())) > len("".join(text.split()))
+    more = len("".join(clean_text(visible_text(body)).split())) > len("".join(text.split()))
     return first if more else None

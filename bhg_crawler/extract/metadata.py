@@ -9,7 +9,7 @@ from functools import cache, cached_property
 from typing import Any
 
 from bhg_crawler.core.clock import Moment, parse_iso
-from bhg_crawler.extract.text import clean_text, parse_timestamp
+from bhg_crawler.extract.text import clean_text, parse_timestamp, unescaped
 from bhg_crawler.extract.tree import Page
 from bhg_crawler.sites.profiles import SiteProfile
 
@@ -64,6 +64,11 @@ class PageMetadata:
                 return node
         return {}
 
+    def headline(self) -> str:
+        """The JSON-LD headline, its entities decoded (a JSON-LD string is not read by the HTML parser: a site that
+        escapes it, "R&amp;D", means "R&D"); "" when none."""
+        return unescaped(declared_text(self.news_article.get("headline")) or "")
+
     def title(self) -> str | None:
         """og:title less the site's name, unless that name is all it says (``without_site_name``)."""
         return without_site_name(self.page.meta("og:title"), self.page.profile)
@@ -73,7 +78,7 @@ class PageMetadata:
         headline, the ``<title>``."""
         declared = (
             self.page.meta("og:title"),
-            declared_text(self.news_article.get("headline")) or "",
+            self.headline(),
             "".join(self.page.select("title::text")),
         )
         return [title for text in declared if (title := without_site_name(text, self.page.profile))]
@@ -82,7 +87,7 @@ class PageMetadata:
         """The JSON-LD headline, else the ``<title>``: the first that is more than the site's name
         (``without_site_name``), less that name."""
         profile = self.page.profile
-        declared = (declared_text(self.news_article.get("headline")) or "", "".join(self.page.select("title::text")))
+        declared = (self.headline(), "".join(self.page.select("title::text")))
         return next((title for text in declared if (title := without_site_name(text, profile))), None)
 
     def published_at(self) -> Moment | None:

@@ -14,7 +14,7 @@ from typing import Any, Final, Literal, NotRequired, TypedDict, TypeVar, cast, g
 
 import jsonschema_rs
 
-from bhg_crawler.extract.text import clean_text
+from bhg_crawler.extract.text import clean_text, mojibake
 from bhg_crawler.sites.urls import ArticleUrl, record_id
 
 # 2 added version and previous_sha256; 3 the optional warc_record_id; 4 record_id_aliases, and lede_tag is any
@@ -155,10 +155,18 @@ def _validator() -> jsonschema_rs.Draft7Validator:
     return jsonschema_rs.Draft7Validator(schema())
 
 
+MOJIBAKE_FIELDS = ("title", "lede", "body_text")  # the text a page prints, where a wrong reading shows
+
+
 def validation_error(record: Mapping[str, Any]) -> str | None:
-    """None for a valid record, else what is wrong with it, in one line: "<field path>: <what>"."""
+    """None for a valid record, else what is wrong with it, in one line: "<field path>: <what>": against the
+    schema, or its printed text still mojibake (``text.mojibake``: UTF-8 read in a Latin code page)."""
     validator = _validator()
     if validator.is_valid(record):
+        for name in MOJIBAKE_FIELDS:
+            found = mojibake(record[name] or "")
+            if found:
+                return f"{name}: mojibake {found!r} (UTF-8 read in a Latin code page)"
         return None
     error = next(iter(validator.iter_errors(record)))
     where = ".".join(str(part) for part in error.instance_path) or "record"

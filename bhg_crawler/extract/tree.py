@@ -15,7 +15,7 @@ from parsel import Selector
 from parsel.csstranslator import HTMLTranslator
 from scrapy.http import Response, TextResponse
 
-from bhg_crawler.extract.text import clean_text
+from bhg_crawler.extract.text import clean_text, prints
 from bhg_crawler.sites.profiles import SiteProfile
 from bhg_crawler.sites.urls import ArticleUrl, article_url, resolve_url
 
@@ -132,7 +132,7 @@ def reading(
         nonlocal breaks
         if text:
             current.append(text)
-            if not text.isspace():
+            if breaks and prints(text):
                 breaks = 0
 
     def flush() -> None:
@@ -144,37 +144,46 @@ def reading(
             current.clear()
         breaks = 0
 
-    def walk(node: HtmlElement) -> None:
+    def enter(node: HtmlElement) -> bool:
         nonlocal breaks
         tag = node.tag
         if not isinstance(tag, str) or tag in SKIPPED or node in leave_out:
-            return
+            return False
         if figures and tag in FIGURE_TAGS and is_figure(node):
             flush()
             found.append(node)
-            return
+            return False
         if paragraphs and tag == "br":
             if breaks:
                 flush()
             else:
                 current.append(" ")
                 breaks = 1
-            return
-        block = tag in BLOCK_TAGS
-        if block:
+            return False
+        if tag in BLOCK_TAGS:
             flush()
         add(node.text)
-        if not len(node):  # no children: the common paragraph, cell or run
-            if block:
-                flush()
-            return
-        for child in node:
-            walk(child)
-            add(child.tail)
-        if block:
-            flush()
+        return True
 
-    walk(element)
+    # depth first without recursion: a page may nest blocks thousands deep
+    if not enter(element):
+        return found
+    stack = [(element, iter(element))]
+    while stack:
+        node, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if node.tag in BLOCK_TAGS:
+                flush()
+            if stack:
+                add(node.tail)
+        elif (entered := enter(child)) and len(child):
+            stack.append((child, iter(child)))
+        else:
+            if entered and child.tag in BLOCK_TAGS:
+                flush()
+            add(child.tail)
     flush()
     return found
 
@@ -222,19 +231,58 @@ def printed_footers(root: HtmlElement) -> list[HtmlElement]:
 
 def has_own_text(element: HtmlElement) -> bool:
     """Whether the element has text of its own (its text or its children's tails), not only its children's."""
-    return bool((element.text or "").strip()) or any((child.tail or "").strip() for child in element)
+    return prints(element.text) or any(prints(child.tail) for child in element)
 
 
 def spaced_text(element: HtmlElement, own: bool = False) -> str:
     """Every text node of the element (``own``: only its own text and its children's tails) apart by a space,
     normalised: where a timestamp or date is looked for, so that a count or a label printed in the element
     before it never runs into its digits."""
-    pieces = [element.text or ""]
-    for child in element:
-        if not own and isinstance(child.tag, str) and child.tag not in SKIPPED:
-            pieces.append(spaced_text(child))
-        pieces.append(child.tail or "")
-    return clean_text(" ".join(pieces))
+    if own:
+        return clean_text(" ".join([element.text or "", *(child.tail or "" for child in element)]))
+    if next(element.iterdescendants(*SKIPPED), None) is None:
+        return clean_text(" ".join(element.itertext()))  # comments left out, as a reader sees them
+    return clean_text(" ".join(_texts(element)))
+
+
+TEXT_NODES = etree.XPath(".//text()")  # in document order, tails too, never a comment's own text
+
+
+def _texts(element: HtmlElement) -> list[str]:
+    """The element's text nodes in document order, those of scripts, styles and the like (``SKIPPED``) left out
+    (their tails are read), and comments'."""
+    hidden = {node for skipped in element.iterdescendants(*SKIPPED) for node in skipped.iter()}
+    pieces = []
+    for text in TEXT_NODES(element):
+        owner = text.getparent()
+        if text.is_tail:
+            owner = owner.getparent()
+        if owner not in hidden:
+            pieces.append(str(text))
+    return pieces
+
+
+def visible_text(element: HtmlElement) -> str:
+    """The element's text as ``text_content()`` gives it (not normalised), less what a reader never sees: the
+    text of scripts, styles and the like (``SKIPPED``); "" for such an element."""
+    if element.tag in SKIPPED:
+        return ""
+    if next(element.iterdescendants(*SKIPPED), None) is None:
+        return str(element.text_content())
+    return "".join(_texts(element))
+
+
+def visible_length(element: HtmlElement) -> int:
+    """At most the length of ``visible_text`` (a script inside a ``noscript`` is taken off twice), without
+    walking the tree: ``text_content()``'s length less that of the scripts and the like inside."""
+    skipped = (node for node in element.iterdescendants(*SKIPPED))
+    return len(element.text_content()) - sum(len(node.text_content()) for node in skipped)
+
+
+def has_text(element: HtmlElement) -> bool:
+    """Whether the element prints any text: more than spaces and invisible characters, scripts and the like
+    aside."""
+    return bool(clean_text(visible_text(element)))
 
 
 @cache
@@ -317,6 +365,46 @@ def _position(element: HtmlElement) -> tuple[int, ...]:
     return tuple(reversed(path))
 
 
+# libxml2 stops reading a page that nests elements 2,048 deep: what follows is lost. A page nested that deep is
+# read again with each run of more than ``KEPT_NESTING`` tags opened (or closed) one after another shortened to
+# its first and last ``KEPT_NESTING // 2``: the same text in the same blocks, less deep.
+PARSER_DEPTH = 2048
+KEPT_NESTING = 100
+TAG_RUN = re.compile(rf"(?:<[A-Za-z][^<>]*>\s*){{{KEPT_NESTING + 1},}}|(?:</[A-Za-z][^<>]*>\s*){{{KEPT_NESTING + 1},}}")
+TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+
+
+def cut_short(root: HtmlElement) -> bool:
+    """Whether the parser stopped reading the page at its depth limit (``PARSER_DEPTH``): its last element is
+    nearly that deep."""
+    depth, node = 0, root
+    while len(node):
+        node, depth = node[-1], depth + 1
+    return depth >= PARSER_DEPTH - 16
+
+
+def shallower(html: str) -> str:
+    """The page with each run of more than ``KEPT_NESTING`` tags opened, or closed, one after another shortened to
+    its first and last ``KEPT_NESTING // 2`` tags (``TAG_RUN``)."""
+
+    def shortened(run: re.Match[str]) -> str:
+        tags = TAG.findall(run[0])
+        return "".join(tags[: KEPT_NESTING // 2] + tags[-(KEPT_NESTING // 2) :])
+
+    return TAG_RUN.sub(shortened, html)
+
+
+def parsed(html: str | Selector) -> HtmlElement:
+    """The tree of a page (parsel's, as Scrapy's responses have it), read again less deep (``shallower``) when
+    the parser stopped at its depth limit."""
+    selector = html if isinstance(html, Selector) else Selector(text=html)
+    root: HtmlElement = selector.root
+    if cut_short(root):
+        text = html if isinstance(html, str) else selector._text or selector.get()
+        root = Selector(text=shallower(text)).root
+    return root
+
+
 class NotHtml(ValueError):
     """A response that is not a page of text (an image or a PDF where an article should be)."""
 
@@ -325,7 +413,7 @@ class Page:
     """What any page of the site offers: its tree, its URL, its links."""
 
     def __init__(self, html: str | Selector, url: str, profile: SiteProfile):
-        self.root: HtmlElement = (html if isinstance(html, Selector) else Selector(text=html)).root
+        self.root: HtmlElement = parsed(html)
         self.url = url
         self.profile = profile
         self._absolute_urls: dict[str, str | None] = {}  # links repeat on a page: each is resolved once

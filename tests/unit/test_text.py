@@ -1,0 +1,256 @@
+"""Text as a reader sees it: entities decoded once, invisible characters and scripts never read, any nesting depth."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import unicodedata
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from lxml import etree
+from lxml import html as lxml_html
+from scrapy import Request, Spider
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
+
+from bhg_crawler.extract.article import ArticlePage
+from bhg_crawler.extract.encoding import page_encoding
+from bhg_crawler.extract.record import ArticleRecord, build_record, content_sha256, validation_error
+from bhg_crawler.extract.text import INVISIBLE, clean_text, mojibake, unescaped
+from bhg_crawler.extract.tree import lines_of, spaced_text, text_of, visible_text
+from bhg_crawler.middlewares import EncodingMiddleware
+from bhg_crawler.sites.profiles import PROFILES
+from bhg_replica.faults import windows_1258
+
+FETCHED = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
+HG = PROFILES["baohagiang.vn"]
+URL = "https://baohagiang.vn/xa-hoi/202008/trien-khai-hoat-dong-van-tai-785426"
+TITLE = "Thành quả tự hào nơi miền đá Mèo Vạc"
+LEDE = "Những năm qua, huyện Mèo Vạc đã huy động mọi nguồn lực để phát triển kinh tế."
+P1 = "Huyện Mèo Vạc đặt mục tiêu đến năm 2025 có 10 xã đạt chuẩn nông thôn mới."
+P2 = "Năm 2025, toàn huyện trồng mới 1.650,1 ha lúa, sản lượng đạt 19.397 tấn."
+BYLINE = "Bài, ảnh: T.PHƯƠNG"
+BODY = f"<p>BHG - {LEDE}</p><p>{P1}</p><p>{P2}</p><p>{BYLINE}</p>"
+SCRIPT = "<script>var x = 1;</script>"
+
+
+def page(content: str = BODY, *, title: str = TITLE, head: str = "", after: str = "") -> str:
+    """An era-A article page: the title in ``h2.tieude``, the time in ``div#date``, the body in ``div#content``."""
+    return (
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>Báo Hà Giang</title>{head}</head><body>'
+        f'<div class="left"><h2 class="tieude">{title}</h2><div id="date">10:04, 20/08/2020</div>'
+        f'<div id="content">{content}</div>{after}</div></body></html>'
+    )
+
+
+def record(html: str) -> ArticleRecord:
+    return build_record(ArticlePage(html, URL, HG).extracted(), FETCHED)
+
+
+def fields(html: str) -> dict[str, Any]:
+    r = record(html)
+    names = [author["name"] for author in r["authors"]]
+    return {"title": r["title"], "lede": r["lede"], "body": r["body_text"].split("\n\n"), "authors": names}
+
+
+RIGHT = {"title": TITLE, "lede": LEDE, "body": [P1, P2], "authors": ["T.PHƯƠNG"]}
+
+
+# -- entities: the parser decodes them, nothing decodes them again -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("printed", "text"),
+    [
+        ("Giá &amp;copy=2", "Giá &copy=2"),
+        ("a &amp;lt; b", "a &lt; b"),
+        ("R&amp;D", "R&D"),
+        ("x?a=1&amp;para=2&amp;reg=3&amp;not=4", "x?a=1&para=2&reg=3&not=4"),
+        ("&lt;b&gt;", "<b>"),
+        ("&#7841;&#x1EA1;", "ạạ"),
+    ],
+)
+def test_text_from_the_tree_is_decoded_once(printed: str, text: str) -> None:
+    r = record(page(f"<p>BHG - {LEDE}</p><p>{P1} {printed}</p><p>{P2}</p>", title=f"{TITLE} {printed}"))
+    assert r["title"] == f"{TITLE} {text}"
+    assert r["body_text"] == f"{P1} {text}\n\n{P2}"
+
+
+@pytest.mark.parametrize(
+    ("headline", "title"),
+    [("R&amp;D", "R&D"), ("A &amp;amp; B", "A &amp; B"), ("x?a=1&para=2", "x?a=1&para=2"), ("A & B", "A & B")],
+)
+def test_a_json_ld_headline_is_decoded_once(headline: str, title: str) -> None:
+    ld = f'<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "{headline}"}}</script>'
+    assert record(page(title="", head=ld))["title"] == title
+
+
+@pytest.mark.parametrize(
+    ("text", "decoded"),
+    [("&amp;copy=2", "&copy=2"), ("&para=2", "&para=2"), ("&#8203;", "\u200b"), ("&nosuch;", "&nosuch;"), ("", "")],
+)
+def test_unescaped(text: str, decoded: str) -> None:
+    assert unescaped(text) == decoded
+
+
+# -- invisible characters --------------------------------------------------------------------------------------
+
+
+def test_the_invisible_characters_are_the_format_characters_but_zwnj_and_zwj() -> None:
+    everything = [chr(c) for c in range(sys.maxunicode + 1)]
+    format_characters = {c for c in everything if unicodedata.category(c) == "Cf"} - {"\u200c", "\u200d"}
+    matched = {c for c in everything if INVISIBLE.fullmatch(c)}
+    assert format_characters <= matched
+    assert {unicodedata.category(c) for c in matched - format_characters} <= {"Cn"}  # of a later Unicode
+
+
+@pytest.mark.parametrize(
+    ("text", "clean"),
+    [
+        ("Mèo\u200b Vạc", "Mèo Vạc"),
+        ("\ufeffMèo Vạc", "Mèo Vạc"),
+        ("Mèo\u2060Vạc", "MèoVạc"),
+        ("nông\u00adthôn", "nôngthôn"),
+        ("Me\u00ad\u0300o", "Mèo"),  # the soft hyphen kept the accent from its letter
+        ("\u200b \u00ad\ufeff", ""),
+        ("a\u200db\u200cc", "a\u200db\u200cc"),  # ZWJ and ZWNJ shape letters: kept
+        ("Mèo  Vạc\u00a0\n", "Mèo Vạc"),
+    ],
+)
+def test_clean_text_drops_invisible_characters(text: str, clean: str) -> None:
+    assert clean_text(text) == clean
+
+
+INVISIBLE_PAGES = [
+    page(f"<p>BHG - {LEDE}</p><p>{P1}</p><p>{P2}</p><p>{BYLINE}</p><p>&#8203;</p>"),
+    page(f"<p>BHG - {LEDE}</p><p>{P1}</p><p>{P2}</p><p>{BYLINE}</p><p>\ufeff \u2060</p>"),
+    page(f"<p>&#8203;</p><p>BHG - {LEDE}</p><p>{P1}</p><p>{P2}</p><p>{BYLINE}</p>"),
+    page(f"<p>BHG - {LEDE}&#8203;</p><p>{P1}&#xAD;</p><p>&#xFEFF;{P2}</p><p>{BYLINE}</p>", title=f"{TITLE}&#8203;"),
+    page(f"<p>BHG - {LEDE}</p><p>{P1}<br>&#8203;<br>{P2}</p><p>{BYLINE}</p>"),
+]
+
+
+@pytest.mark.parametrize("html", INVISIBLE_PAGES)
+def test_an_element_of_invisible_characters_is_empty(html: str) -> None:
+    assert fields(html) == RIGHT
+
+
+def test_an_invisible_edit_keeps_the_content_hash() -> None:
+    edited = record(INVISIBLE_PAGES[3])
+    assert edited["content_sha256"] == record(page())["content_sha256"] == content_sha256(TITLE, LEDE, f"{P1}\n\n{P2}")
+
+
+# -- scripts, styles and the like are never read --------------------------------------------------------------
+
+HIDDEN = [SCRIPT, "<style>p { color: red }</style>", "<noscript>Bật JavaScript</noscript>", "<template>Mẫu</template>"]
+
+
+@pytest.mark.parametrize("hidden", HIDDEN)
+def test_scripts_and_styles_are_in_no_field(hidden: str) -> None:
+    html = page(
+        f"<p>BHG - {LEDE}{hidden}</p><p>{P1}{hidden}</p>{hidden}<p>{P2}</p><p>{BYLINE}{hidden}</p><p>{hidden}</p>",
+        title=f"{TITLE}{hidden}",
+    )
+    assert fields(html) == RIGHT
+
+
+@pytest.mark.parametrize("hidden", HIDDEN)
+def test_the_tree_walks_leave_scripts_out(hidden: str) -> None:
+    element = lxml_html.fragment_fromstring(f"<p>Mèo<b>{hidden}Vạc</b> tỉnh</p>")
+    assert (text_of(element), spaced_text(element), lines_of(element)) == (
+        "MèoVạc tỉnh",
+        "Mèo Vạc tỉnh",
+        ["MèoVạc tỉnh"],
+    )
+    assert visible_text(element) == "MèoVạc tỉnh"
+
+
+def test_a_body_element_of_only_a_script_is_empty() -> None:
+    profile = dataclasses.replace(HG, selectors=dataclasses.replace(HG.selectors, body="div.script-only, #content"))
+    html = page(after=f'<div class="script-only">{SCRIPT}</div>')
+    r = build_record(ArticlePage(html, URL, profile).extracted(), FETCHED)
+    assert r["body_text"] == f"{P1}\n\n{P2}"
+
+
+# -- any depth of nesting -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("depth", [1, 1000, 2100, 5000])
+def test_a_paragraph_nested_deep_is_read(depth: int) -> None:
+    nested = "<div>" * depth + f"<p>{P1}</p>" + "</div>" * depth
+    html = page(f"<p>BHG - {LEDE}</p>{nested}<p>{P2}</p><p>{BYLINE}</p>")
+    assert fields(html) == RIGHT
+
+
+@pytest.mark.parametrize("depth", [1000, 5000])
+def test_the_tree_walks_go_any_depth(depth: int) -> None:
+    element = inner = lxml_html.Element("div")
+    for _ in range(depth):
+        inner = etree.SubElement(inner, "span")
+    inner.text, inner.tail = "Mèo", " tỉnh"
+    etree.SubElement(element, "p").text = "Vạc"
+    assert (lines_of(element), spaced_text(element)) == (["Mèo tỉnh", "Vạc"], "Mèo tỉnh Vạc")
+
+
+# -- encodings ----------------------------------------------------------------------------------------------------
+
+
+UTF8_PAGE = page().encode()
+LEGACY_PAGE = windows_1258(page())
+STRAY = page(head="<script>var s = '\x00';</script>").encode().replace(b"\x00", b"\xff")
+
+
+def fetched(body: bytes, content_type: str) -> HtmlResponse:
+    """The response as the encoding middleware leaves it."""
+    crawler = get_crawler(Spider)
+    crawler.spider = Spider(name="bhg")
+    response = HtmlResponse(URL, body=body, headers={"Content-Type": content_type})
+    fixed = EncodingMiddleware.from_crawler(crawler).process_response(Request(URL), response)
+    assert isinstance(fixed, HtmlResponse)
+    return fixed
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "encoding"),
+    [
+        (UTF8_PAGE, "text/html; charset=utf-8", "utf-8"),
+        (STRAY, "text/html; charset=utf-8", "utf-8"),  # one stray byte in a script: UTF-8, the byte replaced
+        (STRAY, "text/html", "utf-8"),
+        (LEGACY_PAGE, "text/html; charset=utf-8", "cp1258"),  # a Windows-1258 page declared UTF-8
+        (LEGACY_PAGE.replace(b'charset="utf-8"', b'charset="windows-1258"'), "text/html; charset=iso-8859-1", "cp1258"),
+        (LEGACY_PAGE, "text/html; charset=iso-8859-1", "cp1258"),
+        (b"\xef\xbb\xbf" + UTF8_PAGE, "text/html; charset=iso-8859-1", "utf-8"),  # the byte order mark decides
+        (UTF8_PAGE, "text/html; charset=windows-1258", "utf-8"),
+    ],
+)
+def test_a_page_is_read_in_the_encoding_its_bytes_and_declarations_agree_on(
+    body: bytes, content_type: str, encoding: str
+) -> None:
+    assert page_encoding(body, content_type, "cp1258") == encoding
+    response = fetched(body, content_type)
+    assert response.encoding == encoding
+    assert fields(response.text) == RIGHT
+    assert validation_error(record(response.text)) is None
+
+
+@pytest.mark.parametrize(
+    ("wrong", "found"),
+    [
+        (UTF8_PAGE.decode("cp1252", errors="replace"), "Ã"),  # UTF-8 read as Windows-1252, then sent as UTF-8
+        (UTF8_PAGE.decode("cp1258", errors="replace"), "\u00c4\u2018"),
+        (UTF8_PAGE.decode("latin-1"), "á»"),
+    ],
+)
+def test_text_still_mojibake_is_rejected_with_its_reason(wrong: str, found: str) -> None:
+    reason = validation_error(record(wrong))
+    assert reason is not None and "mojibake" in reason
+    assert mojibake(wrong) is not None
+
+
+@pytest.mark.parametrize(
+    "text", [TITLE, LEDE, "Ông Ánh, bà Ấu và Âu Cơ", "Ã Ẫ Ă, Đ", "100 °C \u2013 \u2018a\u2019 « b »"]
+)
+def test_vietnamese_is_no_mojibake(text: str) -> None:
+    assert mojibake(text) is None
