@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from bhg_crawler.app.demo import local_redis
 from bhg_crawler.state.redis import RedisKnowledge, connect
 from bhg_crawler.state.store import StateStore
 from bhg_replica.server import ReplicaServer
 from bhg_replica.site import Site
+
+# Property tests explore new inputs on each run, and the same ones every time where CI is set in the environment.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
@@ -27,6 +27,9 @@ from warcio.archiveiterator import ArchiveIterator
 
 from bhg_crawler import settings as bhg_settings
 from bhg_crawler.app.crawl import replica_settings
+from bhg_crawler.extract.article import ArticlePage
+from bhg_crawler.extract.record import ArticleRecord, build_record
+from bhg_crawler.sites.profiles import BAOHAGIANG, SiteProfile, load_profiles
 from bhg_crawler.state.store import StateStore
 from bhg_replica.catalog import Slot
 from bhg_replica.content import Writer
@@ -76,6 +79,28 @@ def saved(name: str) -> tuple[str, dict[str, Any]]:
     path = saved_page(name)
     truth: dict[str, Any] = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     return path.read_text(encoding="utf-8"), truth
+
+
+# -- extraction of saved pages --------------------------------------------------------------------------------
+
+Compared = Literal["url", "section", "title", "lede", "lede_tag", "published_at", "published_time_known", "language",
+                   "body_text", "images", "byline", "authors", "related", "tags"]  # fmt: skip
+FIELDS: tuple[Compared, ...] = get_args(Compared)
+FETCHED = datetime(2026, 11, 25, 3, 0, tzinfo=datetime.now().astimezone().tzinfo)
+
+
+PROFILES = load_profiles([SITES])  # the built-in profiles and the made-up sister's
+
+
+def profile_of(url: str) -> SiteProfile:
+    """The profile of the site the URL is on (the made-up sister's included)."""
+    host = urlsplit(url).hostname
+    return next((p for p in PROFILES.values() if host in p.hosts), BAOHAGIANG)
+
+
+def extract(html: str, url: str) -> ArticleRecord:
+    """The record of a page, read with the profile of the site the URL is on."""
+    return build_record(ArticlePage(html, url, profile_of(url)).extracted(), FETCHED)
 
 
 # -- the replica's article pages by template family ----------------------------------------------------------------

@@ -12,7 +12,7 @@ from lxml.html import HtmlElement
 
 from bhg_crawler.core.clock import Moment, in_zone
 from bhg_crawler.extract.text import clean_text, dense, parse_date, parse_timestamp
-from bhg_crawler.extract.tree import PAGE_FURNITURE, printed_footers, siblings_around, text_of, visible_text
+from bhg_crawler.extract.tree import PAGE_FURNITURE, printed_footers, siblings_around, text_of, twin, visible_text
 from bhg_crawler.sites.profiles import SiteProfile
 
 # The body is taken only if this much text is left once the title, the lede, timestamps, link texts and the
@@ -26,13 +26,11 @@ def _read(root: HtmlElement, url: str, related_block: HtmlElement | None, title:
     dates are other articles', without what the page prints before its ``title`` element (its header and
     menus), and without the footer (``tree.printed_footers``) and what follows it; None when it finds nothing."""
     tree = copy.deepcopy(root)
-    paths = root.getroottree()
     dropped = [related_block] if related_block is not None else []
     dropped += siblings_around(title, after=False) if title is not None else []
     dropped += [element for footer in printed_footers(root) for element in (footer, *siblings_around(footer, True))]
-    twins = [twin for element in dropped for twin in tree.xpath(paths.getpath(element))]  # all found, then dropped
-    for twin in twins:
-        twin.drop_tree()
+    for copied in [twin(element, tree) for element in dropped]:  # all found, then dropped
+        copied.drop_tree()
     return trafilatura.bare_extraction(
         tree,
         url=url,

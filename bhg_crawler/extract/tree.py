@@ -354,7 +354,7 @@ def _fits(element: HtmlElement, step: Step) -> bool:
     )
 
 
-def _position(element: HtmlElement) -> tuple[int, ...]:
+def position(element: HtmlElement) -> tuple[int, ...]:
     """Where an element stands in its tree: the index of it and of each of its ancestors among their siblings,
     from the root; in document order when sorted."""
     path = []
@@ -363,6 +363,14 @@ def _position(element: HtmlElement) -> tuple[int, ...]:
         path.append(parent.index(node))
         node = parent
     return tuple(reversed(path))
+
+
+def twin(element: HtmlElement, copied: HtmlElement) -> HtmlElement:
+    """The element at ``element``'s place (``position``) in ``copied``, a deep copy of its tree's root. Found by
+    indexes, not by an XPath of tag names, which a broken page can make no valid XPath (a tag named ``a<a``)."""
+    for index in position(element):
+        copied = copied[index]
+    return copied
 
 
 # libxml2 stops reading a page that nests elements 2,048 deep: what follows is lost. A page nested that deep is
@@ -440,7 +448,7 @@ class Page:
         for alternative in plan:
             found.update(dict.fromkeys(self._answer(alternative)))
         if len(found) > 1 and (len(plan) > 1 or any(isinstance(a, str) or len(a) > 1 for a in plan)):
-            return sorted(found, key=_position)
+            return sorted(found, key=position)
         return list(found)
 
     def _answer(self, alternative: tuple[Step, ...] | str) -> list[HtmlElement]:

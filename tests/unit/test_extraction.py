@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import zlib
 from datetime import datetime
-from typing import Literal, get_args
 from urllib.parse import urlsplit
 
 import pytest
@@ -16,26 +15,12 @@ from bhg_crawler.extract.byline import looks_like_byline, parse_byline
 from bhg_crawler.extract.listing import ListingPage
 from bhg_crawler.extract.record import ArticleRecord, build_record, content_sha256, validation_error
 from bhg_crawler.extract.text import clean_text, parse_date, parse_timestamp
-from bhg_crawler.sites.profiles import BAOHAGIANG, load_profiles
+from bhg_crawler.sites.profiles import BAOHAGIANG
 from bhg_crawler.sites.urls import article_url, canonical_url
 from bhg_replica.site import Site
-from tests.helpers import SITES, saved, saved_page, saved_page_names
+from tests.helpers import FETCHED, FIELDS, extract, saved, saved_page, saved_page_names
 
 NAMES = saved_page_names()
-Compared = Literal["url", "section", "title", "lede", "lede_tag", "published_at", "published_time_known", "language",
-                   "body_text", "images", "byline", "authors", "related", "tags"]  # fmt: skip
-FIELDS: tuple[Compared, ...] = get_args(Compared)
-FETCHED = datetime(2026, 11, 25, 3, 0, tzinfo=datetime.now().astimezone().tzinfo)
-
-
-PROFILES = load_profiles([SITES])
-
-
-def extract(html: str, url: str) -> ArticleRecord:
-    """The record of a page, read with the profile of the site the URL is on."""
-    host = urlsplit(url).hostname
-    profile = next((p for p in PROFILES.values() if host in p.hosts), BAOHAGIANG)
-    return build_record(ArticlePage(html, url, profile).extracted(), FETCHED)
 
 
 def redesign(html: str) -> str:
