@@ -5,7 +5,7 @@
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -155,7 +155,18 @@ def _validator() -> jsonschema_rs.Draft7Validator:
     return jsonschema_rs.Draft7Validator(schema())
 
 
-MOJIBAKE_FIELDS = ("title", "lede", "body_text")  # the text a page prints, where a wrong reading shows
+def printed_texts(record: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """Every text of a record that the page prints, with its field path ("images.0.caption"): where a wrong
+    reading of the page's bytes shows."""
+    for name in ("title", "lede", "body_text", "byline"):
+        yield name, record.get(name) or ""
+    yield "section.name", (record.get("section") or {}).get("name") or ""
+    for name, keys in (("images", ("caption", "credit")), ("related", ("title", "lede")), ("authors", ("name",))):
+        for index, part in enumerate(record.get(name) or []):
+            for key in keys:
+                yield f"{name}.{index}.{key}", part.get(key) or ""
+    for index, tag in enumerate(record.get("tags") or []):
+        yield f"tags.{index}", tag
 
 
 def validation_error(record: Mapping[str, Any]) -> str | None:
@@ -163,10 +174,10 @@ def validation_error(record: Mapping[str, Any]) -> str | None:
     schema, or its printed text still mojibake (``text.mojibake``: UTF-8 read in a Latin code page)."""
     validator = _validator()
     if validator.is_valid(record):
-        for name in MOJIBAKE_FIELDS:
-            found = mojibake(record[name] or "")
+        for where, text in printed_texts(record):
+            found = mojibake(text)
             if found:
-                return f"{name}: mojibake {found!r} (UTF-8 read in a Latin code page)"
+                return f"{where}: mojibake {found!r} (UTF-8 read in a Latin code page)"
         return None
     error = next(iter(validator.iter_errors(record)))
     where = ".".join(str(part) for part in error.instance_path) or "record"

@@ -23,6 +23,7 @@ from bhg_crawler.extract.tree import lines_of, spaced_text, text_of, visible_tex
 from bhg_crawler.middlewares import EncodingMiddleware
 from bhg_crawler.sites.profiles import PROFILES
 from bhg_replica.faults import windows_1258
+from tests.helpers import extract, saved
 
 FETCHED = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
 HG = PROFILES["baohagiang.vn"]
@@ -254,3 +255,20 @@ def test_text_still_mojibake_is_rejected_with_its_reason(wrong: str, found: str)
 )
 def test_vietnamese_is_no_mojibake(text: str) -> None:
     assert mojibake(text) is None
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["title", "lede", "body_text", "byline", "section.name", "images.0.caption", "images.0.credit", "related.0.title",
+     "related.0.lede", "authors.0.name", "tags.0"],
+)  # fmt: skip
+def test_mojibake_in_any_printed_text_of_a_record_rejects_it(where: str) -> None:
+    html, truth = saved("bhg-era-b-tags-byline-block")
+    record: Any = extract(html, truth["fetched_from"])
+    assert validation_error(record) is None
+    *path, last = [int(part) if part.isdigit() else part for part in where.split(".")]
+    holder = record
+    for part in path:
+        holder = holder[part]
+    holder[last] = "\u00c4\u2018ường làng"  # "đường làng" in UTF-8, read as Windows-1252
+    assert validation_error(record) == f"{where}: mojibake '\u00c4\u2018' (UTF-8 read in a Latin code page)"
