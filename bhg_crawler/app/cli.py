@@ -187,8 +187,9 @@ def _ledger(args: argparse.Namespace) -> int:
         fields = (entry["record_id"], entry["attempts"], "yes" if entry["retry"] else "no", entry["last_at"],
                   entry["reason"], entry["url"])  # fmt: skip
         print("\t".join(str(field) for field in fields))
-    print(f"bhg-crawl: {len(entries)} articles in the ledger, {sum(e['retry'] for e in entries)} to retry",
-          file=sys.stderr)  # fmt: skip
+    pages = sum(":listing:" in entry["record_id"] for entry in entries)
+    print(f"bhg-crawl: {len(entries) - pages} articles and {pages} listing pages in the ledger, "
+          f"{sum(e['retry'] for e in entries)} to retry", file=sys.stderr)  # fmt: skip
     return 0
 
 

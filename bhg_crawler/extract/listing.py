@@ -12,7 +12,11 @@ from lxml.html import HtmlElement
 
 from bhg_crawler.extract.text import parse_timestamp
 from bhg_crawler.extract.tree import Page, in_furniture, spaced_text
-from bhg_crawler.sites.urls import ArticleUrl, article_url, canonical_url, listing_url, section_of
+from bhg_crawler.sites.profiles import SiteProfile
+from bhg_crawler.sites.urls import ArticleUrl, article_url, canonical_url, listing_url, section_of, with_page
+
+
+MAX_UNLINKED = 50  # pages a pagination skips that are made up from its links' form, at most, per listing page
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,22 @@ class ShownPages:
     def next(self) -> str | None:
         """The URL of page ``current + 1`` as linked; None when the page shows no such page (the last page)."""
         return self.pages.get(self.current + 1)
+
+    def from_page(self, first: int, profile: SiteProfile) -> list[str]:
+        """The URLs of pages ``first`` to ``highest``: as linked, and those the pagination skips ("1 ... 3",
+        a missing "2") in the form of the highest page's link (``sites.urls.with_page``); at most
+        ``MAX_UNLINKED`` of the skipped ones."""
+        model = self.pages.get(self.highest)
+        found: list[str] = []
+        unlinked = 0
+        for number in range(first, self.highest + 1):
+            url = self.pages.get(number)
+            if url is None and model is not None and unlinked < MAX_UNLINKED:
+                url = with_page(model, number, profile)
+                unlinked += url is not None
+            if url is not None:
+                found.append(url)
+        return found
 
 
 @dataclass(frozen=True)

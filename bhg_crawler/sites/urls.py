@@ -163,6 +163,26 @@ def _page_in_query(query: str, profile: SiteProfile) -> int | None:
     return found[0] if found else None
 
 
+def with_page(url: str, page: int, profile: SiteProfile) -> str | None:
+    """The URL of page ``page`` of the listing ``url`` is a page of, in the form ``url`` gives its number
+    (``/xa-hoi/trang-3.html`` -> ``/xa-hoi/trang-2.html``, ``/xa-hoi?page=3`` -> ``/xa-hoi?page=2``); None when
+    ``url`` gives no page number (page 1 says nothing of the form of the others)."""
+    parts = urlsplit(url.strip())
+    rule = profile.pagination.suffix if profile.pagination else None
+    for pattern in (rule, PAGE_IN_PATH) if rule else (PAGE_IN_PATH,):
+        match = pattern.search(parts.path)
+        if match:
+            path = f"{parts.path[: match.start('n')]}{page}{parts.path[match.end('n') :]}"
+            return urlunsplit(parts._replace(path=path))
+    values = parse_qsl(parts.query, keep_blank_values=True)
+    rule_word = profile.pagination.parameter if profile.pagination else None
+    keys = [key for key, value in values if value.isdigit() and (key == rule_word or PAGE_WORD.fullmatch(key))]
+    if not keys:
+        return None
+    query = urlencode([(key, str(page) if key == keys[0] else value) for key, value in values])
+    return urlunsplit(parts._replace(query=query))
+
+
 def page_number(url: str, profile: SiteProfile) -> int:
     """The page number a listing URL asks for, 1 when it asks for none: read in the form of the profile's
     ``pagination`` first, else as ``?page=N``, ``?trang=N`` or ``?p=N``, or a path ending ``/trang-N.html``,

@@ -281,10 +281,10 @@ class BhgSpider(scrapy.Spider):
         shown = page.pagination()
         following = page.next_page()
         if following:
-            later = [url for number, url in shown.pages.items() if number > shown.current + 1]
+            later = shown.from_page(shown.current + 2, self.profile)
             yield self._request(following, RequestKind.LISTING, bhg_section=slug, bhg_later=later)
         elif shown.highest > shown.current:
-            missed = [url for number, url in shown.pages.items() if number > shown.current]
+            missed = shown.from_page(shown.current + 1, self.profile)
             self._walk_missed(missed, f"the walk of {slug} ended at page {shown.current}, its pagination shows "
                                       f"pages up to {shown.highest}")  # fmt: skip
         elif slug and since is None and not self.limited:

@@ -86,15 +86,16 @@ def test_a_walk_that_misses_a_page_says_so_and_the_next_run_fetches_it(
     assert numbers["bhg/listings/missed"] == count - 1  # the failed page, and those it would have led to
     first = {str(r["article_id"]) for r in records}
     ledger = bhg_ledger(tmp_path)
-    assert f"https://{HOST}{second}" in ledger
+    assert f"https://{HOST}{second}" in ledger.stdout
+    assert f"bhg-crawl: 0 articles and {count - 1} listing pages in the ledger, {count - 1} to retry" in ledger.stderr
 
     code, records, numbers = run(url, tmp_path, "recovered", slug)
     assert code == (ExitCode.OK if records else ExitCode.NOTHING_NEW)  # related links may have led to them all
     assert listed(site, slug, range(1, count + 1)) <= first | {str(r["article_id"]) for r in records}
-    assert f"https://{HOST}{second}" not in bhg_ledger(tmp_path)
+    assert f"https://{HOST}{second}" not in bhg_ledger(tmp_path).stdout
 
 
-def bhg_ledger(work: Path) -> str:
-    """``bhg-crawl ledger`` of the successor: one line an entry."""
+def bhg_ledger(work: Path) -> subprocess.CompletedProcess[str]:
+    """``bhg-crawl ledger`` of the successor: one line an entry, and the count on standard error."""
     line = [sys.executable, "-m", "bhg_crawler", "ledger", "--state", str(work / "state.sqlite3"), "--site", HOST]
-    return subprocess.run(line, capture_output=True, text=True, check=True).stdout
+    return subprocess.run(line, capture_output=True, text=True, check=True)

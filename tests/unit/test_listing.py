@@ -6,8 +6,9 @@ import dataclasses
 
 import pytest
 
-from bhg_crawler.extract.listing import ListingPage, ShownPages
+from bhg_crawler.extract.listing import MAX_UNLINKED, ListingPage, ShownPages
 from bhg_crawler.sites.profiles import PROFILES, SiteProfile, load_profile
+from bhg_crawler.sites.urls import with_page
 from tests.helpers import SITES
 
 HG, TQ = PROFILES["baohagiang.vn"], PROFILES["baotuyenquang.com.vn"]
@@ -109,3 +110,45 @@ def test_the_next_page_selector_is_the_fast_path_and_an_empty_link_falls_through
 def test_a_listing_item_gives_the_time_printed_in_it(item: str, published: str | None) -> None:
     [entry] = ListingPage(listing("", f"<li>{item}</li>"), "https://baohagiang.vn/xa-hoi", HG).entries()
     assert (entry.published.isoformat() if entry.published else None) == published
+
+
+@pytest.mark.parametrize(
+    ("profile", "url", "page", "expected"),
+    [
+        (TQ, "https://baotuyenquang.com.vn/xa-hoi/trang-3.html", 2, "https://baotuyenquang.com.vn/xa-hoi/trang-2.html"),
+        (TQ, "https://baotuyenquang.com.vn/kinh-te/cong-nghiep/trang-12.html/", 7,
+         "https://baotuyenquang.com.vn/kinh-te/cong-nghiep/trang-7.html/"),
+        (HG, "https://baohagiang.vn/xa-hoi?page=3", 2, "https://baohagiang.vn/xa-hoi?page=2"),
+        (HG, "https://baohagiang.vn/xa-hoi?utm_source=x&page=30&date=2025-01-01", 4,
+         "https://baohagiang.vn/xa-hoi?utm_source=x&page=4&date=2025-01-01"),
+        (HG, "https://baohagiang.vn/multimedia/truyen-hinh/page/5/", 2, "https://baohagiang.vn/multimedia/truyen-hinh/page/2/"),
+        (NUIXANH, "https://baonuixanh.vn/doi-song/van-hoa?trang=4", 3, "https://baonuixanh.vn/doi-song/van-hoa?trang=3"),
+        (HG, "https://baohagiang.vn/xa-hoi", 2, None),  # page 1 says nothing of the others' form
+        (HG, "https://baohagiang.vn/xa-hoi?q=abc", 2, None),
+    ],
+)  # fmt: skip
+def test_a_page_number_put_in_the_form_of_a_listing_url(
+    profile: SiteProfile, url: str, page: int, expected: str | None
+) -> None:
+    assert with_page(url, page, profile) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "links", "first", "expected"),
+    [
+        # "1 ... 3 Trang cuối": page 2 is skipped, yet a walk that ends at page 1 missed it too
+        ("https://baotuyenquang.com.vn/xa-hoi", anchors("/xa-hoi/trang-3.html"), 2,
+         ["https://baotuyenquang.com.vn/xa-hoi/trang-2.html", "https://baotuyenquang.com.vn/xa-hoi/trang-3.html"]),
+        ("https://baotuyenquang.com.vn/xa-hoi/trang-2.html", anchors("/xa-hoi/trang-3.html", "/xa-hoi/trang-6.html"), 4,
+         ["https://baotuyenquang.com.vn/xa-hoi/trang-4.html", "https://baotuyenquang.com.vn/xa-hoi/trang-5.html",
+          "https://baotuyenquang.com.vn/xa-hoi/trang-6.html"]),
+        ("https://baotuyenquang.com.vn/xa-hoi", anchors("/xa-hoi/trang-2.html"), 3, []),
+        ("https://baotuyenquang.com.vn/xa-hoi", anchors("/xa-hoi/trang-400.html"), 2,
+         [f"https://baotuyenquang.com.vn/xa-hoi/trang-{n}.html" for n in range(2, 2 + MAX_UNLINKED)]
+         + ["https://baotuyenquang.com.vn/xa-hoi/trang-400.html"]),
+    ],
+)  # fmt: skip
+def test_the_pages_from_one_on_include_those_the_pagination_skips(
+    url: str, links: str, first: int, expected: list[str]
+) -> None:
+    assert ListingPage(listing(links), url, TQ).pagination().from_page(first, TQ) == expected
