@@ -15,7 +15,6 @@ from bhg_crawler.extract.tree import Page, in_furniture, spaced_text
 from bhg_crawler.sites.profiles import SiteProfile
 from bhg_crawler.sites.urls import ArticleUrl, article_url, canonical_url, listing_url, section_of, with_page
 
-
 MAX_UNLINKED = 50  # pages a pagination skips that are made up from its links' form, at most, per listing page
 
 
