@@ -568,7 +568,7 @@ class ArticlePage(Page):
             images = self._figures_in_article()
             layer = "generic"
         printed_lede = self._text(lede) if lede is not None else None
-        if paragraphs and paragraphs[0] in (printed_lede, self.lede.value.text):
+        if paragraphs and clean_text(paragraphs[0]) in (printed_lede, self.lede.value.text):
             paragraphs = paragraphs[1:]  # the 2014 pages repeat the lede
         byline = paragraphs.pop() if paragraphs and looks_like_byline(paragraphs[-1]) else None
         return Sourced(Body(paragraphs, images, byline), layer)

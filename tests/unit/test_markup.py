@@ -222,7 +222,7 @@ def _blocks(html: str) -> list[Any]:
     ("html", "blocks"),
     [
         (f"<p>{P1}</p>{TABLE_A}<p>{P2}</p>", [P1, ("https://baohagiang.vn" + IMG_A, CAPTION, None), P2]),
-        (f"<p>{P1}<br>{P2}</p>", [f"{P1} {P2}"]),  # a line break inside a paragraph
+        (f"<p>{P1}<br>{P2}</p>", [f"{P1}\n{P2}"]),  # a line break inside a paragraph
         (f"<div>{P1}<br> <br>{P2}<br><br><br></div>", [P1, P2]),  # two end it
         (f"<div><span>{P1}</span><span> {P2}</span></div>", [f"{P1} {P2}"]),
         (f"<div>{P1}<div>{P2}</div></div>", [P1, P2]),
