@@ -123,7 +123,8 @@ def reading(
     runs kept whole) and, with ``figures``, each figure (``is_figure``) as its element where it stands, its
     caption with it; without, a figure's printed text is lines like any other and its images are left out.
     With ``paragraphs``, a line is a paragraph: a ``<br>`` is a line break inside it (a newline, each line
-    normalised) and two or more in a row end it. Scripts, styles, forms and comments are never read, nor the elements of ``leave_out`` (their tails are)."""
+    normalised) and two or more in a row end it. Scripts, styles, forms and comments are never read, nor the
+    elements of ``leave_out`` (their tails are)."""
     found: list[str | HtmlElement] = []
     current: list[str] = []
     broken: list[str] = []  # with ``paragraphs``, the lines of the paragraph before its last <br>
