@@ -16,10 +16,10 @@ from bhg_crawler.core.clock import Moment
 from bhg_crawler.extract.body import Block, body_blocks, images_of
 from bhg_crawler.extract.byline import looks_like_byline, parse_byline
 from bhg_crawler.extract.generic import GenericReading
-from bhg_crawler.extract.lede import first_paragraph, opening_lede
+from bhg_crawler.extract.lede import first_paragraph, is_bold, opening_lede
 from bhg_crawler.extract.metadata import PageMetadata, without_site_name
 from bhg_crawler.extract.record import Extracted, Field, Image, Layer, RelatedItem, Section
-from bhg_crawler.extract.text import clean_text, dense, parse_date, parse_timestamp, time_line
+from bhg_crawler.extract.text import after_label, clean_text, dense, parse_date, parse_timestamp, prints, time_line
 from bhg_crawler.extract.tree import (
     BLOCK_TAGS,
     HEADINGS,
@@ -42,8 +42,6 @@ from bhg_crawler.sites.urls import ArticleUrl, article_url, canonical_url, listi
 
 T = TypeVar("T")
 Part = Literal["title", "lede", "body", "related"]  # the parts of an article page found as elements
-# Elements with text of their own and links inside: where a "Từ khóa:" label and its tags are.
-LABELLED_LINKS = etree.XPath("//*[normalize-space(text()) and .//a]")
 LEDE_TAGS = frozenset(["p", "div", "h2", "h3", "span", "strong", "b"])  # what a lede opening with its prefix is in
 
 
@@ -568,7 +566,7 @@ class ArticlePage(Page):
             images = self._figures_in_article()
             layer = "generic"
         printed_lede = self._text(lede) if lede is not None else None
-        if paragraphs and paragraphs[0] in (printed_lede, self.lede.value.text):
+        if paragraphs and clean_text(paragraphs[0]) in (printed_lede, self.lede.value.text):
             paragraphs = paragraphs[1:]  # the 2014 pages repeat the lede
         byline = paragraphs.pop() if paragraphs and looks_like_byline(paragraphs[-1]) else None
         return Sourced(Body(paragraphs, images, byline), layer)
@@ -578,9 +576,8 @@ class ArticlePage(Page):
         return self.resolve(src, "image")
 
     def _tags_line(self, text: str) -> bool:
-        """A line of the article's tags ("Từ khóa: a, b"), never a paragraph of the body."""
-        label = self.profile.tags_label.casefold()
-        return text.casefold().startswith(label) and text[len(label) :].lstrip().startswith(":")
+        """A line of the article's tags ("Từ khóa: a, b", or the label alone), never a paragraph of the body."""
+        return after_label(text, self.profile.tags_labels) is not None
 
     def _generic_paragraphs(self) -> list[str]:
         known = [self.located(part).value for part in ("title", "lede", "related")]
@@ -607,8 +604,9 @@ class ArticlePage(Page):
         return Sourced(self._byline_after_body(), "patterns")
 
     def _byline_after_body(self) -> str | None:
-        """A block of its own after the body, before the related block, that reads as a byline; not a link, nor
-        a block holding links (tags, navigation) or more than two elements."""
+        """A block of its own after the body, before the related block, that reads as a byline (names in upper
+        and lower case only when printed as a byline is, bold or right-aligned: a box's heading "Tin Mới" is
+        none); not a link, nor a block holding links (tags, navigation) or more than two elements."""
         body = self.located("body").value
         if body is None:
             return None
@@ -619,22 +617,32 @@ class ArticlePage(Page):
             if element.tag == "a" or element.find(".//a") is not None or len(element) > 2:
                 continue  # links are tags or navigation, never a byline
             text = text_of(element)
-            if text and looks_like_byline(text):
+            if text and looks_like_byline(text, any_case=is_bold(element) or _right_aligned(element)):
                 return text
         return None
 
     @cached_property
     def tags(self) -> Sourced[list[str]]:
-        """The article's tags: the texts of the links the profile's selector finds, else of those after its
-        "Từ khóa:" label."""
+        """The article's tags: the texts of the links the profile's selector finds, else of the links printed
+        after the first of its ``tags_labels`` ("Từ khóa:") that has some (``_links_after_label``)."""
         fast = _link_texts(self._elements(self.profile.selectors.tags))
         if fast:
             return Sourced(fast, "selectors")
-        label = self.profile.tags_label.casefold()
-        for element in LABELLED_LINKS(self.root):
-            if clean_text(element.text).casefold().startswith(label):
-                return Sourced(_link_texts(element.iter("a")), "patterns")
+        for element in self.root.iter():
+            if not isinstance(element.tag, str) or element.tag in SKIPPED or element.tag == "a":
+                continue
+            for at, printed in enumerate((element.text, *(child.tail for child in element))):
+                rest = after_label(printed, self.profile.tags_labels) if printed and printed.strip() else None
+                if rest is not None and (anchors := self._tag_links(_links_after_label(element, at, rest == ""))):
+                    return Sourced(_link_texts(anchors), "patterns")
         return Sourced([], "patterns")
+
+    def _tag_links(self, anchors: list[HtmlElement]) -> list[HtmlElement]:
+        """The links of a list after a tags label, none when one leads to an article or is in the related block:
+        that list is of articles."""
+        if any(self._names_other_article(a) or not self._outside_related(a) for a in anchors):
+            return []
+        return anchors
 
     @cached_property
     def related(self) -> Sourced[list[RelatedItem]]:
@@ -709,6 +717,50 @@ class ArticlePage(Page):
         """The section a breadcrumb link names: a listing URL of the site that is no article's."""
         listing = listing_url(url, self.profile)
         return listing.section if listing is not None and self._article_of(url) is None else None
+
+
+def _links_after_label(holder: HtmlElement, at: int, alone: bool) -> list[HtmlElement]:
+    """The links a label printed in ``holder`` lists: the label is ``holder``'s text (``at`` 0) or the tail of
+    its child ``at`` - 1, and its list what follows it there (``_listed``). A label that ends its element
+    (``<span>Từ khóa:</span> <a>...``, ``<div><b>Tags</b></div><ul>...``), ``alone`` with nothing printed after
+    it, lists what follows that element, or the element around it, up to three levels up."""
+    after = list(holder)[at:]
+    if not alone or any(has_text(e) or prints(e.tail) for e in after):
+        return _listed(after)
+    node: HtmlElement | None = holder
+    for _ in range(3):
+        if node is None:
+            break
+        siblings = [e for e in node.itersiblings() if isinstance(e.tag, str)]
+        if siblings:
+            return _listed(siblings)
+        node = node.getparent()
+    return []
+
+
+def _listed(elements: list[HtmlElement]) -> list[HtmlElement]:
+    """The links of a list that opens ``elements``: inline elements up to the first block, or a block and the
+    blocks of its tag right after it (``<ul>``, or ``<li>`` after ``<li>``)."""
+    elements = [e for e in elements if isinstance(e.tag, str) and e.tag not in SKIPPED]
+    if not elements:
+        return []
+    first = elements[0]
+    if first.tag in BLOCK_TAGS and first.tag != "br":
+        run = list(itertools.takewhile(lambda e: e.tag == first.tag, elements))
+    else:
+        run = list(itertools.takewhile(lambda e: e.tag not in BLOCK_TAGS or e.tag == "br", elements))
+    return [a for e in run for a in e.iter("a")]
+
+
+def _right_aligned(element: HtmlElement) -> bool:
+    """Whether the element, or an element inside it, is aligned right (``style="text-align: right"``,
+    ``align="right"``)."""
+    return any(
+        e.get("align", "").strip().lower() == "right"
+        or "text-align:right" in "".join(e.get("style", "").split()).lower()
+        for e in element.iter()
+        if isinstance(e.tag, str)
+    )
 
 
 def _title_in(anchor: HtmlElement) -> HtmlElement:

@@ -73,9 +73,9 @@ def images_of(figure: HtmlElement, resolve: Resolve, profile: SiteProfile) -> li
 def body_blocks(
     body: HtmlElement, resolve: Resolve, profile: SiteProfile, leave_out: Collection[HtmlElement] = ()
 ) -> list[Block]:
-    """The paragraphs (normalised text, a block a paragraph, never two run together; a ``<br>`` is a space in
-    one, two in a row end it) and the images of a body element, in reading order; ``leave_out``, elements inside
-    it (the lede printed as the body's first paragraph), are not read."""
+    """The paragraphs (normalised text, a block a paragraph, never two run together; a ``<br>`` is a line break
+    in one, a newline, and two in a row end it) and the images of a body element, in reading order;
+    ``leave_out``, elements inside it (the lede printed as the body's first paragraph), are not read."""
     blocks: list[Block] = []
     for item in reading(body, leave_out=leave_out, paragraphs=True):
         if isinstance(item, str):

@@ -11,7 +11,7 @@ import trafilatura
 from lxml.html import HtmlElement
 
 from bhg_crawler.core.clock import Moment, in_zone
-from bhg_crawler.extract.text import clean_text, dense, parse_date, parse_timestamp
+from bhg_crawler.extract.text import after_label, clean_text, dense, parse_date, parse_timestamp
 from bhg_crawler.extract.tree import PAGE_FURNITURE, printed_footers, siblings_around, text_of, twin, visible_text
 from bhg_crawler.sites.profiles import SiteProfile
 
@@ -86,7 +86,7 @@ class GenericReading:
         be the body: link texts (menus, related items), timestamps and datelines, and any text of the ``known``
         elements (title, lede, related block), of the page furniture, of the related block and of the block
         around the press licence (the footer) and what follows either, of image captions, or ``said`` (the
-        title and lede found), and the line of the tags (it opens with the profile's ``tags_label``); nothing
+        title and lede found), and the line of the tags (it opens with one of the profile's ``tags_labels``); nothing
         when what is left is shorter than ``MIN_BODY_CHARS``."""
         text = self.document.text if self.document is not None else None
         if not text:
@@ -103,7 +103,7 @@ class GenericReading:
             if any(c.isalpha() for c in line)
             and line not in links
             and dense(line.lstrip("-\u2013\u2022* ")) not in aside
-            and not line.casefold().startswith(profile.tags_label.casefold())  # the tags' line
+            and after_label(line, profile.tags_labels) is None  # the tags' line
             and parse_timestamp(line, profile) is None
             and not (len(line) < 60 and parse_date(line) is not None)  # a dateline
         ]

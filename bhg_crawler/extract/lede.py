@@ -32,17 +32,19 @@ def is_bold(element: HtmlElement) -> bool:
     return "".join("".join(text_of(b).split()) for b in bold) == text
 
 
+def never_lede(text: str) -> bool:
+    """Whether a first paragraph reading ``text`` is clearly no lede, whatever names it: it is numbered as a
+    series part or a section ("Kỳ 1: ...", "Phần II", "1. ...") or it is a byline ("Bài, ảnh: T.PHƯƠNG",
+    "Thu Phương")."""
+    return NUMBERED.match(text) is not None or looks_like_byline(text)
+
+
 def bold_lede(text: str) -> bool:
-    """Whether a bold first paragraph reading ``text`` is a lede rather than a subheading: a lede is a sentence or
-    more, at least ``MIN_LEDE_WORDS`` words ending as a sentence ends (``SENTENCE_END``); a subheading is
-    shorter, or unpunctuated ("Khó khăn còn ở phía trước"), or numbered as a series part or a section
-    ("Kỳ 1: ...", "Phần II", "1. ..."); a byline in bold ("Bài, ảnh: T.PHƯƠNG") is neither."""
-    return (
-        len(text.split()) >= MIN_LEDE_WORDS
-        and SENTENCE_END.search(text) is not None
-        and NUMBERED.match(text) is None
-        and not looks_like_byline(text)
-    )
+    """Whether a bold first paragraph reading ``text``, which no selector names, is a lede rather than a
+    subheading: a lede is a sentence or more, at least ``MIN_LEDE_WORDS`` words ending as a sentence ends
+    (``SENTENCE_END``); a subheading is shorter, or unpunctuated ("Khó khăn còn ở phía trước"), or numbered
+    as a series part or a section; a byline in bold is neither (``never_lede``)."""
+    return len(text.split()) >= MIN_LEDE_WORDS and SENTENCE_END.search(text) is not None and not never_lede(text)
 
 
 def first_paragraph(body: HtmlElement, profile: SiteProfile | None = None) -> HtmlElement | None:
@@ -60,10 +62,11 @@ def first_paragraph(body: HtmlElement, profile: SiteProfile | None = None) -> Ht
 
 def opening_lede(body: HtmlElement, profile: SiteProfile, named: bool = False) -> HtmlElement | None:
     """The body's first paragraph when it is the lede: it opens with the profile's lede prefix ("BHG - ", as on
-    era-A pages, ``<p><span>BHG - ...</span></p>``), or it is all bold and reads as a lede (``bold_lede``: as on
-    Báo Tuyên Quang's pages, ``#content > p > strong``), or, ``named`` (the profile's lede selector names the
-    body's first paragraph, as era A's ``#content > p`` [seen-3p]: history pages print theirs without a prefix),
-    it is neither bold nor prefixed; and, unless it opens with the prefix, more text follows it in the body (a
+    era-A pages, ``<p><span>BHG - ...</span></p>``; "(BTQ) " in bold before plain text), or, ``named`` (the
+    profile's lede selector names the body's first paragraph: era A's ``#content > p`` [seen-3p], whose history
+    pages print the lede without a prefix, Báo Tuyên Quang's ``#content > p > strong`` [seen-3p]), it is no
+    clear non-lede (``never_lede``), however short or unpunctuated, or, named by nothing, it is all bold and
+    reads as a lede (``bold_lede``); and, unless it opens with the prefix, more text follows it in the body (a
     prefixed paragraph is a lede even alone: a body that is only a lede is no body). A heading (``h2``...) is never
     the lede. None otherwise."""
     first = first_paragraph(body, profile)
@@ -72,7 +75,7 @@ def opening_lede(body: HtmlElement, profile: SiteProfile, named: bool = False) -
     text = text_of(first)
     if profile.lede_prefix.match(text):
         return first
-    if not (bold_lede(text) if is_bold(first) else named):
+    if never_lede(text) if named else not (is_bold(first) and bold_lede(text)):
         return None
     more = len("".join(clean_text(visible_text(body)).split())) > len("".join(text.split()))
     return first if more else None

@@ -99,7 +99,7 @@ class ArticleRecord(TypedDict):
     published_at: str  # ISO 8601 with the site's offset: "2020-08-20T10:04:00+07:00"
     published_time_known: bool  # false when the page gives only the day: published_at is then its midnight
     language: str  # "vi" or "en"
-    body_text: str  # the paragraphs, normalised (NFC, one space), joined by a blank line
+    body_text: str  # the paragraphs, normalised (NFC, one space), joined by a blank line; a <br> in one a newline
     word_count: int  # of body_text, split at spaces
     images: list[Image]  # in reading order
     byline: str | None  # as printed: "Bài, ảnh: T.PHƯƠNG - N.PHƯƠNG"
@@ -203,6 +203,12 @@ def add_url_aliases(record: ArticleRecord, urls: Iterable[str]) -> ArticleRecord
     return record
 
 
+def _paragraph(text: str) -> str:
+    """A paragraph of the body normalised (``clean_text``) line by line: its line breaks (a ``<br>``) kept, its
+    empty lines dropped."""
+    return "\n".join(line for line in (clean_text(line) for line in text.splitlines()) if line)
+
+
 def _text_or_none(text: str | None) -> str | None:
     return clean_text(text) or None
 
@@ -237,7 +243,7 @@ def build_record(
     """
     moved = list(moved_from)
     article_id = _required(extracted.article_id)
-    body_text = "\n\n".join(p for p in (clean_text(p) for p in extracted.paragraphs) if p)
+    body_text = "\n\n".join(p for p in (_paragraph(p) for p in extracted.paragraphs) if p)
     title, lede = _text_or_none(extracted.title), _text_or_none(extracted.lede)
     published = extracted.published_at
     record: ArticleRecord = {

@@ -5,7 +5,9 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from functools import cache
 
 from bhg_crawler.core.clock import in_zone
 from bhg_crawler.sites.profiles import SiteProfile
@@ -206,3 +208,23 @@ def vietnamese_plausibility(text: str) -> int:
     text = unicodedata.normalize("NFC", text)
     wrong = text.count("\ufffd") + len(re.findall("[\u0080-\u009f]", text)) + len(MOJIBAKE.findall(text))
     return len(VIETNAMESE_LETTERS.findall(text)) - 3 * wrong
+
+
+def after_label(text: str | None, labels: Iterable[str]) -> str | None:
+    """What a line opening with one of ``labels`` prints after it: the text after the label and its colon
+    ("Từ khóa: a, b" gives "a, b"), "" for the label alone, with or without its colon; None when the line opens
+    with none. A label matches whatever its case and where its accents sit ("Từ khoá" is "Từ khóa")."""
+    line = unicodedata.normalize("NFD", clean_text(text))
+    for label in labels:
+        found = _label_pattern(clean_text(label)).match(line)
+        if found:
+            return unicodedata.normalize("NFC", found["rest"] or "")
+    return None
+
+
+@cache
+def _label_pattern(label: str) -> re.Pattern[str]:
+    """A label's letters with any accents on each, then a colon and the rest, or the line's end."""
+    letters = "".join(c for c in unicodedata.normalize("NFD", label) if not unicodedata.combining(c))
+    spelled = "".join(r"\s+" if c.isspace() else re.escape(c) + "[\u0300-\u036f]*" for c in letters)
+    return re.compile(rf"{spelled}\s*(?::\s*(?P<rest>.*)|$)", re.IGNORECASE | re.DOTALL)

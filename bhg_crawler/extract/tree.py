@@ -122,10 +122,12 @@ def reading(
     """The element as a reader sees it: its lines of text (normalised, one a block, a ``<br>`` ending one, inline
     runs kept whole) and, with ``figures``, each figure (``is_figure``) as its element where it stands, its
     caption with it; without, a figure's printed text is lines like any other and its images are left out.
-    With ``paragraphs``, a ``<br>`` is a line break inside a paragraph (a space) and two or more in a row end
-    it. Scripts, styles, forms and comments are never read, nor the elements of ``leave_out`` (their tails are)."""
+    With ``paragraphs``, a line is a paragraph: a ``<br>`` is a line break inside it (a newline, each line
+    normalised) and two or more in a row end it. Scripts, styles, forms and comments are never read, nor the
+    elements of ``leave_out`` (their tails are)."""
     found: list[str | HtmlElement] = []
     current: list[str] = []
+    broken: list[str] = []  # with ``paragraphs``, the lines of the paragraph before its last <br>
     breaks = 0  # the <br> since the last text, with ``paragraphs``
 
     def add(text: str | None) -> None:
@@ -137,11 +139,12 @@ def reading(
 
     def flush() -> None:
         nonlocal breaks
-        if current:
-            line = clean_text("".join(current))
+        if current or broken:
+            line = "\n".join(text for text in (*broken, clean_text("".join(current))) if text)
             if line:
                 found.append(line)
             current.clear()
+            broken.clear()
         breaks = 0
 
     def enter(node: HtmlElement) -> bool:
@@ -157,7 +160,8 @@ def reading(
             if breaks:
                 flush()
             else:
-                current.append(" ")
+                broken.append(clean_text("".join(current)))
+                current.clear()
                 breaks = 1
             return False
         if tag in BLOCK_TAGS:

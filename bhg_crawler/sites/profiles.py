@@ -90,7 +90,7 @@ class SiteProfile:
     default_language: str
     timezone: tzinfo
     related_headings: tuple[str, ...]
-    tags_label: str
+    tags_labels: tuple[str, ...]  # the labels printed before the tags, any one of them
     pagination: Pagination | None  # None: read either form from the pages' own links
     tracking_parameters: re.Pattern[str]
     selectors: Selectors = field(default_factory=Selectors)
@@ -169,6 +169,14 @@ def _timezone(text: Any, where: str) -> tzinfo:
     return timezone(sign * timedelta(hours=int(match[2]), minutes=int(match[3])), f"UTC{text}")
 
 
+def _labels(given: Any, where: str) -> tuple[str, ...]:
+    """A label, or a list of them, as a tuple of at least one; ``ConfigError`` for anything else."""
+    labels = [given] if isinstance(given, str) else given
+    if not isinstance(labels, list) or not labels or not all(isinstance(x, str) and x.strip() for x in labels):
+        raise ConfigError(f"{where}: a label or a list of labels, not {given!r}")
+    return tuple(labels)
+
+
 def _pagination(data: dict[str, Any], source: str) -> Pagination | None:
     """The profile's paging rule: ``pagination``, or ``page_parameter = "trang"``, short for ``?trang={n}``."""
     if "pagination" in data and "page_parameter" in data:
@@ -223,7 +231,7 @@ def profile_from(data: dict[str, Any], source: str) -> SiteProfile:
         default_language=str(data.get("default_language", "vi")),
         timezone=_timezone(data.get("timezone", "+07:00"), f"{source}: timezone"),
         related_headings=tuple(data.get("related_headings", ("Cùng chuyên mục", "Tin liên quan"))),
-        tags_label=str(data.get("tags_label", "Từ khóa")),
+        tags_labels=_labels(data.get("tags_labels", "Từ khóa"), f"{source}: tags_labels"),
         pagination=_pagination(data, source),
         tracking_parameters=_pattern(
             data.get("tracking_parameters", r"^(utm_\w+|fbclid|gclid)$"), f"{source}: tracking_parameters"

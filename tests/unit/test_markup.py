@@ -16,6 +16,7 @@ from bhg_crawler.extract.byline import parse_byline
 from bhg_crawler.extract.lede import bold_lede
 from bhg_crawler.extract.metadata import without_site_name
 from bhg_crawler.extract.record import ArticleRecord, build_record, validation_error
+from bhg_crawler.extract.text import after_label
 from bhg_crawler.extract.tree import lines_of, spaced_text, text_of
 from bhg_crawler.sites.profiles import PROFILES, Selectors, SiteProfile
 from bhg_crawler.sites.urls import resolve_url
@@ -123,8 +124,8 @@ def fragment(html: str) -> lxml_html.HtmlElement:
         (tuyen_quang(f"<p><strong>Kỳ 1: Khó khăn còn ở phía trước</strong></p><p>{P1}</p>"),
          None, None, ["Kỳ 1: Khó khăn còn ở phía trước", P1]),
         (tuyen_quang(f"<p><strong>Kỳ 1: {LEDE}</strong></p><p>{P1}</p>"), None, None, [f"Kỳ 1: {LEDE}", P1]),
-        (tuyen_quang(f"<p><strong>Một mùa vàng bội thu.</strong></p><p>{P1}</p>"),
-         None, None, ["Một mùa vàng bội thu.", P1]),
+        (_unknown_body(tuyen_quang(f"<p><strong>Một mùa vàng bội thu.</strong></p><p>{P1}</p>")),
+         None, None, ["Một mùa vàng bội thu.", P1]),  # named by no selector (section 5: named, it is the lede)
         (tuyen_quang(f"<p><b>Những con đường bê tông nối các thôn bản của xã Lũng Hồ giúp đi lại thuận tiện</b></p>"
                      f"<p>{P1}</p>"),
          None, None, ["Những con đường bê tông nối các thôn bản của xã Lũng Hồ giúp đi lại thuận tiện", P1]),
@@ -222,7 +223,7 @@ def _blocks(html: str) -> list[Any]:
     ("html", "blocks"),
     [
         (f"<p>{P1}</p>{TABLE_A}<p>{P2}</p>", [P1, ("https://baohagiang.vn" + IMG_A, CAPTION, None), P2]),
-        (f"<p>{P1}<br>{P2}</p>", [f"{P1} {P2}"]),  # a line break inside a paragraph
+        (f"<p>{P1}<br>{P2}</p>", [f"{P1}\n{P2}"]),  # a line break inside a paragraph
         (f"<div>{P1}<br> <br>{P2}<br><br><br></div>", [P1, P2]),  # two end it
         (f"<div><span>{P1}</span><span> {P2}</span></div>", [f"{P1} {P2}"]),
         (f"<div>{P1}<div>{P2}</div></div>", [P1, P2]),
@@ -565,3 +566,162 @@ def test_a_body_that_is_only_a_prefixed_lede_is_a_lede_and_no_body() -> None:
     found = record(page, TQ_URL)
     assert (found["lede"], found["lede_tag"], found["body_text"]) == (LEDE, "BHG", "")
     assert validation_error(found) is not None
+
+
+# -- 5. the parts around the body's text: line breaks, the lede a selector names, the byline, the tags --------
+
+QUOTE = "Theo ông Vàng Mí Sử: “Hoa tam giác mạch đã giúp bà con có thêm thu nhập từ du lịch”."
+MORE = "Mỗi ngày xã đón khoảng 1.500 lượt khách."
+
+
+@pytest.mark.parametrize(
+    ("content", "body_text"),
+    [
+        (f"<p>{P1}</p><p><span>{QUOTE}</span><br><span>{MORE}</span></p>", f"{P1}\n\n{QUOTE}\n{MORE}"),
+        (f"<p>{P1}<br>\n  {P2}</p>", f"{P1}\n{P2}"),  # the source's own newlines are spaces
+        (f"<p>{P1} <br> {P2}</p>", f"{P1}\n{P2}"),
+        (f"<p>{P1}<br><br>{P2}</p>", f"{P1}\n\n{P2}"),  # two in a row end the paragraph
+        (f"<p>{P1}<br> &nbsp; <br>{P2}</p>", f"{P1}\n\n{P2}"),
+        (f"<p><br>{P1}<br></p><p>{P2}</p>", f"{P1}\n\n{P2}"),  # a <br> at an end breaks no line
+        (f"<div>Dòng một<br>dòng <b>hai</b><br>dòng ba</div><p>{P2}</p>", f"Dòng một\ndòng hai\ndòng ba\n\n{P2}"),
+    ],
+)  # fmt: skip
+def test_a_line_break_in_a_body_paragraph_is_a_newline_in_it(content: str, body_text: str) -> None:
+    found = record(era_a(f"<p>BHG - {LEDE}</p>{content}"))
+    assert (found["lede"], found["body_text"], found["word_count"]) == (LEDE, body_text, len(body_text.split()))
+
+
+SHORT = "Chiêm Hóa thu hoạch cam sành."  # six words
+UNENDED = "Năm 2025, huyện Chiêm Hóa đặt mục tiêu mở rộng diện tích cam sành hữu cơ lên 300 ha"
+QUOTED = "Ông Ma Thế Hồng nói: “Cam sành là cây làm giàu của huyện Chiêm Hóa”"
+
+
+@pytest.mark.parametrize(
+    ("page", "lede", "tag", "body"),
+    [
+        # Báo Tuyên Quang: the selector #content > p > strong names the first paragraph, which is then the lede
+        # however short or unpunctuated [seen-3p]
+        (tuyen_quang(f"<p><strong>{UNENDED}</strong></p><p>{P1}</p>"), UNENDED, None, [P1]),
+        (tuyen_quang(f"<p><strong>{QUOTED}</strong></p><p>{P1}</p>"), QUOTED, None, [P1]),
+        (tuyen_quang(f"<p><strong>{SHORT}</strong></p><p>{P1}</p>"), SHORT, None, [P1]),
+        (tuyen_quang(f"<p><strong>Một mùa vàng bội thu.</strong></p><p>{P1}</p>"), "Một mùa vàng bội thu.", None, [P1]),
+        (tuyen_quang(f"{TABLE_B}<p><strong>{UNENDED}</strong></p><p>{P1}</p>"), UNENDED, None, [P1]),
+        # a dateline in parentheses, bold before plain text or not: the prefix and its tag
+        (tuyen_quang(f"<p><strong>(BTQ) </strong>{LEDE}</p><p>{P1}</p>"), LEDE, "BTQ", [P1]),
+        (tuyen_quang(f"<p><strong>(BTQ) - {LEDE}</strong></p><p>{P1}</p>"), LEDE, "BTQ", [P1]),
+        (tuyen_quang(f"<p><strong>(TTXVN)</strong> - {SHORT}</p><p>{P1}</p>"), SHORT, "TTXVN", [P1]),
+        (tuyen_quang(f"<p>BTQ - {LEDE}</p><p>{P1}</p>"), None, None, [f"BTQ - {LEDE}", P1]),  # attested nowhere
+        # named, but clearly no lede: a series part, a section number, a byline, the body's only paragraph
+        (tuyen_quang(f"<p><strong>Kỳ 2: {UNENDED}</strong></p><p>{P1}</p>"), None, None, [f"Kỳ 2: {UNENDED}", P1]),
+        (tuyen_quang(f"<p><strong>1. {SHORT}</strong></p><p>{P1}</p>"), None, None, [f"1. {SHORT}", P1]),
+        (tuyen_quang(f"<p><strong>Bài, ảnh: Thu Phương</strong></p><p>{P1}</p><p>{P2}</p>"),
+         None, None, ["Bài, ảnh: Thu Phương", P1, P2]),
+        (tuyen_quang(f"<p><strong>{UNENDED}</strong></p>"), None, None, [UNENDED]),
+        # named by no selector, the stricter rules stay: a short or unpunctuated bold line is a subheading
+        (_unknown_body(tuyen_quang(f"<p><strong>{UNENDED}</strong></p><p>{P1}</p>")), None, None, [UNENDED, P1]),
+        (_unknown_body(tuyen_quang(f"<p><strong>{SHORT}</strong></p><p>{P1}</p>")), None, None, [SHORT, P1]),
+        # era A's #content > p names the first paragraph, bold or not
+        (era_a(f"<p><strong>{SHORT}</strong></p><p>{P1}</p>"), SHORT, None, [P1]),
+        (era_a(f"<p><span>{UNENDED}</span></p><p>{P1}</p>"), UNENDED, None, [P1]),
+    ],
+)  # fmt: skip
+def test_the_first_paragraph_a_lede_selector_names_is_the_lede_unless_clearly_not(
+    page: str, lede: str | None, tag: str | None, body: list[str]
+) -> None:
+    test_a_lede_inside_the_body_is_the_lede_and_leaves_the_body(page, lede, tag, body)
+
+
+@pytest.mark.parametrize(
+    ("last", "byline", "authors"),
+    [
+        ('<p style="text-align:right"><strong>Thu Phương</strong></p>', "Thu Phương", [("Thu Phương", ["text"])]),
+        ("<p><strong>Lê Hà</strong></p>", "Lê Hà", [("Lê Hà", ["text"])]),
+        ("<p>Thanh Phúc</p>", "Thanh Phúc", [("Thanh Phúc", ["text"])]),
+        ('<p align="right"><em>Nguyễn Thị Minh Khai</em></p>', "Nguyễn Thị Minh Khai", [("Nguyễn Thị Minh Khai", ["text"])]),
+        ("<p><b>T.Phương</b></p>", "T.Phương", [("T.Phương", ["text"])]),
+        ("<p>Vàng A Dình</p>", "Vàng A Dình", [("Vàng A Dình", ["text"])]),
+        ("<p>Lê Hà (TTXVN)</p>", "Lê Hà (TTXVN)", [("Lê Hà", ["text"])]),
+        ("<p>Thu Phương - Báo Tuyên Quang</p>", "Thu Phương - Báo Tuyên Quang", [("Thu Phương", ["text"])]),
+        ("<p>Thu Phương, Minh Huệ</p>", "Thu Phương, Minh Huệ", [("Thu Phương", ["text"]), ("Minh Huệ", ["text"])]),
+        ("<p><strong>Bài, ảnh: Thu Phương</strong></p>", "Bài, ảnh: Thu Phương", [("Thu Phương", ["text", "photo"])]),
+        ("<p><strong>VĂN TOÀN</strong></p>", "VĂN TOÀN", [("VĂN TOÀN", ["text"])]),
+        # sentences, places and headings are the body's
+        ("<p>Xin cảm ơn.</p>", None, []),
+        ("<p><strong>Thu Phương.</strong></p>", None, []),  # ends as a sentence ends
+        ("<p>Liên kết tiêu thụ</p>", None, []),  # words in lower case
+        ("<p>Hà Giang</p>", None, []),  # a place alone
+        ("<p>Việt Nam</p>", None, []),
+        ("<p>Tuyên Quang</p>", None, []),
+        ("<p>Phương</p>", None, []),  # one word in lower and upper case
+        ("<p>Nguyễn Thị Minh Khai Hà</p>", None, []),  # five words
+        ("<p>Sáng 2.7</p>", None, []),
+    ],
+)  # fmt: skip
+def test_a_name_ending_the_body_is_its_byline_in_any_case(
+    last: str, byline: str | None, authors: list[tuple[str, list[str]]]
+) -> None:
+    found = record(tuyen_quang(f"<p><strong>{LEDE}</strong></p><p>{P1}</p>{last}"), TQ_URL)
+    printed = text_of(fragment(last))
+    body = [P1] if byline else [P1, printed]
+    assert (found["byline"], found["body_text"].split("\n\n")) == (byline, body)
+    assert found["authors"] == [{"name": n, "roles": r} for n, r in authors]
+
+
+@pytest.mark.parametrize(
+    ("after", "byline"),
+    [
+        ('<div style="text-align: right;">Thu Phương</div>', "Thu Phương"),
+        ("<div><strong>Lê Hà</strong></div>", "Lê Hà"),
+        ("<div>THU PHƯƠNG</div>", "THU PHƯƠNG"),
+        ("<div>Tin Mới</div>", None),  # a box's heading: mixed case, neither bold nor aligned right
+        ("<div>Thu Phương</div>", None),
+    ],
+)
+def test_a_name_after_the_body_is_its_byline_when_printed_as_one(after: str, byline: str | None) -> None:
+    assert record(era_a(f"<p>BHG - {LEDE}</p><p>{P1}</p>", after=after))["byline"] == byline
+
+
+TAG_A, TAG_B = '<a href="/tag/cam-sanh">cam sành</a>', '<a href="/tag/chiem-hoa">Chiêm Hóa</a>'
+
+
+@pytest.mark.parametrize(
+    ("content", "after", "tags"),
+    [
+        ("", f"<div>Từ khóa: {TAG_A}, {TAG_B}</div>", ["cam sành", "Chiêm Hóa"]),
+        ("", f'<div class="bd02"><span>Từ khóa:</span> {TAG_A}, {TAG_B}</div>', ["cam sành", "Chiêm Hóa"]),
+        ("", f"<div><strong>Từ khóa:</strong> {TAG_A} {TAG_B}</div>", ["cam sành", "Chiêm Hóa"]),
+        ("", f'<div><i class="icon-tag"></i> Từ khóa: {TAG_A} {TAG_B}</div>', ["cam sành", "Chiêm Hóa"]),
+        ("", f'<div class="tags-title"><span>Từ khóa</span></div><ul class="tags"><li>{TAG_A}</li><li>{TAG_B}</li>'
+             "</ul>", ["cam sành", "Chiêm Hóa"]),
+        ("", f"<ul><li>Từ khóa:</li><li>{TAG_A}</li><li>{TAG_B}</li></ul>", ["cam sành", "Chiêm Hóa"]),
+        ("", f"<div>Từ khoá: {TAG_A}</div>", ["cam sành"]),  # the accent on the a
+        ("", f"<div>TỪ KHÓA : {TAG_A}</div>", ["cam sành"]),
+        ("", f"<div><b>Tags:</b> {TAG_B}</div>", ["Chiêm Hóa"]),
+        (f"<p><strong>Từ khóa:</strong> {TAG_A}, {TAG_B}</p>", "", ["cam sành", "Chiêm Hóa"]),  # not a paragraph
+        # no label, another label, or a label listing articles: no tags
+        ("", f"<div>{TAG_A}, {TAG_B}</div>", []),
+        ("", f"<div>Từ khóa của năm: {TAG_A}</div>", []),
+        ("", '<div><span>Từ khóa:</span></div><div class="box"><a href="https://baotuyenquang.com.vn/khu-vuc/202506/'
+             'bai-khac-1234abc">Một bài khác</a></div>', []),
+    ],
+)  # fmt: skip
+def test_the_tags_after_their_label_in_any_markup(content: str, after: str, tags: list[str]) -> None:
+    found = record(tuyen_quang(f"<p><strong>{LEDE}</strong></p><p>{P1}</p>{content}", after=after), TQ_URL)
+    assert (found["tags"], found["body_text"]) == (tags, P1)
+
+
+@pytest.mark.parametrize(
+    ("text", "rest"),
+    [
+        ("Từ khóa: a, b", "a, b"),
+        ("Từ khoá:a", "a"),
+        ("từ  KHÓA :", ""),
+        ("Từ khóa", ""),
+        ("Tags: Hà Giang", "Hà Giang"),
+        ("Từ khóa của năm", None),
+        ("Tagsx: a", None),
+        ("", None),
+    ],
+)
+def test_what_a_tags_label_is_followed_by(text: str, rest: str | None) -> None:
+    assert after_label(text, TQ.tags_labels) == rest
