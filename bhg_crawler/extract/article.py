@@ -29,6 +29,7 @@ from bhg_crawler.extract.tree import (
     has_own_text,
     has_text,
     holds_blocks,
+    in_figure,
     in_furniture,
     is_figure,
     printed_footers,
@@ -43,6 +44,7 @@ from bhg_crawler.sites.urls import ArticleUrl, article_url, canonical_url, listi
 T = TypeVar("T")
 Part = Literal["title", "lede", "body", "related"]  # the parts of an article page found as elements
 LEDE_TAGS = frozenset(["p", "div", "h2", "h3", "span", "strong", "b"])  # what a lede opening with its prefix is in
+MAX_TITLE_CHARS = 300  # a block of text longer than this is a paragraph, never a title
 
 
 class Sourced(NamedTuple, Generic[T]):
@@ -239,6 +241,8 @@ class ArticlePage(Page):
                 and dense(self._text(element)) in declared
                 and self._outside_related(element)
                 and not self._in_link_away(element)
+                and not self._listed_link(element)
+                and not in_figure(element)
             )
 
         headings = (e for e in self._content_elements if e.tag in HEADINGS)
@@ -261,24 +265,94 @@ class ArticlePage(Page):
 
     @cached_property
     def _heading_before_time(self) -> HtmlElement | None:
-        """The last heading (``h1``...``h6``) with text before the first timestamp the page prints outside its
-        furniture and related block: the title, whatever its markup. A heading that is only links to other pages
-        (a section label, another article) or only the site's name is passed over, and so is one followed by a
-        link to another article before the time (it headed a list of them)."""
-        heading = None
-        for element in self._content_elements:
-            if not self._outside_related(element):
+        """The title as printed right before the article's time, whatever its markup: the last heading (``h1``...
+        ``h6``) with text before a timestamp, else the block printed right before it (``_title_block_before``).
+        A heading that is only links to other pages (a section label, another article) or only the site's name is
+        passed over, and so is one followed by a link to another article before the time (it headed a list of
+        them). The furniture, the related block, the figures and a list's link (maybe to this article) are never
+        the title, and their times anchor nothing, nor does the time of an item linking to another article; nor is
+        a heading followed by a paragraph before the time (it headed that). A box before the article that prints
+        a heading and a time of its own (the newest video, the weather) gives way to the next heading or block and
+        time printed before any paragraph of text."""
+        elements = self._content_elements
+        heading = anchored = None
+        timed = False  # a time of the page seen: the first paragraph of text after it ends the search
+        for element in elements:
+            if not self._outside_related(element) or in_furniture(element) or in_figure(element):
                 continue
             if element.tag in HEADINGS:
-                text = text_of(element)
-                if text and without_site_name(text, self.profile) and not self._links_away(element, text):
+                text = self._text(element)
+                if (
+                    text
+                    and without_site_name(text, self.profile)
+                    and not self._links_away(element, text)
+                    and not self._listed_link(element)
+                ):
                     heading = element
-            elif element.tag == "a" and heading is not None and not _within(element, heading):
-                if self._names_other_article(element):
-                    heading = None
-            elif self._printed_time(element) is not None:
-                return heading
-        return None
+                    continue
+            elif (
+                element.tag == "a"
+                and heading is not None
+                and not _within(element, heading)
+                and self._names_other_article(element)
+            ):
+                heading = None
+            if self._printed_time(element) is not None:
+                title = heading if heading is not None else self._title_block_before(element)
+                if not self._linked_elsewhere(element, title):
+                    anchored, heading, timed = title, None, True
+            elif element.tag not in HEADINGS and self._prose(element):
+                if timed:
+                    break
+                if heading is not None and not _within(element, heading):
+                    heading = None  # it headed this paragraph: a box's, not the article's
+        return anchored
+
+    def _prose(self, element: HtmlElement) -> bool:
+        """Whether the element prints a paragraph of text of its own: a ``p`` with text, or a longer text than a
+        title's (``MAX_TITLE_CHARS``)."""
+        if not has_own_text(element):
+            return False
+        return element.tag == "p" or len(spaced_text(element, own=True)) > MAX_TITLE_CHARS
+
+    def _title_block_before(self, time: HtmlElement) -> HtmlElement | None:
+        """The block printed right before the time element (the nearest sibling with text, of it or of an
+        ancestor) when it can be a title: a short text of its own (``MAX_TITLE_CHARS``), no blocks inside, no
+        links, not only the site's name, nor a section's name (a label), nor a time; outside the furniture, the
+        figures and the related block."""
+        node: HtmlElement | None = time
+        block = None
+        while block is None and node is not None and node is not self.root:
+            block = next((e for e in node.itersiblings(preceding=True) if e.tag not in SKIPPED and has_text(e)), None)
+            node = node.getparent()
+        if block is None or not isinstance(block.tag, str) or block.tag not in BLOCK_TAGS or holds_blocks(block):
+            return None
+        text = self._text(block)
+        sections = {name.casefold() for name in self.profile.sections.values()}
+        sections |= {name.casefold() for name in self.profile.parent_sections.values()}
+        if (
+            len(text) > MAX_TITLE_CHARS
+            or block.find(".//a") is not None
+            or any(a.tag == "a" for a in block.iterancestors())
+            or without_site_name(text, self.profile) is None
+            or text.casefold() in sections
+            or self._printed_time(block) is not None
+            or in_furniture(block)
+            or in_figure(block)
+            or not self._outside_related(block)
+        ):
+            return None
+        return block
+
+    def _listed_link(self, element: HtmlElement) -> bool:
+        """Whether the element is a link, is inside one or prints only links, in a list (``li``, ``ul``, ``ol``)
+        or the page's furniture: an item of a box of articles, maybe of this very one, never its title."""
+        anchors = [a for a in element.iter("a") if a.get("href")]
+        linked = any(a.tag == "a" for a in element.iterancestors()) or (
+            bool(anchors) and dense(self._text(element)) == "".join(dense(self._text(a)) for a in anchors)
+        )
+        listed = next(element.iterancestors("li", "ul", "ol"), None) is not None or element.tag == "li"
+        return linked and (listed or in_furniture(element))
 
     def _links_away(self, element: HtmlElement, text: str) -> bool:
         """All of the element's text is links, and one of them leads off this article."""
@@ -352,9 +426,9 @@ class ArticlePage(Page):
     @cached_property
     def _article_span(self) -> set[HtmlElement]:
         """The elements from the title to the related block or the footer (a block printing the press licence,
-        ``tree.printed_footers``), else the end; page furniture aside."""
+        ``tree.printed_footers``, never the block of the title), else the end; page furniture aside."""
         elements = self._after_title
-        ends = {*printed_footers(self.root), self.related_block}
+        ends = {*printed_footers(self.root, [self.located("title").value]), self.related_block}
         end = next((i for i, e in enumerate(elements) if e in ends), len(elements))
         content = set(self._content_elements)
         return {e for e in elements[:end] if e in content}
@@ -426,10 +500,10 @@ class ArticlePage(Page):
 
     @cached_property
     def _prefixed_outside_body(self) -> HtmlElement | None:
-        """The first block of text alone after the title, outside the body and the related block, that opens with
-        the profile's lede prefix."""
+        """The first block of text alone after the title, outside the body, the related block and the figures,
+        that opens with the profile's lede prefix."""
         for element in self._after_title:
-            if element.tag not in LEDE_TAGS or element in self._in_body or holds_blocks(element):
+            if element.tag not in LEDE_TAGS or element in self._in_body or holds_blocks(element) or in_figure(element):
                 continue
             text = text_of(element)
             if self.profile.lede_prefix.match(text) and len(text) < 1500 and self._outside_related(element):
@@ -440,7 +514,8 @@ class ArticlePage(Page):
     def _sapo_before_body(self) -> HtmlElement | None:
         """The first block of more than 30 characters of text alone (no blocks inside, no links: a sapo, not a list
         of other articles) after the printed time (or the title, when the page prints none) and before the body,
-        outside the related block and the page's furniture (a masthead's motto is no sapo)."""
+        outside the related block, the figures (a caption is no sapo) and the page's furniture (a masthead's motto
+        is no sapo), before the footer (``_article_span``)."""
         body = self.located("body").value
         after_title = self._after_title
         before_body = after_title[: next((i for i, e in enumerate(after_title) if e is body), len(after_title))]
@@ -449,12 +524,13 @@ class ArticlePage(Page):
             if not seen_time:
                 seen_time = self._printed_time(element) is not None
                 continue
-            if element in self._in_body or element.tag not in BLOCK_TAGS or holds_blocks(element):
-                continue
+            if element in self._in_body or element.tag not in BLOCK_TAGS or holds_blocks(element) or in_figure(element):
+                continue  # a caption is no sapo
             linked = element.find(".//a") is not None or any(a.tag == "a" for a in element.iterancestors())
             if (
                 not linked
                 and self._outside_related(element)
+                and element in self._article_span  # not the footer, nor after it
                 and len(text_of(element)) > 30
                 and not in_furniture(element)
             ):
@@ -520,8 +596,12 @@ class ArticlePage(Page):
     def _of_another(self, element: HtmlElement) -> bool:
         """Whether what the element prints belongs to another article: it, or a block around it (a list item, a
         box of the newest articles) below the one that holds this article's title, links to another article."""
+        return self._linked_elsewhere(element, self.located("title").value)
+
+    def _linked_elsewhere(self, element: HtmlElement, title: HtmlElement | None) -> bool:
+        """Whether the element, or a block around it below the one that holds ``title`` (up to the page's root
+        when None), links to another article."""
         own = self.article.article_id if self.article else None
-        title, _ = self.located("title")
         for node in (element, *element.iterancestors()):
             if title is not None and (node is title or title in node.iterdescendants()):
                 return False
@@ -565,11 +645,20 @@ class ArticlePage(Page):
             paragraphs = self._generic_paragraphs()
             images = self._figures_in_article()
             layer = "generic"
-        printed_lede = self._text(lede) if lede is not None else None
-        if paragraphs and clean_text(paragraphs[0]) in (printed_lede, self.lede.value.text):
-            paragraphs = paragraphs[1:]  # the 2014 pages repeat the lede
+        if paragraphs and clean_text(paragraphs[0]) in self._lede_repeats(lede, element):
+            paragraphs = paragraphs[1:]
         byline = paragraphs.pop() if paragraphs and looks_like_byline(paragraphs[-1]) else None
         return Sourced(Body(paragraphs, images, byline), layer)
+
+    def _lede_repeats(self, lede: HtmlElement | None, body: HtmlElement | None) -> tuple[str | None, ...]:
+        """What a body's first paragraph repeating the lede reads: the lede with or without its prefix when the page
+        prints it apart from the body (or only in its metadata); when the lede is the body's first paragraph, only
+        the lede printed again with its prefix (the 2014 pages: "HGĐT- ..." twice), for a paragraph that merely
+        reads as the lede does is the body's own."""
+        printed = self._text(lede) if lede is not None else None
+        if lede is None or body is None or not (lede is body or _within(lede, body)):
+            return (printed, self.lede.value.text)
+        return (printed,) if self.lede.value.tag else ()
 
     def _image_url(self, src: str) -> str | None:
         """The URL of an image's ``src`` (``Page.resolve``); None, counted in ``unusable["image"]``, when unusable."""

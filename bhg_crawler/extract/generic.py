@@ -12,7 +12,15 @@ from lxml.html import HtmlElement
 
 from bhg_crawler.core.clock import Moment, in_zone
 from bhg_crawler.extract.text import after_label, clean_text, dense, parse_date, parse_timestamp
-from bhg_crawler.extract.tree import PAGE_FURNITURE, printed_footers, siblings_around, text_of, twin, visible_text
+from bhg_crawler.extract.tree import (
+    PAGE_FURNITURE,
+    PRESS_LICENCE,
+    printed_footers,
+    siblings_around,
+    text_of,
+    twin,
+    visible_text,
+)
 from bhg_crawler.sites.profiles import SiteProfile
 
 # The body is taken only if this much text is left once the title, the lede, timestamps, link texts and the
@@ -24,11 +32,13 @@ DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"  # how trafilatura is asked to give the date
 def _read(root: HtmlElement, url: str, related_block: HtmlElement | None, title: HtmlElement | None) -> Any:
     """trafilatura's ``Document`` for a copy of the tree (which it prunes) without the related block, whose
     dates are other articles', without what the page prints before its ``title`` element (its header and
-    menus), and without the footer (``tree.printed_footers``) and what follows it; None when it finds nothing."""
+    menus), and without the footer (``tree.printed_footers``, never the block of the title) and what follows it;
+    None when it finds nothing."""
     tree = copy.deepcopy(root)
     dropped = [related_block] if related_block is not None else []
     dropped += siblings_around(title, after=False) if title is not None else []
-    dropped += [element for footer in printed_footers(root) for element in (footer, *siblings_around(footer, True))]
+    footers = printed_footers(root, [title])
+    dropped += [element for footer in footers for element in (footer, *siblings_around(footer, True))]
     for copied in [twin(element, tree) for element in dropped]:  # all found, then dropped
         copied.drop_tree()
     return trafilatura.bare_extraction(
@@ -86,14 +96,15 @@ class GenericReading:
         be the body: link texts (menus, related items), timestamps and datelines, and any text of the ``known``
         elements (title, lede, related block), of the page furniture, of the related block and of the block
         around the press licence (the footer) and what follows either, of image captions, or ``said`` (the
-        title and lede found), and the line of the tags (it opens with one of the profile's ``tags_labels``); nothing
+        title and lede found), the line of the tags (it opens with one of the profile's ``tags_labels``) and a line
+        of the press licence; nothing
         when what is left is shorter than ``MIN_BODY_CHARS``."""
         text = self.document.text if self.document is not None else None
         if not text:
             return []
         links = {text_of(a) for a in self.root.iter("a")}
         figures = (e for e in self.root.iter("table", "figure") if e.find(".//img") is not None)
-        ends = [*printed_footers(self.root), *([self.related_block] if self.related_block is not None else [])]
+        ends = [*printed_footers(self.root, known), *([self.related_block] if self.related_block is not None else [])]
         after = [element for end in ends for element in (end, *siblings_around(end, after=True))]
         elements = [*known, *self.root.iter(*PAGE_FURNITURE), *figures, *after]
         aside = dense(" ".join([*(clean_text(visible_text(e)) for e in elements if e is not None), *said]))
@@ -105,6 +116,7 @@ class GenericReading:
             and dense(line.lstrip("-\u2013\u2022* ")) not in aside
             and after_label(line, profile.tags_labels) is None  # the tags' line
             and parse_timestamp(line, profile) is None
+            and not PRESS_LICENCE.search(line)  # the footer's line, when no block holds it apart
             and not (len(line) < 60 and parse_date(line) is not None)  # a dateline
         ]
         return kept if sum(map(len, kept)) >= MIN_BODY_CHARS else []

@@ -113,6 +113,11 @@ def is_figure(element: HtmlElement) -> bool:
     return tag == "figure" or element.find(".//table") is None
 
 
+def in_figure(element: HtmlElement) -> bool:
+    """Whether the element is a figure (``is_figure``) or inside one: an image, its caption, its table's cells."""
+    return any(node.tag in FIGURE_TAGS and is_figure(node) for node in (element, *element.iterancestors()))
+
+
 def reading(
     element: HtmlElement,
     figures: bool = True,
@@ -227,10 +232,22 @@ def siblings_around(element: HtmlElement, after: bool) -> list[HtmlElement]:
     return found
 
 
-def printed_footers(root: HtmlElement) -> list[HtmlElement]:
-    """The blocks that hold a press licence line (``PRESS_LICENCE``): a paper's footer, whatever its markup."""
-    lines = (e for e in LICENCE_TEXT(root) if PRESS_LICENCE.search(text_of(e)))
-    return [block for line in lines if (block := line.getparent()) is not None]
+def printed_footers(root: HtmlElement, kept: Collection[HtmlElement | None] = ()) -> list[HtmlElement]:
+    """The blocks that hold a press licence line (``PRESS_LICENCE``): a paper's footer, whatever its markup. The
+    block is the line's parent, else the line itself: a footer is never the page's ``<body>`` or ``<html>``, nor
+    holds any of ``kept`` (the article's title, time or body); a line that is one of those is no footer."""
+    found = []
+    for line in (e for e in LICENCE_TEXT(root) if PRESS_LICENCE.search(text_of(e))):
+        for block in (line.getparent(), line):
+            if block is not None and block.tag not in ("body", "html") and not _holds_any(block, kept):
+                found.append(block)
+                break
+    return found
+
+
+def _holds_any(block: HtmlElement, elements: Collection[HtmlElement | None]) -> bool:
+    """Whether ``block`` is, or holds, one of ``elements``."""
+    return any(e is not None and (e is block or any(a is block for a in e.iterancestors())) for e in elements)
 
 
 def has_own_text(element: HtmlElement) -> bool:
