@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from functools import cached_property
@@ -30,7 +31,6 @@ from bhg_crawler.extract.tree import (
     has_text,
     holds_blocks,
     in_figure,
-    in_furniture,
     is_figure,
     printed_footers,
     reading,
@@ -44,6 +44,7 @@ from bhg_crawler.sites.urls import ArticleUrl, article_url, canonical_url, listi
 T = TypeVar("T")
 Part = Literal["title", "lede", "body", "related"]  # the parts of an article page found as elements
 LEDE_TAGS = frozenset(["p", "div", "h2", "h3", "span", "strong", "b"])  # what a lede opening with its prefix is in
+DIGIT = re.compile(r"\d")
 MAX_TITLE_CHARS = 300  # a block of text longer than this is a paragraph, never a title
 
 
@@ -278,7 +279,7 @@ class ArticlePage(Page):
         heading = anchored = None
         timed = False  # a time of the page seen: the first paragraph of text after it ends the search
         for element in elements:
-            if not self._outside_related(element) or in_furniture(element) or in_figure(element):
+            if not self._outside_related(element) or self.in_furniture(element) or in_figure(element):
                 continue
             if element.tag in HEADINGS:
                 text = self._text(element)
@@ -337,7 +338,7 @@ class ArticlePage(Page):
             or without_site_name(text, self.profile) is None
             or text.casefold() in sections
             or self._printed_time(block) is not None
-            or in_furniture(block)
+            or self.in_furniture(block)
             or in_figure(block)
             or not self._outside_related(block)
         ):
@@ -352,7 +353,7 @@ class ArticlePage(Page):
             bool(anchors) and dense(self._text(element)) == "".join(dense(self._text(a)) for a in anchors)
         )
         listed = next(element.iterancestors("li", "ul", "ol"), None) is not None or element.tag == "li"
-        return linked and (listed or in_furniture(element))
+        return linked and (listed or self.in_furniture(element))
 
     def _links_away(self, element: HtmlElement, text: str) -> bool:
         """All of the element's text is links, and one of them leads off this article."""
@@ -374,9 +375,13 @@ class ArticlePage(Page):
         return found is not None and (self.article is None or found.article_id != self.article.article_id)
 
     def _printed_time(self, element: HtmlElement) -> datetime | None:
-        """The timestamp in an element's own text, or in all its text when it holds no blocks (a line of spans)."""
-        stamp = parse_timestamp(spaced_text(element, own=True), self.profile)
-        if stamp is None and len(element) and not holds_blocks(element):
+        """The timestamp in an element's own text, or in all its text when it holds no blocks (a line of spans).
+        Text with no digit is passed over unread: every timestamp has some."""
+        own = (element.text or "", *(child.tail or "" for child in element))
+        stamp = None
+        if any(DIGIT.search(text) for text in own):
+            stamp = parse_timestamp(spaced_text(element, own=True), self.profile)
+        if stamp is None and len(element) and not holds_blocks(element) and DIGIT.search(element.text_content()):
             stamp = parse_timestamp(spaced_text(element), self.profile)
         return stamp
 
@@ -403,7 +408,7 @@ class ArticlePage(Page):
             if not isinstance(element.tag, str) or element.tag in SKIPPED or not has_own_text(element):
                 continue
             longer = len(element.text_content()) > 2 * longest + 40  # scripts inside too: a heading holds no blocks
-            if (longer and (holds_blocks(element) or visible_length(element) > 2 * longest + 40)) or text_of(
+            if (longer and (visible_length(element) > 2 * longest + 40 or holds_blocks(element))) or text_of(
                 element
             ).casefold() not in headings:
                 continue
@@ -532,7 +537,7 @@ class ArticlePage(Page):
                 and self._outside_related(element)
                 and element in self._article_span  # not the footer, nor after it
                 and len(text_of(element)) > 30
-                and not in_furniture(element)
+                and not self.in_furniture(element)
             ):
                 return element
         return None
@@ -583,7 +588,7 @@ class ArticlePage(Page):
         for element in self._after_title:
             if element is body:
                 break
-            if self._outside_related(element) and not in_furniture(element) and not self._of_another(element):
+            if self._outside_related(element) and not self.in_furniture(element) and not self._of_another(element):
                 stamp = self._printed_time(element)
                 if stamp is not None:
                     return Sourced(Moment(stamp, time_known=True), "patterns")

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement
 
 from bhg_crawler.extract.text import parse_timestamp
-from bhg_crawler.extract.tree import Page, in_furniture, spaced_text
+from bhg_crawler.extract.tree import Page, spaced_text
 from bhg_crawler.sites.profiles import SiteProfile
 from bhg_crawler.sites.urls import ArticleUrl, article_url, canonical_url, listing_url, section_of, with_page
 
@@ -76,7 +76,7 @@ class ListingPage(Page):
         listed: dict[str, ListingEntry] = {}
         linked: dict[str, ListingEntry] = {}  # by the furniture only
         for anchor, url, article in self.article_links():
-            book = linked if in_furniture(anchor) else listed
+            book = linked if self.in_furniture(anchor) else listed
             known = book.get(article.article_id)
             if known is None or known.published is None:
                 book[article.article_id] = ListingEntry(url, article, self._time_near(anchor, article), book is listed)

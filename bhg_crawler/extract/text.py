@@ -214,12 +214,27 @@ def after_label(text: str | None, labels: Iterable[str]) -> str | None:
     """What a line opening with one of ``labels`` prints after it: the text after the label and its colon
     ("Từ khóa: a, b" gives "a, b"), "" for the label alone, with or without its colon; None when the line opens
     with none. A label matches whatever its case and where its accents sit ("Từ khoá" is "Từ khóa")."""
+    if not text:
+        return None
+    start = _LEADING.match(text)
+    lead = unicodedata.normalize("NFD", text[start.end() if start else 0 :][:1]).casefold()[:1]
+    if not any(lead == _first_letter(label) for label in labels):
+        return None  # a line opens with a label's first letter, whatever its accent: the rest is never read
     line = unicodedata.normalize("NFD", clean_text(text))
     for label in labels:
         found = _label_pattern(clean_text(label)).match(line)
         if found:
             return unicodedata.normalize("NFC", found["rest"] or "")
     return None
+
+
+_LEADING = re.compile(f"[\\s{INVISIBLE_BMP}]+")  # what may come before a line's first letter
+
+
+@cache
+def _first_letter(label: str) -> str:
+    """A label's first letter without its accents, casefolded."""
+    return unicodedata.normalize("NFD", clean_text(label))[:1].casefold()
 
 
 @cache

@@ -71,16 +71,18 @@ SKIPPED = frozenset(
 )
 
 
+def is_furniture(node: HtmlElement) -> bool:
+    """Whether the element itself is page furniture: a header, nav, aside or footer by its tag or its ARIA role,
+    or a block whose class or id names one (``FURNITURE_WORDS``), whatever the site's markup."""
+    if node.tag in PAGE_FURNITURE or node.get("role") in FURNITURE_ROLES:
+        return True
+    name = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
+    return bool(name.strip()) and not FURNITURE_WORDS.isdisjoint(NAME_WORDS.split(name))
+
+
 def in_furniture(element: HtmlElement) -> bool:
-    """Whether the element is page furniture or inside it: a header, nav, aside or footer by its tag or its ARIA
-    role, or a block whose class or id names one (``FURNITURE_WORDS``), whatever the site's markup."""
-    for node in (element, *element.iterancestors()):
-        if node.tag in PAGE_FURNITURE or node.get("role") in FURNITURE_ROLES:
-            return True
-        name = f"{node.get('class') or ''} {node.get('id') or ''}".lower()
-        if name.strip() and FURNITURE_WORDS.intersection(NAME_WORDS.split(name)):
-            return True
-    return False
+    """Whether the element is page furniture or inside it (``is_furniture``)."""
+    return any(is_furniture(node) for node in (element, *element.iterancestors()))
 
 
 HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
@@ -449,6 +451,7 @@ class Page:
         self._unusable: set[tuple[str, str]] = set()  # (what gave it, the URL as given), each left out
         self._articles: dict[str, ArticleUrl | None] = {}
         self._article_links: dict[HtmlElement | None, list[tuple[HtmlElement, str, ArticleUrl]]] = {}
+        self._furniture: dict[HtmlElement, bool] = {}
 
     @classmethod
     def from_response(cls, response: Response, profile: SiteProfile) -> Self:
@@ -456,6 +459,19 @@ class Page:
         if not isinstance(response, TextResponse):
             raise NotHtml(f"{response.url} is not a text page ({response.headers.get('Content-Type')!r})")
         return cls(response.selector, response.url, profile)
+
+    def in_furniture(self, element: HtmlElement) -> bool:
+        """``in_furniture`` of an element of this page, each element judged once (a walk asks of every one)."""
+        climbed = []
+        node: HtmlElement | None = element
+        while node is not None and node not in self._furniture:
+            climbed.append(node)
+            node = node.getparent()
+        above = self._furniture[node] if node is not None else False
+        for node in reversed(climbed):
+            above = above or is_furniture(node)
+            self._furniture[node] = above
+        return self._furniture[element]
 
     def select(self, css: str) -> list[Any]:
         """Elements, or strings for ``::text`` and ``::attr()``, that a CSS selector finds, in document order; none
