@@ -236,6 +236,9 @@ def test_the_command_line_takes_profile_folders(tmp_path: Path) -> None:
         (("[sections]", 'pagination = 2\n[sections]'), r"pagination: .*not 2"),
         (("[sections]", 'pagination = "?p={n}"\npage_parameter = "p"\n[sections]'),
          r"pagination and page_parameter say the same thing"),
+        (("[sections]", "tags_labels = []\n[sections]"), r"tags_labels: a label or a list of labels, not \[\]"),
+        (("[sections]", 'tags_labels = ["Từ khóa", 3]\n[sections]'), r"tags_labels: a label or a list of labels"),
+        (("[sections]", 'tags_labels = " "\n[sections]'), r"tags_labels: a label or a list of labels, not ' '"),
     ],
 )  # fmt: skip
 def test_a_bad_profile_says_where_and_what(tmp_path: Path, change: tuple[str, str], message: str) -> None:
