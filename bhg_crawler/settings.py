@@ -20,7 +20,10 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 COOKIES_ENABLED = False
+# No door into a running crawl: Scrapy's telnet console, and its remote-control server (on by default since
+# Scrapy 2.19), which runs any Python a local process sends it with a token from the user's profile folder.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 
 # --- Limits: what a hostile or broken server cannot make the crawler do --------------------------
 DOWNLOAD_TIMEOUT = 30
