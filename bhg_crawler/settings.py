@@ -30,6 +30,7 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 8 * 1024 * 1024  # bytes received, and bytes after decompression (a gzip bomb stops here)
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
+BHG_MAX_LISTING_PAGES = 5000  # listing pages of one section a run walks at most (100,000 articles at 20 a page)
 
 # --- Where requests go --------------------------------------------------------------------------
 # An HTTP proxy for every request, e.g. the replica: BHG_VIA=http://127.0.0.1:8642

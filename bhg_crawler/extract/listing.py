@@ -84,6 +84,10 @@ class ListingPage(Page):
             return [dataclasses.replace(entry, listed=True) for entry in linked.values()]
         return [*listed.values(), *(entry for key, entry in linked.items() if key not in listed)]
 
+    def lists_own(self) -> bool:
+        """Whether the page has items of its own: an article link outside the page's furniture."""
+        return any(not self.in_furniture(anchor) for anchor, _, _ in self.article_links())
+
     def listed(self) -> list[ListingEntry]:
         """The listing's own items (``entries`` the furniture does not hold), in the page's order."""
         return [entry for entry in self.entries() if entry.listed]

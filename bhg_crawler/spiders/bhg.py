@@ -72,6 +72,8 @@ class BhgSpider(scrapy.Spider):
         self.allowed_domains = [host for site in self.sites for host in site.hosts]
         self.articles_requested: set[str] = set()
         self.articles_settled: set[str] = set()  # record ids found exported and settled, not requested
+        self.walk_seen: dict[str, set[str]] = {}  # section slug -> record ids its listing pages listed this run
+        self.walk_own: set[str] = set()  # sections whose listing pages had items of their own this run
         self.limited = False  # max_articles left articles out: no section counts as walked
         self.fresh_since = datetime.now(UTC)  # set from BHG_NOW and BHG_REFRESH_DAYS when the crawl starts
 
@@ -279,6 +281,12 @@ class BhgSpider(scrapy.Spider):
             self._stats.inc_value("bhg/listings/stopped_at_known")
             return
         shown = page.pagination()
+        end = self._walk_end(slug, shown.current, page)
+        if end is not None:
+            self._stats.inc_value(f"bhg/listings/stopped_at_{end}")
+            if end != "cap" and slug and since is None and not self.limited:
+                self.crawler.signals.send_catch_log(signals.section_walked, site=self.profile.name, slug=slug)
+            return
         following = page.next_page()
         if following:
             later = shown.from_page(shown.current + 2, self.profile)
@@ -289,6 +297,26 @@ class BhgSpider(scrapy.Spider):
                                       f"pages up to {shown.highest}")  # fmt: skip
         elif slug and since is None and not self.limited:
             self.crawler.signals.send_catch_log(signals.section_walked, site=self.profile.name, slug=slug)
+
+    def _walk_end(self, slug: str, number: int, page: ListingPage) -> str | None:
+        """Why a section's walk ends at this page whatever its next link says, None if it goes on: ``empty`` (a
+        page past the first with no items of its own, where the walk's earlier pages had some), ``repeat`` (one
+        that lists no article new to this walk: a listing that repeats its last page past its end), ``cap``
+        (the walk reached ``BHG_MAX_LISTING_PAGES`` pages; the section stays not walked)."""
+        seen = self.walk_seen.setdefault(slug, set())
+        new = {entry.article.record_id for entry in page.listed()} - seen
+        seen |= new
+        own = page.lists_own()
+        if own:
+            self.walk_own.add(slug)
+        if number > 1 and not own and slug in self.walk_own:
+            return "empty"
+        if number > 1 and not new:
+            return "repeat"
+        if number >= self.crawler.settings.getint("BHG_MAX_LISTING_PAGES"):
+            self.logger.warning("The walk of %s stopped at page %d, BHG_MAX_LISTING_PAGES", slug, number)
+            return "cap"
+        return None
 
     def _walk_missed(self, urls: list[str], reason: str) -> None:
         """Listing pages a section's walk ended without: logged and reported (``signals.listing_missed``)."""

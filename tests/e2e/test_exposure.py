@@ -38,7 +38,9 @@ def sockets_of(pid: int) -> set[str]:
 
 def test_a_run_listens_on_no_port(tmp_path: Path) -> None:
     with replica(0, 300) as (url, _):
-        child = subprocess.Popen(command(url, 0, tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        child = subprocess.Popen(
+            command(url, 0, tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
         looks = 0
         while child.poll() is None:
             try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,18 +17,33 @@ from bhg_replica.site import Site
 from tests.helpers import ARTICLES, bhg_run, exported, manifests, stats
 
 HOST = "baotuyenquang.com.vn"
+PAST_END = re.compile(r"/(?P<slug>[a-z-]+)/trang-(?P<n>\d+)\.html")
 
 
 class FlakySite(Site):
-    """The replica, with listing pages of the successor that answer 500 as long as they are in ``failing``."""
+    """The replica, with listing pages of the successor that answer 500 as long as they are in ``failing``, and
+    sections whose pages past the end never end (``endless``: slug -> "repeat", the last page again, or "empty",
+    a page with no articles; both with their pagination's next link)."""
 
     def __init__(self) -> None:
         super().__init__(seed=5, articles=ARTICLES)
         self.failing: set[str] = set()
+        self.endless: dict[str, str] = {}
 
     def respond(self, host: str, path: str, query: str = "") -> Response:
         if host == HOST and path in self.failing:
             return html_page("<html><body><h1>500 Internal Server Error</h1></body></html>", 500)
+        past = PAST_END.fullmatch(path) if host == HOST else None
+        catalog = self.successor.catalog
+        if past and past["slug"] in self.endless and int(past["n"]) >= catalog.page_count(past["slug"]):
+            slug, number, last = past["slug"], int(past["n"]), catalog.page_count(past["slug"])
+            page = super().respond(host, f"/{slug}/trang-{last}.html", query).body.decode()
+            if self.endless[slug] == "empty" and number > last:
+                page = re.sub(
+                    r'<div class="list-news">\n.*?\n</div>', '<div class="list-news"></div>', page, flags=re.S
+                )
+            more = f'<a class="next" href="/{slug}/trang-{number + 1}.html">Trang sau</a></body>'
+            return html_page(page.replace("</body>", more, 1))
         return super().respond(host, path, query)
 
 
@@ -54,8 +70,10 @@ def listed(site: Site, slug: str, pages: range) -> set[str]:
     return {slot.article_id for page in pages for slot in catalog.listing_page(slug, page)}
 
 
-def run(url: str, work: Path, run_id: str, slug: str) -> tuple[int, list[dict[str, object]], dict[str, object]]:
-    result = bhg_run(url, 0, work, "--site", HOST, "--sections", slug, "-s", f"BHG_RUN_ID={run_id}")
+def run(
+    url: str, work: Path, run_id: str, slug: str, *extra: str
+) -> tuple[int, list[dict[str, object]], dict[str, object]]:
+    result = bhg_run(url, 0, work, "--site", HOST, "--sections", slug, "-s", f"BHG_RUN_ID={run_id}", *extra)
     manifest = next(m for m in manifests(work) if m["run_id"] == run_id)
     return result.returncode, exported(work, manifest), stats(work, manifest)
 
@@ -99,3 +117,26 @@ def bhg_ledger(work: Path) -> subprocess.CompletedProcess[str]:
     """``bhg-crawl ledger`` of the successor: one line an entry, and the count on standard error."""
     line = [sys.executable, "-m", "bhg_crawler", "ledger", "--state", str(work / "state.sqlite3"), "--site", HOST]
     return subprocess.run(line, capture_output=True, text=True, check=True)
+
+
+@pytest.mark.parametrize("kind", ["repeat", "empty", "cap"])
+def test_a_listing_that_never_ends_is_walked_to_its_real_end(
+    flaky: tuple[str, FlakySite], tmp_path: Path, kind: str
+) -> None:
+    """Pages past the end repeat the last one, or list nothing, with a next link: the walk ends there; with
+    BHG_MAX_LISTING_PAGES at the section's page count, it ends there instead, the section not walked."""
+    url, site = flaky
+    slug = paged_section(site)
+    count = site.successor.catalog.page_count(slug)
+    site.endless[slug] = "empty" if kind == "empty" else "repeat"
+    cap = ("-s", f"BHG_MAX_LISTING_PAGES={count}") if kind == "cap" else ()
+    try:
+        code, records, numbers = run(url, tmp_path, f"endless-{kind}", slug, *cap)
+    finally:
+        del site.endless[slug]
+    assert code == ExitCode.OK
+    assert listed(site, slug, range(1, count + 1)) <= {str(r["article_id"]) for r in records}
+    assert numbers["downloader/request_count"] < 3 * count + 2 + len(records)  # no walk past its end
+    assert numbers[f"bhg/listings/stopped_at_{kind}"] == 1
+    pages = [u for u in numbers if u.startswith("bhg/listings/stopped_at_")]
+    assert pages == [f"bhg/listings/stopped_at_{kind}"]
