@@ -338,6 +338,12 @@ class BhgSpider(scrapy.Spider):
             assert response.request is not None
             self._not_exported(response.request, f"not an HTML page ({content_type})", "not_html")
             return
+        redirects = response.meta.get("redirect_urls", [])
+        if redirects and self._article_of(response.url) is None:
+            assert response.request is not None  # a soft 404: "deleted" said with a redirect to another page
+            self._not_exported(response.request.replace(url=redirects[0]),
+                               f"redirected to {response.url}, a page that is no article", "gone", 404)  # fmt: skip
+            return
         archived = response.meta.get("bhg_warc")  # the WARC record of this page, when archiving is on
         page = ArticlePage.from_response(response, self._site_of(response.url))
         extracted = page.extracted()
