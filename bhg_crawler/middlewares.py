@@ -13,13 +13,14 @@ from urllib.parse import urldefrag, urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest, NotConfigured
-from scrapy.http import Response, TextResponse
+from scrapy.exceptions import NotConfigured
+from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
+from scrapy.utils.response import get_meta_refresh
 from twisted.python.failure import Failure
 
 from bhg_crawler.core.components import CrawlerComponent
-from bhg_crawler.core.errors import error_in
+from bhg_crawler.core.errors import RefusedRedirect, error_in
 from bhg_crawler.core.identity import user_agent
 from bhg_crawler.core.requests import RequestKind, kind_of
 from bhg_crawler.extract.encoding import page_encoding
@@ -159,28 +160,46 @@ class BackoffMiddleware(CrawlerComponent):
 
 
 class RedirectGuardMiddleware(CrawlerComponent):
-    """Refuses a redirect to a host that is not the site's, a redirect back to a URL of the same chain, and
-    one to an unusable URL (``sites.urls.resolve_url``: ``Location: http://[::1``), with a reason the
-    request's errback records (Scrapy would follow the first to the offsite filter, drop the second as a
-    duplicate with nothing said, and fail on the third with an error of its own).
+    """Refuses a redirect, by a 3xx answer or a ``<meta http-equiv="refresh">`` page, to a host that is not the
+    site's, back to a URL of the same chain (the page itself included), or to an unusable URL
+    (``sites.urls.resolve_url``: ``Location: http://[::1``), with a reason the request's errback records
+    (Scrapy would follow the first to the offsite filter and drop the second as a duplicate, both with nothing
+    said, and fail on the third with an error of its own).
     """
 
     def process_response(self, request: Request, response: Response) -> Response:
-        location = response.headers.get("Location")
-        if response.status not in REDIRECTS or not location or request.meta.get("dont_redirect"):
+        if request.meta.get("dont_redirect"):
             return response
-        resolved = resolve_url(location.decode("latin-1"), request.url)
+        location = response.headers.get("Location")
+        if response.status in REDIRECTS and location:
+            self._guard(request, location.decode("latin-1"), "a redirect")
+        elif isinstance(response, HtmlResponse) and self.crawler.settings.getbool("METAREFRESH_ENABLED"):
+            ignored = self.crawler.settings.getlist("METAREFRESH_IGNORE_TAGS")
+            try:
+                interval, url = get_meta_refresh(response, ignore_tags=ignored)
+            except ValueError as error:  # w3lib resolves the URL, and an unusable one raises
+                raise RefusedRedirect(f"a meta refresh to an unusable URL: {error}") from error
+            if (
+                url is not None
+                and interval is not None
+                and interval < self.crawler.settings.getint("METAREFRESH_MAXDELAY")
+            ):
+                self._guard(request, url, "a meta refresh")
+        return response
+
+    def _guard(self, request: Request, location: str, what: str) -> None:
+        """``RefusedRedirect`` with its reason when ``location`` is no place to follow ``request`` to."""
+        resolved = resolve_url(location, request.url)
         if resolved is None:
-            raise IgnoreRequest(f"a redirect to an unusable URL: {location.decode('latin-1')!r}")
+            raise RefusedRedirect(f"{what} to an unusable URL: {location!r}")
         target = urldefrag(resolved)[0]
         hosts = getattr(self.crawler.spider, "allowed_domains", None) or []
         host = urlsplit(target).hostname or ""
         if hosts and not any(host == h or host.endswith("." + h) for h in hosts):
-            raise IgnoreRequest(f"a redirect to another host: {target}")
+            raise RefusedRedirect(f"{what} to another host: {target}")
         chain = [urldefrag(url)[0] for url in [*request.meta.get("redirect_urls", []), request.url]]
         if target in chain:
-            raise IgnoreRequest(f"a redirect loop: {' -> '.join([*chain, target])}")
-        return response
+            raise RefusedRedirect(f"{what} loop: {' -> '.join([*chain, target])}")
 
 
 class EncodingMiddleware(CrawlerComponent):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from scrapy.exceptions import IgnoreRequest
+
 if TYPE_CHECKING:
     from twisted.python.failure import Failure
 
@@ -14,6 +16,11 @@ class ConfigError(ValueError):
 
 class StateUnavailable(RuntimeError):
     """The shared state (Redis) did not answer when a run committed: the run's files wait for the next run."""
+
+
+class RefusedRedirect(IgnoreRequest):
+    """A redirect (3xx or meta refresh) the crawl does not follow: to another host, in a loop, to an unusable
+    URL. The same page will send the crawl the same way again: not retried."""
 
 
 def describe(failure: Failure) -> str:

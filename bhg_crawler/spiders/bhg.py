@@ -17,7 +17,7 @@ from twisted.python.failure import Failure
 
 from bhg_crawler.core import signals
 from bhg_crawler.core.clock import in_zone, parse_moment, utc
-from bhg_crawler.core.errors import describe
+from bhg_crawler.core.errors import RefusedRedirect, describe
 from bhg_crawler.core.requests import RequestKind
 from bhg_crawler.extract.article import ArticlePage
 from bhg_crawler.extract.listing import ListingPage
@@ -389,16 +389,19 @@ class BhgSpider(scrapy.Spider):
         status = failure.value.response.status if isinstance(failure.value, HttpError) else None
         reason = f"HTTP {status}" if status is not None else describe(failure)
         stat = "gone" if status in GONE else "skipped" if isinstance(failure.value, IgnoreRequest) else "error"
-        self._not_exported(request, reason, stat, status)
+        self._not_exported(request, reason, stat, status, retry=not isinstance(failure.value, RefusedRedirect))
         later = request.meta.get("bhg_later")
         if later:  # a section's walk ends at a listing page that failed: the pages it showed after are missed too
             self._walk_missed(later, f"the walk ended at {request.url}, which failed ({reason})")
 
-    def _not_exported(self, request: scrapy.Request, reason: str, stat: str, status: int | None = None) -> None:
+    def _not_exported(
+        self, request: scrapy.Request, reason: str, stat: str, status: int | None = None, retry: bool = True
+    ) -> None:
         """A page that gave no record: counted (``bhg/failures/<stat>``), logged, and reported
-        (``signals.fetch_failed``: the run's failures file, and for an article the failures ledger)."""
+        (``signals.fetch_failed``: the run's failures file, and for an article the failures ledger, to be
+        retried unless it is gone or ``retry`` is false)."""
         kind = request.meta.get("bhg_kind", "OTHER").lower()
         self._stats.inc_value(f"bhg/failures/{stat}")
         self.logger.warning("Could not fetch %s %s: %s", kind, request.url, reason)
         self.crawler.signals.send_catch_log(signals.fetch_failed, request=request, reason=reason, status=status,
-                                            retry=status not in GONE)  # fmt: skip
+                                            retry=retry and status not in GONE)  # fmt: skip

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bhg_crawler.runs.outcome import ExitCode
 from bhg_replica.answers import Response
 from bhg_replica.server import ReplicaServer
@@ -14,23 +16,43 @@ from tests.helpers import bhg_run, exported, manifests, stats
 
 
 class SoftSite(Site):
-    """The replica, with article paths of baohagiang.vn that redirect to ``target`` (the home page)."""
+    """The replica, with article paths of baohagiang.vn that send the reader to ``target``: with a 302, or with
+    a ``<meta http-equiv="refresh">`` page (``meta``)."""
 
-    def __init__(self, deleted: set[str], target: str) -> None:
+    def __init__(self, deleted: set[str], target: str, meta: bool = False) -> None:
         super().__init__(seed=5, articles=120)
-        self.deleted, self.target = deleted, target
+        self.deleted, self.target, self.meta = deleted, target, meta
 
     def respond(self, host: str, path: str, query: str = "") -> Response:
         if host.removeprefix("www.") == "baohagiang.vn" and path.rstrip("/") in self.deleted:
+            if self.meta:
+                page = f'<html><head><meta http-equiv="refresh" content="0; url={self.target}"></head></html>'
+                return Response(200, page.encode())
             return Response(302, b"", headers={"Location": self.target})
         return super().respond(host, path, query)
 
 
-def test_an_article_redirected_to_the_home_page_is_gone_not_a_record(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("target", "meta", "reason", "retry"),
+    [
+        ("https://baohagiang.vn/", False, "redirected to https://baohagiang.vn/, a page that is no article", "no"),
+        ("https://baohagiang.vn/", True, "redirected to https://baohagiang.vn/, a page that is no article", "no"),
+        (
+            "https://elsewhere.example/",
+            True,
+            "RefusedRedirect: a meta refresh to another host: https://elsewhere.example/",
+            "no",
+        ),
+        ("SELF", True, "RefusedRedirect: a meta refresh loop: {url} -> {url}", "no"),
+    ],
+)
+def test_an_article_sent_elsewhere_is_no_record_and_says_why(
+    tmp_path: Path, target: str, meta: bool, reason: str, retry: str
+) -> None:
     probe = Site(seed=5, articles=120)
     slot = probe.catalog.live[3]
     path, url = probe.writer.path(slot), probe.writer.canonical_url(slot)
-    site = SoftSite({path}, "https://baohagiang.vn/")
+    site = SoftSite({path}, url if target == "SELF" else target, meta)
     server = ReplicaServer(site, "127.0.0.1", 0)
     server.start_background()
     try:
@@ -45,9 +67,9 @@ def test_an_article_redirected_to_the_home_page_is_gone_not_a_record(tmp_path: P
     assert result.returncode == ExitCode.OK, result.stderr[-2000:]
     assert [r["article_id"] for r in records] == [probe.catalog.live[4].article_id]
     assert manifest["counts"]["rejects"] == 0
-    assert stats(tmp_path, manifest)["bhg/failures/gone"] == 1
+    assert stats(tmp_path, manifest)["bhg/failures/gone" if "redirected" in reason else "bhg/failures/skipped"] == 1
     ledger = subprocess.run([sys.executable, "-m", "bhg_crawler", "ledger", "--state", str(tmp_path / "state.sqlite3")],
                             capture_output=True, text=True, check=True).stdout  # fmt: skip
     [entry] = [line.split("\t") for line in ledger.splitlines()[1:]]
-    assert entry[0] == f"baohagiang.vn:{slot.article_id}" and entry[2] == "no"
-    assert entry[4] == "redirected to https://baohagiang.vn/, a page that is no article" and entry[5] == url
+    assert entry[0] == f"baohagiang.vn:{slot.article_id}" and entry[2] == retry
+    assert entry[4] == reason.format(url=url) and entry[5] == url

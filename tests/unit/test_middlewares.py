@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import UTC, datetime
 from types import SimpleNamespace
@@ -13,6 +14,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from scrapy.utils.test import get_crawler
 
+from bhg_crawler.core.errors import RefusedRedirect
 from bhg_crawler.middlewares import BackoffMiddleware, EncodingMiddleware, RedirectGuardMiddleware, retry_after
 from bhg_replica import faults
 
@@ -163,3 +165,26 @@ def test_a_redirect_loop_is_refused_with_its_reason() -> None:
     request, response = redirect(request.url)
     with pytest.raises(IgnoreRequest, match="a redirect loop"):
         guard().process_response(request, response)
+
+
+@pytest.mark.parametrize(
+    ("content", "refused"),
+    [
+        ("0; url=https://elsewhere.example/a", "a meta refresh to another host: https://elsewhere.example/a"),
+        ("0;URL='https://baohagiang.vn/a/202001/x-123456'", "a meta refresh loop: "
+         "https://baohagiang.vn/a/202001/x-123456 -> https://baohagiang.vn/a/202001/x-123456"),
+        ("5; url=/xa-hoi", None),  # within the site: followed
+        ("0; url=https://www.baohagiang.vn/", None),
+        ("600; url=https://elsewhere.example/a", None),  # past METAREFRESH_MAXDELAY: a page, not a redirect
+        ("0; url=http://[::1", "a meta refresh to an unusable URL: Invalid IPv6 URL"),
+    ],
+)  # fmt: skip
+def test_a_meta_refresh_is_guarded_as_a_redirect_is(content: str, refused: str | None) -> None:
+    request = Request("https://baohagiang.vn/a/202001/x-123456")
+    body = f'<html><head><meta http-equiv="refresh" content="{content}"></head><body></body></html>'
+    response = HtmlResponse(request.url, body=body.encode(), encoding="utf-8", request=request)
+    if refused is None:
+        assert guard().process_response(request, response) is response
+    else:
+        with pytest.raises(RefusedRedirect, match=re.escape(refused)):
+            guard().process_response(request, response)
