@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -17,7 +18,7 @@ from bhg_crawler.extract.lede import bold_lede
 from bhg_crawler.extract.metadata import without_site_name
 from bhg_crawler.extract.record import ArticleRecord, build_record, validation_error
 from bhg_crawler.extract.text import after_label
-from bhg_crawler.extract.tree import lines_of, spaced_text, text_of
+from bhg_crawler.extract.tree import KEPT_NESTING, lines_of, shallower, spaced_text, text_of
 from bhg_crawler.sites.profiles import PROFILES, Selectors, SiteProfile
 from bhg_crawler.sites.urls import resolve_url
 
@@ -725,3 +726,35 @@ def test_the_tags_after_their_label_in_any_markup(content: str, after: str, tags
 )
 def test_what_a_tags_label_is_followed_by(text: str, rest: str | None) -> None:
     assert after_label(text, TQ.tags_labels) == rest
+
+
+# -- nesting deeper than the parser reads ----------------------------------------------------------------------
+
+DEEP_OPENERS = ["<div>", "<div>\n", "<div><!---->", '<div title="a>b">', "<div>\n.", "<div>x", "<div><br>",
+                "<div><!-- a <p> > --> ", "<div><script>var a = '<div>';</script>", "<span><div>"]  # fmt: skip
+
+
+@pytest.mark.parametrize("depth", [2600, 5000])
+@pytest.mark.parametrize("opener", DEEP_OPENERS)
+def test_a_story_nested_past_the_parsers_depth_is_read(opener: str, depth: int) -> None:
+    """The story after thousands of opened tags, whatever lies between them (text is kept, so it leads the body)."""
+    closer = "".join(f"</{tag}>" for tag in reversed(re.findall(r"<(div|span)\b", opener)))
+    page = era_a(opener * depth + f"<p>{P1}</p><p>{P2}</p>" + closer * depth)
+    found = record(page)
+    assert (found["title"], found["body_text"].endswith(f"{P1}\n\n{P2}")) == (TITLE, True)
+
+
+@pytest.mark.parametrize(
+    ("html", "shallow"),
+    [
+        ("<b>" * 3 + "x" + "</b>" * 3, "<b>" * 3 + "x" + "</b>" * 3),  # shallow: unchanged
+        ('<i title="a>b">' * 1200 + "<p>x</p>" + "</i>" * 1200, None),
+    ],
+)  # fmt: skip
+def test_shallower_keeps_the_text_and_the_innermost_levels(html: str, shallow: str | None) -> None:
+    reduced = shallower(html)
+    if shallow is not None:
+        assert reduced == shallow
+    else:
+        assert reduced.count("<i ") == 2 * KEPT_NESTING and reduced.count("</i>") == 2 * KEPT_NESTING
+        assert "<p>x</p>" in reduced and 'title="a>b"' in reduced
