@@ -334,10 +334,50 @@ def test_the_title_is_never_only_the_sites_name(page: str, title: str | None, la
         ("Triển khai vận tải khách | Ha Giang Newspaper", "Triển khai vận tải khách"),
         ("Báo Hà Giang trao giải cuộc thi viết về đèo Mã Pì Lèng", "Báo Hà Giang trao giải cuộc thi viết về đèo Mã Pì Lèng"),
         ("  ", None),
+        # the name in capitals, without accents, with "điện tử"/"Online", after a generic word; the domain
+        ("BÁO HÀ GIANG", None),
+        ("Bao Ha Giang", None),
+        ("Báo Hà Giang điện tử", None),
+        ("Báo Hà Giang Online", None),
+        ("Trang chủ - Báo Hà Giang", None),
+        ("Home | Ha Giang Newspaper", None),
+        ("Tin tức - BÁO HÀ GIANG ĐIỆN TỬ", None),
+        ("Trang chủ", None),
+        ("baohagiang.vn", None),
+        ("www.baohagiang.vn - Tin tức", None),
+        ("Triển khai vận tải khách - BÁO HÀ GIANG", "Triển khai vận tải khách"),
+        ("Triển khai vận tải khách - baohagiang.vn", "Triển khai vận tải khách"),
+        ("Triển khai vận tải khách \u2013 Báo Hà Giang điện tử", "Triển khai vận tải khách"),
+        ("Triển khai vận tải khách - Bao Ha Giang", "Triển khai vận tải khách"),
+        ("Trang chủ mới của bản Lô Lô Chải", "Trang chủ mới của bản Lô Lô Chải"),
+        ("Đường lên Hà Giang - Tin tức", "Đường lên Hà Giang - Tin tức"),
     ],
 )  # fmt: skip
 def test_a_declared_title_loses_the_sites_name(text: str, title: str | None) -> None:
     assert without_site_name(text, HG) == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("BÁO TUYÊN QUANG", None),
+        ("Báo Tuyên Quang điện tử", None),
+        ("Trang chủ - Báo Tuyên Quang", None),
+        ("baotuyenquang.com.vn", None),
+        ("Thành quả tự hào - BÁO TUYÊN QUANG", "Thành quả tự hào"),
+        ("Thành quả tự hào - baotuyenquang.com.vn", "Thành quả tự hào"),
+        ("Thành quả tự hào | Báo Tuyên Quang Online", "Thành quả tự hào"),
+        ("Thành quả tự hào - Báo Hà Giang", "Thành quả tự hào - Báo Hà Giang"),  # another site's name stays
+    ],
+)  # fmt: skip
+def test_a_declared_title_loses_tuyen_quangs_name(text: str, title: str | None) -> None:
+    assert without_site_name(text, TQ) == title
+
+
+@pytest.mark.parametrize("declared", ["BÁO HÀ GIANG", "Báo Hà Giang điện tử", "Trang chủ - Báo Hà Giang"])
+def test_a_page_whose_title_is_only_the_sites_name_has_no_title(declared: str) -> None:
+    page = era_a(f"<p>{P1}</p>", time="", title="").replace("<title>Báo Hà Giang</title>", f"<title>{declared}</title>")
+    assert ArticlePage(page, HG_URL, HG).title.value is None
 
 
 # A profile whose selectors name a class for every field, as a profile may guess: the cases below give each an
