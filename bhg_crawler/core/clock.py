@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, tzinfo
+from email.utils import parsedate_to_datetime
 from typing import NamedTuple
 
 from bhg_crawler.core.errors import ConfigError
@@ -35,9 +36,9 @@ def in_zone(moment: datetime, zone: tzinfo) -> datetime:
 
 def parse_iso(text: object, zone: tzinfo) -> Moment | None:
     """An ISO 8601 time as a page declares it (``2021-01-05T21:52:00Z``, ``...+07:00``, ``...+0700``, fractions,
-    a space for the ``T``, or a date alone), to the second, in ``zone`` (``in_zone``: no offset means ``zone``'s
-    wall time); a date alone is its midnight with ``time_known`` false. None for anything else (not a string, not
-    a time)."""
+    a space for the ``T``, or a date alone), else an RFC 2822 one (``Tue, 05 Jan 2021 20:30:00 GMT``), to the
+    second, in ``zone`` (``in_zone``: no offset means ``zone``'s wall time); a date alone is its midnight with
+    ``time_known`` false. None for anything else (not a string, not a time)."""
     if not isinstance(text, str) or not text.strip():
         return None
     value = text.strip()
@@ -48,7 +49,12 @@ def parse_iso(text: object, zone: tzinfo) -> Moment | None:
         moment = datetime.fromisoformat(value.replace("z", "Z")).replace(microsecond=0)  # to the second
         return Moment(in_zone(moment, zone), time_known=True)
     except ValueError:
+        pass
+    try:  # RFC 2822, as feeds and some meta tags give it: "Tue, 05 Jan 2021 20:30:00 GMT"
+        moment = parsedate_to_datetime(value)
+    except (ValueError, TypeError, IndexError):
         return None
+    return Moment(in_zone(moment, zone), time_known=True)
 
 
 def parse_moment(value: str | None, name: str) -> datetime | None:

@@ -253,7 +253,7 @@ class ArticlePage(Page):
     def _in_link_away(self, element: HtmlElement) -> bool:
         """Whether the element is, or is inside, a link that leads off this article, or prints only such links
         (a menu's or a list's link to another page)."""
-        links = (a for a in (element, *element.iterancestors()) if a.tag == "a")
+        links = itertools.chain((element,) if element.tag == "a" else (), element.iterancestors("a"))
         return any(self._leads_away(a) for a in links) or self._links_away(element, self._text(element))
 
     @property
@@ -334,7 +334,7 @@ class ArticlePage(Page):
         if (
             len(text) > MAX_TITLE_CHARS
             or block.find(".//a") is not None
-            or any(a.tag == "a" for a in block.iterancestors())
+            or next(block.iterancestors("a"), None) is not None
             or without_site_name(text, self.profile) is None
             or text.casefold() in sections
             or self._printed_time(block) is not None
@@ -349,7 +349,7 @@ class ArticlePage(Page):
         """Whether the element is a link, is inside one or prints only links, in a list (``li``, ``ul``, ``ol``)
         or the page's furniture: an item of a box of articles, maybe of this very one, never its title."""
         anchors = [a for a in element.iter("a") if a.get("href")]
-        linked = any(a.tag == "a" for a in element.iterancestors()) or (
+        linked = next(element.iterancestors("a"), None) is not None or (
             bool(anchors) and dense(self._text(element)) == "".join(dense(self._text(a)) for a in anchors)
         )
         listed = next(element.iterancestors("li", "ul", "ol"), None) is not None or element.tag == "li"
@@ -531,7 +531,7 @@ class ArticlePage(Page):
                 continue
             if element in self._in_body or element.tag not in BLOCK_TAGS or holds_blocks(element) or in_figure(element):
                 continue  # a caption is no sapo
-            linked = element.find(".//a") is not None or any(a.tag == "a" for a in element.iterancestors())
+            linked = element.find(".//a") is not None or next(element.iterancestors("a"), None) is not None
             if (
                 not linked
                 and self._outside_related(element)

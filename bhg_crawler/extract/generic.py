@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Sequence
-from datetime import datetime, time, tzinfo
+from datetime import date, datetime, time, tzinfo
 from typing import Any
 
 import trafilatura
+from lxml import etree
 from lxml.html import HtmlElement
 
 from bhg_crawler.core.clock import Moment, in_zone
@@ -60,6 +62,25 @@ def _lines(text: str) -> list[str]:
     return lines
 
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")  # fmt: skip
+
+
+def prints_day(root: HtmlElement, day: date) -> bool:
+    """Whether the page's markup (its text, attributes, scripts) writes ``day`` in a form a page writes a date in:
+    ``2021-01-05``, ``2021/1/5``, ``05/01/2021``, ``5-1-2021``, ``5.1.2021``, "ngày 5 tháng 1 năm 2021", "Jan 5,
+    2021", "5 January 2021"."""
+    d, m, y = rf"0?{day.day}", rf"0?{day.month}", str(day.year)
+    name = MONTHS[day.month - 1]
+    named = rf"(?:{name}|{name[:3]}\.?)"
+    written = re.compile(
+        rf"(?<!\d)(?:{y}[-/.]{m}[-/.]{d}|{d}[-/.]{m}[-/.]{y})(?!\d)|ngày\s+{d}\s+tháng\s+{m}\s*(?:năm|,)\s*{y}"
+        rf"|{named}\s+{d}(?:st|nd|rd|th)?,?\s+{y}|(?<!\d){d}(?:st|nd|rd|th)?\s+{named},?\s+{y}",
+        re.IGNORECASE,
+    )
+    return written.search(etree.tostring(root, encoding="unicode", method="html")) is not None
+
+
 class GenericReading:
     """trafilatura's reading of an article page, made once (it is the slowest layer) when first asked for."""
 
@@ -78,7 +99,8 @@ class GenericReading:
     def published_at(self, timezone: tzinfo, month: str) -> Moment | None:
         """The date trafilatura finds, in the site's time zone (``clock.in_zone``: the offset it found converted,
         none read as the site's); its time not known when it found a date alone (naive midnight). None when it is
-        outside ``month`` (YYYYMM, from the article's URL; "" when the URL says none)."""
+        outside ``month`` (YYYYMM, from the article's URL; "" when the URL says none), or when the page prints
+        that day nowhere (``prints_day``): trafilatura guesses the 1st of January of a year the text names."""
         found = self.document.date if self.document is not None else None
         if not found:
             return None
@@ -87,7 +109,7 @@ class GenericReading:
         except ValueError:
             return None
         date = in_zone(read, timezone)
-        if month and date.strftime("%Y%m") != month:
+        if (month and date.strftime("%Y%m") != month) or not prints_day(self.root, read.date()):
             return None
         return Moment(date, time_known=read.tzinfo is not None or read.time() != time())
 

@@ -9,7 +9,7 @@ from lxml.html import HtmlElement
 
 from bhg_crawler.extract.byline import looks_like_byline
 from bhg_crawler.extract.text import clean_text, time_line
-from bhg_crawler.extract.tree import holds_blocks, is_figure, text_of, visible_text
+from bhg_crawler.extract.tree import FIGURE_TAGS, holds_blocks, is_figure, text_of, visible_text
 from bhg_crawler.sites.profiles import SiteProfile
 
 BOLD_TAGS = ("strong", "b")
@@ -28,7 +28,7 @@ def is_bold(element: HtmlElement) -> bool:
         return False
     if element.tag in BOLD_TAGS:
         return True
-    bold = [b for b in element.iter(*BOLD_TAGS) if not any(a.tag in BOLD_TAGS for a in b.iterancestors())]
+    bold = [b for b in element.iter(*BOLD_TAGS) if next(b.iterancestors(*BOLD_TAGS), None) is None]
     return "".join("".join(text_of(b).split()) for b in bold) == text
 
 
@@ -52,7 +52,7 @@ def first_paragraph(body: HtmlElement, profile: SiteProfile | None = None) -> Ht
     with a ``profile`` a line of the time too; None when it has none."""
     element: HtmlElement
     for element in PARAGRAPHS(body):
-        if any(is_figure(a) for a in element.iterancestors()) or holds_blocks(element):
+        if any(is_figure(a) for a in element.iterancestors(*FIGURE_TAGS)) or holds_blocks(element):
             continue
         text = text_of(element)
         if text and not (profile is not None and time_line(text, profile)):

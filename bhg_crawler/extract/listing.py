@@ -139,7 +139,7 @@ class ListingPage(Page):
         for anchor, url in self.links():
             parts = urlsplit(canonical_url(url, self.profile))
             slug = parts.path.strip("/")
-            in_menu = any(a.tag in ("nav", "ul") for a in anchor.iterancestors())
+            in_menu = next(anchor.iterancestors("nav", "ul"), None) is not None
             if (
                 in_menu
                 and parts.hostname == self.profile.canonical_host

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterator
 from functools import cache, cached_property
 from typing import Any
@@ -25,22 +26,55 @@ NESTED = ("@graph", "mainEntity", "mainEntityOfPage")  # where a JSON-LD node ho
 SEPARATOR = re.compile(r"\s+[-|\u2013]\s+")  # between a title and the site's name, or the name and a tagline
 
 
+# Words a site's own pages print beside its name, never an article's title: "Báo Hà Giang điện tử", "Trang chủ -
+# Báo Hà Giang". Compared folded (``folded``).
+NAME_TAILS = r"(?:\s+(?:dien tu|online|newspaper))*"
+GENERIC_TITLES = frozenset(["trang chu", "home", "homepage", "tin tuc", "trang tin dien tu", "trang nhat"])
+
+
+def folded(text: str, lower: bool = True) -> str:
+    """NFC text without its accents, lower-cased unless ``lower`` is False (for a pattern: ``\\S`` stays), one
+    character for each of ``text``'s ("Báo Hà Giang" -> "bao ha giang"), so that a match in it is a match at the
+    same place in ``text``."""
+    return "".join(_folded_letter(letter, lower) for letter in text)
+
+
 @cache
-def _site_name(suffix: str) -> re.Pattern[str]:
-    """The profile's ``title_suffix`` less what it allows after the site's name (a trailing ``.*``): it matches
-    a separator and the site's name alone."""
-    return re.compile(suffix.removesuffix("$").removesuffix(".*"))
+def _folded_letter(letter: str, lower: bool) -> str:
+    base = unicodedata.normalize("NFD", letter)[0]
+    base = "d" if base == "đ" else "D" if base == "Đ" else base
+    return base.lower() if lower and len(base.lower()) == 1 else base
+
+
+@cache
+def _site_names(title_suffix: str, hosts: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Two patterns over ``folded`` text: a separator and the site's name or one of its domains (``hosts``),
+    then what the profile's ``title_suffix`` allows after it (the suffix to cut); and a separator and the name
+    alone, maybe with "điện tử"/"Online" (a part of a title that is only the site's name)."""
+    domains = {host.removeprefix("www.") for host in hosts}
+    domain = "|".join(re.escape(f"{www}{host}") for host in sorted(domains) for www in ("www.", ""))
+    suffix = folded(title_suffix, lower=False)
+    named = folded(title_suffix.removesuffix("$").removesuffix(".*"), lower=False)
+    return (
+        re.compile(rf"{suffix}|\s*[-|\u2013]\s*(?:{domain})\s*$", re.IGNORECASE),
+        re.compile(rf"(?:{named}|\s*[-|\u2013]\s*(?:{domain})){NAME_TAILS}", re.IGNORECASE),
+    )
 
 
 def without_site_name(text: str | None, profile: SiteProfile) -> str | None:
-    """A title as a page prints or declares it, less the site's name after it (the profile's ``title_suffix``);
-    None when the site's name is all it says, maybe with a tagline ("Báo Hà Giang", "Báo Hà Giang - Tin tức Hà
-    Giang": a home page's title, or a page that declares no title of its own). A title that opens with the
-    name ("Báo Hà Giang trao giải ...") is a title."""
+    """A title as a page prints or declares it, less the site's name or domain after it (the profile's
+    ``title_suffix``, in any case, with or without accents); None when the site's name is all it says, maybe
+    with "điện tử"/"Online", a tagline after it or a generic word ("Trang chủ", "Home", "Tin tức") before it
+    ("BÁO HÀ GIANG", "Báo Hà Giang - Tin tức Hà Giang", "Trang chủ - Báo Hà Giang": a home page's title, or a
+    page that declares no title of its own). A title that opens with the name ("Báo Hà Giang trao giải ...")
+    is a title."""
     title = clean_text(text)
-    if not title or _site_name(profile.title_suffix.pattern).fullmatch(" - " + SEPARATOR.split(title)[0]):
+    suffix, name = _site_names(profile.title_suffix.pattern, (profile.canonical_host, *profile.hosts))
+    parts = [part for part in SEPARATOR.split(folded(title)) if part.strip(" .") not in GENERIC_TITLES]
+    if not parts or name.fullmatch(" - " + parts[0]):
         return None
-    return profile.title_suffix.sub("", title).strip() or None
+    cut = suffix.search(folded(title))
+    return (title[: cut.start()] if cut else title).strip() or None
 
 
 class PageMetadata:

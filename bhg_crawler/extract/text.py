@@ -74,14 +74,16 @@ def dense(text: str) -> str:
 # The forms Vietnamese papers print a time of day and a date in, either first: "10:04, 20/08/2020", "Thứ Bảy,
 # 17/10/2020, 14:34 (GMT+7)", "Thứ Tư, 07/01/2015 | 22:34", "06:22 thứ sáu ngày 19/03/2021", "22:34 - 07/01/2015",
 # "07-01-2015 22:34", "Cập nhật: 07/01/2015 lúc 22:34", "2015-01-07 22:34", "22h34 ngày 7 tháng 1 năm 2015",
-# "07/01/2015 10:34 CH" (SA/CH and AM/PM), a GMT/UTC offset after the time.
+# "07/01/2015 10:34 CH" (SA/CH and AM/PM, the hour 0 or 12 for the first after midnight), seconds with a fraction,
+# a GMT/UTC offset, a "Z" or a numeric offset after the time, a space before it or none ("22:34 -05:00").
 WEEKDAY = r"(?:thứ\s*(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ\s*nhật|CN)"
 SEP = r"[\s,|(\-\u2013\u2014]*"
 GAP = rf"{SEP}(?:(?:(?:vào\s+)?lúc|ngày|{WEEKDAY}){SEP})*"  # between the date and the time
 CLOCK = (
-    r"(?<![\d:])(?P<H>\d{1,2})\s*(?::|h|g|giờ)\s*(?P<M>\d\d)(?::(?P<S>\d\d))?(?![\d:])"
+    r"(?<![\d:])(?P<H>\d{1,2})\s*(?::|h|g|giờ)\s*(?P<M>\d\d)(?::(?P<S>\d\d)(?:[.,]\d{1,9})?)?(?![\d:])"
     r"(?:\s*(?P<half>SA|CH|[AP]\.?M\.?|sáng|chiều|tối)(?!\w))?"
-    r"(?P<zone>\s*\(?\s*(?:GMT|UTC)\s*(?:[+-]\s*\d{1,2}(?::?\d\d)?)?\s*\)?|Z|[+-]\d\d:?\d\d(?![\d/]))?"
+    r"(?P<zone>\s*\(?\s*(?:GMT|UTC)\s*(?:[+-]\s*\d{1,2}(?::?\d\d)?)?\s*\)?|\s?Z(?!\w)"
+    r"|\s?[+-](?:0\d|1[0-4]):?[0-5]\d(?![\d/.:-]))?"
 )
 DAY = (
     r"(?:(?<![\d/.-])(?P<d>\d{1,2})(?P<s1>[/.-])(?P<m>\d{1,2})(?P=s1)(?P<y>\d{4})(?![\d/])"
@@ -122,7 +124,7 @@ def _moment(match: re.Match[str], zone: tzinfo) -> datetime | None:
     """The time a timestamp's match prints, in ``zone`` (``clock.in_zone``: the offset it prints converted, else
     read as ``zone``'s); None when it is no real time (31/02, 25:00, a 13 with "SA")."""
     hour, half = _group(match, "H"), (match.groupdict().get("half") or "").casefold().strip()
-    if half and not 1 <= hour <= 12 and not (half in AFTERNOON and hour <= 23):
+    if half and hour > 12 and not (half in AFTERNOON and hour <= 23):  # 0:05 SA is 00:05, as 12:05 SA is
         return None
     if half and hour < 12 and half in AFTERNOON:
         hour += 12

@@ -117,7 +117,9 @@ def is_figure(element: HtmlElement) -> bool:
 
 def in_figure(element: HtmlElement) -> bool:
     """Whether the element is a figure (``is_figure``) or inside one: an image, its caption, its table's cells."""
-    return any(node.tag in FIGURE_TAGS and is_figure(node) for node in (element, *element.iterancestors()))
+    if element.tag in FIGURE_TAGS and is_figure(element):
+        return True
+    return any(is_figure(node) for node in element.iterancestors(*FIGURE_TAGS))  # the tag test run by lxml
 
 
 def reading(
@@ -397,12 +399,22 @@ def twin(element: HtmlElement, copied: HtmlElement) -> HtmlElement:
 
 
 # libxml2 stops reading a page that nests elements 2,048 deep: what follows is lost. A page nested that deep is
-# read again with each run of more than ``KEPT_NESTING`` tags opened (or closed) one after another shortened to
-# its first and last ``KEPT_NESTING // 2``: the same text in the same blocks, less deep.
+# read again with the tags that make it too deep left out (``shallower``): each element that lies deeper than
+# ``KEPT_NESTING`` and holds more than ``KEPT_NESTING`` levels of elements loses its tags, not its text or
+# comments, so its content joins its parent's. The innermost ``KEPT_NESTING`` levels, where a page's
+# paragraphs are, stay as they were.
 PARSER_DEPTH = 2048
-KEPT_NESTING = 100
-TAG_RUN = re.compile(rf"(?:<[A-Za-z][^<>]*>\s*){{{KEPT_NESTING + 1},}}|(?:</[A-Za-z][^<>]*>\s*){{{KEPT_NESTING + 1},}}")
-TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+KEPT_NESTING = 500
+MARKUP = re.compile(
+    r"<!--.*?(?:-->|\Z)|<![^>]*>?|<\?[^>]*>?"  # a comment, a doctype or a processing instruction
+    r"|<(/?)([A-Za-z][^\s/>]*)(?:[^<>\"']|\"[^\"]*\"|'[^']*')*>",  # a tag, quoted attribute values read whole
+    re.DOTALL,
+)
+VOID_TAGS = frozenset(
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"]
+)
+RAW_TEXT_TAGS = frozenset(["script", "style", "textarea", "title", "xmp", "plaintext"])
+SELF_ENDING = frozenset(["p", "li", "option", "dt", "dd", "tr", "td", "th"])  # opening one ends an open twin
 
 
 def cut_short(root: HtmlElement) -> bool:
@@ -414,15 +426,67 @@ def cut_short(root: HtmlElement) -> bool:
     return depth >= PARSER_DEPTH - 16
 
 
+class _Opened:
+    """A tag opened in ``shallower``'s reading: its depth, how many levels it holds, its and its end's spans."""
+
+    __slots__ = ("depth", "end", "height", "name", "start")
+
+    def __init__(self, name: str, depth: int, start: tuple[int, int]):
+        self.name, self.depth, self.height, self.start = name, depth, 0, start
+        self.end: tuple[int, int] | None = None
+
+
 def shallower(html: str) -> str:
-    """The page with each run of more than ``KEPT_NESTING`` tags opened, or closed, one after another shortened to
-    its first and last ``KEPT_NESTING // 2`` tags (``TAG_RUN``)."""
+    """The page with the tags of every element deeper than ``KEPT_NESTING`` that holds more than
+    ``KEPT_NESTING`` levels left out, its text, comments and inner elements kept: at most about twice
+    ``KEPT_NESTING`` deep. Tags are read as a browser would: quoted attribute values (``title="a>b"``) whole,
+    comments and script text skipped, void tags (``<br>``) holding nothing."""
+    opened: list[_Opened] = []
+    stack: list[_Opened] = []
 
-    def shortened(run: re.Match[str]) -> str:
-        tags = TAG.findall(run[0])
-        return "".join(tags[: KEPT_NESTING // 2] + tags[-(KEPT_NESTING // 2) :])
+    def close(through: int) -> None:
+        while len(stack) > through:
+            done = stack.pop()
+            if stack:
+                stack[-1].height = max(stack[-1].height, done.height + 1)
 
-    return TAG_RUN.sub(shortened, html)
+    at = 0
+    while (match := MARKUP.search(html, at)) is not None:
+        at = match.end()
+        if match[2] is None:
+            continue
+        name = match[2].lower()
+        if match[1]:
+            found = next((i for i in range(len(stack) - 1, -1, -1) if stack[i].name == name), None)
+            if found is not None:
+                stack[found].end = match.span()
+                close(found)
+            continue
+        if name in SELF_ENDING and stack and stack[-1].name == name:
+            close(len(stack) - 1)
+        if name in RAW_TEXT_TAGS:
+            ending = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(html, at)
+            at = ending.end() if ending else len(html)
+            continue
+        if name in VOID_TAGS or match[0].endswith("/>"):
+            continue
+        element = _Opened(name, len(stack) + 1, match.span())
+        opened.append(element)
+        stack.append(element)
+    close(0)
+    spans = sorted(
+        span
+        for element in opened
+        if element.depth > KEPT_NESTING and element.height > KEPT_NESTING
+        for span in (element.start, element.end)
+        if span is not None
+    )
+    kept, last = [], 0
+    for start, end in spans:
+        kept.append(html[last:start])
+        last = end
+    kept.append(html[last:])
+    return "".join(kept)
 
 
 def parsed(html: str | Selector) -> HtmlElement:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -17,7 +18,7 @@ from bhg_crawler.extract.lede import bold_lede
 from bhg_crawler.extract.metadata import without_site_name
 from bhg_crawler.extract.record import ArticleRecord, build_record, validation_error
 from bhg_crawler.extract.text import after_label
-from bhg_crawler.extract.tree import lines_of, spaced_text, text_of
+from bhg_crawler.extract.tree import KEPT_NESTING, lines_of, shallower, spaced_text, text_of
 from bhg_crawler.sites.profiles import PROFILES, Selectors, SiteProfile
 from bhg_crawler.sites.urls import resolve_url
 
@@ -333,10 +334,50 @@ def test_the_title_is_never_only_the_sites_name(page: str, title: str | None, la
         ("Triển khai vận tải khách | Ha Giang Newspaper", "Triển khai vận tải khách"),
         ("Báo Hà Giang trao giải cuộc thi viết về đèo Mã Pì Lèng", "Báo Hà Giang trao giải cuộc thi viết về đèo Mã Pì Lèng"),
         ("  ", None),
+        # the name in capitals, without accents, with "điện tử"/"Online", after a generic word; the domain
+        ("BÁO HÀ GIANG", None),
+        ("Bao Ha Giang", None),
+        ("Báo Hà Giang điện tử", None),
+        ("Báo Hà Giang Online", None),
+        ("Trang chủ - Báo Hà Giang", None),
+        ("Home | Ha Giang Newspaper", None),
+        ("Tin tức - BÁO HÀ GIANG ĐIỆN TỬ", None),
+        ("Trang chủ", None),
+        ("baohagiang.vn", None),
+        ("www.baohagiang.vn - Tin tức", None),
+        ("Triển khai vận tải khách - BÁO HÀ GIANG", "Triển khai vận tải khách"),
+        ("Triển khai vận tải khách - baohagiang.vn", "Triển khai vận tải khách"),
+        ("Triển khai vận tải khách \u2013 Báo Hà Giang điện tử", "Triển khai vận tải khách"),
+        ("Triển khai vận tải khách - Bao Ha Giang", "Triển khai vận tải khách"),
+        ("Trang chủ mới của bản Lô Lô Chải", "Trang chủ mới của bản Lô Lô Chải"),
+        ("Đường lên Hà Giang - Tin tức", "Đường lên Hà Giang - Tin tức"),
     ],
 )  # fmt: skip
 def test_a_declared_title_loses_the_sites_name(text: str, title: str | None) -> None:
     assert without_site_name(text, HG) == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("BÁO TUYÊN QUANG", None),
+        ("Báo Tuyên Quang điện tử", None),
+        ("Trang chủ - Báo Tuyên Quang", None),
+        ("baotuyenquang.com.vn", None),
+        ("Thành quả tự hào - BÁO TUYÊN QUANG", "Thành quả tự hào"),
+        ("Thành quả tự hào - baotuyenquang.com.vn", "Thành quả tự hào"),
+        ("Thành quả tự hào | Báo Tuyên Quang Online", "Thành quả tự hào"),
+        ("Thành quả tự hào - Báo Hà Giang", "Thành quả tự hào - Báo Hà Giang"),  # another site's name stays
+    ],
+)  # fmt: skip
+def test_a_declared_title_loses_tuyen_quangs_name(text: str, title: str | None) -> None:
+    assert without_site_name(text, TQ) == title
+
+
+@pytest.mark.parametrize("declared", ["BÁO HÀ GIANG", "Báo Hà Giang điện tử", "Trang chủ - Báo Hà Giang"])
+def test_a_page_whose_title_is_only_the_sites_name_has_no_title(declared: str) -> None:
+    page = era_a(f"<p>{P1}</p>", time="", title="").replace("<title>Báo Hà Giang</title>", f"<title>{declared}</title>")
+    assert ArticlePage(page, HG_URL, HG).title.value is None
 
 
 # A profile whose selectors name a class for every field, as a profile may guess: the cases below give each an
@@ -725,3 +766,35 @@ def test_the_tags_after_their_label_in_any_markup(content: str, after: str, tags
 )
 def test_what_a_tags_label_is_followed_by(text: str, rest: str | None) -> None:
     assert after_label(text, TQ.tags_labels) == rest
+
+
+# -- nesting deeper than the parser reads ----------------------------------------------------------------------
+
+DEEP_OPENERS = ["<div>", "<div>\n", "<div><!---->", '<div title="a>b">', "<div>\n.", "<div>x", "<div><br>",
+                "<div><!-- a <p> > --> ", "<div><script>var a = '<div>';</script>", "<span><div>"]  # fmt: skip
+
+
+@pytest.mark.parametrize("depth", [2600, 5000])
+@pytest.mark.parametrize("opener", DEEP_OPENERS)
+def test_a_story_nested_past_the_parsers_depth_is_read(opener: str, depth: int) -> None:
+    """The story after thousands of opened tags, whatever lies between them (text is kept, so it leads the body)."""
+    closer = "".join(f"</{tag}>" for tag in reversed(re.findall(r"<(div|span)\b", opener)))
+    page = era_a(opener * depth + f"<p>{P1}</p><p>{P2}</p>" + closer * depth)
+    found = record(page)
+    assert (found["title"], found["body_text"].endswith(f"{P1}\n\n{P2}")) == (TITLE, True)
+
+
+@pytest.mark.parametrize(
+    ("html", "shallow"),
+    [
+        ("<b>" * 3 + "x" + "</b>" * 3, "<b>" * 3 + "x" + "</b>" * 3),  # shallow: unchanged
+        ('<i title="a>b">' * 1200 + "<p>x</p>" + "</i>" * 1200, None),
+    ],
+)  # fmt: skip
+def test_shallower_keeps_the_text_and_the_innermost_levels(html: str, shallow: str | None) -> None:
+    reduced = shallower(html)
+    if shallow is not None:
+        assert reduced == shallow
+    else:
+        assert reduced.count("<i ") == 2 * KEPT_NESTING and reduced.count("</i>") == 2 * KEPT_NESTING
+        assert "<p>x</p>" in reduced and 'title="a>b"' in reduced

@@ -85,6 +85,19 @@ def meta(name: str, content: str) -> str:
         ("22:34 (UTC+0) 07/01/2015", "2015-01-08T05:34:00+07:00"),
         ("2015-01-07T15:34:00Z", "2015-01-07T22:34:00+07:00"),
         ("07/01/2015 22:34 GMT+9", "2015-01-07T20:34:00+07:00"),
+        # a numeric offset or a Z after a space; seconds with a fraction before it
+        ("07/01/2015 22:34 -05:00", "2015-01-08T10:34:00+07:00"),
+        ("07/01/2015 22:34 +00:00", "2015-01-08T05:34:00+07:00"),
+        ("07/01/2015 22:34 Z", "2015-01-08T05:34:00+07:00"),
+        ("07/01/2015 22:34 +0900", "2015-01-07T20:34:00+07:00"),
+        ("<span>2021-01-05T20:30:00.000Z</span>", "2021-01-06T03:30:00+07:00"),
+        ("2021-01-05T20:30:00.5+00:00", "2021-01-06T03:30:00+07:00"),
+        ("2021-01-05 20:30:00,250 -05:00", "2021-01-06T08:30:00+07:00"),
+        ("07/01/2015 22:34 Zalo", "2015-01-07T22:34:00+07:00"),  # a word after the time is no zone
+        ("07/01/2015 22:34 -2015", "2015-01-07T22:34:00+07:00"),  # nor a number no offset can be
+        # the hour 0 on a 12-hour clock: just after midnight
+        ("05/01/2021 0:05 SA", "2021-01-05T00:05:00+07:00"),
+        ("05/01/2021 00:05 AM", "2021-01-05T00:05:00+07:00"),
         # none: a date alone, no real time, a version number, a time alone
         ("07/01/2015", None),
         ("99:99, 45/13/2020", None),
@@ -177,6 +190,11 @@ SITE = timezone(timedelta(hours=7))
         ("2021-01-05T21:52:00+0700", "2021-01-05T21:52:00+07:00", True),
         ("2021-01-05 21:52", "2021-01-05T21:52:00+07:00", True),
         ("2021-01-05", "2021-01-05T00:00:00+07:00", False),  # a date alone: its midnight, the time not known
+        # RFC 2822, as feeds and some meta tags give it
+        ("Tue, 05 Jan 2021 20:30:00 GMT", "2021-01-06T03:30:00+07:00", True),
+        ("05 Jan 2021 20:30:00 +0700", "2021-01-05T20:30:00+07:00", True),
+        ("Tue, 05 Jan 2021 20:30:00 -0500", "2021-01-06T08:30:00+07:00", True),
+        ("2021-13-45T99:00:00Z", None, None),
         (" 2021-01-05T00:00:00+07:00 ", "2021-01-05T00:00:00+07:00", True),  # a true midnight
         ("05/01/2021", None, None),
         ("hôm qua", None, None),
@@ -237,6 +255,13 @@ def extracted(html: str) -> tuple[dict[str, object], str]:
         (meta("article:published_time", "2021-01-05T01:00:00Z"), PARAGRAPHS, "Thứ Ba, 05/01/2021 | 08:15",
          "2021-01-05T08:15:00+07:00", True, "patterns"),
         ("", PARAGRAPHS, "Cập nhật: 05/01/2021 lúc 08:15 (GMT+7)", "2021-01-05T08:15:00+07:00", True, "patterns"),
+        # a meta time in RFC 2822
+        (meta("article:published_time", "Tue, 05 Jan 2021 20:30:00 GMT"), PARAGRAPHS, "",
+         "2021-01-06T03:30:00+07:00", True, "metadata"),
+        # a printed time with a numeric offset after a space, or a fraction before its Z
+        ("", PARAGRAPHS, "07/01/2021 22:34 -05:00", "2021-01-08T10:34:00+07:00", True, "patterns"),
+        ("", PARAGRAPHS, "<span>2021-01-05T20:30:00.000Z</span>", "2021-01-06T03:30:00+07:00", True, "patterns"),
+        ("", PARAGRAPHS, "05/01/2021 0:05 SA", "2021-01-05T00:05:00+07:00", True, "patterns"),
     ],
 )  # fmt: skip
 def test_the_records_time_is_in_the_sites_zone(
@@ -348,3 +373,30 @@ def test_a_stray_paragraph_is_never_the_body_of_a_story_without_paragraphs(body:
     record = build_record(article.extracted(), FETCHED)
     assert record["body_text"].split("\n\n") == STORY
     assert (record["lede"], record["published_at"]) == (None, "2021-01-05T08:15:00+07:00")
+
+
+YEAR_ONLY = "".join(f"<p>{line} Năm 2021 là năm bản lề.</p>" for line in STORY)  # the year, no day
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "expected", "time_known"),
+    [
+        # JSON-LD that is no time, a text naming only the year: trafilatura guesses 2021-01-01, which the page
+        # prints nowhere, so no date
+        (ld_json({"@type": "NewsArticle", "datePublished": "2021-13-45T99:00:00Z"}), YEAR_ONLY, None, None),
+        ("", YEAR_ONLY, None, None),
+        # the day printed on the page, in any form a date is written: the generic layer's, time not known
+        ("", YEAR_ONLY + "<p>01/01/2021</p>", "2021-01-01T00:00:00+07:00", False),
+        ("", PARAGRAPHS + "<span>05/01/2021</span>", "2021-01-05T00:00:00+07:00", False),
+        ("", PARAGRAPHS + "<span>ngày 5 tháng 1 năm 2021</span>", "2021-01-05T00:00:00+07:00", False),
+    ],
+)  # fmt: skip
+def test_a_date_the_page_never_prints_is_never_the_records(
+    head: str, body: str, expected: str | None, time_known: bool | None
+) -> None:
+    article = ArticlePage(page(body, head=head, after=""), URL, BAOHAGIANG)
+    moment = article.published_at.value
+    assert (moment.at.isoformat() if moment else None, moment.time_known if moment else None) == (
+        expected,
+        time_known,
+    )
