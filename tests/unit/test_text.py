@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import sys
 import unicodedata
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +17,8 @@ from scrapy import Request, Spider
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
+from bhg_crawler.app.cli import main
+from bhg_crawler.archive.reextract import ArchivedPage
 from bhg_crawler.extract.article import ArticlePage
 from bhg_crawler.extract.encoding import page_encoding
 from bhg_crawler.extract.record import ArticleRecord, build_record, content_sha256, validation_error
@@ -234,6 +238,46 @@ def test_a_page_is_read_in_the_encoding_its_bytes_and_declarations_agree_on(
     assert response.encoding == encoding
     assert fields(response.text) == RIGHT
     assert validation_error(record(response.text)) is None
+
+
+SAVED_PAGES = [
+    UTF8_PAGE,
+    LEGACY_PAGE.replace(b'charset="utf-8"', b'charset="windows-1258"'),  # its <meta> says
+    LEGACY_PAGE,  # declared UTF-8, read as the site's code page
+    b"\xef\xbb\xbf" + UTF8_PAGE,
+    page().replace('charset="utf-8"', 'charset="utf-16"').encode("utf-16"),  # a byte order mark: little-endian
+    b"\xfe\xff" + page().replace('charset="utf-8"', 'charset="utf-16"').encode("utf-16-be"),
+]
+
+
+@pytest.mark.parametrize("body", SAVED_PAGES)
+def test_a_saved_page_is_read_in_its_own_encoding(
+    body: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    saved_page = tmp_path / "page.html"
+    saved_page.write_bytes(body)
+    assert main(["extract", str(saved_page), "--url", URL]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert (printed["title"], printed["lede"], printed["body_text"]) == (TITLE, LEDE, f"{P1}\n\n{P2}")
+    (tmp_path / "urls.txt").write_text(f"page.html {URL}\n", encoding="utf-8")
+    assert main(["check-pages", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.startswith(f"ok\tpage.html\t{TITLE} | ")
+
+
+@pytest.mark.parametrize(
+    ("legacy", "title"),
+    [
+        ("cp1258", TITLE),
+        # a site of another code page reads the page in its own
+        ("cp1252", unicodedata.normalize("NFC", windows_1258(TITLE).decode("cp1252"))),
+    ],
+)
+def test_an_archived_page_is_read_with_its_sites_code_page(legacy: str, title: str) -> None:
+    body = windows_1258(page().replace('<meta charset="utf-8">', ""))
+    archived = ArchivedPage(URL, body, "text/html", "<urn:uuid:1>", "2026-11-25T00:00:00Z")
+    profile = dataclasses.replace(HG, legacy_encoding=legacy)
+    assert TITLE in unicodedata.normalize("NFC", archived.html(HG))
+    assert title in unicodedata.normalize("NFC", archived.html(profile))
 
 
 @pytest.mark.parametrize(
