@@ -22,7 +22,7 @@ from bhg_crawler.archive.reextract import ArchivedPage
 from bhg_crawler.extract.article import ArticlePage
 from bhg_crawler.extract.encoding import page_encoding
 from bhg_crawler.extract.record import ArticleRecord, build_record, content_sha256, validation_error
-from bhg_crawler.extract.text import INVISIBLE, clean_text, mojibake, unescaped
+from bhg_crawler.extract.text import INVISIBLE, clean_text, mojibake, prints, unescaped
 from bhg_crawler.extract.tree import lines_of, spaced_text, text_of, visible_text
 from bhg_crawler.middlewares import EncodingMiddleware
 from bhg_crawler.sites.profiles import PROFILES
@@ -103,12 +103,19 @@ def test_unescaped(text: str, decoded: str) -> None:
 # -- invisible characters --------------------------------------------------------------------------------------
 
 
-def test_the_invisible_characters_are_the_format_characters_but_zwnj_and_zwj() -> None:
+# The default-ignorable characters outside Cf (Unicode's DerivedCoreProperties), assigned ones.
+IGNORABLE_OTHERS = {
+    "\u034f", "\u115f", "\u1160", "\u17b4", "\u17b5", "\u180b", "\u180c", "\u180d", "\u180f", "\u3164", "\uffa0",
+    *(chr(c) for c in range(0xFE00, 0xFE10)), *(chr(c) for c in range(0xE0100, 0xE01F0)),
+}  # fmt: skip
+
+
+def test_the_invisible_characters_are_the_default_ignorable_ones_but_zwnj_and_zwj() -> None:
     everything = [chr(c) for c in range(sys.maxunicode + 1)]
     format_characters = {c for c in everything if unicodedata.category(c) == "Cf"} - {"\u200c", "\u200d"}
     matched = {c for c in everything if INVISIBLE.fullmatch(c)}
-    assert format_characters <= matched
-    assert {unicodedata.category(c) for c in matched - format_characters} <= {"Cn"}  # of a later Unicode
+    assert format_characters | IGNORABLE_OTHERS <= matched
+    assert {unicodedata.category(c) for c in matched - format_characters - IGNORABLE_OTHERS} <= {"Cn"}
 
 
 @pytest.mark.parametrize(
@@ -122,10 +129,28 @@ def test_the_invisible_characters_are_the_format_characters_but_zwnj_and_zwj() -
         ("\u200b \u00ad\ufeff", ""),
         ("a\u200db\u200cc", "a\u200db\u200cc"),  # ZWJ and ZWNJ shape letters: kept
         ("Mèo  Vạc\u00a0\n", "Mèo Vạc"),
+        # ZWJ and ZWNJ alone, or between spaces, print nothing
+        ("\u200c", ""),
+        ("\u200d", ""),
+        (" \u200d \u200c\u200d\u00a0", ""),
+        ("Mèo \u200c Vạc", "Mèo Vạc"),
+        ("\u200cMèo", "\u200cMèo"),  # at a word's edge: kept, it is in the word
+        # the default-ignorable characters of other categories
+        ("Mè\u034fo", "Mèo"),
+        ("Me\u034f\u0300o", "Mèo"),  # a grapheme joiner between a letter and its accent: they compose
+        ("\u115f\u1160 \u3164\uffa0", ""),
+        ("Mèo\u3164Vạc", "MèoVạc"),
+        ("\u17b4\u17b5", ""),
+        ("Mèo\u180b\u180c\u180d\u180f", "Mèo"),
+        ("Vạc\ufe0f", "Vạc"),
+        ("Tết \u2764\ufe0f", "Tết \u2764"),  # an emoji's presentation: the emoji kept
+        ("Tết\ufe00\U000e0100", "Tết"),
+        ("\ufe0f \U000e01ef", ""),
     ],
 )
 def test_clean_text_drops_invisible_characters(text: str, clean: str) -> None:
     assert clean_text(text) == clean
+    assert prints(text) is bool(clean)
 
 
 INVISIBLE_PAGES = [
@@ -134,7 +159,31 @@ INVISIBLE_PAGES = [
     page(f"<p>&#8203;</p><p>BHG - {LEDE}</p><p>{P1}</p><p>{P2}</p><p>{BYLINE}</p>"),
     page(f"<p>BHG - {LEDE}&#8203;</p><p>{P1}&#xAD;</p><p>&#xFEFF;{P2}</p><p>{BYLINE}</p>", title=f"{TITLE}&#8203;"),
     page(f"<p>BHG - {LEDE}</p><p>{P1}<br>&#8203;<br>{P2}</p><p>{BYLINE}</p>"),
+    page(f"<p>BHG - {LEDE}</p><p>{P1}</p><p>{P2}</p><p>{BYLINE}</p><p>&zwnj;</p>"),
+    page(f"<p>BHG - {LEDE}</p><p>{P1}</p><p>{P2}</p><p>{BYLINE}</p><p>&zwj; &zwnj;</p>"),
+    page(f"<p>BHG - {LEDE}</p><p>{P1}</p><p>{P2}</p><p>{BYLINE}</p><p>\u3164</p>"),
+    page(f"<p>BHG - {LEDE}</p><p>{P1}</p><p>{P2}</p><p>{BYLINE}</p><p>\u034f\ufe0f</p>"),
+    page(f"<p>BHG - {LEDE}</p><p>{P1}</p><p>{P2}</p><p>{BYLINE}</p><p>\u115f\u1160\u17b4</p>"),
+    page(f"<p>&zwnj;</p><p>BHG - {LEDE}</p><p>{P1}</p><p>{P2}</p><p>{BYLINE}</p>"),
 ]
+
+
+@pytest.mark.parametrize(
+    "after",
+    ["<p>&zwnj;</p>", "<p>&zwj;</p>", "<p> &zwnj; &zwj; </p>", "<p>\u3164</p>", "<p>\u034f</p>", "<p>\ufe0f</p>"],
+)
+def test_a_paragraph_of_joiners_or_ignorables_alone_never_hides_the_byline(after: str) -> None:
+    html = page(f"<p>BHG - {LEDE}</p><p>{P1}</p><p>{P2}</p><p><strong>NGUYỄN VĂN A</strong></p>{after}")
+    r = record(html)
+    assert (r["byline"], [a["name"] for a in r["authors"]]) == ("NGUYỄN VĂN A", ["NGUYỄN VĂN A"])
+    assert r["body_text"] == f"{P1}\n\n{P2}"
+
+
+@pytest.mark.parametrize("ignorable", ["\u034f", "\u3164", "\ufe0f", "\u180b", "\U000e0100", "\u200b"])
+def test_an_ignorable_character_in_a_word_keeps_the_content_hash(ignorable: str) -> None:
+    edited = record(page(f"<p>BHG - {LEDE}</p><p>Huyện{ignorable} {P1}</p><p>{P2}</p><p>{BYLINE}</p>"))
+    same = record(page(f"<p>BHG - {LEDE}</p><p>Huyện {P1}</p><p>{P2}</p><p>{BYLINE}</p>"))
+    assert edited["content_sha256"] == same["content_sha256"]
 
 
 @pytest.mark.parametrize("html", INVISIBLE_PAGES)
