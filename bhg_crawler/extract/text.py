@@ -197,10 +197,11 @@ def time_line(text: str, profile: SiteProfile) -> bool:
 # -- mojibake ------------------------------------------------------------------------------------
 
 # UTF-8 read in a Latin code page (Latin-1, Windows-1252, Windows-1258): "Ã¡" for "á", "Æ°" for "ư", "áº¡"
-# for "ạ", "Ä" and a quotation mark for "đ": a lead byte's letter and a continuation byte's symbol, which
-# Vietnamese never prints.
+# for "ạ", "Ä" and a quotation mark for "đ", "Ă" and an acute accent for "ô" (Windows-1258 reads the lead byte C3
+# as "Ă"): a lead byte's letter and a continuation byte's symbol, which Vietnamese never prints ("ă" is always
+# followed by a consonant: "ăn", "ĂN").
 MOJIBAKE = re.compile(
-    "[ÃÂÄÅÆ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]|á[º»]"
+    "[ÃĂÂÄÅÆ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]|á[º»]"
 )
 # Letters only a right reading of Vietnamese gives: ă đ ơ ư and the letters with a tone mark of U+1EA0-U+1EF9
 # (none of them is in Latin-1 or Windows-1252; Windows-1258 writes the toned ones as a letter and a mark).

@@ -179,6 +179,21 @@ def test_a_paragraph_of_joiners_or_ignorables_alone_never_hides_the_byline(after
     assert r["body_text"] == f"{P1}\n\n{P2}"
 
 
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        ("Tin, ảnh: Nguyễn Văn A", [("Nguyễn Văn A", ["text", "photo"])]),
+        ("Tin và ảnh: Nguyễn Văn A", [("Nguyễn Văn A", ["text", "photo"])]),
+        ("Tin, ảnh: NGUYỄN VĂN AN", [("NGUYỄN VĂN AN", ["text", "photo"])]),
+        ("Tin: LÊ HÀ - Ảnh: THU PHƯƠNG", [("LÊ HÀ", ["text"]), ("THU PHƯƠNG", ["photo"])]),
+    ],
+)
+def test_a_news_items_byline_is_read(byline: str, authors: list[tuple[str, list[str]]]) -> None:
+    r = record(page(f"<p>BHG - {LEDE}</p><p>{P1}</p><p>{P2}</p><p><strong>{byline}</strong></p>"))
+    assert (r["byline"], r["body_text"]) == (byline, f"{P1}\n\n{P2}")
+    assert r["authors"] == [{"name": n, "roles": roles} for n, roles in authors]
+
+
 @pytest.mark.parametrize("ignorable", ["\u034f", "\u3164", "\ufe0f", "\u180b", "\U000e0100", "\u200b"])
 def test_an_ignorable_character_in_a_word_keeps_the_content_hash(ignorable: str) -> None:
     edited = record(page(f"<p>BHG - {LEDE}</p><p>Huyện{ignorable} {P1}</p><p>{P2}</p><p>{BYLINE}</p>"))
@@ -198,7 +213,10 @@ def test_an_invisible_edit_keeps_the_content_hash() -> None:
 
 # -- scripts, styles and the like are never read --------------------------------------------------------------
 
-HIDDEN = [SCRIPT, "<style>p { color: red }</style>", "<noscript>Bật JavaScript</noscript>", "<template>Mẫu</template>"]
+HIDDEN = [
+    SCRIPT, "<style>p { color: red }</style>", "<noscript>Bật JavaScript</noscript>", "<template>Mẫu</template>",
+    "<title>Báo Hà Giang</title>",  # a <title> misplaced in the body
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("hidden", HIDDEN)
@@ -335,17 +353,26 @@ def test_an_archived_page_is_read_with_its_sites_code_page(legacy: str, title: s
         (UTF8_PAGE.decode("cp1252", errors="replace"), "Ã"),  # UTF-8 read as Windows-1252, then sent as UTF-8
         (UTF8_PAGE.decode("cp1258", errors="replace"), "\u00c4\u2018"),
         (UTF8_PAGE.decode("latin-1"), "á»"),
+        # UTF-8 read as Windows-1258: its lead byte C3 is "Ă"
+        (page(title="Hà Giang ôn hòa".encode().decode("cp1258")), "Ă\u00a0"),
+        (page(title="ôn hòa".encode().decode("cp1258")), "Ă\u00b4"),
+        (page(title="Thu hoạch ngô".encode().decode("cp1258")), "á\u00ba"),
+        (page(title="Mèo".encode().decode("cp1258") + " Vạc"), "Ă\u00a8"),
+        (page(title="Lễ hội có gì mới".encode().decode("cp1258")), "á\u00bb"),
     ],
 )
 def test_text_still_mojibake_is_rejected_with_its_reason(wrong: str, found: str) -> None:
     reason = validation_error(record(wrong))
     assert reason is not None and "mojibake" in reason
     assert mojibake(wrong) is not None
+    assert found in wrong
 
 
 @pytest.mark.parametrize(
-    "text", [TITLE, LEDE, "Ông Ánh, bà Ấu và Âu Cơ", "Ã Ẫ Ă, Đ", "100 °C \u2013 \u2018a\u2019 « b »"]
-)
+    "text",
+    [TITLE, LEDE, "Ông Ánh, bà Ấu và Âu Cơ", "Ã Ẫ Ă, Đ", "100 °C \u2013 \u2018a\u2019 « b »", "Ăn Tết", "ĂN TẾT",
+     "Chữ Ă, chữ Â", "MĂNG ĐẮNG, ĂM ẮP", "\u0102n \u0103n"],
+)  # fmt: skip
 def test_vietnamese_is_no_mojibake(text: str) -> None:
     assert mojibake(text) is None
 
