@@ -21,6 +21,7 @@ from bhg_crawler.core.errors import ConfigError
 from bhg_crawler.core.files import write_atomically
 from bhg_crawler.extract.article import ArticlePage
 from bhg_crawler.extract.checks import check_page, saved_pages
+from bhg_crawler.extract.encoding import page_text
 from bhg_crawler.extract.record import build_record, validation_error
 from bhg_crawler.monitoring.heartbeat import stale
 from bhg_crawler.runs.outcome import ExitCode
@@ -36,7 +37,7 @@ from bhg_replica.errors import ReplicaError
 def _check_pages(args: argparse.Namespace) -> int:
     profile = get_profile(args.site, _folders(args.profiles))
     checks = [
-        check_page(path.read_bytes().decode("utf-8", errors="replace"), url, profile, path.name)
+        check_page(page_text(path.read_bytes(), None, profile.legacy_encoding), url, profile, path.name)
         for path, url in saved_pages(Path(args.folder))
     ]
     for check in checks:
@@ -58,11 +59,12 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _extract(args: argparse.Namespace) -> int:
 
+    profile = get_profile(args.site, _folders(args.profiles))
     try:
-        html = Path(args.file).read_bytes().decode("utf-8", errors="replace")
+        body = Path(args.file).read_bytes()
     except OSError as error:
         raise ConfigError(f"cannot read {args.file}: {error.strerror}") from None
-    page = ArticlePage(html, args.url, get_profile(args.site, _folders(args.profiles)))
+    page = ArticlePage(page_text(body, None, profile.legacy_encoding), args.url, profile)
     record = build_record(page.extracted(), datetime.now(UTC))
     print(json.dumps(record, ensure_ascii=False, indent=2))
     reason = validation_error(record)

@@ -13,7 +13,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from bhg_crawler.core.errors import ConfigError
 from bhg_crawler.extract.article import ArticlePage
-from bhg_crawler.extract.encoding import page_encoding
+from bhg_crawler.extract.encoding import page_text
 from bhg_crawler.extract.record import ArticleRecord, add_url_aliases, build_record
 from bhg_crawler.sites.profiles import SiteProfile
 from bhg_crawler.sites.urls import article_url
@@ -21,13 +21,18 @@ from bhg_crawler.sites.urls import article_url
 
 @dataclass(frozen=True)
 class ArchivedPage:
-    """An HTML page answered 200 in a WARC file: its URL, its text as the crawler decoded it, its WARC record's id
-    and date (ISO 8601 UTC)."""
+    """An HTML page answered 200 in a WARC file: its URL, its body (Content-Encoding undone) and Content-Type
+    header, its WARC record's id and date (ISO 8601 UTC)."""
 
     url: str
-    html: str
+    body: bytes
+    content_type: str
     record_id: str  # WARC-Record-ID
     date: str  # WARC-Date
+
+    def html(self, profile: SiteProfile) -> str:
+        """The page's text as the crawler decoded it for the site of ``profile`` (its ``legacy_encoding``)."""
+        return page_text(self.body, self.content_type, profile.legacy_encoding)
 
 
 @dataclass(frozen=True)
@@ -69,7 +74,7 @@ def find_run(source: str, exports: Path) -> Run:
 
 
 def archived_pages(warcs: list[Path]) -> Iterator[ArchivedPage]:
-    """Every HTML page answered 200 in the WARC files, its body decoded as the crawler decoded it."""
+    """Every HTML page answered 200 in the WARC files, its body as archived."""
     for path in warcs:
         with path.open("rb") as stream:
             for record in ArchiveIterator(stream):
@@ -80,11 +85,10 @@ def archived_pages(warcs: list[Path]) -> Iterator[ArchivedPage]:
                 content_type = record.http_headers.get_header("Content-Type") or ""
                 if "html" not in content_type:
                     continue
-                body = record.content_stream().read()  # Content-Encoding undone
-                encoding = page_encoding(body, content_type, SiteProfile.legacy_encoding)
                 yield ArchivedPage(
                     record.rec_headers.get_header("WARC-Target-URI"),
-                    body.decode(encoding, errors="replace"),
+                    record.content_stream().read(),  # Content-Encoding undone
+                    content_type,
                     record.rec_headers.get_header("WARC-Record-ID"),
                     record.rec_headers.get_header("WARC-Date"),
                 )
@@ -111,7 +115,7 @@ def reextract(run: Run, sites: tuple[SiteProfile, ...]) -> Iterator[ArticleRecor
         profile = next((site for site in sites if article_url(page.url, site) is not None), None)
         if profile is None:
             continue
-        extracted = ArticlePage(page.html, page.url, profile).extracted()
+        extracted = ArticlePage(page.html(profile), page.url, profile).extracted()
         record = build_record(extracted, datetime.fromisoformat(page.date), warc_record_id=page.record_id)
         kept = exported.get(page.record_id)
         yield record if kept is None else with_bookkeeping(record, kept)

@@ -7,9 +7,14 @@ import re
 from bhg_crawler.extract.record import Author, Role
 from bhg_crawler.extract.text import clean_text
 
-BOTH_ROLES = re.compile(r"^(?:Bài\s*(?:,|và)\s*ảnh|Ảnh\s*(?:,|và)\s*bài)\s*:\s*(?P<names>.+)$", re.IGNORECASE)
+# "Bài, ảnh:", "Tin và ảnh:", "Ảnh, bài:" ("bài": the article, "tin": the news item, "ảnh": the photos).
+BOTH_ROLES = re.compile(
+    r"^(?:(?:Bài|Tin)\s*(?:,|và)\s*ảnh|Ảnh\s*(?:,|và)\s*(?:bài|tin))\s*:\s*(?P<names>.+)$", re.IGNORECASE
+)
 # "Bài: A - Ảnh: B", or "Bài: A Ảnh: B" when the two were lines of a block (a ``<br>`` between them).
-SPLIT_ROLES = re.compile(r"^Bài\s*:\s*(?P<text>.+?)\s*(?:[-\u2013;,]\s*)?Ảnh\s*:\s*(?P<photo>.+)$", re.IGNORECASE)
+SPLIT_ROLES = re.compile(
+    r"^(?:Bài|Tin)\s*:\s*(?P<text>.+?)\s*(?:[-\u2013;,]\s*)?Ảnh\s*:\s*(?P<photo>.+)$", re.IGNORECASE
+)
 TEXT_ONLY = re.compile(r"^(?:Bài|Tin)\s*:\s*(?P<names>.+)$", re.IGNORECASE)
 PHOTO_ONLY = re.compile(r"^Ảnh\s*:\s*(?P<names>.+)$", re.IGNORECASE)
 NAME_SEPARATOR = re.compile(r"\s+[-\u2013]\s+|\s*,\s*|\s+và\s+")
@@ -75,10 +80,10 @@ def parse_byline(byline: str | None) -> list[Author]:
 
 
 def looks_like_byline(text: str, any_case: bool = True) -> bool:
-    """A printed byline: a role label ("Bài, ảnh:", "Bài:"), or names alone (``is_name``: in capitals, or with
-    ``any_case`` in upper and lower case, "Thu Phương"), maybe with the outlet they write for ("Lê Hà (TTXVN)",
-    "Lê Hà - Báo Tuyên Quang"). A sentence is none: "Xin cảm ơn." has words in lower case, "Thu Phương." ends
-    as a sentence ends."""
+    """A printed byline: a role label ("Bài, ảnh:", "Tin, ảnh:", "Bài:"), or names alone (``is_name``: in
+    capitals, or with ``any_case`` in upper and lower case, "Thu Phương"), maybe with the outlet they write for
+    ("Lê Hà (TTXVN)", "Lê Hà - Báo Tuyên Quang"). A sentence is none: "Xin cảm ơn." has words in lower case,
+    "Thu Phương." ends as a sentence ends."""
     text = clean_text(text)
     if not text or len(text) > 90:
         return False

@@ -43,3 +43,9 @@ def page_encoding(body: bytes, content_type: str | None, legacy: str) -> str:
         return "utf-8"
     candidates = [name for name in dict.fromkeys((header, meta, "utf-8", _name(legacy))) if name]
     return max(candidates, key=lambda name: vietnamese_plausibility(body.decode(name, errors="replace")))
+
+
+def page_text(body: bytes, content_type: str | None, legacy: str) -> str:
+    """A page's ``body`` decoded in its encoding (``page_encoding``; a byte its encoding cannot read replaced):
+    a saved page, with no header, read in the encoding its byte order mark, ``<meta>`` and bytes give."""
+    return body.decode(page_encoding(body, content_type, legacy), errors="replace")

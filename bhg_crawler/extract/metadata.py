@@ -21,6 +21,7 @@ NEWS_TYPES = frozenset(
      "Report", "SatiricalArticle", "SocialMediaPosting", "TechArticle"]
 )  # fmt: skip
 NESTED = ("@graph", "mainEntity", "mainEntityOfPage")  # where a JSON-LD node holds others
+MAX_DEPTH = 8  # lists or objects a JSON-LD walk enters; a value nested deeper is passed over
 
 
 SEPARATOR = re.compile(r"\s+[-|\u2013]\s+")  # between a title and the site's name, or the name and a tagline
@@ -155,7 +156,7 @@ class PageMetadata:
 def json_ld_nodes(data: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
     """Every object of a JSON-LD block, in order: the block itself, the items of a list, the nodes under
     ``NESTED`` keys (each may be an object or a list); anything else (null, strings, numbers) holds none."""
-    if depth > 8:  # deeper is no article's metadata
+    if depth > MAX_DEPTH:  # deeper is no article's metadata
         return
     if isinstance(data, list):
         for item in data:
@@ -173,11 +174,14 @@ def is_article(node: dict[str, Any]) -> bool:
     return any(isinstance(kind, str) and kind.rsplit("/", 1)[-1].strip() in NEWS_TYPES for kind in types)
 
 
-def declared_text(value: Any) -> str | None:
+def declared_text(value: Any, depth: int = 0) -> str | None:
     """The text of a JSON-LD value: a string, the ``@value`` of an object, or the first text of a list; None for
-    anything else (a number, true, null, an object without ``@value``)."""
+    anything else (a number, true, null, an object without ``@value``) and for a value nested more than
+    ``MAX_DEPTH`` lists or objects deep (no metadata is written so; never a ``RecursionError``)."""
+    if depth > MAX_DEPTH:
+        return None
     if isinstance(value, list):
-        return next((text for item in value if (text := declared_text(item))), None)
+        return next((text for item in value if (text := declared_text(item, depth + 1))), None)
     if isinstance(value, dict):
-        return declared_text(value.get("@value"))
+        return declared_text(value.get("@value"), depth + 1)
     return clean_text(value) or None if isinstance(value, str) else None

@@ -14,14 +14,20 @@ from bhg_crawler.sites.profiles import SiteProfile
 
 # Characters that print nothing: Unicode's format characters (category Cf: the zero-width space U+200B, the
 # word joiner U+2060, the byte order mark U+FEFF, the soft hyphen U+00AD, the bidirectional marks...) but the
-# zero-width non-joiner and joiner (U+200C, U+200D), which change how the letters around them are drawn.
+# zero-width non-joiner and joiner (U+200C, U+200D), which change how the letters around them are drawn; and
+# the default-ignorable characters of other categories: the combining grapheme joiner U+034F, the Hangul
+# fillers U+115F, U+1160, U+3164, U+FFA0, the Khmer inherent vowels U+17B4, U+17B5, the Mongolian free variation
+# selectors U+180B-U+180D, U+180F, and the variation selectors U+FE00-U+FE0F, U+E0100-U+E01EF (an emoji's
+# presentation: no text a reader reads).
 INVISIBLE_BMP = (  # those of the Basic Multilingual Plane: a class of them alone is searched fast
-    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b\u200e\u200f\u202a-\u202e"
-    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5\u180b-\u180f"
+    "\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb"
 )
 INVISIBLE_ASTRAL = (
     "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+    "\U000e0100-\U000e01ef"
 )
+JOINERS = "\u200c\u200d"  # ZWNJ, ZWJ: kept inside words, but text of them alone prints nothing
 INVISIBLE = re.compile(f"[{INVISIBLE_BMP}{INVISIBLE_ASTRAL}]")
 _INVISIBLE_BMP = re.compile(f"[{INVISIBLE_BMP}]")
 _INVISIBLE_ASTRAL = re.compile(f"[{INVISIBLE_ASTRAL}]")
@@ -46,14 +52,19 @@ def clean_text(text: str | None) -> str:
         return ""
     if not text.isascii():
         text = unicodedata.normalize("NFC", _visible(text))
+        if "\u200c" in text or "\u200d" in text:  # a word of joiners alone is none
+            return " ".join(word for word in text.split() if word.strip(JOINERS))
     return " ".join(text.split())  # split(): the same spaces as \s
 
 
 def prints(text: str | None) -> bool:
-    """Whether text prints anything: more than spaces and invisible characters (``clean_text`` of it is not "")."""
+    """Whether text prints anything: more than spaces, invisible characters and joiners (``JOINERS``) alone
+    (``clean_text`` of it is not "")."""
     if not text or text.isspace():
         return False
-    return text.isascii() or _visible(text) == text or bool(clean_text(text))
+    if text.isascii():
+        return True
+    return (_visible(text) == text and "\u200c" not in text and "\u200d" not in text) or bool(clean_text(text))
 
 
 def unescaped(text: str) -> str:
@@ -188,10 +199,11 @@ def time_line(text: str, profile: SiteProfile) -> bool:
 # -- mojibake ------------------------------------------------------------------------------------
 
 # UTF-8 read in a Latin code page (Latin-1, Windows-1252, Windows-1258): "Ã¡" for "á", "Æ°" for "ư", "áº¡"
-# for "ạ", "Ä" and a quotation mark for "đ": a lead byte's letter and a continuation byte's symbol, which
-# Vietnamese never prints.
+# for "ạ", "Ä" and a quotation mark for "đ", "Ă" and an acute accent for "ô" (Windows-1258 reads the lead byte C3
+# as "Ă"): a lead byte's letter and a continuation byte's symbol, which Vietnamese never prints ("ă" is always
+# followed by a consonant: "ăn", "ĂN").
 MOJIBAKE = re.compile(
-    "[ÃÂÄÅÆ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]|á[º»]"
+    "[ÃĂÂÄÅÆ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]|á[º»]"
 )
 # Letters only a right reading of Vietnamese gives: ă đ ơ ư and the letters with a tone mark of U+1EA0-U+1EF9
 # (none of them is in Latin-1 or Windows-1252; Windows-1258 writes the toned ones as a letter and a mark).

@@ -66,9 +66,10 @@ NAME_WORDS = re.compile(r"[\s_-]+")
 # press law asks every one to print it].
 PRESS_LICENCE = re.compile(r"Giấy phép\s+(?:số\s+)?[\w.-]*\d+/GP-", re.IGNORECASE)
 LICENCE_TEXT = etree.XPath("//*[text()[contains(., '/GP-')]]")
-SKIPPED = frozenset(
-    ["script", "style", "noscript", "iframe", "video", "audio", "object", "embed", "form", "button", "svg", "template"]
-)
+SKIPPED = frozenset(  # "title": a <title> misplaced in the body prints nothing there
+    ["script", "style", "noscript", "iframe", "video", "audio", "object", "embed", "form", "button", "svg", "template",
+     "title"]
+)  # fmt: skip
 
 
 def is_furniture(node: HtmlElement) -> bool:

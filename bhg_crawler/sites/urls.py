@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterable
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+import idna
 from w3lib.url import safe_url_string
 
 from bhg_crawler.sites.profiles import SiteProfile
@@ -17,34 +19,74 @@ PAGE_WORDS = "page|trang|p"
 PAGE_WORD = re.compile(f"(?:{PAGE_WORDS})", re.IGNORECASE)
 PAGE_IN_PATH = re.compile(rf"/(?:{PAGE_WORDS})[-/](?P<n>\d+)(?:\.html?)?/?$", re.IGNORECASE)
 SLUG_PATH = re.compile(r"[A-Za-z0-9-]+(?:/[A-Za-z0-9-]+)*")  # "kinh-te/cong-nghiep", "english/Culture"
-# An absolute http(s) URL that percent-encoding leaves as it is (a lower-case host, no port past 9999, only
-# characters a URL keeps): taken as given, the common case, without parsing it.
-SAFE_ABSOLUTE = re.compile(r"https?://[a-z0-9.-]+(?::\d{1,4})?(?:[/?#][A-Za-z0-9\-._~!$&'()*+,;=:@/?%#]*)?")
+# An absolute http(s) URL that percent-encoding leaves as it is (a lower-case host, no port past 9999, a path,
+# only characters a URL keeps): taken as given, the common case, without parsing it.
+SAFE_ABSOLUTE = re.compile(r"https?://(?P<host>[a-z0-9.-]+)(?::\d{1,4})?/[A-Za-z0-9\-._~!$&'()*+,;=:@/?%#]*")
 WEB_SCHEMES = frozenset(["http", "https"])
+HOST_LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?")  # a domain name's label, as a URL holds it
 
 
 def resolve_url(given: str | None, base: str) -> str | None:
     """The URL a browser requests for a URL a page gives (a link's ``href``, an image's ``src``, a canonical link):
     resolved against ``base`` (the page's base URL, ``<base href>`` or its own URL), surrounding whitespace and
-    tabs or line breaks in it dropped, characters a URL cannot hold percent-encoded (``w3lib.url.safe_url_string``:
-    "/ảnh đẹp.jpg" is "/%E1%BA%A3nh%20%C4%91%E1%BA%B9p.jpg"). None for an unusable URL: empty, of another scheme
-    than http(s) (``javascript:``, ``mailto:``, ``data:``), without a host, or unparsable (``http://[::1``, a port
-    out of range); never an error."""
+    tabs or line breaks in it dropped, a backslash before the query read as a slash (``https:\\\\host\\a`` is
+    ``https://host/a``, as in the WHATWG URL standard), an empty path written ``/``, characters a URL cannot hold
+    percent-encoded (``w3lib.url.safe_url_string``: "/ảnh đẹp.jpg" is "/%E1%BA%A3nh%20%C4%91%E1%BA%B9p.jpg"). None
+    for an unusable URL: empty, of another scheme than http(s) (``javascript:``, ``mailto:``, ``data:``), without
+    a usable host (``usable_host``: "ex ample.com", "exa%mple.com", "-a-.vn"), or unparsable (``http://[::1``, a
+    port out of range); never an error. A URL it gives always fits the record's URL pattern."""
     link = (given or "").strip()
     if not link:
         return None
-    if SAFE_ABSOLUTE.fullmatch(link):
+    safe = SAFE_ABSOLUTE.fullmatch(link)
+    if safe and usable_host(safe["host"]):
         return link
+    path_end = min((i for i in (link.find("?"), link.find("#")) if i >= 0), default=len(link))
+    link = link[:path_end].replace("\\", "/") + link[path_end:]
     try:
         given_parts = urlsplit(link)
         if given_parts.scheme.lower() in WEB_SCHEMES and not given_parts.netloc:  # "https://", "http:///a"
             return None
-        url = safe_url_string(urljoin(base, link))
-        parts = urlsplit(url)
+        parts = urlsplit(safe_url_string(urljoin(base, link)))
         _ = parts.port  # a port out of range is an error only when read
     except ValueError:
         return None
-    return url if parts.scheme in WEB_SCHEMES and parts.hostname else None
+    host = parts.netloc.rpartition("@")[2]
+    host = host.rpartition(":")[0] if parts.port is not None or host.endswith(":") else host
+    if parts.scheme not in WEB_SCHEMES or not usable_host(host):
+        return None
+    return urlunsplit(parts._replace(path=parts.path or "/"))
+
+
+def usable_host(host: str) -> bool:
+    """Whether a URL's host as written (``[::1]``, ``127.0.0.1``, ``xn--bo-mia.vn``; no user or port) is one a
+    browser can request: an IPv4 address, a bracketed IPv6 address (no zone), or a domain name of labels of
+    letters, digits, hyphens and underscores, 1 to 63 characters, no hyphen first or last, an ``xn--`` label
+    valid Punycode (IDNA)."""
+    if host.startswith("[") and host.endswith("]"):
+        try:
+            return "%" not in host and bool(ipaddress.IPv6Address(host[1:-1]))
+        except ValueError:
+            return False
+    labels = host.lower().removesuffix(".").split(".")
+    if all(label.isdigit() for label in labels):
+        try:
+            return bool(ipaddress.IPv4Address(host.removesuffix(".")))
+        except ValueError:
+            return False
+    return all(_usable_label(label) for label in labels)
+
+
+def _usable_label(label: str) -> bool:
+    """Whether a domain name's label (lower case) is a usable one (``usable_host``)."""
+    if not HOST_LABEL.fullmatch(label):
+        return False
+    if not label.startswith("xn--"):
+        return True
+    try:
+        return bool(idna.decode(label))
+    except idna.IDNAError:
+        return False
 
 
 def record_id(site: str, article_id: str) -> str:

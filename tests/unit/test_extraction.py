@@ -148,6 +148,13 @@ def test_dates(text: str, expected: str | None) -> None:
         ("Bài: KIM TIẾN - Ảnh: KIM TIẾN", [("KIM TIẾN", ["text", "photo"])]),
         ("THU PHƯƠNG", [("THU PHƯƠNG", ["text"])]),
         ("BIÊN HOÀNG - ĐỨC HOÀNG", [("BIÊN HOÀNG", ["text"]), ("ĐỨC HOÀNG", ["text"])]),
+        ("Tin, ảnh: Nguyễn Văn A", [("Nguyễn Văn A", ["text", "photo"])]),
+        ("Tin và ảnh: Nguyễn Văn A", [("Nguyễn Văn A", ["text", "photo"])]),
+        ("Tin, ảnh: NGUYỄN VĂN AN", [("NGUYỄN VĂN AN", ["text", "photo"])]),
+        ("TIN, ẢNH: NGUYỄN VĂN AN - LÊ HÀ", [("NGUYỄN VĂN AN", ["text", "photo"]), ("LÊ HÀ", ["text", "photo"])]),
+        ("Ảnh, tin: Lê Hà", [("Lê Hà", ["text", "photo"])]),
+        ("Tin: VĂN LIÊN - Ảnh: HOÀNG HÀ", [("VĂN LIÊN", ["text"]), ("HOÀNG HÀ", ["photo"])]),
+        ("Tin: LÊ HÀ", [("LÊ HÀ", ["text"])]),
         ("", []),
     ],
 )

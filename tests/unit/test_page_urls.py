@@ -58,6 +58,39 @@ HOME = "https://baohagiang.vn/"
         ("https://baohagiang.vn:99999/a", PAGE, None),
         ("http:///a.jpg", PAGE, None),
         ("https://", PAGE, None),
+        # an empty path is "/": a browser requests it so
+        ("https://baohagiang.vn", PAGE, "https://baohagiang.vn/"),
+        ("https://baohagiang.vn?page=2", PAGE, "https://baohagiang.vn/?page=2"),
+        ("https://baohagiang.vn#top", PAGE, "https://baohagiang.vn/#top"),
+        # the host checked: a domain of usable labels (IDNA), an IPv4 address, a bracketed IPv6 address
+        ("https://ex ample.com/a.jpg", PAGE, None),
+        ("https://ex\u00a0ample.com/a.jpg", PAGE, None),
+        ("https://ex\u3000ample.com/a.jpg", PAGE, None),
+        ("https://ex&nbsp;ample.com/a.jpg", PAGE, None),
+        ("http://exa%mple.com/", PAGE, None),
+        ("https://xn--/a.jpg", PAGE, None),
+        ("https://xn--abc/a.jpg", PAGE, None),  # no valid Punycode
+        ("https://-a-.vn/", PAGE, None),
+        ("https://a-.vn/", PAGE, None),
+        ("https://a..vn/", PAGE, None),
+        (f"https://{'a' * 64}.vn/", PAGE, None),
+        ("https://999.1.1.1/a.jpg", PAGE, None),
+        ("https://[fe80::1%25eth0]/a.jpg", PAGE, None),  # a zone: no host a browser requests
+        ("https://[not-v6]/a.jpg", PAGE, None),
+        ("https://[::1]:8080/a.jpg", PAGE, "https://[::1]:8080/a.jpg"),
+        ("https://[FE80::1]/a.jpg", PAGE, "https://[fe80::1]/a.jpg"),
+        ("https://xn--bo-mia.vn/a.jpg", PAGE, "https://xn--bo-mia.vn/a.jpg"),
+        ("https://báo.vn/a.jpg", PAGE, "https://xn--bo-mia.vn/a.jpg"),
+        ("https://cdn_1.baohagiang.vn/a.jpg", PAGE, "https://cdn_1.baohagiang.vn/a.jpg"),
+        ("https://\uff11\uff12\uff17.0.0.1/a.jpg", PAGE, "https://127.0.0.1/a.jpg"),
+        (f"https://{'a' * 63}.vn/", PAGE, f"https://{'a' * 63}.vn/"),
+        # a backslash before the query is a slash, as a browser reads it; in the query it is a character
+        ("https:\\\\baohagiang.vn\\x\\", PAGE, "https://baohagiang.vn/x/"),
+        ("\\\\cdn.baohagiang.vn\\a.jpg", PAGE, "https://cdn.baohagiang.vn/a.jpg"),
+        ("\\dataimages\\a.jpg", PAGE, "https://baohagiang.vn/dataimages/a.jpg"),
+        ("https:\\\\baohagiang.vn\\xa-hoi\\202101\\tin-khac-778801", PAGE,
+         "https://baohagiang.vn/xa-hoi/202101/tin-khac-778801"),
+        ("/tim?q=a\\b#c\\d", PAGE, "https://baohagiang.vn/tim?q=a%5Cb#c%5Cd"),
     ],
 )  # fmt: skip
 def test_a_url_a_page_gives_is_what_a_browser_requests(given: str | None, base: str, url: str | None) -> None:
@@ -77,6 +110,8 @@ def test_a_url_a_page_gives_is_what_a_browser_requests(given: str | None, base: 
         ('<base href="http://[::1">', PAGE),  # unusable: the page's own URL
         ('<base href="javascript:x">', PAGE),
         ('<base href="">', PAGE),
+        ('<base href="https:\\\\baohagiang.vn\\x\\">', "https://baohagiang.vn/x/"),
+        ('<base href="https://ex ample.com/">', PAGE),
     ],
 )
 def test_the_base_url_is_the_first_base_href_else_the_page_url(head: str, base: str) -> None:
@@ -153,6 +188,15 @@ def test_an_article_resolves_its_links_and_images_against_its_base(
         ('<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-src="/a b.jpg">', ["https://baohagiang.vn/a%20b.jpg"], 0),
         ('<img src="http://[::1" data-src="/b.jpg">', ["https://baohagiang.vn/b.jpg"], 1),
         ('<img src="http://[::1"><img src="/c.jpg">', ["https://baohagiang.vn/c.jpg"], 1),  # the other image kept
+        # a host no browser requests: that image alone dropped
+        ('<img src="https://ex ample.com/a.jpg"><img src="/c.jpg">', ["https://baohagiang.vn/c.jpg"], 1),
+        ('<img src="https://ex&nbsp;ample.com/a.jpg">', [], 1),
+        ('<img src="https://ex\u3000ample.com/a.jpg">', [], 1),
+        ('<img src="http://exa%mple.com/a.jpg">', [], 1),
+        ('<img src="https://xn--/a.jpg">', [], 1),
+        ('<img src="https://-a-.vn/a.jpg">', [], 1),
+        ('<img src="https://[fe80::1%25eth0]/a.jpg">', [], 1),
+        ('<img src="\\\\cdn.baohagiang.vn\\a.jpg">', ["https://cdn.baohagiang.vn/a.jpg"], 0),
     ],
 )  # fmt: skip
 def test_an_unusable_image_url_drops_that_image_never_the_article(img: str, images: list[str], unusable: int) -> None:
@@ -177,6 +221,23 @@ def test_the_canonical_link_is_resolved_against_the_base(canonical: str, article
     page = ArticlePage(article("", f'<base href="https://baohagiang.vn/">{canonical}'), PAGE + "?utm_source=zalo", HG)
     assert page.article is not None
     assert (page.article.canonical, page.article.article_id) == (PAGE, article_id)
+
+
+@pytest.mark.parametrize(
+    ("href", "article_id"),
+    [
+        ("https:\\\\baohagiang.vn\\xa-hoi\\202101\\tin-khac-778801", "778801"),
+        ("\\xa-hoi\\202101\\tin-khac-778801", "778801"),
+        ("\\\\baohagiang.vn\\xa-hoi\\202101\\tin-khac-778801?utm_source=zalo", "778801"),
+        ("https://bao hagiang.vn/xa-hoi/202101/tin-khac-778801", None),  # no usable host: left out
+    ],
+)
+def test_a_link_with_backslashes_names_the_article_a_browser_opens(href: str, article_id: str | None) -> None:
+    page = ArticlePage(article(f'<p><a href="{href}">Tin khác</a></p>'), PAGE, HG)
+    found = [page._article_of(url) for _, url in page.links()]
+    assert [a.article_id for a in found if a is not None and a.article_id == "778801"] == (
+        [article_id] if article_id else []
+    )
 
 
 LISTING = "https://baohagiang.vn/van-hoa"

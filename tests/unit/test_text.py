@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import sys
 import unicodedata
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,10 +17,12 @@ from scrapy import Request, Spider
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
+from bhg_crawler.app.cli import main
+from bhg_crawler.archive.reextract import ArchivedPage
 from bhg_crawler.extract.article import ArticlePage
 from bhg_crawler.extract.encoding import page_encoding
 from bhg_crawler.extract.record import ArticleRecord, build_record, content_sha256, validation_error
-from bhg_crawler.extract.text import INVISIBLE, clean_text, mojibake, unescaped
+from bhg_crawler.extract.text import INVISIBLE, clean_text, mojibake, prints, unescaped
 from bhg_crawler.extract.tree import lines_of, spaced_text, text_of, visible_text
 from bhg_crawler.middlewares import EncodingMiddleware
 from bhg_crawler.sites.profiles import PROFILES
@@ -99,12 +103,19 @@ def test_unescaped(text: str, decoded: str) -> None:
 # -- invisible characters --------------------------------------------------------------------------------------
 
 
-def test_the_invisible_characters_are_the_format_characters_but_zwnj_and_zwj() -> None:
+# The default-ignorable characters outside Cf (Unicode's DerivedCoreProperties), assigned ones.
+IGNORABLE_OTHERS = {
+    "\u034f", "\u115f", "\u1160", "\u17b4", "\u17b5", "\u180b", "\u180c", "\u180d", "\u180f", "\u3164", "\uffa0",
+    *(chr(c) for c in range(0xFE00, 0xFE10)), *(chr(c) for c in range(0xE0100, 0xE01F0)),
+}  # fmt: skip
+
+
+def test_the_invisible_characters_are_the_default_ignorable_ones_but_zwnj_and_zwj() -> None:
     everything = [chr(c) for c in range(sys.maxunicode + 1)]
     format_characters = {c for c in everything if unicodedata.category(c) == "Cf"} - {"\u200c", "\u200d"}
     matched = {c for c in everything if INVISIBLE.fullmatch(c)}
-    assert format_characters <= matched
-    assert {unicodedata.category(c) for c in matched - format_characters} <= {"Cn"}  # of a later Unicode
+    assert format_characters | IGNORABLE_OTHERS <= matched
+    assert {unicodedata.category(c) for c in matched - format_characters - IGNORABLE_OTHERS} <= {"Cn"}
 
 
 @pytest.mark.parametrize(
@@ -118,10 +129,28 @@ def test_the_invisible_characters_are_the_format_characters_but_zwnj_and_zwj() -
         ("\u200b \u00ad\ufeff", ""),
         ("a\u200db\u200cc", "a\u200db\u200cc"),  # ZWJ and ZWNJ shape letters: kept
         ("Mèo  Vạc\u00a0\n", "Mèo Vạc"),
+        # ZWJ and ZWNJ alone, or between spaces, print nothing
+        ("\u200c", ""),
+        ("\u200d", ""),
+        (" \u200d \u200c\u200d\u00a0", ""),
+        ("Mèo \u200c Vạc", "Mèo Vạc"),
+        ("\u200cMèo", "\u200cMèo"),  # at a word's edge: kept, it is in the word
+        # the default-ignorable characters of other categories
+        ("Mè\u034fo", "Mèo"),
+        ("Me\u034f\u0300o", "Mèo"),  # a grapheme joiner between a letter and its accent: they compose
+        ("\u115f\u1160 \u3164\uffa0", ""),
+        ("Mèo\u3164Vạc", "MèoVạc"),
+        ("\u17b4\u17b5", ""),
+        ("Mèo\u180b\u180c\u180d\u180f", "Mèo"),
+        ("Vạc\ufe0f", "Vạc"),
+        ("Tết \u2764\ufe0f", "Tết \u2764"),  # an emoji's presentation: the emoji kept
+        ("Tết\ufe00\U000e0100", "Tết"),
+        ("\ufe0f \U000e01ef", ""),
     ],
 )
 def test_clean_text_drops_invisible_characters(text: str, clean: str) -> None:
     assert clean_text(text) == clean
+    assert prints(text) is bool(clean)
 
 
 INVISIBLE_PAGES = [
@@ -130,7 +159,46 @@ INVISIBLE_PAGES = [
     page(f"<p>&#8203;</p><p>BHG - {LEDE}</p><p>{P1}</p><p>{P2}</p><p>{BYLINE}</p>"),
     page(f"<p>BHG - {LEDE}&#8203;</p><p>{P1}&#xAD;</p><p>&#xFEFF;{P2}</p><p>{BYLINE}</p>", title=f"{TITLE}&#8203;"),
     page(f"<p>BHG - {LEDE}</p><p>{P1}<br>&#8203;<br>{P2}</p><p>{BYLINE}</p>"),
+    page(f"<p>BHG - {LEDE}</p><p>{P1}</p><p>{P2}</p><p>{BYLINE}</p><p>&zwnj;</p>"),
+    page(f"<p>BHG - {LEDE}</p><p>{P1}</p><p>{P2}</p><p>{BYLINE}</p><p>&zwj; &zwnj;</p>"),
+    page(f"<p>BHG - {LEDE}</p><p>{P1}</p><p>{P2}</p><p>{BYLINE}</p><p>\u3164</p>"),
+    page(f"<p>BHG - {LEDE}</p><p>{P1}</p><p>{P2}</p><p>{BYLINE}</p><p>\u034f\ufe0f</p>"),
+    page(f"<p>BHG - {LEDE}</p><p>{P1}</p><p>{P2}</p><p>{BYLINE}</p><p>\u115f\u1160\u17b4</p>"),
+    page(f"<p>&zwnj;</p><p>BHG - {LEDE}</p><p>{P1}</p><p>{P2}</p><p>{BYLINE}</p>"),
 ]
+
+
+@pytest.mark.parametrize(
+    "after",
+    ["<p>&zwnj;</p>", "<p>&zwj;</p>", "<p> &zwnj; &zwj; </p>", "<p>\u3164</p>", "<p>\u034f</p>", "<p>\ufe0f</p>"],
+)
+def test_a_paragraph_of_joiners_or_ignorables_alone_never_hides_the_byline(after: str) -> None:
+    html = page(f"<p>BHG - {LEDE}</p><p>{P1}</p><p>{P2}</p><p><strong>NGUYỄN VĂN A</strong></p>{after}")
+    r = record(html)
+    assert (r["byline"], [a["name"] for a in r["authors"]]) == ("NGUYỄN VĂN A", ["NGUYỄN VĂN A"])
+    assert r["body_text"] == f"{P1}\n\n{P2}"
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        ("Tin, ảnh: Nguyễn Văn A", [("Nguyễn Văn A", ["text", "photo"])]),
+        ("Tin và ảnh: Nguyễn Văn A", [("Nguyễn Văn A", ["text", "photo"])]),
+        ("Tin, ảnh: NGUYỄN VĂN AN", [("NGUYỄN VĂN AN", ["text", "photo"])]),
+        ("Tin: LÊ HÀ - Ảnh: THU PHƯƠNG", [("LÊ HÀ", ["text"]), ("THU PHƯƠNG", ["photo"])]),
+    ],
+)
+def test_a_news_items_byline_is_read(byline: str, authors: list[tuple[str, list[str]]]) -> None:
+    r = record(page(f"<p>BHG - {LEDE}</p><p>{P1}</p><p>{P2}</p><p><strong>{byline}</strong></p>"))
+    assert (r["byline"], r["body_text"]) == (byline, f"{P1}\n\n{P2}")
+    assert r["authors"] == [{"name": n, "roles": roles} for n, roles in authors]
+
+
+@pytest.mark.parametrize("ignorable", ["\u034f", "\u3164", "\ufe0f", "\u180b", "\U000e0100", "\u200b"])
+def test_an_ignorable_character_in_a_word_keeps_the_content_hash(ignorable: str) -> None:
+    edited = record(page(f"<p>BHG - {LEDE}</p><p>Huyện{ignorable} {P1}</p><p>{P2}</p><p>{BYLINE}</p>"))
+    same = record(page(f"<p>BHG - {LEDE}</p><p>Huyện {P1}</p><p>{P2}</p><p>{BYLINE}</p>"))
+    assert edited["content_sha256"] == same["content_sha256"]
 
 
 @pytest.mark.parametrize("html", INVISIBLE_PAGES)
@@ -145,7 +213,10 @@ def test_an_invisible_edit_keeps_the_content_hash() -> None:
 
 # -- scripts, styles and the like are never read --------------------------------------------------------------
 
-HIDDEN = [SCRIPT, "<style>p { color: red }</style>", "<noscript>Bật JavaScript</noscript>", "<template>Mẫu</template>"]
+HIDDEN = [
+    SCRIPT, "<style>p { color: red }</style>", "<noscript>Bật JavaScript</noscript>", "<template>Mẫu</template>",
+    "<title>Báo Hà Giang</title>",  # a <title> misplaced in the body
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("hidden", HIDDEN)
@@ -236,23 +307,72 @@ def test_a_page_is_read_in_the_encoding_its_bytes_and_declarations_agree_on(
     assert validation_error(record(response.text)) is None
 
 
+SAVED_PAGES = [
+    UTF8_PAGE,
+    LEGACY_PAGE.replace(b'charset="utf-8"', b'charset="windows-1258"'),  # its <meta> says
+    LEGACY_PAGE,  # declared UTF-8, read as the site's code page
+    b"\xef\xbb\xbf" + UTF8_PAGE,
+    page().replace('charset="utf-8"', 'charset="utf-16"').encode("utf-16"),  # a byte order mark: little-endian
+    b"\xfe\xff" + page().replace('charset="utf-8"', 'charset="utf-16"').encode("utf-16-be"),
+]
+
+
+@pytest.mark.parametrize("body", SAVED_PAGES)
+def test_a_saved_page_is_read_in_its_own_encoding(
+    body: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    saved_page = tmp_path / "page.html"
+    saved_page.write_bytes(body)
+    assert main(["extract", str(saved_page), "--url", URL]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert (printed["title"], printed["lede"], printed["body_text"]) == (TITLE, LEDE, f"{P1}\n\n{P2}")
+    (tmp_path / "urls.txt").write_text(f"page.html {URL}\n", encoding="utf-8")
+    assert main(["check-pages", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.startswith(f"ok\tpage.html\t{TITLE} | ")
+
+
+@pytest.mark.parametrize(
+    ("legacy", "title"),
+    [
+        ("cp1258", TITLE),
+        # a site of another code page reads the page in its own
+        ("cp1252", unicodedata.normalize("NFC", windows_1258(TITLE).decode("cp1252"))),
+    ],
+)
+def test_an_archived_page_is_read_with_its_sites_code_page(legacy: str, title: str) -> None:
+    body = windows_1258(page().replace('<meta charset="utf-8">', ""))
+    archived = ArchivedPage(URL, body, "text/html", "<urn:uuid:1>", "2026-11-25T00:00:00Z")
+    profile = dataclasses.replace(HG, legacy_encoding=legacy)
+    assert TITLE in unicodedata.normalize("NFC", archived.html(HG))
+    assert title in unicodedata.normalize("NFC", archived.html(profile))
+
+
 @pytest.mark.parametrize(
     ("wrong", "found"),
     [
         (UTF8_PAGE.decode("cp1252", errors="replace"), "Ã"),  # UTF-8 read as Windows-1252, then sent as UTF-8
         (UTF8_PAGE.decode("cp1258", errors="replace"), "\u00c4\u2018"),
         (UTF8_PAGE.decode("latin-1"), "á»"),
+        # UTF-8 read as Windows-1258: its lead byte C3 is "Ă"
+        (page(title="Hà Giang ôn hòa".encode().decode("cp1258")), "Ă\u00a0"),
+        (page(title="ôn hòa".encode().decode("cp1258")), "Ă\u00b4"),
+        (page(title="Thu hoạch ngô".encode().decode("cp1258")), "á\u00ba"),
+        (page(title="Mèo".encode().decode("cp1258") + " Vạc"), "Ă\u00a8"),
+        (page(title="Lễ hội có gì mới".encode().decode("cp1258")), "á\u00bb"),
     ],
 )
 def test_text_still_mojibake_is_rejected_with_its_reason(wrong: str, found: str) -> None:
     reason = validation_error(record(wrong))
     assert reason is not None and "mojibake" in reason
     assert mojibake(wrong) is not None
+    assert found in wrong
 
 
 @pytest.mark.parametrize(
-    "text", [TITLE, LEDE, "Ông Ánh, bà Ấu và Âu Cơ", "Ã Ẫ Ă, Đ", "100 °C \u2013 \u2018a\u2019 « b »"]
-)
+    "text",
+    [TITLE, LEDE, "Ông Ánh, bà Ấu và Âu Cơ", "Ã Ẫ Ă, Đ", "100 °C \u2013 \u2018a\u2019 « b »", "Ăn Tết", "ĂN TẾT",
+     "Chữ Ă, chữ Â", "MĂNG ĐẮNG, ĂM ẮP", "\u0102n \u0103n"],
+)  # fmt: skip
 def test_vietnamese_is_no_mojibake(text: str) -> None:
     assert mojibake(text) is None
 

@@ -349,6 +349,56 @@ def test_a_json_ld_headline_of_any_type(headline: object, expected: str | None) 
     assert (TITLE in article.metadata.titles()) is True
 
 
+def nested(value: object, depth: int) -> object:
+    """``value`` inside ``depth`` lists."""
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+ZULU = "2021-01-05T03:00:00Z"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "published_at", "headline"),
+    [
+        ("datePublished", nested(ZULU, 3), "2021-01-05T10:00:00+07:00", None),
+        ("datePublished", nested({"@value": ZULU}, 3), "2021-01-05T10:00:00+07:00", None),
+        ("datePublished", nested(ZULU, 8), "2021-01-05T10:00:00+07:00", None),
+        ("datePublished", nested(ZULU, 9), None, None),  # deeper than MAX_DEPTH: passed over
+        ("datePublished", nested(ZULU, 600), None, None),
+        ("datePublished", nested({"@value": nested(ZULU, 300)}, 300), None, None),
+        ("headline", nested("Tết ở vùng cao", 2), None, "Tết ở vùng cao"),
+        ("headline", nested("Tết ở vùng cao", 600), None, None),
+        ("headline", nested({"@value": "x"}, 900), None, None),
+    ],
+)
+def test_deeply_nested_json_ld_values_are_passed_over(
+    key: str, value: object, published_at: str | None, headline: str | None
+) -> None:
+    data = {"@type": "NewsArticle", key: value}
+    article = ArticlePage(page(PARAGRAPHS, head=ld_json(data)), URL, BAOHAGIANG)
+    moment = article.metadata.published_at()
+    assert (moment.at.isoformat() if moment else None) == published_at
+    assert (article.metadata.headline() or None) == headline
+    assert article.extracted().title == TITLE  # never an error
+
+
+@pytest.mark.parametrize(
+    ("data", "published_at"),
+    [
+        (nested({"@type": "NewsArticle", "datePublished": ZULU}, 8), "2021-01-05T10:00:00+07:00"),
+        (nested({"@type": "NewsArticle", "datePublished": ZULU}, 9), None),
+        (nested({"@type": "NewsArticle", "datePublished": ZULU}, 700), None),
+        ({"@graph": nested({"@type": "NewsArticle", "datePublished": ZULU}, 700)}, None),
+    ],
+)
+def test_deeply_nested_json_ld_nodes_are_passed_over(data: object, published_at: str | None) -> None:
+    article = ArticlePage(page(PARAGRAPHS, head=ld_json(data)), URL, BAOHAGIANG)
+    moment = article.metadata.published_at()
+    assert (moment.at.isoformat() if moment else None) == published_at
+
+
 # -- the body among stray paragraphs --------------------------------------------------------------------------
 
 LINES = "<br><br>".join(STORY)
