@@ -722,8 +722,8 @@ class ArticlePage(Page):
         fast = _link_texts(self._elements(self.profile.selectors.tags))
         if fast:
             return Sourced(fast, "selectors")
-        for element in self.root.iter():
-            if not isinstance(element.tag, str) or element.tag in SKIPPED or element.tag == "a":
+        for element in self._content_elements:  # the page's furniture (menus, header, footer) holds no tags
+            if element.tag == "a":
                 continue
             for at, printed in enumerate((element.text, *(child.tail for child in element))):
                 rest = after_label(printed, self.profile.tags_labels) if printed and printed.strip() else None
