@@ -744,6 +744,8 @@ TAG_A, TAG_B = '<a href="/tag/cam-sanh">cam sành</a>', '<a href="/tag/chiem-hoa
         ("", f"<div>Từ khóa của năm: {TAG_A}</div>", []),
         ("", '<div><span>Từ khóa:</span></div><div class="box"><a href="https://baotuyenquang.com.vn/khu-vuc/202506/'
              'bai-khac-1234abc">Một bài khác</a></div>', []),
+        ("", f"<nav>Từ khóa: {TAG_A}, {TAG_B}</nav>", []),  # the page's furniture: a menu of topics
+        ("", f"<aside><div>Từ khóa: {TAG_A}</div></aside>", []),
     ],
 )  # fmt: skip
 def test_the_tags_after_their_label_in_any_markup(content: str, after: str, tags: list[str]) -> None:
