@@ -35,8 +35,10 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # one range: searched fast
 
 
 def _visible(text: str) -> str:
-    """Text without its invisible characters (``INVISIBLE``)."""
-    text = _INVISIBLE_BMP.sub("", text)
+    """Text without its invisible characters (``INVISIBLE``): the text itself when it has none (searched for
+    first: most text has none, and a search copies nothing)."""
+    if _INVISIBLE_BMP.search(text):
+        text = _INVISIBLE_BMP.sub("", text)
     return _INVISIBLE_ASTRAL.sub("", text) if _ASTRAL.search(text) else text
 
 
@@ -64,7 +66,7 @@ def prints(text: str | None) -> bool:
         return False
     if text.isascii():
         return True
-    return (_visible(text) == text and "\u200c" not in text and "\u200d" not in text) or bool(clean_text(text))
+    return (_visible(text) is text and "\u200c" not in text and "\u200d" not in text) or bool(clean_text(text))
 
 
 def unescaped(text: str) -> str:
