@@ -78,6 +78,16 @@ def without_site_name(text: str | None, profile: SiteProfile) -> str | None:
     return (title[: cut.start()] if cut else title).strip() or None
 
 
+# What a JSON-LD block may be wrapped in, as pages print it: a byte order mark, an HTML comment, a CDATA section
+# commented out for old browsers (/*<![CDATA[*/ ... /*]]>*/).
+JSON_LD_WRAPPERS = re.compile(r"^\s*(?:\ufeff|<!--|/\*\s*<!\[CDATA\[\s*\*/|<!\[CDATA\[)*|(?:-->|/\*\s*\]\]>\s*\*/|\]\]>|\s)*$")
+
+
+def json_ld_text(text: str) -> str:
+    """A JSON-LD block's JSON, the wrappers pages print around it taken off (``JSON_LD_WRAPPERS``)."""
+    return JSON_LD_WRAPPERS.sub("", text)
+
+
 class PageMetadata:
     """What a page declares: read from its meta tags, JSON-LD and links, never from its body."""
 
@@ -91,7 +101,7 @@ class PageMetadata:
         A block that is no JSON, or JSON of another shape (null, a string, a number), is passed over."""
         for text in self.page.select('script[type="application/ld+json"]::text'):
             try:
-                data = json.loads(str(text).strip().removeprefix("<!--").removesuffix("-->"), strict=False)
+                data = json.loads(json_ld_text(str(text)), strict=False)
             except (ValueError, RecursionError):
                 continue
             node = next((node for node in json_ld_nodes(data) if is_article(node)), None)

@@ -323,6 +323,13 @@ AT_META = meta("article:published_time", "2021-01-05T09:00:00+07:00")
          "2021-01-05T10:00:00+07:00"),
         (ld_json('{"@type": "NewsArticle", "datePublished": "2021-01-05T10:00:00+07:00", "headline": "a\nb"}'),
          "2021-01-05T10:00:00+07:00"),  # a raw line break inside a string
+        # the wrappers pages print around a block
+        (ld_json('\ufeff{"@type": "NewsArticle", "datePublished": "2021-01-05T10:00:00+07:00"}'),
+         "2021-01-05T10:00:00+07:00"),
+        (ld_json('/*<![CDATA[*/{"@type": "NewsArticle", "datePublished": "2021-01-05T10:00:00+07:00"}/*]]>*/'),
+         "2021-01-05T10:00:00+07:00"),
+        (ld_json('<!-- {"@type": "NewsArticle", "datePublished": "2021-01-05T10:00:00+07:00"} -->'),
+         "2021-01-05T10:00:00+07:00"),
     ],
 )  # fmt: skip
 def test_json_ld_of_any_shape_never_fails_extraction(head: str, expected: str) -> None:
