@@ -80,7 +80,10 @@ def without_site_name(text: str | None, profile: SiteProfile) -> str | None:
 
 # What a JSON-LD block may be wrapped in, as pages print it: a byte order mark, an HTML comment, a CDATA section
 # commented out for old browsers (/*<![CDATA[*/ ... /*]]>*/).
-JSON_LD_WRAPPERS = re.compile(r"^\s*(?:\ufeff|<!--|/\*\s*<!\[CDATA\[\s*\*/|<!\[CDATA\[)*|(?:-->|/\*\s*\]\]>\s*\*/|\]\]>|\s)*$")
+JSON_LD_WRAPPERS = re.compile(
+    r"^\s*(?:\ufeff|<!--|/\*\s*<!\[CDATA\[\s*\*/|<!\[CDATA\[)*"  # before the JSON
+    r"|(?:-->|/\*\s*\]\]>\s*\*/|\]\]>|\s)*$"  # after it
+)
 
 
 def json_ld_text(text: str) -> str:
