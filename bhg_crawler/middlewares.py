@@ -13,7 +13,8 @@ from urllib.parse import urldefrag, urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 from scrapy.utils.response import get_meta_refresh
@@ -116,8 +117,8 @@ class BackoffMiddleware(CrawlerComponent):
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
         self._resume(request)
-        if response.status not in self.STATUSES:
-            return response
+        if response.status not in self.STATUSES or _robots_txt(request):
+            return response  # a robots.txt that answers 503 is read at once (RobotsRulesMiddleware)
         stats = self.stats
         tries = int(request.meta.get("bhg_backoff_tries", 0))
         header = response.headers.get("Retry-After")
@@ -222,6 +223,50 @@ class EncodingMiddleware(CrawlerComponent):
     def _read_as(self, response: TextResponse, declared: str, encoding: str) -> Response:
         self.stats.inc_value(f"bhg/encoding/{declared}-as-{codecs.lookup(encoding).name}")
         return response.replace(encoding=encoding)
+
+
+class RobotsRulesMiddleware(RobotsTxtMiddleware):
+    """robots.txt as RFC 9309 reads it (section 2.3.1.3, 2.3.1.4), where Scrapy reads any answer as rules and no
+    answer as none: a 4xx answer means no rules (crawl everything); a 5xx answer, or none (the connection
+    failed), means crawl nothing on that host in this run: each of its requests is refused with the reason
+    (``bhg/robots/unavailable`` counts the hosts, ``bhg/robots/refused`` the requests), the failures ledger
+    keeps the articles to retry, and the run exits 13. Replaces Scrapy's ``RobotsTxtMiddleware`` (its
+    ``_parse_robots`` and ``_robots_error`` hooks, Scrapy 2.19)."""
+
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler)
+        self.unavailable: dict[str, str] = {}  # host (netloc) -> why its robots.txt gave no rules
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        if response.status >= 500:
+            self._stats.inc_value("robotstxt/response_count")
+            self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
+            self._refuse_host(netloc, f"its robots.txt answered {response.status}")
+            return
+        if response.status >= 400:
+            response = response.replace(body=b"")  # no robots.txt: no rules
+        await super()._parse_robots(response, netloc, request)
+
+    def _robots_error(self, exc: Exception, netloc: str) -> None:
+        self.unavailable.setdefault(netloc, f"its robots.txt could not be fetched ({type(exc).__name__}: {exc})")
+        self._stats.inc_value("bhg/robots/unavailable")
+        super()._robots_error(exc, netloc)
+
+    def _refuse_host(self, netloc: str, why: str) -> None:
+        self.unavailable[netloc] = why
+        self._robots_error(IgnoreRequest(why), netloc)
+
+    def process_request_2(self, rp: Any, request: Request) -> None:
+        why = self.unavailable.get(urlsplit(request.url).netloc)
+        if why is not None:
+            self._stats.inc_value("bhg/robots/refused")
+            raise IgnoreRequest(f"not crawled: {why} (RFC 9309: a host whose rules are unknown is not crawled)")
+        super().process_request_2(rp, request)
+
+
+def _robots_txt(request: Request) -> bool:
+    """Whether a request is the robots.txt request of the robots.txt middleware."""
+    return bool(request.meta.get("dont_obey_robotstxt")) and urlsplit(request.url).path == "/robots.txt"
 
 
 def _header(message: Response | Request | None, name: str) -> str | None:

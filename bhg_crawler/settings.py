@@ -37,6 +37,8 @@ BHG_MAX_LISTING_PAGES = 5000  # listing pages of one section a run walks at most
 BHG_VIA = ""
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "bhg_crawler.middlewares.RobotsRulesMiddleware": 100,  # robots.txt by RFC 9309: in Scrapy's place
     "bhg_crawler.middlewares.ContactUserAgentMiddleware": 500,
     "bhg_crawler.middlewares.ViaMiddleware": 740,  # before HttpProxyMiddleware (750)
     "bhg_crawler.middlewares.BackoffMiddleware": 560,  # sees 429/503 before RetryMiddleware (550)

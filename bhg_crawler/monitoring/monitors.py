@@ -95,6 +95,23 @@ class ListingWalks(RunMonitor):
                       "(bhg-crawl ledger lists them)")  # fmt: skip
 
 
+@monitors.name("Robots rules")
+class RobotsRules(RunMonitor):
+    """Hosts whose robots.txt answered 5xx or could not be fetched (``bhg/robots/unavailable``): by RFC 9309
+    nothing of them was crawled in this run (``RobotsRulesMiddleware``). Exit code 13; their articles are in
+    the failures ledger, and the next run asks again."""
+
+    exit_code = ExitCode.ROBOTS_UNAVAILABLE
+
+    @monitors.name("Every host's robots.txt answered")
+    def test_robots_answered(self) -> None:
+        hosts = self.stats.get("bhg/robots/unavailable", 0)
+        if hosts:
+            refused = self.stats.get("bhg/robots/refused", 0)
+            self.fail(f"{hosts} hosts' robots.txt gave no answer to read (5xx, or no connection): "
+                      f"{refused} requests to them not made (RFC 9309)")  # fmt: skip
+
+
 @monitors.name("Validation")
 class Validation(RunMonitor):
     """The records that failed the published JSON Schema (``ValidatePipeline``: they are in rejects.jsonl)."""
@@ -212,6 +229,7 @@ class RunMonitors(MonitorSuite):
     monitors: ClassVar[list[Any]] = [
         RaisedErrors,
         FinishReason,
+        RobotsRules,
         CrawlErrors,
         ListingWalks,
         Validation,

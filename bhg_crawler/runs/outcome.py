@@ -27,12 +27,14 @@ class ExitCode(enum.IntEnum):
     FEWER_ARTICLES = 10  # far fewer articles than in past runs of the same kind
     EXPORT_FAILED = 11  # the exports could not be written (a full disk): nothing of the run was kept
     PAGES_MISSED = 12  # a section's walk ended while its pagination showed listing pages it never fetched
+    ROBOTS_UNAVAILABLE = 13  # a host's robots.txt answered 5xx or nothing: the host was not crawled (RFC 9309)
 
 
 # The order in which failed monitors decide the exit code: the first that failed wins.
 PRECEDENCE = (
     ExitCode.FAILED,
     ExitCode.STOPPED,
+    ExitCode.ROBOTS_UNAVAILABLE,
     ExitCode.CRAWL_ERRORS,
     ExitCode.PAGES_MISSED,
     ExitCode.REJECTS,

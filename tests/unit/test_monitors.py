@@ -87,7 +87,7 @@ def test_a_good_run_passes_every_monitor() -> None:
     judged = Judged(past=past_runs(3))
     outcome = judged.close([record()] * 100)
     assert outcome.code == ExitCode.OK, outcome
-    assert judged.stats.get_value("bhg/monitors/ran") == 8
+    assert judged.stats.get_value("bhg/monitors/ran") == 9
     assert not [k for k in judged.stats.get_stats() if k.startswith("bhg/monitors/failed/")]
 
 
@@ -125,6 +125,23 @@ def test_listing_pages_a_walk_missed_fail_the_run(missed: int, code: ExitCode) -
     assert outcome.code == code
     if missed:
         assert outcome.reason.startswith(f"{missed} listing pages a walk did not fetch")
+
+
+@pytest.mark.parametrize(
+    ("stats", "code", "reason"),
+    [
+        ({}, ExitCode.OK, "30 records exported"),
+        ({"bhg__robots__unavailable": 1, "bhg__robots__refused": 40}, ExitCode.ROBOTS_UNAVAILABLE,
+         "1 hosts' robots.txt gave no answer to read (5xx, or no connection): 40 requests to them not made"),
+        ({"bhg__robots__unavailable": 1, "bhg__robots__refused": 3, "bhg__listings__missed": 2},
+         ExitCode.ROBOTS_UNAVAILABLE, "1 hosts' robots.txt"),  # before the pages it kept the walk from
+    ],
+)  # fmt: skip
+def test_a_host_whose_robots_txt_did_not_answer_fails_the_run(
+    stats: dict[str, int], code: ExitCode, reason: str
+) -> None:
+    outcome = Judged().close([record()] * 30, "finished", "incremental", 0, (), **stats)
+    assert (outcome.code, outcome.reason.startswith(reason)) == (code, True)
 
 
 @pytest.mark.parametrize(("rejects", "code"), [(0, ExitCode.OK), (1, ExitCode.REJECTS)])

@@ -1,0 +1,72 @@
+"""End to end: robots.txt by RFC 9309: a 4xx answer is no rules, a 5xx answer or none is crawl nothing there."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bhg_crawler.runs.outcome import ExitCode
+from bhg_replica.answers import Response
+from bhg_replica.server import ReplicaServer
+from bhg_replica.site import Site
+from tests.helpers import bhg_run, exported, manifests, stats
+
+
+class RobotsSite(Site):
+    """The replica, with baohagiang.vn's robots.txt answered as ``answer`` says: a status, or "reset" (the
+    connection cut before an answer)."""
+
+    def __init__(self, answer: int | str) -> None:
+        super().__init__(seed=5, articles=60)
+        self.answer = answer
+
+    def respond(self, host: str, path: str, query: str = "") -> Response:
+        if host.removeprefix("www.") == "baohagiang.vn" and path == "/robots.txt":
+            if self.answer == "reset":
+                return Response(200, b"User-agent: *\nDisallow:\n" * 200, "text/plain", cut="reset")
+            return Response(int(self.answer), b"<html><body>Service Unavailable</body></html>", "text/html")
+        return super().respond(host, path, query)
+
+
+@pytest.mark.parametrize(
+    ("answer", "code", "why"),
+    [
+        (503, ExitCode.ROBOTS_UNAVAILABLE, "its robots.txt answered 503"),
+        (500, ExitCode.ROBOTS_UNAVAILABLE, "its robots.txt answered 500"),
+        ("reset", ExitCode.ROBOTS_UNAVAILABLE, "its robots.txt could not be fetched"),
+        (404, ExitCode.OK, None),  # no robots.txt: no rules
+        (403, ExitCode.OK, None),
+    ],
+)
+def test_a_robots_txt_that_does_not_answer_keeps_the_crawl_off_its_host(
+    tmp_path: Path, answer: int | str, code: ExitCode, why: str | None
+) -> None:
+    site = RobotsSite(answer)
+    server = ReplicaServer(site, "127.0.0.1", 0)
+    server.start_background()
+    try:
+        started = time.monotonic()
+        result = bhg_run(server.url, 0, tmp_path, "--sections", "xa-hoi")
+        took = time.monotonic() - started
+    finally:
+        server.shutdown()
+        server.server_close()
+    [manifest] = manifests(tmp_path)
+    records = exported(tmp_path, manifest)
+    assert result.returncode == code, result.stdout[-2000:] + result.stderr[-2000:]
+    numbers = stats(tmp_path, manifest)
+    if why is None:
+        assert records and "bhg/robots/unavailable" not in numbers
+        return
+    assert records == [] and numbers["bhg/robots/unavailable"] == 1 and numbers["bhg/robots/refused"] >= 1
+    assert took < 60  # no minutes of back-off on the robots.txt's 503
+    assert "Exit 13 (robots_unavailable): 1 hosts' robots.txt gave no answer" in result.stdout
+    ledger = subprocess.run([sys.executable, "-m", "bhg_crawler", "ledger", "--state", str(tmp_path / "state.sqlite3")],
+                            capture_output=True, text=True, check=True).stdout  # fmt: skip
+    [entry] = [line.split("\t") for line in ledger.splitlines()[1:]]  # the section's listing: nothing else was seen
+    assert entry[0] == "baohagiang.vn:listing:/xa-hoi" and entry[2] == "yes"  # the next run asks again
+    assert entry[4].startswith(f"IgnoreRequest: not crawled: {why}")
