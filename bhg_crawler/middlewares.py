@@ -262,6 +262,23 @@ class RobotsRulesMiddleware(RobotsTxtMiddleware):
             self._stats.inc_value("bhg/robots/refused")
             raise IgnoreRequest(f"not crawled: {why} (RFC 9309: a host whose rules are unknown is not crawled)")
         super().process_request_2(rp, request)
+        if rp is not None:
+            self._keep_crawl_delay(rp, request)
+
+    def _keep_crawl_delay(self, rp: Any, request: Request) -> None:
+        """The host's ``Crawl-delay`` for the crawl's User-Agent, at most ``BHG_MAX_CRAWL_DELAY`` seconds: the
+        least time between two of its requests, neither shortened by AutoThrottle nor by the delay's jitter
+        (``bhg/robots/crawl_delay``: the delay kept, in seconds)."""
+        agent = self._robotstxt_useragent or request.headers.get(b"User-Agent", self._default_useragent)
+        asked = rp.crawl_delay(agent) if hasattr(rp, "crawl_delay") else None
+        if not asked or self.crawler.engine is None:
+            return
+        delay = min(float(asked), self.crawler.settings.getfloat("BHG_MAX_CRAWL_DELAY"))
+        request.meta["autothrottle_dont_adjust_delay"] = True
+        _, slot = self.crawler.engine.downloader._get_slot(request)  # the host's slot, made if it is not yet
+        if slot.delay < delay or slot.jitter:
+            slot.delay, slot.jitter = max(slot.delay, delay), 0.0
+            self._stats.max_value("bhg/robots/crawl_delay", delay)
 
 
 def _robots_txt(request: Request) -> bool:

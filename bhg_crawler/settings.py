@@ -20,6 +20,7 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 COOKIES_ENABLED = False
+BHG_MAX_CRAWL_DELAY = 30.0  # a robots.txt's Crawl-delay is kept, up to this many seconds between requests
 # No door into a running crawl: Scrapy's telnet console, and its remote-control server (on by default since
 # Scrapy 2.19), which runs any Python a local process sends it with a token from the user's profile folder.
 TELNETCONSOLE_ENABLED = False

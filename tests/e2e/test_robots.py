@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 import sys
 import time
@@ -70,3 +71,40 @@ def test_a_robots_txt_that_does_not_answer_keeps_the_crawl_off_its_host(
     [entry] = [line.split("\t") for line in ledger.splitlines()[1:]]  # the section's listing: nothing else was seen
     assert entry[0] == "baohagiang.vn:listing:/xa-hoi" and entry[2] == "yes"  # the next run asks again
     assert entry[4].startswith(f"IgnoreRequest: not crawled: {why}")
+
+
+class DelaySite(Site):
+    """The replica, whose baohagiang.vn robots.txt asks for ``Crawl-delay: delay``, noting when each other
+    request to the host came."""
+
+    def __init__(self, delay: float) -> None:
+        super().__init__(seed=5, articles=60)
+        self.delay = delay
+        self.asked: list[float] = []
+
+    def respond(self, host: str, path: str, query: str = "") -> Response:
+        if host.removeprefix("www.") == "baohagiang.vn":
+            if path == "/robots.txt":
+                return Response(200, f"User-agent: *\nCrawl-delay: {self.delay:g}\n".encode(), "text/plain")
+            self.asked.append(time.monotonic())
+        return super().respond(host, path, query)
+
+
+@pytest.mark.parametrize(("asked", "cap", "kept"), [(1.0, 30.0, 1.0), (10.0, 0.4, 0.4)])
+def test_a_crawl_delay_is_kept_up_to_its_cap(tmp_path: Path, asked: float, cap: float, kept: float) -> None:
+    site = DelaySite(asked)
+    server = ReplicaServer(site, "127.0.0.1", 0)
+    server.start_background()
+    try:
+        listing = tmp_path / "urls.txt"
+        listing.write_text("\n".join(site.writer.canonical_url(s) for s in site.catalog.live[:4]), encoding="utf-8")
+        result = bhg_run(server.url, 0, tmp_path, "--urls-file", str(listing), "-s", f"BHG_MAX_CRAWL_DELAY={cap}")
+    finally:
+        server.shutdown()
+        server.server_close()
+    [manifest] = manifests(tmp_path)
+    assert result.returncode == ExitCode.OK, result.stderr[-2000:]
+    assert len(exported(tmp_path, manifest)) == 4
+    assert stats(tmp_path, manifest)["bhg/robots/crawl_delay"] == kept
+    gaps = [later - earlier for earlier, later in itertools.pairwise(site.asked)]
+    assert len(gaps) == 3 and min(gaps) >= 0.9 * kept  # the replica's settings ask for no delay at all
