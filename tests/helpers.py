@@ -140,18 +140,26 @@ def family_pages(site: Site) -> list[FamilyPage]:
 
 
 @contextmanager
+def serving(site: Site) -> Iterator[str]:
+    """``site`` (the replica, or a subclass that answers some URLs its own way) served on a free loopback port,
+    in this process: its proxy URL."""
+    server = ReplicaServer(site, "127.0.0.1", 0)
+    server.start_background()
+    try:
+        yield server.url
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
 def replica(
     day: int, articles: int = ARTICLES, template: str = "classic", faults: str = "none"
 ) -> Iterator[tuple[str, Site]]:
     """A replica of seed 5 on a free loopback port, in this process: its proxy URL and the site."""
     site = Site(seed=5, articles=articles, day=day, template=template, fault_profile=faults)
-    server = ReplicaServer(site, "127.0.0.1", 0)
-    server.start_background()
-    try:
-        yield server.url, site
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(site) as url:
+        yield url, site
 
 
 def command(url: str, day: int, work: Path, *extra: str, verb: str = "run") -> list[str]:

@@ -12,9 +12,8 @@ import pytest
 
 from bhg_crawler.runs.outcome import ExitCode
 from bhg_replica.answers import Response, html_page
-from bhg_replica.server import ReplicaServer
 from bhg_replica.site import Site
-from tests.helpers import ARTICLES, bhg_run, exported, manifests, stats
+from tests.helpers import ARTICLES, bhg_run, exported, manifests, serving, stats
 
 HOST = "baotuyenquang.com.vn"
 PAST_END = re.compile(r"/(?P<slug>[a-z-]+)/trang-(?P<n>\d+)\.html")
@@ -50,11 +49,8 @@ class FlakySite(Site):
 @pytest.fixture(scope="module")
 def flaky() -> Iterator[tuple[str, FlakySite]]:
     site = FlakySite()
-    server = ReplicaServer(site, "127.0.0.1", 0)
-    server.start_background()
-    yield server.url, site
-    server.shutdown()
-    server.server_close()
+    with serving(site) as url:
+        yield url, site
 
 
 def paged_section(site: Site) -> str:

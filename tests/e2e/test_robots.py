@@ -12,9 +12,8 @@ import pytest
 
 from bhg_crawler.runs.outcome import ExitCode
 from bhg_replica.answers import Response
-from bhg_replica.server import ReplicaServer
 from bhg_replica.site import Site
-from tests.helpers import bhg_run, exported, manifests, stats
+from tests.helpers import bhg_run, exported, manifests, serving, stats
 
 
 class RobotsSite(Site):
@@ -46,16 +45,10 @@ class RobotsSite(Site):
 def test_a_robots_txt_that_does_not_answer_keeps_the_crawl_off_its_host(
     tmp_path: Path, answer: int | str, code: ExitCode, why: str | None
 ) -> None:
-    site = RobotsSite(answer)
-    server = ReplicaServer(site, "127.0.0.1", 0)
-    server.start_background()
-    try:
+    with serving(RobotsSite(answer)) as proxy:
         started = time.monotonic()
-        result = bhg_run(server.url, 0, tmp_path, "--sections", "xa-hoi")
+        result = bhg_run(proxy, 0, tmp_path, "--sections", "xa-hoi")
         took = time.monotonic() - started
-    finally:
-        server.shutdown()
-        server.server_close()
     [manifest] = manifests(tmp_path)
     records = exported(tmp_path, manifest)
     assert result.returncode == code, result.stdout[-2000:] + result.stderr[-2000:]
@@ -93,15 +86,10 @@ class DelaySite(Site):
 @pytest.mark.parametrize(("asked", "cap", "kept"), [(1.0, 30.0, 1.0), (10.0, 0.4, 0.4)])
 def test_a_crawl_delay_is_kept_up_to_its_cap(tmp_path: Path, asked: float, cap: float, kept: float) -> None:
     site = DelaySite(asked)
-    server = ReplicaServer(site, "127.0.0.1", 0)
-    server.start_background()
-    try:
-        listing = tmp_path / "urls.txt"
-        listing.write_text("\n".join(site.writer.canonical_url(s) for s in site.catalog.live[:4]), encoding="utf-8")
-        result = bhg_run(server.url, 0, tmp_path, "--urls-file", str(listing), "-s", f"BHG_MAX_CRAWL_DELAY={cap}")
-    finally:
-        server.shutdown()
-        server.server_close()
+    listing = tmp_path / "urls.txt"
+    listing.write_text("\n".join(site.writer.canonical_url(s) for s in site.catalog.live[:4]), encoding="utf-8")
+    with serving(site) as proxy:
+        result = bhg_run(proxy, 0, tmp_path, "--urls-file", str(listing), "-s", f"BHG_MAX_CRAWL_DELAY={cap}")
     [manifest] = manifests(tmp_path)
     assert result.returncode == ExitCode.OK, result.stderr[-2000:]
     assert len(exported(tmp_path, manifest)) == 4

@@ -10,9 +10,8 @@ import pytest
 
 from bhg_crawler.runs.outcome import ExitCode
 from bhg_replica.answers import Response
-from bhg_replica.server import ReplicaServer
 from bhg_replica.site import Site
-from tests.helpers import bhg_run, exported, manifests, stats
+from tests.helpers import bhg_run, exported, manifests, serving, stats
 
 
 class SoftSite(Site):
@@ -53,15 +52,10 @@ def test_an_article_sent_elsewhere_is_no_record_and_says_why(
     slot = probe.catalog.live[3]
     path, url = probe.writer.path(slot), probe.writer.canonical_url(slot)
     site = SoftSite({path}, url if target == "SELF" else target, meta)
-    server = ReplicaServer(site, "127.0.0.1", 0)
-    server.start_background()
-    try:
-        listing = tmp_path / "urls.txt"
-        listing.write_text(url + "\n" + probe.writer.canonical_url(probe.catalog.live[4]) + "\n", encoding="utf-8")
-        result = bhg_run(server.url, 0, tmp_path, "--urls-file", str(listing))
-    finally:
-        server.shutdown()
-        server.server_close()
+    listing = tmp_path / "urls.txt"
+    listing.write_text(url + "\n" + probe.writer.canonical_url(probe.catalog.live[4]) + "\n", encoding="utf-8")
+    with serving(site) as proxy:
+        result = bhg_run(proxy, 0, tmp_path, "--urls-file", str(listing))
     [manifest] = manifests(tmp_path)
     records = exported(tmp_path, manifest)
     assert result.returncode == ExitCode.OK, result.stderr[-2000:]
