@@ -388,7 +388,8 @@ class BhgSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         status = failure.value.response.status if isinstance(failure.value, HttpError) else None
         reason = f"HTTP {status}" if status is not None else describe(failure)
-        stat = "gone" if status in GONE else "skipped" if isinstance(failure.value, IgnoreRequest) else "error"
+        refused = isinstance(failure.value, IgnoreRequest) and status is None  # HttpError is an IgnoreRequest too
+        stat = "gone" if status in GONE else "skipped" if refused else "error"
         self._not_exported(request, reason, stat, status, retry=not isinstance(failure.value, RefusedRedirect))
         later = request.meta.get("bhg_later")
         if later:  # a section's walk ends at a listing page that failed: the pages it showed after are missed too

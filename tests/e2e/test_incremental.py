@@ -15,7 +15,9 @@ import pytest
 from bhg_crawler.runs.outcome import ExitCode
 from bhg_crawler.state.lock import RunLock
 from bhg_crawler.state.store import StateStore
-from tests.helpers import bhg_run, command, exported, manifests, replica, stats, with_pipeline
+from bhg_replica.answers import Response
+from bhg_replica.site import Site
+from tests.helpers import bhg_run, command, exported, manifests, replica, serving, stats, with_pipeline
 
 SECTIONS = 22  # 19 sections and 3 parents on the home page's menu
 
@@ -147,11 +149,28 @@ def test_a_second_run_on_a_locked_state_leaves_at_once(tmp_path: Path) -> None:
     assert not (tmp_path / "exports").exists()
 
 
+class BrokenSite(Site):
+    """The replica, whose pages all answer 500 but its robots.txt."""
+
+    def respond(self, host: str, path: str, query: str = "") -> Response:
+        if path == "/robots.txt":
+            return super().respond(host, path, query)
+        return Response(500, b"<html><body>Internal Server Error</body></html>")
+
+
 def test_crawl_errors_above_the_threshold_fail_the_run(tmp_path: Path) -> None:
-    result = bhg_run("http://127.0.0.1:9", 0, tmp_path, "-s", "RETRY_TIMES=0")  # nothing listens on port 9
+    with serving(BrokenSite(seed=5, articles=60)) as url:
+        result = bhg_run(url, 0, tmp_path, "-s", "RETRY_TIMES=0")
     assert result.returncode == ExitCode.CRAWL_ERRORS, result.stdout + result.stderr[-2000:]
     [manifest] = manifests(tmp_path)
     assert manifest["outcome"]["name"] == "crawl_errors"
+
+
+def test_a_site_that_does_not_answer_at_all_is_not_crawled(tmp_path: Path) -> None:
+    result = bhg_run("http://127.0.0.1:9", 0, tmp_path, "-s", "RETRY_TIMES=0")  # nothing listens on port 9
+    assert result.returncode == ExitCode.ROBOTS_UNAVAILABLE, result.stdout + result.stderr[-2000:]
+    [manifest] = manifests(tmp_path)
+    assert manifest["outcome"]["name"] == "robots_unavailable"  # RFC 9309: no robots.txt answer, no crawl
 
 
 def test_rejects_above_the_threshold_fail_the_run(tmp_path: Path) -> None:
