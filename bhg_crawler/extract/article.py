@@ -474,17 +474,23 @@ class ArticlePage(Page):
             length = len(clean_text(element.text)) if element in span else 0
             for child in element:
                 if isinstance(child.tag, str) and child.tag not in SKIPPED and child.tag != "a" and child in span:
-                    text = self._text(child)
-                    if child.tag not in BLOCK_TAGS or (
-                        not holds_blocks(child)
-                        and not time_line(text, self.profile)
-                        and not _paragraphs_of_its_own(child)
-                    ):
-                        length += len(text) - sum(len(self._text(a)) for a in child.iter("a"))
+                    length += self._line_for_parent(child)
                 length += len(clean_text(child.tail))
             if length:
                 weights[element] = length
         return weights
+
+    def _line_for_parent(self, child: HtmlElement) -> int:
+        """The length of what a child prints as a line of its parent's, links aside: an inline element's text, a
+        block's when it holds no blocks and is neither a line of the time nor paragraphs of its own between
+        ``<br>``s; else 0 (a block of blocks is looked at no further: its text is never read here)."""
+        block = child.tag in BLOCK_TAGS
+        if block and holds_blocks(child):
+            return 0
+        text = self._text(child)
+        if block and (time_line(text, self.profile) or _paragraphs_of_its_own(child)):
+            return 0
+        return len(text) - sum(len(self._text(a)) for a in child.iter("a"))
 
     def _lede_after_title(self) -> HtmlElement | None:
         """The lede as the page prints it, the first of: a block after the title outside the body that opens with
