@@ -71,7 +71,7 @@ class ListingPage(Page):
     def entries(self) -> list[ListingEntry]:
         """The articles the page links to, once each (by article id), in the page's order, each with the time printed
         in its item if any, and whether the listing lists it or only the page's furniture links to it (a menu of
-        the newest articles, a sidebar of the most read: ``tree.in_furniture``). When no link is outside the
+        the newest articles, a sidebar of the most read: ``Page.in_furniture``). When no link is outside the
         furniture, every one is listed."""
         listed: dict[str, ListingEntry] = {}
         linked: dict[str, ListingEntry] = {}  # by the furniture only

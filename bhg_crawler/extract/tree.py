@@ -82,11 +82,6 @@ def is_furniture(node: HtmlElement) -> bool:
     return bool(name.strip()) and not FURNITURE_WORDS.isdisjoint(NAME_WORDS.split(name))
 
 
-def in_furniture(element: HtmlElement) -> bool:
-    """Whether the element is page furniture or inside it (``is_furniture``)."""
-    return any(is_furniture(node) for node in (element, *element.iterancestors()))
-
-
 HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 LINE_ENDS = BLOCK_TAGS | SKIPPED  # what ends a line: a block, a line break, or something never read
 HOLDING = BLOCK_TAGS - {"br", "hr"}  # blocks that hold lines of their own
@@ -544,7 +539,8 @@ class Page:
         return cls(response.text, response.url, profile)  # parsed here: Scrapy's selector is never built
 
     def in_furniture(self, element: HtmlElement) -> bool:
-        """``in_furniture`` of an element of this page, each element judged once (a walk asks of every one)."""
+        """Whether an element of this page is furniture or inside it (``is_furniture`` of it or an ancestor),
+        each element judged once (a walk asks of every one)."""
         climbed = []
         node: HtmlElement | None = element
         while node is not None and node not in self._furniture:
