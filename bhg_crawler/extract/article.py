@@ -20,7 +20,17 @@ from bhg_crawler.extract.generic import GenericReading
 from bhg_crawler.extract.lede import first_paragraph, is_bold, opening_lede
 from bhg_crawler.extract.metadata import PageMetadata, without_site_name
 from bhg_crawler.extract.record import Extracted, Field, Image, Layer, RelatedItem, Section
-from bhg_crawler.extract.text import after_label, clean_text, dense, parse_date, parse_timestamp, prints, time_line
+from bhg_crawler.extract.text import (
+    after_label,
+    clean_text,
+    dense,
+    foreign_to,
+    label_opening,
+    parse_date,
+    parse_timestamp,
+    prints,
+    time_line,
+)
 from bhg_crawler.extract.tree import (
     BLOCK_TAGS,
     HEADINGS,
@@ -30,7 +40,6 @@ from bhg_crawler.extract.tree import (
     has_own_text,
     has_text,
     holds_blocks,
-    in_figure,
     is_figure,
     printed_footers,
     reading,
@@ -243,7 +252,7 @@ class ArticlePage(Page):
                 and self._outside_related(element)
                 and not self._in_link_away(element)
                 and not self._listed_link(element)
-                and not in_figure(element)
+                and not self.in_figure(element)
             )
 
         headings = (e for e in self._content_elements if e.tag in HEADINGS)
@@ -279,7 +288,7 @@ class ArticlePage(Page):
         heading = anchored = None
         timed = False  # a time of the page seen: the first paragraph of text after it ends the search
         for element in elements:
-            if not self._outside_related(element) or self.in_furniture(element) or in_figure(element):
+            if not self._outside_related(element) or self.in_furniture(element) or self.in_figure(element):
                 continue
             if element.tag in HEADINGS:
                 text = self._text(element)
@@ -339,7 +348,7 @@ class ArticlePage(Page):
             or text.casefold() in sections
             or self._printed_time(block) is not None
             or self.in_furniture(block)
-            or in_figure(block)
+            or self.in_figure(block)
             or not self._outside_related(block)
         ):
             return None
@@ -386,27 +395,39 @@ class ArticlePage(Page):
         return stamp
 
     @cached_property
+    def _elements_in_order(self) -> list[HtmlElement]:
+        """Every element of the page in document order (comments aside)."""
+        return list(self.root.iter(etree.Element))
+
+    @cached_property
     def _content_elements(self) -> list[HtmlElement]:
         """The page's elements in document order, its ``<head>`` and furniture left out: ``nav``, ``aside``, and
         ``header`` and ``footer`` outside an ``article``; scripts, styles and comments too."""
+        elements = self._elements_in_order
         found: list[HtmlElement] = []
-        walker = etree.iterwalk(self.root, events=("start",))  # no recursion: a page may nest thousands deep
-        for _, element in walker:
+        at = 0
+        while at < len(elements):
+            element = elements[at]
             tag = element.tag
-            skipped = not isinstance(tag, str) or tag in SKIPPED or tag in ("head", "nav", "aside")
-            if element is not self.root and (skipped or (tag in ("header", "footer") and not _in_article(element))):
-                walker.skip_subtree()
+            skipped = tag in SKIPPED or tag in ("head", "nav", "aside")
+            if at and (skipped or (tag in ("header", "footer") and not _in_article(element))):
+                at += 1 + len(list(element.iterdescendants(etree.Element)))  # its subtree follows it
                 continue
             found.append(element)
+            at += 1
         return found
 
     def _under_related_heading(self) -> HtmlElement | None:
         """The nearest element holding article links around a heading of the profile's ``related_headings``."""
         headings = {clean_text(h).casefold() for h in self.profile.related_headings}
         longest = max((len(h) for h in headings), default=0)
-        for element in self.root.iter():
-            if not isinstance(element.tag, str) or element.tag in SKIPPED or not has_own_text(element):
+        foreign = foreign_to(self.profile.related_headings)
+        for element in self._elements_in_order:
+            if element.tag in SKIPPED:
                 continue
+            first = element.text if prints(element.text) else next((c.tail for c in element if prints(c.tail)), None)
+            if first is None or foreign.search(first):
+                continue  # no text of its own, or it opens with text that is in no heading
             longer = len(element.text_content()) > 2 * longest + 40  # scripts inside too: a heading holds no blocks
             if (longer and (visible_length(element) > 2 * longest + 40 or holds_blocks(element))) or text_of(
                 element
@@ -455,30 +476,40 @@ class ArticlePage(Page):
         if not weight:
             return None
         best = max(weight, key=lambda element: weight[element])
-        lines = self._line_weights
+        least = 2 * self._line_weight(best)  # what a rival must print more than
+        if self._span_text_bound <= least:
+            return best  # no element prints that much
+        lines = {element: self._line_weight(element) for element in self._line_holders}
         rival = max(lines, key=lambda element: lines[element], default=best)
-        return rival if lines.get(rival, 0) > 2 * lines.get(best, 0) else best
+        return rival if lines[rival] > least else best
 
     @cached_property
-    def _line_weights(self) -> dict[HtmlElement, int]:
-        """Each element of the article span with text (or holding some of it) by the length of the lines it prints
-        itself within the span: its own text and its inline elements' (links aside), and the text of its children
-        that hold no blocks (paragraphs of any tag: ``p``, ``div``, ``td``), less their links; a line of the time
-        does not count, and a block that prints paragraphs of its own between ``<br>``s counts for itself alone."""
+    def _line_holders(self) -> set[HtmlElement]:
+        """The elements of the article span and their parents (a body may hold the title): those with lines."""
         span = self._article_span
-        weights: dict[HtmlElement, int] = {}
-        holders = {parent for e in span if (parent := e.getparent()) is not None}  # a body may hold the title
-        for element in span | holders:
-            if element.tag in SKIPPED or element.tag == "a":
-                continue
-            length = len(clean_text(element.text)) if element in span else 0
-            for child in element:
-                if isinstance(child.tag, str) and child.tag not in SKIPPED and child.tag != "a" and child in span:
-                    length += self._line_for_parent(child)
-                length += len(clean_text(child.tail))
-            if length:
-                weights[element] = length
-        return weights
+        return span | {parent for e in span if (parent := e.getparent()) is not None}
+
+    @cached_property
+    def _span_text_bound(self) -> int:
+        """No ``_line_weight`` is more: every holder lies in one outside the span (its ancestors climb out of it),
+        whose text, with a space between each two of its elements, is at least what any element in it prints."""
+        outside = self._line_holders - self._article_span
+        return max((len(h.text_content()) + sum(1 for _ in h.iter()) for h in outside), default=0)
+
+    def _line_weight(self, element: HtmlElement) -> int:
+        """The length of the lines an element prints itself within the article span: its own text and its inline
+        elements' (links aside), and the text of its children that hold no blocks (paragraphs of any tag: ``p``,
+        ``div``, ``td``), less their links; a line of the time does not count, and a block that prints paragraphs
+        of its own between ``<br>``s counts for itself alone."""
+        if element.tag in SKIPPED or element.tag == "a":
+            return 0
+        span = self._article_span
+        length = len(clean_text(element.text)) if element in span else 0
+        for child in element:
+            if isinstance(child.tag, str) and child.tag not in SKIPPED and child.tag != "a" and child in span:
+                length += self._line_for_parent(child)
+            length += len(clean_text(child.tail))
+        return length
 
     def _line_for_parent(self, child: HtmlElement) -> int:
         """The length of what a child prints as a line of its parent's, links aside: an inline element's text, a
@@ -514,7 +545,12 @@ class ArticlePage(Page):
         """The first block of text alone after the title, outside the body, the related block and the figures,
         that opens with the profile's lede prefix."""
         for element in self._after_title:
-            if element.tag not in LEDE_TAGS or element in self._in_body or holds_blocks(element) or in_figure(element):
+            if (
+                element.tag not in LEDE_TAGS
+                or element in self._in_body
+                or holds_blocks(element)
+                or self.in_figure(element)
+            ):
                 continue
             text = text_of(element)
             if self.profile.lede_prefix.match(text) and len(text) < 1500 and self._outside_related(element):
@@ -535,7 +571,12 @@ class ArticlePage(Page):
             if not seen_time:
                 seen_time = self._printed_time(element) is not None
                 continue
-            if element in self._in_body or element.tag not in BLOCK_TAGS or holds_blocks(element) or in_figure(element):
+            if (
+                element in self._in_body
+                or element.tag not in BLOCK_TAGS
+                or holds_blocks(element)
+                or self.in_figure(element)
+            ):
                 continue  # a caption is no sapo
             linked = element.find(".//a") is not None or next(element.iterancestors("a"), None) is not None
             if (
@@ -551,7 +592,7 @@ class ArticlePage(Page):
     @cached_property
     def _after_title(self) -> list[HtmlElement]:
         """The page's elements after the title, in document order (all of them when no title element is found)."""
-        elements = [e for e in self.root.iter() if isinstance(e.tag, str)]
+        elements = self._elements_in_order
         title = self.located("title").value
         if title is None:
             return elements
@@ -728,11 +769,16 @@ class ArticlePage(Page):
         fast = _link_texts(self._elements(self.profile.selectors.tags))
         if fast:
             return Sourced(fast, "selectors")
+        labels = self.profile.tags_labels
+        opens = label_opening(labels)  # what every line opening with a label opens with: the rest is read then
         for element in self._content_elements:  # the page's furniture (menus, header, footer) holds no tags
             if element.tag == "a":
                 continue
-            for at, printed in enumerate((element.text, *(child.tail for child in element))):
-                rest = after_label(printed, self.profile.tags_labels) if printed and printed.strip() else None
+            texts = (
+                enumerate((element.text, *(child.tail for child in element))) if len(element) else ((0, element.text),)
+            )
+            for at, printed in texts:
+                rest = after_label(printed, labels) if printed and opens.match(printed) else None
                 if rest is not None and (anchors := self._tag_links(_links_after_label(element, at, rest == ""))):
                     return Sourced(_link_texts(anchors), "patterns")
         return Sourced([], "patterns")

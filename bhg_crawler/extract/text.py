@@ -32,13 +32,16 @@ INVISIBLE = re.compile(f"[{INVISIBLE_BMP}{INVISIBLE_ASTRAL}]")
 _INVISIBLE_BMP = re.compile(f"[{INVISIBLE_BMP}]")
 _INVISIBLE_ASTRAL = re.compile(f"[{INVISIBLE_ASTRAL}]")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # one range: searched fast
+_MAYBE_INVISIBLE = re.compile(f"[{INVISIBLE_BMP}\U00010000-\U0010ffff]")
+_PRINTING = re.compile(f"[^\\s{INVISIBLE_BMP}{INVISIBLE_ASTRAL}{JOINERS}]")  # a character a reader sees
 
 
 def _visible(text: str) -> str:
     """Text without its invisible characters (``INVISIBLE``): the text itself when it has none (searched for
-    first: most text has none, and a search copies nothing)."""
-    if _INVISIBLE_BMP.search(text):
-        text = _INVISIBLE_BMP.sub("", text)
+    first, with the characters past the Basic Multilingual Plane: most text has none, and a search copies nothing)."""
+    if not _MAYBE_INVISIBLE.search(text):
+        return text
+    text = _INVISIBLE_BMP.sub("", text)
     return _INVISIBLE_ASTRAL.sub("", text) if _ASTRAL.search(text) else text
 
 
@@ -62,11 +65,7 @@ def clean_text(text: str | None) -> str:
 def prints(text: str | None) -> bool:
     """Whether text prints anything: more than spaces, invisible characters and joiners (``JOINERS``) alone
     (``clean_text`` of it is not "")."""
-    if not text or text.isspace():
-        return False
-    if text.isascii():
-        return True
-    return (_visible(text) is text and "\u200c" not in text and "\u200d" not in text) or bool(clean_text(text))
+    return text is not None and _PRINTING.search(text) is not None
 
 
 def unescaped(text: str) -> str:
@@ -108,6 +107,7 @@ TIMESTAMPS = (
     re.compile(rf"{DAY}(?:T|{GAP}){CLOCK}", re.IGNORECASE),  # the date, then the time
 )
 CLOCK_HINT = re.compile(r"\d\s*(?::|h|g|giờ)\s*\d", re.IGNORECASE)  # no time of day without one
+YEAR = re.compile(r"\d{4}")  # every date of TIMESTAMPS prints its year whole
 OFFSET = re.compile(r"(?P<sign>[+-])\s*(?P<h>\d{1,2})(?::?(?P<m>\d\d))?")
 AFTERNOON = ("ch", "pm", "p.m.", "p.m", "chiều", "tối")
 DATE = re.compile(r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})(?![\d/])")
@@ -167,7 +167,8 @@ def parse_timestamp(text: str, profile: SiteProfile) -> datetime | None:
 
 def _first_timestamp(text: str, profile: SiteProfile) -> tuple[int, datetime] | None:
     """The first real timestamp in ``text`` (``parse_timestamp``): the length of its printed form, and its time."""
-    forms = (*profile.timestamp_formats, *(TIMESTAMPS if CLOCK_HINT.search(text) else ()))
+    printed = CLOCK_HINT.search(text) and YEAR.search(text)
+    forms = (*profile.timestamp_formats, *(TIMESTAMPS if printed else ()))
     found = []
     for order, form in enumerate(forms):
         for match in form.finditer(text):
@@ -230,11 +231,7 @@ def after_label(text: str | None, labels: Iterable[str]) -> str | None:
     """What a line opening with one of ``labels`` prints after it: the text after the label and its colon
     ("Từ khóa: a, b" gives "a, b"), "" for the label alone, with or without its colon; None when the line opens
     with none. A label matches whatever its case and where its accents sit ("Từ khoá" is "Từ khóa")."""
-    if not text:
-        return None
-    start = _LEADING.match(text)
-    lead = unicodedata.normalize("NFD", text[start.end() if start else 0 :][:1]).casefold()[:1]
-    if not any(lead == _first_letter(label) for label in labels):
+    if not text or not label_opening(tuple(labels)).match(text):
         return None  # a line opens with a label's first letter, whatever its accent: the rest is never read
     line = unicodedata.normalize("NFD", clean_text(text))
     for label in labels:
@@ -244,13 +241,41 @@ def after_label(text: str | None, labels: Iterable[str]) -> str | None:
     return None
 
 
-_LEADING = re.compile(f"[\\s{INVISIBLE_BMP}]+")  # what may come before a line's first letter
+@cache
+def label_opening(labels: tuple[str, ...]) -> re.Pattern[str]:
+    """What a line opening with one of the labels (``after_label``) opens with: spaces or invisible characters,
+    then the first letter of a label whatever its case and accents. A line that does not is read no further."""
+    firsts = {_base_letter(clean_text(label)) for label in labels} - {""}
+    letters = "".join(_any_accent(first) for first in firsts)
+    return re.compile(f"[\\s{INVISIBLE_BMP}]*[{letters}]" if letters else "(?!)")
 
 
 @cache
-def _first_letter(label: str) -> str:
-    """A label's first letter without its accents, casefolded."""
-    return unicodedata.normalize("NFD", clean_text(label))[:1].casefold()
+def foreign_to(labels: tuple[str, ...]) -> re.Pattern[str]:
+    """A character none of the labels prints, whatever its case and accents (a letter of none of them, a digit,
+    a sign): text holding one is no piece of a label. Spaces, invisible characters and accents are in every."""
+    letters = {c for label in labels for c in unicodedata.normalize("NFD", clean_text(label)) if not c.isspace()}
+    printed = "".join(_any_accent(letter) for letter in sorted(letters))
+    return re.compile(f"[^\\s{INVISIBLE_BMP}{INVISIBLE_ASTRAL}\u0300-\u036f{printed}]")
+
+
+def _any_accent(letter: str) -> str:
+    """A letter in any case with any accent, as a character class's content."""
+    return re.escape(_letters_by_base().get(_base_letter(letter), letter))
+
+
+@cache
+def _letters_by_base() -> dict[str, str]:
+    """Every character of the Basic Multilingual Plane by its base letter (``_base_letter``): "a" gives "aAàÀáÁ..."."""
+    found: dict[str, list[str]] = {}
+    for char in map(chr, range(0x10000)):
+        found.setdefault(_base_letter(char), []).append(char)
+    return {base: "".join(chars) for base, chars in found.items()}
+
+
+def _base_letter(text: str) -> str:
+    """Text's first letter without its accents, casefolded."""
+    return unicodedata.normalize("NFD", text[:1]).casefold()[:1]
 
 
 @cache

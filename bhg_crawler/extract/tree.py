@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from functools import cache, cached_property
 from typing import Any, NamedTuple, Self
 
@@ -112,11 +112,22 @@ def is_figure(element: HtmlElement) -> bool:
     return tag == "figure" or element.find(".//table") is None
 
 
-def in_figure(element: HtmlElement) -> bool:
-    """Whether the element is a figure (``is_figure``) or inside one: an image, its caption, its table's cells."""
-    if element.tag in FIGURE_TAGS and is_figure(element):
-        return True
-    return any(is_figure(node) for node in element.iterancestors(*FIGURE_TAGS))  # the tag test run by lxml
+def _inherited(known: dict[HtmlElement, bool], element: HtmlElement, own: Callable[[HtmlElement], bool]) -> bool:
+    """Whether ``own`` holds of the element or of an ancestor, with ``known`` the answers so far (each element
+    judged once, its ancestors first; no recursion: a page may nest thousands deep)."""
+    answer = known.get(element)
+    if answer is not None:
+        return answer
+    climbed = []
+    node: HtmlElement | None = element
+    while node is not None and (answer := known.get(node)) is None:
+        climbed.append(node)
+        node = node.getparent()
+    above = bool(answer)
+    for node in reversed(climbed):
+        above = above or own(node)
+        known[node] = above
+    return above
 
 
 def reading(
@@ -530,6 +541,7 @@ class Page:
         self._articles: dict[str, ArticleUrl | None] = {}
         self._article_links: dict[HtmlElement | None, list[tuple[HtmlElement, str, ArticleUrl]]] = {}
         self._furniture: dict[HtmlElement, bool] = {}
+        self._figures: dict[HtmlElement, bool] = {}
 
     @classmethod
     def from_response(cls, response: Response, profile: SiteProfile) -> Self:
@@ -541,16 +553,12 @@ class Page:
     def in_furniture(self, element: HtmlElement) -> bool:
         """Whether an element of this page is furniture or inside it (``is_furniture`` of it or an ancestor),
         each element judged once (a walk asks of every one)."""
-        climbed = []
-        node: HtmlElement | None = element
-        while node is not None and node not in self._furniture:
-            climbed.append(node)
-            node = node.getparent()
-        above = self._furniture[node] if node is not None else False
-        for node in reversed(climbed):
-            above = above or is_furniture(node)
-            self._furniture[node] = above
-        return self._furniture[element]
+        return _inherited(self._furniture, element, is_furniture)
+
+    def in_figure(self, element: HtmlElement) -> bool:
+        """Whether an element of this page is a figure or inside one (``is_figure`` of it or an ancestor): an
+        image, its caption, its table's cells; each element judged once."""
+        return _inherited(self._figures, element, is_figure)
 
     def select(self, css: str) -> list[Any]:
         """Elements, or strings for ``::text`` and ``::attr()``, that a CSS selector finds, in document order; none

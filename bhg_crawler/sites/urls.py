@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterable
+from functools import cache
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -58,6 +59,7 @@ def resolve_url(given: str | None, base: str) -> str | None:
     return urlunsplit(parts._replace(path=parts.path or "/"))
 
 
+@cache
 def usable_host(host: str) -> bool:
     """Whether a URL's host as written (``[::1]``, ``127.0.0.1``, ``xn--bo-mia.vn``; no user or port) is one a
     browser can request: an IPv4 address, a bracketed IPv6 address (no zone), or a domain name of labels of

@@ -764,6 +764,11 @@ def test_the_tags_after_their_label_in_any_markup(content: str, after: str, tags
         ("Từ khóa của năm", None),
         ("Tagsx: a", None),
         ("", None),
+        ("\u200b \n TỪ KHOÁ: x", "x"),  # invisible characters and spaces before it
+        ("Tu\u031b\u0300 kho\u0301a: x", "x"),  # its accents written apart (NFD)
+        ("\u0110ừ khóa: x", None),  # another first letter
+        ("  Thẻ: x", None),
+        ("Ťags: x", "x"),  # any accent on a letter
     ],
 )
 def test_what_a_tags_label_is_followed_by(text: str, rest: str | None) -> None:
@@ -800,3 +805,35 @@ def test_shallower_keeps_the_text_and_the_innermost_levels(html: str, shallow: s
     else:
         assert reduced.count("<i ") == 2 * KEPT_NESTING and reduced.count("</i>") == 2 * KEPT_NESTING
         assert "<p>x</p>" in reduced and 'title="a>b"' in reduced
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "<h3>Cùng chuyên mục</h3>",
+        "<h3>CÙNG CHUYÊN MỤC</h3>",
+        "<h3>  Cùng\n   chuyên\tmục </h3>",
+        "<h3>Cu\u0300ng chuye\u0302n mu\u0323c</h3>",  # accents written apart from their letters (NFD)
+        "<h3>Cùng\u200b chuyên mục\ufeff</h3>",  # invisible characters
+        "<h3><b>Cùng</b> chuyên mục</h3>",  # its text opens in a child, its own text is the rest
+        "<div>Cùng <span>chuyên</span> mục</div>",
+        "<h3>tin LIÊN quan</h3>",
+    ],
+)
+def test_the_related_block_is_found_by_its_heading_however_printed(heading: str) -> None:
+    related = f'<div class="x">{heading}<ul><li><a href="{RELATED}">Một bài khác</a></li></ul></div>'
+    found = record(era_a(f"<p>{P1}</p>", related=related))["related"]
+    assert [item["url"] for item in found] == [RELATED]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "<h3>Cùng chuyên mục khác</h3>",  # more than the heading
+        "<h3>Chuyên mục</h3>",  # a part of it
+        "<h3>Cùng chuyên mục 2</h3>",
+    ],
+)
+def test_a_heading_that_is_not_a_related_heading_names_no_related_block(heading: str) -> None:
+    related = f'<div class="x">{heading}<ul><li><a href="{RELATED}">Một bài khác</a></li></ul></div>'
+    assert record(era_a(f"<p>{P1}</p>", related=related))["related"] == []
