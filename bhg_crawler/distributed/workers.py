@@ -42,12 +42,13 @@ return 1
 """
 
 # A worker's uncommitted work back for the others: its taken requests into the queue (each at its priority), its
-# claims withdrawn, its name gone; at once, and only if it has not beaten since ARGV[2] (empty: whatever its
-# beat), so a worker that beats again is never buried. KEYS: the workers, the queue, its taken requests, its
-# claims. ARGV: the worker, the latest beat of a dead one (epoch seconds). Returns the requests put back, or -1.
+# claims withdrawn, its name gone; at once, and only if it is still there, silent since ARGV[2] (empty: whatever
+# its beat), so a worker that beats again is never buried, nor one buried already. KEYS: the workers, the queue,
+# its taken requests, its claims. ARGV: the worker, the latest beat of a dead one (epoch seconds). Returns the
+# requests put back, or -1.
 BURY = """
 local beat = redis.call('HGET', KEYS[1], ARGV[1])
-if ARGV[2] ~= '' and beat and tonumber(string.match(beat, '^%S+')) > tonumber(ARGV[2]) then return -1 end
+if ARGV[2] ~= '' and not (beat and tonumber(string.match(beat, '^%S+')) <= tonumber(ARGV[2])) then return -1 end
 local count = redis.call('ZCARD', KEYS[3])
 if count > 0 then redis.call('ZUNIONSTORE', KEYS[2], 2, KEYS[2], KEYS[3], 'AGGREGATE', 'MIN') end
 for _, claim in ipairs(redis.call('SMEMBERS', KEYS[4])) do redis.call('DEL', claim) end

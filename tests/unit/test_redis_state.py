@@ -241,13 +241,15 @@ def test_a_worker_leaves_only_when_no_other_may_give_work_back(
         (40, 30, 2),  # silent for 40 s, dead after 30: buried
         (20, 30, -1),  # it beat 20 s ago: alive, left alone
         (20, None, 2),  # its own work, given back whatever its beat
+        (None, 30, -1),  # buried already, by another worker
     ],
 )
 def test_a_dead_workers_work_goes_back_at_once(
-    client: redis.Redis, beat_age: float, dead_since_age: float | None, put_back: int
+    client: redis.Redis, beat_age: float | None, dead_since_age: float | None, put_back: int
 ) -> None:
     now = time.time()
-    client.hset(f"{PREFIX}:workers", "dead", f"{now - beat_age} busy")
+    if beat_age is not None:
+        client.hset(f"{PREFIX}:workers", "dead", f"{now - beat_age} busy")
     client.zadd(f"{PREFIX}:taken:dead", {"listing": -10, "article": -5})
     client.zadd(f"{PREFIX}:requests", {"article": -1, "other": 0})  # queued again meanwhile, lower
     client.set(f"{PREFIX}:claim:x", "dead")
@@ -258,7 +260,7 @@ def test_a_dead_workers_work_goes_back_at_once(
     queued = [client.zscore(f"{PREFIX}:requests", member) for member in ("listing", "article", "other")]
     left = client.exists(f"{PREFIX}:taken:dead", f"{PREFIX}:claim:x", f"{PREFIX}:claims:dead")
     if put_back < 0:
-        assert (queued, left, client.hexists(f"{PREFIX}:workers", "dead")) == ([None, -1, 0], 3, True)
+        assert (queued, left, client.hexists(f"{PREFIX}:workers", "dead")) == ([None, -1, 0], 3, beat_age is not None)
         return
     assert (queued, left) == ([-10, -5, 0], 0)  # each at the higher of its priorities
     assert not client.hexists(f"{PREFIX}:workers", "dead")
