@@ -7,6 +7,8 @@
 2. A run goes to its end under the faults: every article is exported or in the failures ledger.
 3. The faults clear (the same site, served without them): one more run, and every article has been
    exported exactly once.
+4. Two workers share a crawl through a local Redis; one is killed with SIGKILL after a random number of
+   taken requests: the other puts its work back and every article is exported exactly once between them.
 
 Crawls go to the replica on loopback only, with secrets in their settings that must not reach any file.
 """
@@ -18,6 +20,7 @@ import hashlib
 import json
 import random
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -29,11 +32,32 @@ from pathlib import Path
 from typing import Any
 
 from bhg_crawler.app.crawl import replica_settings
+from bhg_crawler.app.demo import local_redis
+from bhg_crawler.state.redis import connect
 from bhg_replica.server import ReplicaServer
 from bhg_replica.site import Site
 
 SECRETS = {"BHG_SMTP_PASSWORD": "hunter2-smtp-secret", "BHG_NOTIFY_SLACK_WEBHOOK": "https://hooks.invalid/T0/TOKEN-42x"}
 FOLDERS = ("exports", "logs", "state", "media")  # everything a run may write, under the work folder
+
+
+@dataclass
+class WorkerKill:
+    """Workers sharing a crawl through Redis, one of them killed: what the crawl lost or exported twice."""
+
+    workers: int = 2
+    killed: int = 0
+    lost: list[str] = field(default_factory=list)
+    duplicated: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.killed == 1 and not (self.lost or self.duplicated or self.problems)
+
+    def line(self) -> str:
+        return (f"distributed: killed {self.killed} of {self.workers} workers, lost {len(self.lost)} (goal 0), "
+                f"duplicated {len(self.duplicated)} (goal 0)")  # fmt: skip
 
 
 @dataclass
@@ -52,11 +76,12 @@ class Report:
     offsite_requests: int = 0
     stray_files: list[str] = field(default_factory=list)
     secrets_written: list[str] = field(default_factory=list)
+    distributed: WorkerKill = field(default_factory=WorkerKill)
 
     @property
     def ok(self) -> bool:
         return not (self.lost or self.duplicated or self.problems or self.offsite_requests or self.stray_files
-                    or self.secrets_written) and self.kills_survived == self.kills  # fmt: skip
+                    or self.secrets_written) and self.kills_survived == self.kills and self.distributed.ok  # fmt: skip
 
     def lines(self) -> list[str]:
         kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(self.injected.items()))
@@ -73,7 +98,8 @@ class Report:
             f"requests to other hosts      {self.offsite_requests} (goal 0)",
             f"files outside its folders    {len(self.stray_files)} (goal 0)",
             f"secrets written down         {len(self.secrets_written)} (goal 0)",
-            *(f"PROBLEM: {problem}" for problem in self.problems),
+            self.distributed.line(),
+            *(f"PROBLEM: {problem}" for problem in [*self.problems, *self.distributed.problems]),
         ]
 
 
@@ -107,7 +133,7 @@ def check_whole(work: Path) -> list[str]:
             elif hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
                 problems.append(f"{entry['path']} does not match its manifest")
     for path in exports.glob("*/*"):
-        if path.parent.name != "runs" and not path.name.startswith(".") and path not in listed:
+        if path.parent.name not in ("runs", "crawls") and not path.name.startswith(".") and path not in listed:
             problems.append(f"{path.relative_to(exports)} is visible but in no manifest")
     state = work / "state" / "bhg.sqlite3"
     if state.exists():
@@ -202,7 +228,49 @@ def run_suite(articles: int, kills: int, seed: int, work: Path, out: Any = sys.s
         if path.is_file() and path.relative_to(work).parts[0] != "media":
             data = path.read_bytes()
             report.secrets_written += [f"{path.relative_to(work)}: {s}" for s in secrets if s.encode() in data]
+    report.distributed = kill_a_worker(articles, seed, rng, out)
     return report
+
+
+def kill_a_worker(articles: int, seed: int, rng: random.Random, out: Any) -> WorkerKill:
+    """Two workers crawl the replica (without faults) through a local Redis; one, picked at random, is killed
+    with SIGKILL once it has taken a random number of requests (up to an eighth of the articles, so the
+    crawl still has work). The survivor must put its work back: every article exported once between them."""
+    result = WorkerKill()
+    site = Site(seed=seed, articles=articles)
+    server = ReplicaServer(site, "127.0.0.1", 0)
+    server.start_background()
+    with tempfile.TemporaryDirectory(prefix="bhg-faults-redis-") as folder, local_redis(Path(folder)) as redis_url:
+        homes = [Path(folder) / f"worker-{n}" for n in range(1, result.workers + 1)]
+        fast = ("--redis", redis_url, "-s", "BHG_REDIS_DEAD_SECONDS=4", "-s", "BHG_REDIS_IDLE_SECONDS=1")
+        children = []
+        for home in homes:
+            (home / "state").mkdir(parents=True)
+            children.append(subprocess.Popen(crawl_command(server.url, home, *fast), stdout=subprocess.DEVNULL,
+                                             stderr=subprocess.DEVNULL))  # fmt: skip
+        doomed, after = rng.randrange(result.workers), rng.randint(1, max(1, articles // 8))
+        client = connect(redis_url)
+        taken = f"bhg:bhg:taken:{socket.gethostname()}:{children[doomed].pid}"
+        while children[doomed].poll() is None and client.zcard(taken) < after:
+            time.sleep(0.02)
+        if children[doomed].poll() is None:
+            children[doomed].send_signal(signal.SIGKILL)
+            result.killed += 1
+        print(f"distributed: worker {doomed + 1} killed after {client.zcard(taken)} requests taken", file=out,
+              flush=True)  # fmt: skip
+        for n, child in enumerate(children):
+            code = child.wait(timeout=600)
+            if n != doomed and code not in (0, 3):
+                result.problems.append(f"the surviving worker exited {code}")
+        client.close()
+        server.shutdown()
+        server.server_close()
+        versions: Counter[tuple[str, int]] = sum((exported_versions(home) for home in homes), Counter())
+        result.problems += [problem for home in homes for problem in check_whole(home)]
+    live = {slot.article_id for slot in site.catalog.live}
+    result.lost = sorted(live - {article_id for article_id, _ in versions})
+    result.duplicated = sorted(f"{article_id} v{version}" for (article_id, version), n in versions.items() if n > 1)
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:

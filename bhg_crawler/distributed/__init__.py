@@ -7,18 +7,20 @@ worker keeps its own exports and its runs in its own state file; what two worker
 claimed in Redis first.
 
 - ``RedisAddon`` sets the scheduler, its queue and its dupefilter when ``BHG_REDIS_URL`` is set.
-- ``TakenQueue``, the shared queue, keeps what a worker takes under its name until the worker's run is
-  committed: the requests of a worker that dies go back to the queue.
-- ``RedisWorkers`` registers the worker and beats every few seconds; keeps it alive while the shared queue
-  has work, another worker is busy, or the queue had work in the last ``BHG_REDIS_IDLE_SECONDS`` (plain
-  scrapy-redis spiders never close); puts back the requests and withdraws the claims of a worker that has
-  not beaten for ``BHG_REDIS_DEAD_SECONDS``; and when the last worker of a crawl closes with the queue
-  empty, deletes the crawl's dupefilter: the next crawl starts afresh.
+- ``SharedScheduler`` marks a request seen and queues it in one step; ``TakenQueue``, the shared queue,
+  keeps what a worker takes under its name, answered or not, until the worker's run is committed: the
+  requests of a worker that dies go back to the queue.
+- ``RedisWorkers`` registers the worker and beats every few seconds (busy, idle or leaving); keeps it alive
+  while the shared queue has work, another worker is busy, leaving or late, or the queue had work in the
+  last ``BHG_REDIS_IDLE_SECONDS`` (plain scrapy-redis spiders never close); puts back the requests and
+  withdraws the claims of a worker that has not beaten for ``BHG_REDIS_DEAD_SECONDS``; and when the last
+  worker of a crawl closes with the queue empty, deletes the crawl's dupefilter: the next crawl starts
+  afresh.
 - ``ClaimPipeline`` lets one worker only export a version of an article, and none a version a committed
   run exported.
 
 The keys of one crawl, below ``bhg:<crawl>:``: ``crawl`` (when its first worker started), ``requests``
-(the queue), ``seen`` (request fingerprints), ``workers`` (worker -> last beat), ``taken:<worker>``
+(the queue), ``seen`` (request fingerprints), ``workers`` (worker -> last beat and state), ``taken:<worker>``
 (requests a worker took, until its commit), ``claims:<worker>`` (its claims, until its commit),
 ``claim:<record id>:<sha256>`` (the worker exporting it, until its commit), ``manifests`` (the workers'
 run manifests, until the last worker writes the crawl's manifest). The last worker deletes them; each

@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
 from scrapy.core.engine import ExecutionEngine
 from scrapy.utils.test import get_crawler
+from scrapy_redis.dupefilter import RFPDupeFilter
 
 from bhg_crawler.core.errors import ConfigError
+from bhg_crawler.core.requests import RequestKind
+from bhg_crawler.distributed.scheduler import TakenQueue
 from bhg_crawler.distributed.workers import RedisWorkers
 from bhg_crawler.runs.outcome import ExitCode
 from bhg_crawler.spiders.bhg import BhgSpider
 from bhg_crawler.state.redis import RedisKnowledge, connect
-from tests.helpers import command, exported, manifests, replica, stats
+from tests.helpers import bhg_run, command, exported, manifests, project_crawler, replica, stats
 
 
 def exported_ids(work: Path) -> list[str]:
@@ -161,3 +166,83 @@ def test_an_idle_worker_asks_the_shared_queue_every_poll_seconds(session_redis: 
     RedisWorkers.from_crawler(crawler).engine_started()
     assert crawler.engine._SLOT_HEARTBEAT_INTERVAL == 0.5  # Scrapy's own: every 5 s
     assert ExecutionEngine._SLOT_HEARTBEAT_INTERVAL == 5.0
+
+
+# The points of a worker's life at which it is killed, as it leaves them in Redis: its last state (a take notes
+# it busy; idle between its work and its leaving; leaving until its run is committed), what it had taken (and
+# marked seen): the sections' first listing pages or half the articles, and whether it had exported those
+# (claimed them). Its run is never committed: nothing of it is published.
+DEATHS = {
+    "took the listing pages, answered none": ("busy", "listings", False),
+    "took articles, answered none": ("busy", "articles", False),
+    "exported articles, not committed": ("busy", "articles", True),
+    "idle, its run not committed": ("idle", "articles", True),
+    "leaving, its commit not done": ("leaving", "articles", True),
+}
+GHOST = "ghost:1"
+PROBE_ARTICLES = 60
+
+
+@pytest.fixture(scope="module")
+def plain_records(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
+    """The records one worker alone exports of the replica the killed worker's test crawls."""
+    work = tmp_path_factory.mktemp("plain")
+    with replica(0, PROBE_ARTICLES) as (url, _):
+        result = bhg_run(url, 0, work)
+    assert result.returncode == ExitCode.OK, result.stderr[-2000:]
+    [manifest] = manifests(work)
+    return exported(work, manifest)
+
+
+def stage_the_dead(redis_url: str, state: str, took: str, claimed: bool, records: list[dict[str, Any]]) -> int:
+    """What a worker killed at that point leaves in Redis, under ``GHOST``: its beat, late (7 s ago) but not
+    yet dead; the requests it took, marked seen; its claims. The requests it took."""
+    spider = BhgSpider.from_crawler(project_crawler(BhgSpider, BHG_STATE=""))  # its state in memory, unused
+    if took == "listings":
+        requests = [spider._request(spider.profile.section_url(slug), RequestKind.LISTING, bhg_section=slug)
+                    for slug in spider.options.sections]  # fmt: skip
+    else:
+        urls = [record.get("moved_from") or record["url"] for record in records[::2]]  # as the listings link them
+        requests = [spider._request(url, RequestKind.ARTICLE) for url in urls]
+    raw = redis.Redis.from_url(redis_url)
+    queue = TakenQueue(raw, spider, "bhg:bhg:requests")
+    seen = RFPDupeFilter(raw, "bhg:bhg:seen")
+    raw.hset("bhg:bhg:workers", GHOST, f"{time.time() - 7} {state}")
+    for request in requests:
+        raw.zadd(f"bhg:bhg:taken:{GHOST}", {queue._encode_request(request): -request.priority})
+        raw.sadd("bhg:bhg:seen", seen.request_fingerprint(request))
+    for record in records[::2] if claimed else []:
+        claim = f"bhg:bhg:claim:{record['record_id']}:{record['content_sha256']}"
+        raw.set(claim, GHOST)
+        raw.sadd(f"bhg:bhg:claims:{GHOST}", claim)
+    raw.close()
+    return len(requests)
+
+
+@pytest.mark.parametrize(("state", "took", "claimed"), DEATHS.values(), ids=DEATHS.keys())
+def test_what_a_worker_killed_at_any_point_held_is_exported_once_by_another(
+    tmp_path: Path, redis_url: str, plain_records: list[dict[str, Any]], state: str, took: str, claimed: bool
+) -> None:
+    taken = stage_the_dead(redis_url, state, took, claimed, plain_records)
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    options = ("--redis", redis_url, "-s", "BHG_REDIS_DEAD_SECONDS=60", "-s", "BHG_REDIS_IDLE_SECONDS=1")
+    with replica(0, PROBE_ARTICLES) as (url, _):
+        survivor = subprocess.Popen(command(url, 0, tmp_path, *options), text=True, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE)  # fmt: skip
+        name = f"{socket.gethostname()}:{survivor.pid}"
+        while not str(client.hget("bhg:bhg:workers", name)).endswith(" idle"):  # it ran out of work
+            assert survivor.poll() is None, survivor.communicate()[1][-2000:]
+            time.sleep(0.1)
+        time.sleep(3)  # three times its idle time and its polls: it stays, the ghost may be dead with work
+        assert survivor.poll() is None
+        client.hset("bhg:bhg:workers", GHOST, f"{time.time() - 61} {state}")  # now dead for sure
+        _, err = survivor.communicate(timeout=600)
+    assert survivor.returncode == ExitCode.OK, err[-2000:]
+    counts = Counter(record["record_id"] for record in exported(tmp_path, manifests(tmp_path)[0]))
+    assert counts == Counter(record["record_id"] for record in plain_records)  # each, once
+    log = next((tmp_path / "logs").iterdir()).read_text()
+    assert f"Worker {GHOST} stopped beating: {taken} of its requests are back in the queue" in log
+    known = ("articles", "contents", "ledger", "published", "sections", "urls")  # no taken requests, no claims
+    assert set(client.scan_iter()) <= {f"bhg:bhg:{name}" for name in known}
+    assert client.exists("bhg:bhg:articles", "bhg:bhg:urls") == 2
+    client.close()

@@ -30,6 +30,10 @@ def test_the_fault_suite_loses_nothing_and_duplicates_nothing(tmp_path: Path) ->
     assert report.offsite_requests == 0
     assert report.stray_files == []
     assert report.secrets_written == []
+    assert (report.distributed.killed, report.distributed.workers) == (1, 2)
+    assert report.distributed.lost == []
+    assert report.distributed.duplicated == []
+    assert report.distributed.problems == []
 
 
 def test_the_next_run_retries_the_ledger_first(tmp_path: Path) -> None:

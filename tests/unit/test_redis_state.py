@@ -10,11 +10,14 @@ from pathlib import Path
 
 import pytest
 import redis
+from scrapy import Request, Spider
 
 from bhg_crawler.app.cli import main
 from bhg_crawler.core.errors import StateUnavailable
 from bhg_crawler.distributed.claims import CLAIM
-from bhg_crawler.state.redis import RedisKnowledge, connect
+from bhg_crawler.distributed.scheduler import TakenQueue
+from bhg_crawler.distributed.workers import BURY, LATE_SECONDS, LEAVE
+from bhg_crawler.state.redis import RedisKnowledge, connect, worker_name
 from bhg_crawler.state.store import StateStore
 from bhg_crawler.state.values import NO_ANSWER
 from tests.helpers import AT, export, small_record
@@ -160,3 +163,104 @@ def test_the_shared_ledger_and_keys_on_the_command_line(
     assert table["bhg:daily:ledger"][0] == "1"
     assert table["bhg:daily:articles"][2] == "-1"  # what is known does not expire
     assert table["bhg:daily:claim:*"][0] == "0"
+
+
+# -- what a worker killed at any moment leaves in Redis ---------------------------------------------------------
+
+
+@pytest.fixture
+def shared(client: redis.Redis, session_redis: str) -> Iterator[TakenQueue]:
+    """The shared queue, its Redis answering in bytes as scrapy-redis's does."""
+    raw = redis.Redis.from_url(session_redis)
+    yield TakenQueue(raw, Spider(name="test"), f"{PREFIX}:requests")
+    raw.close()
+
+
+@pytest.mark.parametrize(
+    ("seen", "fingerprint", "queued", "seen_after"),
+    [
+        ([], "a", True, ["a"]),  # new: queued and seen, in one step
+        (["a"], "a", False, ["a"]),  # seen: neither
+        (["a"], "", True, ["a"]),  # not filtered (dont_filter): queued whatever was seen
+        ([], "", True, []),
+    ],
+)
+def test_a_request_is_seen_only_when_it_is_queued(
+    client: redis.Redis, shared: TakenQueue, seen: list[str], fingerprint: str, queued: bool, seen_after: list[str]
+) -> None:
+    if seen:
+        client.sadd(f"{PREFIX}:seen", *seen)
+    assert shared.push_unseen(Request(URL, priority=3), f"{PREFIX}:seen", fingerprint) is queued
+    assert [score for _, score in shared.server.zrange(f"{PREFIX}:requests", 0, -1, withscores=True)] == [-3.0] * queued
+    assert sorted(client.smembers(f"{PREFIX}:seen")) == seen_after
+
+
+def test_a_request_that_cannot_be_queued_is_not_seen(client: redis.Redis, shared: TakenQueue) -> None:
+    client.set(f"{PREFIX}:requests", "not a queue")
+    with pytest.raises(redis.ResponseError, match="WRONGTYPE"):
+        shared.push_unseen(Request(URL), f"{PREFIX}:seen", "a")
+    assert not client.exists(f"{PREFIX}:seen")
+
+
+def test_a_worker_that_takes_a_request_is_busy_at_once(client: redis.Redis, shared: TakenQueue) -> None:
+    shared.push_unseen(Request(URL, priority=2), f"{PREFIX}:seen", "a")
+    client.hset(f"{PREFIX}:workers", worker_name(), "1.0 idle")
+    assert shared.pop().url == URL
+    assert shared.pop() is None
+    taken = shared.server.zrange(f"{PREFIX}:taken:{worker_name()}", 0, -1, withscores=True)
+    assert [score for _, score in taken] == [-2.0]
+    beat, state = str(client.hget(f"{PREFIX}:workers", worker_name())).split()
+    assert (state, abs(float(beat) - time.time()) < 5) == ("busy", True)
+
+
+@pytest.mark.parametrize(
+    ("others", "leaves"),
+    [
+        ({}, True),  # the last worker
+        ({"b": (0, "idle")}, True),  # b is idle and beats: it closes after
+        ({"b": (0, "idle"), "c": (0, "busy")}, False),  # c may queue more, or die holding work
+        ({"b": (0, "leaving")}, False),  # b's commit may fail and give its work back
+        ({"b": (LATE_SECONDS + 1, "idle")}, False),  # b is late: it may be dead, with work to put back
+        ({"b": (LATE_SECONDS - 1, "idle")}, True),
+    ],
+)
+def test_a_worker_leaves_only_when_no_other_may_give_work_back(
+    client: redis.Redis, others: dict[str, tuple[float, str]], leaves: bool
+) -> None:
+    now = time.time()
+    for name, (age, state) in others.items():
+        client.hset(f"{PREFIX}:workers", name, f"{now - age} {state}")
+    client.hset(f"{PREFIX}:workers", "a", f"{now} idle")
+    assert client.eval(LEAVE, 1, f"{PREFIX}:workers", "a", now, LATE_SECONDS) == leaves
+    assert client.hget(f"{PREFIX}:workers", "a") == f"{now} {'leaving' if leaves else 'idle'}"
+
+
+@pytest.mark.parametrize(
+    ("beat_age", "dead_since_age", "put_back"),
+    [
+        (40, 30, 2),  # silent for 40 s, dead after 30: buried
+        (20, 30, -1),  # it beat 20 s ago: alive, left alone
+        (20, None, 2),  # its own work, given back whatever its beat
+        (None, 30, -1),  # buried already, by another worker
+    ],
+)
+def test_a_dead_workers_work_goes_back_at_once(
+    client: redis.Redis, beat_age: float | None, dead_since_age: float | None, put_back: int
+) -> None:
+    now = time.time()
+    if beat_age is not None:
+        client.hset(f"{PREFIX}:workers", "dead", f"{now - beat_age} busy")
+    client.zadd(f"{PREFIX}:taken:dead", {"listing": -10, "article": -5})
+    client.zadd(f"{PREFIX}:requests", {"article": -1, "other": 0})  # queued again meanwhile, lower
+    client.set(f"{PREFIX}:claim:x", "dead")
+    client.sadd(f"{PREFIX}:claims:dead", f"{PREFIX}:claim:x")
+    keys = [f"{PREFIX}:{key}" for key in ("workers", "requests", "taken:dead", "claims:dead")]
+    since = "" if dead_since_age is None else now - dead_since_age
+    assert client.eval(BURY, 4, *keys, "dead", since) == put_back
+    queued = [client.zscore(f"{PREFIX}:requests", member) for member in ("listing", "article", "other")]
+    left = client.exists(f"{PREFIX}:taken:dead", f"{PREFIX}:claim:x", f"{PREFIX}:claims:dead")
+    if put_back < 0:
+        assert (queued, left, client.hexists(f"{PREFIX}:workers", "dead")) == ([None, -1, 0], 3, beat_age is not None)
+        return
+    assert (queued, left) == ([-10, -5, 0], 0)  # each at the higher of its priorities
+    assert not client.hexists(f"{PREFIX}:workers", "dead")
