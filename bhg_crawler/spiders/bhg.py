@@ -346,6 +346,11 @@ class BhgSpider(scrapy.Spider):
             return
         archived = response.meta.get("bhg_warc")  # the WARC record of this page, when archiving is on
         page = ArticlePage.from_response(response, self._site_of(response.url))
+        error = page.error_page
+        if error is not None:  # the CMS's error or maintenance page, answered 200: gone, or to ask again
+            assert response.request is not None
+            self._not_exported(response.request, error.reason, "error_page", 404 if error.kind == "gone" else None)
+            return
         extracted = page.extracted()
         self._count_unusable(page)
         record = build_record(
