@@ -118,8 +118,7 @@ class Site:
         if path == "/":
             return html_page(self.renderer.home())
         if path == "/robots.txt":
-            disallowed = "".join(f"Disallow: /{slug}/\n" for slug in self.faults.disallowed)
-            return Response(200, (self.renderer.robots() + disallowed).encode(), "text/plain; charset=utf-8")
+            return self._robots("".join(f"Disallow: /{slug}/\n" for slug in self.faults.disallowed))
         if path == "/rss/home.rss":
             return Response(200, self.renderer.rss().encode(), "application/rss+xml; charset=utf-8")
         if path == "/tim-kiem":
@@ -128,7 +127,7 @@ class Site:
             return Response(200, STYLESHEET, "text/css")
         if path.startswith(("/images/", "/dataimages/", "/file/", "/media/")):
             return media(path)
-        asked = self.catalog.listing_asked(path, params)
+        asked = self.catalog.listing_asked(path, params, endless=bool(self.faults.listings))
         if asked is not None:
             return self._listing(*asked, params, english_host=False)
         return self._article(path)
@@ -137,9 +136,10 @@ class Site:
         if path == "/":
             return html_page(self.renderer.english_home())
         if path == "/robots.txt":
-            return Response(200, self.renderer.robots().encode(), "text/plain; charset=utf-8")
+            return self._robots("")
         params = parse_qs(query)
-        asked = self.catalog.listing_asked("/english" + path, params) if path.strip("/") else None
+        endless = bool(self.faults.listings)
+        asked = self.catalog.listing_asked("/english" + path, params, endless) if path.strip("/") else None
         if asked is not None:
             return self._listing(*asked, params, english_host=True)
         return self._article("/english" + path)
@@ -153,7 +153,33 @@ class Site:
             return html_page(self.renderer.listing(slug, 1, english_host, day))
         if not page:
             return self.not_found()
-        return html_page(self.renderer.listing(slug, page, english_host))
+        endless = self.faults.listings
+        if endless and page > self.catalog.page_count(slug):
+            self._injected(f"{endless}_pages")
+        return html_page(self.renderer.listing(slug, page, english_host, endless=endless))
+
+    def _robots(self, disallowed: str) -> Response:
+        """robots.txt: the site's rules and ``disallowed`` (lines), with the fault profile's ``Crawl-delay``, or the
+        profile's other answer to it (``faults.ROBOTS``): a 503, a 404, or none (the connection reset unanswered)."""
+        answer = self.faults.robots
+        if answer != "rules":
+            self._injected(f"robots_{answer}")
+        if answer == "503":
+            body = b"<html><body><h1>503 Service Temporarily Unavailable</h1><hr><center>nginx</center></body></html>"
+            return Response(503, body)
+        if answer == "404":
+            return self.not_found()
+        if answer == "unreachable":
+            return Response(200, b"", cut="unanswered")
+        rules = self.renderer.robots() + disallowed
+        if self.faults.crawl_delay:
+            self._injected("crawl_delay")
+            rules += f"Crawl-delay: {self.faults.crawl_delay:g}\n"
+        return Response(200, rules.encode(), "text/plain; charset=utf-8")
+
+    def _injected(self, kind: str) -> None:
+        with self._lock:
+            self.injected[kind] += 1
 
     def _article(self, path: str) -> Response:
         match = ARTICLE_PATH.match(path)
@@ -211,4 +237,14 @@ class Site:
             return replace(response, body=faults.gzip_bomb(), headers={"Content-Encoding": "gzip"})
         if kind == "not_html":
             return Response(200, b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n%%EOF\n", "application/pdf")
+        if kind == "meta_refresh_offsite":
+            return html_page(faults.refresh_page(faults.OFFSITE + path.lstrip("/")).decode())
+        if kind == "meta_refresh_self":
+            return html_page(faults.refresh_page(path).decode())
+        if kind == "redirect_home":
+            return Response(302, b"", headers={"Location": self.renderer.masthead.origin + "/"})
+        if kind == "not_found_200":
+            return replace(self.not_found(), status=200)
+        if kind == "maintenance_200":
+            return html_page(faults.maintenance_page(self.renderer.masthead.brand).decode())
         return replace(response, body=faults.malformed(body))  # malformed

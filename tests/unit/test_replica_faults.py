@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import socket
 from collections.abc import Callable
 
 import pytest
 
 from bhg_replica import faults
+from bhg_replica.errors import ReplicaError
+from bhg_replica.server import ReplicaServer
 from bhg_replica.site import Response, Site
 
 TEXT = (
@@ -51,6 +55,13 @@ def test_each_fault_is_acted_out(faulty: Site, kind: str) -> None:
         "gzip_bomb": lambda r: r.headers["Content-Encoding"] == "gzip" and len(r.body) < 1_000_000,
         "not_html": lambda r: r.content_type == "application/pdf",
         "malformed": lambda r: b"\x00" in r.body and len(r.body) < len(clean.body),
+        "meta_refresh_offsite": lambda r: (
+            r.status == 200 and f'content="0; url={faults.OFFSITE}{path.lstrip("/")}"'.encode() in r.body
+        ),
+        "meta_refresh_self": lambda r: r.status == 200 and f'content="0; url={path}"'.encode() in r.body,
+        "redirect_home": lambda r: r.status == 302 and r.headers["Location"] == "https://baohagiang.vn/",
+        "not_found_200": lambda r: r.status == 200 and r.body == faulty.not_found().body,
+        "maintenance_200": lambda r: r.status == 200 and "<h1>Hệ thống đang bảo trì</h1>" in r.body.decode(),
     }[kind]
     assert expected(answer), kind
 
@@ -72,3 +83,108 @@ def test_windows_1258_reads_back_as_the_same_text() -> None:
     import unicodedata
 
     assert unicodedata.normalize("NFC", encoded.decode("cp1258")) == TEXT
+
+
+def test_a_maintenance_page_passes_and_a_page_that_says_gone_lasts() -> None:
+    faulty = Site(seed=3, articles=600, fault_profile="mixed")
+    down, gone = slot_with(faulty, "maintenance_200"), slot_with(faulty, "not_found_200")
+    fault = faults.fault_of(3, faulty.faults, down)
+    assert fault is not None and fault.times >= 1
+    bodies = [faulty.respond("baohagiang.vn", down).body for _ in range(fault.times + 1)]
+    assert all("bảo trì" in b.decode() for b in bodies[:-1]) and "bảo trì" not in bodies[-1].decode()
+    assert {faulty.respond("baohagiang.vn", gone).body for _ in range(4)} == {faulty.not_found().body}
+    assert set(faults.KINDS) > faults.GONE and not faults.GONE & faults.TRANSIENT
+
+
+ROBOTS = "User-agent: *\nDisallow: /tim-kiem\nDisallow: /admin/\n"
+
+
+@pytest.mark.parametrize(
+    ("profile", "status", "body", "cut"),
+    [
+        ("none", 200, ROBOTS, None),
+        ("mixed", 200, ROBOTS + "Disallow: /the-thao/\n", None),
+        ("crawl-delay", 200, ROBOTS + "Crawl-delay: 1\n", None),
+        ("robots-503", 503, "<h1>503 Service Temporarily Unavailable</h1>", None),
+        ("robots-404", 404, "<h1>Không tìm thấy trang</h1>", None),
+        ("robots-unreachable", 200, "", "unanswered"),
+    ],
+)
+def test_robots_txt_answers_as_the_profile_says(profile: str, status: int, body: str, cut: str | None) -> None:
+    site = Site(seed=3, articles=60, fault_profile=profile)
+    for host in ("baohagiang.vn", "www.baohagiang.vn"):
+        answer = site.respond(host, "/robots.txt")
+        assert (answer.status, answer.cut) == (status, cut)
+        assert answer.body.decode() == body if status == 200 else body in answer.body.decode()
+    english = site.respond("en.baohagiang.vn", "/robots.txt")
+    assert english.status == status and english.cut == cut  # the English host's robots.txt too
+    assert site.faults.share == 0.0 or profile == "mixed"  # a whole-site profile faults no article
+    kind = {"robots-503": "robots_503", "robots-404": "robots_404", "robots-unreachable": "robots_unreachable",
+            "crawl-delay": "crawl_delay"}.get(profile)  # fmt: skip
+    assert dict(site.injected) == ({kind: 3} if kind else {})
+
+
+def test_an_unanswered_robots_txt_resets_the_connection_before_a_byte() -> None:
+    server = ReplicaServer(Site(seed=3, articles=60, fault_profile="robots-unreachable"), "127.0.0.1", 0)
+    server.start_background()
+    try:
+        host, port = server.server_address[:2]
+        with socket.create_connection((str(host), int(port)), timeout=5) as client:
+            client.sendall(b"GET http://baohagiang.vn/robots.txt HTTP/1.1\r\nHost: baohagiang.vn\r\n\r\n")
+            with pytest.raises(ConnectionResetError):  # not a byte, then a reset
+                client.recv(1024)
+        with socket.create_connection((str(host), int(port)), timeout=5) as client:
+            client.sendall(b"GET http://baohagiang.vn/xa-hoi HTTP/1.1\r\nHost: baohagiang.vn\r\n\r\n")
+            assert client.recv(12) == b"HTTP/1.1 200"  # the rest of the site answers
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def links_to_next(answer: Response) -> list[str]:
+    return re.findall(r'class="next" href="([^"]+)"', answer.body.decode())
+
+
+def listed_ids(site: Site, answer: Response) -> set[str]:
+    """The articles a listing page lists: those linked between its featured item (or its list) and its pagination."""
+    page = answer.body.decode()
+    start = min(at for at in (page.find('class="featured"'), page.find('class="list-news"')) if at >= 0)
+    found = set(re.findall(r"-([0-9a-f]{7}|\d{6})/?[?\"]", page[start : page.index('class="pagination"')]))
+    return found & {slot.article_id for slot in site.catalog.live}
+
+
+def asked(site: Site, path_and_query: str) -> Response:
+    path, _, query = path_and_query.partition("?")
+    return site.respond("baohagiang.vn", path, query)
+
+
+@pytest.mark.parametrize("profile", ["endless-pages", "empty-pages"])
+@pytest.mark.parametrize("slug", ["xa-hoi", "kinh-te/cong-nghiep", "english/news"])
+def test_pages_past_a_listings_end_answer_as_the_profile_says(profile: str, slug: str) -> None:
+    site, clean = Site(seed=3, articles=600, fault_profile=profile), Site(seed=3, articles=600)
+    count = site.catalog.page_count(slug)
+    last = asked(site, site.catalog.listing_path(slug, count))
+    assert links_to_next(last) == [f"https://baohagiang.vn{site.catalog.listing_path(slug, count + 1)}"]
+    assert listed_ids(site, last) == {slot.article_id for slot in site.catalog.listing_page(slug, count)}
+    for number in (count + 1, count + 7):
+        path = site.catalog.listing_path(slug, number)
+        assert asked(clean, path).status == 404  # without the fault: no such page
+        past = asked(site, path)
+        assert past.status == 200
+        assert links_to_next(past) == [f"https://baohagiang.vn{site.catalog.listing_path(slug, number + 1)}"]
+        again = listed_ids(site, last) if profile == "endless-pages" else set()
+        assert listed_ids(site, past) == again
+    assert site.injected == {profile.replace("-", "_"): 2}
+    first = site.catalog.listing_path(slug, 1)
+    if count > 1:  # pages before the last are as ever
+        assert asked(site, first).body == asked(clean, first).body
+
+
+def test_every_profile_is_named_and_whole_site_ones_fault_no_article() -> None:
+    assert set(faults.PROFILES) == {"none", "mixed", "robots-503", "robots-404", "robots-unreachable",
+                                    "crawl-delay", "endless-pages", "empty-pages"}  # fmt: skip
+    for name, profile in faults.PROFILES.items():
+        assert profile.name == name and profile.robots in faults.ROBOTS and profile.listings in faults.LISTINGS
+        assert (profile.share > 0) == (name == "mixed")
+    with pytest.raises(ReplicaError, match="faults must be one of none, mixed, robots-503"):
+        faults.profile_named("robots-500")
