@@ -1,6 +1,6 @@
 """Faults the replica can inject into its article pages and its site, deterministic by seed and URL.
 
-A fault profile picks a share of the article URLs and a fault for each (``fault_of``). Some faults pass
+A fault profile picks a share of the article URLs and a fault for each (``dealt``). Some faults pass
 (``TRANSIENT``: the first answers fail, later ones are right), others last as long as the server runs.
 A profile may also fault the whole site: its robots.txt (a section disallowed, an answer of 503 or 404 or
 none, a ``Crawl-delay``) and its listings (endless or empty pages past the end). The content never changes:
@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -91,16 +92,23 @@ class Fault:
     times: int  # answers that fail before the right one (0: every answer, for a lasting fault)
 
 
-def fault_of(seed: int, profile: FaultProfile, path: str) -> Fault | None:
-    """The fault an article URL gets, if any: the same for the same seed, profile and path."""
+def dealt(seed: int, profile: FaultProfile, paths: Iterable[str]) -> dict[str, Fault]:
+    """The faults of a site's article paths: the profile's share of them, drawn by a hash of the seed, the
+    profile and the path; their kinds dealt round ``KINDS`` in the order of the draw, so that every kind is acted
+    out once as many articles as there are kinds have a fault. The same for the same seed, profile and paths."""
     if not profile.share:
-        return None
-    digest = hashlib.sha256(f"faults:{seed}:{profile.name}:{path}".encode()).digest()
-    if int.from_bytes(digest[:4]) / 2**32 >= profile.share:
-        return None
-    kind = KINDS[digest[4] % len(KINDS)]
-    times = (1 if digest[5] % 4 else 3) if kind in TRANSIENT else 0  # three failures outlast the retries
-    return Fault(kind, times)
+        return {}
+    drawn = []
+    for path in paths:
+        digest = hashlib.sha256(f"faults:{seed}:{profile.name}:{path}".encode()).digest()
+        if int.from_bytes(digest[:4]) / 2**32 < profile.share:
+            drawn.append((digest, path))
+    faults = {}
+    for at, (digest, path) in enumerate(sorted(drawn)):
+        kind = KINDS[at % len(KINDS)]
+        times = (1 if digest[5] % 4 else 3) if kind in TRANSIENT else 0  # three failures outlast the retries
+        faults[path] = Fault(kind, times)
+    return faults
 
 
 def refresh_page(target: str) -> bytes:

@@ -92,6 +92,26 @@ class Site:
             "record_id_aliases": [],
         }
 
+    @cached_property
+    def fault_plan(self) -> dict[str, faults.Fault]:
+        """The fault of each faulty article path of baohagiang.vn (``faults.dealt``), the moved ones left out."""
+        paths = [self.writer.path(slot) for slot in self.catalog.live if slot.article_id not in self.moved]
+        return faults.dealt(self.catalog.seed, self.faults, paths)
+
+    def fault_of(self, path: str) -> faults.Fault | None:
+        """The fault of an article path (with or without its trailing slash), if it has one."""
+        return self.fault_plan.get(path.rstrip("/"))
+
+    def said_gone(self) -> set[str]:
+        """The ids of the live articles whose fault lasts and says they are gone (``faults.GONE``: a redirect to the
+        home page, a "page not found" page): a crawl under the faults believes it, and asks for them again only
+        when it ignores what it knows (``--full``)."""
+        return {
+            slot.article_id
+            for slot in self.catalog.live
+            if (fault := self.fault_of(self.writer.path(slot))) is not None and fault.kind in faults.GONE
+        }
+
     @staticmethod
     def family(slot: Slot) -> Family:
         """The template family a baohagiang.vn article's page is printed in."""
@@ -199,7 +219,7 @@ class Site:
 
     def _faulty(self, path: str, response: Response) -> Response:
         """The article's answer with its fault acted out, if it has one and it has not passed."""
-        fault = faults.fault_of(self.catalog.seed, self.faults, path)
+        fault = self.fault_of(path)
         if fault is None:
             return response
         with self._lock:

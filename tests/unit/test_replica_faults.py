@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import socket
+from collections import Counter
 from collections.abc import Callable
 
 import pytest
@@ -21,7 +22,7 @@ TEXT = (
 def slot_with(site: Site, kind: str) -> str:
     for slot in site.catalog.live:
         path = site.writer.path(slot)
-        fault = faults.fault_of(site.catalog.seed, site.faults, path)
+        fault = site.fault_of(path)
         if fault is not None and fault.kind == kind:
             return path
     raise AssertionError(f"no article with {kind}")
@@ -69,11 +70,11 @@ def test_each_fault_is_acted_out(faulty: Site, kind: str) -> None:
 def test_a_passing_fault_passes_and_the_content_never_changes() -> None:
     faulty = Site(seed=3, articles=600, fault_profile="mixed")  # its own: no answer given yet
     path = slot_with(faulty, "server_error")
-    fault = faults.fault_of(3, faulty.faults, path)
+    fault = faulty.fault_of(path)
     assert fault is not None and fault.times >= 1
     answers = [faulty.respond("baohagiang.vn", path).status for _ in range(fault.times + 1)]
     assert answers[-1] == 200 and all(status >= 500 for status in answers[:-1])
-    assert faults.fault_of(3, faults.profile_named("none"), path) is None
+    assert Site(seed=3, articles=600).fault_of(path) is None
     assert "Disallow: /the-thao/" in faulty.respond("baohagiang.vn", "/robots.txt").body.decode()
 
 
@@ -88,7 +89,7 @@ def test_windows_1258_reads_back_as_the_same_text() -> None:
 def test_a_maintenance_page_passes_and_a_page_that_says_gone_lasts() -> None:
     faulty = Site(seed=3, articles=600, fault_profile="mixed")
     down, gone = slot_with(faulty, "maintenance_200"), slot_with(faulty, "not_found_200")
-    fault = faults.fault_of(3, faulty.faults, down)
+    fault = faulty.fault_of(down)
     assert fault is not None and fault.times >= 1
     bodies = [faulty.respond("baohagiang.vn", down).body for _ in range(fault.times + 1)]
     assert all("bảo trì" in b.decode() for b in bodies[:-1]) and "bảo trì" not in bodies[-1].decode()
@@ -188,3 +189,19 @@ def test_every_profile_is_named_and_whole_site_ones_fault_no_article() -> None:
         assert (profile.share > 0) == (name == "mixed")
     with pytest.raises(ReplicaError, match="faults must be one of none, mixed, robots-503"):
         faults.profile_named("robots-500")
+
+
+def test_the_draw_deals_every_kind_and_is_the_same_for_the_same_site() -> None:
+    paths = [f"/xa-hoi/202506/bai-{n}-{n:07x}" for n in range(400)]
+    mixed = faults.PROFILES["mixed"]
+    plan = faults.dealt(7, mixed, paths)
+    assert plan == faults.dealt(7, mixed, list(reversed(paths)))  # the order the paths come in is no matter
+    assert plan != faults.dealt(8, mixed, paths)
+    assert 0.2 < len(plan) / len(paths) < 0.4  # the profile's share, 0.3
+    counts = Counter(fault.kind for fault in plan.values())
+    assert set(counts) == set(faults.KINDS) and max(counts.values()) - min(counts.values()) <= 1
+    assert all((fault.times > 0) == (fault.kind in faults.TRANSIENT) for fault in plan.values())
+    assert faults.dealt(7, faults.PROFILES["endless-pages"], paths) == {}
+    site = Site(seed=3, articles=600, fault_profile="mixed")
+    path = next(iter(site.fault_plan))
+    assert site.fault_of(path + "/") == site.fault_of(path) is not None
