@@ -16,7 +16,7 @@ from bhg_replica import faults
 from bhg_replica.answers import Response
 from bhg_replica.catalog import Slot
 from bhg_replica.site import Site
-from tests.helpers import bhg_run, exported, manifests, replica, serving, stats
+from tests.helpers import bhg_run, exported, exported_records, manifests, replica, serving, stats
 
 
 class SoftSite(Site):
@@ -134,10 +134,15 @@ def test_a_known_article_that_answers_an_error_page_keeps_its_record(tmp_path: P
     assert sorted(r["article_id"] for r in exported(tmp_path, before)) == sorted(s.article_id for s in chosen.values())
     assert exported(tmp_path, after) == [] and after["counts"]["rejects"] == 0
     assert stats(tmp_path, after)["bhg/failures/error_page"] == 2
-    entries = ledger(tmp_path)
-    gone, down = (entries[site.writer.canonical_url(chosen[kind])] for kind in ("not_found_200", "maintenance_200"))
-    assert (gone[2], gone[4]) == ("no", "error page: Không tìm thấy trang")
-    assert (down[2], down[4]) == ("yes", "error page: Hệ thống đang bảo trì")
+    failures = {f["url"]: f["reason"] for f in exported_records(tmp_path / "exports", after, "failures")}
+    assert failures == {
+        site.writer.canonical_url(chosen["not_found_200"]): "error page: Không tìm thấy trang",
+        site.writer.canonical_url(chosen["maintenance_200"]): "error page: Hệ thống đang bảo trì",
+    }
+    assert ledger(tmp_path) == {}  # exported before: never in the ledger
     with sqlite3.connect(tmp_path / "state.sqlite3") as db:
-        versions = dict(db.execute("SELECT record_id, version FROM articles").fetchall())
-    assert versions == {f"baohagiang.vn:{slot.article_id}": 1 for slot in chosen.values()}
+        known = {row[0]: row[1:] for row in db.execute("SELECT record_id, version, last_status FROM articles")}
+    assert known == {  # the record kept; the one the site said was not found is gone
+        f"baohagiang.vn:{chosen['not_found_200'].article_id}": (1, 404),
+        f"baohagiang.vn:{chosen['maintenance_200'].article_id}": (1, 200),
+    }
