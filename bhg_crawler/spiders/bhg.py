@@ -324,7 +324,8 @@ class BhgSpider(scrapy.Spider):
         self.crawler.signals.send_catch_log(signals.listing_missed, urls=urls, reason=reason)
 
     def parse_article(self, response: Response) -> Iterator[Any]:
-        """An article: its record, and requests for its related articles.
+        """An article: its record, and requests for its related articles; none for a page that is no article (a
+        soft 404, the CMS's error or maintenance page: ``ArticlePage.error_page``), reported with its reason.
 
         @url https://baohagiang.vn/xay-dung-dang/202008/khang-dinh-vai-tro-nen-tang-cua-dang-hat-nhan-chinh-tri-o-co-so-764199
         @returns items 1 1
