@@ -20,6 +20,7 @@ from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 from scrapy.utils.response import get_meta_refresh
 from twisted.python.failure import Failure
 
+from bhg_crawler.core import signals
 from bhg_crawler.core.components import CrawlerComponent
 from bhg_crawler.core.errors import RefusedRedirect, error_in
 from bhg_crawler.core.identity import user_agent
@@ -427,15 +428,24 @@ class StateBookkeeping(CrawlerComponent, BaseSpiderMiddleware):
 
     def request_dropped(self, request: Request) -> None:
         """A request the scheduler dropped (Scrapy's ``request_dropped``: the run requested its URL already). When
-        a redirect made it, the articles it was redirected from have no answer of their own: that is why."""
+        a redirect made it, the articles it was redirected from have no answer of their own: that is why; when it
+        is no article (the home page), they are gone, a soft 404 as the spider tells one it follows
+        (``signals.fetch_failed`` with a 404, ``bhg/failures/gone``)."""
         if kind_of(request) is not RequestKind.ARTICLE:
             return
         own = article_of(request.url, self.sites)
         for url in request.meta.get("redirect_urls", []):
             old = article_of(url, self.sites)
-            if old is not None and (own is None or old.record_id != own.record_id):
-                reason = f"redirected to {request.url}, which this run requested already"
-                self.state.failed(old.record_id, old.canonical, reason, retry=True)
+            if old is None or (own is not None and old.record_id == own.record_id):
+                continue
+            if own is None:
+                self.stats.inc_value("bhg/failures/gone")
+                reason = f"redirected to {request.url}, a page that is no article"
+                self.crawler.signals.send_catch_log(signals.fetch_failed, request=request.replace(url=url),
+                                                    reason=reason, status=404, retry=False)  # fmt: skip
+                return
+            reason = f"redirected to {request.url}, which this run requested already"
+            self.state.failed(old.record_id, old.canonical, reason, retry=True)
 
     def listing_missed(self, urls: list[str], reason: str) -> None:
         """Listing pages a walk did not fetch (``signals.listing_missed``, or one that failed): counted in

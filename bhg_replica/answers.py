@@ -29,7 +29,7 @@ class Response:
     content_type: str = "text/html; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
     # Faults the server acts out: wait before answering, send the body over this many seconds, or cut the
-    # connection halfway ("reset") or after too few bytes ("truncate").
+    # connection halfway ("reset"), after too few bytes ("truncate"), or before any answer ("unanswered").
     delay: float = 0.0
     trickle: float = 0.0
     cut: str | None = None

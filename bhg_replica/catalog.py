@@ -309,9 +309,9 @@ class Catalog:
         """The path of a listing page of this catalog's site (``listing_path``)."""
         return listing_path(slug, page, self.paged_by_query(slug))
 
-    def listing_asked(self, path: str, params: dict[str, list[str]]) -> tuple[str, int] | None:
-        """The (section slug, page number) a request path and query name, page 0 for a page the section lacks;
-        None when the path is no listing."""
+    def listing_asked(self, path: str, params: dict[str, list[str]], endless: bool = False) -> tuple[str, int] | None:
+        """The (section slug, page number) a request path and query name, page 0 for a page the section lacks (a
+        page past the end is one unless ``endless``); None when the path is no listing."""
         paged = TRANG_PAGE.match(path)
         if paged and paged["slug"] in self.listings and not self.paged_by_query(paged["slug"]):
             slug, text = paged["slug"], paged["page"]
@@ -321,7 +321,7 @@ class Catalog:
                 return None
             text = params.get(self.page_parameter, ["1"])[0] if self.paged_by_query(slug) else "1"
         page = int(text) if text.isdigit() else 0
-        return slug, page if 1 <= page <= self.page_count(slug) else 0
+        return slug, page if page >= 1 and (endless or page <= self.page_count(slug)) else 0
 
     def page_count(self, slug: str) -> int:
         return max(1, -(-len(self.listings[slug]) // PER_PAGE))

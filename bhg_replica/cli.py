@@ -107,7 +107,8 @@ def add_site_options(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     parser.add_argument(
         "--faults", choices=sorted(PROFILES), default="none",
-        help="faults to inject, deterministic by seed: none, or mixed (a share of the articles, every kind)",
+        help="faults to inject, deterministic by seed: none, mixed (a share of the articles, every kind), or one "
+        "of the whole site: robots-503, robots-404, robots-unreachable, crawl-delay, endless-pages, empty-pages",
     )  # fmt: skip
 
 

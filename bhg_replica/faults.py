@@ -1,9 +1,10 @@
-"""Faults the replica can inject into its article pages, deterministic by seed and URL.
+"""Faults the replica can inject into its article pages and its site, deterministic by seed and URL.
 
-A fault profile picks a share of the article URLs and a fault for each (``fault_of``). Some faults pass
+A fault profile picks a share of the article URLs and a fault for each (``dealt``). Some faults pass
 (``TRANSIENT``: the first answers fail, later ones are right), others last as long as the server runs.
-Robots.txt may also disallow a section. The content never changes: with the faults cleared, every
-article is served as usual.
+A profile may also fault the whole site: its robots.txt (a section disallowed, an answer of 503 or 404 or
+none, a ``Crawl-delay``) and its listings (endless or empty pages past the end). The content never changes:
+with the faults cleared, every article is served as usual.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -33,26 +35,48 @@ KINDS = (
     "gzip_bomb",  # a gzip body that inflates to BOMB_BYTES
     "not_html",  # a PDF at the article's URL
     "malformed",  # the page cut short, tags unclosed, NUL bytes and stray markup
+    "meta_refresh_offsite",  # 200, a page whose <meta http-equiv="refresh"> sends the reader to another host
+    "meta_refresh_self",  # 200, a page whose meta refresh sends the reader to the page itself
+    "redirect_home",  # 302 to the home page: "deleted", said with a redirect (a soft 404)
+    "not_found_200",  # the site's "page not found" page, answered 200
+    "maintenance_200",  # a "Hệ thống đang bảo trì" (under maintenance) page, answered 200
 )
-TRANSIENT = frozenset(["server_error", "rate_limited", "timeout", "reset", "truncated"])
+TRANSIENT = frozenset(["server_error", "rate_limited", "timeout", "reset", "truncated", "maintenance_200"])
+# Lasting faults that say the article is gone: a crawl believes them, and asks for it again only when it
+# ignores what it knows (``--full``).
+GONE = frozenset(["redirect_home", "not_found_200"])
 TIMEOUT_SECONDS = 4.0
 SLOW_SECONDS = 1.0
 HUGE_BYTES = 12 * 1024 * 1024  # above the crawler's DOWNLOAD_MAXSIZE
 BOMB_BYTES = 256 * 1024 * 1024
 OFFSITE = "https://bhg-mirror.example.net/"
+CRAWL_DELAY = 1.0  # seconds, the Crawl-delay of the crawl-delay profile
+ROBOTS = ("rules", "503", "404", "unreachable")  # how robots.txt answers: its rules, 503, 404, or not at all
+LISTINGS = ("", "endless", "empty")  # pages past a listing's end: 404, the last page again, or no items
 TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # Windows-1258 writes these apart from the letter
 
 
 @dataclass(frozen=True)
 class FaultProfile:
+    """A set of faults: on a share of the article pages (one of ``KINDS`` each), and on the whole site."""
+
     name: str
     share: float  # of the article URLs that get a fault
-    disallowed: tuple[str, ...]  # sections robots.txt disallows
+    disallowed: tuple[str, ...] = ()  # sections robots.txt disallows
+    robots: str = "rules"  # one of ROBOTS
+    crawl_delay: float = 0.0  # seconds robots.txt asks between two requests; 0: it asks for nothing
+    listings: str = ""  # one of LISTINGS: what a listing page past the end answers, with a link to the next
 
 
 PROFILES = {
-    "none": FaultProfile("none", 0.0, ()),
+    "none": FaultProfile("none", 0.0),
     "mixed": FaultProfile("mixed", 0.3, ("the-thao",)),
+    "robots-503": FaultProfile("robots-503", 0.0, robots="503"),
+    "robots-404": FaultProfile("robots-404", 0.0, robots="404"),
+    "robots-unreachable": FaultProfile("robots-unreachable", 0.0, robots="unreachable"),
+    "crawl-delay": FaultProfile("crawl-delay", 0.0, crawl_delay=CRAWL_DELAY),
+    "endless-pages": FaultProfile("endless-pages", 0.0, listings="endless"),
+    "empty-pages": FaultProfile("empty-pages", 0.0, listings="empty"),
 }
 
 
@@ -68,16 +92,42 @@ class Fault:
     times: int  # answers that fail before the right one (0: every answer, for a lasting fault)
 
 
-def fault_of(seed: int, profile: FaultProfile, path: str) -> Fault | None:
-    """The fault an article URL gets, if any: the same for the same seed, profile and path."""
+def dealt(seed: int, profile: FaultProfile, paths: Iterable[str]) -> dict[str, Fault]:
+    """The faults of a site's article paths: the profile's share of them, drawn by a hash of the seed, the
+    profile and the path; their kinds dealt round ``KINDS`` in the order of the draw, so that every kind is acted
+    out once as many articles as there are kinds have a fault. The same for the same seed, profile and paths."""
     if not profile.share:
-        return None
-    digest = hashlib.sha256(f"faults:{seed}:{profile.name}:{path}".encode()).digest()
-    if int.from_bytes(digest[:4]) / 2**32 >= profile.share:
-        return None
-    kind = KINDS[digest[4] % len(KINDS)]
-    times = (1 if digest[5] % 4 else 3) if kind in TRANSIENT else 0  # three failures outlast the retries
-    return Fault(kind, times)
+        return {}
+    drawn = []
+    for path in paths:
+        digest = hashlib.sha256(f"faults:{seed}:{profile.name}:{path}".encode()).digest()
+        if int.from_bytes(digest[:4]) / 2**32 < profile.share:
+            drawn.append((digest, path))
+    faults = {}
+    for at, (digest, path) in enumerate(sorted(drawn)):
+        kind = KINDS[at % len(KINDS)]
+        times = (1 if digest[5] % 4 else 3) if kind in TRANSIENT else 0  # three failures outlast the retries
+        faults[path] = Fault(kind, times)
+    return faults
+
+
+def refresh_page(target: str) -> bytes:
+    """A page that sends the reader to ``target`` at once with ``<meta http-equiv="refresh">``, as CMSes do for a
+    moved or removed page."""
+    return (
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="0; url={target}">'
+        f'<title>Đang chuyển trang...</title></head><body><p>Đang chuyển trang, <a href="{target}">bấm vào đây</a> '
+        "nếu trình duyệt không tự chuyển.</p></body></html>"
+    ).encode()
+
+
+def maintenance_page(brand: str) -> bytes:
+    """A CMS's page for a site down for maintenance, answered 200: a title and a line, nothing else [guess]."""
+    return (
+        f'<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Hệ thống đang bảo trì - {brand}</title>'
+        f'</head><body><div class="maintenance"><h1>Hệ thống đang bảo trì</h1><p>{brand} đang nâng cấp hệ thống. '
+        "Mời bạn đọc quay lại sau ít phút.</p></div></body></html>"
+    ).encode()
 
 
 def windows_1258(text: str) -> bytes:

@@ -119,12 +119,23 @@ class Renderer:
         lede, _, prefix = self.writer.lede(slot)
         return prefix + lede
 
-    def listing(self, slug: str, page: int, english_host: bool = False, day: datetime | None = None) -> str:
-        """A section's listing page ``page``, or its articles of one ``day``; on the English host, its links."""
-        slots = self.catalog.listing_day(slug, day) if day else self.catalog.listing_page(slug, page)
+    def listing(
+        self, slug: str, page: int, english_host: bool = False, day: datetime | None = None, endless: str = ""
+    ) -> str:
+        """A section's listing page ``page``, or its articles of one ``day``; on the English host, its links. With
+        ``endless`` (``faults.LISTINGS``), the last page and those past it link to a next page, and a page past
+        the end lists the last page's articles again ("endless") or none ("empty")."""
+        count = self.catalog.page_count(slug)
+        if day:
+            slots = self.catalog.listing_day(slug, day)
+        elif endless and page > count:
+            slots = self.catalog.listing_page(slug, count) if endless == "endless" else []
+        else:
+            slots = self.catalog.listing_page(slug, page)
         source = f"{'en:' if english_host else ''}list:{slug}:{page}"
         own = f"{self.english}/{slug.removeprefix('english/')}" if english_host else self.section_href(slug)
-        main = listing_main(self.chrome, slug, self._items(slots, source), page, own, day is not None)
+        last = page + 1 if endless and page >= count else None
+        main = listing_main(self.chrome, slug, self._items(slots, source), page, own, day is not None, last)
         return self.chrome.page(f"{self.catalog.section_name(slug)} - {self.masthead.brand}", "", main, slug)
 
     def home(self) -> str:

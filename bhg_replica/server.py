@@ -119,6 +119,11 @@ class ReplicaHandler(BaseHTTPRequestHandler):
         self._send(response.encoded_for(self.headers.get("Accept-Encoding", "")), send_body)
 
     def _send(self, response: Response, send_body: bool) -> None:
+        if response.cut == "unanswered":  # RST before a byte of an answer: SO_LINGER with a zero timeout, and
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()  # closed before socketserver's shutdown() would send a FIN
+            self.close_connection = True
+            return
         if response.delay or self.server.latency:
             time.sleep(response.delay + self.server.latency)
         self.send_response(response.status)

@@ -92,6 +92,26 @@ class Site:
             "record_id_aliases": [],
         }
 
+    @cached_property
+    def fault_plan(self) -> dict[str, faults.Fault]:
+        """The fault of each faulty article path of baohagiang.vn (``faults.dealt``), the moved ones left out."""
+        paths = [self.writer.path(slot) for slot in self.catalog.live if slot.article_id not in self.moved]
+        return faults.dealt(self.catalog.seed, self.faults, paths)
+
+    def fault_of(self, path: str) -> faults.Fault | None:
+        """The fault of an article path (with or without its trailing slash), if it has one."""
+        return self.fault_plan.get(path.rstrip("/"))
+
+    def said_gone(self) -> set[str]:
+        """The ids of the live articles whose fault lasts and says they are gone (``faults.GONE``: a redirect to the
+        home page, a "page not found" page): a crawl under the faults believes it, and asks for them again only
+        when it ignores what it knows (``--full``)."""
+        return {
+            slot.article_id
+            for slot in self.catalog.live
+            if (fault := self.fault_of(self.writer.path(slot))) is not None and fault.kind in faults.GONE
+        }
+
     @staticmethod
     def family(slot: Slot) -> Family:
         """The template family a baohagiang.vn article's page is printed in."""
@@ -118,8 +138,7 @@ class Site:
         if path == "/":
             return html_page(self.renderer.home())
         if path == "/robots.txt":
-            disallowed = "".join(f"Disallow: /{slug}/\n" for slug in self.faults.disallowed)
-            return Response(200, (self.renderer.robots() + disallowed).encode(), "text/plain; charset=utf-8")
+            return self._robots("".join(f"Disallow: /{slug}/\n" for slug in self.faults.disallowed))
         if path == "/rss/home.rss":
             return Response(200, self.renderer.rss().encode(), "application/rss+xml; charset=utf-8")
         if path == "/tim-kiem":
@@ -128,7 +147,7 @@ class Site:
             return Response(200, STYLESHEET, "text/css")
         if path.startswith(("/images/", "/dataimages/", "/file/", "/media/")):
             return media(path)
-        asked = self.catalog.listing_asked(path, params)
+        asked = self.catalog.listing_asked(path, params, endless=bool(self.faults.listings))
         if asked is not None:
             return self._listing(*asked, params, english_host=False)
         return self._article(path)
@@ -137,9 +156,10 @@ class Site:
         if path == "/":
             return html_page(self.renderer.english_home())
         if path == "/robots.txt":
-            return Response(200, self.renderer.robots().encode(), "text/plain; charset=utf-8")
+            return self._robots("")
         params = parse_qs(query)
-        asked = self.catalog.listing_asked("/english" + path, params) if path.strip("/") else None
+        endless = bool(self.faults.listings)
+        asked = self.catalog.listing_asked("/english" + path, params, endless) if path.strip("/") else None
         if asked is not None:
             return self._listing(*asked, params, english_host=True)
         return self._article("/english" + path)
@@ -153,7 +173,33 @@ class Site:
             return html_page(self.renderer.listing(slug, 1, english_host, day))
         if not page:
             return self.not_found()
-        return html_page(self.renderer.listing(slug, page, english_host))
+        endless = self.faults.listings
+        if endless and page > self.catalog.page_count(slug):
+            self._injected(f"{endless}_pages")
+        return html_page(self.renderer.listing(slug, page, english_host, endless=endless))
+
+    def _robots(self, disallowed: str) -> Response:
+        """robots.txt: the site's rules and ``disallowed`` (lines), with the fault profile's ``Crawl-delay``, or the
+        profile's other answer to it (``faults.ROBOTS``): a 503, a 404, or none (the connection reset unanswered)."""
+        answer = self.faults.robots
+        if answer != "rules":
+            self._injected(f"robots_{answer}")
+        if answer == "503":
+            body = b"<html><body><h1>503 Service Temporarily Unavailable</h1><hr><center>nginx</center></body></html>"
+            return Response(503, body)
+        if answer == "404":
+            return self.not_found()
+        if answer == "unreachable":
+            return Response(200, b"", cut="unanswered")
+        rules = self.renderer.robots() + disallowed
+        if self.faults.crawl_delay:
+            self._injected("crawl_delay")
+            rules += f"Crawl-delay: {self.faults.crawl_delay:g}\n"
+        return Response(200, rules.encode(), "text/plain; charset=utf-8")
+
+    def _injected(self, kind: str) -> None:
+        with self._lock:
+            self.injected[kind] += 1
 
     def _article(self, path: str) -> Response:
         match = ARTICLE_PATH.match(path)
@@ -173,7 +219,7 @@ class Site:
 
     def _faulty(self, path: str, response: Response) -> Response:
         """The article's answer with its fault acted out, if it has one and it has not passed."""
-        fault = faults.fault_of(self.catalog.seed, self.faults, path)
+        fault = self.fault_of(path)
         if fault is None:
             return response
         with self._lock:
@@ -211,4 +257,14 @@ class Site:
             return replace(response, body=faults.gzip_bomb(), headers={"Content-Encoding": "gzip"})
         if kind == "not_html":
             return Response(200, b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n%%EOF\n", "application/pdf")
+        if kind == "meta_refresh_offsite":
+            return html_page(faults.refresh_page(faults.OFFSITE + path.lstrip("/")).decode())
+        if kind == "meta_refresh_self":
+            return html_page(faults.refresh_page(path).decode())
+        if kind == "redirect_home":
+            return Response(302, b"", headers={"Location": self.renderer.masthead.origin + "/"})
+        if kind == "not_found_200":
+            return replace(self.not_found(), status=200)
+        if kind == "maintenance_200":
+            return html_page(faults.maintenance_page(self.renderer.masthead.brand).decode())
         return replace(response, body=faults.malformed(body))  # malformed

@@ -190,12 +190,13 @@ def with_pipeline(name: str) -> str:
 # -- exports ---------------------------------------------------------------------------------------------
 
 
-def exported_records(exports: Path, manifest: dict[str, Any]) -> list[dict[str, Any]]:
-    """The records of a run's article files, as its manifest lists them."""
+def exported_records(exports: Path, manifest: dict[str, Any], kind: str = "articles") -> list[dict[str, Any]]:
+    """The records of a run's article files (or its files of another ``kind``: ``failures``, ``rejects``), as its
+    manifest lists them."""
     return [
         json.loads(line)
         for entry in manifest["files"]
-        if entry["kind"] == "articles"
+        if entry["kind"] == kind
         for line in (exports / entry["path"]).read_text(encoding="utf-8").splitlines()
     ]
 

@@ -109,13 +109,16 @@ def with_bookkeeping(record: ArticleRecord, kept: ArticleRecord) -> ArticleRecor
 
 def reextract(run: Run, sites: tuple[SiteProfile, ...]) -> Iterator[ArticleRecord]:
     """The article records of the archived pages, extracted anew, each with the profile of its site (the
-    crawl's, or one its articles moved to); what a page cannot say comes from the export."""
+    crawl's, or one its articles moved to), error pages left out; what a page cannot say comes from the export."""
     exported = run.exported()
     for page in archived_pages(run.warcs):
         profile = next((site for site in sites if article_url(page.url, site) is not None), None)
         if profile is None:
             continue
-        extracted = ArticlePage(page.html(profile), page.url, profile).extracted()
+        article = ArticlePage(page.html(profile), page.url, profile)
+        if article.error_page is not None:
+            continue  # the CMS's error page, archived as the crawl fetched it: never a record
+        extracted = article.extracted()
         record = build_record(extracted, datetime.fromisoformat(page.date), warc_record_id=page.record_id)
         kept = exported.get(page.record_id)
         yield record if kept is None else with_bookkeeping(record, kept)

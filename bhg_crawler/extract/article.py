@@ -16,6 +16,7 @@ from lxml.html import HtmlElement
 from bhg_crawler.core.clock import Moment
 from bhg_crawler.extract.body import Block, body_blocks, images_of
 from bhg_crawler.extract.byline import looks_like_byline, parse_byline
+from bhg_crawler.extract.errorpage import ErrorPage, error_marker
 from bhg_crawler.extract.generic import GenericReading
 from bhg_crawler.extract.lede import first_paragraph, is_bold, opening_lede
 from bhg_crawler.extract.metadata import PageMetadata, without_site_name
@@ -55,6 +56,8 @@ Part = Literal["title", "lede", "body", "related"]  # the parts of an article pa
 LEDE_TAGS = frozenset(["p", "div", "h2", "h3", "span", "strong", "b"])  # what a lede opening with its prefix is in
 DIGIT = re.compile(r"\d")
 MAX_TITLE_CHARS = 300  # a block of text longer than this is a paragraph, never a title
+# An error page prints no time and fewer paragraphs (its lede one) than this: a page with either is an article.
+ERROR_PAGE_PARAGRAPHS = 3
 
 
 class Sourced(NamedTuple, Generic[T]):
@@ -119,6 +122,25 @@ class ArticlePage(Page):
             tags=tuple(self.tags.value),
             layers={field: sourced.layer for field, sourced in found.items() if sourced.value},
         )
+
+    @cached_property
+    def error_page(self) -> ErrorPage | None:
+        """What the page says when it is the CMS's error or maintenance page served as an article
+        (``errorpage.error_marker`` of its ``<title>`` and its headings outside the furniture), provided it has
+        no article's shape: no time of publication, and fewer than ``ERROR_PAGE_PARAGRAPHS`` paragraphs (the lede
+        one of them). None for
+        an article, even one whose title or text says "404" or "bảo trì"."""
+        headings = [self.metadata.page_title() or ""]
+        headings += [
+            text
+            for element in self.root.iter("h1", "h2", "h3")
+            if not self.in_furniture(element) and (text := self._text(element))
+        ]
+        found = error_marker(headings, self.profile.error_page_markers)
+        if found is None or self.published_at.value is not None:
+            return None
+        paragraphs = len(self.body.value.paragraphs) + bool(self.lede.value.text)
+        return found if paragraphs < ERROR_PAGE_PARAGRAPHS else None
 
     # -- the layers past the page's body ------------------------------------------------------------
 

@@ -31,6 +31,17 @@ class Selectors:
     section: str = ""  # links to the article's section, the deepest last (breadcrumbs)
 
 
+@dataclass(frozen=True)
+class ErrorPageMarkers:
+    """What the site's CMS prints in the title or a heading of its error pages, each served with a 200 answer:
+    ``gone`` (the article does not exist, not to be asked for again) and ``maintenance`` (the site is down for a
+    while, asked for again next run). Texts, matched without regard to case; ``extract.errorpage`` adds the
+    markers every site's pages are read for."""
+
+    gone: tuple[str, ...] = ()
+    maintenance: tuple[str, ...] = ()
+
+
 PAGE_TEMPLATE = re.compile(r"\?(?P<parameter>[A-Za-z_][\w-]*)=\{n\}|(?P<suffix>/[\w./-]*\{n\}[\w./-]*)")
 
 
@@ -102,6 +113,8 @@ class SiteProfile:
     # The site's own forms of a printed timestamp, beside those every page is read for (``extract.text``): each
     # with the groups d, m, y, H and M (and S, half: "SA"/"CH", zone: "GMT+7" when it prints them).
     timestamp_formats: tuple[re.Pattern[str], ...] = ()
+    # The texts of the site's own error and maintenance pages served with a 200 answer.
+    error_page_markers: ErrorPageMarkers = field(default_factory=ErrorPageMarkers)
 
     @property
     def start_url(self) -> str:
@@ -177,6 +190,14 @@ def _labels(given: Any, where: str) -> tuple[str, ...]:
     return tuple(labels)
 
 
+def _error_page_markers(given: Any, source: str) -> ErrorPageMarkers:
+    """The ``[error_page_markers]`` table: ``gone`` and ``maintenance``, each a list of texts."""
+    where = f"{source}: error_page_markers"
+    if not isinstance(given, dict) or set(given) - {"gone", "maintenance"}:
+        raise ConfigError(f"{where}: a table of gone = [...] and maintenance = [...], not {given!r}")
+    return ErrorPageMarkers(**{kind: _labels(texts, f"{where}.{kind}") for kind, texts in given.items()})
+
+
 def _pagination(data: dict[str, Any], source: str) -> Pagination | None:
     """The profile's paging rule: ``pagination``, or ``page_parameter = "trang"``, short for ``?trang={n}``."""
     if "pagination" in data and "page_parameter" in data:
@@ -242,6 +263,7 @@ def profile_from(data: dict[str, Any], source: str) -> SiteProfile:
         timestamp_formats=tuple(
             _pattern(p, f"{source}: timestamp_formats[{n}]", STAMP_GROUPS) for n, p in enumerate(stamps)
         ),
+        error_page_markers=_error_page_markers(data.get("error_page_markers", {}), source),
     )
 
 

@@ -324,7 +324,8 @@ class BhgSpider(scrapy.Spider):
         self.crawler.signals.send_catch_log(signals.listing_missed, urls=urls, reason=reason)
 
     def parse_article(self, response: Response) -> Iterator[Any]:
-        """An article: its record, and requests for its related articles.
+        """An article: its record, and requests for its related articles; none for a page that is no article (a
+        soft 404, the CMS's error or maintenance page: ``ArticlePage.error_page``), reported with its reason.
 
         @url https://baohagiang.vn/xay-dung-dang/202008/khang-dinh-vai-tro-nen-tang-cua-dang-hat-nhan-chinh-tri-o-co-so-764199
         @returns items 1 1
@@ -346,6 +347,11 @@ class BhgSpider(scrapy.Spider):
             return
         archived = response.meta.get("bhg_warc")  # the WARC record of this page, when archiving is on
         page = ArticlePage.from_response(response, self._site_of(response.url))
+        error = page.error_page
+        if error is not None:  # the CMS's error or maintenance page, answered 200: gone, or to ask again
+            assert response.request is not None
+            self._not_exported(response.request, error.reason, "error_page", 404 if error.kind == "gone" else None)
+            return
         extracted = page.extracted()
         self._count_unusable(page)
         record = build_record(

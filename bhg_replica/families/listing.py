@@ -58,9 +58,12 @@ def pagination(chrome: Chrome, slug: str, page: int, last: int, own: str) -> str
     return f'<div class="pagination">{" ".join(links)}</div>\n'
 
 
-def listing_main(chrome: Chrome, slug: str, items: list[Item], page: int, own: str, by_date: bool) -> str:
+def listing_main(
+    chrome: Chrome, slug: str, items: list[Item], page: int, own: str, by_date: bool, last: int | None = None
+) -> str:
     """The inside of a listing page: the section's name, its sub-sections, the date control, a featured item on
-    the first page, the others, the pagination (none on a day's listing)."""
+    the first page, the others, the pagination (none on a day's listing) up to page ``last`` (by default the
+    section's last)."""
     catalog = chrome.catalog
     name = catalog.section_name(slug)
     children = "".join(
@@ -90,7 +93,7 @@ def listing_main(chrome: Chrome, slug: str, items: list[Item], page: int, own: s
     parts.append('<div class="list-news">\n' + "\n".join(item_html(chrome, item, 3) for item in rest) + "\n</div>\n")
     parts.append(chrome.ad_slot("inline"))
     if not by_date:
-        parts.append(pagination(chrome, slug, page, catalog.page_count(slug), own))
+        parts.append(pagination(chrome, slug, page, last or catalog.page_count(slug), own))
     return "".join(parts)
 
 

@@ -1,8 +1,9 @@
-"""End to end: a section walked over Tuyên Quang's ``/trang-N.html`` pages, and a walk that misses a page."""
+"""End to end: a section walked over Tuyên Quang's ``/trang-N.html`` pages, a walk that misses a page, and the
+replica's listings that never end."""
 
 from __future__ import annotations
 
-import re
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,38 +13,24 @@ from typing import Any
 import pytest
 
 from bhg_crawler.runs.outcome import ExitCode
+from bhg_crawler.sites.profiles import BAOHAGIANG
 from bhg_replica.answers import Response, html_page
 from bhg_replica.site import Site
-from tests.helpers import ARTICLES, bhg_run, exported, manifests, serving, stats
+from tests.helpers import ARTICLES, bhg_run, exported, manifests, replica, serving, stats
 
 HOST = "baotuyenquang.com.vn"
-PAST_END = re.compile(r"/(?P<slug>[a-z-]+)/trang-(?P<n>\d+)\.html")
 
 
 class FlakySite(Site):
-    """The replica, with listing pages of the successor that answer 500 as long as they are in ``failing``, and
-    sections whose pages past the end never end (``endless``: slug -> "repeat", the last page again, or "empty",
-    a page with no articles; both with their pagination's next link)."""
+    """The replica, with listing pages of the successor that answer 500 as long as they are in ``failing``."""
 
     def __init__(self) -> None:
         super().__init__(seed=5, articles=ARTICLES)
         self.failing: set[str] = set()
-        self.endless: dict[str, str] = {}
 
     def respond(self, host: str, path: str, query: str = "") -> Response:
         if host == HOST and path in self.failing:
             return html_page("<html><body><h1>500 Internal Server Error</h1></body></html>", 500)
-        past = PAST_END.fullmatch(path) if host == HOST else None
-        catalog = self.successor.catalog
-        if past and past["slug"] in self.endless and int(past["n"]) >= catalog.page_count(past["slug"]):
-            slug, number, last = past["slug"], int(past["n"]), catalog.page_count(past["slug"])
-            page = super().respond(host, f"/{slug}/trang-{last}.html", query).body.decode()
-            if self.endless[slug] == "empty" and number > last:
-                page = re.sub(
-                    r'<div class="list-news">\n.*?\n</div>', '<div class="list-news"></div>', page, flags=re.S
-                )
-            more = f'<a class="next" href="/{slug}/trang-{number + 1}.html">Trang sau</a></body>'
-            return html_page(page.replace("</body>", more, 1))
         return super().respond(host, path, query)
 
 
@@ -115,23 +102,28 @@ def bhg_ledger(work: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.parametrize("kind", ["repeat", "empty", "cap"])
-def test_a_listing_that_never_ends_is_walked_to_its_real_end(
-    flaky: tuple[str, FlakySite], tmp_path: Path, kind: str
-) -> None:
-    """Pages past the end repeat the last one, or list nothing, with a next link: the walk ends there; with
-    BHG_MAX_LISTING_PAGES at the section's page count, it ends there instead, the section not walked."""
-    url, site = flaky
-    slug = paged_section(site)
-    count = site.successor.catalog.page_count(slug)
-    site.endless[slug] = "empty" if kind == "empty" else "repeat"
-    cap = ("-s", f"BHG_MAX_LISTING_PAGES={count}") if kind == "cap" else ()
-    try:
-        code, records, numbers = run(url, tmp_path, f"endless-{kind}", slug, *cap)
-    finally:
-        del site.endless[slug]
-    assert code == ExitCode.OK
-    assert listed(site, slug, range(1, count + 1)) <= {str(r["article_id"]) for r in records}
-    assert numbers["downloader/request_count"] < 3 * count + 2 + len(records)  # no walk past its end
+def test_a_listing_that_never_ends_is_walked_to_its_real_end(tmp_path: Path, kind: str) -> None:
+    """The replica's ``endless-pages`` (pages past the end repeat the last one) and ``empty-pages`` (they list
+    nothing), each with a next link: the walk ends there; with BHG_MAX_LISTING_PAGES at the section's page count,
+    it ends there instead, the section not walked."""
+    profile = "empty-pages" if kind == "empty" else "endless-pages"
+    with replica(0, 120, faults=profile) as (url, site):
+        catalog = site.catalog
+        walkable = [s for s in BAOHAGIANG.sections if s in catalog.listings and not catalog.paged_by_query(s)]
+        slug = max(sorted(walkable), key=catalog.page_count)  # paged /trang-N.html
+        count = catalog.page_count(slug)
+        cap = ("-s", f"BHG_MAX_LISTING_PAGES={count}") if kind == "cap" else ()
+        result = bhg_run(url, 0, tmp_path, "--sections", slug, *cap)
+    [manifest] = manifests(tmp_path)
+    numbers = stats(tmp_path, manifest)
+    assert result.returncode == ExitCode.OK, result.stderr[-2000:]
+    listed = {slot.article_id for page in range(1, count + 1) for slot in catalog.listing_page(slug, page)}
+    assert listed <= {str(r["article_id"]) for r in exported(tmp_path, manifest)}
+    assert dict(site.injected) == ({} if kind == "cap" else {profile.replace("-", "_"): 1})  # one page past the end
+    assert [name for name in numbers if name.startswith("bhg/listings/stopped_at_")] == [
+        f"bhg/listings/stopped_at_{kind}"
+    ]
     assert numbers[f"bhg/listings/stopped_at_{kind}"] == 1
-    pages = [u for u in numbers if u.startswith("bhg/listings/stopped_at_")]
-    assert pages == [f"bhg/listings/stopped_at_{kind}"]
+    with sqlite3.connect(tmp_path / "state.sqlite3") as db:
+        walked = {row[0] for row in db.execute("SELECT slug FROM sections")}
+    assert walked == (set() if kind == "cap" else {slug})

@@ -1,4 +1,5 @@
-"""End to end: robots.txt by RFC 9309: a 4xx answer is no rules, a 5xx answer or none is crawl nothing there."""
+"""End to end: robots.txt by RFC 9309: a 4xx answer is no rules, a 5xx answer or none is crawl nothing there; its
+Crawl-delay kept. Through the replica's fault profiles, and answers it does not give through a site of its own."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bhg_crawler.runs.outcome import ExitCode
+from bhg_replica import faults
 from bhg_replica.answers import Response
 from bhg_replica.site import Site
 from tests.helpers import bhg_run, exported, manifests, serving, stats
@@ -18,7 +20,7 @@ from tests.helpers import bhg_run, exported, manifests, serving, stats
 
 class RobotsSite(Site):
     """The replica, with baohagiang.vn's robots.txt answered as ``answer`` says: a status, or "reset" (the
-    connection cut before an answer)."""
+    connection cut halfway through the answer)."""
 
     def __init__(self, answer: int | str) -> None:
         super().__init__(seed=5, articles=60)
@@ -35,17 +37,21 @@ class RobotsSite(Site):
 @pytest.mark.parametrize(
     ("answer", "code", "why"),
     [
-        (503, ExitCode.ROBOTS_UNAVAILABLE, "its robots.txt answered 503"),
+        ("robots-503", ExitCode.ROBOTS_UNAVAILABLE, "its robots.txt answered 503"),
+        ("robots-unreachable", ExitCode.ROBOTS_UNAVAILABLE, "its robots.txt could not be fetched"),
+        ("robots-404", ExitCode.OK, None),  # no robots.txt: no rules
         (500, ExitCode.ROBOTS_UNAVAILABLE, "its robots.txt answered 500"),
         ("reset", ExitCode.ROBOTS_UNAVAILABLE, "its robots.txt could not be fetched"),
-        (404, ExitCode.OK, None),  # no robots.txt: no rules
         (403, ExitCode.OK, None),
     ],
 )
 def test_a_robots_txt_that_does_not_answer_keeps_the_crawl_off_its_host(
     tmp_path: Path, answer: int | str, code: ExitCode, why: str | None
 ) -> None:
-    with serving(RobotsSite(answer)) as proxy:
+    """``answer``: a fault profile of the replica (``robots-...``), else what ``RobotsSite`` answers."""
+    profile = str(answer) if str(answer).startswith("robots-") else None
+    site = Site(seed=5, articles=60, fault_profile=profile) if profile else RobotsSite(answer)
+    with serving(site) as proxy:
         started = time.monotonic()
         result = bhg_run(proxy, 0, tmp_path, "--sections", "xa-hoi")
         took = time.monotonic() - started
@@ -53,6 +59,7 @@ def test_a_robots_txt_that_does_not_answer_keeps_the_crawl_off_its_host(
     records = exported(tmp_path, manifest)
     assert result.returncode == code, result.stdout[-2000:] + result.stderr[-2000:]
     numbers = stats(tmp_path, manifest)
+    assert bool(profile) == bool(site.injected)  # the replica's profile was acted out
     if why is None:
         assert records and "bhg/robots/unavailable" not in numbers
         return
@@ -66,26 +73,23 @@ def test_a_robots_txt_that_does_not_answer_keeps_the_crawl_off_its_host(
     assert entry[4].startswith(f"IgnoreRequest: not crawled: {why}")
 
 
-class DelaySite(Site):
-    """The replica, whose baohagiang.vn robots.txt asks for ``Crawl-delay: delay``, noting when each other
-    request to the host came."""
+class TimedSite(Site):
+    """The replica with the ``crawl-delay`` fault profile (robots.txt asks for ``faults.CRAWL_DELAY`` seconds),
+    noting when each other request to baohagiang.vn came."""
 
-    def __init__(self, delay: float) -> None:
-        super().__init__(seed=5, articles=60)
-        self.delay = delay
+    def __init__(self) -> None:
+        super().__init__(seed=5, articles=60, fault_profile="crawl-delay")
         self.asked: list[float] = []
 
     def respond(self, host: str, path: str, query: str = "") -> Response:
-        if host.removeprefix("www.") == "baohagiang.vn":
-            if path == "/robots.txt":
-                return Response(200, f"User-agent: *\nCrawl-delay: {self.delay:g}\n".encode(), "text/plain")
+        if host.removeprefix("www.") == "baohagiang.vn" and path != "/robots.txt":
             self.asked.append(time.monotonic())
         return super().respond(host, path, query)
 
 
-@pytest.mark.parametrize(("asked", "cap", "kept"), [(1.0, 30.0, 1.0), (10.0, 0.4, 0.4)])
-def test_a_crawl_delay_is_kept_up_to_its_cap(tmp_path: Path, asked: float, cap: float, kept: float) -> None:
-    site = DelaySite(asked)
+@pytest.mark.parametrize(("cap", "kept"), [(30.0, faults.CRAWL_DELAY), (0.4, 0.4)])
+def test_a_crawl_delay_is_kept_up_to_its_cap(tmp_path: Path, cap: float, kept: float) -> None:
+    site = TimedSite()
     listing = tmp_path / "urls.txt"
     listing.write_text("\n".join(site.writer.canonical_url(s) for s in site.catalog.live[:4]), encoding="utf-8")
     with serving(site) as proxy:
@@ -96,3 +100,4 @@ def test_a_crawl_delay_is_kept_up_to_its_cap(tmp_path: Path, asked: float, cap: 
     assert stats(tmp_path, manifest)["bhg/robots/crawl_delay"] == kept
     gaps = [later - earlier for earlier, later in itertools.pairwise(site.asked)]
     assert len(gaps) == 3 and min(gaps) >= 0.9 * kept  # the replica's settings ask for no delay at all
+    assert site.injected["crawl_delay"] == 1

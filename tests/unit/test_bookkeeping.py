@@ -197,6 +197,9 @@ def test_a_callback_that_raises_gives_the_ledger_its_error(books: Books, monkeyp
         # a redirect to an article this run requested already: the article redirected says so
         ("request_dropped", {"request": article_request(NEW_HOME, redirect_urls=[OLD_HOME])},
          "baohagiang.vn:756111", f"redirected to {NEW_HOME}, which this run requested already", 1),
+        # a redirect to the home page, which this run requested already: a soft 404, gone
+        ("request_dropped", {"request": article_request("https://baohagiang.vn/", redirect_urls=[ARTICLE])},
+         "baohagiang.vn:756980", "redirected to https://baohagiang.vn/, a page that is no article", 0),
         # a redirect of the article to its own other URL: its own request says what became of it
         ("request_dropped", {"request": article_request(ARTICLE, redirect_urls=[ARTICLE + "/"])},
          "baohagiang.vn:756980", NO_ANSWER, 1),
