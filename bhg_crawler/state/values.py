@@ -8,6 +8,17 @@ from typing import Any
 GONE = (404, 410)  # the statuses of an article that is no more: not fetched again, nothing to retry
 MOVED = 301  # the status an article's old record keeps once it is found at a new home (another record)
 NO_ANSWER = "no answer: the run ended before its request was answered"
+GIVEN_UP = "given up after "  # a ledger entry no longer retried: "given up after <tries> tries: <last reason>"
+
+
+def ledger_turn(tries: int, waited: int, give_up: int) -> str:
+    """What a run does with an article of the failures ledger worth another go, tried (and failed) ``tries``
+    runs, passed over by ``waited`` runs since: ``retry`` when it has waited ``2 ** (tries - 1) - 1`` runs (the
+    next run after one failed try, then after 1, 3, 7... runs), else ``wait``; ``given_up`` once it was tried
+    ``give_up`` times (``BHG_LEDGER_GIVE_UP_TRIES``; the commit that counts that try says so in its reason)."""
+    if tries >= give_up:
+        return "given_up"
+    return "retry" if waited >= 2 ** max(tries - 1, 0) - 1 else "wait"
 
 
 @dataclass(frozen=True)
@@ -58,8 +69,8 @@ class Placement:
 class RunWork:
     """A run's own work, as its commit merges it into knowledge kept outside the state file: its articles
     (the ``run_articles`` columns, with ``published_ts`` in seconds since 1970), URLs (URL, record id),
-    sections, payloads (digest, URI, date, record id), the ledger's candidates, and the ledger's pages that are
-    no articles (listing pages) this run fetched, which leave it."""
+    sections, payloads (digest, URI, date, record id), the ledger's candidates, the ledger's pages that are
+    no articles (listing pages) this run fetched, which leave it, and the ledger's articles it held back."""
 
     run_id: str
     status: str
@@ -69,3 +80,4 @@ class RunWork:
     payloads: list[tuple[str, str, str, str]]
     ledger: dict[str, dict[str, Any]]  # record id -> url, and reason and retry when it failed
     cleared: list[str]  # ledger ids of pages fetched this run that are no articles
+    deferred: list[str]  # ledger ids of articles held back this run: one more run waited
