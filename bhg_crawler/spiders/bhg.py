@@ -27,7 +27,7 @@ from bhg_crawler.sites.urls import ArticleUrl, article_of, moved_from, section_o
 from bhg_crawler.spiders.arguments import parse_flag, parse_options
 from bhg_crawler.state.binding import state_of
 from bhg_crawler.state.store import StateStore
-from bhg_crawler.state.values import GIVEN_UP, GONE, MOVED, NO_ANSWER, Known, ledger_turn
+from bhg_crawler.state.values import GONE, MOVED, Known, held_back
 
 
 class BhgSpider(scrapy.Spider):
@@ -424,17 +424,3 @@ class BhgSpider(scrapy.Spider):
         self.logger.warning("Could not fetch %s %s: %s", kind, request.url, reason)
         self.crawler.signals.send_catch_log(signals.fetch_failed, request=request, reason=reason, status=status,
                                             retry=status not in GONE, outcome=stat)  # fmt: skip
-
-
-def held_back(entry: dict[str, Any], give_up: int) -> str | None:
-    """Why a run leaves an article of the failures ledger (an entry of ``StateStore.ledger``) unrequested,
-    whether listed or due for a retry: ``given_up`` (its reason says so, or it was tried ``give_up`` times),
-    ``backoff`` (``ledger_turn``: it waits for more runs); None when it may be requested. An entry that was
-    never answered (``NO_ANSWER``) is never held back, nor one not to retry for another reason (gone, a
-    duplicate, out of range)."""
-    if not entry["retry"]:
-        return "given_up" if str(entry["reason"]).startswith(GIVEN_UP) else None
-    if entry["reason"] == NO_ANSWER:
-        return None
-    turn = ledger_turn(int(entry["attempts"]), int(entry.get("waited") or 0), give_up)
-    return {"wait": "backoff", "given_up": "given_up"}.get(turn)

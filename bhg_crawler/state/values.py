@@ -11,14 +11,20 @@ NO_ANSWER = "no answer: the run ended before its request was answered"
 GIVEN_UP = "given up after "  # a ledger entry no longer retried: "given up after <tries> tries: <last reason>"
 
 
+def runs_to_wait(tries: int, waited: int) -> int:
+    """The runs an article of the failures ledger, tried (and failed) ``tries`` runs and passed over by
+    ``waited`` runs since, is still held back: after one failed try none (the next run retries it), then it
+    waits ``2 ** (tries - 1) - 1`` runs in all (1, 3, 7...)."""
+    return max(0, (1 << max(tries - 1, 0)) - 1 - waited)
+
+
 def ledger_turn(tries: int, waited: int, give_up: int) -> str:
-    """What a run does with an article of the failures ledger worth another go, tried (and failed) ``tries``
-    runs, passed over by ``waited`` runs since: ``retry`` when it has waited ``2 ** (tries - 1) - 1`` runs (the
-    next run after one failed try, then after 1, 3, 7... runs), else ``wait``; ``given_up`` once it was tried
-    ``give_up`` times (``BHG_LEDGER_GIVE_UP_TRIES``; the commit that counts that try says so in its reason)."""
+    """What a run does with an article of the failures ledger worth another go (``runs_to_wait``): ``retry``,
+    ``wait``, or ``given_up`` once it was tried ``give_up`` times (``BHG_LEDGER_GIVE_UP_TRIES``; the commit
+    that counts that try says so in its reason)."""
     if tries >= give_up:
         return "given_up"
-    return "retry" if waited >= 2 ** max(tries - 1, 0) - 1 else "wait"
+    return "wait" if runs_to_wait(tries, waited) else "retry"
 
 
 @dataclass(frozen=True)
@@ -81,3 +87,17 @@ class RunWork:
     ledger: dict[str, dict[str, Any]]  # record id -> url, and reason and retry when it failed
     cleared: list[str]  # ledger ids of pages fetched this run that are no articles
     deferred: list[str]  # ledger ids of articles held back this run: one more run waited
+
+
+def held_back(entry: dict[str, Any], give_up: int) -> str | None:
+    """Why a run leaves an article of the failures ledger (an entry of ``StateStore.ledger``) unrequested,
+    whether listed or due for a retry: ``given_up`` (its reason says so, or it was tried ``give_up`` times),
+    ``backoff`` (``ledger_turn``: it waits for more runs); None when it may be requested. An entry that was
+    never answered (``NO_ANSWER``) is never held back, nor one not to retry for another reason (gone, a
+    duplicate, out of range)."""
+    if not entry["retry"]:
+        return "given_up" if str(entry["reason"]).startswith(GIVEN_UP) else None
+    if entry["reason"] == NO_ANSWER:
+        return None
+    turn = ledger_turn(int(entry["attempts"]), int(entry.get("waited") or 0), give_up)
+    return {"wait": "backoff", "given_up": "given_up"}.get(turn)

@@ -44,7 +44,7 @@ def test_the_next_run_retries_the_ledger_first(tmp_path: Path) -> None:
     listed = subprocess.run([sys.executable, "-m", "bhg_crawler", "ledger", "--state", str(tmp_path / "state.sqlite3")],
                             capture_output=True, text=True, check=True)  # fmt: skip
     header, *rows = listed.stdout.splitlines()
-    assert header.split("\t") == ["record_id", "attempts", "retry", "last_at", "reason", "url"]
+    assert header.split("\t") == ["record_id", "tries", "retry", "last_at", "reason", "url"]
     assert sum(row.split("\t")[2] == "yes" for row in rows) == retryable
     assert "Forbidden by robots.txt" in listed.stdout
     with replica(0, articles) as (url, site):

@@ -32,21 +32,21 @@ class SoftSite(Site):
 
 
 @pytest.mark.parametrize(
-    ("target", "meta", "reason", "retry"),
+    ("target", "meta", "reason", "code", "outcome"),
     [
-        ("https://baohagiang.vn/", False, "redirected to https://baohagiang.vn/, a page that is no article", "no"),
-        ("https://baohagiang.vn/", True, "redirected to https://baohagiang.vn/, a page that is no article", "no"),
-        (
-            "https://elsewhere.example/",
-            True,
-            "RefusedRedirect: a meta refresh to another host: https://elsewhere.example/",
-            "no",
-        ),
-        ("SELF", True, "RefusedRedirect: a meta refresh loop: {url} -> {url}", "no"),
+        ("https://baohagiang.vn/", False, "redirected to https://baohagiang.vn/, a page that is no article",
+         ExitCode.OK, "gone"),
+        ("https://baohagiang.vn/", True, "redirected to https://baohagiang.vn/, a page that is no article",
+         ExitCode.OK, "gone"),
+        ("https://elsewhere.example/", True,
+         "RefusedRedirect: a meta refresh to another host: https://elsewhere.example/", ExitCode.CRAWL_ERRORS,
+         "refused/redirect"),
+        ("SELF", True, "RefusedRedirect: a meta refresh loop: {url} -> {url}", ExitCode.CRAWL_ERRORS,
+         "refused/redirect"),
     ],
-)
+)  # fmt: skip
 def test_an_article_sent_elsewhere_is_no_record_and_says_why(
-    tmp_path: Path, target: str, meta: bool, reason: str, retry: str
+    tmp_path: Path, target: str, meta: bool, reason: str, code: ExitCode, outcome: str
 ) -> None:
     probe = Site(seed=5, articles=120)
     slot = probe.catalog.live[3]
@@ -58,12 +58,15 @@ def test_an_article_sent_elsewhere_is_no_record_and_says_why(
         result = bhg_run(proxy, 0, tmp_path, "--urls-file", str(listing))
     [manifest] = manifests(tmp_path)
     records = exported(tmp_path, manifest)
-    assert result.returncode == ExitCode.OK, result.stderr[-2000:]
+    assert result.returncode == code, result.stdout[-2000:] + result.stderr[-2000:]
     assert [r["article_id"] for r in records] == [probe.catalog.live[4].article_id]
     assert manifest["counts"]["rejects"] == 0
-    assert stats(tmp_path, manifest)["bhg/failures/gone" if "redirected" in reason else "bhg/failures/skipped"] == 1
+    assert stats(tmp_path, manifest)[f"bhg/failures/{outcome}"] == 1
+    term, _, kind = outcome.partition("/")
+    accounting = manifest["accounting"]
+    assert (accounting["discovered"], accounting["exported"], accounting[term]) == (2, 1, {kind: 1} if kind else 1)
     ledger = subprocess.run([sys.executable, "-m", "bhg_crawler", "ledger", "--state", str(tmp_path / "state.sqlite3")],
                             capture_output=True, text=True, check=True).stdout  # fmt: skip
     [entry] = [line.split("\t") for line in ledger.splitlines()[1:]]
-    assert entry[0] == f"baohagiang.vn:{slot.article_id}" and entry[2] == retry
+    assert entry[0] == f"baohagiang.vn:{slot.article_id}" and entry[2] == ("yes" if kind else "no")  # refused: later
     assert entry[4] == reason.format(url=url) and entry[5] == url
