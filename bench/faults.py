@@ -4,9 +4,12 @@
    disallowed by robots.txt). Runs are killed with SIGKILL at random points; after each kill, the exports
    and the state must be whole: every published manifest's files as listed, no visible file that no
    manifest lists, the SQLite state intact.
-2. A run goes to its end under the faults: every article is exported or in the failures ledger.
+2. A run goes to its end under the faults: every article is exported or in the failures ledger; its
+   accounting (the manifest's) is reported term by term.
 3. The faults clear (the same site, served without them): one more run, and every article has been
    exported exactly once.
+
+Every manifest of every run must balance (``bhg_crawler.runs.accounting.balance_problems``).
 
 Crawls go to the replica on loopback only, with secrets in their settings that must not reach any file.
 """
@@ -29,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from bhg_crawler.app.crawl import replica_settings
+from bhg_crawler.runs.accounting import balance_problems
 from bhg_replica.server import ReplicaServer
 from bhg_replica.site import Site
 
@@ -52,6 +56,7 @@ class Report:
     offsite_requests: int = 0
     stray_files: list[str] = field(default_factory=list)
     secrets_written: list[str] = field(default_factory=list)
+    accounting: dict[str, Any] = field(default_factory=dict)  # the manifest's, of the run under faults
 
     @property
     def ok(self) -> bool:
@@ -73,8 +78,34 @@ class Report:
             f"requests to other hosts      {self.offsite_requests} (goal 0)",
             f"files outside its folders    {len(self.stray_files)} (goal 0)",
             f"secrets written down         {len(self.secrets_written)} (goal 0)",
+            *accounting_lines(self.accounting),
             *(f"PROBLEM: {problem}" for problem in self.problems),
         ]
+
+
+def accounting_lines(accounting: dict[str, Any]) -> list[str]:
+    """A manifest's accounting, a term a line (the terms counted by reason with each reason)."""
+    if not accounting:
+        return []
+    lines = [f"accounting of the run under faults: {accounting['discovered']} articles discovered"]
+    for term, value in accounting.items():
+        if term in ("discovered", "balanced"):
+            continue
+        if isinstance(value, dict):
+            reasons = ", ".join(f"{why} {n}" for why, n in value.items())
+            value = f"{sum(value.values())}" + (f" ({reasons})" if reasons else "")
+        lines.append(f"  {term:<27}{value}")
+    return [*lines, f"  {'balanced':<27}{'yes' if accounting['balanced'] else 'NO'}"]
+
+
+def check_balanced(work: Path) -> list[str]:
+    """The manifests whose accounting does not balance, each with what does not add up."""
+    problems = []
+    for manifest in published(work):
+        records = sum(entry["records"] for entry in manifest["files"] if entry["kind"] == "articles")
+        problems += [f"run {manifest['run_id']}: {problem}" for problem in balance_problems(
+            manifest["accounting"], records)]  # fmt: skip
+    return problems
 
 
 def crawl_command(url: str, work: Path, *extra: str) -> list[str]:
@@ -163,6 +194,8 @@ def run_suite(articles: int, kills: int, seed: int, work: Path, out: Any = sys.s
         print(f"run under faults: exit {done.returncode}", file=out, flush=True)
         if done.returncode not in (0, 3, 4, 5):
             report.problems.append(f"the run under faults exited {done.returncode}: {done.stderr[-500:]}")
+        runs = published(work)
+        report.accounting = runs[-1]["accounting"] if runs else {}
     finally:
         server.shutdown()
         server.server_close()
@@ -192,6 +225,7 @@ def run_suite(articles: int, kills: int, seed: int, work: Path, out: Any = sys.s
         missing = sorted(live - {article_id for article_id, _ in versions})
         report.problems.append(f"not exported once the faults cleared: {missing[:5]} ({ledger(work)})")
     report.problems += check_whole(work)
+    report.problems += check_balanced(work)
     report.stray_files = sorted(
         str(path.relative_to(work))
         for path in work.rglob("*")

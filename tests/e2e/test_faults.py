@@ -27,6 +27,10 @@ def test_the_fault_suite_loses_nothing_and_duplicates_nothing(tmp_path: Path) ->
     assert report.exported_at_end == report.articles == 120
     assert report.in_ledger > 0 and report.exported_under_faults + report.in_ledger == report.articles
     assert len(report.injected) >= 10  # most kinds of fault were acted out
+    accounting = report.accounting
+    assert accounting["balanced"] is True and accounting["refused"]["robots"] > 0  # the-thao is disallowed
+    assert {"size", "not_html", "redirect"} <= set(accounting["refused"])  # the lasting faults are refusals
+    assert ["balanced", "yes"] in [line.split() for line in report.lines()]
     assert report.offsite_requests == 0
     assert report.stray_files == []
     assert report.secrets_written == []
