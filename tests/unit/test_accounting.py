@@ -86,12 +86,12 @@ def http_error(status: int) -> HttpError:
         (IgnoreRequest("Filtered offsite request"), "other"),
         (http_error(500), None),
         (http_error(403), None),
-        (TwistedTimeout(), None),
+        (TwistedTimeout(), None),  # type: ignore[no-untyped-call]
         (ValueError("boom"), None),
     ],
 )
 def test_refusals_by_kind(error: Exception, kind: str | None) -> None:
-    failure = Failure(error)
+    failure = Failure(error)  # type: ignore[no-untyped-call]
     failure.request = Request("https://baohagiang.vn/a")  # type: ignore[attr-defined]
     assert refusal_of(failure) == kind
 
