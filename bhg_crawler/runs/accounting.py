@@ -21,6 +21,8 @@ from bhg_crawler.sites.urls import article_of
 TERMS = ("exported", "unchanged", "not_modified", "duplicate", "gone", "out_of_range", "rejected", "refused",
          "failed", "given_up", "deferred")  # fmt: skip
 SPLIT = ("refused", "deferred")  # the terms counted by reason: refused by kind, deferred by why
+# The meta of a request this process took that goes back to the scheduler: a redirect's next, a retry.
+CONTINUED = ("redirect_urls", "retry_times", "bhg_backoff_tries")
 # Why an article requested and never answered was left for the next run, by Scrapy's finish reason.
 STOPS = {"closespider_pagecount": "max_requests", "closespider_timeout": "max_runtime"}
 
@@ -37,6 +39,12 @@ class Accounts:
     def discover(self, article: str) -> None:
         """The run requested the article (or held it back)."""
         self.discovered.add(article)
+
+    def hand_off(self, article: str) -> None:
+        """The article's request went where another process may take it (the shared queue of a distributed
+        crawl): it is that process's, unless it has an outcome here already."""
+        if article not in self.outcomes:
+            self.discovered.discard(article)
 
     def settle(self, article: str, term: str, detail: str = "") -> None:
         """What became of an article (one of ``TERMS``); a weaker term than the one it has is ignored."""
@@ -99,8 +107,10 @@ class RunAccounting(CrawlerComponent):
 
     - discovered: an article request this process takes (as a downloader middleware, first of all, so a
       request refused by robots.txt counts too; a redirect's next request is the same article), or one the
-      scheduler takes (one process: what a stopped run left queued), or one the spider held back
-      (``signals.article_held``: ``backoff`` and ``max_articles`` are deferred, ``given_up`` its own term);
+      scheduler takes (one process: what a stopped run left queued; with a distributed crawl a redirect's next
+      request and a retry go to the shared queue, and whichever worker takes it counts the article), or one
+      the spider held back (``signals.article_held``: ``backoff`` and ``max_articles`` are deferred,
+      ``given_up`` its own term);
     - exported: a record scraped; unchanged, duplicate, out of range, rejected: a record a pipeline dropped
       (``core.errors.Dropped``); failed: a record a pipeline raised on, a callback that raised;
     - not modified: a revisit answered 304; gone, refused (by kind), failed: ``signals.fetch_failed``'s
@@ -140,20 +150,24 @@ class RunAccounting(CrawlerComponent):
 
     def process_request(self, request: Request) -> None:
         """A request this process takes: its article is discovered."""
-        self._discover(request)
-
-    def _discover(self, request: Request) -> None:
         article = self._article(request)
-        if article is not None and not request.meta.get("redirect_urls"):
+        if article is not None:
             self.accounts.discover(article)
 
     def request_scheduled(self, request: Request) -> None:
+        article = self._article(request)
+        if article is None:
+            return
         if not self.shared:
-            self._discover(request)
+            self.accounts.discover(article)
+        elif any(key in request.meta for key in CONTINUED):
+            self.accounts.hand_off(article)
 
     def request_dropped(self, request: Request) -> None:
-        if request.meta.get("redirect_urls"):  # redirected to a URL requested already: that request answers
-            self._settle(request, "duplicate")
+        article = self._article(request)
+        if article is not None and request.meta.get("redirect_urls"):  # redirected to a URL requested already
+            self.accounts.discover(article)  # it stays with this process, which answers it so
+            self.accounts.settle(article, "duplicate")
 
     def response_received(self, response: Response, request: Request) -> None:
         if response.status == 304:

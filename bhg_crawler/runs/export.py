@@ -67,7 +67,7 @@ class RunExport(CrawlerComponent):
         max_records = crawler.settings.getint("BHG_EXPORT_MAX_RECORDS")
         extension = cls(crawler, run_of(crawler), max_records, state_of(crawler), accounting_of(crawler))
         extension.listen("spider_opened", "item_scraped", "spider_closed", "record_rejected", "aliases_found",
-                         "fetch_failed", "item_error", "spider_error")  # fmt: skip
+                         "fetch_failed", "item_error", "spider_error", "article_held")  # fmt: skip
         return extension
 
     @property
@@ -143,6 +143,12 @@ class RunExport(CrawlerComponent):
     def fetch_failed(self, request: Request, reason: str) -> None:
         """A page that gave no record (``signals.fetch_failed``) goes to the failures."""
         self._failure(request.url, request.meta.get("bhg_kind"), reason)
+
+    def article_held(self, url: str, why: str, reason: str) -> None:
+        """An article the ledger gave up (``signals.article_held``) goes to the failures, with the ledger's reason
+        ("given up after 5 tries: ..."): each run says what it did not fetch."""
+        if why == "given_up":
+            self._failure(url, "article", reason)
 
     def _failure(self, url: str, kind: str | None, reason: str) -> None:
         """A line of failures.jsonl: the page, its kind ("article", "listing", "home", "page"), why, when."""

@@ -27,7 +27,7 @@ from bhg_crawler.sites.urls import ArticleUrl, article_of, moved_from, section_o
 from bhg_crawler.spiders.arguments import parse_flag, parse_options
 from bhg_crawler.state.binding import state_of
 from bhg_crawler.state.store import StateStore
-from bhg_crawler.state.values import GONE, MOVED, Known, held_back
+from bhg_crawler.state.values import GONE, MOVED, Known, given_up, held_back
 
 
 class BhgSpider(scrapy.Spider):
@@ -74,7 +74,8 @@ class BhgSpider(scrapy.Spider):
         self.walk_seen: dict[str, set[str]] = {}  # section slug -> record ids its listing pages listed this run
         self.walk_own: set[str] = set()  # sections whose listing pages had items of their own this run
         self.limited = False  # max_articles left articles out: no section counts as walked
-        self.held: dict[str, str] = {}  # record id -> why the ledger holds it back: "backoff", "given_up"
+        self.held: dict[str, tuple[str, str]] = {}  # record id -> why the ledger holds it back, and its reason
+        self.told: set[str] = set()  # record ids held back and reported (``signals.article_held``) this run
         self.fresh_since = datetime.now(UTC)  # set from BHG_NOW and BHG_REFRESH_DAYS when the crawl starts
 
     @classmethod
@@ -132,7 +133,8 @@ class BhgSpider(scrapy.Spider):
         for entry in self.state.ledger(self.profile.name, retry_only=False):
             why = held_back(entry, give_up)
             if why is not None:
-                self.held[entry["record_id"]] = why
+                reason = given_up(entry["attempts"], entry["reason"]) if why == "given_up" else entry["reason"]
+                self.held[entry["record_id"]] = (why, reason)
         if not self.options.urls:
             for retry in self._ledger_retries():
                 yield retry
@@ -166,7 +168,7 @@ class BhgSpider(scrapy.Spider):
             article = self._article_of(entry["url"])
             if article is None or not article.section or article.section in self.options.sections:
                 if entry["record_id"] in self.held:
-                    self._hold(entry["record_id"], entry["url"], self.held[entry["record_id"]])
+                    self._hold(entry["record_id"], entry["url"], *self.held[entry["record_id"]])
                     continue
                 request = self._planned(self._request(entry["url"], RequestKind.ARTICLE), "retry")
                 if request is not None:
@@ -199,11 +201,14 @@ class BhgSpider(scrapy.Spider):
             request.headers["If-Modified-Since"] = known.last_modified
         return request
 
-    def _hold(self, record_id: str, url: str, why: str) -> None:
-        """An article left unrequested in this run (``signals.article_held``): held back by the ledger
-        (``backoff``, ``given_up``) or past ``max_articles``; nothing in discover mode."""
-        if not self.discover:
-            self.crawler.signals.send_catch_log(signals.article_held, record_id=record_id, url=url, why=why)
+    def _hold(self, record_id: str, url: str, why: str, reason: str = "") -> None:
+        """An article left unrequested in this run, reported once (``signals.article_held``): held back by the
+        ledger (``backoff``, ``given_up``, with the ledger's ``reason``) or past ``max_articles``; nothing in
+        discover mode."""
+        if not self.discover and record_id not in self.told:
+            self.told.add(record_id)
+            self.crawler.signals.send_catch_log(signals.article_held, record_id=record_id, url=url, why=why,
+                                                reason=reason)  # fmt: skip
 
     def _planned(self, request: scrapy.Request, reason: str) -> scrapy.Request | None:
         """The article request, or in discover mode its URL and reason told through ``article_planned``."""
@@ -240,7 +245,7 @@ class BhgSpider(scrapy.Spider):
             if known is not None and known.exported:
                 return self._planned(self._revisit(known), "revisit")
             if article.record_id in self.held:
-                self._hold(article.record_id, url, self.held[article.record_id])
+                self._hold(article.record_id, url, *self.held[article.record_id])
                 return None
         limit = self.options.max_articles
         if limit is not None:

@@ -11,6 +11,11 @@ NO_ANSWER = "no answer: the run ended before its request was answered"
 GIVEN_UP = "given up after "  # a ledger entry no longer retried: "given up after <tries> tries: <last reason>"
 
 
+def given_up(tries: int, reason: str) -> str:
+    """The reason of a ledger entry given up after ``tries`` tries, the last reason ``reason`` (as it is)."""
+    return reason if reason.startswith(GIVEN_UP) else f"{GIVEN_UP}{tries} tries: {reason}"
+
+
 def runs_to_wait(tries: int, waited: int) -> int:
     """The runs an article of the failures ledger, tried (and failed) ``tries`` runs and passed over by
     ``waited`` runs since, is still held back: after one failed try none (the next run retries it), then it

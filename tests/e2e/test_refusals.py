@@ -3,6 +3,7 @@ kind, in the crawl-error monitor (but robots.txt's), in the ledger, which backs 
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -103,3 +104,8 @@ def test_a_refused_article_backs_off_then_is_given_up(tmp_path: Path) -> None:
         (ExitCode.CRAWL_ERRORS, "given up after 3 tries", size, {}, 0, "3 given up"),  # the third try
         (ExitCode.NOTHING_NEW, "given up after 3 tries", {}, {}, 1, "3 given up"),  # listed, never requested
     ]
+    last = manifests(tmp_path)[-1]
+    failures = (tmp_path / "exports" / last["run_id"] / "failures.jsonl").read_text(encoding="utf-8").splitlines()
+    [told] = [json.loads(line) for line in failures]  # each run's failures say what it did not fetch
+    assert (told["url"], told["kind"]) == (probe.writer.canonical_url(slot), "article")
+    assert told["reason"].startswith("given up after 3 tries: DownloadCancelledError: Expected to receive")

@@ -15,7 +15,7 @@ from twisted.python.failure import Failure
 
 from bhg_crawler.core.errors import RefusedRedirect, RobotsUnavailable, refusal_of
 from bhg_crawler.runs.accounting import Accounts, balance_problems
-from bhg_crawler.state.values import NO_ANSWER, held_back, ledger_turn, runs_to_wait
+from bhg_crawler.state.values import NO_ANSWER, given_up, held_back, ledger_turn, runs_to_wait
 
 # -- the ledger's back-off ----------------------------------------------------------------------------
 
@@ -67,6 +67,18 @@ def test_what_the_ledger_holds_back(ledger_entry: dict[str, Any], why: str | Non
     assert held_back(ledger_entry, give_up=5) == why
 
 
+@pytest.mark.parametrize(
+    ("tries", "reason", "said"),
+    [
+        (5, "HTTP 500", "given up after 5 tries: HTTP 500"),
+        (3, "IgnoreRequest: Forbidden by robots.txt", "given up after 3 tries: IgnoreRequest: Forbidden by robots.txt"),
+        (6, "given up after 5 tries: HTTP 500", "given up after 5 tries: HTTP 500"),  # said once
+    ],
+)
+def test_a_given_up_reason(tries: int, reason: str, said: str) -> None:
+    assert given_up(tries, reason) == said
+
+
 # -- refusals by kind ---------------------------------------------------------------------------------
 
 
@@ -98,7 +110,7 @@ def test_refusals_by_kind(error: Exception, kind: str | None) -> None:
 
 # -- the accounting --------------------------------------------------------------------------------------
 
-Event = tuple[str, ...]  # ("discover", article) or ("settle", article, term[, detail])
+Event = tuple[str, ...]  # ("discover", article), ("hand_off", article) or ("settle", article, term[, detail])
 
 
 def zeros(**terms: Any) -> dict[str, Any]:
@@ -148,6 +160,14 @@ CASES: list[tuple[str, list[Event], str, int, dict[str, Any]]] = [
         {"discovered": 2, **zeros(deferred={"backoff": 1, "stopped": 1}), "unaccounted": 0, "balanced": True},
     ),
     (
+        "handed to another process (a distributed crawl's redirect), taken back, handed again",
+        [("discover", "a"), ("hand_off", "a"), ("discover", "b"), ("hand_off", "b"), ("discover", "b"),
+         ("settle", "b", "exported"), ("hand_off", "b"), ("discover", "c"), ("hand_off", "c")],
+        "finished",
+        1,
+        {"discovered": 1, **zeros(exported=1), "unaccounted": 0, "balanced": True},
+    ),
+    (
         "a finished run that left an article unanswered does not balance",
         [("discover", "a"), ("settle", "a", "exported"), ("discover", "b")],
         "finished",
@@ -180,6 +200,8 @@ def test_the_accounting_of_outcome_sequences(
     for event in events:
         if event[0] == "discover":
             accounts.discover(event[1])
+        elif event[0] == "hand_off":
+            accounts.hand_off(event[1])
         else:
             accounts.settle(*event[1:])
     summary = accounts.summary(reason, records)
