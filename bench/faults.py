@@ -6,8 +6,8 @@
    manifest lists, the SQLite state intact.
 2. A run goes to its end under the faults: every article is exported or in the failures ledger; its
    accounting (the manifest's) is reported term by term.
-3. The faults clear (the same site, served without them): one more run, and every article has been
-   exported exactly once.
+3. The faults clear (the same site, served without them): one more run, a backfill (``--full``: what the
+   ledger backs off from or gave up is asked for again), and every article has been exported exactly once.
 
 Every manifest of every run must balance (``bhg_crawler.runs.accounting.balance_problems``).
 
@@ -211,7 +211,7 @@ def run_suite(articles: int, kills: int, seed: int, work: Path, out: Any = sys.s
     clear = ReplicaServer(Site(seed=seed, articles=articles), "127.0.0.1", 0)
     clear.start_background()
     try:
-        done = subprocess.run(crawl_command(clear.url, work), capture_output=True, text=True, check=False)
+        done = subprocess.run(crawl_command(clear.url, work, "--full"), capture_output=True, text=True, check=False)
         print(f"run with the faults cleared: exit {done.returncode}", file=out, flush=True)
     finally:
         clear.shutdown()

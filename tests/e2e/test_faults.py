@@ -27,9 +27,10 @@ def test_the_fault_suite_loses_nothing_and_duplicates_nothing(tmp_path: Path) ->
     assert report.exported_at_end == report.articles == 120
     assert report.in_ledger > 0 and report.exported_under_faults + report.in_ledger == report.articles
     assert len(report.injected) >= 10  # most kinds of fault were acted out
-    accounting = report.accounting
-    assert accounting["balanced"] is True and accounting["refused"]["robots"] > 0  # the-thao is disallowed
-    assert {"size", "not_html", "redirect"} <= set(accounting["refused"])  # the lasting faults are refusals
+    accounting = report.accounting  # of the run under faults, after the kills (and the runs that ended first)
+    assert accounting["balanced"] is True
+    backing_off = accounting["deferred"].get("backoff", 0)  # refused by two runs already: held back this one
+    assert backing_off or {"robots", "size", "not_html", "redirect"} <= set(accounting["refused"])
     assert ["balanced", "yes"] in [line.split() for line in report.lines()]
     assert report.offsite_requests == 0
     assert report.stray_files == []
