@@ -74,11 +74,8 @@ class Accounts:
                 summary[term] = {detail: n for (t, detail), n in sorted(counts.items()) if t == term}
             else:
                 summary[term] = counts[(term, "")]
-        total = sum(sum(v.values()) if isinstance(v, dict) else v for k, v in summary.items() if k in TERMS)
         summary["unaccounted"] = unanswered + strays
-        summary["balanced"] = (
-            total == len(self.discovered) and not summary["unaccounted"] and (summary["exported"] == records)
-        )
+        summary["balanced"] = not balance_problems({**summary, "balanced": True}, records)
         return summary
 
 
