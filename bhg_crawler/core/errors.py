@@ -22,7 +22,7 @@ class StateUnavailable(RuntimeError):
 
 class RefusedRedirect(IgnoreRequest):
     """A redirect (3xx or meta refresh) the crawl does not follow: to another host, in a loop, to an unusable
-    URL. The same page will send the crawl the same way again: not retried."""
+    URL. The same page will likely send the crawl the same way again: the failures ledger backs off from it."""
 
 
 class Dropped(DropItem):
