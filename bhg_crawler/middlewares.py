@@ -22,7 +22,7 @@ from twisted.python.failure import Failure
 
 from bhg_crawler.core import signals
 from bhg_crawler.core.components import CrawlerComponent
-from bhg_crawler.core.errors import RefusedRedirect, error_in
+from bhg_crawler.core.errors import RefusedRedirect, RobotsUnavailable, error_in
 from bhg_crawler.core.identity import user_agent
 from bhg_crawler.core.requests import RequestKind, kind_of
 from bhg_crawler.extract.encoding import page_encoding
@@ -261,7 +261,7 @@ class RobotsRulesMiddleware(RobotsTxtMiddleware):
         why = self.unavailable.get(urlsplit(request.url).netloc)
         if why is not None:
             self._stats.inc_value("bhg/robots/refused")
-            raise IgnoreRequest(f"not crawled: {why} (RFC 9309: a host whose rules are unknown is not crawled)")
+            raise RobotsUnavailable(f"not crawled: {why} (RFC 9309: a host whose rules are unknown is not crawled)")
         super().process_request_2(rp, request)
         if rp is not None:
             self._keep_crawl_delay(rp, request)
@@ -316,7 +316,8 @@ class StateBookkeeping(CrawlerComponent, BaseSpiderMiddleware):
     - a section walked to its last page (``signals.section_walked``), and URLs found for a record
       (``signals.aliases_found``);
     - listing pages a walk missed (``signals.listing_missed``, or a listing page that failed): in the ledger
-      under their ``sites.urls.listing_id``, until a run fetches them.
+      under their ``sites.urls.listing_id``, until a run fetches them;
+    - an article of the ledger held back by its back-off (``signals.article_held``): one more run waited.
 
     The spider's ``sites`` (its site, then the sites its articles moved to) say which article a URL names.
     """
@@ -326,7 +327,7 @@ class StateBookkeeping(CrawlerComponent, BaseSpiderMiddleware):
         self.homes: dict[str, str] = {}  # record id -> the URL this run fetched it at
         self.url_limit = crawler.settings.getint("URLLENGTH_LIMIT")  # 0: no limit
         self.listen("fetch_failed", "section_walked", "aliases_found", "listing_missed", "spider_error",
-                    "item_error", "request_dropped")  # fmt: skip
+                    "item_error", "request_dropped", "article_held")  # fmt: skip
 
     @property
     def state(self) -> StateStore:
@@ -455,6 +456,12 @@ class StateBookkeeping(CrawlerComponent, BaseSpiderMiddleware):
             site = site_of(url, self.sites)
             if site is not None:
                 self.state.failed(listing_id(url, site), url, reason, retry=True)
+
+    def article_held(self, record_id: str, why: str) -> None:
+        """An article the spider left unrequested (``signals.article_held``): held back by the ledger's back-off,
+        it waited one run more."""
+        if why == "backoff":
+            self.state.deferred(record_id)
 
     def section_walked(self, site: str, slug: str) -> None:
         """The run followed the section's listing pages to the last one (``signals.section_walked``)."""

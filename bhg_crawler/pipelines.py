@@ -6,10 +6,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
-from scrapy.exceptions import DropItem
-
 from bhg_crawler.core import signals
 from bhg_crawler.core.components import CrawlerComponent
+from bhg_crawler.core.errors import Dropped
 from bhg_crawler.extract.record import validation_error
 from bhg_crawler.sites.urls import record_id
 from bhg_crawler.state.binding import state_of
@@ -41,7 +40,7 @@ class RangePipeline(StatePipeline):
         if item.get("article_id"):
             self.state.failed(item["record_id"], item["url"], "published outside the run's --since/--until",
                               retry=False)  # fmt: skip
-        raise DropItem(f"published outside the run's range: {item['url']}", log_level="DEBUG")
+        raise Dropped("out_of_range", f"published outside the run's range: {item['url']}", log_level="DEBUG")
 
 
 class ValidatePipeline(StatePipeline):
@@ -59,7 +58,7 @@ class ValidatePipeline(StatePipeline):
         if item.get("article_id") and item.get("url"):
             self.state.failed(record_id(item["site"], item["article_id"]), str(item["url"]), f"rejected: {reason}")
         self.crawler.signals.send_catch_log(signals.record_rejected, record=item, reason=reason)
-        raise DropItem(f"invalid record {item.get('url')}: {reason}", log_level="WARNING")
+        raise Dropped("rejected", f"invalid record {item.get('url')}: {reason}", log_level="WARNING")
 
 
 class DedupePipeline(StatePipeline):
@@ -80,11 +79,12 @@ class DedupePipeline(StatePipeline):
             self.crawler.signals.send_catch_log(signals.aliases_found, record_id=placement.original, urls=urls)
             if item["record_id"] != placement.original:
                 self.state.failed(item["record_id"], item["url"], f"a duplicate of {placement.original}", retry=False)
-            raise DropItem(f"duplicate of {placement.original} (same {placement.by}): {item['url']}", log_level="DEBUG")
+            raise Dropped("duplicate", f"duplicate of {placement.original} (same {placement.by}): {item['url']}",
+                          log_level="DEBUG")  # fmt: skip
         if placement.verdict == "unchanged":
             self.state.unchanged(item["record_id"])
             self.stats.inc_value("bhg/articles/unchanged")
-            raise DropItem(f"unchanged since its last export: {item['url']}", log_level="DEBUG")
+            raise Dropped("unchanged", f"unchanged since its last export: {item['url']}", log_level="DEBUG")
         item["version"], item["previous_sha256"] = placement.version, placement.previous_sha256
         if placement.version > 1:
             self.stats.inc_value("bhg/articles/changed")

@@ -37,6 +37,7 @@ BHG_MAX_LISTING_PAGES = 5000  # listing pages of one section a run walks at most
 # An HTTP proxy for every request, e.g. the replica: BHG_VIA=http://127.0.0.1:8642
 BHG_VIA = ""
 DOWNLOADER_MIDDLEWARES = {
+    "bhg_crawler.runs.accounting.RunAccounting": 50,  # first of all: every article request this process takes
     "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "bhg_crawler.middlewares.RobotsRulesMiddleware": 100,  # robots.txt by RFC 9309: in Scrapy's place
@@ -78,7 +79,7 @@ SPIDERMON_ENABLED = True
 SPIDERMON_SPIDER_CLOSE_MONITORS = ("bhg_crawler.monitoring.monitors.RunMonitors",)
 SPIDERMON_ADD_FIELD_COVERAGE = True  # coverage of the exported records' fields (empty values do not count)
 SPIDERMON_DICT_FIELDS_COVERAGE_LEVELS = 0  # top-level fields only
-BHG_MAX_ERROR_RATIO = 0.05  # failed requests
+BHG_MAX_ERROR_RATIO = 0.05  # failed requests, and requests refused but by robots.txt
 BHG_MAX_REJECT_RATIO = 0.01  # records that fail the schema
 BHG_FIELD_COVERAGE = {
     "title": 1.0,
@@ -119,6 +120,7 @@ SPIDER_MIDDLEWARES = {"bhg_crawler.middlewares.StateBookkeeping": 950}
 DUPEFILTER_CLASS = "bhg_crawler.state.dupefilter.StateDupeFilter"  # seen requests on disk, not in memory
 BHG_STATE = "state/bhg.sqlite3"  # SQLite (WAL); empty keeps the state in memory for one run
 BHG_REFRESH_DAYS = 7  # articles published this recently are revisited with conditional GETs
+BHG_LEDGER_GIVE_UP_TRIES = 5  # runs that tried a ledger's article before it is given up (retried after 1, 3, 7 runs)
 BHG_NOW = ""  # the time the refresh window ends at (ISO 8601); default: the clock
 BHG_PROFILES: list[str] = []  # folders of more site profiles (*.toml), besides bhg_crawler/sites/
 BHG_LOGS = "logs"  # bhg-crawl run writes logs/<run_id>.log

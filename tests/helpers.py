@@ -29,6 +29,7 @@ from bhg_crawler import settings as bhg_settings
 from bhg_crawler.app.crawl import replica_settings
 from bhg_crawler.extract.article import ArticlePage
 from bhg_crawler.extract.record import ArticleRecord, build_record
+from bhg_crawler.runs.accounting import balance_problems
 from bhg_crawler.sites.profiles import BAOHAGIANG, SiteProfile, load_profiles
 from bhg_crawler.state.store import StateStore
 from bhg_replica.catalog import Slot
@@ -202,8 +203,13 @@ def exported_records(exports: Path, manifest: dict[str, Any], kind: str = "artic
 
 
 def manifests(work: Path) -> list[dict[str, Any]]:
-    """The published manifests of the runs under ``work``, oldest first."""
+    """The published manifests of the runs under ``work``, oldest first, each checked to balance: its
+    accounting adds up, and its ``exported`` articles are the records its files hold."""
     found = [json.loads(p.read_text(encoding="utf-8")) for p in (work / "exports" / "runs").glob("*.json")]
+    for manifest in found:
+        records = len(exported_records(work / "exports", manifest))
+        assert balance_problems(manifest["accounting"], records) == [], (manifest["run_id"], manifest["accounting"])
+        assert manifest["accounting"]["balanced"] is True
     return sorted(found, key=lambda m: m["started_at"])
 
 

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from bhg_crawler import __version__
 from bhg_crawler import settings as defaults
@@ -30,6 +31,7 @@ from bhg_crawler.spiders.arguments import parse_options
 from bhg_crawler.state.lock import AlreadyRunning
 from bhg_crawler.state.redis import RedisKnowledge, shared_knowledge
 from bhg_crawler.state.store import StateStore
+from bhg_crawler.state.values import held_back, runs_to_wait
 from bhg_replica import cli as replica_cli
 from bhg_replica.errors import ReplicaError
 
@@ -184,15 +186,28 @@ def _ledger(args: argparse.Namespace) -> int:
             entries = store.ledger(args.site)
         finally:
             store.close()
-    print("record_id\tattempts\tretry\tlast_at\treason\turl")
-    for entry in entries:
-        fields = (entry["record_id"], entry["attempts"], "yes" if entry["retry"] else "no", entry["last_at"],
-                  entry["reason"], entry["url"])  # fmt: skip
+    give_up = project_settings({}).getint("BHG_LEDGER_GIVE_UP_TRIES")
+    turns = [ledger_retry(entry, give_up) for entry in entries]
+    print("record_id\ttries\tretry\tlast_at\treason\turl")
+    for entry, turn in zip(entries, turns, strict=True):
+        fields = (entry["record_id"], entry["attempts"], turn, entry["last_at"], entry["reason"], entry["url"])
         print("\t".join(str(field) for field in fields))
     pages = sum(":listing:" in entry["record_id"] for entry in entries)
     print(f"bhg-crawl: {len(entries) - pages} articles and {pages} listing pages in the ledger, "
-          f"{sum(e['retry'] for e in entries)} to retry", file=sys.stderr)  # fmt: skip
+          f"{turns.count('yes')} to retry, {sum(t.startswith('after') for t in turns)} backing off, "
+          f"{turns.count('given up')} given up", file=sys.stderr)  # fmt: skip
     return 0
+
+
+def ledger_retry(entry: dict[str, Any], give_up: int) -> str:
+    """Whether the next run retries a ledger's entry, in words: ``yes``, ``after N runs`` (its back-off),
+    ``given up`` (tried ``give_up`` times) or ``no`` (gone, a duplicate, out of range)."""
+    why = held_back(entry, give_up)
+    if why == "given_up":
+        return "given up"
+    if why == "backoff":
+        return f"after {runs_to_wait(int(entry['attempts']), int(entry.get('waited') or 0))} runs"
+    return "yes" if entry["retry"] else "no"
 
 
 def _redis_status(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ from spidermon.contrib.monitors.mixins.spider import SpiderMonitorMixin
 from spidermon.contrib.scrapy.monitors.monitors import FinishReasonMonitor
 from spidermon.core.actions import Action
 
+from bhg_crawler.core.errors import EXCUSED, REFUSALS
 from bhg_crawler.monitoring.notify import Notify
 from bhg_crawler.runs.figures import run_figures
 from bhg_crawler.runs.outcome import ExitCode, failed_stat, judge, record_outcome
@@ -66,17 +67,23 @@ class FinishReason(FinishReasonMonitor):
 
 @monitors.name("Crawl errors")
 class CrawlErrors(RunMonitor):
-    """Failed requests (``bhg/failures/error``) above ``BHG_MAX_ERROR_RATIO`` of the requests: exit code 4."""
+    """Failed requests (``bhg/failures/error``) and requests refused (``bhg/failures/refused/<kind>``: too
+    large, not HTML, a redirect refused...; but robots.txt's, ``core.errors.EXCUSED``: the site owner's wish, or
+    exit code 13) above ``BHG_MAX_ERROR_RATIO`` of the requests: exit code 4."""
 
     exit_code = ExitCode.CRAWL_ERRORS
 
-    @monitors.name("Failed requests within BHG_MAX_ERROR_RATIO")
+    @monitors.name("Failed and refused requests within BHG_MAX_ERROR_RATIO")
     def test_error_ratio(self) -> None:
         requests = self.stats.get("downloader/request_count", 0)
         errors = self.stats.get("bhg/failures/error", 0)
+        refused = {kind: self.stats.get(f"bhg/failures/refused/{kind}", 0) for kind in REFUSALS if kind not in EXCUSED}
         most = self.settings.getfloat("BHG_MAX_ERROR_RATIO")
-        if requests and errors / requests > most:
-            self.fail(f"{errors} of {requests} requests failed (more than {most:.1%})")
+        failed = errors + sum(refused.values())
+        if requests and failed / requests > most:
+            kinds = ", ".join(f"{count} {kind}" for kind, count in refused.items() if count)
+            self.fail(f"{failed} of {requests} requests failed or were refused (more than {most:.1%}): "
+                      f"{errors} errors" + (f", refused {kinds}" if kinds else ""))  # fmt: skip
 
 
 @monitors.name("Listing walks")

@@ -20,11 +20,14 @@ from bhg_crawler.core.components import CrawlerComponent
 from bhg_crawler.core.errors import StateUnavailable, error_in
 from bhg_crawler.core.files import file_entry, json_document, published, write_atomically, write_durably
 from bhg_crawler.extract.record import SCHEMA_VERSION, ArticleRecord, add_url_aliases
+from bhg_crawler.runs.accounting import RunAccounting, accounting_of
 from bhg_crawler.runs.figures import run_figures
 from bhg_crawler.runs.files import JsonLinesFile, RunFiles, manifest_part, publish, remove_run_files, run_of
 from bhg_crawler.runs.outcome import ExitCode, Outcome, outcome_of, record_outcome
 from bhg_crawler.state.binding import state_of
 from bhg_crawler.state.store import StateStore
+
+MANIFEST_VERSION = 2  # the manifest's own keys (docs/exports.md): 2 added "accounting"
 
 
 class RunExport(CrawlerComponent):
@@ -40,8 +43,9 @@ class RunExport(CrawlerComponent):
     and the spider), ``BHG_EXPORT_MAX_RECORDS`` (records a file). The outcome is the monitors'
     (``bhg_crawler.monitoring.monitors``), which run before. Stats: ``bhg/exported``, ``bhg/failures``."""
 
-    def __init__(self, crawler: Crawler, run: RunFiles, max_records: int, state: StateStore):
+    def __init__(self, crawler: Crawler, run: RunFiles, max_records: int, state: StateStore, accounting: RunAccounting):
         super().__init__(crawler)
+        self.accounting = accounting
         self.run = run
         self.root = run.root
         self.run_id = run.run_id
@@ -61,9 +65,9 @@ class RunExport(CrawlerComponent):
         if not folder:
             raise NotConfigured("BHG_EXPORTS is empty")
         max_records = crawler.settings.getint("BHG_EXPORT_MAX_RECORDS")
-        extension = cls(crawler, run_of(crawler), max_records, state_of(crawler))
+        extension = cls(crawler, run_of(crawler), max_records, state_of(crawler), accounting_of(crawler))
         extension.listen("spider_opened", "item_scraped", "spider_closed", "record_rejected", "aliases_found",
-                         "fetch_failed", "item_error", "spider_error")  # fmt: skip
+                         "fetch_failed", "item_error", "spider_error", "article_held")  # fmt: skip
         return extension
 
     @property
@@ -140,6 +144,12 @@ class RunExport(CrawlerComponent):
         """A page that gave no record (``signals.fetch_failed``) goes to the failures."""
         self._failure(request.url, request.meta.get("bhg_kind"), reason)
 
+    def article_held(self, url: str, why: str, reason: str) -> None:
+        """An article the ledger gave up (``signals.article_held``) goes to the failures, with the ledger's reason
+        ("given up after 5 tries: ..."): each run says what it did not fetch."""
+        if why == "given_up":
+            self._failure(url, "article", reason)
+
     def _failure(self, url: str, kind: str | None, reason: str) -> None:
         """A line of failures.jsonl: the page, its kind ("article", "listing", "home", "page"), why, when."""
         if self.failures is None:
@@ -173,7 +183,8 @@ class RunExport(CrawlerComponent):
             return
         figures = run_figures(spider, stats.get_stats())
         try:
-            self.state.commit_run(self.run_id, manifest["status"], outcome.as_dict(), figures)  # the commit point
+            self.state.commit_run(self.run_id, manifest["status"], outcome.as_dict(), figures,  # the commit point
+                                  give_up=self.crawler.settings.getint("BHG_LEDGER_GIVE_UP_TRIES"))  # fmt: skip
         except StateUnavailable as error:
             self._undecided(spider, error)
             return
@@ -223,7 +234,9 @@ class RunExport(CrawlerComponent):
                 for kind, part in close()
             ]
         duplicates = sum(v for k, v in stats.get_stats().items() if k.startswith("bhg/duplicates/"))
+        records = sum(f.records for f in self.articles)
         return {
+            "manifest_version": MANIFEST_VERSION,
             "run_id": self.run_id,
             "spider": spider.name,
             "site": getattr(getattr(spider, "profile", None), "name", None),
@@ -235,7 +248,7 @@ class RunExport(CrawlerComponent):
             "outcome": outcome.as_dict(),
             "schema_version": SCHEMA_VERSION,
             "counts": {
-                "articles": sum(f.records for f in self.articles),
+                "articles": records,
                 "changed": stats.get_value("bhg/articles/changed", 0),
                 "unchanged": stats.get_value("bhg/articles/unchanged", 0),
                 "not_modified": stats.get_value("bhg/articles/not_modified", 0),
@@ -243,5 +256,6 @@ class RunExport(CrawlerComponent):
                 "duplicates": duplicates,
                 "failures": self.failures.records if self.failures else 0,
             },
+            "accounting": self.accounting.summary(reason, records),
             "files": files,
         }

@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.statscollectors import StatsCollector
@@ -17,7 +16,7 @@ from twisted.python.failure import Failure
 
 from bhg_crawler.core import signals
 from bhg_crawler.core.clock import in_zone, parse_moment, utc
-from bhg_crawler.core.errors import RefusedRedirect, describe
+from bhg_crawler.core.errors import describe, refusal_of
 from bhg_crawler.core.requests import RequestKind
 from bhg_crawler.extract.article import ArticlePage
 from bhg_crawler.extract.listing import ListingPage
@@ -28,7 +27,7 @@ from bhg_crawler.sites.urls import ArticleUrl, article_of, moved_from, section_o
 from bhg_crawler.spiders.arguments import parse_flag, parse_options
 from bhg_crawler.state.binding import state_of
 from bhg_crawler.state.store import StateStore
-from bhg_crawler.state.values import GONE, MOVED, Known
+from bhg_crawler.state.values import GONE, MOVED, Known, given_up, held_back
 
 
 class BhgSpider(scrapy.Spider):
@@ -75,6 +74,8 @@ class BhgSpider(scrapy.Spider):
         self.walk_seen: dict[str, set[str]] = {}  # section slug -> record ids its listing pages listed this run
         self.walk_own: set[str] = set()  # sections whose listing pages had items of their own this run
         self.limited = False  # max_articles left articles out: no section counts as walked
+        self.held: dict[str, tuple[str, str]] = {}  # record id -> why the ledger holds it back, and its reason
+        self.told: set[str] = set()  # record ids held back and reported (``signals.article_held``) this run
         self.fresh_since = datetime.now(UTC)  # set from BHG_NOW and BHG_REFRESH_DAYS when the crawl starts
 
     @classmethod
@@ -128,6 +129,12 @@ class BhgSpider(scrapy.Spider):
         now = parse_moment(settings.get("BHG_NOW"), "BHG_NOW") or datetime.now(UTC)
         self.fresh_since = now - timedelta(days=settings.getfloat("BHG_REFRESH_DAYS"))
         self._stats.set_value("bhg/mode", self._mode())
+        give_up = settings.getint("BHG_LEDGER_GIVE_UP_TRIES")
+        for entry in self.state.ledger(self.profile.name, retry_only=False):
+            why = held_back(entry, give_up)
+            if why is not None:
+                reason = given_up(entry["attempts"], entry["reason"]) if why == "given_up" else entry["reason"]
+                self.held[entry["record_id"]] = (why, reason)
         if not self.options.urls:
             for retry in self._ledger_retries():
                 yield retry
@@ -149,8 +156,9 @@ class BhgSpider(scrapy.Spider):
             yield self._request(self.profile.section_url(slug), RequestKind.LISTING, bhg_section=slug)
 
     def _ledger_retries(self) -> Iterator[scrapy.Request]:
-        """The pages of the failures ledger worth another go, in the run's sections, first of all: articles, and
-        listing pages a walk missed (the walk goes on from there)."""
+        """The pages of the failures ledger worth another go, in the run's sections, first of all: articles (but
+        those the ledger holds back, ``held_back``), and listing pages a walk missed (the walk goes on from
+        there)."""
         for entry in self.state.ledger(self.profile.name, retry_only=True):
             slug = section_of(entry["url"], self.profile)
             if slug is not None:
@@ -159,6 +167,9 @@ class BhgSpider(scrapy.Spider):
                 continue
             article = self._article_of(entry["url"])
             if article is None or not article.section or article.section in self.options.sections:
+                if entry["record_id"] in self.held:
+                    self._hold(entry["record_id"], entry["url"], *self.held[entry["record_id"]])
+                    continue
                 request = self._planned(self._request(entry["url"], RequestKind.ARTICLE), "retry")
                 if request is not None:
                     yield request
@@ -189,6 +200,15 @@ class BhgSpider(scrapy.Spider):
         if known.last_modified:
             request.headers["If-Modified-Since"] = known.last_modified
         return request
+
+    def _hold(self, record_id: str, url: str, why: str, reason: str = "") -> None:
+        """An article left unrequested in this run, reported once (``signals.article_held``): held back by the
+        ledger (``backoff``, ``given_up``, with the ledger's ``reason``) or past ``max_articles``; nothing in
+        discover mode."""
+        if not self.discover and record_id not in self.told:
+            self.told.add(record_id)
+            self.crawler.signals.send_catch_log(signals.article_held, record_id=record_id, url=url, why=why,
+                                                reason=reason)  # fmt: skip
 
     def _planned(self, request: scrapy.Request, reason: str) -> scrapy.Request | None:
         """The article request, or in discover mode its URL and reason told through ``article_planned``."""
@@ -224,10 +244,15 @@ class BhgSpider(scrapy.Spider):
                 return None
             if known is not None and known.exported:
                 return self._planned(self._revisit(known), "revisit")
+            if article.record_id in self.held:
+                self._hold(article.record_id, url, *self.held[article.record_id])
+                return None
         limit = self.options.max_articles
         if limit is not None:
             if url not in self.articles_requested and len(self.articles_requested) >= limit:
                 self.limited = True
+                if article is not None:
+                    self._hold(article.record_id, url, "max_articles")
                 return None
             self.articles_requested.add(url)
         return self._planned(self._request(url, RequestKind.ARTICLE), reason)
@@ -337,7 +362,7 @@ class BhgSpider(scrapy.Spider):
         content_type = (response.headers.get("Content-Type") or b"no Content-Type").decode("latin-1")
         if not isinstance(response, HtmlResponse) and "html" not in content_type.lower():
             assert response.request is not None
-            self._not_exported(response.request, f"not an HTML page ({content_type})", "not_html")
+            self._not_exported(response.request, f"not an HTML page ({content_type})", "refused/not_html")
             return
         redirects = response.meta.get("redirect_urls", [])
         if redirects and self._article_of(response.url) is None:
@@ -350,7 +375,10 @@ class BhgSpider(scrapy.Spider):
         error = page.error_page
         if error is not None:  # the CMS's error or maintenance page, answered 200: gone, or to ask again
             assert response.request is not None
-            self._not_exported(response.request, error.reason, "error_page", 404 if error.kind == "gone" else None)
+            gone = error.kind == "gone"  # the CMS's "not found"; else its maintenance page: asked for again
+            self._not_exported(
+                response.request, error.reason, "error_page", 404 if gone else None, "gone" if gone else "error"
+            )
             return
         extracted = page.extracted()
         self._count_unusable(page)
@@ -394,21 +422,22 @@ class BhgSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         status = failure.value.response.status if isinstance(failure.value, HttpError) else None
         reason = f"HTTP {status}" if status is not None else describe(failure)
-        refused = isinstance(failure.value, IgnoreRequest) and status is None  # HttpError is an IgnoreRequest too
-        stat = "gone" if status in GONE else "skipped" if refused else "error"
-        self._not_exported(request, reason, stat, status, retry=not isinstance(failure.value, RefusedRedirect))
+        refusal = refusal_of(failure)
+        stat = "gone" if status in GONE else f"refused/{refusal}" if refusal else "error"
+        self._not_exported(request, reason, stat, status)
         later = request.meta.get("bhg_later")
         if later:  # a section's walk ends at a listing page that failed: the pages it showed after are missed too
             self._walk_missed(later, f"the walk ended at {request.url}, which failed ({reason})")
 
     def _not_exported(
-        self, request: scrapy.Request, reason: str, stat: str, status: int | None = None, retry: bool = True
+        self, request: scrapy.Request, reason: str, stat: str, status: int | None = None, outcome: str | None = None
     ) -> None:
-        """A page that gave no record: counted (``bhg/failures/<stat>``), logged, and reported
-        (``signals.fetch_failed``: the run's failures file, and for an article the failures ledger, to be
-        retried unless it is gone or ``retry`` is false)."""
+        """A page that gave no record: counted (``bhg/failures/<stat>``: ``gone``, ``error``, ``error_page``,
+        ``refused/<kind>``), logged, and reported (``signals.fetch_failed``: the run's failures file, and for
+        an article the failures ledger, to be retried unless it is gone; the accounting's ``outcome``, the
+        stat's name unless given: ``gone``, ``error`` or ``refused/<kind>``)."""
         kind = request.meta.get("bhg_kind", "OTHER").lower()
         self._stats.inc_value(f"bhg/failures/{stat}")
         self.logger.warning("Could not fetch %s %s: %s", kind, request.url, reason)
         self.crawler.signals.send_catch_log(signals.fetch_failed, request=request, reason=reason, status=status,
-                                            retry=retry and status not in GONE)  # fmt: skip
+                                            retry=status not in GONE, outcome=outcome or stat)  # fmt: skip

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from bhg_crawler.core.clock import utc
 from bhg_crawler.state.file import StateFile
-from bhg_crawler.state.values import MOVED, NO_ANSWER, Known, Payload
+from bhg_crawler.state.values import GIVEN_UP, MOVED, NO_ANSWER, Known, Payload
 from bhg_crawler.state.work import RunTables
 
 SCHEMA = """
@@ -38,9 +38,11 @@ CREATE TABLE IF NOT EXISTS payloads (digest TEXT PRIMARY KEY, uri TEXT, date TEX
 CREATE TABLE IF NOT EXISTS ledger (
     record_id TEXT PRIMARY KEY, url TEXT NOT NULL, reason TEXT NOT NULL, attempts INTEGER NOT NULL,
     first_at TEXT NOT NULL, last_at TEXT NOT NULL,
-    retry INTEGER NOT NULL  -- 0: nothing to retry (gone, out of the run's range, a duplicate)
+    retry INTEGER NOT NULL,  -- 0: nothing to retry (gone, out of the run's range, a duplicate, given up)
+    waited INTEGER NOT NULL DEFAULT 0  -- runs that held it back since its last try (values.ledger_turn)
 );
 """
+ADDED_COLUMNS = {"ledger": ("waited INTEGER NOT NULL DEFAULT 0",)}  # a state file of an earlier version
 
 
 class Knowledge(Protocol):
@@ -66,8 +68,9 @@ class Knowledge(Protocol):
     def ledger(self, site: str, retry_only: bool) -> list[dict[str, Any]]:
         """The site's entries of the failures ledger, the longest waiting first (``first_at``, then
         ``record_id``): each a dict of ``record_id``, ``url``, ``reason``, ``attempts`` (runs that tried it),
-        ``first_at``, ``last_at`` and ``retry`` (1: worth another go; 0: gone, out of range, a duplicate).
-        ``retry_only`` leaves out those with ``retry`` 0."""
+        ``first_at``, ``last_at``, ``retry`` (1: worth another go; 0: gone, out of range, a duplicate, given
+        up) and ``waited`` (runs that held it back since its last try). ``retry_only`` leaves out those with
+        ``retry`` 0."""
 
     def payload(self, digest: str) -> Payload | None:
         """Where a payload (its WARC digest) was first archived in full, if it was."""
@@ -78,12 +81,14 @@ class Knowledge(Protocol):
     def counts(self) -> dict[str, int]:
         """``articles`` known, how many were ``exported``, and the ``versions`` exported in all."""
 
-    def merge(self, work: RunTables, run_id: str, status: str, at: datetime) -> None:
+    def merge(self, work: RunTables, run_id: str, status: str, at: datetime, give_up: int | None = None) -> None:
         """Merges the run's work (its tables in the state file) into what is known, all of it or none, as the
         run ``run_id`` committed with ``status`` at ``at`` (aware). Articles exported or found current leave
         the ledger; those discovered and neither exported nor known as exported or moved enter it, or count one
-        more attempt. Raises ``StateUnavailable`` when the knowledge is out of reach: then ``committed`` says,
-        later, whether the merge happened."""
+        more attempt (``waited`` back to 0); those held back wait one run more. An article to retry, answered
+        with a reason (not ``NO_ANSWER``), is given up at its ``give_up``-th attempt (None: never): no longer
+        retried, its reason ``GIVEN_UP`` and the last one. Raises ``StateUnavailable`` when the knowledge is
+        out of reach: then ``committed`` says, later, whether the merge happened."""
 
     def committed(self, run_id: str) -> str | None:
         """The status a run was merged with, while its own state file has not recorded the commit (``settled``);
@@ -166,7 +171,7 @@ class SQLiteKnowledge:
         ).fetchone()
         return dict(row)
 
-    def merge(self, work: RunTables, run_id: str, status: str, at: datetime) -> None:
+    def merge(self, work: RunTables, run_id: str, status: str, at: datetime, give_up: int | None = None) -> None:
         """The ``run_*`` tables into these, in the open transaction: the caller commits it. ``work`` must be
         the tables of this same file; ``status`` is the registry's to record."""
         now = utc(at)
@@ -201,9 +206,9 @@ class SQLiteKnowledge:
         self.db.execute("INSERT OR IGNORE INTO urls SELECT url, record_id FROM run_urls")
         self.db.execute("INSERT OR IGNORE INTO payloads SELECT * FROM run_payloads")
         self.db.execute("INSERT OR REPLACE INTO sections SELECT site, slug, ? FROM run_sections", (now,))
-        self._settle_ledger(now)
+        self._settle_ledger(now, give_up)
 
-    def _settle_ledger(self, now: str) -> None:
+    def _settle_ledger(self, now: str, give_up: int | None) -> None:
         """Articles done in this run leave the ledger; those discovered, or reported failed, and never exported
         enter it (or stay), as in Redis: a failure at an article's new home (one it was not requested at) too.
         The URL is the failure's (the article's own URL when a link to it failed), else the one discovered."""
@@ -226,10 +231,21 @@ class SQLiteKnowledge:
             WHERE r.record_id NOT IN ({done})
             ON CONFLICT (record_id) DO UPDATE SET
                 url = excluded.url, reason = excluded.reason, attempts = ledger.attempts + 1,
-                last_at = excluded.last_at, retry = excluded.retry
+                last_at = excluded.last_at, retry = excluded.retry, waited = 0
             """,
             {"now": now, "no_answer": NO_ANSWER},
         )
+        self.db.execute(
+            f"UPDATE ledger SET waited = waited + 1 WHERE record_id IN (SELECT record_id FROM run_deferred) "
+            f"AND record_id NOT IN ({done})"
+        )
+        if give_up is not None:
+            self.db.execute(
+                "UPDATE ledger SET retry = 0, reason = :given_up || attempts || ' tries: ' || reason "
+                "WHERE retry AND last_at = :now AND attempts >= :give_up AND reason != :no_answer "
+                "AND record_id NOT LIKE '%:listing:%'",
+                {"now": now, "give_up": give_up, "no_answer": NO_ANSWER, "given_up": GIVEN_UP},
+            )
 
     def committed(self, run_id: str) -> str | None:
         """Always None: a merge here is committed with its run's record, never apart from it."""

@@ -18,7 +18,7 @@ from scrapy.settings import BaseSettings
 from bhg_crawler.core.clock import utc
 from bhg_crawler.core.errors import ConfigError, StateUnavailable
 from bhg_crawler.core.redact import public
-from bhg_crawler.state.values import MOVED, NO_ANSWER, Known, Payload
+from bhg_crawler.state.values import GIVEN_UP, MOVED, NO_ANSWER, Known, Payload
 from bhg_crawler.state.work import RunTables
 
 logger = logging.getLogger(__name__)
@@ -27,7 +27,8 @@ logger = logging.getLogger(__name__)
 # claims are done with. KEYS: articles urls contents published sections ledger payloads commits taken claims
 # crawl (the crawl's id: a ledger entry counts one attempt a crawl, however many of its workers report it).
 # ARGV: the work (JSON), now (ISO 8601), now (epoch seconds), the ledger's no-answer reason, seconds to keep
-# a commit's note, the status of a moved article (done at its new home, whichever worker found it so).
+# a commit's note, the status of a moved article (done at its new home, whichever worker found it so), the
+# attempts at which an article to retry is given up (0: never) and the start of a given-up reason.
 MERGE = """
 local work = cjson.decode(ARGV[1])
 local now, clock, null = ARGV[2], tonumber(ARGV[3]), cjson.null
@@ -80,8 +81,25 @@ for id, d in pairs(work.ledger) do
         local fresh = e.crawl ~= crawl  -- the first report of this crawl: no answer, until a worker says why
         if fresh then e.attempts = e.attempts + 1; e.reason = ARGV[4]; e.retry = true end
         if d.reason ~= null then e.reason = d.reason; e.retry = d.retry end
+        if fresh then e.waited = 0 end
+        local give_up = tonumber(ARGV[7])
+        if e.retry and give_up > 0 and e.attempts >= give_up and e.reason ~= ARGV[4]
+                and not string.find(id, ':listing:', 1, true) then
+            e.retry = false
+            e.reason = ARGV[8] .. e.attempts .. ' tries: ' .. e.reason
+        end
         if fresh or d.reason ~= null then
             e.url = d.url; e.last_at = now; e.crawl = crawl
+            redis.call('HSET', KEYS[6], id, cjson.encode(e))
+        end
+    end
+end
+for _, id in ipairs(work.deferred) do
+    local raw = redis.call('HGET', KEYS[6], id)
+    if raw and not done[id] then
+        local e = cjson.decode(raw)
+        if e.waited_crawl ~= crawl then  -- one run more waited, however many workers held it back
+            e.waited = (e.waited or 0) + 1; e.waited_crawl = crawl
             redis.call('HSET', KEYS[6], id, cjson.encode(e))
         end
     end
@@ -119,7 +137,8 @@ class RedisKnowledge:
     - ``urls``: URL -> record id; ``contents``: sha256 of an exported version -> record id;
       ``published``: exported record ids scored by publication time (the refresh window)
     - ``sections``: ``<site> <slug>`` -> when a run walked it to its last page
-    - ``ledger``: record id -> JSON (url, reason, attempts, first_at, last_at, retry, crawl)
+    - ``ledger``: record id -> JSON (url, reason, attempts, first_at, last_at, retry, crawl, waited and
+      waited_crawl: the runs that held it back since its last try, counted once a crawl)
     - ``payloads``: WARC payload digest -> JSON [uri, date, record id]
     - ``commits``: run id -> JSON (status, at): a merge not yet recorded by its worker's own state file, so
       a worker that dies between the two publishes its run's files on its next run (``committed``).
@@ -160,7 +179,8 @@ class RedisKnowledge:
             {"record_id": record_id, **json.loads(raw)}
             for record_id, raw in self.client.hscan_iter(self.key["ledger"], match=f"{site}:*", count=1000)
         ]
-        entries = [{**e, "retry": int(bool(e["retry"]))} for e in entries if e["retry"] or not retry_only]
+        entries = [{**e, "retry": int(bool(e["retry"])), "waited": int(e.get("waited") or 0)}
+                   for e in entries if e["retry"] or not retry_only]  # fmt: skip
         return sorted(entries, key=lambda e: (e["first_at"], e["record_id"]))
 
     def payload(self, digest: str) -> Payload | None:
@@ -181,11 +201,11 @@ class RedisKnowledge:
             articles, exported, versions = articles + 1, exported + (version >= 1), versions + version
         return {"articles": articles, "exported": exported, "versions": versions}
 
-    def merge(self, work: RunTables, run_id: str, status: str, at: datetime) -> None:
-        """The run's work (``work.as_work``) into the keys at once, by one Lua script, which also notes the
-        commit in ``commits`` and releases the worker's taken requests and claims. Raises ``StateUnavailable``
-        when Redis does not answer: the run may or may not be merged, and ``committed`` says which once Redis
-        is back."""
+    def merge(self, work: RunTables, run_id: str, status: str, at: datetime, give_up: int | None = None) -> None:
+        """The run's work (``work.as_work``) into the keys at once, by one Lua script (the ledger as
+        ``Knowledge.merge`` says, ``give_up`` too), which also notes the commit in ``commits`` and releases the
+        worker's taken requests and claims. Raises ``StateUnavailable`` when Redis does not answer: the run may
+        or may not be merged, and ``committed`` says which once Redis is back."""
         document = json.dumps(asdict(work.as_work(run_id, status)), ensure_ascii=False)
         names = [self.key[name] for name in NAMES] + [
             f"{self.prefix}:taken:{self.worker}",
@@ -194,7 +214,7 @@ class RedisKnowledge:
         ]
         try:
             self.client.eval(MERGE, len(names), *names, document, utc(at), int(at.timestamp()), NO_ANSWER,
-                             self.keep_seconds, MOVED)  # fmt: skip
+                             self.keep_seconds, MOVED, give_up or 0, GIVEN_UP)  # fmt: skip
         except redis.RedisError as error:
             raise StateUnavailable(f"Redis did not take the run's commit: {error}") from None
 

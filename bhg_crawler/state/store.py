@@ -7,15 +7,18 @@ from typing import Any
 
 from bhg_crawler.core.clock import now_utc, utc
 from bhg_crawler.state.file import StateFile
+from bhg_crawler.state.knowledge import ADDED_COLUMNS as KNOWLEDGE_COLUMNS
 from bhg_crawler.state.knowledge import SCHEMA as KNOWLEDGE_SCHEMA
 from bhg_crawler.state.knowledge import Knowledge, SQLiteKnowledge
-from bhg_crawler.state.registry import ADDED_COLUMNS, RunRegistry
+from bhg_crawler.state.registry import ADDED_COLUMNS as REGISTRY_COLUMNS
 from bhg_crawler.state.registry import SCHEMA as REGISTRY_SCHEMA
+from bhg_crawler.state.registry import RunRegistry
 from bhg_crawler.state.values import Known, Payload, Placement
 from bhg_crawler.state.work import SCHEMA as WORK_SCHEMA
 from bhg_crawler.state.work import RunTables
 
 SCHEMA = WORK_SCHEMA + KNOWLEDGE_SCHEMA + REGISTRY_SCHEMA  # every table of the state file, whichever knowledge it uses
+ADDED_COLUMNS = {**REGISTRY_COLUMNS, **KNOWLEDGE_COLUMNS}  # columns a state file of an earlier version lacks
 
 
 class StateStore:
@@ -80,14 +83,20 @@ class StateStore:
         return self.registry.history(limit, **match)
 
     def commit_run(
-        self, run_id: str, status: str, outcome: dict[str, Any], figures: dict[str, Any] | None = None
+        self,
+        run_id: str,
+        status: str,
+        outcome: dict[str, Any],
+        figures: dict[str, Any] | None = None,
+        give_up: int | None = None,
     ) -> None:
         """The run's export is committed: its work is merged into what is known and the run recorded with its
         ``status``, ``outcome`` and ``figures``, in one SQLite transaction (with shared knowledge, the merge
-        first, then the run). Raises ``StateUnavailable`` when shared knowledge does not take the merge: the
-        run stays recorded as running, and the next run's ``unpublished`` or ``begin_run`` settles it."""
+        first, then the run); the ledger's articles tried ``give_up`` times are given up (``Knowledge.merge``).
+        Raises ``StateUnavailable`` when shared knowledge does not take the merge: the run stays recorded as
+        running, and the next run's ``unpublished`` or ``begin_run`` settles it."""
         at = datetime.now(UTC)
-        self.knowledge.merge(self.run, run_id, status, at)
+        self.knowledge.merge(self.run, run_id, status, at, give_up)
         self._close_run(run_id, status, outcome, figures, utc(at))
         self.knowledge.settled(run_id)
 
@@ -170,6 +179,11 @@ class StateStore:
         """A page of the ledger that is no article (a listing page a walk missed) was fetched in this run: it
         leaves the ledger at the commit."""
         self.run.cleared(ledger_id)
+
+    def deferred(self, record_id: str) -> None:
+        """An article of the ledger was held back in this run (``ledger_turn``): at the commit, one more run
+        it waited."""
+        self.run.deferred(record_id)
 
     def walked(self, site: str, slug: str) -> None:
         """This run followed the section's pages to the last one."""

@@ -8,6 +8,28 @@ from typing import Any
 GONE = (404, 410)  # the statuses of an article that is no more: not fetched again, nothing to retry
 MOVED = 301  # the status an article's old record keeps once it is found at a new home (another record)
 NO_ANSWER = "no answer: the run ended before its request was answered"
+GIVEN_UP = "given up after "  # a ledger entry no longer retried: "given up after <tries> tries: <last reason>"
+
+
+def given_up(tries: int, reason: str) -> str:
+    """The reason of a ledger entry given up after ``tries`` tries, the last reason ``reason`` (as it is)."""
+    return reason if reason.startswith(GIVEN_UP) else f"{GIVEN_UP}{tries} tries: {reason}"
+
+
+def runs_to_wait(tries: int, waited: int) -> int:
+    """The runs an article of the failures ledger, tried (and failed) ``tries`` runs and passed over by
+    ``waited`` runs since, is still held back: after one failed try none (the next run retries it), then it
+    waits ``2 ** (tries - 1) - 1`` runs in all (1, 3, 7...)."""
+    return max(0, (1 << max(tries - 1, 0)) - 1 - waited)
+
+
+def ledger_turn(tries: int, waited: int, give_up: int) -> str:
+    """What a run does with an article of the failures ledger worth another go (``runs_to_wait``): ``retry``,
+    ``wait``, or ``given_up`` once it was tried ``give_up`` times (``BHG_LEDGER_GIVE_UP_TRIES``; the commit
+    that counts that try says so in its reason)."""
+    if tries >= give_up:
+        return "given_up"
+    return "wait" if runs_to_wait(tries, waited) else "retry"
 
 
 @dataclass(frozen=True)
@@ -58,8 +80,8 @@ class Placement:
 class RunWork:
     """A run's own work, as its commit merges it into knowledge kept outside the state file: its articles
     (the ``run_articles`` columns, with ``published_ts`` in seconds since 1970), URLs (URL, record id),
-    sections, payloads (digest, URI, date, record id), the ledger's candidates, and the ledger's pages that are
-    no articles (listing pages) this run fetched, which leave it."""
+    sections, payloads (digest, URI, date, record id), the ledger's candidates, the ledger's pages that are
+    no articles (listing pages) this run fetched, which leave it, and the ledger's articles it held back."""
 
     run_id: str
     status: str
@@ -69,3 +91,18 @@ class RunWork:
     payloads: list[tuple[str, str, str, str]]
     ledger: dict[str, dict[str, Any]]  # record id -> url, and reason and retry when it failed
     cleared: list[str]  # ledger ids of pages fetched this run that are no articles
+    deferred: list[str]  # ledger ids of articles held back this run: one more run waited
+
+
+def held_back(entry: dict[str, Any], give_up: int) -> str | None:
+    """Why a run leaves an article of the failures ledger (an entry of ``StateStore.ledger``) unrequested,
+    whether listed or due for a retry: ``given_up`` (its reason says so, or it was tried ``give_up`` times),
+    ``backoff`` (``ledger_turn``: it waits for more runs); None when it may be requested. An entry that was
+    never answered (``NO_ANSWER``) is never held back, nor one not to retry for another reason (gone, a
+    duplicate, out of range)."""
+    if not entry["retry"]:
+        return "given_up" if str(entry["reason"]).startswith(GIVEN_UP) else None
+    if entry["reason"] == NO_ANSWER:
+        return None
+    turn = ledger_turn(int(entry["attempts"]), int(entry.get("waited") or 0), give_up)
+    return {"wait": "backoff", "given_up": "given_up"}.get(turn)

@@ -35,9 +35,11 @@ CREATE TABLE IF NOT EXISTS run_discovered (record_id TEXT PRIMARY KEY, url TEXT 
 CREATE TABLE IF NOT EXISTS run_failed (record_id TEXT PRIMARY KEY, url TEXT NOT NULL, reason TEXT, retry INTEGER);
 -- pages of the ledger that are no articles (listing pages a walk missed) fetched in this run: they leave it
 CREATE TABLE IF NOT EXISTS run_cleared (record_id TEXT PRIMARY KEY);
+-- articles of the ledger this run held back (``ledger_turn``): one more run they waited
+CREATE TABLE IF NOT EXISTS run_deferred (record_id TEXT PRIMARY KEY);
 """
 TABLES = ("run_articles", "run_urls", "run_sections", "run_requests", "run_payloads", "run_discovered",
-          "run_failed", "run_cleared")  # fmt: skip
+          "run_failed", "run_cleared", "run_deferred")  # fmt: skip
 
 
 def as_utc(moment: datetime | str | None) -> str | None:
@@ -138,6 +140,10 @@ class RunTables:
         """A page of the ledger that is no article (a listing page) was fetched: it leaves the ledger."""
         self._write("INSERT OR IGNORE INTO run_cleared VALUES (?)", (ledger_id,))
 
+    def deferred(self, record_id: str) -> None:
+        """An article of the ledger was held back in this run, to wait for later ones (``ledger_turn``)."""
+        self._write("INSERT OR IGNORE INTO run_deferred VALUES (?)", (record_id,))
+
     def walked(self, site: str, slug: str) -> None:
         """The section's pages were followed to the last one."""
         self._write("INSERT OR IGNORE INTO run_sections VALUES (?, ?)", (site, slug))
@@ -188,7 +194,8 @@ class RunTables:
     def as_work(self, run_id: str, status: str) -> RunWork:
         """The run's work as one value, for a merge outside this file: every article (with ``published_ts``,
         its publication in seconds since 1970), URL, section, payload, and the ledger's candidates (the
-        discovered articles, and the failed ones with their reason and ``retry``)."""
+        discovered articles, and the failed ones with their reason and ``retry``), and the ledger's articles
+        held back."""
         articles = [
             {**dict(row), "exported": bool(row["exported"]), "current": bool(row["current"]),
              "published_ts": epoch_seconds(row["published_utc"])}
@@ -207,4 +214,5 @@ class RunTables:
             [tuple(row) for row in self.db.execute("SELECT digest, uri, date, record_id FROM run_payloads")],
             ledger,
             [row["record_id"] for row in self.db.execute("SELECT record_id FROM run_cleared")],
+            [row["record_id"] for row in self.db.execute("SELECT record_id FROM run_deferred")],
         )

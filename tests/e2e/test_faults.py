@@ -27,6 +27,11 @@ def test_the_fault_suite_loses_nothing_and_duplicates_nothing(tmp_path: Path) ->
     assert report.exported_at_end == report.articles == 120
     assert report.in_ledger > 0 and report.exported_under_faults + report.in_ledger == report.articles
     assert len(report.injected) >= 10  # most kinds of fault were acted out
+    accounting = report.accounting  # of the run under faults, after the kills (and the runs that ended first)
+    assert accounting["balanced"] is True
+    backing_off = accounting["deferred"].get("backoff", 0)  # refused by two runs already: held back this one
+    assert backing_off or {"robots", "size", "not_html", "redirect"} <= set(accounting["refused"])
+    assert ["balanced", "yes"] in [line.split() for line in report.lines()]
     assert report.offsite_requests == 0
     assert report.stray_files == []
     assert report.secrets_written == []
@@ -48,7 +53,7 @@ def test_the_next_run_retries_the_ledger_first(tmp_path: Path) -> None:
     listed = subprocess.run([sys.executable, "-m", "bhg_crawler", "ledger", "--state", str(tmp_path / "state.sqlite3")],
                             capture_output=True, text=True, check=True)  # fmt: skip
     header, *rows = listed.stdout.splitlines()
-    assert header.split("\t") == ["record_id", "attempts", "retry", "last_at", "reason", "url"]
+    assert header.split("\t") == ["record_id", "tries", "retry", "last_at", "reason", "url"]
     assert sum(row.split("\t")[2] == "yes" for row in rows) == retryable
     assert "Forbidden by robots.txt" in listed.stdout
     with replica(0, articles) as (url, site):

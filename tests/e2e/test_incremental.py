@@ -56,6 +56,9 @@ def test_a_second_run_the_same_day_finds_nothing_new_cheaply(three_days: dict[st
     revisits = numbers.get("bhg/articles/not_modified", 0)
     assert numbers["downloader/request_count"] <= 2 + 2 * SECTIONS + revisits  # robots.txt, home
     assert numbers.get("bhg/articles/known", 0) > 0
+    accounting = manifest["accounting"]  # the revisits answer 304 or the same content; nothing else is asked
+    assert accounting["discovered"] == accounting["not_modified"] + accounting["unchanged"] == revisits + numbers.get(
+        "bhg/articles/unchanged", 0)  # fmt: skip
 
 
 def test_new_days_export_new_articles_and_edits_as_new_versions(three_days: dict[str, Any]) -> None:
@@ -192,6 +195,8 @@ def test_a_run_out_of_requests_stops_and_the_next_one_finishes(tmp_path: Path) -
     assert first["status"] == "partial"
     assert first["finish_reason"] == "closespider_pagecount"
     assert 0 < first["counts"]["articles"] < len(site.catalog.live)
+    assert first["accounting"]["deferred"]["max_requests"] > 0  # queued, never answered: left for the next run
+    assert second["accounting"]["deferred"] == {}
     ids = [r["article_id"] for m in (first, second) for r in exported(tmp_path, m)]
     assert sorted(ids) == sorted(s.article_id for s in site.catalog.live)
 
@@ -215,6 +220,7 @@ def test_a_stopped_or_killed_run_loses_nothing(tmp_path: Path, sig: signal.Signa
         assert child.returncode == ExitCode.STOPPED, err[-2000:]
         assert [m["status"] for m in runs] == ["partial", "complete"]
         assert runs[0]["counts"]["articles"] > 0
+        assert runs[0]["accounting"]["deferred"]["stopped"] > 0
     else:
         assert child.returncode == -signal.SIGKILL
         assert [m["status"] for m in runs] == ["complete"]  # the killed run left no manifest
@@ -234,6 +240,7 @@ def test_errors_in_the_code_fail_the_run_and_lose_no_record(tmp_path: Path) -> N
     assert rejects
     assert {r["reason"] for r in rejects} == {"error in a pipeline: KeyError: 'lede_html'"}
     assert manifest["counts"]["articles"] + len(rejects) == len(site.catalog.live)
+    assert manifest["accounting"]["failed"] == len(rejects)  # a pipeline that raised: failed, each once
 
 
 def test_an_unwritable_exports_folder_is_refused_before_the_crawl(tmp_path: Path) -> None:

@@ -70,7 +70,7 @@ def test_a_robots_txt_that_does_not_answer_keeps_the_crawl_off_its_host(
                             capture_output=True, text=True, check=True).stdout  # fmt: skip
     [entry] = [line.split("\t") for line in ledger.splitlines()[1:]]  # the section's listing: nothing else was seen
     assert entry[0] == "baohagiang.vn:listing:/xa-hoi" and entry[2] == "yes"  # the next run asks again
-    assert entry[4].startswith(f"IgnoreRequest: not crawled: {why}")
+    assert entry[4].startswith(f"RobotsUnavailable: not crawled: {why}")
 
 
 class TimedSite(Site):

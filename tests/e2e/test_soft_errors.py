@@ -37,11 +37,21 @@ class SoftSite(Site):
 
 
 @pytest.mark.parametrize(
-    ("target", "meta", "reason", "retry"),
-    [("https://baohagiang.vn/", True, "redirected to https://baohagiang.vn/, a page that is no article", "no")],
-)
+    ("target", "meta", "reason", "code", "outcome"),
+    [
+        ("https://baohagiang.vn/", False, "redirected to https://baohagiang.vn/, a page that is no article",
+         ExitCode.OK, "gone"),
+        ("https://baohagiang.vn/", True, "redirected to https://baohagiang.vn/, a page that is no article",
+         ExitCode.OK, "gone"),
+        ("https://elsewhere.example/", True,
+         "RefusedRedirect: a meta refresh to another host: https://elsewhere.example/", ExitCode.CRAWL_ERRORS,
+         "refused/redirect"),
+        ("SELF", True, "RefusedRedirect: a meta refresh loop: {url} -> {url}", ExitCode.CRAWL_ERRORS,
+         "refused/redirect"),
+    ],
+)  # fmt: skip
 def test_an_article_sent_elsewhere_is_no_record_and_says_why(
-    tmp_path: Path, target: str, meta: bool, reason: str, retry: str
+    tmp_path: Path, target: str, meta: bool, reason: str, code: ExitCode, outcome: str
 ) -> None:
     probe = Site(seed=5, articles=120)
     slot = probe.catalog.live[3]
@@ -53,17 +63,20 @@ def test_an_article_sent_elsewhere_is_no_record_and_says_why(
         result = bhg_run(proxy, 0, tmp_path, "--urls-file", str(listing))
     [manifest] = manifests(tmp_path)
     records = exported(tmp_path, manifest)
-    assert result.returncode == ExitCode.OK, result.stderr[-2000:]
+    assert result.returncode == code, result.stdout[-2000:] + result.stderr[-2000:]
     assert [r["article_id"] for r in records] == [probe.catalog.live[4].article_id]
     assert manifest["counts"]["rejects"] == 0
-    assert stats(tmp_path, manifest)["bhg/failures/gone" if "redirected" in reason else "bhg/failures/skipped"] == 1
+    assert stats(tmp_path, manifest)[f"bhg/failures/{outcome}"] == 1
+    term, _, kind = outcome.partition("/")
+    accounting = manifest["accounting"]
+    assert (accounting["discovered"], accounting["exported"], accounting[term]) == (2, 1, {kind: 1} if kind else 1)
     [entry] = ledger(tmp_path).values()
-    assert entry[0] == f"baohagiang.vn:{slot.article_id}" and entry[2] == retry
+    assert entry[0] == f"baohagiang.vn:{slot.article_id}" and entry[2] == ("yes" if kind else "no")  # refused: later
     assert entry[4] == reason.format(url=url) and entry[5] == url
 
 
 def ledger(work: Path) -> dict[str, list[str]]:
-    """``bhg-crawl ledger``: each entry's fields (record_id, attempts, retry, last_at, reason, url) by its URL."""
+    """``bhg-crawl ledger``: each entry's fields (record_id, tries, retry, last_at, reason, url) by its URL."""
     listed = subprocess.run([sys.executable, "-m", "bhg_crawler", "ledger", "--state", str(work / "state.sqlite3")],
                             capture_output=True, text=True, check=True).stdout  # fmt: skip
     return {fields[5]: fields for fields in (line.split("\t") for line in listed.splitlines()[1:])}
@@ -85,8 +98,8 @@ def faulted(site: Site, kinds: list[str]) -> dict[str, Slot]:
 
 SENT_ELSEWHERE = {  # the fault kind: the ledger's reason ({url}: the article's, {offsite}: the replica's other host)
     "redirect_home": ("redirected to https://baohagiang.vn/, a page that is no article", "no"),
-    "meta_refresh_offsite": ("RefusedRedirect: a meta refresh to another host: {offsite}", "no"),
-    "meta_refresh_self": ("RefusedRedirect: a meta refresh loop: {url} -> {url}", "no"),
+    "meta_refresh_offsite": ("RefusedRedirect: a meta refresh to another host: {offsite}", "yes"),  # refused: later
+    "meta_refresh_self": ("RefusedRedirect: a meta refresh loop: {url} -> {url}", "yes"),
     "not_found_200": ("error page: Không tìm thấy trang", "no"),
     "maintenance_200": ("error page: Hệ thống đang bảo trì", "yes"),
 }
@@ -99,14 +112,11 @@ def test_the_replicas_articles_sent_elsewhere_are_no_record_and_say_why(tmp_path
         listing.write_text("".join(site.writer.canonical_url(slot) + "\n" for slot in chosen.values()))
         result = bhg_run(proxy, 0, tmp_path, "--urls-file", str(listing))
     [manifest] = manifests(tmp_path)
-    assert result.returncode == ExitCode.OK, result.stderr[-2000:]
+    assert result.returncode == ExitCode.CRAWL_ERRORS, result.stderr[-2000:]  # two refused of seven
     assert [r["article_id"] for r in exported(tmp_path, manifest)] == [chosen["none"].article_id]
     numbers = stats(tmp_path, manifest)
-    assert (numbers["bhg/failures/gone"], numbers["bhg/failures/skipped"], numbers["bhg/failures/error_page"]) == (
-        1,
-        2,
-        2,
-    )
+    counted = ("bhg/failures/gone", "bhg/failures/refused/redirect", "bhg/failures/error_page")
+    assert [numbers[name] for name in counted] == [1, 2, 2]
     entries = ledger(tmp_path)
     for kind, (reason, retry) in SENT_ELSEWHERE.items():
         url = site.writer.canonical_url(chosen[kind])

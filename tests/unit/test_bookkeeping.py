@@ -314,3 +314,13 @@ def test_an_article_found_after_a_dead_link_to_it_keeps_its_own_url(books: Books
     books.output(HtmlResponse(LIVE, body=b"<html></html>", request=live), record(LIVE, "756980"))
     [row] = books.rows("run_articles")
     assert (row["url"], row["status"]) == (LIVE, 200)
+
+
+@pytest.mark.parametrize(("why", "deferred"), [("backoff", ["baohagiang.vn:756980"]), ("given_up", []),
+                                              ("max_articles", [])])  # fmt: skip
+def test_an_article_held_back_by_the_ledger_waits_one_run_more(books: Books, why: str, deferred: list[str]) -> None:
+    for _ in range(2):  # held back twice in a run: one run waited
+        books.crawler.signals.send_catch_log(signals.article_held, record_id="baohagiang.vn:756980", url=ARTICLE,
+                                             why=why)  # fmt: skip
+    assert [row["record_id"] for row in books.rows("run_deferred")] == deferred
+    assert books.rows("run_discovered") == []  # not requested: no try to count

@@ -13,13 +13,14 @@ import pytest
 from bhg_crawler.state.knowledge import Knowledge
 from bhg_crawler.state.redis import RedisKnowledge, connect
 from bhg_crawler.state.store import StateStore
-from bhg_crawler.state.values import MOVED
+from bhg_crawler.state.values import MOVED, NO_ANSWER
 from tests.helpers import AT, export, small_record
 
 SITE = "baohagiang.vn"
 IDS = ("111111", "222222", "333333", "444444")
 OTHER = "Đã sửa."  # the text of a changed version
 DIGEST = "d" * 32
+GIVE_UP = 3  # BHG_LEDGER_GIVE_UP_TRIES of the runs played
 
 Step = Callable[[StateStore], object]
 Run = tuple[str, list[Step]]  # ("commit" or "end", what the run does)
@@ -56,6 +57,10 @@ def failed(article_id: str, reason: str, retry: bool = True) -> Step:
 
 def cleared(article_id: str) -> Step:
     return lambda store: store.cleared(record_id(article_id))
+
+
+def deferred(article_id: str) -> Step:
+    return lambda store: store.deferred(record_id(article_id))
 
 
 def walked(slug: str) -> Step:
@@ -110,6 +115,43 @@ CASES: dict[str, list[Run]] = {
         ("commit", [discovered("444444"), fetched("444444", days=5), exported("444444")]),
         ("commit", [discovered("444444"), failed("444444", "Forbidden by robots.txt")]),
     ],
+    "backoff-and-give-up": [  # given up at the GIVE_UP-th try with a reason; a run with no answer is no reason
+        (
+            "commit",
+            [
+                discovered("111111"),
+                failed("111111", "HTTP 500"),
+                discovered("222222"),
+                failed("222222", "DownloadCancelledError: too large"),
+                discovered("333333"),
+            ],
+        ),
+        (
+            "commit",
+            [
+                deferred("111111"),
+                discovered("222222"),
+                failed("222222", "DownloadCancelledError: too large"),
+                discovered("333333"),
+            ],
+        ),
+        (
+            "commit",
+            [
+                discovered("111111"),
+                failed("111111", "HTTP 500"),
+                discovered("222222"),
+                failed("222222", "Forbidden by robots.txt"),
+                discovered("333333"),
+                deferred("444444"),
+            ],
+        ),
+        ("commit", [deferred("111111"), deferred("222222"), deferred("111111")]),
+    ],
+    "a deferred article exported later leaves the ledger": [
+        ("commit", [discovered("111111"), failed("111111", "HTTP 500")]),
+        ("commit", [deferred("111111"), discovered("111111"), fetched("111111"), exported("111111")]),
+    ],
     "moved": [
         (
             "commit",
@@ -142,7 +184,7 @@ CASES: dict[str, list[Run]] = {
 
 def answers(knowledge: Knowledge) -> dict[str, Any]:
     """Every question a run asks of past runs, on the records, URLs, sections and contents of the cases."""
-    ledger = {retry_only: sorted((e["record_id"], e["url"], e["reason"], e["attempts"], e["retry"])
+    ledger = {retry_only: sorted((e["record_id"], e["url"], e["reason"], e["attempts"], e["retry"], e["waited"])
                                  for e in knowledge.ledger(SITE, retry_only)) for retry_only in (False, True)}  # fmt: skip
     return {
         "known": [knowledge.known(record_id(i)) for i in IDS],
@@ -166,7 +208,7 @@ def play(store: StateStore, runs: list[Run]) -> dict[str, Any]:
         for step in steps:
             step(store)
         if end == "commit":
-            store.commit_run(f"r{n}", "complete", {})
+            store.commit_run(f"r{n}", "complete", {}, give_up=GIVE_UP)
         else:
             store.end_run(f"r{n}", "failed", {})
     placed = [store.place(small_record(i, body)) for body in ("Nội dung.", OTHER) for i in IDS]
@@ -189,3 +231,18 @@ def test_sqlite_and_redis_answer_alike_after_the_same_runs(runs: list[Run], tmp_
         for store in (sqlite, shared, fresh):
             store.close()
         client.close()
+
+
+def test_the_ledger_backs_off_and_gives_up(tmp_path: Path) -> None:
+    store = StateStore("")
+    try:
+        play(store, CASES["backoff-and-give-up"])
+        entries = {e["record_id"].split(":")[1]: (e["reason"], e["attempts"], e["retry"], e["waited"])
+                   for e in store.ledger(SITE)}  # fmt: skip
+    finally:
+        store.close()
+    assert entries == {
+        "111111": ("HTTP 500", 2, 1, 1),  # tried, held back, tried, held back (twice in one run: once)
+        "222222": ("given up after 3 tries: Forbidden by robots.txt", 3, 0, 1),  # the given-up reason is the last
+        "333333": (NO_ANSWER, 3, 1, 0),  # never answered: never given up
+    }

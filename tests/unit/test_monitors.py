@@ -109,12 +109,29 @@ def test_finish_reason(reason: str, code: ExitCode) -> None:
         assert reason in outcome.reason
 
 
-@pytest.mark.parametrize(("errors", "code"), [(5, ExitCode.OK), (6, ExitCode.CRAWL_ERRORS)])
-def test_error_ratio(errors: int, code: ExitCode) -> None:
-    outcome = Judged().close([record()] * 30, bhg__failures__error=errors, bhg__failures__gone=40)
+@pytest.mark.parametrize(
+    ("failures", "code", "reason"),
+    [
+        ({"error": 5}, ExitCode.OK, None),
+        ({"error": 6}, ExitCode.CRAWL_ERRORS, "6 of 100 requests failed or were refused (more than 5.0%): 6 errors"),
+        ({"refused/size": 6}, ExitCode.CRAWL_ERRORS,
+         "6 of 100 requests failed or were refused (more than 5.0%): 0 errors, refused 6 size"),
+        ({"error": 2, "refused/not_html": 2, "refused/redirect": 2}, ExitCode.CRAWL_ERRORS,
+         "6 of 100 requests failed or were refused (more than 5.0%): 2 errors, refused 2 not_html, 2 redirect"),
+        ({"refused/other": 3, "refused/size": 2}, ExitCode.OK, None),
+        ({"refused/robots": 60}, ExitCode.OK, None),  # the site owner's wish: counted, no crawl error
+        ({"refused/robots_unavailable": 60}, ExitCode.OK, None),  # exit 13's (its own monitor)
+        ({"refused/robots": 60, "error": 6}, ExitCode.CRAWL_ERRORS,
+         "6 of 100 requests failed or were refused (more than 5.0%): 6 errors"),
+    ],
+)  # fmt: skip
+def test_error_ratio(failures: dict[str, int], code: ExitCode, reason: str | None) -> None:
+    judged = Judged()
+    for stat, count in failures.items():
+        judged.stats.set_value(f"bhg/failures/{stat}", count)
+    outcome = judged.close([record()] * 30, bhg__failures__gone=40)
     assert outcome.code == code
-    if code != ExitCode.OK:
-        assert outcome.reason == "6 of 100 requests failed (more than 5.0%)"
+    assert outcome.reason == (reason or "30 records exported")
 
 
 @pytest.mark.parametrize(
