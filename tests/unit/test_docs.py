@@ -7,6 +7,7 @@ import ast
 import inspect
 import json
 import re
+import subprocess
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
@@ -533,3 +534,37 @@ def test_the_names_a_page_uses_exist(path: Path) -> None:
             tail = re.split(r"[|;&>#]", code[match.end(1) :])[0]  # up to the end of this command
             wrong += [f"{command} {o}" for o in re.findall(r"(?<![\w-])(--[a-z][\w-]*)", tail) if o not in options]
     assert not wrong, f"{path.name} names what does not exist: {sorted(set(wrong))}"
+
+
+def crontab_commands() -> list[tuple[str, str]]:
+    """Every crontab line of the docs (a line of five time fields and a command, in a code block), with its page."""
+    found = []
+    for path in markdown_files():
+        for block in fenced_blocks(path.read_text(encoding="utf-8")):
+            for line in block:
+                fields = line.split(None, 5)
+                if (
+                    len(fields) == 6
+                    and not line.startswith("#")
+                    and all(re.fullmatch(r"[\d*/,-]+", f) for f in fields[:5])
+                ):
+                    found.append((path.name, fields[5]))
+    return found
+
+
+def test_the_crontab_lines_of_the_docs_run_in_a_fresh_checkout(tmp_path: Path) -> None:
+    """Each crontab command, run by sh in a checkout of the tracked files only (the crawler stubbed by ``true``),
+    exits 0 and writes its log: the folders its redirections write to are in the checkout."""
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    for name in tracked.splitlines():
+        if name.startswith(("logs/", "exports/")):
+            (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / name).write_bytes((ROOT / name).read_bytes())
+    commands = crontab_commands()
+    assert len(commands) >= 3
+    for page_name, command in commands:
+        stubbed = re.sub(r"\.venv/bin/bhg-crawl [^>;&|]*", "true ", command.replace("/srv/bhg-crawler", str(tmp_path)))
+        done = subprocess.run(["sh", "-c", stubbed], capture_output=True, text=True, check=False)
+        assert (done.returncode, done.stderr) == (0, ""), (page_name, command)
+        for log in re.findall(r">>\s*(\S+)", command):
+            assert (tmp_path / log).exists(), (page_name, command, log)
