@@ -11,6 +11,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from bhg_crawler.app.config import check_settings, probe_proxy
 from bhg_crawler.core import signals
 from bhg_crawler.core.errors import ConfigError
 from bhg_crawler.runs.files import new_run_id
@@ -54,9 +55,11 @@ def run_crawl(
 ) -> RunResult:
     """Runs the ``bhg`` spider to its end (SIGINT or SIGTERM stops it cleanly) and judges the run.
 
-    Raises ``AlreadyRunning`` when another run holds the state's lock, ``ConfigError`` when the state or
-    the exports or logs folder cannot be used: both before anything is fetched.
+    Raises ``AlreadyRunning`` when another run holds the state's lock, ``ConfigError`` when a ``BHG_*`` setting
+    is unknown or not of its kind (``config.check_settings``), the proxy takes no connection, or the state or
+    the exports or logs folder cannot be used: all before anything is fetched.
     """
+    check_settings(overrides)
     settings = project_settings(overrides)
     run_id = settings.get("BHG_RUN_ID") or new_run_id("bhg")
     settings.set("BHG_RUN_ID", run_id, priority="cmdline")
@@ -69,6 +72,7 @@ def run_crawl(
         for setting in ("BHG_EXPORTS", "BHG_LOGS"):
             if settings.get(setting):
                 writable_folder(Path(settings[setting]), setting)
+        probe_proxy(settings.get("BHG_VIA"))
         process = CrawlerProcess(settings)
         crawler = process.create_crawler("bhg")
         attach_state(crawler, store)

@@ -169,11 +169,25 @@ def test_crawl_errors_above_the_threshold_fail_the_run(tmp_path: Path) -> None:
     assert manifest["outcome"]["name"] == "crawl_errors"
 
 
-def test_a_site_that_does_not_answer_at_all_is_not_crawled(tmp_path: Path) -> None:
-    result = bhg_run("http://127.0.0.1:9", 0, tmp_path, "-s", "RETRY_TIMES=0")  # nothing listens on port 9
-    assert result.returncode == ExitCode.ROBOTS_UNAVAILABLE, result.stdout + result.stderr[-2000:]
-    [manifest] = manifests(tmp_path)
-    assert manifest["outcome"]["name"] == "robots_unavailable"  # RFC 9309: no robots.txt answer, no crawl
+@pytest.mark.parametrize(
+    ("via", "setting", "message"),
+    [
+        ("http://127.0.0.1:9", "", "the proxy 127.0.0.1:9 (BHG_VIA) takes no connection: Connection refused"),
+        ("notaurl", "", "BHG_VIA must be a URL of http:// or https://, not 'notaurl'"),
+        ("", "BHG_REFRESH_DAYS=a week", "BHG_REFRESH_DAYS must be a whole number of at least 0, not 'a week'"),
+        ("", "BHG_MAX_ERROR_RATIO=abc", "BHG_MAX_ERROR_RATIO must be a share from 0 to 1, not 'abc'"),
+        ("", "BHG_TYPO=1", "BHG_TYPO is no setting of bhg-crawler"),
+        ("", "BHG_REFRESH_DAY=3", "BHG_REFRESH_DAY is no setting of bhg-crawler (did you mean BHG_REFRESH_DAYS?)"),
+    ],
+)  # fmt: skip
+def test_settings_and_a_dead_proxy_are_refused_before_the_crawl(
+    tmp_path: Path, via: str, setting: str, message: str
+) -> None:
+    with replica(0, 60) as (url, _):
+        started = time.monotonic()
+        result = bhg_run(via or url, 0, tmp_path, *(("-s", setting) if setting else ()))
+    assert (result.returncode, result.stderr) == (ExitCode.BAD_CONFIG, f"bhg-crawl: {message}\n")
+    assert time.monotonic() - started < 30 and manifests(tmp_path) == []
 
 
 def test_rejects_above_the_threshold_fail_the_run(tmp_path: Path) -> None:

@@ -1,0 +1,126 @@
+"""The ``BHG_*`` settings given to a run, checked before anything is fetched: known names, values of their kind."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import socket
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from bhg_crawler import settings as defaults
+from bhg_crawler.core.clock import parse_moment
+from bhg_crawler.core.errors import ConfigError
+
+KNOWN = {name: value for name, value in vars(defaults).items() if name.startswith("BHG_")}
+BOOLEANS = {"1": True, "0": False, "true": True, "false": False}  # what Scrapy's getbool reads, in any case
+RATIOS = frozenset(["BHG_MAX_ERROR_RATIO", "BHG_MAX_REJECT_RATIO", "BHG_MAX_DRIFT", "BHG_MIN_ARTICLE_RATIO"])
+AT_LEAST_ONE = frozenset(
+    ["BHG_EXPORT_MAX_RECORDS", "BHG_LEDGER_GIVE_UP_TRIES", "BHG_MAX_LISTING_PAGES", "BHG_MONITOR_RUNS",
+     "BHG_WARC_MAX_BYTES", "BHG_SMTP_PORT", "BHG_REDIS_KEEP_DAYS"]
+)  # fmt: skip
+
+
+def _url(schemes: tuple[str, ...]) -> Callable[[str], str | None]:
+    def check(value: str) -> str | None:
+        try:
+            parts = urlsplit(value)
+            _ = parts.port  # out of range: an error only when read
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme not in schemes or not (parts.hostname or parts.path):
+            return f"a URL of {' or '.join(f'{s}://' for s in schemes)}"
+        return None
+
+    return check
+
+
+def _moment(value: str) -> str | None:
+    try:
+        parse_moment(value, "")
+    except ConfigError:
+        return "an ISO 8601 time like 2025-07-01T23:00:00+07:00"
+    return None
+
+
+def _coverage(value: str) -> str | None:
+    try:
+        given = json.loads(value)
+    except ValueError:
+        given = None
+    if not isinstance(given, dict) or not all(_ratio(v) for v in given.values()):
+        return 'a JSON object of field names and shares from 0 to 1, like {"title": 1.0}'
+    return None
+
+
+def _ratio(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1
+
+
+SHAPES: dict[str, Callable[[str], str | None]] = {  # what a text setting must be, beyond text (empty: its default)
+    "BHG_VIA": _url(("http", "https")),
+    "BHG_REDIS_URL": _url(("redis", "rediss", "unix")),
+    "BHG_NOTIFY_SLACK_WEBHOOK": _url(("https", "http")),
+    "BHG_NOW": _moment,
+    "BHG_FIELD_COVERAGE": _coverage,
+}
+
+
+def setting_problem(name: str, value: Any) -> str | None:
+    """What is wrong with a ``BHG_*`` setting given as ``value`` (text from the command line, or a value of its
+    kind), in one line; None when it is right, or when ``name`` is no ``BHG_*`` name (Scrapy's own settings are
+    Scrapy's to read). An unknown ``BHG_*`` name is wrong (a misspelt setting would be ignored)."""
+    if not name.startswith("BHG_"):
+        return None
+    if name not in KNOWN:
+        close = difflib.get_close_matches(name, KNOWN, n=1, cutoff=0.8)
+        return f"{name} is no setting of bhg-crawler" + (f" (did you mean {close[0]}?)" if close else "")
+    default, text = KNOWN[name], str(value).strip()
+    if not isinstance(value, str) or (text == "" and not isinstance(default, bool | int | float)):
+        return None  # a value of its kind, set by code; or an empty text, which keeps the setting off
+    want = _wanted(name, default, text)
+    return f"{name} must be {want}, not {value!r}" if want else None
+
+
+def _wanted(name: str, default: Any, text: str) -> str | None:
+    """What the setting must be, when ``text`` is not that; None when it is."""
+    if name in SHAPES:
+        return SHAPES[name](text)
+    if isinstance(default, bool):
+        return None if text.lower() in BOOLEANS else "1, 0, true or false"
+    if isinstance(default, int | float):
+        try:
+            number = int(text) if isinstance(default, int) else float(text)
+        except ValueError:
+            number = None
+        least = 1 if name in AT_LEAST_ONE else 0
+        if number is None or not math.isfinite(number) or number < least or (name in RATIOS and number > 1):
+            kind = "a whole number" if isinstance(default, int) else "a number"
+            return "a share from 0 to 1" if name in RATIOS else f"{kind} of at least {least}"
+    return None
+
+
+def check_settings(given: Mapping[str, Any]) -> None:
+    """Raises ``ConfigError`` with the first of the given settings' problems (``setting_problem``), in the order
+    given; nothing when all are right."""
+    for name, value in given.items():
+        problem = setting_problem(name, value)
+        if problem is not None:
+            raise ConfigError(problem)
+
+
+def probe_proxy(url: str, timeout: float = 5.0) -> None:
+    """Raises ``ConfigError`` when the proxy at ``url`` (``BHG_VIA``) takes no connection within ``timeout``
+    seconds: a run through it would fetch nothing. Nothing for an empty ``url``."""
+    if not url:
+        return
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        socket.create_connection((parts.hostname or "", port), timeout=timeout).close()
+    except OSError as error:
+        raise ConfigError(
+            f"the proxy {parts.hostname}:{port} (BHG_VIA) takes no connection: {error.strerror or error}"
+        ) from None

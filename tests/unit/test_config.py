@@ -1,0 +1,70 @@
+"""The BHG_* settings a run is given, checked before anything is fetched."""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+import pytest
+
+from bhg_crawler.app.config import check_settings, probe_proxy, setting_problem
+from bhg_crawler.core.errors import ConfigError
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "problem"),
+    [
+        ("BHG_WARC", "1", None),
+        ("BHG_WARC", "False", None),
+        ("BHG_WARC", "yes", "BHG_WARC must be 1, 0, true or false, not 'yes'"),
+        ("BHG_REFRESH_DAYS", "0", None),
+        ("BHG_REFRESH_DAYS", "-1", "BHG_REFRESH_DAYS must be a whole number of at least 0, not '-1'"),
+        ("BHG_REFRESH_DAYS", "1.5", "BHG_REFRESH_DAYS must be a whole number of at least 0, not '1.5'"),
+        ("BHG_MAX_LISTING_PAGES", "0", "BHG_MAX_LISTING_PAGES must be a whole number of at least 1, not '0'"),
+        ("BHG_BACKOFF_BASE", "0.5", None),
+        ("BHG_BACKOFF_BASE", "nan", "BHG_BACKOFF_BASE must be a number of at least 0, not 'nan'"),
+        ("BHG_BACKOFF_BASE", "inf", "BHG_BACKOFF_BASE must be a number of at least 0, not 'inf'"),
+        ("BHG_MAX_ERROR_RATIO", "0.1", None),
+        ("BHG_MAX_ERROR_RATIO", "abc", "BHG_MAX_ERROR_RATIO must be a share from 0 to 1, not 'abc'"),
+        ("BHG_MAX_ERROR_RATIO", "5", "BHG_MAX_ERROR_RATIO must be a share from 0 to 1, not '5'"),
+        ("BHG_NOW", "2025-07-01T23:00:00+07:00", None),
+        ("BHG_NOW", "2025-07-01", None),
+        ("BHG_NOW", "tomorrow", "BHG_NOW must be an ISO 8601 time like 2025-07-01T23:00:00+07:00, not 'tomorrow'"),
+        ("BHG_NOW", "", None),  # empty: the clock
+        ("BHG_VIA", "http://127.0.0.1:8642", None),
+        ("BHG_VIA", "notaurl", "BHG_VIA must be a URL of http:// or https://, not 'notaurl'"),
+        ("BHG_VIA", "http://127.0.0.1:99999", "BHG_VIA must be a URL of http:// or https://, not 'http://127.0.0.1:99999'"),
+        ("BHG_VIA", "socks5://127.0.0.1:1080", "BHG_VIA must be a URL of http:// or https://, not 'socks5://127.0.0.1:1080'"),
+        ("BHG_VIA", "", None),
+        ("BHG_REDIS_URL", "redis://127.0.0.1:6379/0", None),
+        ("BHG_REDIS_URL", "127.0.0.1:6379", "BHG_REDIS_URL must be a URL of redis:// or rediss:// or unix://, not '127.0.0.1:6379'"),
+        ("BHG_FIELD_COVERAGE", '{"title": 1.0, "images": 0.5}', None),
+        ("BHG_FIELD_COVERAGE", '{"title": 2}', 'BHG_FIELD_COVERAGE must be a JSON object of field names and shares '
+         'from 0 to 1, like {"title": 1.0}, not \'{"title": 2}\''),
+        ("BHG_FIELD_COVERAGE", "title", 'BHG_FIELD_COVERAGE must be a JSON object of field names and shares '
+         'from 0 to 1, like {"title": 1.0}, not \'title\''),
+        ("BHG_CONTACT", "", None),  # any text
+        ("BHG_TYPO", "1", "BHG_TYPO is no setting of bhg-crawler"),
+        ("BHG_REFRESH_DAY", "3", "BHG_REFRESH_DAY is no setting of bhg-crawler (did you mean BHG_REFRESH_DAYS?)"),
+        ("DOWNLOAD_DELAY", "x", None),  # Scrapy's own: Scrapy's to read
+        ("BHG_REFRESH_DAYS", 3, None),  # a value of its kind, set by code
+    ],
+)  # fmt: skip
+def test_what_is_wrong_with_a_setting(name: str, value: Any, problem: str | None) -> None:
+    assert setting_problem(name, value) == problem
+
+
+def test_the_first_problem_of_the_settings_given_is_raised() -> None:
+    check_settings({"BHG_WARC": "1", "LOG_LEVEL": "INFO"})
+    with pytest.raises(ConfigError, match=r"^BHG_A is no setting"):
+        check_settings({"BHG_WARC": "1", "BHG_A": "1", "BHG_NOW": "x"})
+
+
+def test_a_proxy_that_takes_no_connection_is_refused() -> None:
+    listening = socket.create_server(("127.0.0.1", 0))
+    port = listening.getsockname()[1]
+    probe_proxy(f"http://127.0.0.1:{port}")
+    probe_proxy("")
+    listening.close()
+    with pytest.raises(ConfigError, match=rf"^the proxy 127.0.0.1:{port} \(BHG_VIA\) takes no connection: "):
+        probe_proxy(f"http://127.0.0.1:{port}")
