@@ -211,7 +211,10 @@ class BhgSpider(scrapy.Spider):
                                                 reason=reason)  # fmt: skip
 
     def _planned(self, request: scrapy.Request, reason: str) -> scrapy.Request | None:
-        """The article request, or in discover mode its URL and reason told through ``article_planned``."""
+        """The article request (a retry, a revisit, a new or listed article), or in discover mode its URL and
+        reason told through ``article_planned``; None past ``max_articles`` (``_within_limit``)."""
+        if not self._within_limit(request.url):
+            return None
         self._stats.inc_value(f"bhg/article_requests/{reason}")
         if not self.discover:
             return request
@@ -247,15 +250,21 @@ class BhgSpider(scrapy.Spider):
             if article.record_id in self.held:
                 self._hold(article.record_id, url, *self.held[article.record_id])
                 return None
-        limit = self.options.max_articles
-        if limit is not None:
-            if url not in self.articles_requested and len(self.articles_requested) >= limit:
-                self.limited = True
-                if article is not None:
-                    self._hold(article.record_id, url, "max_articles")
-                return None
-            self.articles_requested.add(url)
         return self._planned(self._request(url, RequestKind.ARTICLE), reason)
+
+    def _within_limit(self, url: str) -> bool:
+        """Whether the run may request the article at ``url`` under ``max_articles`` (each URL counted once,
+        whatever asks for it: the ledger, a revisit, a listing); one past it is held (``max_articles``)."""
+        limit = self.options.max_articles
+        if limit is None or url in self.articles_requested:
+            return True
+        if len(self.articles_requested) >= limit:
+            self.limited = True
+            article = self._article_of(url)
+            self._hold(article.record_id if article is not None else url, url, "max_articles")
+            return False
+        self.articles_requested.add(url)
+        return True
 
     # -- callbacks ----------------------------------------------------------------------------
 

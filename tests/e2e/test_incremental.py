@@ -263,3 +263,37 @@ def test_an_unwritable_exports_folder_is_refused_before_the_crawl(tmp_path: Path
     assert result.returncode == ExitCode.BAD_CONFIG
     assert result.stderr.startswith(f"bhg-crawl: cannot write to {tmp_path / 'exports'} (BHG_EXPORTS): ")
     assert result.stderr.count("\n") == 1
+
+
+class FailingArticles(Site):
+    """The replica, whose articles ``failing`` (paths) answer 500."""
+
+    def __init__(self, failing: set[str]) -> None:
+        super().__init__(seed=5, articles=60)
+        self.failing = failing
+
+    def respond(self, host: str, path: str, query: str = "") -> Response:
+        if path in self.failing:
+            return Response(500, b"<html><body>Internal Server Error</body></html>")
+        return super().respond(host, path, query)
+
+
+def test_max_articles_bounds_every_article_request_retries_and_revisits_too(tmp_path: Path) -> None:
+    probe = Site(seed=5, articles=60)
+    slots = probe.catalog.live[:6]
+    listing = tmp_path / "urls.txt"
+    listing.write_text("".join(probe.writer.canonical_url(slot) + "\n" for slot in slots))
+    with serving(FailingArticles({probe.writer.path(slot) for slot in slots[:5]})) as url:
+        first = bhg_run(url, 0, tmp_path, "--urls-file", str(listing), "-s", "RETRY_TIMES=0")
+    assert first.returncode == ExitCode.CRAWL_ERRORS, first.stderr[-2000:]  # five in the ledger, one exported
+    with replica(0, 60) as (url, _):  # the ledger's five to retry, one to revisit, the section's new ones
+        for run, limit in (("second", 1), ("third", 2)):
+            done = bhg_run(url, 0, tmp_path, "--max-articles", str(limit), "-s", f"BHG_RUN_ID={run}")
+            assert done.returncode in (ExitCode.OK, ExitCode.NOTHING_NEW), done.stderr[-2000:]
+            manifest = manifests(tmp_path)[-1]
+            assert manifest["run_id"] == run
+            accounting = manifest["accounting"]
+            fetched = accounting["discovered"] - sum(accounting["deferred"].values())  # each article once
+            assert fetched == limit, accounting
+            assert len(exported(tmp_path, manifest)) <= limit
+            assert accounting["deferred"]["max_articles"] > 0
