@@ -120,6 +120,8 @@ def _spider_args(args: argparse.Namespace) -> dict[str, str]:
     spider_args["site"] = args.site
     if args.full:
         spider_args["full"] = "1"
+    if args.follow_related:
+        spider_args["follow_related"] = "1"
     return spider_args
 
 
@@ -291,6 +293,8 @@ def _add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--urls-file", help="fetch just the article URLs in this file, one a line")
     parser.add_argument("--max-articles", type=int, help="stop after requesting this many articles")
     parser.add_argument("--full", action="store_true", help="ignore the state for discovery (a backfill)")
+    parser.add_argument("--follow-related", action="store_true",
+                        help="with --sections, fetch the related articles of other sections too")  # fmt: skip
     _add_state(parser)
     parser.add_argument("--via", help="HTTP proxy for every request, e.g. the replica: http://127.0.0.1:8642")
     parser.add_argument("--max-runtime", type=int, metavar="SECONDS", help="stop cleanly after this long")

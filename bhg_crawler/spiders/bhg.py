@@ -38,7 +38,8 @@ class BhgSpider(scrapy.Spider):
     reports (``signals.fetch_failed``, ``signals.section_walked``, ``signals.aliases_found``).
 
     Arguments: sections, since, until, urls, urls_file, max_articles, site, full (ignore the state for
-    discovery: a backfill), discover (list the articles a run would fetch, fetching none).
+    discovery: a backfill), discover (list the articles a run would fetch, fetching none), follow_related
+    (fetch the related articles of sections not asked for: yes when no ``sections`` are given, else no).
     """
 
     name = "bhg"
@@ -54,6 +55,7 @@ class BhgSpider(scrapy.Spider):
         site: str | None = None,
         full: str | None = None,
         discover: str | None = None,
+        follow_related: str | None = None,
         profiles: str | list[str] | None = None,
         **kwargs: Any,
     ):
@@ -63,8 +65,11 @@ class BhgSpider(scrapy.Spider):
         self.options = parse_options(self.profile, sections, since, until, urls, urls_file, max_articles)
         self.full = parse_flag(full, "full")
         self.discover = parse_flag(discover, "discover")
+        # Asked for sections, a run keeps to them: the related articles of others are recorded, not fetched.
+        self.follow_related = parse_flag(follow_related, "follow_related") if follow_related else not sections
         given = {"sections": sections, "since": since, "until": until, "urls": urls, "urls_file": urls_file,
-                 "max_articles": max_articles, "site": site, "full": full, "discover": discover}  # fmt: skip
+                 "max_articles": max_articles, "site": site, "full": full, "discover": discover,
+                 "follow_related": follow_related}  # fmt: skip
         self.arguments = {name: value for name, value in given.items() if value is not None}
         # The site, then the sites its articles moved to: redirects there are followed.
         self.sites = with_successors(self.profile, folders)
@@ -98,6 +103,14 @@ class BhgSpider(scrapy.Spider):
     def _article_of(self, url: str) -> ArticleUrl | None:
         """The article a URL names, on the site or one its articles moved to."""
         return article_of(url, self.sites)
+
+    def _in_sections(self, url: str) -> bool:
+        """Whether an article URL is of the run's sections (or the run is of every section); an article whose
+        URL names no section is of the run's only when it is of every section."""
+        if len(self.options.sections) == len(self.profile.sections):
+            return True
+        article = self._article_of(url)
+        return article is not None and article.section in self.options.sections
 
     def _site_of(self, url: str) -> SiteProfile:
         host = urlsplit(url).hostname or ""
@@ -146,7 +159,9 @@ class BhgSpider(scrapy.Spider):
             return
         if not self.full:
             for known in self.state.recent(self.profile.name, self.fresh_since):
-                if self.options.in_range(datetime.fromisoformat(known.published_utc or "")):
+                if self._in_sections(known.url) and self.options.in_range(
+                    datetime.fromisoformat(known.published_utc or "")
+                ):
                     revisit = self._planned(self._revisit(known), "revisit")
                     if revisit is not None:
                         yield revisit
@@ -404,6 +419,9 @@ class BhgSpider(scrapy.Spider):
         for _, url, article in page.article_links(page.related_block):
             if article.record_id == record["record_id"] or article.site != self.profile.name:
                 continue  # the related articles of another site are that site's crawl's
+            if not self.follow_related and not self._in_sections(url):
+                self._stats.inc_value("bhg/related/not_followed")  # in the record's related, not fetched
+                continue
             related = next((r for r in record["related"] if r["url"] == article.canonical), None)
             day = related and related["published_date"]
             moment = in_zone(datetime.fromisoformat(day), self.profile.timezone) if day else None

@@ -297,3 +297,22 @@ def test_max_articles_bounds_every_article_request_retries_and_revisits_too(tmp_
             assert fetched == limit, accounting
             assert len(exported(tmp_path, manifest)) <= limit
             assert accounting["deferred"]["max_articles"] > 0
+
+
+def test_a_run_of_a_section_revisits_only_that_sections_articles(tmp_path: Path) -> None:
+    with replica(0, 60) as (url, site):
+        first = bhg_run(url, 0, tmp_path)
+        assert first.returncode == ExitCode.OK, first.stderr[-2000:]
+        window = ("-s", "BHG_REFRESH_DAYS=5000")  # every article exported is recent: revisited
+        every = subprocess.run(command(url, 0, tmp_path, *window, verb="discover"), capture_output=True, text=True,
+                               check=False)  # fmt: skip
+        one = subprocess.run(command(url, 0, tmp_path, "--sections", "van-hoa", *window, verb="discover"),
+                             capture_output=True, text=True, check=False)  # fmt: skip
+    revisits = [line.split("\t")[1] for line in every.stdout.splitlines() if line.startswith("revisit\t")]
+    of_section = [line.split("\t")[1] for line in one.stdout.splitlines() if line.startswith("revisit\t")]
+    assert any("/van-hoa/" not in u for u in revisits)  # the recent articles of every section
+    own = [u for u in revisits if "/van-hoa/" in u]
+    assert own and set(own) <= set(of_section) <= set(revisits)
+    also_in = {site.writer.canonical_url(s) for s in site.catalog.live if s.also_in and s.also_in.slug == "van-hoa"}
+    others = {u for u in of_section if "/van-hoa/" not in u} - also_in  # its articles of two sections aside
+    assert all(u.startswith("https://baotuyenquang.com.vn/") for u in others), others  # and those moved there

@@ -324,3 +324,39 @@ def test_an_article_held_back_by_the_ledger_waits_one_run_more(books: Books, why
                                              why=why)  # fmt: skip
     assert [row["record_id"] for row in books.rows("run_deferred")] == deferred
     assert books.rows("run_discovered") == []  # not requested: no try to count
+
+
+SAME_SECTION = "https://baohagiang.vn/xa-hoi/202101/bai-cung-chuyen-muc-756981"
+OTHER_SECTION = "https://baohagiang.vn/van-hoa/202101/bai-chuyen-muc-khac-756982"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "followed"),
+    [
+        ({}, [SAME_SECTION, OTHER_SECTION]),  # a run of every section follows every related link
+        ({"sections": "xa-hoi"}, [SAME_SECTION]),  # of a section: its own, the others recorded only
+        ({"sections": "xa-hoi", "follow_related": "1"}, [SAME_SECTION, OTHER_SECTION]),
+        ({"sections": "van-hoa"}, [OTHER_SECTION]),
+    ],
+)
+def test_a_run_of_sections_follows_the_related_links_of_its_sections(
+    tmp_path: Path, arguments: dict[str, str], followed: list[str]
+) -> None:
+    crawler = project_crawler(BhgSpider, BHG_STATE=str(tmp_path / "state.sqlite3"))
+    spider = BhgSpider.from_crawler(crawler, **arguments)
+    crawler.spider = spider
+    related = "".join(
+        f'<li><a href="{url}">Một bài khác {n}</a></li>' for n, url in enumerate([SAME_SECTION, OTHER_SECTION])
+    )
+    html = (
+        '<html><body><h1>Lễ hội xuân ở vùng cao</h1><div id="date">08:15, 05/01/2021</div><div id="content">'
+        "<p>BHG - Người dân vùng cao đón xuân vui vẻ.</p><p>Lễ hội diễn ra trong ba ngày.</p></div>"
+        f"<div><h3>Cùng chuyên mục</h3><ul>{related}</ul></div></body></html>"
+    )
+    page = HtmlResponse(ARTICLE, body=html.encode(), request=article_request(ARTICLE), encoding="utf-8")
+    found = list(spider.parse_article(page))
+    [record] = [item for item in found if isinstance(item, dict)]
+    assert [item["url"] for item in record["related"]] == [SAME_SECTION, OTHER_SECTION]  # recorded, all
+    assert [request.url for request in found if isinstance(request, Request)] == followed
+    assert crawler.stats.get_value("bhg/related/not_followed", 0) == 2 - len(followed)
+    spider.state.close()
