@@ -18,6 +18,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 from scrapy.utils.response import get_meta_refresh
+from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from bhg_crawler.core import signals
@@ -247,6 +248,14 @@ class RobotsRulesMiddleware(RobotsTxtMiddleware):
         if response.status >= 400:
             response = response.replace(body=b"")  # no robots.txt: no rules
         await super()._parse_robots(response, netloc, request)
+
+    async def robot_parser(self, request: Request) -> Any:
+        """The rules of the request's host, read again once its robots.txt is answered: Scrapy 2.19 has every
+        request that waits for the answer await one Deferred, which hands the rules to the first two waiters
+        and None (no rules: allowed) to the rest."""
+        awaited = await super().robot_parser(request)
+        found = self._parsers.get(urlsplit(request.url).netloc, awaited)
+        return awaited if isinstance(found, Deferred) else found
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
         self.unavailable.setdefault(netloc, f"its robots.txt could not be fetched ({type(exc).__name__}: {exc})")

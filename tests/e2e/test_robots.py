@@ -19,8 +19,8 @@ from tests.helpers import bhg_run, exported, manifests, serving, stats
 
 
 class RobotsSite(Site):
-    """The replica, with baohagiang.vn's robots.txt answered as ``answer`` says: a status, or "reset" (the
-    connection cut halfway through the answer)."""
+    """The replica, with baohagiang.vn's robots.txt answered as ``answer`` says: a status, "reset" (the
+    connection cut halfway through the answer), or the rules themselves ("User-agent: ...")."""
 
     def __init__(self, answer: int | str) -> None:
         super().__init__(seed=5, articles=60)
@@ -30,6 +30,8 @@ class RobotsSite(Site):
         if host.removeprefix("www.") == "baohagiang.vn" and path == "/robots.txt":
             if self.answer == "reset":
                 return Response(200, b"User-agent: *\nDisallow:\n" * 200, "text/plain", cut="reset")
+            if isinstance(self.answer, str) and self.answer.startswith("User-agent"):
+                return Response(200, self.answer.encode(), "text/plain")
             return Response(int(self.answer), b"<html><body>Service Unavailable</body></html>", "text/html")
         return super().respond(host, path, query)
 
@@ -101,3 +103,18 @@ def test_a_crawl_delay_is_kept_up_to_its_cap(tmp_path: Path, cap: float, kept: f
     gaps = [later - earlier for earlier, later in itertools.pairwise(site.asked)]
     assert len(gaps) == 3 and min(gaps) >= 0.9 * kept  # the replica's settings ask for no delay at all
     assert site.injected["crawl_delay"] == 1
+
+
+def test_the_rules_hold_for_every_request_that_waited_for_them(tmp_path: Path) -> None:
+    """Many requests to a host before its robots.txt answers (a list of URLs, the ledger's retries): each one
+    is judged by the rules, not only the first."""
+    probe = Site(seed=5, articles=60)
+    listing = tmp_path / "urls.txt"
+    listing.write_text("".join(probe.writer.canonical_url(slot) + "\n" for slot in probe.catalog.live[:8]))
+    with serving(RobotsSite("User-agent: *\nDisallow: /\n")) as proxy:
+        result = bhg_run(proxy, 0, tmp_path, "--urls-file", str(listing))
+    [manifest] = manifests(tmp_path)
+    assert result.returncode == ExitCode.NOTHING_NEW, result.stderr[-2000:]  # the owner's wish: no crawl error
+    assert exported(tmp_path, manifest) == []
+    assert stats(tmp_path, manifest)["robotstxt/forbidden"] == 8
+    assert manifest["accounting"]["refused"] == {"robots": 8}
