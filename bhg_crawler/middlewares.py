@@ -23,7 +23,7 @@ from twisted.python.failure import Failure
 
 from bhg_crawler.core import signals
 from bhg_crawler.core.components import CrawlerComponent
-from bhg_crawler.core.errors import RefusedRedirect, RobotsUnavailable, error_in
+from bhg_crawler.core.errors import RefusedRedirect, RobotsRedirectLoop, RobotsUnavailable, error_in
 from bhg_crawler.core.identity import user_agent
 from bhg_crawler.core.requests import RequestKind, kind_of
 from bhg_crawler.extract.encoding import page_encoding
@@ -163,31 +163,17 @@ class BackoffMiddleware(CrawlerComponent):
 
 
 class RedirectGuardMiddleware(CrawlerComponent):
-    """Refuses a redirect, by a 3xx answer or a ``<meta http-equiv="refresh">`` page, to a host that is not the
-    site's, back to a URL of the same chain (the page itself included), or to an unusable URL
-    (``sites.urls.resolve_url``: ``Location: http://[::1``), with a reason the request's errback records
-    (Scrapy would follow the first to the offsite filter and drop the second as a duplicate, both with nothing
-    said, and fail on the third with an error of its own).
-    """
+    """Refuses a redirect by a 3xx answer to a host that is not the site's, back to a URL of the same chain (the
+    page itself included), or to an unusable URL (``sites.urls.resolve_url``: ``Location: http://[::1``), with a
+    reason the request's errback records (Scrapy would follow the first to the offsite filter and drop the
+    second as a duplicate, both with nothing said, and fail on the third with an error of its own). A
+    robots.txt is followed to any host, as RFC 9309 (2.3.1.2) asks; a loop of its redirects is no rules
+    (``RobotsRedirectLoop``). Before Scrapy's ``RedirectMiddleware`` (600)."""
 
     def process_response(self, request: Request, response: Response) -> Response:
-        if request.meta.get("dont_redirect"):
-            return response
         location = response.headers.get("Location")
-        if response.status in REDIRECTS and location:
+        if response.status in REDIRECTS and location and not request.meta.get("dont_redirect"):
             self._guard(request, location.decode("latin-1"), "a redirect")
-        elif isinstance(response, HtmlResponse) and self.crawler.settings.getbool("METAREFRESH_ENABLED"):
-            ignored = self.crawler.settings.getlist("METAREFRESH_IGNORE_TAGS")
-            try:
-                interval, url = get_meta_refresh(response, ignore_tags=ignored)
-            except ValueError as error:  # w3lib resolves the URL, and an unusable one raises
-                raise RefusedRedirect(f"a meta refresh to an unusable URL: {error}") from error
-            if (
-                url is not None
-                and interval is not None
-                and interval < self.crawler.settings.getint("METAREFRESH_MAXDELAY")
-            ):
-                self._guard(request, url, "a meta refresh")
         return response
 
     def _guard(self, request: Request, location: str, what: str) -> None:
@@ -196,13 +182,38 @@ class RedirectGuardMiddleware(CrawlerComponent):
         if resolved is None:
             raise RefusedRedirect(f"{what} to an unusable URL: {location!r}")
         target = urldefrag(resolved)[0]
+        chain = [urldefrag(url)[0] for url in [*request.meta.get("redirect_urls", []), request.url]]
+        robots = _robots_txt(request) or request.meta.get("bhg_robots_txt")
+        if target in chain:
+            loop = f"{what} loop: {' -> '.join([*chain, target])}"
+            raise RobotsRedirectLoop(loop) if robots else RefusedRedirect(loop)
+        if robots:
+            request.meta["allow_offsite"] = request.meta["bhg_robots_txt"] = True  # the redirect's request keeps both
+            return
         hosts = getattr(self.crawler.spider, "allowed_domains", None) or []
         host = urlsplit(target).hostname or ""
         if hosts and not any(host == h or host.endswith("." + h) for h in hosts):
             raise RefusedRedirect(f"{what} to another host: {target}")
-        chain = [urldefrag(url)[0] for url in [*request.meta.get("redirect_urls", []), request.url]]
-        if target in chain:
-            raise RefusedRedirect(f"{what} loop: {' -> '.join([*chain, target])}")
+
+
+class MetaRefreshGuardMiddleware(RedirectGuardMiddleware):
+    """Refuses a redirect by a ``<meta http-equiv="refresh">`` page as ``RedirectGuardMiddleware`` refuses a 3xx:
+    read after decompression (``HttpCompressionMiddleware``, 590), before Scrapy's ``MetaRefreshMiddleware``
+    (580) follows it."""
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        settings = self.crawler.settings
+        if request.meta.get("dont_redirect") or not isinstance(response, HtmlResponse):
+            return response
+        if not settings.getbool("METAREFRESH_ENABLED"):
+            return response
+        try:
+            interval, url = get_meta_refresh(response, ignore_tags=settings.getlist("METAREFRESH_IGNORE_TAGS"))
+        except ValueError as error:  # w3lib resolves the URL, and an unusable one raises
+            raise RefusedRedirect(f"a meta refresh to an unusable URL: {error}") from error
+        if url is not None and interval is not None and interval < settings.getint("METAREFRESH_MAXDELAY"):
+            self._guard(request, url, "a meta refresh")
+        return response
 
 
 class EncodingMiddleware(CrawlerComponent):
@@ -258,6 +269,9 @@ class RobotsRulesMiddleware(RobotsTxtMiddleware):
         return awaited if isinstance(found, Deferred) else found
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
+        if isinstance(exc, RobotsRedirectLoop):  # RFC 9309 (2.3.1.2): unavailable, as a 4xx is: no rules
+            super()._robots_error(exc, netloc)
+            return
         self.unavailable.setdefault(netloc, f"its robots.txt could not be fetched ({type(exc).__name__}: {exc})")
         self._stats.inc_value("bhg/robots/unavailable")
         super()._robots_error(exc, netloc)

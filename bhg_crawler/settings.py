@@ -46,6 +46,7 @@ DOWNLOADER_MIDDLEWARES = {
     "bhg_crawler.middlewares.BackoffMiddleware": 560,  # sees 429/503 before RetryMiddleware (550)
     "bhg_crawler.middlewares.EncodingMiddleware": 580,  # after decompression (HttpCompressionMiddleware, 590)
     "bhg_crawler.middlewares.RedirectGuardMiddleware": 610,  # sees redirects before RedirectMiddleware (600)
+    "bhg_crawler.middlewares.MetaRefreshGuardMiddleware": 585,  # after decompression (590), before MetaRefresh (580)
     "bhg_crawler.archive.warc.WarcMiddleware": 900,  # responses as received: before decompression and redirects
 }
 # 429 and 503: wait Retry-After (else BASE seconds, doubled each try), at most MAX seconds, TRIES times.

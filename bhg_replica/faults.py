@@ -113,11 +113,13 @@ def dealt(seed: int, profile: FaultProfile, paths: Iterable[str]) -> dict[str, F
 
 def refresh_page(target: str) -> bytes:
     """A page that sends the reader to ``target`` at once with ``<meta http-equiv="refresh">``, as CMSes do for a
-    moved or removed page."""
+    moved or removed page, with the analytics script such pages carry (a page long enough to be sent gzipped)."""
+    tracker = "".join(f"window.dataLayer.push({{'event': 'redirect', 'step': {n}}});" for n in range(20))
     return (
         f'<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="0; url={target}">'
-        f'<title>Đang chuyển trang...</title></head><body><p>Đang chuyển trang, <a href="{target}">bấm vào đây</a> '
-        "nếu trình duyệt không tự chuyển.</p></body></html>"
+        f"<title>Đang chuyển trang...</title><script>window.dataLayer = window.dataLayer || [];{tracker}</script>"
+        f'</head><body><p>Đang chuyển trang, <a href="{target}">bấm vào đây</a> nếu trình duyệt không tự chuyển.</p>'
+        "</body></html>"
     ).encode()
 
 

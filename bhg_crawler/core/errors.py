@@ -25,6 +25,10 @@ class RefusedRedirect(IgnoreRequest):
     URL. The same page will likely send the crawl the same way again: the failures ledger backs off from it."""
 
 
+class RobotsRedirectLoop(IgnoreRequest):
+    """A robots.txt whose redirects loop: as good as none (RFC 9309, 2.3.1.2), so no rules."""
+
+
 class Dropped(DropItem):
     """A record a pipeline drops, with what became of its article (``outcome``: ``unchanged``, ``duplicate``,
     ``out_of_range``, ``rejected``), as the run's accounting counts it."""

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from bhg_crawler.core.clock import utc
 from bhg_crawler.state.file import StateFile
-from bhg_crawler.state.values import GIVEN_UP, MOVED, NO_ANSWER, Known, Payload
+from bhg_crawler.state.values import GIVEN_UP, MOVED, NO_ANSWER, ROBOTS_UNAVAILABLE, Known, Payload
 from bhg_crawler.state.work import RunTables
 
 SCHEMA = """
@@ -243,8 +243,14 @@ class SQLiteKnowledge:
             self.db.execute(
                 "UPDATE ledger SET retry = 0, reason = :given_up || attempts || ' tries: ' || reason "
                 "WHERE retry AND last_at = :now AND attempts >= :give_up AND reason != :no_answer "
-                "AND record_id NOT LIKE '%:listing:%'",
-                {"now": now, "give_up": give_up, "no_answer": NO_ANSWER, "given_up": GIVEN_UP},
+                "AND substr(reason, 1, length(:robots)) != :robots AND record_id NOT LIKE '%:listing:%'",
+                {
+                    "now": now,
+                    "give_up": give_up,
+                    "no_answer": NO_ANSWER,
+                    "given_up": GIVEN_UP,
+                    "robots": ROBOTS_UNAVAILABLE,
+                },
             )
 
     def committed(self, run_id: str) -> str | None:

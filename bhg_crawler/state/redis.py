@@ -18,7 +18,7 @@ from scrapy.settings import BaseSettings
 from bhg_crawler.core.clock import utc
 from bhg_crawler.core.errors import ConfigError, StateUnavailable
 from bhg_crawler.core.redact import public
-from bhg_crawler.state.values import GIVEN_UP, MOVED, NO_ANSWER, Known, Payload
+from bhg_crawler.state.values import GIVEN_UP, MOVED, NO_ANSWER, ROBOTS_UNAVAILABLE, Known, Payload
 from bhg_crawler.state.work import RunTables
 
 logger = logging.getLogger(__name__)
@@ -28,7 +28,8 @@ logger = logging.getLogger(__name__)
 # crawl (the crawl's id: a ledger entry counts one attempt a crawl, however many of its workers report it).
 # ARGV: the work (JSON), now (ISO 8601), now (epoch seconds), the ledger's no-answer reason, seconds to keep
 # a commit's note, the status of a moved article (done at its new home, whichever worker found it so), the
-# attempts at which an article to retry is given up (0: never) and the start of a given-up reason.
+# attempts at which an article to retry is given up (0: never), the start of a given-up reason, and the start of
+# the reason of a request its host's robots.txt left unasked (never given up).
 MERGE = """
 local work = cjson.decode(ARGV[1])
 local now, clock, null = ARGV[2], tonumber(ARGV[3]), cjson.null
@@ -84,7 +85,7 @@ for id, d in pairs(work.ledger) do
         if fresh then e.waited = 0 end
         local give_up = tonumber(ARGV[7])
         if e.retry and give_up > 0 and e.attempts >= give_up and e.reason ~= ARGV[4]
-                and not string.find(id, ':listing:', 1, true) then
+                and string.sub(e.reason, 1, #ARGV[9]) ~= ARGV[9] and not string.find(id, ':listing:', 1, true) then
             e.retry = false
             e.reason = ARGV[8] .. e.attempts .. ' tries: ' .. e.reason
         end
@@ -214,7 +215,7 @@ class RedisKnowledge:
         ]
         try:
             self.client.eval(MERGE, len(names), *names, document, utc(at), int(at.timestamp()), NO_ANSWER,
-                             self.keep_seconds, MOVED, give_up or 0, GIVEN_UP)  # fmt: skip
+                             self.keep_seconds, MOVED, give_up or 0, GIVEN_UP, ROBOTS_UNAVAILABLE)  # fmt: skip
         except redis.RedisError as error:
             raise StateUnavailable(f"Redis did not take the run's commit: {error}") from None
 

@@ -8,6 +8,7 @@ from typing import Any
 GONE = (404, 410)  # the statuses of an article that is no more: not fetched again, nothing to retry
 MOVED = 301  # the status an article's old record keeps once it is found at a new home (another record)
 NO_ANSWER = "no answer: the run ended before its request was answered"
+ROBOTS_UNAVAILABLE = "RobotsUnavailable:"  # how the reason of a request its host's robots.txt left unasked opens
 GIVEN_UP = "given up after "  # a ledger entry no longer retried: "given up after <tries> tries: <last reason>"
 
 
@@ -98,11 +99,18 @@ def held_back(entry: dict[str, Any], give_up: int) -> str | None:
     """Why a run leaves an article of the failures ledger (an entry of ``StateStore.ledger``) unrequested,
     whether listed or due for a retry: ``given_up`` (its reason says so, or it was tried ``give_up`` times),
     ``backoff`` (``ledger_turn``: it waits for more runs); None when it may be requested. An entry that was
-    never answered (``NO_ANSWER``) is never held back, nor one not to retry for another reason (gone, a
-    duplicate, out of range)."""
+    ``asked_again`` every run is never held back, nor a listing page, nor one not to retry for another reason
+    (gone, a duplicate, out of range)."""
     if not entry["retry"]:
         return "given_up" if str(entry["reason"]).startswith(GIVEN_UP) else None
-    if entry["reason"] == NO_ANSWER:
+    if asked_again(str(entry["reason"])) or ":listing:" in str(entry["record_id"]):
         return None
     turn = ledger_turn(int(entry["attempts"]), int(entry.get("waited") or 0), give_up)
     return {"wait": "backoff", "given_up": "given_up"}.get(turn)
+
+
+def asked_again(reason: str) -> bool:
+    """Whether a ledger reason says nothing of the page itself, so that it is asked for again every run, never
+    backed off from nor given up: never answered (``NO_ANSWER``: the run ended first), or not asked for because
+    its host's robots.txt gave no answer (``ROBOTS_UNAVAILABLE``: RFC 9309, the host's matter, not the page's)."""
+    return reason == NO_ANSWER or reason.startswith(ROBOTS_UNAVAILABLE)

@@ -20,14 +20,20 @@ from tests.helpers import bhg_run, exported, manifests, serving, stats
 
 class RobotsSite(Site):
     """The replica, with baohagiang.vn's robots.txt answered as ``answer`` says: a status, "reset" (the
-    connection cut halfway through the answer), or the rules themselves ("User-agent: ...")."""
+    connection cut halfway through the answer), "moved" (a 301 to another host), "loop" (a 301 to itself), or
+    the rules themselves ("User-agent: ...")."""
 
     def __init__(self, answer: int | str) -> None:
         super().__init__(seed=5, articles=60)
         self.answer = answer
 
     def respond(self, host: str, path: str, query: str = "") -> Response:
+        if host == "cdn.other-host.example" and path == "/robots.txt":  # where a robots.txt may be sent
+            return Response(200, b"User-agent: *\nDisallow: /the-thao/\n", "text/plain")
         if host.removeprefix("www.") == "baohagiang.vn" and path == "/robots.txt":
+            if self.answer in ("moved", "loop"):
+                to = "http://cdn.other-host.example/robots.txt" if self.answer == "moved" else "/robots.txt"
+                return Response(301, b"", headers={"Location": to})
             if self.answer == "reset":
                 return Response(200, b"User-agent: *\nDisallow:\n" * 200, "text/plain", cut="reset")
             if isinstance(self.answer, str) and self.answer.startswith("User-agent"):
@@ -45,6 +51,8 @@ class RobotsSite(Site):
         (500, ExitCode.ROBOTS_UNAVAILABLE, "its robots.txt answered 500"),
         ("reset", ExitCode.ROBOTS_UNAVAILABLE, "its robots.txt could not be fetched"),
         (403, ExitCode.OK, None),
+        ("moved", ExitCode.OK, None),  # followed to another host (RFC 9309, 2.3.1.2)
+        ("loop", ExitCode.OK, None),  # redirects in a loop: unavailable, as a 4xx is: no rules
     ],
 )
 def test_a_robots_txt_that_does_not_answer_keeps_the_crawl_off_its_host(

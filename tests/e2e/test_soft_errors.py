@@ -21,7 +21,7 @@ from tests.helpers import bhg_run, exported, exported_records, manifests, replic
 
 class SoftSite(Site):
     """The replica, with article paths of baohagiang.vn that send the reader to ``target``: with a 302, or with
-    a ``<meta http-equiv="refresh">`` page (``meta``)."""
+    a ``<meta http-equiv="refresh">`` page (``meta``, as long as real pages are: sent gzipped)."""
 
     def __init__(self, deleted: set[str], target: str, meta: bool = False) -> None:
         super().__init__(seed=5, articles=120)
@@ -30,7 +30,8 @@ class SoftSite(Site):
     def respond(self, host: str, path: str, query: str = "") -> Response:
         if host.removeprefix("www.") == "baohagiang.vn" and path.rstrip("/") in self.deleted:
             if self.meta:
-                page = f'<html><head><meta http-equiv="refresh" content="0; url={self.target}"></head></html>'
+                page = f'<html><head><meta http-equiv="refresh" content="0; url={self.target}"></head>'
+                page += f"<body><!-- {'x' * 2000} --></body></html>"  # past the size the replica gzips at
                 return Response(200, page.encode())
             return Response(302, b"", headers={"Location": self.target})
         return super().respond(host, path, query)

@@ -45,8 +45,10 @@ def test_the_ledger_retries_after_more_runs_each_try_and_gives_up(
         assert runs_to_wait(tries, waited) == left
 
 
-def entry(reason: str, attempts: int, retry: int, waited: int = 0) -> dict[str, Any]:
-    return {"record_id": "baohagiang.vn:1", "reason": reason, "attempts": attempts, "retry": retry, "waited": waited}
+def entry(
+    reason: str, attempts: int, retry: int, waited: int = 0, record_id: str = "baohagiang.vn:1"
+) -> dict[str, Any]:
+    return {"record_id": record_id, "reason": reason, "attempts": attempts, "retry": retry, "waited": waited}
 
 
 @pytest.mark.parametrize(
@@ -59,8 +61,11 @@ def entry(reason: str, attempts: int, retry: int, waited: int = 0) -> dict[str, 
         (entry("given up after 5 tries: Forbidden by robots.txt", 5, 0), "given_up"),
         (entry("HTTP 500", 5, 1), "given_up"),  # BHG_LEDGER_GIVE_UP_TRIES lowered since its last try
         (entry(NO_ANSWER, 4, 1), None),  # never answered: nothing says it fails
+        (entry("RobotsUnavailable: not crawled: its robots.txt answered 503", 4, 1), None),  # the host's matter
+        (entry("RobotsUnavailable: not crawled: its robots.txt answered 503", 9, 1), None),
         (entry("HTTP 404", 3, 0), None),  # gone: the state knows, no ledger rule
         (entry("a duplicate of baohagiang.vn:2", 1, 0), None),
+        (entry("HTTP 500", 4, 1, record_id="baohagiang.vn:listing:/xa-hoi/trang-2.html"), None),  # walked every run
     ],
 )
 def test_what_the_ledger_holds_back(ledger_entry: dict[str, Any], why: str | None) -> None:

@@ -115,8 +115,8 @@ CASES: dict[str, list[Run]] = {
         ("commit", [discovered("444444"), fetched("444444", days=5), exported("444444")]),
         ("commit", [discovered("444444"), failed("444444", "Forbidden by robots.txt")]),
     ],
-    "backoff-and-give-up": [  # given up at the GIVE_UP-th try with a reason; a run with no answer is no reason
-        (
+    "backoff-and-give-up": [  # given up at the GIVE_UP-th try with a reason; a run with no answer is no reason,
+        (  # nor is a robots.txt that gave no answer (444444: asked again every run)
             "commit",
             [
                 discovered("111111"),
@@ -124,6 +124,8 @@ CASES: dict[str, list[Run]] = {
                 discovered("222222"),
                 failed("222222", "DownloadCancelledError: too large"),
                 discovered("333333"),
+                discovered("444444"),
+                failed("444444", "RobotsUnavailable: not crawled: its robots.txt answered 503"),
             ],
         ),
         (
@@ -133,6 +135,8 @@ CASES: dict[str, list[Run]] = {
                 discovered("222222"),
                 failed("222222", "DownloadCancelledError: too large"),
                 discovered("333333"),
+                discovered("444444"),
+                failed("444444", "RobotsUnavailable: not crawled: its robots.txt answered 503"),
             ],
         ),
         (
@@ -143,7 +147,8 @@ CASES: dict[str, list[Run]] = {
                 discovered("222222"),
                 failed("222222", "Forbidden by robots.txt"),
                 discovered("333333"),
-                deferred("444444"),
+                discovered("444444"),
+                failed("444444", "RobotsUnavailable: not crawled: its robots.txt answered 503"),
             ],
         ),
         ("commit", [deferred("111111"), deferred("222222"), deferred("111111")]),
@@ -245,4 +250,5 @@ def test_the_ledger_backs_off_and_gives_up(tmp_path: Path) -> None:
         "111111": ("HTTP 500", 2, 1, 1),  # tried, held back, tried, held back (twice in one run: once)
         "222222": ("given up after 3 tries: Forbidden by robots.txt", 3, 0, 1),  # the given-up reason is the last
         "333333": (NO_ANSWER, 3, 1, 0),  # never answered: never given up
+        "444444": ("RobotsUnavailable: not crawled: its robots.txt answered 503", 3, 1, 0),  # nor is the host's matter
     }
