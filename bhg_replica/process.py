@@ -13,12 +13,17 @@ LISTENING = re.compile(r"listening on (http://\S+)")
 
 @contextmanager
 def running_replica(
-    articles: int = 300, seed: int = 1, day: int = 0, template: str = "classic", latency_ms: float = 0
+    articles: int = 300,
+    seed: int = 1,
+    day: int = 0,
+    template: str = "classic",
+    latency_ms: float = 0,
+    faults: str = "none",
 ) -> Iterator[str]:
     """Start ``python -m bhg_replica serve`` on a free loopback port; yield its URL; stop it."""
     command = [sys.executable, "-m", "bhg_replica", "serve", "--port", "0"]
     command += ["--articles", str(articles), "--seed", str(seed), "--day", str(day), "--template", template]
-    command += ["--latency", str(latency_ms)]
+    command += ["--latency", str(latency_ms), "--faults", faults]
     child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
         assert child.stdout is not None

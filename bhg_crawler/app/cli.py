@@ -14,7 +14,7 @@ from typing import Any
 from bhg_crawler import __version__
 from bhg_crawler import settings as defaults
 from bhg_crawler.app.crawl import summary
-from bhg_crawler.app.demo import run_cluster_demo, run_demo
+from bhg_crawler.app.demo import DemoReplica, run_cluster_demo, run_demo
 from bhg_crawler.app.runner import project_settings, run_crawl
 from bhg_crawler.archive.reextract import find_run, reextract
 from bhg_crawler.archive.wacz import write_wacz
@@ -52,11 +52,15 @@ def _check_pages(args: argparse.Namespace) -> int:
 def _cluster_demo(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise ConfigError(f"--workers must be at least 1, not {args.workers}")
-    return run_cluster_demo(args.articles, args.seed, args.workers, Path(args.exports))
+    return run_cluster_demo(_demo_replica(args), args.workers, Path(args.exports))
 
 
 def _demo(args: argparse.Namespace) -> int:
-    return run_demo(articles=args.articles, seed=args.seed, exports=Path(args.exports))
+    return run_demo(_demo_replica(args), Path(args.exports))
+
+
+def _demo_replica(args: argparse.Namespace) -> DemoReplica:
+    return DemoReplica(args.articles, args.seed, args.day, args.template, args.faults)
 
 
 def _extract(args: argparse.Namespace) -> int:
@@ -378,13 +382,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="serve the replica, crawl it, write exports, stop the replica")
     replica_cli.add_site_options(demo)
-    _add_exports(demo)
+    demo.add_argument("--exports", default="demo/exports", help="folder of the demo's exports (default demo/exports/)")
     demo.set_defaults(func=_demo)
 
     cluster = commands.add_parser("cluster-demo", help="a local Redis, the replica and workers sharing one crawl")
     replica_cli.add_site_options(cluster)
     cluster.add_argument("--workers", type=int, default=2, help="workers sharing the crawl (default 2)")
-    cluster.add_argument("--exports", default="exports/cluster", help="folder of the workers' exports")
+    cluster.add_argument(
+        "--exports", default="demo/cluster", help="folder of the workers' exports (default demo/cluster/)"
+    )
     cluster.set_defaults(func=_cluster_demo)
     return parser
 

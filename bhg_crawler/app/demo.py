@@ -11,21 +11,53 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from bhg_crawler.app.crawl import replica_settings, summary
 from bhg_crawler.app.runner import run_crawl
 from bhg_crawler.core.errors import ConfigError
+from bhg_crawler.runs.files import new_run_id
 from bhg_crawler.runs.outcome import ExitCode
 from bhg_crawler.state.redis import connect
 from bhg_replica.process import running_replica
 
+DEMO = "demo"  # the middle of a demo's run ids: <UTC time>-demo-<4 hex>
 
-def run_demo(articles: int, seed: int, exports: Path) -> int:
+
+@dataclass(frozen=True)
+class DemoReplica:
+    """The replica a demo serves (``bhg_replica.cli.add_site_options``): its size, seed, day, template, faults."""
+
+    articles: int = 300
+    seed: int = 1
+    day: int = 0
+    template: str = "classic"
+    faults: str = "none"
+
+    @contextmanager
+    def serving(self) -> Iterator[str]:
+        """The replica served in a process of its own; its URL."""
+        with running_replica(self.articles, self.seed, self.day, self.template, faults=self.faults) as url:
+            yield url
+
+
+def demo_exports(exports: Path) -> None:
+    """Refuses (``ConfigError``) an exports folder that holds runs no demo made: a demo's records are the
+    replica's, never to be mixed with a real crawl's."""
+    for manifest in sorted((exports / "runs").glob("*.json")):
+        if f"-{DEMO}-" not in manifest.stem:
+            raise ConfigError(f"{exports} holds runs that no demo made ({manifest.name}): a demo exports into a "
+                              "folder of its own (default demo/exports)")  # fmt: skip
+
+
+def run_demo(replica: DemoReplica, exports: Path) -> int:
     """A whole crawl of a fresh replica, with a state of its own in memory, so every demo exports all."""
-    with running_replica(articles, seed) as url:
-        print(f"Replica of {articles} articles serving at {url}", flush=True)
-        settings = {**replica_settings(url), "BHG_EXPORTS": str(exports), "BHG_STATE": "", "BHG_LOGS": ""}
+    demo_exports(exports)
+    with replica.serving() as url:
+        print(f"Replica of {replica.articles} articles serving at {url}", flush=True)
+        settings = {**replica_settings(url, replica.day), "BHG_EXPORTS": str(exports), "BHG_STATE": "",
+                    "BHG_LOGS": "", "BHG_RUN_ID": new_run_id(DEMO)}  # fmt: skip
         result = run_crawl({}, settings)
     manifest = exports / "runs" / f"{result.run_id}.json"
     if not manifest.exists():
@@ -60,21 +92,24 @@ def local_redis(folder: Path) -> Iterator[str]:
         server.wait()
 
 
-def run_cluster_demo(articles: int, seed: int, workers: int, exports: Path) -> int:
+def run_cluster_demo(replica: DemoReplica, workers: int, exports: Path) -> int:
     """A local Redis, the replica and ``workers`` workers sharing one crawl; the crawl's merged manifest."""
+    for worker in sorted(exports.glob("worker-*")):
+        demo_exports(worker)
     with (
         tempfile.TemporaryDirectory(prefix="bhg-cluster-") as folder,
         local_redis(Path(folder)) as redis_url,
-        running_replica(articles, seed) as url,
+        replica.serving() as url,
     ):
-        print(f"Replica of {articles} articles at {url}; Redis at {redis_url}; {workers} workers", flush=True)
+        print(f"Replica of {replica.articles} articles at {url}; Redis at {redis_url}; {workers} workers", flush=True)
         children = []
         for n in range(1, workers + 1):
             home = exports / f"worker-{n}"
             command = [sys.executable, "-m", "bhg_crawler", "run", "--redis", redis_url,
                        "--state", str(Path(folder) / f"state-{n}.sqlite3"), "--exports", str(home),
                        "--logs", str(home / "logs")]  # fmt: skip
-            for name, value in replica_settings(url).items():
+            settings = {**replica_settings(url, replica.day), "BHG_RUN_ID": new_run_id(DEMO)}
+            for name, value in settings.items():
                 command += ["-s", f"{name}={value}"]
             children.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         codes = [child.wait() for child in children]

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bhg_crawler.runs.outcome import ExitCode
 
 
@@ -23,3 +25,41 @@ def test_the_demo_crawls_the_replica_whole_and_says_where_the_exports_are(tmp_pa
     assert f"{exports.resolve()}/runs/{last['run_id']}.json  (manifest)" in result.stdout
     assert "(articles, 80 records)" in result.stdout
     assert not (tmp_path / "state").exists()  # the demo's state lives in memory
+
+
+def demo(cwd: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    line = [sys.executable, "-m", "bhg_crawler", "demo", "--articles", "30", *options]
+    return subprocess.run(line, capture_output=True, text=True, check=False, cwd=cwd, timeout=300)
+
+
+def test_the_demo_exports_into_a_folder_of_its_own_and_never_into_a_real_crawls(tmp_path: Path) -> None:
+    result = demo(tmp_path)
+    assert result.returncode == ExitCode.OK, result.stderr[-3000:]
+    [manifest] = (tmp_path / "demo" / "exports" / "runs").glob("*.json")
+    assert "-demo-" in manifest.stem and not (tmp_path / "exports").exists()
+    real = tmp_path / "exports"
+    (real / "runs").mkdir(parents=True)
+    (real / "runs" / "20261125T031500Z-bhg-9f2c.json").write_text("{}")
+    refused = demo(tmp_path, "--exports", str(real))
+    assert refused.returncode == ExitCode.BAD_CONFIG
+    assert refused.stderr == (f"bhg-crawl: {real} holds runs that no demo made (20261125T031500Z-bhg-9f2c.json): a demo "
+                              "exports into a folder of its own (default demo/exports)\n")  # fmt: skip
+    assert sorted(p.name for p in (real / "runs").iterdir()) == ["20261125T031500Z-bhg-9f2c.json"]
+
+
+@pytest.mark.parametrize(
+    ("options", "code"),
+    [
+        (("--template", "broken"), ExitCode.REJECTS),  # no body on the pages: rejected
+        (("--faults", "robots-503"), ExitCode.ROBOTS_UNAVAILABLE),
+        (("--day", "30"), ExitCode.OK),
+    ],
+)
+def test_the_demo_serves_the_replica_its_options_choose(
+    tmp_path: Path, options: tuple[str, ...], code: ExitCode
+) -> None:
+    result = demo(tmp_path, *options)
+    assert result.returncode == code, result.stderr[-3000:]
+    if options[0] == "--day":
+        [manifest] = (tmp_path / "demo" / "exports" / "runs").glob("*.json")
+        assert json.loads(manifest.read_text())["counts"]["articles"] > 30  # the site moved on: more articles
