@@ -114,6 +114,11 @@ def _pinned_times(seed_article: dict[str, Any]) -> list[datetime]:
     return times
 
 
+# The replica's clock ("now" on its day, ISO 8601), asked of the replica at its own address: a crawl through it
+# takes it as its BHG_NOW, so that revisits fall in the refresh window as on the live site.
+CLOCK_PATH = "/.well-known/bhg-replica-clock"
+
+
 def site_now(day: int) -> datetime:
     """The replica's clock on ``day``: 23:00, site time, ``day`` days after its last archived day."""
     return LAST_DAY + timedelta(days=day, hours=23)

@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from bhg_replica.catalog import CLOCK_PATH
 from bhg_replica.site import SITE_HOSTS, Response, Site
 
 
@@ -112,6 +113,9 @@ class ReplicaHandler(BaseHTTPRequestHandler):
             host = (self.headers.get("Host") or self.tunnel_host or "").rsplit(":", 1)[0].strip("[]")
             if host.replace(".", "").isdigit() or host in ("localhost", "::1"):
                 host = ""  # a browser talking to the replica directly
+        if host == "" and target.path == CLOCK_PATH:  # asked of the replica itself, not through it
+            self._send(Response(200, self.server.site.catalog.now.isoformat().encode(), "text/plain"), send_body)
+            return
         if not self.server.site.serves(host):
             self.server.count_offsite()
         response = self.server.site.respond(host, target.path or "/", target.query)

@@ -6,6 +6,7 @@ import difflib
 import json
 import math
 import socket
+import urllib.request
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -13,6 +14,7 @@ from urllib.parse import urlsplit
 from bhg_crawler import settings as defaults
 from bhg_crawler.core.clock import parse_moment
 from bhg_crawler.core.errors import ConfigError
+from bhg_replica.catalog import CLOCK_PATH
 
 KNOWN = {name: value for name, value in vars(defaults).items() if name.startswith("BHG_")}
 BOOLEANS = {"1": True, "0": False, "true": True, "false": False}  # what Scrapy's getbool reads, in any case
@@ -124,3 +126,18 @@ def probe_proxy(url: str, timeout: float = 5.0) -> None:
         raise ConfigError(
             f"the proxy {parts.hostname}:{port} (BHG_VIA) takes no connection: {error.strerror or error}"
         ) from None
+
+
+def replica_clock(via: str, timeout: float = 2.0) -> str | None:
+    """The clock of the replica at ``via`` (``bhg_replica.catalog.CLOCK_PATH``: its "now", ISO 8601), asked of
+    the proxy itself; None when ``via`` is no replica (another proxy answers no such time)."""
+    if not via:
+        return None
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # to the proxy, not through another
+    try:
+        with direct.open(via.rstrip("/") + CLOCK_PATH, timeout=timeout) as answer:
+            text: str = answer.read(100).decode("ascii").strip()
+        parse_moment(text, "the replica's clock")
+    except (OSError, ValueError, ConfigError):
+        return None
+    return text

@@ -11,7 +11,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from bhg_crawler.app.config import check_settings, probe_proxy
+from bhg_crawler.app.config import check_settings, probe_proxy, replica_clock
 from bhg_crawler.core import signals
 from bhg_crawler.core.errors import ConfigError
 from bhg_crawler.runs.files import new_run_id
@@ -73,6 +73,9 @@ def run_crawl(
             if settings.get(setting):
                 writable_folder(Path(settings[setting]), setting)
         probe_proxy(settings.get("BHG_VIA"))
+        clock = None if settings.get("BHG_NOW") else replica_clock(settings.get("BHG_VIA"))
+        if clock is not None:  # a crawl of the replica: its day's time is the run's "now"
+            settings.set("BHG_NOW", clock, priority="cmdline")
         process = CrawlerProcess(settings)
         crawler = process.create_crawler("bhg")
         attach_state(crawler, store)

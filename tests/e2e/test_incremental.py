@@ -316,3 +316,21 @@ def test_a_run_of_a_section_revisits_only_that_sections_articles(tmp_path: Path)
     also_in = {site.writer.canonical_url(s) for s in site.catalog.live if s.also_in and s.also_in.slug == "van-hoa"}
     others = {u for u in of_section if "/van-hoa/" not in u} - also_in  # its articles of two sections aside
     assert all(u.startswith("https://baotuyenquang.com.vn/") for u in others), others  # and those moved there
+
+
+def test_a_run_through_the_replica_takes_the_replicas_clock(tmp_path: Path) -> None:
+    """As the README runs it, with no BHG_NOW: the run's "now" is the replica's day, so that what the replica
+    published on its last days is recent and revisited (with the wall clock, nothing of it would be)."""
+
+    def run(url: str) -> subprocess.CompletedProcess[str]:
+        line = command(url, 0, tmp_path)
+        at = next(i for i, value in enumerate(line) if value.startswith("BHG_NOW="))
+        del line[at - 1 : at + 1]  # no -s BHG_NOW=...
+        return subprocess.run(line, capture_output=True, text=True, check=False)
+
+    for day in (1, 4):
+        with replica(day, 60) as (url, _):
+            result = run(url)
+        assert result.returncode in (ExitCode.OK, ExitCode.NOTHING_NEW), result.stderr[-2000:]
+    latest = manifests(tmp_path)[-1]
+    assert stats(tmp_path, latest).get("bhg/article_requests/revisit", 0) > 0  # days 1's articles, 3 days old
