@@ -174,7 +174,7 @@ def test_crawl_errors_above_the_threshold_fail_the_run(tmp_path: Path) -> None:
     [
         ("http://127.0.0.1:9", "", "the proxy 127.0.0.1:9 (BHG_VIA) takes no connection: Connection refused"),
         ("notaurl", "", "BHG_VIA must be a URL of http:// or https://, not 'notaurl'"),
-        ("", "BHG_REFRESH_DAYS=a week", "BHG_REFRESH_DAYS must be a whole number of at least 0, not 'a week'"),
+        ("", "BHG_REFRESH_DAYS=a week", "BHG_REFRESH_DAYS must be a number of at least 0, not 'a week'"),
         ("", "BHG_MAX_ERROR_RATIO=abc", "BHG_MAX_ERROR_RATIO must be a share from 0 to 1, not 'abc'"),
         ("", "BHG_TYPO=1", "BHG_TYPO is no setting of bhg-crawler"),
         ("", "BHG_REFRESH_DAY=3", "BHG_REFRESH_DAY is no setting of bhg-crawler (did you mean BHG_REFRESH_DAYS?)"),

@@ -18,8 +18,10 @@ from bhg_crawler.core.errors import ConfigError
         ("BHG_WARC", "False", None),
         ("BHG_WARC", "yes", "BHG_WARC must be 1, 0, true or false, not 'yes'"),
         ("BHG_REFRESH_DAYS", "0", None),
-        ("BHG_REFRESH_DAYS", "-1", "BHG_REFRESH_DAYS must be a whole number of at least 0, not '-1'"),
-        ("BHG_REFRESH_DAYS", "1.5", "BHG_REFRESH_DAYS must be a whole number of at least 0, not '1.5'"),
+        ("BHG_REFRESH_DAYS", "-1", "BHG_REFRESH_DAYS must be a number of at least 0, not '-1'"),
+        ("BHG_REFRESH_DAYS", "1.5", None),  # days, read as a number
+        ("BHG_REDIS_KEEP_DAYS", "0.5", None),
+        ("BHG_EXPORT_MAX_RECORDS", "1.5", "BHG_EXPORT_MAX_RECORDS must be a whole number of at least 1, not '1.5'"),
         ("BHG_MAX_LISTING_PAGES", "0", "BHG_MAX_LISTING_PAGES must be a whole number of at least 1, not '0'"),
         ("BHG_BACKOFF_BASE", "0.5", None),
         ("BHG_BACKOFF_BASE", "nan", "BHG_BACKOFF_BASE must be a number of at least 0, not 'nan'"),
