@@ -51,14 +51,15 @@ def run_crawl(
     spider_args: Mapping[str, str],
     overrides: Mapping[str, Any],
     on_planned: Callable[[str, str], None] | None = None,
+    spider: str = "bhg",
 ) -> RunResult:
-    """Runs the ``bhg`` spider to its end (SIGINT or SIGTERM stops it cleanly) and judges the run.
+    """Runs the ``spider`` (``bhg``, or ``recover``) to its end (SIGINT or SIGTERM stops it cleanly) and judges the run.
 
     Raises ``AlreadyRunning`` when another run holds the state's lock, ``ConfigError`` when the state or
     the exports or logs folder cannot be used: both before anything is fetched.
     """
     settings = project_settings(overrides)
-    run_id = settings.get("BHG_RUN_ID") or new_run_id("bhg")
+    run_id = settings.get("BHG_RUN_ID") or new_run_id(spider)
     settings.set("BHG_RUN_ID", run_id, priority="cmdline")
     log_file = None
     if settings.get("BHG_LOGS") and not settings.get("LOG_FILE"):
@@ -70,7 +71,7 @@ def run_crawl(
             if settings.get(setting):
                 writable_folder(Path(settings[setting]), setting)
         process = CrawlerProcess(settings)
-        crawler = process.create_crawler("bhg")
+        crawler = process.create_crawler(spider)
         attach_state(crawler, store)
         if on_planned is not None:
             crawler.signals.connect(on_planned, signals.article_planned, weak=False)

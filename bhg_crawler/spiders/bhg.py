@@ -30,6 +30,15 @@ from bhg_crawler.state.store import StateStore
 from bhg_crawler.state.values import GONE, MOVED, Known, given_up, held_back
 
 
+def count_layers(stats: StatsCollector, record: ArticleRecord, extracted: Extracted) -> None:
+    """The extraction stats: records by layer, fields from a fallback layer, each field by its layer."""
+    stats.inc_value(f"bhg/extraction/{record['extraction']['layer']}")
+    for field in record["extraction"]["fields_from_fallback"]:
+        stats.inc_value(f"bhg/extraction/fallback/{field}")
+    for field, layer in extracted.layers.items():
+        stats.inc_value(f"bhg/extraction/{layer}/{field}")
+
+
 class BhgSpider(scrapy.Spider):
     """Crawls a site of a profile, incrementally against the state store: it decides which request goes where.
 
@@ -388,7 +397,7 @@ class BhgSpider(scrapy.Spider):
             moved_from=moved_from(response.meta.get("redirect_urls", []), extracted.record_id, self.sites),
             warc_record_id=archived.record_id if archived else None,
         )
-        self._count_layers(record, extracted)
+        count_layers(self._stats, record, extracted)
         yield record
         if self.options.urls:
             return
@@ -409,13 +418,6 @@ class BhgSpider(scrapy.Spider):
         for what, count in page.unusable.items():
             self._stats.inc_value(f"bhg/urls/unusable/{what}", count)
 
-    def _count_layers(self, record: ArticleRecord, extracted: Extracted) -> None:
-        """The extraction stats: records by layer, fields from a fallback layer, each field by its layer."""
-        self._stats.inc_value(f"bhg/extraction/{record['extraction']['layer']}")
-        for field in record["extraction"]["fields_from_fallback"]:
-            self._stats.inc_value(f"bhg/extraction/fallback/{field}")
-        for field, layer in extracted.layers.items():
-            self._stats.inc_value(f"bhg/extraction/{layer}/{field}")
 
     def fetch_failed(self, failure: Failure) -> None:
         """The errback of every request: why it gave no response worth a callback."""
