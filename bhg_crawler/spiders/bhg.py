@@ -418,7 +418,6 @@ class BhgSpider(scrapy.Spider):
         for what, count in page.unusable.items():
             self._stats.inc_value(f"bhg/urls/unusable/{what}", count)
 
-
     def fetch_failed(self, failure: Failure) -> None:
         """The errback of every request: why it gave no response worth a callback."""
         request = failure.request  # type: ignore[attr-defined]

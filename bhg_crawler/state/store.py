@@ -19,7 +19,8 @@ from bhg_crawler.state.values import Known, Payload, Placement
 from bhg_crawler.state.work import SCHEMA as WORK_SCHEMA
 from bhg_crawler.state.work import RunTables
 
-SCHEMA = WORK_SCHEMA + KNOWLEDGE_SCHEMA + REGISTRY_SCHEMA + RECOVERY_SCHEMA  # every table of the state file, whichever knowledge it uses
+# every table of the state file, whichever knowledge it uses
+SCHEMA = WORK_SCHEMA + KNOWLEDGE_SCHEMA + REGISTRY_SCHEMA + RECOVERY_SCHEMA
 ADDED_COLUMNS = {**REGISTRY_COLUMNS, **KNOWLEDGE_COLUMNS}  # columns a state file of an earlier version lacks
 
 

@@ -3,7 +3,6 @@ and replay, recovered into a fresh state and exports, and into the live crawl's 
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
@@ -143,7 +142,7 @@ def test_a_stopped_recovery_goes_on_where_it_stopped_at_its_rate(
     first, second = manifests(tmp_path)
     run_stats = stats(tmp_path, first)
     requests = run_stats["downloader/request_count"]
-    seconds = (datetime.fromisoformat(run_stats["finish_time"]) - datetime.fromisoformat(run_stats["start_time"]))
+    seconds = datetime.fromisoformat(run_stats["finish_time"]) - datetime.fromisoformat(run_stats["start_time"])
     assert seconds.total_seconds() >= (requests - 1) / rate  # one request every 1/rate seconds at most
     print(f"{requests} requests in {seconds.total_seconds():.1f} s at BHG_RECOVER_RATE={rate}")
     records = exported(tmp_path, first) + exported(tmp_path, second)

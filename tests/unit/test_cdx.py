@@ -47,15 +47,18 @@ CDXJ = (
     'vn,baohagiang)/xa-hoi/202101/tin-khac-778801 20210105083000 {"url": "' + ARTICLE + '", "mime": "text/html", '
     '"status": "301", "digest": "CCCC", "length": "700", "offset": "42", "filename": "CC-MAIN-1.warc.gz"}\n'
 )
-CDX11 = (
-    "vn,baohagiang)/ 20200101000000 https://baohagiang.vn/ text/html 200 DDDD - - 1043 333 f.warc.gz\n"
-)
+CDX11 = "vn,baohagiang)/ 20200101000000 https://baohagiang.vn/ text/html 200 DDDD - - 1043 333 f.warc.gz\n"
 
 
 @pytest.mark.parametrize(
     ("text", "timestamps", "statuses", "resume"),
     [
-        (WAYBACK_JSON, ["20210105083000", "20230105083000"], ["200", "-"], "vn%2Cbaohagiang%29%2Fxa-hoi+20230105083000"),
+        (
+            WAYBACK_JSON,
+            ["20210105083000", "20230105083000"],
+            ["200", "-"],
+            "vn%2Cbaohagiang%29%2Fxa-hoi+20230105083000",
+        ),
         (SPACED, ["20210105083000", "20220105083000"], ["200", "404"], "vn%2Cbaohagiang%29%2Fxa-hoi+20220105083000"),
         (SPACED.rsplit("\n\n", 1)[0], ["20210105083000", "20220105083000"], ["200", "404"], None),
         (PYWB, ["20261130180510"], ["200"], None),
@@ -173,7 +176,9 @@ def test_captures_chosen(original: str, status: str, mime: str, verdict: str, re
 
 
 def test_english_edition_hosts_fold_to_their_canonical_article() -> None:
-    choice = choose(Capture("", "2019", "http://en.baohagiang.vn/Society/202308/buckwheat-flower-season-348b428"), SITES)
+    choice = choose(
+        Capture("", "2019", "http://en.baohagiang.vn/Society/202308/buckwheat-flower-season-348b428"), SITES
+    )
     assert choice.article is not None
     assert choice.article.canonical.startswith("https://baohagiang.vn/english/")
 
