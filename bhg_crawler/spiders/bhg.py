@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any, Self
+from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.statscollectors import StatsCollector
@@ -25,8 +24,7 @@ from bhg_crawler.extract.tree import Page
 from bhg_crawler.sites.profiles import DEFAULT_SITE, SiteProfile, get_profile, with_successors
 from bhg_crawler.sites.urls import ArticleUrl, article_of, moved_from, section_of, strip_tracking
 from bhg_crawler.spiders.arguments import parse_flag, parse_options
-from bhg_crawler.state.binding import state_of
-from bhg_crawler.state.store import StateStore
+from bhg_crawler.spiders.base import ProjectSpider
 from bhg_crawler.state.values import GONE, MOVED, Known, given_up, held_back
 
 
@@ -39,7 +37,7 @@ def count_layers(stats: StatsCollector, record: ArticleRecord, extracted: Extrac
         stats.inc_value(f"bhg/extraction/{layer}/{field}")
 
 
-class BhgSpider(scrapy.Spider):
+class BhgSpider(ProjectSpider):
     """Crawls a site of a profile, incrementally against the state store: it decides which request goes where.
 
     It reads the state to route (what is known, what to revisit, what to retry); what a run learns is written
@@ -86,23 +84,6 @@ class BhgSpider(scrapy.Spider):
         self.held: dict[str, tuple[str, str]] = {}  # record id -> why the ledger holds it back, and its reason
         self.told: set[str] = set()  # record ids held back and reported (``signals.article_held``) this run
         self.fresh_since = datetime.now(UTC)  # set from BHG_NOW and BHG_REFRESH_DAYS when the crawl starts
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
-        """The spider, with the site profiles of ``BHG_PROFILES`` besides the built-in ones."""
-        kwargs.setdefault("profiles", crawler.settings.getlist("BHG_PROFILES"))
-        spider: Self = super().from_crawler(crawler, *args, **kwargs)
-        return spider
-
-    @property
-    def _stats(self) -> StatsCollector:
-        assert self.crawler.stats is not None
-        return self.crawler.stats
-
-    @property
-    def state(self) -> StateStore:
-        """The run's state store (read only here: ``StateBookkeeping`` writes it)."""
-        return state_of(self.crawler)
 
     def _article_of(self, url: str) -> ArticleUrl | None:
         """The article a URL names, on the site or one its articles moved to."""

@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import asdict
-from typing import Any, Self
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Response
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.statscollectors import StatsCollector
 from twisted.python.failure import Failure
 
 from bhg_crawler.core import signals
@@ -24,15 +22,14 @@ from bhg_crawler.extract.cdx import Capture, cdx_query, choose, original_of, par
 from bhg_crawler.extract.record import Source, build_record
 from bhg_crawler.sites.profiles import DEFAULT_SITE, get_profile, with_successors
 from bhg_crawler.sites.urls import ArticleUrl, article_of
+from bhg_crawler.spiders.base import ProjectSpider
 from bhg_crawler.spiders.bhg import count_layers
-from bhg_crawler.state.binding import state_of
-from bhg_crawler.state.store import StateStore
 
 REDIRECTS = [301, 302, 303, 307, 308]
 MAX_HOPS = 3  # redirects followed from one capture, each to the same article
 
 
-class RecoverSpider(scrapy.Spider):
+class RecoverSpider(ProjectSpider):
     """Recovers a site's articles from a web archive that publishes a CDX index (the Wayback Machine, pywb):
     it walks the index of each host of the site and of the sites its articles moved to, page by page, then
     fetches each article capture chosen (``extract.cdx.choose``) raw, in the replay's ``id_`` form, the
@@ -94,23 +91,6 @@ class RecoverSpider(scrapy.Spider):
             settings.set("DOWNLOAD_DELAY", 1 / rate, priority="spider")
             settings.set("RANDOMIZE_DOWNLOAD_DELAY", False, priority="spider")
             settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 1, priority="spider")
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
-        """The spider, with the site profiles of ``BHG_PROFILES`` besides the built-in ones."""
-        kwargs.setdefault("profiles", crawler.settings.getlist("BHG_PROFILES"))
-        spider: Self = super().from_crawler(crawler, *args, **kwargs)
-        return spider
-
-    @property
-    def _stats(self) -> StatsCollector:
-        assert self.crawler.stats is not None
-        return self.crawler.stats
-
-    @property
-    def state(self) -> StateStore:
-        """The run's state store (read only here: ``StateBookkeeping`` writes it)."""
-        return state_of(self.crawler)
 
     # -- the index ----------------------------------------------------------------------------
 
