@@ -133,6 +133,8 @@ def _recover(args: argparse.Namespace) -> int:
              "limit": str(args.limit) if args.limit else None, "site": args.site}  # fmt: skip
     spider_args = {name: value for name, value in given.items() if value}
     RecoverSpider(**spider_args)  # its arguments checked before anything is fetched
+    if _crawl_settings(args).get("BHG_REDIS_URL"):
+        raise ConfigError("recover keeps what it recovered in the state file: it takes no BHG_REDIS_URL")
     return _crawl(args, spider_args, "recover")
 
 
