@@ -21,7 +21,7 @@ from bhg_crawler.extract.article import ArticlePage
 from bhg_crawler.extract.cdx import Capture, cdx_query, choose, original_of, parse_cdx, replay_prefix, replay_url
 from bhg_crawler.extract.record import Source, build_record
 from bhg_crawler.sites.profiles import DEFAULT_SITE, get_profile, with_successors
-from bhg_crawler.sites.urls import ArticleUrl, article_of
+from bhg_crawler.sites.urls import ArticleUrl, article_of, strip_tracking
 from bhg_crawler.spiders.base import ProjectSpider
 from bhg_crawler.spiders.bhg import count_layers
 
@@ -218,6 +218,9 @@ class RecoverSpider(ProjectSpider):
             self._fail(request, f"the capture of {capture.timestamp}: {error.reason}",
                        "gone" if error.kind == "gone" else "error", retry=False)  # fmt: skip
             return
+        seen = strip_tracking(capture.original, profile)
+        if seen != article.canonical:  # the URL as captured (http://, www., a query...): the record's alias
+            self.crawler.signals.send_catch_log(signals.aliases_found, record_id=article.record_id, urls=[seen])
         extracted = page.extracted()
         source: Source = {"archive": self.cdx, "timestamp": capture.timestamp, "original_url": capture.original,
                   "digest": capture.digest or None}  # fmt: skip

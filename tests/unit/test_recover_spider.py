@@ -15,7 +15,7 @@ from bhg_crawler.core import signals
 from bhg_crawler.extract.cdx import Capture
 from bhg_crawler.sites.urls import article_of
 from bhg_crawler.spiders.recover import RecoverSpider
-from tests.helpers import project_crawler
+from tests.helpers import FIELDS, project_crawler, saved
 
 CDX = "http://127.0.0.1:9/bhg/cdx"
 REPLAY = "http://127.0.0.1:9/bhg"
@@ -141,3 +141,21 @@ def test_the_command_refuses_bad_arguments_in_one_line(
     assert main([*argv, "--state", str(tmp_path / "state.sqlite3")]) == 2
     assert capsys.readouterr().err.startswith(error)
     assert not (tmp_path / "state.sqlite3").exists()  # nothing opened, nothing fetched
+
+
+def test_a_capture_is_read_as_a_crawl_reads_the_page_with_its_source(recovery: Recovery) -> None:
+    html, truth = saved("bhg-era-a-2018-captions")
+    spider, captured = recovery.spider, truth["url"].replace("https://", "http://www.") + "?utm_source=zalo"
+    article = article_of(captured, spider.sites)
+    assert article is not None
+    request = spider._capture_request(capture("20190105083000", captured, digest="D"), article)
+    aliases: list[list[str]] = []
+    recovery.crawler.signals.connect(lambda record_id, urls: aliases.append(urls), signals.aliases_found, weak=False)
+    response = HtmlResponse(request.url, body=html.encode("utf-8"), encoding="utf-8", request=request,
+                            headers={"Content-Type": "text/html; charset=utf-8"})  # fmt: skip
+    [record] = list(spider.parse_capture(response))
+    assert {field: record[field] for field in FIELDS} == {field: truth[field] for field in FIELDS}
+    assert record["source"] == {"archive": CDX, "timestamp": "20190105083000", "original_url": captured,
+                                "digest": "D"}  # fmt: skip
+    assert record["fetched_at"] == "2019-01-05T08:30:00Z"
+    assert aliases == [[truth["url"].replace("https://", "http://www.")]]  # the URL as captured, tracking dropped
