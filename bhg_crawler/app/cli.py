@@ -130,7 +130,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _recover(args: argparse.Namespace) -> int:
     given = {"cdx": args.cdx, "replay": args.replay, "since": args.since, "until": args.until,
-             "limit": str(args.limit) if args.limit else None, "site": args.site}  # fmt: skip
+             "limit": str(args.limit) if args.limit else None, "site": args.site, "warcs": args.warcs}  # fmt: skip
     spider_args = {name: value for name, value in given.items() if value}
     RecoverSpider(**spider_args)  # its arguments checked before anything is fetched
     if _crawl_settings(args).get("BHG_REDIS_URL"):
@@ -340,6 +340,8 @@ def build_parser() -> argparse.ArgumentParser:
     recover.add_argument("cdx", metavar="CDX_URL", help="the CDX endpoint: https://web.archive.org/cdx/search/cdx, "
                          "http://127.0.0.1:8080/<collection>/cdx (pywb)")  # fmt: skip
     recover.add_argument("--replay", help="where it replays captures (default: from CDX_URL, e.g. .../web)")
+    recover.add_argument("--warcs", metavar="URL", help="where the index's WARC files are, fetched by byte range: "
+                         "https://data.commoncrawl.org")  # fmt: skip
     recover.add_argument("--from", dest="since", metavar="TIMESTAMP", help="the first capture time, 4-14 digits")
     recover.add_argument("--to", dest="until", metavar="TIMESTAMP", help="the last capture time, 4-14 digits")
     recover.add_argument("--limit", type=int, help="index lines a page, paged by resume key (default: one page)")

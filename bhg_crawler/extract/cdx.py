@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from warcio.archiveiterator import ArchiveIterator
 
 from bhg_crawler.sites.profiles import SiteProfile
 from bhg_crawler.sites.urls import ArticleUrl, article_of
@@ -192,3 +195,34 @@ def choose(capture: Capture, sites: Iterable[SiteProfile]) -> Choice:
     if mime == REVISIT or "html" in mime or not mime or mime == "unk":
         return Choice("fetch", article)
     return Choice("not_html", article, f"{when} is not an HTML page ({capture.mime})")
+
+
+@dataclass(frozen=True)
+class ArchivedAnswer:
+    """The HTTP answer a WARC response record holds: its status, headers (name, value) and body, the body's
+    chunking and Content-Encoding undone."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+def warc_range(capture: Capture) -> str | None:
+    """The HTTP ``Range`` of the capture's record in its WARC file (``bytes=<offset>-<last>``, the Common Crawl
+    form: ``offset`` and ``length`` in bytes); None when the index does not say where it is."""
+    if not (capture.filename and capture.offset.isdigit() and capture.length.isdigit() and int(capture.length)):
+        return None
+    return f"bytes={capture.offset}-{int(capture.offset) + int(capture.length) - 1}"
+
+
+def warc_answer(data: bytes) -> ArchivedAnswer | None:
+    """The answer the first record of ``data`` (a WARC record, gzipped or not, as a byte range gives it) holds;
+    None when it is no response record (a revisit holds no page of its own)."""
+    for record in ArchiveIterator(io.BytesIO(data)):
+        if record.rec_type != "response" or record.http_headers is None:
+            return None
+        undone = ("content-encoding", "transfer-encoding", "content-length")  # the body is given decoded
+        headers = [(str(name), str(value)) for name, value in record.http_headers.headers
+                   if str(name).lower() not in undone]  # fmt: skip
+        return ArchivedAnswer(int(record.http_headers.get_statuscode()), headers, record.content_stream().read())
+    return None

@@ -9,7 +9,8 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from scrapy.http import HtmlResponse, Response
+from scrapy.http import Headers, HtmlResponse, Response
+from scrapy.responsetypes import responsetypes
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -18,7 +19,17 @@ from bhg_crawler.core import signals
 from bhg_crawler.core.errors import ConfigError, describe
 from bhg_crawler.core.requests import RequestKind
 from bhg_crawler.extract.article import ArticlePage
-from bhg_crawler.extract.cdx import Capture, cdx_query, choose, original_of, parse_cdx, replay_prefix, replay_url
+from bhg_crawler.extract.cdx import (
+    Capture,
+    cdx_query,
+    choose,
+    original_of,
+    parse_cdx,
+    replay_prefix,
+    replay_url,
+    warc_answer,
+    warc_range,
+)
 from bhg_crawler.extract.record import Source, build_record
 from bhg_crawler.sites.profiles import DEFAULT_SITE, get_profile, with_successors
 from bhg_crawler.sites.urls import ArticleUrl, article_of, strip_tracking
@@ -41,7 +52,9 @@ class RecoverSpider(ProjectSpider):
     the capture's time as ``fetched_at`` and a ``source``; the pipelines decide what is exported.
 
     Arguments: cdx (the CDX endpoint), replay (where it replays captures; default from ``cdx``), since and
-    until (capture timestamps, 1 to 14 digits), limit (index lines a page: paged by resume key), site.
+    until (capture timestamps, 1 to 14 digits), limit (index lines a page: paged by resume key), site, warcs
+    (where the index's WARC files are, Common Crawl's ``https://data.commoncrawl.org``: a capture whose line
+    gives its ``filename``, ``offset`` and ``length`` is fetched by byte range, its record read with warcio).
     Setting: ``BHG_RECOVER_RATE`` (requests a second; 0: the project's politeness alone).
     """
 
@@ -55,6 +68,7 @@ class RecoverSpider(ProjectSpider):
         until: str | None = None,
         limit: str | None = None,
         site: str | None = None,
+        warcs: str | None = None,
         profiles: str | list[str] | None = None,
         **kwargs: Any,
     ):
@@ -70,14 +84,18 @@ class RecoverSpider(ProjectSpider):
         self.profile = get_profile(site or DEFAULT_SITE, folders)
         self.sites = with_successors(self.profile, folders)
         self.cdx = cdx
+        self.warcs = (warcs or "").rstrip("/")  # where the index's WARC files are: fetched by byte range
         try:
             self.replay = (replay or replay_prefix(cdx)).rstrip("/")
         except ValueError as error:
-            raise ConfigError(str(error)) from None
+            if not self.warcs:
+                raise ConfigError(f"{error}, or where its WARC files are") from None
+            self.replay = ""
         self.since, self.until, self.limit = since or "", until or "", int(limit or 0)
-        given = {"cdx": cdx, "replay": replay, "since": since, "until": until, "limit": limit, "site": site}
+        given = {"cdx": cdx, "replay": replay, "since": since, "until": until, "limit": limit, "site": site,
+                 "warcs": warcs}  # fmt: skip
         self.arguments = {name: value for name, value in given.items() if value is not None}
-        self.allowed_domains = sorted({urlsplit(url).hostname or "" for url in (cdx, self.replay)})
+        self.allowed_domains = sorted({urlsplit(url).hostname or "" for url in (cdx, self.replay, self.warcs) if url})
         self.captures: dict[str, Capture] = {}  # key -> capture, from every page of the index
         self.walks = 0  # index walks not at their end
         self.queues: dict[str, deque[Capture]] = {}  # record id -> its captures still to fetch, oldest first
@@ -164,13 +182,17 @@ class RecoverSpider(ProjectSpider):
 
     def _capture_request(self, capture: Capture, article: ArticleUrl, unrequested: bool = False,
                          url: str | None = None, hops: int = 0) -> scrapy.Request:  # fmt: skip
-        return scrapy.Request(
-            replay_url(self.replay, capture, url), callback=self.parse_capture, errback=self.capture_failed,
-            priority=RequestKind.ARTICLE.priority, dont_filter=True,
-            meta={"bhg_kind": RequestKind.ARTICLE.name, "bhg_article": article.canonical, "bhg_captures": [capture.key],
-                  "bhg_capture": asdict(capture), "bhg_record": article.record_id, "bhg_hops": hops,
-                  "bhg_unrequested": unrequested, "dont_redirect": True, "handle_httpstatus_list": REDIRECTS},
-        )  # fmt: skip
+        """The request of a capture: its byte range in its WARC file when the index says where it is and the
+        spider knows where the files are (``warcs``), else the replay's ``id_`` form of ``url`` (its own)."""
+        where = warc_range(capture) if self.warcs and url is None else None
+        meta = {"bhg_kind": RequestKind.ARTICLE.name, "bhg_article": article.canonical, "bhg_captures": [capture.key],
+                "bhg_capture": asdict(capture), "bhg_record": article.record_id, "bhg_hops": hops,
+                "bhg_unrequested": unrequested, "bhg_warc_range": where is not None, "dont_redirect": True,
+                "handle_httpstatus_list": REDIRECTS}  # fmt: skip
+        target = f"{self.warcs}/{capture.filename}" if where else replay_url(self.replay, capture, url)
+        return scrapy.Request(target, callback=self.parse_capture, errback=self.capture_failed, meta=meta,
+                              headers={"Range": where} if where else None, priority=RequestKind.ARTICLE.priority,
+                              dont_filter=True)  # fmt: skip
 
     def _next(self, record_id: str) -> Iterator[scrapy.Request]:
         """The request of the article's next capture to fetch, if any."""
@@ -186,6 +208,17 @@ class RecoverSpider(ProjectSpider):
     def parse_capture(self, response: Response) -> Iterator[Any]:
         """A capture as archived: its record (or its redirect followed to the same article), then the article's
         next capture."""
+        if response.meta["bhg_warc_range"]:
+            answer = warc_answer(response.body)
+            if answer is None:
+                assert response.request is not None
+                self._fail(response.request, "its WARC location holds no response record", "error", retry=False)
+                yield from self._next(response.meta["bhg_record"])
+                return
+            headers = Headers(answer.headers)
+            kind = responsetypes.from_args(headers=headers, url=response.meta["bhg_article"], body=answer.body)
+            response = kind(response.url, status=answer.status, headers=headers, body=answer.body,
+                            request=response.request)  # fmt: skip
         yield from self._read(response)
         yield from self._next(response.meta["bhg_record"])
 
@@ -198,7 +231,8 @@ class RecoverSpider(ProjectSpider):
             location = (response.headers.get("Location") or b"").decode("latin-1")
             target = original_of(urljoin(response.url, location), self.replay)
             article = article_of(target, self.sites)
-            if article is None or article.record_id != record_id or response.meta["bhg_hops"] >= MAX_HOPS:
+            if (article is None or article.record_id != record_id or response.meta["bhg_hops"] >= MAX_HOPS
+                    or not self.replay):  # fmt: skip
                 self._fail(request, f"the capture of {capture.timestamp} redirects to {target}, not to this article",
                            "refused/redirect", retry=False)  # fmt: skip
                 return

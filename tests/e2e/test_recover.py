@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bhg_crawler.extract.record import validation_error
-from tests.helpers import bhg_run, exported, exported_records, manifests, pywb, replica, stats, warcs
+from tests.helpers import bhg_run, exported, exported_records, manifests, pywb, range_files, replica, stats, warcs
 
 DAYS = (0, 4, 8)  # the replica edits some of the week before's articles each day: day 8's crawl finds 3 edits
 CONTENT = ("record_id", "site", "article_id", "url", "section", "title", "lede", "lede_tag", "published_at",
@@ -151,3 +151,22 @@ def test_a_stopped_recovery_goes_on_where_it_stopped_at_its_rate(
     assert sorted((r["record_id"], r["version"], r["content_sha256"]) for r in records) == sorted(
         (r["record_id"], r["version"], r["content_sha256"]) for r in whole
     )
+
+
+def test_a_recovery_from_a_cdxj_index_and_byte_ranges_of_its_warc_files(
+    archive: dict[str, Any], tmp_path: Path
+) -> None:
+    """The Common Crawl form: the index gives each capture's WARC file, offset and length."""
+    first = archive["runs"][0]
+    with range_files(archive["live"] / "exports") as url:
+        result = recover(f"{url}/{first['run_id']}/index.cdxj", tmp_path, "--warcs", f"{url}/{first['run_id']}", *FAST)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    [manifest] = manifests(tmp_path)
+    again = by_content(exported(tmp_path, manifest))
+    live = by_content(exported(archive["live"], first))
+    assert again.keys() == live.keys()
+    for key, record in live.items():
+        assert {f: again[key][f] for f in CONTENT} == {f: record[f] for f in CONTENT}, key
+    assert all(r["source"]["digest"].startswith("sha1:") for r in again.values())
+    reasons = [f["reason"] for f in exported_records(tmp_path / "exports", manifest, "failures")]
+    assert any("answered HTTP 404" in reason for reason in reasons)

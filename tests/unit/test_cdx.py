@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from bhg_crawler.extract.cdx import (
+    ArchivedAnswer,
     Capture,
     cdx_query,
     choose,
@@ -16,6 +21,8 @@ from bhg_crawler.extract.cdx import (
     parse_cdx,
     replay_prefix,
     replay_url,
+    warc_answer,
+    warc_range,
 )
 from bhg_crawler.sites.profiles import get_profile, with_successors
 from bhg_crawler.state.store import StateStore
@@ -227,3 +234,40 @@ def test_captures_recovered_are_known_only_once_committed(tmp_path: Path) -> Non
     assert store.recovered(key)
     assert not store.recovered(f"20220105083000 {ARTICLE}")
     store.close()
+
+
+@pytest.mark.parametrize(
+    ("filename", "offset", "length", "wanted"),
+    [
+        ("CC-MAIN-1.warc.gz", "42", "700", "bytes=42-741"),
+        ("CC-MAIN-1.warc.gz", "0", "1", "bytes=0-0"),
+        ("", "42", "700", None),
+        ("CC-MAIN-1.warc.gz", "", "700", None),
+        ("CC-MAIN-1.warc.gz", "42", "0", None),
+        ("CC-MAIN-1.warc.gz", "42", "-", None),
+    ],
+)
+def test_warc_ranges(filename: str, offset: str, length: str, wanted: str | None) -> None:
+    capture = Capture("", "2021", ARTICLE, length=length, offset=offset, filename=filename)
+    assert warc_range(capture) == wanted
+
+
+def warc_record(kind: str, status: str, headers: list[tuple[str, str]], body: bytes) -> bytes:
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    http = StatusAndHeaders(status, headers, protocol="HTTP/1.1")
+    record = writer.create_warc_record(ARTICLE, kind, payload=io.BytesIO(body), http_headers=http,
+                                       length=len(body))  # fmt: skip
+    writer.write_record(record)
+    return out.getvalue()
+
+
+def test_a_warc_record_gives_its_answer_with_its_body_decoded() -> None:
+    page = "<html><body>Đồng Văn</body></html>".encode()
+    data = warc_record("response", "200 OK", [("Content-Type", "text/html; charset=utf-8"),
+                                              ("Content-Encoding", "gzip")], gzip.compress(page))  # fmt: skip
+    answer = warc_answer(data)
+    assert answer == ArchivedAnswer(200, [("Content-Type", "text/html; charset=utf-8")], page)
+    moved = warc_answer(warc_record("response", "301 Moved", [("Location", ARTICLE)], b""))
+    assert moved == ArchivedAnswer(301, [("Location", ARTICLE)], b"")
+    assert warc_answer(warc_record("revisit", "200 OK", [("Content-Type", "text/html")], b"")) is None
