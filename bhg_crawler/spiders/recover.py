@@ -128,7 +128,13 @@ class RecoverSpider(ProjectSpider):
 
     def parse_index(self, response: Response) -> Iterator[scrapy.Request]:
         """A page of the index: its captures kept; the next page, or once every walk is over, the captures."""
-        page = parse_cdx(response.text)
+        try:
+            page = parse_cdx(response.text)
+        except ValueError as error:  # not an index (an error page answered 200): the walk of its host ends here
+            assert response.request is not None
+            self._fail(response.request, f"not a CDX answer: {error}", "error", retry=True)
+            yield from self._walk_over()
+            return
         self._stats.inc_value("bhg/recover/index_pages")
         self._stats.inc_value("bhg/recover/index_lines", len(page.captures))
         for capture in page.captures:

@@ -159,3 +159,16 @@ def test_a_capture_is_read_as_a_crawl_reads_the_page_with_its_source(recovery: R
                                 "digest": "D"}  # fmt: skip
     assert record["fetched_at"] == "2019-01-05T08:30:00Z"
     assert aliases == [[truth["url"].replace("https://", "http://www.")]]  # the URL as captured, tracking dropped
+
+
+def test_an_answer_that_is_no_index_ends_its_walk_and_says_why(recovery: Recovery) -> None:
+    spider = recovery.spider
+    spider.walks = 2
+    request = spider._index_request("baohagiang.vn/*", None)
+    response = HtmlResponse(request.url, body=b"<html>Service Unavailable</html>", request=request)
+    assert list(spider.parse_index(response)) == []
+    assert spider.walks == 1
+    [(url, reason, retry)] = recovery.failed
+    assert url == request.url
+    assert reason.startswith("not a CDX answer: a CDX line of 2 fields")
+    assert retry is True
