@@ -130,7 +130,8 @@ def _run(args: argparse.Namespace) -> int:
 
 def _recover(args: argparse.Namespace) -> int:
     given = {"cdx": args.cdx, "replay": args.replay, "since": args.since, "until": args.until,
-             "limit": str(args.limit) if args.limit else None, "site": args.site, "warcs": args.warcs}  # fmt: skip
+             "limit": str(args.limit) if args.limit else None, "site": args.site, "warcs": args.warcs,
+             "pages": "1" if args.pages else None}  # fmt: skip
     spider_args = {name: value for name, value in given.items() if value}
     RecoverSpider(**spider_args)  # its arguments checked before anything is fetched
     if _crawl_settings(args).get("BHG_REDIS_URL"):
@@ -345,6 +346,7 @@ def build_parser() -> argparse.ArgumentParser:
     recover.add_argument("--from", dest="since", metavar="TIMESTAMP", help="the first capture time, 4-14 digits")
     recover.add_argument("--to", dest="until", metavar="TIMESTAMP", help="the last capture time, 4-14 digits")
     recover.add_argument("--limit", type=int, help="index lines a page, paged by resume key (default: one page)")
+    recover.add_argument("--pages", action="store_true", help="ask the index page by page: showNumPages, then page=N")
     _add_site(recover)
     recover.add_argument("--profiles", metavar="DIRS", help="folders of more site profiles, comma list (BHG_PROFILES)")
     _add_state(recover)

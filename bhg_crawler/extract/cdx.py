@@ -120,10 +120,12 @@ def parse_cdx(text: str) -> CdxPage:
 
 
 def cdx_query(endpoint: str, url: str, *, since: str = "", until: str = "", resume_key: str | None = None,
-              limit: int = 0, filters: Iterable[str] = ()) -> str:  # fmt: skip
+              limit: int = 0, filters: Iterable[str] = (), page: int | None = None,
+              num_pages: bool = False) -> str:  # fmt: skip
     """The URL asking the CDX server at ``endpoint`` for the captures of ``url`` (``host/*``) in JSON, from
     ``since`` to ``until`` (timestamps, 1 to 14 digits; empty: unbounded), ``filters`` (``statuscode:200``...),
-    ``limit`` lines a page (0: the server's) with the resume key of the page before."""
+    ``limit`` lines a page (0: the server's) with the resume key of the page before; or its page ``page`` (0
+    first), or with ``num_pages`` how many pages it has (``showNumPages``: Common Crawl's, the Wayback Machine's)."""
     query = [("url", url), ("output", "json")]
     query += [(name, value) for name, value in (("from", since), ("to", until)) if value]
     query += [("filter", f) for f in filters]
@@ -131,9 +133,26 @@ def cdx_query(endpoint: str, url: str, *, since: str = "", until: str = "", resu
         query += [("limit", str(limit)), ("showResumeKey", "true")]
     if resume_key:
         query.append(("resumeKey", resume_key))
+    if page is not None:
+        query.append(("page", str(page)))
+    if num_pages:
+        query.append(("showNumPages", "true"))
     parts = urlsplit(endpoint)
     joined = "&".join(p for p in (parts.query, urlencode(query)) if p)
     return urlunsplit(parts._replace(query=joined))
+
+
+def parse_num_pages(text: str) -> int:
+    """The number of pages a ``showNumPages`` answer gives: Common Crawl's ``{"pages": 3, ...}`` or the Wayback
+    Machine's bare number. Raises ``ValueError`` for anything else."""
+    try:
+        found = json.loads(text)
+    except ValueError:
+        found = None
+    pages = found.get("pages") if isinstance(found, dict) else found
+    if not isinstance(pages, int) or isinstance(pages, bool) or pages < 0:
+        raise ValueError(f"not a number of pages: {text[:200]!r}")
+    return pages
 
 
 def replay_prefix(endpoint: str) -> str:

@@ -25,6 +25,7 @@ from bhg_crawler.extract.cdx import (
     choose,
     original_of,
     parse_cdx,
+    parse_num_pages,
     replay_prefix,
     replay_url,
     warc_answer,
@@ -33,6 +34,7 @@ from bhg_crawler.extract.cdx import (
 from bhg_crawler.extract.record import Source, build_record
 from bhg_crawler.sites.profiles import DEFAULT_SITE, get_profile, with_successors
 from bhg_crawler.sites.urls import ArticleUrl, article_of, strip_tracking
+from bhg_crawler.spiders.arguments import parse_flag
 from bhg_crawler.spiders.base import ProjectSpider
 from bhg_crawler.spiders.bhg import count_layers
 
@@ -52,7 +54,8 @@ class RecoverSpider(ProjectSpider):
     the capture's time as ``fetched_at`` and a ``source``; the pipelines decide what is exported.
 
     Arguments: cdx (the CDX endpoint), replay (where it replays captures; default from ``cdx``), since and
-    until (capture timestamps, 1 to 14 digits), limit (index lines a page: paged by resume key), site, warcs
+    until (capture timestamps, 1 to 14 digits), limit (index lines a page: paged by resume key), pages (``1``:
+    paged by number instead, ``showNumPages`` then ``page=N``, as Common Crawl's index is), site, warcs
     (where the index's WARC files are, Common Crawl's ``https://data.commoncrawl.org``: a capture whose line
     gives its ``filename``, ``offset`` and ``length`` is fetched by byte range, its record read with warcio).
     Setting: ``BHG_RECOVER_RATE`` (requests a second; 0: the project's politeness alone).
@@ -69,6 +72,7 @@ class RecoverSpider(ProjectSpider):
         limit: str | None = None,
         site: str | None = None,
         warcs: str | None = None,
+        pages: str | None = None,
         profiles: str | list[str] | None = None,
         **kwargs: Any,
     ):
@@ -85,6 +89,7 @@ class RecoverSpider(ProjectSpider):
         self.sites = with_successors(self.profile, folders)
         self.cdx = cdx
         self.warcs = (warcs or "").rstrip("/")  # where the index's WARC files are: fetched by byte range
+        self.pages = parse_flag(pages, "pages")  # the index asked page by page (page=N), as many as it says
         try:
             self.replay = (replay or replay_prefix(cdx)).rstrip("/")
         except ValueError as error:
@@ -93,7 +98,7 @@ class RecoverSpider(ProjectSpider):
             self.replay = ""
         self.since, self.until, self.limit = since or "", until or "", int(limit or 0)
         given = {"cdx": cdx, "replay": replay, "since": since, "until": until, "limit": limit, "site": site,
-                 "warcs": warcs}  # fmt: skip
+                 "warcs": warcs, "pages": pages}  # fmt: skip
         self.arguments = {name: value for name, value in given.items() if value is not None}
         self.allowed_domains = sorted({urlsplit(url).hostname or "" for url in (cdx, self.replay, self.warcs) if url})
         self.captures: dict[str, Capture] = {}  # key -> capture, from every page of the index
@@ -117,14 +122,32 @@ class RecoverSpider(ProjectSpider):
         self._stats.set_value("bhg/mode", "recover")
         for host in sorted({host for site in self.sites for host in site.hosts}):
             self.walks += 1
-            yield self._index_request(f"{host}/*", None)
+            yield self._index_request(f"{host}/*", None, count=self.pages)
 
-    def _index_request(self, pattern: str, resume_key: str | None) -> scrapy.Request:
+    def _index_request(self, pattern: str, resume_key: str | None, page: int | None = None,
+                       count: bool = False) -> scrapy.Request:  # fmt: skip
+        """A page of the index of ``pattern``: after ``resume_key``, or page ``page``, or (``count``) how many
+        pages it has."""
         url = cdx_query(self.cdx, pattern, since=self.since, until=self.until, resume_key=resume_key,
-                        limit=self.limit)  # fmt: skip
-        return scrapy.Request(url, callback=self.parse_index, errback=self.index_failed,
-                              priority=RequestKind.INDEX.priority,
-                              meta={"bhg_kind": RequestKind.INDEX.name, "bhg_pattern": pattern})  # fmt: skip
+                        limit=0 if page is not None or count else self.limit, page=page, num_pages=count)  # fmt: skip
+        return scrapy.Request(url, callback=self.parse_pages if count else self.parse_index,
+                              errback=self.index_failed, priority=RequestKind.INDEX.priority,
+                              meta={"bhg_kind": RequestKind.INDEX.name, "bhg_pattern": pattern,
+                                    "bhg_page": page})  # fmt: skip
+
+    def parse_pages(self, response: Response) -> Iterator[scrapy.Request]:
+        """How many pages the index of a host has: each asked for, a walk apiece."""
+        try:
+            pages = parse_num_pages(response.text)
+        except ValueError as error:
+            assert response.request is not None
+            self._fail(response.request, f"not a CDX answer: {error}", "error", retry=True)
+            yield from self._walk_over()
+            return
+        self.walks += pages
+        for page in range(pages):
+            yield self._index_request(response.meta["bhg_pattern"], None, page=page)
+        yield from self._walk_over()  # this answer's own
 
     def parse_index(self, response: Response) -> Iterator[scrapy.Request]:
         """A page of the index: its captures kept; the next page, or once every walk is over, the captures."""
@@ -139,7 +162,7 @@ class RecoverSpider(ProjectSpider):
         self._stats.inc_value("bhg/recover/index_lines", len(page.captures))
         for capture in page.captures:
             self.captures.setdefault(capture.key, capture)
-        if page.resume_key and page.captures:
+        if page.resume_key and page.captures and response.meta.get("bhg_page") is None:
             yield self._index_request(response.meta["bhg_pattern"], page.resume_key)
             return
         yield from self._walk_over()
@@ -151,6 +174,7 @@ class RecoverSpider(ProjectSpider):
         yield from self._walk_over()
 
     def _walk_over(self) -> Iterator[scrapy.Request]:
+        """A walk of the index is over; once all are, the captures found are planned."""
         self.walks -= 1
         if self.walks == 0:
             yield from self._plan()

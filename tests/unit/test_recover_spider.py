@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from scrapy.http import HtmlResponse
 
 from bhg_crawler.app.cli import main
 from bhg_crawler.core import signals
-from bhg_crawler.extract.cdx import Capture
+from bhg_crawler.extract.cdx import Capture, parse_num_pages
 from bhg_crawler.sites.urls import article_of
 from bhg_crawler.spiders.recover import RecoverSpider
 from tests.helpers import FIELDS, project_crawler, saved
@@ -172,3 +173,36 @@ def test_an_answer_that_is_no_index_ends_its_walk_and_says_why(recovery: Recover
     assert url == request.url
     assert reason.startswith("not a CDX answer: a CDX line of 2 fields")
     assert retry is True
+
+
+def test_an_index_paged_by_number_is_asked_each_page_then_planned(tmp_path: Path) -> None:
+    crawler = project_crawler(RecoverSpider, BHG_STATE=str(tmp_path / "state.sqlite3"))
+    spider = RecoverSpider.from_crawler(crawler, cdx=CDX, pages="1")
+    crawler.spider = spider
+    spider.walks = 2  # two hosts: this one, and one still walking
+    count = spider._index_request("baohagiang.vn/*", None, count=True)
+    assert count.url == f"{CDX}?url=baohagiang.vn%2F%2A&output=json&showNumPages=true"
+    answer = HtmlResponse(count.url, body=b'{"pages": 2, "pageSize": 5, "blocks": 9}', request=count)
+    pages = list(spider.parse_pages(answer))
+    assert [r.url for r in pages] == [f"{CDX}?url=baohagiang.vn%2F%2A&output=json&page={n}" for n in (0, 1)]
+    line = json.dumps({"timestamp": "20210101000000", "url": ARTICLE, "mime": "text/html", "status": "200"})
+    for request in pages:
+        body = (line + "\n\n" + "resume-key-ignored\n").encode()  # a page asked by number follows no resume key
+        assert list(spider.parse_index(HtmlResponse(request.url, body=body, request=request))) == []
+    assert spider.walks == 1
+    spider.captures.clear()
+    assert list(spider._walk_over()) == []  # the last walk over: nothing found to fetch
+    spider.state.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "pages"), [('{"pages": 3, "pageSize": 5, "blocks": 12}', 3), ("42", 42), ('{"pages": 0}', 0)]
+)
+def test_numbers_of_pages(text: str, pages: int) -> None:
+    assert parse_num_pages(text) == pages
+
+
+@pytest.mark.parametrize("text", ['{"blocks": 3}', "-1", "true", '"3"', "<html>"])
+def test_what_is_no_number_of_pages(text: str) -> None:
+    with pytest.raises(ValueError, match="not a number of pages"):
+        parse_num_pages(text)
