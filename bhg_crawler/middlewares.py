@@ -25,7 +25,7 @@ from bhg_crawler.core import signals
 from bhg_crawler.core.components import CrawlerComponent
 from bhg_crawler.core.errors import RefusedRedirect, RobotsRedirectLoop, RobotsUnavailable, error_in
 from bhg_crawler.core.identity import user_agent
-from bhg_crawler.core.requests import RequestKind, kind_of
+from bhg_crawler.core.requests import RequestKind, article_url_of, captures_of, kind_of
 from bhg_crawler.extract.encoding import page_encoding
 from bhg_crawler.extract.record import ArticleRecord
 from bhg_crawler.sites.profiles import SiteProfile
@@ -372,7 +372,7 @@ class StateBookkeeping(CrawlerComponent, BaseSpiderMiddleware):
                 self.state.cleared(listing_id(response.url, site))
 
     def get_processed_request(self, request: Request, response: Response | None) -> Request:
-        article = article_of(request.url, self.sites) if kind_of(request) is RequestKind.ARTICLE else None
+        article = article_of(article_url_of(request), self.sites) if kind_of(request) is RequestKind.ARTICLE else None
         if article is not None:
             self.state.discovered(article.record_id, article.canonical)
             if self.url_limit and len(request.url) > self.url_limit:  # UrlLengthMiddleware drops it unsaid
@@ -383,6 +383,8 @@ class StateBookkeeping(CrawlerComponent, BaseSpiderMiddleware):
     def get_processed_item(self, item: Any, response: Response | None) -> Any:
         if response is not None and isinstance(item, dict) and item.get("article_id"):
             self._fetched(cast(ArticleRecord, item), response)
+            for key in captures_of(response):
+                self.state.captured(key, item["record_id"])
         return item
 
     def _fetched(self, record: ArticleRecord, response: Response) -> None:
@@ -415,9 +417,12 @@ class StateBookkeeping(CrawlerComponent, BaseSpiderMiddleware):
         if kind_of(request) is RequestKind.LISTING:
             self.listing_missed([request.url], reason)
             return
-        article = article_of(request.url, self.sites) if kind_of(request) is RequestKind.ARTICLE else None
+        article = article_of(article_url_of(request), self.sites) if kind_of(request) is RequestKind.ARTICLE else None
         if article is None:
             return
+        if not retry:  # a capture of a web archive that gives no record, and never will: not fetched again
+            for key in captures_of(request):
+                self.state.captured(key, article.record_id)
         if status in GONE:
             home = self._home(article)
             if home is not None:

@@ -111,6 +111,7 @@ BHG_NOTIFY_COMMAND = ""  # run with the message on stdin, BHG_RUN_ID, BHG_EXIT_C
 # --- Archives ----------------------------------------------------------------------------------
 BHG_WARC = False  # WARC 1.1 files of every response and request, in the run's export folder
 BHG_WARC_MAX_BYTES = 1_000_000_000  # a new WARC file past this size
+BHG_RECOVER_RATE = 1.0  # bhg-crawl recover: requests a second at most to each host of the web archive (0: as above)
 BHG_MEDIA = ""  # download article images into this folder (paths from a hash of the URL); empty: off
 
 # --- State across runs: incremental crawls ------------------------------------------------------

@@ -10,11 +10,15 @@ import re
 import socket
 import subprocess
 import sys
+import threading
+import time
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
@@ -186,6 +190,71 @@ def with_pipeline(name: str) -> str:
     pipelines = {"bhg_crawler.pipelines.RangePipeline": 300, name: 350, "bhg_crawler.pipelines.ValidatePipeline": 400,
                  "bhg_crawler.pipelines.DedupePipeline": 500}  # fmt: skip
     return f"ITEM_PIPELINES={json.dumps(pipelines)}"
+
+
+class _RangeFiles(SimpleHTTPRequestHandler):
+    """Files of a folder, a byte range of one when the request asks for it (``Range: bytes=A-B``), as Common Crawl's
+    data server answers."""
+
+    def do_GET(self) -> None:
+        path = Path(self.translate_path(self.path))  # the query string dropped
+        if not path.is_file():
+            self.send_error(404)
+            return
+        data, status = path.read_bytes(), 200
+        wanted = re.fullmatch(r"bytes=(\d+)-(\d+)", self.headers.get("Range") or "")
+        if wanted:
+            data, status = data[int(wanted[1]) : int(wanted[2]) + 1], 206
+        self.send_response(status)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (http.server's name)
+        """Quiet."""
+
+
+@contextmanager
+def range_files(folder: Path) -> Iterator[str]:
+    """The files of ``folder`` on a free loopback port, byte ranges answered: its URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_RangeFiles, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def pywb(folder: Path, warc_files: list[Path], collection: str = "runs") -> Iterator[str]:
+    """pywb (``.venv-replay``) serving the WARC files as one collection on loopback, from ``folder``: the
+    collection's URL (its CDX server at ``<url>/cdx``, its replay at ``<url>/<timestamp>id_/<url>``)."""
+    tools = ROOT / ".venv-replay" / "bin"
+    if not (tools / "wayback").exists():
+        raise AssertionError("pywb is not installed: make install puts it in .venv-replay")
+    subprocess.run([tools / "wb-manager", "init", collection], cwd=folder, check=True, capture_output=True)
+    subprocess.run([tools / "wb-manager", "add", collection, *map(str, warc_files)], cwd=folder, check=True,
+                   capture_output=True)  # fmt: skip
+    port = free_port()
+    with (folder / "wayback.log").open("wb") as log:
+        server = subprocess.Popen([tools / "wayback", "-p", str(port), "-b", "127.0.0.1"], cwd=folder, stdout=log,
+                                  stderr=subprocess.STDOUT)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, (folder / "wayback.log").read_text()
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}/{collection}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 # -- exports ---------------------------------------------------------------------------------------------

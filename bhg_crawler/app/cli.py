@@ -28,6 +28,7 @@ from bhg_crawler.monitoring.heartbeat import stale
 from bhg_crawler.runs.outcome import ExitCode
 from bhg_crawler.sites.profiles import DEFAULT_SITE, get_profile, with_successors
 from bhg_crawler.spiders.arguments import parse_options
+from bhg_crawler.spiders.recover import RecoverSpider
 from bhg_crawler.state.lock import AlreadyRunning
 from bhg_crawler.state.redis import RedisKnowledge, shared_knowledge
 from bhg_crawler.state.store import StateStore
@@ -130,10 +131,25 @@ def _spider_args(args: argparse.Namespace) -> dict[str, str]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    spider_args = _spider_args(args)
+    return _crawl(args, _spider_args(args), "bhg")
+
+
+def _recover(args: argparse.Namespace) -> int:
+    given = {"cdx": args.cdx, "replay": args.replay, "since": args.since, "until": args.until,
+             "limit": str(args.limit) if args.limit else None, "site": args.site, "warcs": args.warcs,
+             "pages": "1" if args.pages else None}  # fmt: skip
+    spider_args = {name: value for name, value in given.items() if value}
+    RecoverSpider(**spider_args)  # its arguments checked before anything is fetched
+    if _crawl_settings(args).get("BHG_REDIS_URL"):
+        raise ConfigError("recover keeps what it recovered in the state file: it takes no BHG_REDIS_URL")
+    return _crawl(args, spider_args, "recover")
+
+
+def _crawl(args: argparse.Namespace, spider_args: dict[str, str], spider: str) -> int:
+    """Runs a crawl of the spider, then says what it wrote and how it went; its exit code."""
     settings = {**_crawl_settings(args), "BHG_EXPORTS": args.exports, "BHG_LOGS": args.logs}
     try:
-        result = run_crawl(spider_args, settings)
+        result = run_crawl(spider_args, settings, spider=spider)
     except AlreadyRunning as error:
         print(f"bhg-crawl: {error}", file=sys.stderr)
         return ExitCode.ALREADY_RUNNING
@@ -328,6 +344,29 @@ def build_parser() -> argparse.ArgumentParser:
         "--logs", default=defaults.BHG_LOGS, help=f"folder for the run's log file (default {defaults.BHG_LOGS}/)"
     )
     run.set_defaults(func=_run)
+
+    recover = commands.add_parser("recover", help="recover the site's articles from a web archive's CDX index")
+    recover.add_argument("cdx", metavar="CDX_URL", help="the CDX endpoint: https://web.archive.org/cdx/search/cdx, "
+                         "http://127.0.0.1:8080/<collection>/cdx (pywb)")  # fmt: skip
+    recover.add_argument("--replay", help="where it replays captures (default: from CDX_URL, e.g. .../web)")
+    recover.add_argument("--warcs", metavar="URL", help="where the index's WARC files are, fetched by byte range: "
+                         "https://data.commoncrawl.org")  # fmt: skip
+    recover.add_argument("--from", dest="since", metavar="TIMESTAMP", help="the first capture time, 4-14 digits")
+    recover.add_argument("--to", dest="until", metavar="TIMESTAMP", help="the last capture time, 4-14 digits")
+    recover.add_argument("--limit", type=int, help="index lines a page, paged by resume key (default: one page)")
+    recover.add_argument("--pages", action="store_true", help="ask the index page by page: showNumPages, then page=N")
+    _add_site(recover)
+    recover.add_argument("--profiles", metavar="DIRS", help="folders of more site profiles, comma list (BHG_PROFILES)")
+    _add_state(recover)
+    _add_exports(recover)
+    recover.add_argument(
+        "--logs", default=defaults.BHG_LOGS, help=f"folder for the run's log file (default {defaults.BHG_LOGS}/)"
+    )
+    recover.add_argument("--max-runtime", type=int, metavar="SECONDS", help="stop cleanly after this long")
+    recover.add_argument("--max-requests", type=int, metavar="N", help="stop cleanly after this many responses")
+    recover.add_argument("--warc", action="store_true", help="archive every response as WARC (BHG_WARC)")
+    recover.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy or BHG_* setting")
+    recover.set_defaults(func=_recover, via=None, media=None, redis=None, max_articles=None)
 
     discover = commands.add_parser("discover", help="list the articles a run would fetch, fetching none")
     _add_crawl_arguments(discover)

@@ -52,8 +52,9 @@ def run_crawl(
     spider_args: Mapping[str, str],
     overrides: Mapping[str, Any],
     on_planned: Callable[[str, str], None] | None = None,
+    spider: str = "bhg",
 ) -> RunResult:
-    """Runs the ``bhg`` spider to its end (SIGINT or SIGTERM stops it cleanly) and judges the run.
+    """Runs the ``spider`` (``bhg``, or ``recover``) to its end (SIGINT or SIGTERM stops it cleanly) and judges the run.
 
     Raises ``AlreadyRunning`` when another run holds the state's lock, ``ConfigError`` when a ``BHG_*`` setting
     is unknown or not of its kind (``config.check_settings``), the proxy takes no connection, or the state or
@@ -61,7 +62,7 @@ def run_crawl(
     """
     check_settings(overrides)
     settings = project_settings(overrides)
-    run_id = settings.get("BHG_RUN_ID") or new_run_id("bhg")
+    run_id = settings.get("BHG_RUN_ID") or new_run_id(spider)
     settings.set("BHG_RUN_ID", run_id, priority="cmdline")
     log_file = None
     if settings.get("BHG_LOGS") and not settings.get("LOG_FILE"):
@@ -77,7 +78,7 @@ def run_crawl(
         if clock is not None:  # a crawl of the replica: its day's time is the run's "now"
             settings.set("BHG_NOW", clock, priority="cmdline")
         process = CrawlerProcess(settings)
-        crawler = process.create_crawler("bhg")
+        crawler = process.create_crawler(spider)
         attach_state(crawler, store)
         if on_planned is not None:
             crawler.signals.connect(on_planned, signals.article_planned, weak=False)

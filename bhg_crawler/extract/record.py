@@ -1,4 +1,4 @@
-"""The article record (schema 5) and its builder; field layers in order: selectors, patterns, metadata, generic."""
+"""The article record (schema 6) and its builder; field layers in order: selectors, patterns, metadata, generic."""
 
 # Annotations are evaluated here (no ``from __future__ import annotations``): a TypedDict knows its NotRequired
 # keys at run time only from evaluated annotations.
@@ -18,8 +18,9 @@ from bhg_crawler.extract.text import clean_text, mojibake
 from bhg_crawler.sites.urls import ArticleUrl, record_id
 
 # 2 added version and previous_sha256; 3 the optional warc_record_id; 4 record_id_aliases, and lede_tag is any
-# site's tag; 5 published_time_known. Older schemas stay for older exports.
-SCHEMA_VERSION: Final = 5
+# site's tag; 5 published_time_known; 6 the optional source (a capture of a web archive). Older schemas stay for
+# older exports.
+SCHEMA_VERSION: Final = 6
 SCHEMA_FILE = f"article-{SCHEMA_VERSION}.json"
 
 Layer = Literal["selectors", "patterns", "metadata", "generic"]
@@ -82,10 +83,19 @@ class Extraction(TypedDict):
     fields_from_fallback: list[Field]  # sorted: the fields with a value from a layer past the selectors
 
 
-class ArticleRecord(TypedDict):
-    """An article record, schema 5 (``schema/article-5.json``): what the crawl exports, one a line."""
+class Source(TypedDict):
+    """Where a record recovered from a web archive came from (``bhg-crawl recover``)."""
 
-    schema_version: Literal[5]
+    archive: str  # the CDX endpoint of the archive: "https://web.archive.org/cdx/search/cdx"
+    timestamp: str  # the capture's, 14 digits UTC: "20240105083000"
+    original_url: str  # the URL as captured: "http://www.baohagiang.vn/xa-hoi/202401/...-f6d06b9.html"
+    digest: str | None  # the payload digest the index gives ("sha1:..." or base 32), null when it gives none
+
+
+class ArticleRecord(TypedDict):
+    """An article record, schema 6 (``schema/article-6.json``): what the crawl exports, one a line."""
+
+    schema_version: Literal[6]
     record_id: str  # "<site>:<article_id>", "baohagiang.vn:764199" (``sites.urls.record_id``)
     record_id_aliases: list[str]  # sorted: the ids of the article's records on a site it moved from
     site: str  # the profile's name: "baohagiang.vn"
@@ -112,6 +122,7 @@ class ArticleRecord(TypedDict):
     fetched_at: str  # ISO 8601 in UTC, to the microsecond when the clock gives it: "2026-11-25T03:00:00.123456Z"
     extraction: Extraction
     warc_record_id: NotRequired[str]  # with BHG_WARC only: "<urn:uuid:...>" of the page's WARC response record
+    source: NotRequired[Source]  # recovered from a web archive only: the capture it was extracted from
 
 
 @dataclass(frozen=True)
@@ -231,6 +242,7 @@ def build_record(
     *,
     moved_from: Iterable[ArticleUrl] = (),
     warc_record_id: str | None = None,
+    source: Source | None = None,
 ) -> ArticleRecord:
     """The record of an extracted article: its text normalised (``clean_text``) and its derived fields computed.
 
@@ -292,4 +304,6 @@ def build_record(
     add_url_aliases(record, (old.canonical for old in moved))
     if warc_record_id:
         record["warc_record_id"] = warc_record_id
+    if source is not None:
+        record["source"] = source
     return record

@@ -13,7 +13,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from bhg_crawler.core.components import CrawlerComponent
-from bhg_crawler.core.requests import RequestKind, kind_of
+from bhg_crawler.core.requests import RequestKind, article_url_of, captures_of, kind_of
 from bhg_crawler.sites.urls import article_of
 
 # What became of an article in a run, the strongest first: an article given two in a run (a failed request,
@@ -133,11 +133,16 @@ class RunAccounting(CrawlerComponent):
         return found
 
     def _article(self, request: Request) -> str | None:
-        """The article a request first asked for (its record id, else its URL); None for other pages."""
+        """The article a request first asked for (its record id, else its URL); None for other pages. A capture of
+        a web archive counts apart from the article's other captures: ``"<record id> <capture key>"``, so that each
+        version it gives is one exported."""
         if kind_of(request) is not RequestKind.ARTICLE:
             return None
-        url = (request.meta.get("redirect_urls") or [request.url])[0]
+        url = (request.meta.get("redirect_urls") or [article_url_of(request)])[0]
         article = article_of(url, tuple(getattr(self.crawler.spider, "sites", ())))
+        captures = captures_of(request)
+        if article is not None and captures:
+            return f"{article.record_id} {captures[0]}"
         return article.record_id if article is not None else url
 
     def _settle(self, request: Request | None, term: str, detail: str = "") -> None:
@@ -183,7 +188,12 @@ class RunAccounting(CrawlerComponent):
         self._settle(response.request, "failed")
 
     def fetch_failed(self, request: Request, outcome: str) -> None:
-        """A page that gave no record: ``gone``, ``error`` (failed) or ``refused/<kind>``."""
+        """A page that gave no record: ``gone``, ``error`` (failed) or ``refused/<kind>``; a capture the index
+        alone tells of (``meta["bhg_unrequested"]``: a 404 capture) is discovered so."""
+        if request.meta.get("bhg_unrequested"):
+            article = self._article(request)
+            if article is not None:
+                self.accounts.discover(article)
         term, _, kind = outcome.partition("/")
         self._settle(request, "failed" if term == "error" else term, kind)
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any, Self
+from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.statscollectors import StatsCollector
@@ -25,12 +24,20 @@ from bhg_crawler.extract.tree import Page
 from bhg_crawler.sites.profiles import DEFAULT_SITE, SiteProfile, get_profile, with_successors
 from bhg_crawler.sites.urls import ArticleUrl, article_of, moved_from, section_of, strip_tracking
 from bhg_crawler.spiders.arguments import parse_flag, parse_options
-from bhg_crawler.state.binding import state_of
-from bhg_crawler.state.store import StateStore
+from bhg_crawler.spiders.base import ProjectSpider
 from bhg_crawler.state.values import GONE, MOVED, Known, given_up, held_back
 
 
-class BhgSpider(scrapy.Spider):
+def count_layers(stats: StatsCollector, record: ArticleRecord, extracted: Extracted) -> None:
+    """The extraction stats: records by layer, fields from a fallback layer, each field by its layer."""
+    stats.inc_value(f"bhg/extraction/{record['extraction']['layer']}")
+    for field in record["extraction"]["fields_from_fallback"]:
+        stats.inc_value(f"bhg/extraction/fallback/{field}")
+    for field, layer in extracted.layers.items():
+        stats.inc_value(f"bhg/extraction/{layer}/{field}")
+
+
+class BhgSpider(ProjectSpider):
     """Crawls a site of a profile, incrementally against the state store: it decides which request goes where.
 
     It reads the state to route (what is known, what to revisit, what to retry); what a run learns is written
@@ -82,23 +89,6 @@ class BhgSpider(scrapy.Spider):
         self.held: dict[str, tuple[str, str]] = {}  # record id -> why the ledger holds it back, and its reason
         self.told: set[str] = set()  # record ids held back and reported (``signals.article_held``) this run
         self.fresh_since = datetime.now(UTC)  # set from BHG_NOW and BHG_REFRESH_DAYS when the crawl starts
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
-        """The spider, with the site profiles of ``BHG_PROFILES`` besides the built-in ones."""
-        kwargs.setdefault("profiles", crawler.settings.getlist("BHG_PROFILES"))
-        spider: Self = super().from_crawler(crawler, *args, **kwargs)
-        return spider
-
-    @property
-    def _stats(self) -> StatsCollector:
-        assert self.crawler.stats is not None
-        return self.crawler.stats
-
-    @property
-    def state(self) -> StateStore:
-        """The run's state store (read only here: ``StateBookkeeping`` writes it)."""
-        return state_of(self.crawler)
 
     def _article_of(self, url: str) -> ArticleUrl | None:
         """The article a URL names, on the site or one its articles moved to."""
@@ -412,7 +402,7 @@ class BhgSpider(scrapy.Spider):
             moved_from=moved_from(response.meta.get("redirect_urls", []), extracted.record_id, self.sites),
             warc_record_id=archived.record_id if archived else None,
         )
-        self._count_layers(record, extracted)
+        count_layers(self._stats, record, extracted)
         yield record
         if self.options.urls:
             return
@@ -435,14 +425,6 @@ class BhgSpider(scrapy.Spider):
         page.links()
         for what, count in page.unusable.items():
             self._stats.inc_value(f"bhg/urls/unusable/{what}", count)
-
-    def _count_layers(self, record: ArticleRecord, extracted: Extracted) -> None:
-        """The extraction stats: records by layer, fields from a fallback layer, each field by its layer."""
-        self._stats.inc_value(f"bhg/extraction/{record['extraction']['layer']}")
-        for field in record["extraction"]["fields_from_fallback"]:
-            self._stats.inc_value(f"bhg/extraction/fallback/{field}")
-        for field, layer in extracted.layers.items():
-            self._stats.inc_value(f"bhg/extraction/{layer}/{field}")
 
     def fetch_failed(self, failure: Failure) -> None:
         """The errback of every request: why it gave no response worth a callback."""

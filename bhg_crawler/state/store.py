@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bhg_crawler.core.clock import now_utc, utc
+from bhg_crawler.state.captures import SCHEMA as RECOVERY_SCHEMA
+from bhg_crawler.state.captures import RecoveryTables
 from bhg_crawler.state.file import StateFile
 from bhg_crawler.state.knowledge import ADDED_COLUMNS as KNOWLEDGE_COLUMNS
 from bhg_crawler.state.knowledge import SCHEMA as KNOWLEDGE_SCHEMA
@@ -17,7 +19,8 @@ from bhg_crawler.state.values import Known, Payload, Placement
 from bhg_crawler.state.work import SCHEMA as WORK_SCHEMA
 from bhg_crawler.state.work import RunTables
 
-SCHEMA = WORK_SCHEMA + KNOWLEDGE_SCHEMA + REGISTRY_SCHEMA  # every table of the state file, whichever knowledge it uses
+# every table of the state file, whichever knowledge it uses
+SCHEMA = WORK_SCHEMA + KNOWLEDGE_SCHEMA + REGISTRY_SCHEMA + RECOVERY_SCHEMA
 ADDED_COLUMNS = {**REGISTRY_COLUMNS, **KNOWLEDGE_COLUMNS}  # columns a state file of an earlier version lacks
 
 
@@ -40,7 +43,9 @@ class StateStore:
         self.run = RunTables(self.file)
         self.registry = RunRegistry(self.file)
         self.knowledge: Knowledge = knowledge if knowledge is not None else SQLiteKnowledge(self.file)
+        self.recovery = RecoveryTables(self.file)
         self.run.clear()  # a dead run's leftovers: the lock says no run is alive
+        self.recovery.clear()
 
     def close(self) -> None:
         """Closes the file and releases the lock; this run's work not committed is dropped by the next run. A
@@ -97,6 +102,7 @@ class StateStore:
         running, and the next run's ``unpublished`` or ``begin_run`` settles it."""
         at = datetime.now(UTC)
         self.knowledge.merge(self.run, run_id, status, at, give_up)
+        self.recovery.merge(run_id)
         self._close_run(run_id, status, outcome, figures, utc(at))
         self.knowledge.settled(run_id)
 
@@ -108,6 +114,7 @@ class StateStore:
                    at: str) -> None:  # fmt: skip
         self.registry.finish(run_id, status, outcome, figures, at)
         self.run.clear()
+        self.recovery.clear()
         self.file.commit()
 
     # -- what is known ------------------------------------------------------------------------
@@ -144,7 +151,10 @@ class StateStore:
 
     def place(self, record: dict[str, Any]) -> Placement:
         """Where a clean, valid record (``record_id``, ``url``, ``url_aliases``, ``content_sha256``) goes: a
-        copy of one this run exported or a committed run exported, unchanged, or a new version."""
+        copy of one this run exported or a committed run exported, unchanged, or a new version. A record recovered
+        from a web archive (with a ``source``) goes as ``place_capture`` says."""
+        if record.get("source"):
+            return self.place_capture(record)
         copy = self.run.copy_of(record)
         if copy is not None:
             return copy
@@ -158,6 +168,36 @@ class StateStore:
         if before is not None and before.exported:
             return Placement("new", version=before.version + 1, previous_sha256=before.content_sha256)
         return Placement("new")
+
+    def place_capture(self, record: dict[str, Any]) -> Placement:
+        """Where a record recovered from a capture goes: ``unchanged`` when any version of its article exported
+        (by any run, live or recovering) has its content; a ``duplicate`` when another article was exported with
+        it; else the article's next version, after the last one exported (this run's, else the committed one),
+        whenever it was captured: versions count exports, ``fetched_at`` (the capture's time) dates them."""
+        record_id, sha = record["record_id"], record["content_sha256"]
+        before = self.knowledge.known(record_id)
+        seen = self.recovery.contents(record_id)
+        if before is not None and before.exported and before.content_sha256:
+            seen.add(before.content_sha256)
+        if sha in seen:
+            return Placement("unchanged", original=record_id)
+        owner = self.run.exported_with(sha, record_id) or self.knowledge.exported_with(sha, record_id)
+        if owner is not None:
+            return Placement("duplicate", "content", owner)
+        last = self.recovery.latest_in_run(record_id)
+        if last is None and before is not None and before.exported:
+            last = (before.version, before.content_sha256 or "")
+        if last is None:
+            return Placement("new")
+        return Placement("new", version=last[0] + 1, previous_sha256=last[1])
+
+    def recovered(self, key: str) -> bool:
+        """Whether a capture of a web archive (``"<timestamp> <original URL>"``) was recovered already."""
+        return self.recovery.recovered(key)
+
+    def captured(self, key: str, record_id: str) -> None:
+        """This run recovered the capture ``key`` of the article ``record_id``: no later run fetches it."""
+        self.recovery.captured(key, record_id)
 
     # -- this run's work ------------------------------------------------------------------------
 
@@ -204,10 +244,12 @@ class StateStore:
     def exporting(self, record: dict[str, Any]) -> None:
         """The record goes to this run's export (``RunTables.exporting`` names the fields read)."""
         self.run.exporting(record)
+        self.recovery.exporting(record["record_id"], record["content_sha256"], record["version"])
 
     def withdraw(self, record_id: str) -> None:
         """The record goes to no export of this run after all (another worker exports it)."""
         self.run.withdraw(record_id)
+        self.recovery.withdraw(record_id)
 
     def exported_in_run(self, record_id: str) -> bool:
         """Whether the record is in this run's export."""

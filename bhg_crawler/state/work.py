@@ -191,6 +191,14 @@ class RunTables:
         ).fetchone()
         return None if row is None else Placement("duplicate", "content", row["record_id"])
 
+    def exported_with(self, sha: str, other_than: str) -> str | None:
+        """The record, other than ``other_than``, this run exported with the content of sha256 ``sha``."""
+        row = self.db.execute(
+            "SELECT record_id FROM run_articles WHERE content_sha256 = ? AND exported AND record_id != ?",
+            (sha, other_than),
+        ).fetchone()
+        return None if row is None else str(row["record_id"])
+
     def as_work(self, run_id: str, status: str) -> RunWork:
         """The run's work as one value, for a merge outside this file: every article (with ``published_ts``,
         its publication in seconds since 1970), URL, section, payload, and the ledger's candidates (the

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 import zipfile
 from collections.abc import Iterator
@@ -16,7 +14,7 @@ from typing import Any
 import pytest
 
 from bhg_replica.site import SITE_HOSTS
-from tests.helpers import ROOT, bhg_run, exported, free_port, manifests, replica, warc_records, warcs
+from tests.helpers import bhg_run, exported, manifests, pywb, replica, warc_records, warcs
 
 BIN = Path(sys.executable).parent
 
@@ -143,29 +141,8 @@ def test_reextract_of_an_unknown_run_is_a_one_line_error(tmp_path: Path) -> None
 @pytest.fixture
 def wayback(archived: dict[str, Any], tmp_path: Path) -> Iterator[str]:
     """pywb serving the first run's WARC files on loopback."""
-    tools = ROOT / ".venv-replay" / "bin"
-    if not (tools / "wayback").exists():
-        pytest.fail("pywb is not installed: make install puts it in .venv-replay")
-    subprocess.run([tools / "wb-manager", "init", "runs"], cwd=tmp_path, check=True, capture_output=True)
-    for path in warcs(archived["work"], archived["runs"][0]):
-        subprocess.run([tools / "wb-manager", "add", "runs", str(path)], cwd=tmp_path, check=True, capture_output=True)
-    port = free_port()
-    with (tmp_path / "wayback.log").open("wb") as log:
-        server = subprocess.Popen([tools / "wayback", "-p", str(port), "-b", "127.0.0.1"], cwd=tmp_path, stdout=log,
-                                  stderr=subprocess.STDOUT)  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                assert time.monotonic() < deadline and server.poll() is None, (tmp_path / "wayback.log").read_text()
-                time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}/runs"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with pywb(tmp_path, warcs(archived["work"], archived["runs"][0])) as url:
+        yield url
 
 
 def test_pywb_replays_an_archived_article_as_the_site_served_it(archived: dict[str, Any], wayback: str) -> None:

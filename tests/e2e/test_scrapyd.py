@@ -54,7 +54,7 @@ def test_deploy_schedule_and_read_the_exports(scrapyd: str, tmp_path: Path) -> N
     assert deploy.returncode == 0, deploy.stderr[-3000:]
     assert '"status": "ok"' in deploy.stdout
     client = ScrapydClient(scrapyd)
-    assert client.spiders("bhg_crawler") == ["bhg"]
+    assert client.spiders("bhg_crawler") == ["bhg", "recover"]
     with replica(0, 100) as (url, site):
         settings = {**replica_settings(url), "BHG_EXPORTS": str(tmp_path / "exports"),
                     "BHG_STATE": str(tmp_path / "state.sqlite3")}  # fmt: skip

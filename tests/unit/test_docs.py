@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from scrapy import Spider
 
 from bhg_crawler import settings
 from bhg_crawler.app.cli import build_parser
@@ -22,6 +23,7 @@ from bhg_crawler.monitoring.monitors import RunMonitors
 from bhg_crawler.runs.outcome import PRECEDENCE, ExitCode
 from bhg_crawler.sites.profiles import REQUIRED, Selectors, SiteProfile
 from bhg_crawler.spiders.bhg import BhgSpider
+from bhg_crawler.spiders.recover import RecoverSpider
 from tests.helpers import ROOT
 
 README = ROOT / "README.md"
@@ -282,8 +284,8 @@ def test_the_top_level_options_are_documented() -> None:
     assert "`bhg-crawl --version`" in page("commands.md")
 
 
-def spider_arguments() -> list[str]:
-    parameters = inspect.signature(BhgSpider.__init__).parameters.values()
+def spider_arguments(spider: type[Spider] = BhgSpider) -> list[str]:
+    parameters = inspect.signature(spider.__init__).parameters.values()
     return [p.name for p in parameters if p.name != "self" and p.kind is not inspect.Parameter.VAR_KEYWORD]
 
 
@@ -520,7 +522,11 @@ def test_the_names_a_page_uses_exist(path: Path) -> None:
     every = commands(build_parser())
     for code in code_texts(text):
         wrong += [f"make {t}" for t in re.findall(r"(?:^|[\s;&(])make ([a-z][\w-]*)", code) if t not in make_targets()]
-        wrong += [f"-a {name}" for name in re.findall(r"-a ([a-z_]+)=", code) if name not in spider_arguments()]
+        wrong += [
+            f"-a {name}"
+            for name in re.findall(r"-a ([a-z_]+)=", code)
+            if name not in spider_arguments() + spider_arguments(RecoverSpider)
+        ]
         for match in re.finditer(r"bhg-crawl((?: [a-z][\w-]*)+)", code):
             command = "bhg-crawl"
             for word in match[1].split():  # the longest command the words name; the rest are arguments

@@ -15,6 +15,7 @@ from lxml import html as lxml_html
 from bhg_crawler.extract.article import ArticlePage
 from bhg_crawler.extract.record import (
     LAYERS,
+    SCHEMA_VERSION,
     ArticleRecord,
     Extraction,
     Image,
@@ -143,7 +144,7 @@ SCHEMA_CHANGES: dict[str, Callable[[dict[str, Any]], None]] = {
     "a nested required key": lambda s: s["properties"]["related"]["items"]["required"].remove("lede"),
     "another layer": lambda s: s["properties"]["extraction"]["properties"]["layer"]["enum"].append("manual"),
     "another role": lambda s: s["properties"]["authors"]["items"]["properties"]["roles"]["items"]["enum"].pop(),
-    "another schema version": lambda s: s["properties"]["schema_version"].update(const=6),
+    "another schema version": lambda s: s["properties"]["schema_version"].update(const=SCHEMA_VERSION + 1),
     "another language": lambda s: s["properties"]["language"]["enum"].append("fr"),
     "other properties allowed": lambda s: s.pop("additionalProperties"),
     "an image's file required": lambda s: s["properties"]["images"]["items"]["required"].append("file"),

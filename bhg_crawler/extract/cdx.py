@@ -1,0 +1,247 @@
+"""A web archive's CDX index: its query URLs, its lines read as captures, which of them hold an article, replay URLs."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from warcio.archiveiterator import ArchiveIterator
+
+from bhg_crawler.sites.profiles import SiteProfile
+from bhg_crawler.sites.urls import ArticleUrl, article_of
+
+# The names a CDX server may give each field (the Wayback Machine's, pywb's, CDXJ's), to ours.
+FIELD_NAMES = {
+    "urlkey": "urlkey", "timestamp": "timestamp", "original": "original", "url": "original",
+    "mimetype": "mime", "mime": "mime", "statuscode": "status", "status": "status", "digest": "digest",
+    "length": "length", "offset": "offset", "filename": "filename",
+}  # fmt: skip
+# The space-separated forms, by their number of fields: the Wayback Machine's default, CDX 9 and CDX 11.
+SPACED = {
+    7: ("urlkey", "timestamp", "original", "mime", "status", "digest", "length"),
+    9: ("urlkey", "timestamp", "original", "mime", "status", "digest", "redirect", "offset", "filename"),
+    11: ("urlkey", "timestamp", "original", "mime", "status", "digest", "redirect", "meta", "length", "offset",
+         "filename"),
+}  # fmt: skip
+REVISIT = "warc/revisit"  # the mime type of a capture whose payload is that of an earlier one with its digest
+Verdict = Literal["fetch", "redirect", "gone", "error", "not_html", "skip"]
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One capture of a CDX index: the URL as captured (``original``), when (``timestamp``, 14 digits, UTC), its
+    SURT ``urlkey``, mime type, HTTP status ("200"; "-" when the index does not say), payload ``digest``, and
+    where a WARC holds it (``filename``, ``offset``, ``length``: empty when the index does not say)."""
+
+    urlkey: str
+    timestamp: str
+    original: str
+    mime: str = ""
+    status: str = ""
+    digest: str = ""
+    length: str = ""
+    offset: str = ""
+    filename: str = ""
+
+    @property
+    def key(self) -> str:
+        """The capture's identity across runs: ``"<timestamp> <original URL>"``."""
+        return f"{self.timestamp} {self.original}"
+
+    @property
+    def captured_at(self) -> datetime:
+        """When it was captured, aware UTC (a shorter timestamp is its period's first moment)."""
+        digits = self.timestamp[:14] + "00000101000000"[len(self.timestamp[:14]) :]
+        return datetime.strptime(digits, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class CdxPage:
+    """A page of a CDX server's answer: its captures in index order, and the key of the next page (None at the
+    last: ``showResumeKey``)."""
+
+    captures: list[Capture]
+    resume_key: str | None
+
+
+def _capture(fields: dict[str, Any]) -> Capture | None:
+    """A capture of a dict of a CDX server's field names; None without a timestamp or a URL."""
+    known = {FIELD_NAMES[name]: str(value) for name, value in fields.items() if name in FIELD_NAMES}
+    if not known.get("timestamp") or not known.get("original"):
+        return None
+    return Capture(**{"urlkey": "", **known})
+
+
+def _json_rows(rows: list[Any]) -> CdxPage:
+    """The Wayback Machine's ``output=json``: a header row of field names, a row a capture, and with
+    ``showResumeKey`` an empty row and the key's."""
+    if not rows:
+        return CdxPage([], None)
+    header, body = rows[0], rows[1:]
+    resume = None
+    if len(body) >= 2 and body[-2] == [] and len(body[-1]) == 1:
+        resume, body = str(body[-1][0]), body[:-2]
+    found = (_capture(dict(zip(header, row, strict=False))) for row in body if row)
+    return CdxPage([c for c in found if c is not None], resume)
+
+
+def _text_line(line: str) -> Capture | None:
+    """A line of pywb's JSON lines, a CDXJ line (``urlkey timestamp {json}``) or a space-separated CDX line."""
+    if line.startswith("{"):
+        return _capture(json.loads(line))
+    parts = line.split(" ", 2)
+    if len(parts) == 3 and parts[2].startswith("{"):
+        return _capture({"urlkey": parts[0], "timestamp": parts[1], **json.loads(parts[2])})
+    fields = line.split()
+    names = SPACED.get(len(fields))
+    if names is None:
+        raise ValueError(f"a CDX line of {len(fields)} fields: {line[:200]!r}")
+    return _capture(dict(zip(names, fields, strict=True)))
+
+
+def parse_cdx(text: str) -> CdxPage:
+    """A CDX server's answer as captures, in any of its forms: the Wayback Machine's ``output=json`` (an array of
+    rows) or its space-separated lines, pywb's JSON lines, CDXJ lines; a resume key after an empty line (or
+    row) is the next page's. Raises ``ValueError`` on a line of none of these forms."""
+    text = text.strip()
+    if text.startswith("["):
+        return _json_rows(json.loads(text))
+    lines = text.splitlines()
+    resume = None
+    if len(lines) >= 2 and not lines[-2].strip() and " " not in lines[-1].strip():
+        resume, lines = lines[-1].strip(), lines[:-2]
+    found = (_text_line(line.strip()) for line in lines if line.strip())
+    return CdxPage([c for c in found if c is not None], resume)
+
+
+def cdx_query(endpoint: str, url: str, *, since: str = "", until: str = "", resume_key: str | None = None,
+              limit: int = 0, filters: Iterable[str] = (), page: int | None = None,
+              num_pages: bool = False) -> str:  # fmt: skip
+    """The URL asking the CDX server at ``endpoint`` for the captures of ``url`` (``host/*``) in JSON, from
+    ``since`` to ``until`` (timestamps, 1 to 14 digits; empty: unbounded), ``filters`` (``statuscode:200``...),
+    ``limit`` lines a page (0: the server's) with the resume key of the page before; or its page ``page`` (0
+    first), or with ``num_pages`` how many pages it has (``showNumPages``: Common Crawl's, the Wayback Machine's)."""
+    query = [("url", url), ("output", "json")]
+    query += [(name, value) for name, value in (("from", since), ("to", until)) if value]
+    query += [("filter", f) for f in filters]
+    if limit:
+        query += [("limit", str(limit)), ("showResumeKey", "true")]
+    if resume_key:
+        query.append(("resumeKey", resume_key))
+    if page is not None:
+        query.append(("page", str(page)))
+    if num_pages:
+        query.append(("showNumPages", "true"))
+    parts = urlsplit(endpoint)
+    joined = "&".join(p for p in (parts.query, urlencode(query)) if p)
+    return urlunsplit(parts._replace(query=joined))
+
+
+def parse_num_pages(text: str) -> int:
+    """The number of pages a ``showNumPages`` answer gives: Common Crawl's ``{"pages": 3, ...}`` or the Wayback
+    Machine's bare number. Raises ``ValueError`` for anything else."""
+    try:
+        found = json.loads(text)
+    except ValueError:
+        found = None
+    pages = found.get("pages") if isinstance(found, dict) else found
+    if not isinstance(pages, int) or isinstance(pages, bool) or pages < 0:
+        raise ValueError(f"not a number of pages: {text[:200]!r}")
+    return pages
+
+
+def replay_prefix(endpoint: str) -> str:
+    """Where the archive behind a CDX endpoint replays captures: the Wayback Machine's ``/cdx/search/cdx`` is
+    ``/web``, pywb's ``/<collection>/cdx`` is ``/<collection>``. Raises ``ValueError`` for another path."""
+    parts = urlsplit(endpoint)
+    path = parts.path.rstrip("/")
+    if path.endswith("/cdx/search/cdx"):
+        path = path[: -len("/cdx/search/cdx")] + "/web"
+    elif path.endswith("/cdx"):
+        path = path[: -len("/cdx")]
+    else:
+        raise ValueError(f"cannot tell where {endpoint} replays its captures: give the replay prefix")
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def replay_url(prefix: str, capture: Capture, url: str | None = None) -> str:
+    """The capture as archived, not rewritten: ``<prefix>/<timestamp>id_/<url>`` (``url`` default its own)."""
+    return f"{prefix.rstrip('/')}/{capture.timestamp}id_/{url or capture.original}"
+
+
+def original_of(replayed: str, prefix: str) -> str:
+    """The URL a replay URL (``<prefix>/<timestamp><modifier>/<url>``) stands for; itself when it is none."""
+    head = prefix.rstrip("/") + "/"
+    if not replayed.startswith(head):
+        return replayed
+    _, _, rest = replayed[len(head) :].partition("/")
+    return rest or replayed
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What recovery does with a capture: ``fetch`` it (an HTML page answered 200, or a revisit of one),
+    follow its ``redirect`` (to the same article only), note it ``gone`` (404, 410), an ``error`` or
+    ``not_html``, or ``skip`` it (no article of the sites, or a 304 answer, which holds no page); the
+    ``article`` its URL names, and ``reason``."""
+
+    verdict: Verdict
+    article: ArticleUrl | None
+    reason: str = ""
+
+
+def choose(capture: Capture, sites: Iterable[SiteProfile]) -> Choice:
+    """What to do with a capture (``Choice``): every www./http/query/English-host variant of an article's URL
+    folds to the article (``article_of``, with the sites its articles moved to)."""
+    article = article_of(capture.original, sites)
+    if article is None:
+        return Choice("skip", None, "no article URL")
+    status, mime = capture.status, capture.mime.lower()
+    when = f"the capture of {capture.timestamp}"
+    if status == "304":
+        return Choice("skip", article, f"{when} answered HTTP 304: a revisit's answer holds no page")
+    if status in ("404", "410"):
+        return Choice("gone", article, f"{when} answered HTTP {status}")
+    if status.startswith("3"):
+        return Choice("redirect", article, f"{when} answered HTTP {status}")
+    if status not in ("200", "-", ""):
+        return Choice("error", article, f"{when} answered HTTP {status}")
+    if mime == REVISIT or "html" in mime or not mime or mime == "unk":
+        return Choice("fetch", article)
+    return Choice("not_html", article, f"{when} is not an HTML page ({capture.mime})")
+
+
+@dataclass(frozen=True)
+class ArchivedAnswer:
+    """The HTTP answer a WARC response record holds: its status, headers (name, value) and body, the body's
+    chunking and Content-Encoding undone."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+def warc_range(capture: Capture) -> str | None:
+    """The HTTP ``Range`` of the capture's record in its WARC file (``bytes=<offset>-<last>``, the Common Crawl
+    form: ``offset`` and ``length`` in bytes); None when the index does not say where it is."""
+    if not (capture.filename and capture.offset.isdigit() and capture.length.isdigit() and int(capture.length)):
+        return None
+    return f"bytes={capture.offset}-{int(capture.offset) + int(capture.length) - 1}"
+
+
+def warc_answer(data: bytes) -> ArchivedAnswer | None:
+    """The answer the first record of ``data`` (a WARC record, gzipped or not, as a byte range gives it) holds;
+    None when it is no response record (a revisit holds no page of its own)."""
+    for record in ArchiveIterator(io.BytesIO(data)):
+        if record.rec_type != "response" or record.http_headers is None:
+            return None
+        undone = ("content-encoding", "transfer-encoding", "content-length")  # the body is given decoded
+        headers = [(str(name), str(value)) for name, value in record.http_headers.headers
+                   if str(name).lower() not in undone]  # fmt: skip
+        return ArchivedAnswer(int(record.http_headers.get_statuscode()), headers, record.content_stream().read())
+    return None

@@ -1,0 +1,311 @@
+"""The ``recover`` spider: a web archive's CDX index, then each article capture fetched raw and extracted."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import asdict
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy.http import Headers, HtmlResponse, Response
+from scrapy.responsetypes import responsetypes
+from scrapy.settings import BaseSettings
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from bhg_crawler.core import signals
+from bhg_crawler.core.errors import ConfigError, describe
+from bhg_crawler.core.requests import RequestKind
+from bhg_crawler.extract.article import ArticlePage
+from bhg_crawler.extract.cdx import (
+    Capture,
+    cdx_query,
+    choose,
+    original_of,
+    parse_cdx,
+    parse_num_pages,
+    replay_prefix,
+    replay_url,
+    warc_answer,
+    warc_range,
+)
+from bhg_crawler.extract.record import Source, build_record
+from bhg_crawler.sites.profiles import DEFAULT_SITE, get_profile, with_successors
+from bhg_crawler.sites.urls import ArticleUrl, article_of, strip_tracking
+from bhg_crawler.spiders.arguments import parse_flag
+from bhg_crawler.spiders.base import ProjectSpider
+from bhg_crawler.spiders.bhg import count_layers
+
+REDIRECTS = [301, 302, 303, 307, 308]
+MAX_HOPS = 3  # redirects followed from one capture, each to the same article
+
+
+class RecoverSpider(ProjectSpider):
+    """Recovers a site's articles from a web archive that publishes a CDX index (the Wayback Machine, pywb):
+    it walks the index of each host of the site and of the sites its articles moved to, page by page, then
+    fetches each article capture chosen (``extract.cdx.choose``) raw, in the replay's ``id_`` form, the
+    captures of one article one after the other, oldest first, so that its versions come in capture order.
+
+    Captures recovered by a committed run (``StateStore.recovered``), and one with the payload digest of an
+    earlier capture of the same article, are not fetched; a 404 capture, an error and a page that is not HTML
+    are noted (the failures, the ledger), not fetched. Records are built as the ``bhg`` spider builds them, with
+    the capture's time as ``fetched_at`` and a ``source``; the pipelines decide what is exported.
+
+    Arguments: cdx (the CDX endpoint), replay (where it replays captures; default from ``cdx``), since and
+    until (capture timestamps, 1 to 14 digits), limit (index lines a page: paged by resume key), pages (``1``:
+    paged by number instead, ``showNumPages`` then ``page=N``, as Common Crawl's index is), site, warcs
+    (where the index's WARC files are, Common Crawl's ``https://data.commoncrawl.org``: a capture whose line
+    gives its ``filename``, ``offset`` and ``length`` is fetched by byte range, its record read with warcio).
+    Setting: ``BHG_RECOVER_RATE`` (requests a second; 0: the project's politeness alone).
+    """
+
+    name = "recover"
+
+    def __init__(
+        self,
+        cdx: str | None = None,
+        replay: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: str | None = None,
+        site: str | None = None,
+        warcs: str | None = None,
+        pages: str | None = None,
+        profiles: str | list[str] | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(**kwargs)
+        if not cdx or urlsplit(cdx).scheme not in ("http", "https"):
+            raise ConfigError(f"recover needs a CDX endpoint, an http(s) URL, not {cdx!r}")
+        for name, stamp in (("since", since), ("until", until)):
+            if stamp and not (stamp.isdigit() and 4 <= len(stamp) <= 14):
+                raise ConfigError(f"--{name} is a capture timestamp of 4 to 14 digits (YYYYMMDDhhmmss), not {stamp!r}")
+        if limit and not limit.isdigit():
+            raise ConfigError(f"--limit is a number of index lines, not {limit!r}")
+        folders = [f for f in (profiles.split(",") if isinstance(profiles, str) else profiles or []) if f]
+        self.profile = get_profile(site or DEFAULT_SITE, folders)
+        self.sites = with_successors(self.profile, folders)
+        self.cdx = cdx
+        self.warcs = (warcs or "").rstrip("/")  # where the index's WARC files are: fetched by byte range
+        self.pages = parse_flag(pages, "pages")  # the index asked page by page (page=N), as many as it says
+        try:
+            self.replay = (replay or replay_prefix(cdx)).rstrip("/")
+        except ValueError as error:
+            if not self.warcs:
+                raise ConfigError(f"{error}, or where its WARC files are") from None
+            self.replay = ""
+        self.since, self.until, self.limit = since or "", until or "", int(limit or 0)
+        given = {"cdx": cdx, "replay": replay, "since": since, "until": until, "limit": limit, "site": site,
+                 "warcs": warcs, "pages": pages}  # fmt: skip
+        self.arguments = {name: value for name, value in given.items() if value is not None}
+        self.allowed_domains = sorted({urlsplit(url).hostname or "" for url in (cdx, self.replay, self.warcs) if url})
+        self.captures: dict[str, Capture] = {}  # key -> capture, from every page of the index
+        self.walks = 0  # index walks not at their end
+        self.queues: dict[str, deque[Capture]] = {}  # record id -> its captures still to fetch, oldest first
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """``BHG_RECOVER_RATE`` requests a second at most, one at a time (AutoThrottle may slow them further)."""
+        super().update_settings(settings)
+        rate = settings.getfloat("BHG_RECOVER_RATE")
+        if rate > 0:
+            settings.set("DOWNLOAD_DELAY", 1 / rate, priority="spider")
+            settings.set("RANDOMIZE_DOWNLOAD_DELAY", False, priority="spider")
+            settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 1, priority="spider")
+
+    # -- the index ----------------------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Any]:
+        """The first page of the index of each host of the sites (``<host>/*``)."""
+        self._stats.set_value("bhg/mode", "recover")
+        for host in sorted({host for site in self.sites for host in site.hosts}):
+            self.walks += 1
+            yield self._index_request(f"{host}/*", None, count=self.pages)
+
+    def _index_request(self, pattern: str, resume_key: str | None, page: int | None = None,
+                       count: bool = False) -> scrapy.Request:  # fmt: skip
+        """A page of the index of ``pattern``: after ``resume_key``, or page ``page``, or (``count``) how many
+        pages it has."""
+        url = cdx_query(self.cdx, pattern, since=self.since, until=self.until, resume_key=resume_key,
+                        limit=0 if page is not None or count else self.limit, page=page, num_pages=count)  # fmt: skip
+        return scrapy.Request(url, callback=self.parse_pages if count else self.parse_index,
+                              errback=self.index_failed, priority=RequestKind.INDEX.priority,
+                              meta={"bhg_kind": RequestKind.INDEX.name, "bhg_pattern": pattern,
+                                    "bhg_page": page})  # fmt: skip
+
+    def parse_pages(self, response: Response) -> Iterator[scrapy.Request]:
+        """How many pages the index of a host has: each asked for, a walk apiece."""
+        try:
+            pages = parse_num_pages(response.text)
+        except ValueError as error:
+            assert response.request is not None
+            self._fail(response.request, f"not a CDX answer: {error}", "error", retry=True)
+            yield from self._walk_over()
+            return
+        self.walks += pages
+        for page in range(pages):
+            yield self._index_request(response.meta["bhg_pattern"], None, page=page)
+        yield from self._walk_over()  # this answer's own
+
+    def parse_index(self, response: Response) -> Iterator[scrapy.Request]:
+        """A page of the index: its captures kept; the next page, or once every walk is over, the captures."""
+        try:
+            page = parse_cdx(response.text)
+        except ValueError as error:  # not an index (an error page answered 200): the walk of its host ends here
+            assert response.request is not None
+            self._fail(response.request, f"not a CDX answer: {error}", "error", retry=True)
+            yield from self._walk_over()
+            return
+        self._stats.inc_value("bhg/recover/index_pages")
+        self._stats.inc_value("bhg/recover/index_lines", len(page.captures))
+        for capture in page.captures:
+            self.captures.setdefault(capture.key, capture)
+        if page.resume_key and page.captures and response.meta.get("bhg_page") is None:
+            yield self._index_request(response.meta["bhg_pattern"], page.resume_key)
+            return
+        yield from self._walk_over()
+
+    def index_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+        """A page of the index that failed: the walk of its host ends there (the next run walks it again)."""
+        request = failure.request  # type: ignore[attr-defined]
+        self._fail(request, describe(failure), "error", retry=True)
+        yield from self._walk_over()
+
+    def _walk_over(self) -> Iterator[scrapy.Request]:
+        """A walk of the index is over; once all are, the captures found are planned."""
+        self.walks -= 1
+        if self.walks == 0:
+            yield from self._plan()
+
+    def _plan(self) -> Iterator[scrapy.Request]:
+        """The captures of each article, oldest first: those to note noted, the first to fetch requested."""
+        by_article: dict[str, list[tuple[Capture, str, ArticleUrl]]] = {}
+        for capture in sorted(self.captures.values(), key=lambda c: (c.timestamp, c.original)):
+            choice = choose(capture, self.sites)
+            self._stats.inc_value(f"bhg/recover/captures/{choice.verdict}")
+            if choice.article is None:
+                continue
+            if self.state.recovered(capture.key):
+                self._stats.inc_value("bhg/recover/captures/recovered_before")
+                self._stats.inc_value("bhg/articles/known")  # found, as in a crawl, against past runs
+                continue
+            by_article.setdefault(choice.article.record_id, []).append((capture, choice.verdict, choice.article))
+            if choice.verdict in ("gone", "error", "not_html"):
+                outcome = {"gone": "gone", "error": "error", "not_html": "refused/not_html"}[choice.verdict]
+                request = self._capture_request(capture, choice.article, unrequested=True)
+                self._fail(request, choice.reason, outcome, retry=False)
+        for record_id, found in by_article.items():
+            digests: set[str] = set()
+            queue = deque[Capture]()
+            for capture, verdict, _ in found:
+                if verdict not in ("fetch", "redirect"):
+                    continue
+                if capture.digest and capture.digest in digests:
+                    self._stats.inc_value("bhg/recover/captures/same_digest")
+                    continue
+                digests.add(capture.digest)
+                queue.append(capture)
+            self.queues[record_id] = queue
+            yield from self._next(record_id)
+
+    def _capture_request(self, capture: Capture, article: ArticleUrl, unrequested: bool = False,
+                         url: str | None = None, hops: int = 0) -> scrapy.Request:  # fmt: skip
+        """The request of a capture: its byte range in its WARC file when the index says where it is and the
+        spider knows where the files are (``warcs``), else the replay's ``id_`` form of ``url`` (its own)."""
+        where = warc_range(capture) if self.warcs and url is None else None
+        meta = {"bhg_kind": RequestKind.ARTICLE.name, "bhg_article": article.canonical, "bhg_captures": [capture.key],
+                "bhg_capture": asdict(capture), "bhg_record": article.record_id, "bhg_hops": hops,
+                "bhg_unrequested": unrequested, "bhg_warc_range": where is not None, "dont_redirect": True,
+                "handle_httpstatus_list": REDIRECTS}  # fmt: skip
+        target = f"{self.warcs}/{capture.filename}" if where else replay_url(self.replay, capture, url)
+        return scrapy.Request(target, callback=self.parse_capture, errback=self.capture_failed, meta=meta,
+                              headers={"Range": where} if where else None, priority=RequestKind.ARTICLE.priority,
+                              dont_filter=True)  # fmt: skip
+
+    def _next(self, record_id: str) -> Iterator[scrapy.Request]:
+        """The request of the article's next capture to fetch, if any."""
+        queue = self.queues.get(record_id)
+        if queue:
+            capture = queue.popleft()
+            article = article_of(capture.original, self.sites)
+            if article is not None:
+                yield self._capture_request(capture, article)
+
+    # -- the captures -------------------------------------------------------------------------
+
+    def parse_capture(self, response: Response) -> Iterator[Any]:
+        """A capture as archived: its record (or its redirect followed to the same article), then the article's
+        next capture."""
+        if response.meta["bhg_warc_range"]:
+            answer = warc_answer(response.body)
+            if answer is None:
+                assert response.request is not None
+                self._fail(response.request, "its WARC location holds no response record", "error", retry=False)
+                yield from self._next(response.meta["bhg_record"])
+                return
+            headers = Headers(answer.headers)
+            kind = responsetypes.from_args(headers=headers, url=response.meta["bhg_article"], body=answer.body)
+            response = kind(response.url, status=answer.status, headers=headers, body=answer.body,
+                            request=response.request)  # fmt: skip
+        yield from self._read(response)
+        yield from self._next(response.meta["bhg_record"])
+
+    def _read(self, response: Response) -> Iterator[Any]:
+        request = response.request
+        assert request is not None
+        capture = Capture(**response.meta["bhg_capture"])
+        record_id = response.meta["bhg_record"]
+        if response.status in REDIRECTS:
+            location = (response.headers.get("Location") or b"").decode("latin-1")
+            target = original_of(urljoin(response.url, location), self.replay)
+            article = article_of(target, self.sites)
+            if (article is None or article.record_id != record_id or response.meta["bhg_hops"] >= MAX_HOPS
+                    or not self.replay):  # fmt: skip
+                self._fail(request, f"the capture of {capture.timestamp} redirects to {target}, not to this article",
+                           "refused/redirect", retry=False)  # fmt: skip
+                return
+            self._stats.inc_value("bhg/recover/redirects_followed")
+            yield self._capture_request(capture, article, url=target, hops=response.meta["bhg_hops"] + 1)
+            return
+        content_type = (response.headers.get("Content-Type") or b"no Content-Type").decode("latin-1")
+        if not isinstance(response, HtmlResponse) and "html" not in content_type.lower():
+            self._fail(request, f"not an HTML page ({content_type})", "refused/not_html", retry=False)
+            return
+        article = article_of(response.meta["bhg_article"], self.sites)
+        assert article is not None
+        profile = next(site for site in self.sites if site.name == article.site)
+        page = ArticlePage(response.text, article.canonical, profile)
+        error = page.error_page
+        if error is not None:  # an error page was archived: the copy never gets better
+            self._fail(request, f"the capture of {capture.timestamp}: {error.reason}",
+                       "gone" if error.kind == "gone" else "error", retry=False)  # fmt: skip
+            return
+        seen = strip_tracking(capture.original, profile)
+        if seen != article.canonical:  # the URL as captured (http://, www., a query...): the record's alias
+            self.crawler.signals.send_catch_log(signals.aliases_found, record_id=article.record_id, urls=[seen])
+        extracted = page.extracted()
+        source: Source = {"archive": self.cdx, "timestamp": capture.timestamp, "original_url": capture.original,
+                  "digest": capture.digest or None}  # fmt: skip
+        record = build_record(extracted, capture.captured_at, source=source)
+        count_layers(self._stats, record, extracted)
+        self._stats.inc_value("bhg/recover/captures/extracted")
+        yield record
+
+    def capture_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+        """The errback of a capture: why it gave nothing (the archive's own error: tried again next run)."""
+        request = failure.request  # type: ignore[attr-defined]
+        status = failure.value.response.status if isinstance(failure.value, HttpError) else None
+        gone = status in (404, 410)
+        reason = f"HTTP {status} from the archive" if status is not None else describe(failure)
+        self._fail(request, reason, "gone" if gone else "error", retry=not gone)
+        yield from self._next(request.meta["bhg_record"])
+
+    def _fail(self, request: scrapy.Request, reason: str, outcome: str, retry: bool) -> None:
+        """A page that gave no record: counted (``bhg/failures/<outcome>``), logged, reported
+        (``signals.fetch_failed``: the failures file, the ledger; a capture not to retry is recovered)."""
+        self._stats.inc_value(f"bhg/failures/{outcome}")
+        self.logger.info("No record from %s: %s", request.url, reason)
+        self.crawler.signals.send_catch_log(signals.fetch_failed, request=request, reason=reason, status=None,
+                                            retry=retry, outcome=outcome)  # fmt: skip

@@ -1,0 +1,172 @@
+"""Recovery from a web archive: the replica crawled with WARC archiving on three days, served by pywb's CDX server
+and replay, recovered into a fresh state and exports, and into the live crawl's own."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bhg_crawler.extract.record import validation_error
+from tests.helpers import bhg_run, exported, exported_records, manifests, pywb, range_files, replica, stats, warcs
+
+DAYS = (0, 4, 8)  # the replica edits some of the week before's articles each day: day 8's crawl finds 3 edits
+CONTENT = ("record_id", "site", "article_id", "url", "section", "title", "lede", "lede_tag", "published_at",
+           "published_time_known", "language", "body_text", "word_count", "images", "byline", "authors", "related",
+           "tags", "content_sha256", "version", "previous_sha256", "extraction", "schema_version")  # fmt: skip
+FAST = ("-s", "BHG_RECOVER_RATE=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
+        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16")  # fmt: skip
+
+
+def recover(cdx: str, work: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """``bhg-crawl recover`` from the CDX server ``cdx`` into the state and exports under ``work``."""
+    line = [sys.executable, "-m", "bhg_crawler", "recover", cdx, "--state", str(work / "state.sqlite3"),
+            "--exports", str(work / "exports"), "--logs", str(work / "logs"), *extra]  # fmt: skip
+    return subprocess.run(line, capture_output=True, text=True, check=False)
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The live crawls of three days with --warc, and pywb serving their WARC files."""
+    live = tmp_path_factory.mktemp("live")
+    for day in DAYS:
+        with replica(day, 300) as (url, _):
+            result = bhg_run(url, day, live, "--warc")
+        assert result.returncode == 0, result.stderr[-2000:]
+    runs = manifests(live)
+    files = [path for manifest in runs for path in warcs(live, manifest)]
+    with pywb(tmp_path_factory.mktemp("pywb"), files, "bhg") as url:
+        yield {"live": live, "runs": runs, "cdx": f"{url}/cdx"}
+
+
+@pytest.fixture(scope="module")
+def recovered(archive: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Two recoveries into a fresh state and exports."""
+    work = tmp_path_factory.mktemp("recovered")
+    first = recover(archive["cdx"], work, *FAST)
+    second = recover(archive["cdx"], work, *FAST)
+    return {"work": work, "first": first, "second": second, "runs": manifests(work)}
+
+
+def by_content(records: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(r["record_id"], r["content_sha256"]): r for r in records}
+
+
+def test_every_version_of_every_article_is_recovered_as_the_live_crawl_exported_it(
+    archive: dict[str, Any], recovered: dict[str, Any]
+) -> None:
+    assert recovered["first"].returncode == 0, recovered["first"].stderr[-2000:]
+    live = by_content([r for m in archive["runs"] for r in exported(archive["live"], m)])
+    first = recovered["runs"][0]
+    again = by_content(exported(recovered["work"], first))
+    assert again.keys() == live.keys()
+    assert sum(r["version"] > 1 for r in live.values()) == 3  # day 8's edits
+    for key, record in live.items():
+        assert {f: again[key][f] for f in CONTENT} == {f: record[f] for f in CONTENT}, key
+    for record in again.values():
+        assert validation_error(record) is None
+        assert record["schema_version"] == 6
+        source = record["source"]
+        assert source["archive"] == archive["cdx"]
+        assert record["fetched_at"].startswith(
+            f"{source['timestamp'][:4]}-{source['timestamp'][4:6]}-{source['timestamp'][6:8]}T"
+        )
+        assert source["digest"]
+    assert first["schema_version"] == 6
+
+
+def test_each_edit_is_a_version_in_capture_order(recovered: dict[str, Any]) -> None:
+    records = exported(recovered["work"], recovered["runs"][0])
+    versions: dict[str, list[dict[str, Any]]] = {}
+    for record in records:
+        versions.setdefault(record["record_id"], []).append(record)
+    edited = {record_id: found for record_id, found in versions.items() if len(found) > 1}
+    assert len(edited) == 3
+    for found in edited.values():
+        found.sort(key=lambda r: r["version"])
+        assert [r["version"] for r in found] == list(range(1, len(found) + 1))
+        assert [r["source"]["timestamp"] for r in found] == sorted(r["source"]["timestamp"] for r in found)
+        assert [r["previous_sha256"] for r in found] == [None] + [r["content_sha256"] for r in found[:-1]]
+
+
+def test_gone_and_redirected_captures_are_noted_not_extracted(recovered: dict[str, Any]) -> None:
+    work, first = recovered["work"], recovered["runs"][0]
+    failures = exported_records(work / "exports", first, "failures")
+    reasons = sorted(f["reason"].split(" answered ")[-1].split(" redirects ")[0] for f in failures)
+    assert any(r.startswith("HTTP 404") for r in reasons), reasons  # the deleted articles' 404 captures
+    redirected = [f for f in failures if "redirects to https://baotuyenquang.com.vn/" in f["reason"]]
+    assert redirected  # merged articles' old URLs: their own captures on the successor are the records
+    assert all("id_/" in f["url"] for f in failures)
+    run_stats = stats(work, first)
+    assert run_stats["bhg/recover/captures/skip"] > 0  # listings, the home page, 304 answers
+
+
+def test_a_second_recovery_fetches_and_exports_nothing(recovered: dict[str, Any]) -> None:
+    second = recovered["second"]
+    assert second.returncode == 3, second.stdout[-2000:] + second.stderr[-2000:]
+    manifest = recovered["runs"][1]
+    assert manifest["counts"]["articles"] == 0
+    run_stats = stats(recovered["work"], manifest)
+    assert run_stats["bhg/recover/captures/recovered_before"] > 300
+    assert run_stats["bhg/recover/index_pages"] == 5  # one a host of the site and its successor
+    assert "bhg/recover/captures/extracted" not in run_stats
+    assert run_stats["downloader/request_count"] <= 5 + 2  # and robots.txt (pywb redirects it once, then 404)
+
+
+def test_a_recovery_into_the_live_crawl_exports_nothing_it_holds(archive: dict[str, Any], tmp_path: Path) -> None:
+    work = tmp_path / "merged"
+    shutil.copytree(archive["live"], work)
+    result = recover(archive["cdx"], work, *FAST)
+    assert result.returncode == 3, result.stdout[-2000:] + result.stderr[-2000:]
+    manifest = manifests(work)[-1]
+    assert manifest["counts"]["articles"] == 0
+    run_stats = stats(work, manifest)
+    assert run_stats["bhg/accounting/unchanged"] > 300  # every capture holds a version the live crawl exported
+
+
+def test_a_stopped_recovery_goes_on_where_it_stopped_at_its_rate(
+    archive: dict[str, Any], recovered: dict[str, Any], tmp_path: Path
+) -> None:
+    rate, limit = 10.0, 25
+    stopped = recover(archive["cdx"], tmp_path, "-s", f"BHG_RECOVER_RATE={rate}", "-s", "AUTOTHROTTLE_ENABLED=False",
+                      "--max-requests", str(limit))  # fmt: skip
+    assert stopped.returncode == 6, stopped.stdout[-2000:] + stopped.stderr[-2000:]
+    rest = recover(archive["cdx"], tmp_path, *FAST)
+    assert rest.returncode == 0, rest.stdout[-2000:] + rest.stderr[-2000:]
+    first, second = manifests(tmp_path)
+    run_stats = stats(tmp_path, first)
+    requests = run_stats["downloader/request_count"]
+    seconds = datetime.fromisoformat(run_stats["finish_time"]) - datetime.fromisoformat(run_stats["start_time"])
+    assert seconds.total_seconds() >= (requests - 1) / rate  # one request every 1/rate seconds at most
+    print(f"{requests} requests in {seconds.total_seconds():.1f} s at BHG_RECOVER_RATE={rate}")
+    records = exported(tmp_path, first) + exported(tmp_path, second)
+    whole = exported(recovered["work"], recovered["runs"][0])
+    assert 0 < len(exported(tmp_path, first)) < len(whole)
+    assert sorted((r["record_id"], r["version"], r["content_sha256"]) for r in records) == sorted(
+        (r["record_id"], r["version"], r["content_sha256"]) for r in whole
+    )
+
+
+def test_a_recovery_from_a_cdxj_index_and_byte_ranges_of_its_warc_files(
+    archive: dict[str, Any], tmp_path: Path
+) -> None:
+    """The Common Crawl form: the index gives each capture's WARC file, offset and length."""
+    first = archive["runs"][0]
+    with range_files(archive["live"] / "exports") as url:
+        result = recover(f"{url}/{first['run_id']}/index.cdxj", tmp_path, "--warcs", f"{url}/{first['run_id']}", *FAST)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    [manifest] = manifests(tmp_path)
+    again = by_content(exported(tmp_path, manifest))
+    live = by_content(exported(archive["live"], first))
+    assert again.keys() == live.keys()
+    for key, record in live.items():
+        assert {f: again[key][f] for f in CONTENT} == {f: record[f] for f in CONTENT}, key
+    assert all(r["source"]["digest"].startswith("sha1:") for r in again.values())
+    reasons = [f["reason"] for f in exported_records(tmp_path / "exports", manifest, "failures")]
+    assert any("answered HTTP 404" in reason for reason in reasons)

@@ -1,0 +1,273 @@
+"""A web archive's CDX index: its answers in every form, the query and replay URLs, the captures chosen."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from bhg_crawler.extract.cdx import (
+    ArchivedAnswer,
+    Capture,
+    cdx_query,
+    choose,
+    original_of,
+    parse_cdx,
+    replay_prefix,
+    replay_url,
+    warc_answer,
+    warc_range,
+)
+from bhg_crawler.sites.profiles import get_profile, with_successors
+from bhg_crawler.state.store import StateStore
+from tests.helpers import export, small_record
+
+SITES = with_successors(get_profile("baohagiang.vn"))
+ARTICLE = "https://baohagiang.vn/xa-hoi/202101/tin-khac-778801"
+WAYBACK_JSON = json.dumps([
+    ["urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length"],
+    ["vn,baohagiang)/xa-hoi/202101/tin-khac-778801", "20210105083000", "http://www.baohagiang.vn/xa-hoi/202101/tin-khac-778801",
+     "text/html", "200", "AAAA", "9000"],
+    ["vn,baohagiang)/xa-hoi/202101/tin-khac-778801", "20230105083000", ARTICLE, "warc/revisit", "-", "AAAA", "500"],
+    [],
+    ["vn%2Cbaohagiang%29%2Fxa-hoi+20230105083000"],
+])  # fmt: skip
+SPACED = (
+    "vn,baohagiang)/xa-hoi/202101/tin-khac-778801 20210105083000 http://baohagiang.vn/xa-hoi/202101/tin-khac-778801 "
+    "text/html 200 AAAA 9000\n"
+    "vn,baohagiang)/xa-hoi/202101/tin-khac-778801 20220105083000 https://baohagiang.vn/xa-hoi/202101/tin-khac-778801 "
+    "text/html 404 BBBB 300\n"
+    "\n"
+    "vn%2Cbaohagiang%29%2Fxa-hoi+20220105083000\n"
+)
+PYWB = (
+    '{"urlkey": "vn,baohagiang)/", "timestamp": "20261130180510", "url": "https://baohagiang.vn/", "mime": "text/html", '
+    '"status": "200", "digest": "VWWR", "length": "16126", "offset": "133995", "filename": "a.warc.gz", "source": "x"}\n'
+)
+CDXJ = (
+    'vn,baohagiang)/xa-hoi/202101/tin-khac-778801 20210105083000 {"url": "' + ARTICLE + '", "mime": "text/html", '
+    '"status": "301", "digest": "CCCC", "length": "700", "offset": "42", "filename": "CC-MAIN-1.warc.gz"}\n'
+)
+CDX11 = "vn,baohagiang)/ 20200101000000 https://baohagiang.vn/ text/html 200 DDDD - - 1043 333 f.warc.gz\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "timestamps", "statuses", "resume"),
+    [
+        (
+            WAYBACK_JSON,
+            ["20210105083000", "20230105083000"],
+            ["200", "-"],
+            "vn%2Cbaohagiang%29%2Fxa-hoi+20230105083000",
+        ),
+        (SPACED, ["20210105083000", "20220105083000"], ["200", "404"], "vn%2Cbaohagiang%29%2Fxa-hoi+20220105083000"),
+        (SPACED.rsplit("\n\n", 1)[0], ["20210105083000", "20220105083000"], ["200", "404"], None),
+        (PYWB, ["20261130180510"], ["200"], None),
+        (CDXJ, ["20210105083000"], ["301"], None),
+        (CDX11, ["20200101000000"], ["200"], None),
+        ("", [], [], None),
+        ("[]", [], [], None),
+    ],
+)
+def test_cdx_answers_in_every_form(text: str, timestamps: list[str], statuses: list[str], resume: str | None) -> None:
+    page = parse_cdx(text)
+    assert [c.timestamp for c in page.captures] == timestamps
+    assert [c.status for c in page.captures] == statuses
+    assert page.resume_key == resume
+
+
+def test_a_cdx_line_keeps_every_field() -> None:
+    [wayback, _] = parse_cdx(WAYBACK_JSON).captures
+    assert wayback == Capture("vn,baohagiang)/xa-hoi/202101/tin-khac-778801", "20210105083000",
+                              "http://www.baohagiang.vn/xa-hoi/202101/tin-khac-778801", "text/html", "200", "AAAA",
+                              "9000")  # fmt: skip
+    [located] = parse_cdx(CDXJ).captures
+    assert (located.filename, located.offset, located.length, located.original) == ("CC-MAIN-1.warc.gz", "42", "700",
+                                                                                    ARTICLE)  # fmt: skip
+    assert located.key == f"20210105083000 {ARTICLE}"
+
+
+def test_a_line_of_no_known_form_is_an_error() -> None:
+    with pytest.raises(ValueError, match="a CDX line of 3 fields"):
+        parse_cdx("a b c\n")
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "moment"),
+    [
+        ("20210105083000", datetime(2021, 1, 5, 8, 30, tzinfo=UTC)),
+        ("2021", datetime(2021, 1, 1, tzinfo=UTC)),
+        ("202101051200", datetime(2021, 1, 5, 12, 0, tzinfo=UTC)),
+    ],
+)
+def test_capture_times(timestamp: str, moment: datetime) -> None:
+    assert Capture("", timestamp, ARTICLE).captured_at == moment
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "query"),
+    [
+        ({}, "url=baohagiang.vn%2F%2A&output=json"),
+        ({"since": "2020", "until": "20250630"}, "url=baohagiang.vn%2F%2A&output=json&from=2020&to=20250630"),
+        ({"limit": 500, "resume_key": "k+1"},
+         "url=baohagiang.vn%2F%2A&output=json&limit=500&showResumeKey=true&resumeKey=k%2B1"),
+        ({"filters": ["statuscode:200"]}, "url=baohagiang.vn%2F%2A&output=json&filter=statuscode%3A200"),
+    ],
+)  # fmt: skip
+def test_cdx_queries(kwargs: dict[str, object], query: str) -> None:
+    endpoint = "https://web.archive.org/cdx/search/cdx"
+    assert cdx_query(endpoint, "baohagiang.vn/*", **kwargs) == f"{endpoint}?{query}"  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "prefix"),
+    [
+        ("https://web.archive.org/cdx/search/cdx", "https://web.archive.org/web"),
+        ("http://127.0.0.1:8080/bhg/cdx", "http://127.0.0.1:8080/bhg"),
+        ("http://127.0.0.1:8080/bhg/cdx/", "http://127.0.0.1:8080/bhg"),
+    ],
+)
+def test_replay_prefixes(endpoint: str, prefix: str) -> None:
+    assert replay_prefix(endpoint) == prefix
+
+
+def test_a_cdx_endpoint_of_another_path_needs_its_replay_prefix() -> None:
+    with pytest.raises(ValueError, match="give the replay prefix"):
+        replay_prefix("https://index.commoncrawl.org/CC-MAIN-2024-10-index")
+
+
+def test_replay_urls_are_the_raw_id_form_and_read_back() -> None:
+    capture = Capture("", "20210105083000", "http://www.baohagiang.vn/a-778801")
+    url = replay_url("https://web.archive.org/web/", capture)
+    assert url == "https://web.archive.org/web/20210105083000id_/http://www.baohagiang.vn/a-778801"
+    assert original_of(url, "https://web.archive.org/web") == "http://www.baohagiang.vn/a-778801"
+    assert original_of("https://baohagiang.vn/b", "https://web.archive.org/web") == "https://baohagiang.vn/b"
+
+
+@pytest.mark.parametrize(
+    ("original", "status", "mime", "verdict", "record_id"),
+    [
+        (ARTICLE, "200", "text/html", "fetch", "baohagiang.vn:778801"),
+        ("http://www.baohagiang.vn/xa-hoi/202101/tin-khac-778801/", "200", "text/html", "fetch", "baohagiang.vn:778801"),
+        (ARTICLE + "?utm_source=zalo&fbclid=1", "200", "text/html", "fetch", "baohagiang.vn:778801"),
+        (ARTICLE + "?page=2", "200", "text/html; charset=utf-8", "fetch", "baohagiang.vn:778801"),
+        (ARTICLE, "-", "warc/revisit", "fetch", "baohagiang.vn:778801"),
+        (ARTICLE, "200", "unk", "fetch", "baohagiang.vn:778801"),
+        (ARTICLE, "301", "text/html", "redirect", "baohagiang.vn:778801"),
+        (ARTICLE, "302", "unk", "redirect", "baohagiang.vn:778801"),
+        (ARTICLE, "304", "text/html", "skip", "baohagiang.vn:778801"),
+        (ARTICLE, "404", "text/html", "gone", "baohagiang.vn:778801"),
+        (ARTICLE, "410", "text/html", "gone", "baohagiang.vn:778801"),
+        (ARTICLE, "503", "text/html", "error", "baohagiang.vn:778801"),
+        (ARTICLE, "200", "application/pdf", "not_html", "baohagiang.vn:778801"),
+        ("https://baohagiang.vn/xa-hoi", "200", "text/html", "skip", None),
+        ("https://baohagiang.vn/", "200", "text/html", "skip", None),
+        ("https://baohagiang.vn/upload/anh.jpg", "200", "image/jpeg", "skip", None),
+        ("https://example.org/xa-hoi/202101/tin-khac-778801", "200", "text/html", "skip", None),
+        ("http://www.baotuyenquang.com.vn/khu-vuc/202506/bac-me-don-khach-f780ba7", "200", "text/html", "fetch",
+         "baotuyenquang.com.vn:f780ba7"),
+    ],
+)  # fmt: skip
+def test_captures_chosen(original: str, status: str, mime: str, verdict: str, record_id: str | None) -> None:
+    choice = choose(Capture("", "20210105083000", original, mime, status), SITES)
+    assert choice.verdict == verdict
+    assert (choice.article.record_id if choice.article else None) == record_id
+    if verdict in ("gone", "error", "not_html", "redirect"):
+        assert "the capture of 20210105083000" in choice.reason
+
+
+def test_english_edition_hosts_fold_to_their_canonical_article() -> None:
+    choice = choose(
+        Capture("", "2019", "http://en.baohagiang.vn/Society/202308/buckwheat-flower-season-348b428"), SITES
+    )
+    assert choice.article is not None
+    assert choice.article.canonical.startswith("https://baohagiang.vn/english/")
+
+
+# -- what the state keeps of recoveries ------------------------------------------------------------------
+
+
+def recovered(article_id: str, body: str, timestamp: str) -> dict[str, object]:
+    source = {"archive": "https://web.archive.org/cdx/search/cdx", "timestamp": timestamp,
+              "original_url": f"https://baohagiang.vn/xa-hoi/202507/bai-{article_id}", "digest": None}  # fmt: skip
+    return small_record(article_id, body, source=source)
+
+
+def test_captures_of_an_article_become_its_versions_and_old_content_is_no_news(tmp_path: Path) -> None:
+    store = StateStore(str(tmp_path / "state.sqlite3"))
+    assert export(store, small_record("a1", "live v1")) == "new1"  # a live crawl
+    assert export(store, recovered("a1", "live v1", "2024")) == "unchanged"  # the archive's copy of it
+    store.commit_run("r1", "complete", {})
+    assert export(store, small_record("a1", "live v2")) == "new2"
+    store.commit_run("r2", "complete", {})
+    table = [
+        (recovered("a1", "live v1", "2024"), "unchanged"),  # older than the live copy, and the same as v1
+        (recovered("a1", "archived only", "2023"), "new3"),  # older, and never seen: the next version
+        (recovered("a1", "archived later", "2025"), "new4"),  # two versions of one article in one run
+        (recovered("a1", "archived only", "2026"), "unchanged"),
+        (recovered("a2", "live v2", "2026"), "duplicate:content"),  # another article's content
+        (recovered("a3", "new here", "2026"), "new1"),
+    ]
+    assert [export(store, record) for record, _ in table] == [placement for _, placement in table]
+    store.close()
+
+
+def test_captures_recovered_are_known_only_once_committed(tmp_path: Path) -> None:
+    path = str(tmp_path / "state.sqlite3")
+    store = StateStore(path)
+    key = f"20210105083000 {ARTICLE}"
+    store.captured(key, "baohagiang.vn:778801")
+    assert store.recovered(key)
+    store.close()  # a run that died: its captures are not recovered
+    store = StateStore(path)
+    assert not store.recovered(key)
+    store.captured(key, "baohagiang.vn:778801")
+    store.commit_run("r1", "complete", {})
+    store.close()
+    store = StateStore(path)
+    assert store.recovered(key)
+    assert not store.recovered(f"20220105083000 {ARTICLE}")
+    store.close()
+
+
+@pytest.mark.parametrize(
+    ("filename", "offset", "length", "wanted"),
+    [
+        ("CC-MAIN-1.warc.gz", "42", "700", "bytes=42-741"),
+        ("CC-MAIN-1.warc.gz", "0", "1", "bytes=0-0"),
+        ("", "42", "700", None),
+        ("CC-MAIN-1.warc.gz", "", "700", None),
+        ("CC-MAIN-1.warc.gz", "42", "0", None),
+        ("CC-MAIN-1.warc.gz", "42", "-", None),
+    ],
+)
+def test_warc_ranges(filename: str, offset: str, length: str, wanted: str | None) -> None:
+    capture = Capture("", "2021", ARTICLE, length=length, offset=offset, filename=filename)
+    assert warc_range(capture) == wanted
+
+
+def warc_record(kind: str, status: str, headers: list[tuple[str, str]], body: bytes) -> bytes:
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    http = StatusAndHeaders(status, headers, protocol="HTTP/1.1")
+    record = writer.create_warc_record(ARTICLE, kind, payload=io.BytesIO(body), http_headers=http,
+                                       length=len(body))  # fmt: skip
+    writer.write_record(record)
+    return out.getvalue()
+
+
+def test_a_warc_record_gives_its_answer_with_its_body_decoded() -> None:
+    page = "<html><body>Đồng Văn</body></html>".encode()
+    data = warc_record("response", "200 OK", [("Content-Type", "text/html; charset=utf-8"),
+                                              ("Content-Encoding", "gzip")], gzip.compress(page))  # fmt: skip
+    answer = warc_answer(data)
+    assert answer == ArchivedAnswer(200, [("Content-Type", "text/html; charset=utf-8")], page)
+    moved = warc_answer(warc_record("response", "301 Moved", [("Location", ARTICLE)], b""))
+    assert moved == ArchivedAnswer(301, [("Location", ARTICLE)], b"")
+    assert warc_answer(warc_record("revisit", "200 OK", [("Content-Type", "text/html")], b"")) is None
