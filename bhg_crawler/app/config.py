@@ -17,7 +17,7 @@ from bhg_crawler.core.errors import ConfigError
 from bhg_replica.catalog import CLOCK_PATH
 
 KNOWN = {name: value for name, value in vars(defaults).items() if name.startswith("BHG_")}
-BOOLEANS = {"1": True, "0": False, "true": True, "false": False}  # what Scrapy's getbool reads, in any case
+BOOLEANS = frozenset(["1", "0", "true", "false", "True", "False"])  # what Scrapy's getbool reads
 RATIOS = frozenset(["BHG_MAX_ERROR_RATIO", "BHG_MAX_REJECT_RATIO", "BHG_MAX_DRIFT", "BHG_MIN_ARTICLE_RATIO"])
 AT_LEAST_ONE = frozenset(
     ["BHG_EXPORT_MAX_RECORDS", "BHG_LEDGER_GIVE_UP_TRIES", "BHG_MAX_LISTING_PAGES", "BHG_MONITOR_RUNS",
@@ -91,7 +91,7 @@ def _wanted(name: str, default: Any, text: str) -> str | None:
     if name in SHAPES:
         return SHAPES[name](text)
     if isinstance(default, bool):
-        return None if text.lower() in BOOLEANS else "1, 0, true or false"
+        return None if text in BOOLEANS else "1, 0, true or false"
     if isinstance(default, int | float):
         try:
             number = int(text) if isinstance(default, int) else float(text)

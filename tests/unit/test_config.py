@@ -17,6 +17,7 @@ from bhg_crawler.core.errors import ConfigError
         ("BHG_WARC", "1", None),
         ("BHG_WARC", "False", None),
         ("BHG_WARC", "yes", "BHG_WARC must be 1, 0, true or false, not 'yes'"),
+        ("BHG_WARC", "TRUE", "BHG_WARC must be 1, 0, true or false, not 'TRUE'"),  # Scrapy would raise on it
         ("BHG_REFRESH_DAYS", "0", None),
         ("BHG_REFRESH_DAYS", "-1", "BHG_REFRESH_DAYS must be a number of at least 0, not '-1'"),
         ("BHG_REFRESH_DAYS", "1.5", None),  # days, read as a number
