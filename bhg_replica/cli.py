@@ -31,7 +31,12 @@ def serve(args: argparse.Namespace) -> int:
     site = site_of(args)
     if args.latency < 0:
         raise ReplicaError(f"--latency must be 0 or more, not {args.latency}")
-    server = ReplicaServer(site, args.host, args.port, access_log=args.access_log, latency=args.latency / 1000)
+    try:
+        server = ReplicaServer(site, args.host, args.port, access_log=args.access_log, latency=args.latency / 1000)
+    except (OSError, OverflowError) as error:  # a port in use, out of range, an address not of this machine
+        raise ReplicaError(
+            f"cannot serve on {args.host}:{args.port}: {getattr(error, 'strerror', None) or error}"
+        ) from None
 
     def stop(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt

@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from warcio.exceptions import ArchiveLoadFailed
+
 from bhg_crawler import __version__
 from bhg_crawler import settings as defaults
 from bhg_crawler.app.crawl import summary
@@ -194,6 +196,7 @@ def _shared(args: argparse.Namespace) -> RedisKnowledge:
 
 
 def _ledger(args: argparse.Namespace) -> int:
+    get_profile(args.site, project_settings({}).getlist("BHG_PROFILES"))  # a site known: else exit 2, one line
     if args.redis:
         entries = _shared(args).ledger(args.site, retry_only=False)
     else:
@@ -263,12 +266,15 @@ def _reextract(args: argparse.Namespace) -> int:
     run = find_run(args.source, Path(args.exports))
     folders = _folders(args.profiles)
     lines, invalid = [], 0
-    for record in reextract(run, with_successors(get_profile(args.site, folders), folders)):
-        reason = validation_error(record)
-        if reason is not None:
-            invalid += 1
-            print(f"bhg-crawl: {record['url']}: the record is not valid: {reason}", file=sys.stderr)
-        lines.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+    try:
+        for record in reextract(run, with_successors(get_profile(args.site, folders), folders)):
+            reason = validation_error(record)
+            if reason is not None:
+                invalid += 1
+                print(f"bhg-crawl: {record['url']}: the record is not valid: {reason}", file=sys.stderr)
+            lines.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+    except ArchiveLoadFailed as error:
+        raise ConfigError(f"{args.source} holds no WARC file that can be read: {error}") from None
     text = "".join(line + "\n" for line in lines)
     if args.out:
         write_atomically(Path(args.out), text.encode("utf-8"))
@@ -279,9 +285,14 @@ def _reextract(args: argparse.Namespace) -> int:
 
 
 def _wacz(args: argparse.Namespace) -> int:
-    run = find_run(args.run, Path(args.exports))
     out = Path(args.out) if args.out else Path(args.exports) / f"{Path(args.run).name}.wacz"
-    print(write_wacz(run, out).resolve())
+    if not out.parent.is_dir():
+        raise ConfigError(f"cannot write {out}: no folder {out.parent}")
+    run = find_run(args.run, Path(args.exports))
+    try:
+        print(write_wacz(run, out).resolve())
+    except OSError as error:
+        raise ConfigError(f"cannot write {out}: {error.strerror or error}") from None
     return 0
 
 

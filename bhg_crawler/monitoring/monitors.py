@@ -8,7 +8,6 @@ from typing import Any, ClassVar
 from scrapy.settings import BaseSettings
 from spidermon import Monitor, MonitorSuite, monitors
 from spidermon.contrib.monitors.mixins.spider import SpiderMonitorMixin
-from spidermon.contrib.scrapy.monitors.monitors import FinishReasonMonitor
 from spidermon.core.actions import Action
 
 from bhg_crawler.core.errors import EXCUSED, REFUSALS
@@ -58,11 +57,30 @@ class RaisedErrors(RunMonitor):
             self.fail(f"{raised} pages or records raised errors (see the log)")
 
 
+# Why a run stopped before its end, by Scrapy's finish reason, in words for people.
+STOPPED = {
+    "shutdown": "it was interrupted (SIGTERM or SIGINT)",
+    "closespider_timeout": "it ran out of time (--max-runtime, CLOSESPIDER_TIMEOUT)",
+    "closespider_pagecount": "it reached its number of responses (--max-requests, CLOSESPIDER_PAGECOUNT)",
+    "closespider_itemcount": "it reached its number of records (CLOSESPIDER_ITEMCOUNT)",
+    "closespider_errorcount": "it reached its number of errors (CLOSESPIDER_ERRORCOUNT)",
+    "memusage_exceeded": "it used more memory than MEMUSAGE_LIMIT_MB",
+}
+
+
 @monitors.name("Finish reason")
-class FinishReason(FinishReasonMonitor):
-    """Spidermon's own: the reason must be one of SPIDERMON_EXPECTED_FINISH_REASONS (``finished``)."""
+class FinishReason(RunMonitor):
+    """The run went to its end: its finish reason is one of ``SPIDERMON_EXPECTED_FINISH_REASONS``
+    (``finished``); else it stopped, and says why in words (``STOPPED``)."""
 
     exit_code = ExitCode.STOPPED
+
+    @monitors.name("The run went to its end")
+    def test_finished(self) -> None:
+        reason = self.stats.get("finish_reason")
+        if reason not in self.settings.getlist("SPIDERMON_EXPECTED_FINISH_REASONS", ["finished"]):
+            why = STOPPED.get(reason, f'Scrapy ended it with "{reason}"')
+            self.fail(f"the run stopped before its end: {why}; the next run goes on from where it stopped")
 
 
 @monitors.name("Crawl errors")

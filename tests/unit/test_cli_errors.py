@@ -1,0 +1,48 @@
+"""The command line's errors in words: one line on standard error and exit 2, never a traceback."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bhg_crawler.app.cli import main
+
+
+def not_warc(work: Path, port: int) -> tuple[list[str], str]:
+    (work / "page.txt").write_text("hello\n")
+    line = f"{work / 'page.txt'} holds no WARC file that can be read: Unknown archive format, first line: ['hello']"
+    return ["reextract", str(work / "page.txt")], line
+
+
+CASES: dict[str, Callable[[Path, int], tuple[list[str], str]]] = {  # (folder, a port in use) -> argv, message
+    "reextract of a file that is no WARC": not_warc,
+    "ledger of an unknown site": lambda work, port: (
+        ["ledger", "--site", "nosuch", "--state", str(work / "s.sqlite3")],
+        "unknown site 'nosuch'; known: baohagiang.vn, baotuyenquang.com.vn",
+    ),
+    "replica on a port out of range": lambda work, port: (
+        ["replica", "serve", "--port", "99999"],
+        "cannot serve on 127.0.0.1:99999: bind(): port must be 0-65535.",
+    ),
+    "replica on a port in use": lambda work, port: (
+        ["replica", "serve", "--port", str(port)],
+        f"cannot serve on 127.0.0.1:{port}: Address already in use",
+    ),
+    "wacz into a folder that does not exist": lambda work, port: (
+        ["wacz", "some-run", "--out", str(work / "no" / "such" / "run.wacz")],
+        f"cannot write {work / 'no' / 'such' / 'run.wacz'}: no folder {work / 'no' / 'such'}",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
+def test_an_error_of_the_command_line_is_one_line_and_exit_2(
+    case: Callable[[Path, int], tuple[list[str], str]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        argv, message = case(tmp_path, taken.getsockname()[1])
+        assert main(argv) == 2
+    assert capsys.readouterr().err == f"bhg-crawl: {message}\n"
