@@ -27,7 +27,7 @@ from bhg_crawler.extract.checks import check_page, saved_pages
 from bhg_crawler.extract.encoding import page_text
 from bhg_crawler.extract.record import build_record, validation_error
 from bhg_crawler.monitoring.heartbeat import stale
-from bhg_crawler.runs.outcome import ExitCode
+from bhg_crawler.runs.outcome import NO_ACTION, ExitCode
 from bhg_crawler.sites.profiles import DEFAULT_SITE, get_profile, with_successors
 from bhg_crawler.spiders.arguments import parse_options
 from bhg_crawler.spiders.recover import RecoverSpider
@@ -257,8 +257,11 @@ def _heartbeat(args: argparse.Namespace) -> int:
         raise ConfigError(f"cannot read the heartbeat {path}: {error}") from None
     dead = stale(beat, datetime.now(UTC), args.beats)
     state = "dead (no beat for too long)" if dead else beat.get("status")
+    code = beat.get("exit_code") if state == "closed" else None
+    if code is not None:
+        state = f"closed, exit {code} ({ExitCode(code).name.lower()}): {beat.get('outcome')}"
     print(f"run {beat.get('run_id')} (pid {beat.get('pid')}): {state}; last beat {beat.get('updated_at')}")
-    return 1 if dead else 0
+    return 1 if dead else 3 if code is not None and code not in NO_ACTION else 0
 
 
 def _reextract(args: argparse.Namespace) -> int:

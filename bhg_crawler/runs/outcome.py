@@ -30,6 +30,10 @@ class ExitCode(enum.IntEnum):
     ROBOTS_UNAVAILABLE = 13  # a host's robots.txt answered 5xx or nothing: the host was not crawled (RFC 9309)
 
 
+# The exit codes that ask nothing of whoever watches the runs (docs/exit-codes.md): a run that went well, found
+# nothing new, was stopped (the next goes on), or left its turn to one already running.
+NO_ACTION = frozenset([ExitCode.OK, ExitCode.NOTHING_NEW, ExitCode.STOPPED, ExitCode.ALREADY_RUNNING])
+
 # The order in which failed monitors decide the exit code: the first that failed wins.
 PRECEDENCE = (
     ExitCode.FAILED,

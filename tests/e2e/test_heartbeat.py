@@ -50,7 +50,7 @@ def test_a_run_beats_while_it_runs_and_closes_with_its_exit_code(tmp_path: Path)
     assert final["pid"] == child.pid and final["exported"] == 300
     done = check(tmp_path)
     assert done.returncode == 0
-    assert ": closed;" in done.stdout
+    assert ": closed, exit 0 (ok): " in done.stdout
 
 
 def test_a_run_killed_without_closing_leaves_a_stale_heartbeat(tmp_path: Path) -> None:
