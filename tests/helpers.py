@@ -184,6 +184,14 @@ def bhg_run(url: str, day: int, work: Path, *extra: str) -> subprocess.Completed
     return subprocess.run(command(url, day, work, *extra), capture_output=True, text=True, check=False)
 
 
+def ledger_rows(work: Path, *extra: str) -> list[list[str]]:
+    """``bhg-crawl ledger`` of the state under ``work``: its rows, each its fields (record_id, tries, retry,
+    last_at, reason, url)."""
+    line = [sys.executable, "-m", "bhg_crawler", "ledger", "--state", str(work / "state.sqlite3"), *extra]
+    listed = subprocess.run(line, capture_output=True, text=True, check=True)
+    return [row.split("\t") for row in listed.stdout.splitlines()[1:]]
+
+
 def with_pipeline(name: str) -> str:
     """The ``-s`` value of ITEM_PIPELINES with one more pipeline before validation: it sees each record in the
     run's range as the spider built it."""

@@ -4,8 +4,6 @@ kind, in the crawl-error monitor (but robots.txt's), in the ledger, which backs 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,7 @@ from bhg_crawler.runs.outcome import ExitCode
 from bhg_replica.answers import Response
 from bhg_replica.faults import garbage
 from bhg_replica.site import Site
-from tests.helpers import bhg_run, manifests, serving, stats
+from tests.helpers import bhg_run, ledger_rows, manifests, serving, stats
 
 MAXSIZE = 200_000  # DOWNLOAD_MAXSIZE of these runs: the large page is over it
 
@@ -44,13 +42,6 @@ class RefusingSite(Site):
         if self.kind == "redirect":
             return Response(302, b"", headers={"Location": "https://elsewhere.example/bai-viet"})
         return super().respond(host, path, query)
-
-
-def ledger_rows(work: Path) -> list[list[str]]:
-    """``bhg-crawl ledger``'s rows, each its fields: record_id, tries, retry, last_at, reason, url."""
-    listed = subprocess.run([sys.executable, "-m", "bhg_crawler", "ledger", "--state", str(work / "state.sqlite3")],
-                            capture_output=True, text=True, check=True)  # fmt: skip
-    return [line.split("\t") for line in listed.stdout.splitlines()[1:]]
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,6 @@ Crawl-delay kept. Through the replica's fault profiles, and answers it does not 
 from __future__ import annotations
 
 import itertools
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -15,7 +13,7 @@ from bhg_crawler.runs.outcome import ExitCode
 from bhg_replica import faults
 from bhg_replica.answers import Response
 from bhg_replica.site import Site
-from tests.helpers import bhg_run, exported, manifests, serving, stats
+from tests.helpers import bhg_run, exported, ledger_rows, manifests, serving, stats
 
 
 class RobotsSite(Site):
@@ -76,9 +74,7 @@ def test_a_robots_txt_that_does_not_answer_keeps_the_crawl_off_its_host(
     assert records == [] and numbers["bhg/robots/unavailable"] == 1 and numbers["bhg/robots/refused"] >= 1
     assert took < 60  # no minutes of back-off on the robots.txt's 503
     assert "Exit 13 (robots_unavailable): 1 hosts' robots.txt gave no answer" in result.stdout
-    ledger = subprocess.run([sys.executable, "-m", "bhg_crawler", "ledger", "--state", str(tmp_path / "state.sqlite3")],
-                            capture_output=True, text=True, check=True).stdout  # fmt: skip
-    [entry] = [line.split("\t") for line in ledger.splitlines()[1:]]  # the section's listing: nothing else was seen
+    [entry] = ledger_rows(tmp_path)  # the section's listing: nothing else was seen
     assert entry[0] == "baohagiang.vn:listing:/xa-hoi" and entry[2] == "yes"  # the next run asks again
     assert entry[4].startswith(f"RobotsUnavailable: not crawled: {why}")
 

@@ -5,8 +5,6 @@ page answered 200; through the replica's faults, and a meta refresh home through
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +14,7 @@ from bhg_replica import faults
 from bhg_replica.answers import Response
 from bhg_replica.catalog import Slot
 from bhg_replica.site import Site
-from tests.helpers import bhg_run, exported, exported_records, manifests, replica, serving, stats
+from tests.helpers import bhg_run, exported, exported_records, ledger_rows, manifests, replica, serving, stats
 
 
 class SoftSite(Site):
@@ -77,10 +75,8 @@ def test_an_article_sent_elsewhere_is_no_record_and_says_why(
 
 
 def ledger(work: Path) -> dict[str, list[str]]:
-    """``bhg-crawl ledger``: each entry's fields (record_id, tries, retry, last_at, reason, url) by its URL."""
-    listed = subprocess.run([sys.executable, "-m", "bhg_crawler", "ledger", "--state", str(work / "state.sqlite3")],
-                            capture_output=True, text=True, check=True).stdout  # fmt: skip
-    return {fields[5]: fields for fields in (line.split("\t") for line in listed.splitlines()[1:])}
+    """``bhg-crawl ledger``'s rows (``ledger_rows``) by their URL."""
+    return {fields[5]: fields for fields in ledger_rows(work)}
 
 
 def faulted(site: Site, kinds: list[str]) -> dict[str, Slot]:
