@@ -167,7 +167,7 @@ def _crawl(args: argparse.Namespace, spider_args: dict[str, str], spider: str) -
 
 def _discover(args: argparse.Namespace) -> int:
     spider_args = {**_spider_args(args), "discover": "1"}
-    settings = {**_crawl_settings(args), "BHG_EXPORTS": "", "BHG_LOGS": ""}
+    settings = {**_crawl_settings(args), "BHG_EXPORTS": "", "BHG_LOGS": "", "BHG_PROGRESS_TTY": "0"}
     if not any(name == "LOG_LEVEL" for name in settings):
         settings["LOG_LEVEL"] = "WARNING"
     planned: dict[str, str] = {}

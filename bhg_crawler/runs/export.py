@@ -63,7 +63,7 @@ class RunExport(CrawlerComponent):
     def from_crawler(cls, crawler: Crawler) -> RunExport:
         folder = crawler.settings.get("BHG_EXPORTS")
         if not folder:
-            raise NotConfigured("BHG_EXPORTS is empty")
+            raise NotConfigured  # off, as a dry run wants: no warning in the log
         max_records = crawler.settings.getint("BHG_EXPORT_MAX_RECORDS")
         extension = cls(crawler, run_of(crawler), max_records, state_of(crawler), accounting_of(crawler))
         extension.listen("spider_opened", "item_scraped", "spider_closed", "record_rejected", "aliases_found",
