@@ -2,19 +2,26 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+CRAWLER := $(VENV)/.installed-crawler
+TOOLS := $(VENV)/.installed
 REPLAY := .venv-replay/.installed
 
 .PHONY: install redis-server demo cluster-demo test lint bench faults clean
 
-install: $(STAMP) $(REPLAY) redis-server
+install: $(TOOLS) $(REPLAY) redis-server
 
 # Debian's redis-server, for the distributed mode's tests and `make cluster-demo`.
 redis-server:
 	@command -v redis-server >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; } || { echo "make: redis-server is needed: apt-get install redis-server (as root)" >&2; exit 1; }
 
-$(STAMP): pyproject.toml
+# The crawler alone: all that `make demo` needs.
+$(CRAWLER): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+# Its test, lint and deploy tools besides.
+$(TOOLS): $(CRAWLER)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,deploy]'
 	touch $@
 
@@ -24,21 +31,21 @@ $(REPLAY): tests/replay-requirements.txt
 	.venv-replay/bin/python -m pip install --quiet --disable-pip-version-check -r tests/replay-requirements.txt
 	touch $@
 
-demo: install
+demo: $(CRAWLER)
 	$(BIN)/bhg-crawl demo
 
 # A local Redis, the replica and two workers sharing one crawl; prints the merged result.
-cluster-demo: install
+cluster-demo: $(CRAWLER) redis-server
 	$(BIN)/bhg-crawl cluster-demo
 
 # Style, types, and the import contracts of the architecture (pyproject.toml, [tool.importlinter]).
-lint: install
+lint: $(TOOLS)
 	$(BIN)/ruff check bhg_crawler bhg_replica tests bench
 	$(BIN)/ruff format --check bhg_crawler bhg_replica tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 
-test: lint
+test: lint install
 	$(BIN)/pytest
 
 # Figures against peers measured side by side; `make bench ARGS=--full` adds the 100,000-article crawl.
