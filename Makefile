@@ -16,9 +16,10 @@ redis-server:
 
 # The crawler alone: all that `make demo` needs.
 $(CRAWLER): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
-	touch $@
+	@echo "make: installing the crawler in $(VENV)/"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	@touch $@
 
 # Its test, lint and deploy tools besides.
 $(TOOLS): $(CRAWLER)
@@ -32,7 +33,7 @@ $(REPLAY): tests/replay-requirements.txt
 	touch $@
 
 demo: $(CRAWLER)
-	$(BIN)/bhg-crawl demo
+	@$(BIN)/bhg-crawl demo
 
 # A local Redis, the replica and two workers sharing one crawl; prints the merged result.
 cluster-demo: $(CRAWLER) redis-server
