@@ -49,8 +49,8 @@ def walk_etas(walks: Mapping[str, Walk], elapsed: float) -> dict[str, float | No
 
     The sections share the crawl: listing pages have one priority and articles a higher one, so the sections
     move on together, and a section with R articles left is done once every section has fetched min(its own
-    remaining, R) more. A listing's length is what its last page's pagination showed: an incremental run,
-    whose walks stop at the first page of known articles, ends sooner, its estimate an upper bound."""
+    remaining, R) more. A listing's length is what its last page's pagination showed, its last page counted
+    full: the estimate is an upper bound, the closer the longer the listings."""
     fetched = sum(walk.articles for walk in walks.values())
     if fetched <= 0 or elapsed <= 0:
         return dict.fromkeys(walks)
@@ -147,7 +147,7 @@ class Progress(CrawlerComponent):
     """Says how far a run is: every ``BHG_PROGRESS_SECONDS`` (0: never) one INFO line in the log, which under
     cron is the run's log file; and when standard error is a terminal the log is not written to
     (``BHG_PROGRESS_TTY``), a status line there redrawn every second and cleared at the end. Both read the
-    run's stats (``Snapshot``), the sections' walks from ``bhg/walks/<section>/pages`` and ``.../left``."""
+    run's stats (``Snapshot``), the sections' walks from the spider's ``bhg/walks/<section>/...``."""
 
     def __init__(
         self,
