@@ -16,7 +16,8 @@ The convention of a page:
   them. A block may use what a block before it wrote.
 - ``PATH`` starts with the folder of the project's Python, so ``python`` and ``bhg-crawl`` are the project's;
   ``REPLICA_URL`` is the replica on its day 1, serving while the page runs (``bhg-crawl run --via
-  "$REPLICA_URL"``).
+  "$REPLICA_URL"``). ``TZ`` is ``UTC``, as on most servers, so that a recipe that leans on the machine's time zone
+  shows it, and ``LC_ALL`` is ``C.UTF-8``, so that ``sort`` sorts the same everywhere.
 
 Checks of a page beyond its outputs (values computed here from the records) are tests of this module that take
 the page's run from ``page_run``."""
@@ -137,7 +138,7 @@ def page_run(crawled: Path, tmp_path_factory: pytest.TempPathFactory) -> Callabl
             blocks = recipe_blocks((RECIPES / name).read_text(encoding="utf-8"))
             with replica(1, RECIPE_ARTICLES) as (url, _):
                 path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
-                env = dict(os.environ, PATH=path, REPLICA_URL=url)
+                env = dict(os.environ, PATH=path, REPLICA_URL=url, TZ="UTC", LC_ALL="C.UTF-8")
                 done[name] = folder, [run_block(block, folder, env) for block in blocks]
         return done[name]
 
