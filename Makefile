@@ -5,14 +5,17 @@ BIN := $(VENV)/bin
 CRAWLER := $(VENV)/.installed-crawler
 TOOLS := $(VENV)/.installed
 REPLAY := .venv-replay/.installed
+# Debian's packages: redis-server, for the distributed mode's tests and `make cluster-demo`; jq, for the recipe
+# pages (docs/recipes/) that tests/e2e/test_recipes.py runs as written.
+DEBIAN := redis-server jq
 
-.PHONY: install redis-server demo cluster-demo test lint bench faults clean
+.PHONY: install $(DEBIAN) demo cluster-demo test lint bench faults clean
 
-install: $(TOOLS) $(REPLAY) redis-server
+install: $(TOOLS) $(REPLAY) $(DEBIAN)
 
-# Debian's redis-server, for the distributed mode's tests and `make cluster-demo`.
-redis-server:
-	@command -v redis-server >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; } || { echo "make: redis-server is needed: apt-get install redis-server (as root)" >&2; exit 1; }
+# Debian's packages, installed when missing.
+$(DEBIAN):
+	@command -v $@ >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $@ >/dev/null; } || { echo "make: $@ is needed: apt-get install $@ (as root)" >&2; exit 1; }
 
 # The crawler alone: all that `make demo` needs.
 $(CRAWLER): pyproject.toml

@@ -167,16 +167,20 @@ def replica(
         yield url, site
 
 
+def replica_options(url: str, day: int) -> list[str]:
+    """The options of a ``bhg-crawl`` command through the replica at ``url`` on its day ``day``: ``--via`` and
+    the replica's ``-s`` settings (its clock, no politeness delays)."""
+    settings = {k: v for k, v in replica_settings(url, day).items() if k != "BHG_VIA"}
+    return ["--via", url, *(option for name, value in settings.items() for option in ("-s", f"{name}={value}"))]
+
+
 def command(url: str, day: int, work: Path, *extra: str, verb: str = "run") -> list[str]:
     """``bhg-crawl <verb>`` through the replica at ``url`` on its day ``day``, with its state (and for ``run``
     its exports and logs) under ``work``."""
-    settings = {k: v for k, v in replica_settings(url, day).items() if k != "BHG_VIA"}
-    line = [sys.executable, "-m", "bhg_crawler", verb, "--via", url, "--state", str(work / "state.sqlite3"), *extra]
+    line = [sys.executable, "-m", "bhg_crawler", verb, "--state", str(work / "state.sqlite3"), *extra]
     if verb == "run":
         line += ["--exports", str(work / "exports"), "--logs", str(work / "logs")]
-    for name, value in settings.items():
-        line += ["-s", f"{name}={value}"]
-    return line
+    return line + replica_options(url, day)
 
 
 def bhg_run(url: str, day: int, work: Path, *extra: str) -> subprocess.CompletedProcess[str]:
