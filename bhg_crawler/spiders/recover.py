@@ -37,6 +37,7 @@ from bhg_crawler.sites.urls import ArticleUrl, article_of, strip_tracking
 from bhg_crawler.spiders.arguments import parse_flag
 from bhg_crawler.spiders.base import ProjectSpider
 from bhg_crawler.spiders.bhg import count_layers
+from bhg_crawler.state.walks import WalkPosition
 
 REDIRECTS = [301, 302, 303, 307, 308]
 MAX_HOPS = 3  # redirects followed from one capture, each to the same article
@@ -103,6 +104,9 @@ class RecoverSpider(ProjectSpider):
         self.allowed_domains = sorted({urlsplit(url).hostname or "" for url in (cdx, self.replay, self.warcs) if url})
         self.captures: dict[str, Capture] = {}  # key -> capture, from every page of the index
         self.walks = 0  # index walks not at their end
+        self.positions: dict[str, WalkPosition] = {}  # pattern ("<host>/*") -> where its walk is
+        self.resume_keys: dict[str, set[str]] = {}  # pattern -> the resume keys followed: one given back ends it
+        self.restarted: set[str] = set()  # the patterns whose walk started again from its first page
         self.queues: dict[str, deque[Capture]] = {}  # record id -> its captures still to fetch, oldest first
 
     @classmethod
@@ -118,59 +122,121 @@ class RecoverSpider(ProjectSpider):
     # -- the index ----------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
-        """The first page of the index of each host of the sites (``<host>/*``)."""
+        """The next page of the index of each host of the sites (``<host>/*``): its first, or where a run that
+        died or stopped left its walk (``StateStore.walk_position``)."""
         self._stats.set_value("bhg/mode", "recover")
         for host in sorted({host for site in self.sites for host in site.hosts}):
-            self.walks += 1
-            yield self._index_request(f"{host}/*", None, count=self.pages)
+            pattern = f"{host}/*"
+            position, lines = self.state.walk_position(self._query(pattern))
+            self.positions[pattern] = position
+            for fields in lines:
+                capture = Capture(**fields)
+                self.captures.setdefault(capture.key, capture)
+            if position.started and not position.done:
+                self._stats.inc_value("bhg/recover/index_resumed")
+            if not position.done:
+                self.walks += 1
+                yield self._index_request(pattern)
+        if self.walks == 0:  # every walk read to its end by a run that died: its lines are the captures
+            for request in self._plan():
+                yield request
 
-    def _index_request(self, pattern: str, resume_key: str | None, page: int | None = None,
-                       count: bool = False) -> scrapy.Request:  # fmt: skip
-        """A page of the index of ``pattern``: after ``resume_key``, or page ``page``, or (``count``) how many
-        pages it has."""
-        url = cdx_query(self.cdx, pattern, since=self.since, until=self.until, resume_key=resume_key,
-                        limit=0 if page is not None or count else self.limit, page=page, num_pages=count)  # fmt: skip
+    def _query(self, pattern: str) -> str:
+        """The walk of ``pattern``'s identity: the URL of its first page (its bounds and its way of paging)."""
+        return cdx_query(self.cdx, pattern, since=self.since, until=self.until, limit=0 if self.pages else self.limit,
+                         num_pages=self.pages)  # fmt: skip
+
+    def _index_request(self, pattern: str) -> scrapy.Request:
+        """The next page of the walk of ``pattern``: after its resume key, or its page number, or (``pages``, not
+        counted yet) how many pages it has."""
+        position = self.positions[pattern]
+        count = self.pages and position.pages is None
+        page = (position.page or 0) if self.pages and not count else None
+        url = cdx_query(self.cdx, pattern, since=self.since, until=self.until, resume_key=position.resume_key,
+                        limit=0 if self.pages else self.limit, page=page, num_pages=count)  # fmt: skip
         return scrapy.Request(url, callback=self.parse_pages if count else self.parse_index,
-                              errback=self.index_failed, priority=RequestKind.INDEX.priority,
+                              errback=self.index_failed, priority=RequestKind.INDEX.priority, dont_filter=True,
                               meta={"bhg_kind": RequestKind.INDEX.name, "bhg_pattern": pattern,
-                                    "bhg_page": page})  # fmt: skip
+                                    "bhg_page": page, "bhg_resumed": position.started})  # fmt: skip
 
     def parse_pages(self, response: Response) -> Iterator[scrapy.Request]:
-        """How many pages the index of a host has: each asked for, a walk apiece."""
+        """How many pages the index of a host has: each asked for, one after the other."""
         try:
             pages = parse_num_pages(response.text)
         except ValueError as error:
-            assert response.request is not None
-            self._fail(response.request, f"not a CDX answer: {error}", "error", retry=True)
-            yield from self._walk_over()
+            yield from self._index_unreadable(response, f"not a CDX answer: {error}")
             return
-        self.walks += pages
-        for page in range(pages):
-            yield self._index_request(response.meta["bhg_pattern"], None, page=page)
-        yield from self._walk_over()  # this answer's own
+        position = self.positions[response.meta["bhg_pattern"]]
+        position.pages, position.page, position.done = pages, 0, pages == 0
+        yield from self._walked(response.meta["bhg_pattern"], {})
 
     def parse_index(self, response: Response) -> Iterator[scrapy.Request]:
-        """A page of the index: its captures kept; the next page, or once every walk is over, the captures."""
+        """A page of the index: its captures kept (with the walk's next position, in the state at once); the next
+        page, or once every walk is over, the captures."""
         try:
             page = parse_cdx(response.text)
-        except ValueError as error:  # not an index (an error page answered 200): the walk of its host ends here
-            assert response.request is not None
-            self._fail(response.request, f"not a CDX answer: {error}", "error", retry=True)
-            yield from self._walk_over()
+        except ValueError as error:  # not an index (an error page answered 200)
+            yield from self._index_unreadable(response, f"not a CDX answer: {error}")
             return
+        assert response.request is not None
+        pattern = response.meta["bhg_pattern"]
         self._stats.inc_value("bhg/recover/index_pages")
         self._stats.inc_value("bhg/recover/index_lines", len(page.captures))
+        for line in page.malformed:
+            self._stats.inc_value("bhg/recover/index_malformed")
+            self._fail(response.request, f"a malformed CDX line: {line}", "error", retry=False)
+        found = {}
         for capture in page.captures:
-            self.captures.setdefault(capture.key, capture)
-        if page.resume_key and page.captures and response.meta.get("bhg_page") is None:
-            yield self._index_request(response.meta["bhg_pattern"], page.resume_key)
-            return
-        yield from self._walk_over()
+            if self.captures.setdefault(capture.key, capture) is capture:
+                found[capture.key] = asdict(capture)
+        position = self.positions[pattern]
+        if self.pages:
+            position.page = (position.page or 0) + 1
+            position.done = position.page >= (position.pages or 0)
+        elif page.resume_key and page.captures and page.resume_key not in self.resume_keys.setdefault(pattern, set()):
+            self.resume_keys[pattern].add(page.resume_key)
+            position.resume_key = page.resume_key
+        else:  # the last page (or one that gives back a key already followed: the end, not a loop)
+            position.done = True
+        yield from self._walked(pattern, found)
+
+    def _walked(self, pattern: str, found: dict[str, dict[str, str]]) -> Iterator[scrapy.Request]:
+        """The walk's new position kept with the lines ``found``; its next page, or the walk is over."""
+        position = self.positions[pattern]
+        self.state.index_walked(position, found)
+        if position.done:
+            yield from self._walk_over()
+        else:
+            yield self._index_request(pattern)
 
     def index_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
-        """A page of the index that failed: the walk of its host ends there (the next run walks it again)."""
+        """A page of the index that failed (an error status after the back-off and retries, or no answer)."""
         request = failure.request  # type: ignore[attr-defined]
-        self._fail(request, describe(failure), "error", retry=True)
+        status = failure.value.response.status if isinstance(failure.value, HttpError) else None
+        reason = f"HTTP {status} from the CDX server" if status is not None else describe(failure)
+        if status is not None and 400 <= status < 500 and status != 429:  # refused: a key or page it no longer has
+            yield from self._index_unreadable(failure.value.response, reason)
+            return
+        self._fail(request, reason, "error", retry=True)
+        yield from self._walk_over()  # its position kept: the next run goes on from there
+
+    def _index_unreadable(self, response: Response, reason: str) -> Iterator[scrapy.Request]:
+        """A page of the index the server refused or answered with no index: a page after the first (a resume key
+        expired, a page number past the last) restarts the walk from its first page, once a run (the captures
+        are keyed, so none is kept twice); else the walk ends there, its position kept for the next run."""
+        request = response.request
+        assert request is not None
+        pattern = response.meta["bhg_pattern"]
+        if response.meta["bhg_resumed"] and pattern not in self.restarted:
+            self.restarted.add(pattern)
+            self._stats.inc_value("bhg/recover/index_restarted")
+            self.logger.warning("The walk of %s starts again from its first page: %s at %s", pattern, reason,
+                                request.url)  # fmt: skip
+            self.positions[pattern] = WalkPosition(self._query(pattern))
+            self.resume_keys.pop(pattern, None)
+            yield from self._walked(pattern, {})
+            return
+        self._fail(request, reason, "error", retry=True)
         yield from self._walk_over()
 
     def _walk_over(self) -> Iterator[scrapy.Request]:
