@@ -33,7 +33,7 @@ from bhg_crawler.extract.cdx import (
 )
 from bhg_crawler.extract.record import Source, build_record
 from bhg_crawler.sites.profiles import DEFAULT_SITE, get_profile, with_successors
-from bhg_crawler.sites.urls import ArticleUrl, article_of, strip_tracking
+from bhg_crawler.sites.urls import ArticleUrl, article_of, moved_from, strip_tracking
 from bhg_crawler.spiders.arguments import parse_flag
 from bhg_crawler.spiders.base import ProjectSpider
 from bhg_crawler.spiders.bhg import count_layers
@@ -108,6 +108,9 @@ class RecoverSpider(ProjectSpider):
         self.resume_keys: dict[str, set[str]] = {}  # pattern -> the resume keys followed: one given back ends it
         self.restarted: set[str] = set()  # the patterns whose walk started again from its first page
         self.queues: dict[str, deque[Capture]] = {}  # record id -> its captures still to fetch, oldest first
+        self.probing: dict[str, str] = {}  # capture key -> record id: the redirects asked where they lead
+        self.locations: dict[str, str] = {}  # capture key -> the URL of the same article it redirects to
+        self.moves: dict[str, set[str]] = {}  # record id -> the canonical URLs of the articles that moved to it
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -212,10 +215,10 @@ class RecoverSpider(ProjectSpider):
     def index_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         """A page of the index that failed (an error status after the back-off and retries, or no answer)."""
         request = failure.request  # type: ignore[attr-defined]
-        status = failure.value.response.status if isinstance(failure.value, HttpError) else None
-        reason = f"HTTP {status} from the CDX server" if status is not None else describe(failure)
-        if status is not None and 400 <= status < 500 and status != 429:  # refused: a key or page it no longer has
-            yield from self._index_unreadable(failure.value.response, reason)
+        answer = failure.value.response if isinstance(failure.value, HttpError) else None
+        reason = f"HTTP {answer.status} from the CDX server" if answer is not None else describe(failure)
+        if answer is not None and 400 <= answer.status < 500 and answer.status != 429:  # a key or page it lost
+            yield from self._index_unreadable(answer, reason)
             return
         self._fail(request, reason, "error", retry=True)
         yield from self._walk_over()  # its position kept: the next run goes on from there
@@ -246,7 +249,8 @@ class RecoverSpider(ProjectSpider):
             yield from self._plan()
 
     def _plan(self) -> Iterator[scrapy.Request]:
-        """The captures of each article, oldest first: those to note noted, the first to fetch requested."""
+        """The captures of each article, oldest first: those to note noted; the redirects asked first (where
+        each leads: an article that moved, ``_redirected``), then each article's first capture to fetch."""
         by_article: dict[str, list[tuple[Capture, str, ArticleUrl]]] = {}
         for capture in sorted(self.captures.values(), key=lambda c: (c.timestamp, c.original)):
             choice = choose(capture, self.sites)
@@ -273,18 +277,33 @@ class RecoverSpider(ProjectSpider):
                     continue
                 digests.add(capture.digest)
                 queue.append(capture)
+                if verdict == "redirect":
+                    self.probing[capture.key] = record_id
             self.queues[record_id] = queue
-            yield from self._next(record_id)
+        for queue in list(self.queues.values()):
+            for capture in [c for c in queue if c.key in self.probing]:
+                article = article_of(capture.original, self.sites)
+                assert article is not None
+                yield self._capture_request(capture, article, probe=True)
+        if not self.probing:
+            for record_id in list(self.queues):
+                yield from self._next(record_id)
 
     def _capture_request(self, capture: Capture, article: ArticleUrl, unrequested: bool = False,
-                         url: str | None = None, hops: int = 0) -> scrapy.Request:  # fmt: skip
+                         url: str | None = None, hops: int = 0, probe: bool = False) -> scrapy.Request:  # fmt: skip
         """The request of a capture: its byte range in its WARC file when the index says where it is and the
-        spider knows where the files are (``warcs``), else the replay's ``id_`` form of ``url`` (its own)."""
+        spider knows where the files are (``warcs``), else the replay's ``id_`` form of ``url`` (its own). A
+        ``probe`` asks a redirect where it leads before the articles' captures are fetched; the records of an
+        article that others moved to carry their URLs (``meta["redirect_urls"]``, as a crawl that followed the
+        redirects has them: ``record_id_aliases``, ``url_aliases``)."""
         where = warc_range(capture) if self.warcs and url is None else None
         meta = {"bhg_kind": RequestKind.ARTICLE.name, "bhg_article": article.canonical, "bhg_captures": [capture.key],
                 "bhg_capture": asdict(capture), "bhg_record": article.record_id, "bhg_hops": hops,
                 "bhg_unrequested": unrequested, "bhg_warc_range": where is not None, "dont_redirect": True,
-                "handle_httpstatus_list": REDIRECTS}  # fmt: skip
+                "handle_httpstatus_list": REDIRECTS, "bhg_probe": probe}  # fmt: skip
+        olds = sorted(self.moves.get(article.record_id, ()))
+        if olds:
+            meta["redirect_urls"] = olds
         target = f"{self.warcs}/{capture.filename}" if where else replay_url(self.replay, capture, url)
         return scrapy.Request(target, callback=self.parse_capture, errback=self.capture_failed, meta=meta,
                               headers={"Range": where} if where else None, priority=RequestKind.ARTICLE.priority,
@@ -297,7 +316,23 @@ class RecoverSpider(ProjectSpider):
             capture = queue.popleft()
             article = article_of(capture.original, self.sites)
             if article is not None:
-                yield self._capture_request(capture, article)
+                target = self.locations.get(capture.key)  # a redirect to the same article, asked already
+                yield self._capture_request(capture, article, url=target, hops=int(target is not None))
+
+    def _after(self, request: scrapy.Request) -> Iterator[scrapy.Request]:
+        """What comes after a capture: the article's next; after a probe, once none is left, each article's first
+        (a probe's capture leaves its article's captures unless it redirects to the article itself)."""
+        if not request.meta["bhg_probe"]:
+            yield from self._next(request.meta["bhg_record"])
+            return
+        key = request.meta["bhg_captures"][0]
+        record_id = self.probing.pop(key, None)
+        queue = self.queues.get(record_id or "")
+        if queue is not None and key not in self.locations:
+            self.queues[record_id or ""] = deque(c for c in queue if c.key != key)
+        if not self.probing:
+            for record_id in list(self.queues):
+                yield from self._next(record_id)
 
     # -- the captures -------------------------------------------------------------------------
 
@@ -309,31 +344,22 @@ class RecoverSpider(ProjectSpider):
             if answer is None:
                 assert response.request is not None
                 self._fail(response.request, "its WARC location holds no response record", "error", retry=False)
-                yield from self._next(response.meta["bhg_record"])
+                yield from self._after(response.request)
                 return
             headers = Headers(answer.headers)
             kind = responsetypes.from_args(headers=headers, url=response.meta["bhg_article"], body=answer.body)
             response = kind(response.url, status=answer.status, headers=headers, body=answer.body,
                             request=response.request)  # fmt: skip
         yield from self._read(response)
-        yield from self._next(response.meta["bhg_record"])
+        assert response.request is not None
+        yield from self._after(response.request)
 
     def _read(self, response: Response) -> Iterator[Any]:
         request = response.request
         assert request is not None
         capture = Capture(**response.meta["bhg_capture"])
-        record_id = response.meta["bhg_record"]
         if response.status in REDIRECTS:
-            location = (response.headers.get("Location") or b"").decode("latin-1")
-            target = original_of(urljoin(response.url, location), self.replay)
-            article = article_of(target, self.sites)
-            if (article is None or article.record_id != record_id or response.meta["bhg_hops"] >= MAX_HOPS
-                    or not self.replay):  # fmt: skip
-                self._fail(request, f"the capture of {capture.timestamp} redirects to {target}, not to this article",
-                           "refused/redirect", retry=False)  # fmt: skip
-                return
-            self._stats.inc_value("bhg/recover/redirects_followed")
-            yield self._capture_request(capture, article, url=target, hops=response.meta["bhg_hops"] + 1)
+            yield from self._redirected(response, capture)
             return
         content_type = (response.headers.get("Content-Type") or b"no Content-Type").decode("latin-1")
         if not isinstance(response, HtmlResponse) and "html" not in content_type.lower():
@@ -354,10 +380,33 @@ class RecoverSpider(ProjectSpider):
         extracted = page.extracted()
         source: Source = {"archive": self.cdx, "timestamp": capture.timestamp, "original_url": capture.original,
                   "digest": capture.digest or None}  # fmt: skip
-        record = build_record(extracted, capture.captured_at, source=source)
+        olds = moved_from(response.meta.get("redirect_urls", []), article.record_id, self.sites)
+        record = build_record(extracted, capture.captured_at, moved_from=olds, source=source)
         count_layers(self._stats, record, extracted)
         self._stats.inc_value("bhg/recover/captures/extracted")
         yield record
+
+    def _redirected(self, response: Response, capture: Capture) -> Iterator[scrapy.Request]:
+        """A capture of a redirect: to another article, the article moved there (its records get this one's URL
+        as an alias: ``bhg/recover/moved``); to the same one, followed (a probe only learns where); else noted."""
+        request = response.request
+        assert request is not None
+        location = (response.headers.get("Location") or b"").decode("latin-1")
+        target = original_of(urljoin(response.url, location), self.replay)
+        article = article_of(target, self.sites)
+        when = f"the capture of {capture.timestamp} redirects to {target}"
+        if article is not None and article.record_id != response.meta["bhg_record"]:
+            self.moves.setdefault(article.record_id, set()).add(response.meta["bhg_article"])
+            self._stats.inc_value("bhg/recover/moved")
+            self._fail(request, f"{when}: the article moved there, its records carry this URL", "refused/redirect",
+                       retry=False)  # fmt: skip
+        elif article is None or response.meta["bhg_hops"] >= MAX_HOPS or not self.replay:
+            self._fail(request, f"{when}, not to this article", "refused/redirect", retry=False)
+        elif response.meta["bhg_probe"]:
+            self.locations[capture.key] = target
+        else:
+            self._stats.inc_value("bhg/recover/redirects_followed")
+            yield self._capture_request(capture, article, url=target, hops=response.meta["bhg_hops"] + 1)
 
     def capture_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         """The errback of a capture: why it gave nothing (the archive's own error: tried again next run)."""
@@ -366,7 +415,7 @@ class RecoverSpider(ProjectSpider):
         gone = status in (404, 410)
         reason = f"HTTP {status} from the archive" if status is not None else describe(failure)
         self._fail(request, reason, "gone" if gone else "error", retry=not gone)
-        yield from self._next(request.meta["bhg_record"])
+        yield from self._after(request)
 
     def _fail(self, request: scrapy.Request, reason: str, outcome: str, retry: bool) -> None:
         """A page that gave no record: counted (``bhg/failures/<outcome>``), logged, reported

@@ -120,7 +120,7 @@ def test_a_malformed_line_is_kept_apart_and_the_others_read(
     ["a b c\n", "<html><body>Service unavailable</body></html>", '{"error": "bad"}\n', '[{"urlkey": 1}]', "[[1]"],
 )
 def test_an_answer_with_no_cdx_line_is_an_error(text: str) -> None:
-    with pytest.raises(ValueError, match="CDX line|header row|Expecting|delimiter"):
+    with pytest.raises(ValueError, match=r"CDX line|header row|Expecting|delimiter"):
         parse_cdx(text)
 
 

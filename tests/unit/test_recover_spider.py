@@ -90,7 +90,8 @@ def test_the_captures_of_each_article_are_fetched_oldest_first_and_the_others_no
         (f"{REPLAY}/20210101000000id_/http://www.baohagiang.vn/xa-hoi/202101/tin-khac-778801",
          "http://www.baohagiang.vn/xa-hoi/202101/tin-khac-778801"),
         (ARTICLE, ARTICLE),  # an archive that gives the original Location
-        (f"{REPLAY}/20210101000000id_/{OTHER}", None),  # another article
+        (f"{REPLAY}/20210101000000id_/{OTHER}", "moved"),  # another article: this one moved there
+        (f"{REPLAY}/20210101000000id_/https://baotuyenquang.com.vn/khu-vuc/202101/x-2fe1357", "moved"),
         (f"{REPLAY}/20210101000000id_/https://baohagiang.vn/xa-hoi", None),  # a listing: a soft 404
         (f"{REPLAY}/20210101000000id_/https://baotuyenquang.com.vn/khu-vuc/202101/tin-khac-778801", None),
     ],
@@ -105,16 +106,66 @@ def test_a_redirect_is_followed_to_the_same_article_only(
                                               "301"), article)  # fmt: skip
     response = HtmlResponse(request.url, status=301, headers={"Location": location}, request=request)
     out = list(spider.parse_capture(response))
-    if followed is None:
+    if followed in (None, "moved"):
         assert out == []
         [(_, reason, retry)] = recovery.failed
-        assert "not to this article" in reason
+        assert ("the article moved there" if followed else "not to this article") in reason
         assert retry is False
+        assert bool(spider.moves) is (followed == "moved")
     else:
         [again] = out
         assert again.url == f"{REPLAY}/20210101000000id_/{followed}"
         assert again.meta["bhg_captures"] == request.meta["bhg_captures"]
         assert again.meta["bhg_hops"] == 1
+
+
+MOVED_HTML, MOVED_TRUTH = saved("btq-current-moved-from-bhg")
+NEW_HOME = MOVED_TRUTH["url"]
+OLD_HOME = "https://baohagiang.vn/xa-hoi/202505/giai-dua-xe-dap-chinh-phuc-cao-nguyen-da-dong-van-2fe1357"
+OLD_ELSEWHERE = "https://baohagiang.vn/the-thao/202505/giai-dua-xe-dap-2fe1357"
+
+
+@pytest.mark.parametrize(
+    ("redirects", "record_id_aliases", "url_aliases"),
+    [
+        ([], [], []),  # captured at its new home only
+        ([OLD_HOME], ["baohagiang.vn:2fe1357"], [OLD_HOME]),  # its old home answered 301 to it
+        ([OLD_HOME.replace("https://", "http://www.") + "?utm_source=zalo"], ["baohagiang.vn:2fe1357"], [OLD_HOME]),
+        ([OLD_HOME, OLD_ELSEWHERE], ["baohagiang.vn:2fe1357"], [OLD_ELSEWHERE, OLD_HOME]),  # two old URLs
+        ([NEW_HOME.replace("https://", "http://")], [], []),  # its own URL's http form: followed, no move
+    ],
+)  # fmt: skip
+def test_a_recovered_record_of_a_moved_article_carries_the_aliases_of_a_crawled_one(
+    recovery: Recovery, redirects: list[str], record_id_aliases: list[str], url_aliases: list[str]
+) -> None:
+    """A live crawl follows the old URL's 301 and names the old record in the new one; a recovery asks each
+    redirect capture where it leads before it fetches the articles, so the new home's records name it too."""
+    spider = recovery.spider
+    found = [capture(f"202506{n + 1:02d}000000", url, "301", digest=f"R{n}") for n, url in enumerate(redirects)]
+    found.append(capture("20250610000000", NEW_HOME, digest="P"))
+    spider.captures, spider.walks = {c.key: c for c in found}, 1
+    pending = list(spider._walk_over())
+    assert [r.meta["bhg_probe"] for r in pending] == [True] * len(redirects) or [False]  # the redirects first
+    records: list[dict[str, Any]] = []
+    while pending:
+        request = pending.pop(0)
+        if request.meta["bhg_probe"]:
+            target = NEW_HOME.replace("https://", "http://") if "http://baotuyen" in request.url else NEW_HOME
+            response = HtmlResponse(request.url, status=301, request=request,
+                                    headers={"Location": f"{REPLAY}/20250601000000id_/{target}"})  # fmt: skip
+        else:
+            response = HtmlResponse(request.url, body=MOVED_HTML.encode(), encoding="utf-8", request=request,
+                                    headers={"Content-Type": "text/html; charset=utf-8"})  # fmt: skip
+        for out in spider.parse_capture(response):
+            (pending if isinstance(out, scrapy.Request) else records).append(out)
+    assert len(records) == 1 + (redirects == [NEW_HOME.replace("https://", "http://")])  # a followed one too
+    for record in records:
+        assert record["record_id"] == "baotuyenquang.com.vn:2fe1357"
+        assert record["record_id_aliases"] == record_id_aliases
+        assert record["url_aliases"] == url_aliases
+    assert [f[1].split(": ")[-1] for f in recovery.failed] == [
+        "the article moved there, its records carry this URL"
+    ] * (len(record_id_aliases) and len(redirects))
 
 
 @pytest.mark.parametrize(
@@ -198,10 +249,7 @@ class Archive:
         if "showNumPages" in query:
             self.counts += 1
             return 200, json.dumps({"pages": pages - (1 if self.shrink and self.counts > 1 else 0)})
-        if "page" in query:
-            first = int(query["page"]) * self.per
-        else:
-            first = int(query.get("resumeKey", "k0")[1:])
+        first = int(query["page"]) * self.per if "page" in query else int(query.get("resumeKey", "k0")[1:])
         if first >= self.n:
             return 400, "Page invalid"
         last = min(first + self.per, self.n)
@@ -214,6 +262,7 @@ class Archive:
 def walk(spider: RecoverSpider, archive: Archive, stop_after: int | None = None) -> list[scrapy.Request]:
     """The spider's walks of the index through ``archive``, its answers given to the callbacks, until no page of
     the index is left to ask (or ``stop_after`` answers: a run killed): the capture requests made."""
+
     async def first() -> list[Any]:
         return [request async for request in spider.start()]
 
@@ -230,7 +279,7 @@ def walk(spider: RecoverSpider, archive: Archive, stop_after: int | None = None)
         if status == 200:
             pending.extend(request.callback(response))
         else:
-            failure = Failure(HttpError(response))
+            failure = Failure(HttpError(response))  # type: ignore[no-untyped-call]
             failure.request = request  # type: ignore[attr-defined]
             pending.extend(request.errback(failure))
     return captures
