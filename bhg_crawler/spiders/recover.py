@@ -107,6 +107,7 @@ class RecoverSpider(ProjectSpider):
         self.positions: dict[str, WalkPosition] = {}  # pattern ("<host>/*") -> where its walk is
         self.resume_keys: dict[str, set[str]] = {}  # pattern -> the resume keys followed: one given back ends it
         self.restarted: set[str] = set()  # the patterns whose walk started again from its first page
+        self.malformed: set[tuple[str, str]] = set()  # (pattern, line): the malformed index lines noted
         self.queues: dict[str, deque[Capture]] = {}  # record id -> its captures still to fetch, oldest first
         self.probing: dict[str, str] = {}  # capture key -> record id: the redirects asked where they lead
         self.locations: dict[str, str] = {}  # capture key -> the URL of the same article it redirects to
@@ -186,8 +187,13 @@ class RecoverSpider(ProjectSpider):
         self._stats.inc_value("bhg/recover/index_pages")
         self._stats.inc_value("bhg/recover/index_lines", len(page.captures))
         for line in page.malformed:
-            self._stats.inc_value("bhg/recover/index_malformed")
-            self._fail(response.request, f"a malformed CDX line: {line}", "error", retry=False)
+            if (pattern, line) not in self.malformed:  # once a run, if its walk starts again
+                self.malformed.add((pattern, line))
+                self._stats.inc_value("bhg/recover/index_malformed")  # no request failed: not a crawl error
+                self.logger.warning("A malformed CDX line at %s: %s", response.url, line)
+                self.crawler.signals.send_catch_log(signals.fetch_failed, request=response.request, retry=False,
+                                                    reason=f"a malformed CDX line: {line}", status=None,
+                                                    outcome="malformed")  # fmt: skip
         found = {}
         for capture in page.captures:
             if self.captures.setdefault(capture.key, capture) is capture:

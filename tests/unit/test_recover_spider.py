@@ -303,7 +303,7 @@ def recover_spider(folder: Path, **arguments: str) -> RecoverSpider:
         (Archive(same_key=True), "0", ["", "k3"], 6, 0, []),  # a key given back: no endless walk
         (Archive(), "1", ["count", "0", "1", "2"], 7, 0, []),  # by number
         (Archive(n=9, refuse={4: 400}, shrink=True), "1", ["count", "0", "1", "2", "count", "0", "1"], 6, 1, []),
-        (Archive(garbage=True), "0", ["", "k3", "k6"], 7, 0, ["a malformed CDX line: a b c"] * 3),
+        (Archive(garbage=True), "0", ["", "k3", "k6"], 7, 0, ["a malformed CDX line: a b c"]),  # noted once
     ],
 )  # fmt: skip
 def test_a_walk_of_the_index_reads_every_capture_once_whatever_the_archive_answers(
