@@ -127,3 +127,19 @@ def test_a_recovery_killed_in_its_index_walk_goes_on_from_where_it_was(archive: 
     pages = sum(max(1, -(-len(front.lines(host, "", "")) // 40)) for host in hosts)
     assert pages - asked <= len(again) <= pages - asked + len(hosts)  # the pages read were not asked again
     assert keyed(exported(work, manifest)) == keyed(archive["clean"])
+    assert manifest["accounting"]["balanced"] is True, manifest["accounting"]
+
+
+def test_a_recovery_page_by_page_through_a_busy_archive(archive: dict[str, Any], tmp_path: Path) -> None:
+    """``--pages``: the number of pages of each host, then each page, one after the other, through 429 and 503."""
+    front = ArchiveFront(archive["pywb"], ArchiveFaults(index_answers=(503, 429, 503), unavailable=13))
+    with serving(front) as url:
+        result = recover(f"{url}/cdx", tmp_path, "--pages", *FAST, *POLITE)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    [manifest] = manifests(tmp_path)
+    assert keyed(exported(tmp_path, manifest)) == keyed(archive["clean"])
+    asked = [q for q in front.log.queries if q["url"] == "baohagiang.vn/*"]
+    counted = [q for q in asked if "showNumPages" in q]
+    pages = [int(q["page"]) for q in asked if "page" in q]
+    assert len(counted) >= 1 and pages == sorted(pages) and set(pages) == set(range(max(pages) + 1))
+    assert max(pages) >= 2  # a walk of several pages
