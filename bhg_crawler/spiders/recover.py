@@ -332,10 +332,9 @@ class RecoverSpider(ProjectSpider):
             yield from self._next(request.meta["bhg_record"])
             return
         key = request.meta["bhg_captures"][0]
-        record_id = self.probing.pop(key, None)
-        queue = self.queues.get(record_id or "")
-        if queue is not None and key not in self.locations:
-            self.queues[record_id or ""] = deque(c for c in queue if c.key != key)
+        owner = self.probing.pop(key, "")
+        if owner in self.queues and key not in self.locations:
+            self.queues[owner] = deque(c for c in self.queues[owner] if c.key != key)
         if not self.probing:
             for record_id in list(self.queues):
                 yield from self._next(record_id)
