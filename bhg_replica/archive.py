@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from urllib.request import HTTPRedirectHandler, Request, build_opener
 
 PAGE_LINES = 50  # index lines a page asked by number (``page=N``) holds
+REVISIT = "warc/revisit"
 HOP_HEADERS = {"connection", "content-length", "transfer-encoding", "keep-alive"}
 
 
@@ -37,8 +38,10 @@ class ArchiveFaults:
     (``"<timestamp> <URL>"``) cut short every time; ``expire_key``: the n-th resume key presented is refused
     (400, as an expired one) the first time; ``variants``: one article capture in so many is indexed also under
     three other forms of its URL (``http://``, ``www.``, a tracking query), each a second later (the last with
-    ``"-"`` for its digest); ``malformed``: each first page of the index carries a line of no CDX form;
-    ``delay``: seconds each page of the index takes. 0 or empty: no such fault."""
+    ``"-"`` for its digest); ``revisits``: one article capture in so many is indexed again a day later as a
+    revisit (mime ``warc/revisit``, the same digest), replayed as the page it repeats; ``malformed``: each first
+    page of the index carries a line of no CDX form; ``delay``: seconds each page of the index takes. 0 or
+    empty: no such fault."""
 
     index_answers: tuple[int, ...] = ()
     rate_limited: int = 0
@@ -47,6 +50,7 @@ class ArchiveFaults:
     broken: frozenset[str] = frozenset()
     expire_key: int = 0
     variants: int = 0
+    revisits: int = 0
     malformed: bool = False
     delay: float = 0.0
 
@@ -58,12 +62,13 @@ class ArchiveFaults:
 @dataclass
 class ArchiveLog:
     """What the archive was asked and what it did: the index queries (as dicts, in order), the capture URLs
-    asked, the faults served (``"429 <url>"``...) and the index lines added as URL variants."""
+    asked, the faults served (``"429 <url>"``...) and the index lines added as URL variants and revisits."""
 
     queries: list[dict[str, str]] = field(default_factory=list)
     captures: list[str] = field(default_factory=list)
     faults: list[str] = field(default_factory=list)
     variants: list[dict[str, str]] = field(default_factory=list)
+    revisits: list[dict[str, str]] = field(default_factory=list)
 
 
 class _NoRedirects(HTTPRedirectHandler):
@@ -101,34 +106,45 @@ class ArchiveFront:
         self._lock = threading.Lock()
         self._seen: set[str] = set()  # the URLs faulted once already
         self._keys = 0  # resume keys presented
-        self._index: dict[tuple[str, str, str], list[dict[str, str]]] = {}  # (url, from, to) -> lines
+        self._index: dict[str, list[dict[str, str]]] = {}  # "<host>/*" -> its lines
         self._aliases: dict[str, str] = {}  # "<timestamp> <variant URL>" -> the URL pywb holds it under
         self._opener = build_opener(_NoRedirects)
 
     # -- the index ----------------------------------------------------------------------------
 
     def lines(self, url: str, since: str, until: str) -> list[dict[str, str]]:
-        """pywb's index of ``url`` (``host/*``) from ``since`` to ``until``, with the URL variants added, sorted
-        as an index is (by URL key, then time)."""
-        key = (url, since, until)
+        """pywb's index of ``url`` (``host/*``) with the URL variants and revisits added, from ``since`` to
+        ``until`` (timestamps of 4 to 14 digits, as the Wayback Machine reads them), sorted as an index is (by
+        URL key, then time)."""
         with self._lock:
-            if key in self._index:
-                return self._index[key]
-        query = [("url", url), ("output", "json")] + [(n, v) for n, v in (("from", since), ("to", until)) if v]
-        with self._opener.open(f"{self.upstream}/cdx?{urlencode(query)}", timeout=60) as answer:
-            lines = [json.loads(line) for line in answer.read().decode().splitlines() if line.strip()]
-        added = []
-        for line in lines:
-            if line.get("status") == "200" and "html" in line.get("mime", "") and self.faults.varies(line["url"]):
-                for n, variant in enumerate(url_variants(line["url"]), start=1):
-                    digest = line.get("digest", "") if n < 3 else "-"  # an archive that does not say, at times
-                    added.append({**line, "timestamp": _later(line["timestamp"], n), "url": variant, "digest": digest})
-                    self._aliases[f"{added[-1]['timestamp']} {variant}"] = f"{line['timestamp']} {line['url']}"
-        with self._lock:
-            self.log.variants.extend(added)
+            found = self._index.get(url)
+        if found is None:
+            query = urlencode([("url", url), ("output", "json")])
+            with self._opener.open(f"{self.upstream}/cdx?{query}", timeout=60) as answer:
+                lines = [json.loads(line) for line in answer.read().decode().splitlines() if line.strip()]
+            added = [extra for line in lines for extra in self._added(line)]
             found = sorted(lines + added, key=lambda row: (row.get("urlkey", ""), row["timestamp"]))
-            self._index[key] = found
-        return found
+            with self._lock:
+                self.log.variants.extend(line for line in added if line["mime"] != REVISIT)
+                self.log.revisits.extend(line for line in added if line["mime"] == REVISIT)
+                self._index[url] = found
+        first, last = since.ljust(14, "0"), until.ljust(14, "9") if until else "9" * 14
+        return [line for line in found if first <= line["timestamp"] <= last]
+
+    def _added(self, line: dict[str, str]) -> list[dict[str, str]]:
+        """The lines the faults add for an article's capture: its URL variants, its revisit a day later."""
+        if line.get("status") != "200" or "html" not in line.get("mime", ""):
+            return []
+        added = []
+        if self.faults.varies(line["url"]):
+            for n, variant in enumerate(url_variants(line["url"]), start=1):
+                digest = line.get("digest", "") if n < 3 else "-"  # an archive that does not say, at times
+                added.append({**line, "timestamp": _later(line["timestamp"], n), "url": variant, "digest": digest})
+        if _chosen(f"revisit {line['url']}", self.faults.revisits):
+            added.append({**line, "timestamp": _later(line["timestamp"], 86400), "mime": REVISIT, "status": "-"})
+        for extra in added:  # each served as the capture it repeats, as pywb resolves a revisit
+            self._aliases[f"{extra['timestamp']} {extra['url']}"] = f"{line['timestamp']} {line['url']}"
+        return added
 
     def _index_answer(self, query: dict[str, str]) -> tuple[int, str]:
         lines = self.lines(query["url"], query.get("from", ""), query.get("to", ""))

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from bhg_crawler.sites.profiles import get_profile, with_successors
+from bhg_crawler.sites.urls import article_of
 from bhg_replica.archive import ArchiveFaults, ArchiveFront, serving
 from tests.helpers import FAST, bhg_run, exported, exported_records, manifests, pywb, recover, replica, stats, warcs
 
@@ -21,7 +23,7 @@ ARTICLES = 150
 LIMIT = ("--limit", "40")  # index lines a page: a walk of many pages, by resume key
 POLITE = ("-s", "BHG_BACKOFF_BASE=0.5")  # a 503 without Retry-After waits half a second, not five
 FAULTS = ArchiveFaults(index_answers=(429, 503), rate_limited=23, unavailable=29, truncated=17, expire_key=3,
-                       variants=11, malformed=True)  # fmt: skip
+                       variants=11, revisits=7, malformed=True)  # fmt: skip
 KEYS = ("record_id", "content_sha256", "version", "previous_sha256", "record_id_aliases", "source")
 
 
@@ -87,6 +89,8 @@ def test_a_misbehaving_archive_gives_every_version_once_and_notes_every_capture_
     assert run_stats["bhg/recover/index_malformed"] >= 1
     variants = {v["url"] for v in front.log.variants}
     assert variants and not variants & {r["source"]["original_url"] for r in records}  # the same article, once
+    revisits = {v["timestamp"] for v in front.log.revisits}
+    assert revisits and not revisits & {r["source"]["timestamp"] for r in records}  # a payload fetched already
     assert one["accounting"]["balanced"] is True, one["accounting"]
     # what could not be used is in the failures and the ledger, with its reason
     failures = [f["reason"] for f in exported_records(tmp_path / "exports", one, "failures")]
@@ -143,3 +147,24 @@ def test_a_recovery_page_by_page_through_a_busy_archive(archive: dict[str, Any],
     pages = [int(q["page"]) for q in asked if "page" in q]
     assert len(counted) >= 1 and pages == sorted(pages) and set(pages) == set(range(max(pages) + 1))
     assert max(pages) >= 2  # a walk of several pages
+
+
+def test_a_revisit_whose_original_is_out_of_the_window_is_fetched_as_the_page_it_repeats(
+    archive: dict[str, Any], tmp_path: Path
+) -> None:
+    front = ArchiveFront(archive["pywb"], ArchiveFaults(revisits=5))
+    with serving(front) as url:
+        front.lines("baohagiang.vn/*", "", "")
+        since = min(line["timestamp"] for line in front.log.revisits)[:8]  # the day after the crawls
+        result = recover(f"{url}/cdx", tmp_path, "--from", since, *FAST)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    [manifest] = manifests(tmp_path)
+    records = exported(tmp_path, manifest)
+    sites = with_successors(get_profile("baohagiang.vn"))
+    revisits = {(line["timestamp"], line["url"]): line for line in front.log.revisits if article_of(line["url"], sites)}
+    assert {(r["source"]["timestamp"], r["source"]["original_url"]) for r in records} <= set(revisits)
+    revisited = {found.record_id for _, url in revisits if (found := article_of(url, sites)) is not None}
+    assert {r["record_id"] for r in records} == revisited  # each article revisited: a record (a version each)
+    assert all(r["source"]["digest"] == revisits[r["source"]["timestamp"], r["source"]["original_url"]]["digest"]
+               for r in records)  # fmt: skip
+    assert set(keyed(records)) <= set(keyed(archive["clean"]))  # the content the original capture held
