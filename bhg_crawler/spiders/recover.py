@@ -161,7 +161,7 @@ class RecoverSpider(ProjectSpider):
         return scrapy.Request(url, callback=self.parse_pages if count else self.parse_index,
                               errback=self.index_failed, priority=RequestKind.INDEX.priority, dont_filter=True,
                               meta={"bhg_kind": RequestKind.INDEX.name, "bhg_pattern": pattern,
-                                    "bhg_page": page, "bhg_resumed": position.started})  # fmt: skip
+                                    "bhg_page": page, "bhg_after_first": position.started})  # fmt: skip
 
     def parse_pages(self, response: Response) -> Iterator[scrapy.Request]:
         """How many pages the index of a host has: each asked for, one after the other."""
@@ -236,7 +236,7 @@ class RecoverSpider(ProjectSpider):
         request = response.request
         assert request is not None
         pattern = response.meta["bhg_pattern"]
-        if response.meta["bhg_resumed"] and pattern not in self.restarted:
+        if response.meta["bhg_after_first"] and pattern not in self.restarted:
             self.restarted.add(pattern)
             self._stats.inc_value("bhg/recover/index_restarted")
             self.logger.warning("The walk of %s starts again from its first page: %s at %s", pattern, reason,
