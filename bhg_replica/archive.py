@@ -11,6 +11,7 @@ capture it indexes is pywb's, under its own URL or another form of it.
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 import zlib
@@ -272,6 +273,10 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, archive: ArchiveFront):
         self.archive = archive
         super().__init__(("127.0.0.1", 0), _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a client that hung up (a run killed) is no error
+            super().handle_error(request, client_address)
 
 
 @contextmanager

@@ -54,6 +54,11 @@ class Capture:
         return f"{self.timestamp} {self.original}"
 
     @property
+    def payload_digest(self) -> str:
+        """The digest of its payload; empty when the index does not say (``-``, or no field)."""
+        return "" if self.digest == "-" else self.digest
+
+    @property
     def captured_at(self) -> datetime:
         """When it was captured, aware UTC (a shorter timestamp is its period's first moment)."""
         digits = self.timestamp[:14] + "00000101000000"[len(self.timestamp[:14]) :]

@@ -258,6 +258,7 @@ class RecoverSpider(ProjectSpider):
         """The captures of each article, oldest first: those to note noted; the redirects asked first (where
         each leads: an article that moved, ``_redirected``), then each article's first capture to fetch."""
         by_article: dict[str, list[tuple[Capture, str, ArticleUrl]]] = {}
+        had: dict[str, set[str]] = {}  # record id -> the payload digests of its captures recovered before
         for capture in sorted(self.captures.values(), key=lambda c: (c.timestamp, c.original)):
             choice = choose(capture, self.sites)
             self._stats.inc_value(f"bhg/recover/captures/{choice.verdict}")
@@ -266,6 +267,7 @@ class RecoverSpider(ProjectSpider):
             if self.state.recovered(capture.key):
                 self._stats.inc_value("bhg/recover/captures/recovered_before")
                 self._stats.inc_value("bhg/articles/known")  # found, as in a crawl, against past runs
+                had.setdefault(choice.article.record_id, set()).add(capture.payload_digest)
                 continue
             by_article.setdefault(choice.article.record_id, []).append((capture, choice.verdict, choice.article))
             if choice.verdict in ("gone", "error", "not_html"):
@@ -273,15 +275,15 @@ class RecoverSpider(ProjectSpider):
                 request = self._capture_request(capture, choice.article, unrequested=True)
                 self._fail(request, choice.reason, outcome, retry=False)
         for record_id, found in by_article.items():
-            digests: set[str] = set()
+            digests = had.get(record_id, set())  # a revisit of a payload recovered by an earlier run: not again
             queue = deque[Capture]()
             for capture, verdict, _ in found:
                 if verdict not in ("fetch", "redirect"):
                     continue
-                if capture.digest and capture.digest in digests:
+                if capture.payload_digest and capture.payload_digest in digests:
                     self._stats.inc_value("bhg/recover/captures/same_digest")
                     continue
-                digests.add(capture.digest)
+                digests.add(capture.payload_digest)
                 queue.append(capture)
                 if verdict == "redirect":
                     self.probing[capture.key] = record_id

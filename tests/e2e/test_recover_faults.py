@@ -71,6 +71,7 @@ def test_a_misbehaving_archive_gives_every_version_once_and_notes_every_capture_
     front = ArchiveFront(archive["pywb"], faults)
     with serving(front) as url:
         first = recover(f"{url}/cdx", tmp_path, *FAST, *LIMIT, *POLITE)
+        fetched = len(front.log.captures)
         second = recover(f"{url}/cdx", tmp_path, *FAST, *LIMIT, *POLITE)
     assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-2000:]
     one, two = manifests(tmp_path)
@@ -103,6 +104,7 @@ def test_a_misbehaving_archive_gives_every_version_once_and_notes_every_capture_
     # the second run: nothing new; the capture cut short tried again (the archive's fault may pass)
     assert second.returncode == 3, second.stdout[-2000:] + second.stderr[-2000:]
     assert two["counts"]["articles"] == 0 and two["accounting"]["balanced"] is True
+    assert set(front.log.captures[fetched:]) == {broken.replace(" ", "id_/", 1)}  # no other capture again
     assert stats(tmp_path, two)["bhg/recover/captures/recovered_before"] > len(records)
 
 

@@ -83,6 +83,32 @@ def test_the_captures_of_each_article_are_fetched_oldest_first_and_the_others_no
 
 
 @pytest.mark.parametrize(
+    ("found", "before", "fetched"),
+    [
+        ([("2021", "A"), ("2022", "A")], [], ["2021"]),  # the same payload: fetched once
+        ([("2021", "A"), ("2022", "A")], ["2021"], []),  # its payload recovered by an earlier run
+        ([("2021", "A"), ("2022", "A", "warc/revisit")], ["2021"], []),  # a revisit of a payload recovered
+        ([("2021", "A"), ("2022", "A", "warc/revisit")], [], ["2021"]),
+        ([("2021", "-"), ("2022", "-")], [], ["2021", "2022"]),  # the index does not say: each fetched
+        ([("2021", ""), ("2022", "")], [], ["2021", "2022"]),
+        ([("2021", "A"), ("2022", "B"), ("2023", "A")], [], ["2021", "2022"]),  # back to an earlier payload
+    ],
+)
+def test_a_payload_is_fetched_once_an_article_across_runs(
+    recovery: Recovery, found: list[tuple[str, ...]], before: list[str], fetched: list[str]
+) -> None:
+    spider = recovery.spider
+    captures = [capture(f"{year}0101000000", digest=digest, mime=(mime or ["text/html"])[0])
+                for year, digest, *mime in found]  # fmt: skip
+    spider.captures, spider.walks = {c.key: c for c in captures}, 1
+    for year in before:
+        spider.state.captured(f"{year}0101000000 {ARTICLE}", "baohagiang.vn:778801")
+    requests = list(spider._walk_over())
+    queued = [c.timestamp for c in spider.queues.get("baohagiang.vn:778801", [])]
+    assert [r.meta["bhg_capture"]["timestamp"][:4] for r in requests] + [t[:4] for t in queued] == fetched
+
+
+@pytest.mark.parametrize(
     ("location", "followed"),
     [
         (f"{REPLAY}/20210101000000id_/{ARTICLE}", ARTICLE),  # http to https, in the replay's form
