@@ -188,6 +188,18 @@ def bhg_run(url: str, day: int, work: Path, *extra: str) -> subprocess.Completed
     return subprocess.run(command(url, day, work, *extra), capture_output=True, text=True, check=False)
 
 
+# A recovery as fast as loopback allows.
+FAST = ("-s", "BHG_RECOVER_RATE=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
+        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16")  # fmt: skip
+
+
+def recover(cdx: str, work: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """``bhg-crawl recover`` from the CDX server ``cdx`` into the state and exports under ``work``."""
+    line = [sys.executable, "-m", "bhg_crawler", "recover", cdx, "--state", str(work / "state.sqlite3"),
+            "--exports", str(work / "exports"), "--logs", str(work / "logs"), *extra]  # fmt: skip
+    return subprocess.run(line, capture_output=True, text=True, check=False)
+
+
 def ledger_rows(work: Path, *extra: str) -> list[list[str]]:
     """``bhg-crawl ledger`` of the state under ``work``: its rows, each its fields (record_id, tries, retry,
     last_at, reason, url)."""

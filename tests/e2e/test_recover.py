@@ -4,8 +4,6 @@ and replay, recovered into a fresh state and exports, and into the live crawl's 
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -14,21 +12,24 @@ from typing import Any
 import pytest
 
 from bhg_crawler.extract.record import validation_error
-from tests.helpers import bhg_run, exported, exported_records, manifests, pywb, range_files, replica, stats, warcs
+from tests.helpers import (
+    FAST,
+    bhg_run,
+    exported,
+    exported_records,
+    manifests,
+    pywb,
+    range_files,
+    recover,
+    replica,
+    stats,
+    warcs,
+)
 
 DAYS = (0, 4, 8)  # the replica edits some of the week before's articles each day: day 8's crawl finds 3 edits
 CONTENT = ("record_id", "site", "article_id", "url", "section", "title", "lede", "lede_tag", "published_at",
            "published_time_known", "language", "body_text", "word_count", "images", "byline", "authors", "related",
            "tags", "content_sha256", "version", "previous_sha256", "extraction", "schema_version")  # fmt: skip
-FAST = ("-s", "BHG_RECOVER_RATE=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
-        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16")  # fmt: skip
-
-
-def recover(cdx: str, work: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    """``bhg-crawl recover`` from the CDX server ``cdx`` into the state and exports under ``work``."""
-    line = [sys.executable, "-m", "bhg_crawler", "recover", cdx, "--state", str(work / "state.sqlite3"),
-            "--exports", str(work / "exports"), "--logs", str(work / "logs"), *extra]  # fmt: skip
-    return subprocess.run(line, capture_output=True, text=True, check=False)
 
 
 @pytest.fixture(scope="module")
