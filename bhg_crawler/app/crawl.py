@@ -10,6 +10,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from bhg_crawler.runs.report import report_path
 from bhg_replica.catalog import site_now
 
 # Politeness off: only for the replica, which runs on loopback and is ours to load.
@@ -63,4 +64,7 @@ def summary(exports: Path, run_id: str) -> list[str]:
         size = f"{entry['records']} records" if "records" in entry else f"{entry['bytes']:,} bytes"
         lines.append(f"  {(exports / entry['path']).resolve()}  ({entry['kind']}, {size})")
     lines.append(f"  {manifest_path.resolve()}  (manifest)")
+    report = report_path(exports, run_id)
+    if report.exists():
+        lines.append(f"  {report.resolve()}  (report)")
     return lines

@@ -22,7 +22,7 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 .lead { color: #4a5263; } .figures, .row { display: flex; flex-wrap: wrap; gap: 0.5em 2.5em; }
 .row { align-items: flex-start; } caption { white-space: nowrap; }
 .figures figure { margin: 0; } figcaption { font-weight: 600; } .hole { color: #b3261e; font-weight: 600; }
-svg { max-width: 100%; height: auto; }
+svg { max-width: 100%; height: auto; } svg text.value { paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 """
 STYLE = Style(
     background="#ffffff",
@@ -105,6 +105,11 @@ def bars(title: str, rows: Mapping[str, Mapping[str, int]], series: Sequence[str
     return svg(chart)
 
 
+def counts(title: str, values: Mapping[str, int], name: str, width: int = 480) -> str:
+    """A horizontal bar chart of one figure: a bar a label (``values``: label -> count), the figure ``name``d."""
+    return bars(title, {label: {name: count} for label, count in values.items()}, [name], width)
+
+
 def trend(title: str, labels: Sequence[str], values: Sequence[float | None], width: int = 340) -> str:
     """A small bar chart of one figure across runs (``labels``, oldest first); the last bar is this run's."""
     chart = _chart(pygal.Bar, title, width=width, height=200, show_legend=False, show_x_labels=False,
@@ -116,7 +121,7 @@ def trend(title: str, labels: Sequence[str], values: Sequence[float | None], wid
     return svg(chart)
 
 
-def calendar(title: str, counts: Mapping[str, int], flagged: Mapping[str, float], width: int = 620) -> str:
+def calendar(title: str, counts: Mapping[str, int], flagged: Mapping[str, float], width: int = 520) -> str:
     """A calendar heat map of articles a month (``counts``: ``YYYY-MM`` -> articles, every month of the span): a
     row a year, a column a month, a dot whose size and shade follow the count; a hole (``flagged``: month ->
     its neighbours' median) red."""

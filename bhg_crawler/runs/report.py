@@ -76,9 +76,11 @@ def past_runs(root: Path, manifest: dict[str, Any], limit: int = PAST_RUNS) -> l
             other = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue  # a manifest being replaced, or not one: it is no run to compare with
-        if (other.get("spider"), other.get("site"), other.get("arguments")) == kind and other.get(
-            "started_at", ""
-        ) <= manifest["started_at"] and other.get("run_id") != manifest["run_id"]:
+        if (
+            (other.get("spider"), other.get("site"), other.get("arguments")) == kind
+            and other.get("started_at", "") <= manifest["started_at"]
+            and other.get("run_id") != manifest["run_id"]
+        ):
             found.append(other)
     found.sort(key=lambda m: (m["started_at"], m["run_id"]))
     return [*found[-(limit - 1) :], manifest] if limit > 1 else [manifest]
@@ -146,20 +148,16 @@ def _sections(sections: dict[str, Counter[str]]) -> str:
 
 
 def _extraction(stats: dict[str, Any]) -> str:
-    layers = {layer: int(stats.get(f"bhg/extraction/{layer}", 0)) for layer in LAYERS}
-    fields = {field: int(stats.get(f"bhg/extraction/fallback/{field}", 0)) for field in FIELDS}
+    layers: dict[str, int] = {layer: int(stats.get(f"bhg/extraction/{layer}", 0)) for layer in LAYERS}
+    fields: dict[str, int] = {field: int(stats.get(f"bhg/extraction/fallback/{field}", 0)) for field in FIELDS}
     if not any(layers.values()):
         return charts.section("Extraction layers", charts.paragraph("No record was extracted."))
     return charts.section(
         "Extraction layers",
         charts.figures(
-            ("Records by the last layer they needed",
-             charts.bars("Records by layer", {layer: {"records": n} for layer, n in layers.items()}, ["records"],
-                         width=480)),
-            ("Records a field needed a fallback for",
-             charts.bars("Fallbacks by field", {f: {"records": n} for f, n in fields.items()}, ["records"],
-                         width=480)),
-        ),  # fmt: skip
+            ("Records by the last layer they needed", charts.counts("Records by layer", layers, "records")),
+            ("Records a field needed a fallback for", charts.counts("Fallbacks by field", fields, "records")),
+        ),
         charts.row(
             charts.table("Records by the last layer any field needed", ("layer", "records"), layers.items()),
             charts.table("Records whose field came from a fallback layer", ("field", "records"), fields.items()),
@@ -181,8 +179,12 @@ def _trends(runs: list[dict[str, Any]]) -> str:
             ("Pages not fetched", charts.trend("not fetched", labels, failures)),
             ("Duration (s)", charts.trend("seconds", labels, durations)),
         ),
-        charts.table("The runs, oldest first", ("run", "status", "outcome", "exported", "not fetched", "seconds"),
-                     rows, numeric_from=3),  # fmt: skip
+        charts.table(
+            "The runs, oldest first",
+            ("run", "status", "outcome", "exported", "not fetched", "seconds"),
+            rows,
+            numeric_from=3,
+        ),
     )
 
 
