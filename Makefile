@@ -5,13 +5,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 REPLAY := .venv-replay/.installed
 
-.PHONY: install redis-server demo cluster-demo test lint bench faults clean
+.PHONY: install redis-server chromium demo cluster-demo test lint bench faults clean
 
-install: $(STAMP) $(REPLAY) redis-server
+install: $(STAMP) $(REPLAY) redis-server chromium
 
-# Debian's redis-server, for the distributed mode's tests and `make cluster-demo`.
-redis-server:
-	@command -v redis-server >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; } || { echo "make: redis-server is needed: apt-get install redis-server (as root)" >&2; exit 1; }
+# Debian's redis-server, for the distributed mode's tests and `make cluster-demo`; Debian's chromium, headless,
+# for the tests that open the reports as a browser does. Each installed with apt-get when missing (as root).
+redis-server chromium:
+	@command -v $@ >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $@ >/dev/null; } || { echo "make: $@ is needed: apt-get install $@ (as root)" >&2; exit 1; }
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

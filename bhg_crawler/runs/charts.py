@@ -97,7 +97,7 @@ def svg(chart: Any) -> str:
 def bars(title: str, rows: Mapping[str, Mapping[str, int]], series: Sequence[str], width: int = 720) -> str:
     """A horizontal stacked bar chart: a bar a row (``rows``: label -> series -> count), a colour a series."""
     chart = _chart(pygal.HorizontalStackedBar, title, width=width, height=max(160, 60 + 26 * len(rows)),
-                   legend_at_bottom=True, legend_at_bottom_columns=len(series))  # fmt: skip
+                   legend_at_bottom=True, legend_at_bottom_columns=len(series), truncate_label=40)  # fmt: skip
     labels = list(rows)[::-1]  # pygal draws the first bar at the bottom
     chart.x_labels = labels
     for name in series:

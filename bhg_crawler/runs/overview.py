@@ -9,7 +9,7 @@ from typing import Any
 
 from bhg_crawler.core.clock import in_zone, now_utc
 from bhg_crawler.runs import charts
-from bhg_crawler.runs.report import NO_SECTION
+from bhg_crawler.runs.report import NO_SECTION, reason_kind
 from bhg_crawler.sites.profiles import SiteProfile
 from bhg_crawler.sites.urls import article_of
 from bhg_crawler.state.knowledge import Knowledge
@@ -56,13 +56,13 @@ def calendar_of(counts: Counter[str]) -> tuple[dict[str, int], dict[str, float]]
 
 
 def ledger_by_reason(entries: Sequence[dict[str, Any]], give_up: int) -> list[tuple[str, int, int, int, int]]:
-    """The failures ledger (``Knowledge.ledger``) by reason, the commonest first: (reason, entries, to retry,
-    backing off, given up or not to retry); listing pages a walk missed count as entries too."""
+    """The failures ledger (``Knowledge.ledger``) by reason (``report.reason_kind``), the commonest first:
+    (reason, entries, to retry, backing off, given up or not to retry); listing pages a walk missed count too."""
     rows: dict[str, Counter[str]] = {}
     for entry in entries:
         why = held_back(entry, give_up)
         turn = "retry" if why is None and entry["retry"] else why or "no"
-        rows.setdefault(str(entry["reason"]), Counter())[turn] += 1
+        rows.setdefault(reason_kind(str(entry["reason"])), Counter())[turn] += 1
     table = [(reason, sum(c.values()), c["retry"], c["backoff"], c["given_up"] + c["no"]) for reason, c in rows.items()]
     return sorted(table, key=lambda row: (-row[1], row[0]))
 
@@ -118,7 +118,7 @@ def _ledger(entries: list[dict[str, Any]], give_up: int) -> str:
     if not rows:
         return charts.section("The failures ledger", charts.paragraph("The ledger is empty."))
     pages = sum(":listing:" in str(entry["record_id"]) for entry in entries)
-    top = {reason[:80]: n for reason, n, *_ in rows[:TOP_REASONS]}
+    top = {reason_kind(reason, 80): n for reason, n, *_ in rows[:TOP_REASONS]}
     return charts.section(
         "The failures ledger",
         charts.paragraph(f"{len(entries) - pages} articles and {pages} listing pages never exported or walked."),

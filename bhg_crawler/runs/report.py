@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -18,6 +19,9 @@ from bhg_crawler.sites.urls import article_of, section_of, site_of
 
 PAST_RUNS = 10  # the runs of the same kind a report compares its run with, this one included
 NO_SECTION = "(no section)"  # a page whose URL names no section (a record always has one)
+URL = re.compile(r"https?://[^\s,;>)\]]+")
+NUMBER = re.compile(r"\d{4,}")
+REASON_WIDTH = 120
 SERIES = ("new", "new version", "rejected", "not fetched")  # what became of a section's articles, in its files
 
 
@@ -29,6 +33,13 @@ def report_path(root: Path, run_id: str) -> Path:
 def seconds_between(started: str, finished: str) -> float:
     """The seconds from one ISO 8601 moment to another."""
     return (datetime.fromisoformat(finished) - datetime.fromisoformat(started)).total_seconds()
+
+
+def reason_kind(reason: str, width: int = REASON_WIDTH) -> str:
+    """A failure's reason as a kind that many pages share: its URLs as ``<url>``, its numbers of 4 digits or more
+    as ``N`` (an HTTP status, a count of tries stay), cut to ``width`` characters."""
+    kind = NUMBER.sub("N", URL.sub("<url>", reason.strip()))
+    return kind if len(kind) <= width else kind[: width - 1] + "…"
 
 
 def section_of_url(url: str, sites: Sequence[SiteProfile]) -> str:
@@ -51,7 +62,8 @@ def _lines(root: Path, manifest: dict[str, Any], kind: str) -> Iterable[dict[str
 def by_section(root: Path, manifest: dict[str, Any], sites: Sequence[SiteProfile]) -> dict[str, Counter[str]]:
     """What became of each section's articles in a run, from its files: section slug -> ``SERIES`` -> count (``new``
     and ``new version``: records exported, by ``version`` 1 or later; ``rejected``: in ``rejects.jsonl``; ``not
-    fetched``: in ``failures.jsonl``, pages of all kinds), and ``reason: <reason>`` -> count of the failures."""
+    fetched``: in ``failures.jsonl``, pages of all kinds), and ``reason: <reason>`` -> count of the failures, by
+    ``reason_kind``."""
     found: dict[str, Counter[str]] = {}
     for record in _lines(root, manifest, "articles"):
         found.setdefault(record["section"]["slug"], Counter())["new" if record["version"] == 1 else "new version"] += 1
@@ -62,7 +74,7 @@ def by_section(root: Path, manifest: dict[str, Any], sites: Sequence[SiteProfile
     for failure in _lines(root, manifest, "failures"):
         counts = found.setdefault(section_of_url(failure["url"], sites), Counter())
         counts["not fetched"] += 1
-        counts[f"reason: {failure['reason']}"] += 1
+        counts[f"reason: {reason_kind(failure['reason'])}"] += 1
     return dict(sorted(found.items()))
 
 
@@ -142,8 +154,16 @@ def _sections(sections: dict[str, Counter[str]]) -> str:
         charts.table("Per section: records exported, rejected, and pages not fetched", ("section", *SERIES), rows),
     ]
     if reasons:
-        parts.append(charts.table("Pages not fetched, by section and reason", ("section", "reason", "pages"),
-                                  reasons, numeric_from=2))  # fmt: skip
+        totals: Counter[str] = Counter()
+        for _, reason, count in reasons:
+            totals[reason] += count
+        parts += [
+            charts.figures(("Pages not fetched, by reason",
+                            charts.counts("Pages not fetched", dict(totals.most_common()), "pages", width=900))),
+            charts.table("Pages not fetched, by reason", ("reason", "pages"), totals.most_common()),
+            charts.table("Pages not fetched, by section and reason", ("section", "reason", "pages"), reasons,
+                         numeric_from=2),
+        ]  # fmt: skip
     return charts.section("Sections", *parts)
 
 
