@@ -65,6 +65,6 @@ def summary(exports: Path, run_id: str) -> list[str]:
         lines.append(f"  {(exports / entry['path']).resolve()}  ({entry['kind']}, {size})")
     lines.append(f"  {manifest_path.resolve()}  (manifest)")
     report = report_path(exports, run_id)
-    if report.exists():
+    if report.is_file():
         lines.append(f"  {report.resolve()}  (report)")
     return lines
