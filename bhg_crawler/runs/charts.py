@@ -51,12 +51,14 @@ def holes(counts: Sequence[int], neighbours: int = HOLE_NEIGHBOURS, share: float
           floor: float = HOLE_FLOOR) -> list[float | None]:  # fmt: skip
     """For each of a run of consecutive months' article counts, the median of its neighbours (the counts of up to
     ``neighbours`` months on each side, itself left out) when the month is a hole: its count below ``share`` of
-    that median, and the median at least ``floor``; else None. A month at an end has the neighbours it has."""
-    found: list[float | None] = []
-    for i, count in enumerate(counts):
+    that median, and the median at least ``floor``; else None. The first and the last month are never holes: a
+    section that begins or ends mid-month, and the month under way, have few articles for no fault."""
+    found: list[float | None] = [None] * len(counts)
+    for i in range(1, len(counts) - 1):
         around = [*counts[max(0, i - neighbours) : i], *counts[i + 1 : i + 1 + neighbours]]
-        median = statistics.median(around) if around else 0
-        found.append(median if median >= floor and count < share * median else None)
+        median = statistics.median(around)
+        if median >= floor and counts[i] < share * median:
+            found[i] = median
     return found
 
 
