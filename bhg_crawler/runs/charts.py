@@ -40,6 +40,7 @@ STYLE = Style(
 )
 SHADES = ("#deebf7", "#9ecae1", "#4292c6", "#08519c")  # a month's share of the busiest month: light to dark
 HOLE = "#d62728"  # a hole's colour
+HOLE_RADIUS = 7  # a hole's dot, in pixels
 
 # A hole: a month with far fewer articles than the months around it (``holes``).
 HOLE_NEIGHBOURS = 3  # months each side that a month is compared with
@@ -133,7 +134,7 @@ def calendar(title: str, counts: Mapping[str, int], flagged: Mapping[str, float]
                    x_label_rotation=0, print_values_position="center")  # fmt: skip
     chart.x_labels = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
     chart.y_labels = years
-    for year in reversed(years):  # pygal draws the first series at the top
+    for year in years:  # the first series is drawn at the top, by the first label
         cells: list[dict[str, Any] | None] = []
         for number in range(1, 13):
             month = f"{year}-{number:02d}"
@@ -142,9 +143,13 @@ def calendar(title: str, counts: Mapping[str, int], flagged: Mapping[str, float]
                 continue
             count = counts[month]
             median = flagged.get(month)
-            shade = HOLE if median is not None else SHADES[min(len(SHADES) - 1, int(len(SHADES) * count / most))]
-            note = f"; a hole: its neighbours' median is {median:g}" if median is not None else ""
-            cells.append({"value": count, "color": shade, "tooltip": f"{month}: {count} articles{note}"})
+            tooltip = f"{month}: {count} articles"
+            if median is None:
+                shade = SHADES[min(len(SHADES) - 1, int(len(SHADES) * count / most))]
+                cells.append({"value": count, "color": shade, "tooltip": tooltip})
+            else:  # a dot of its own size, however few its articles, so that it shows
+                cells.append({"value": count, "color": HOLE, "node": {"r": HOLE_RADIUS},
+                              "tooltip": f"{tooltip}; a hole: its neighbours' median is {median:g}"})  # fmt: skip
         chart.add(year, cells)
     return svg(chart)
 

@@ -173,3 +173,15 @@ def test_a_chart_is_an_inline_svg_that_loads_nothing() -> None:
         assert "&lt;script&gt;" in svg
     assert svgs[1].count(f"fill: {charts.HOLE}") == 1
     assert "2020-02: 1 articles; a hole: its neighbours' median is 10" in svgs[1]
+
+
+def test_a_calendar_draws_each_month_in_its_year_and_column() -> None:
+    counts = dict.fromkeys(charts.months_between("2019-01", "2021-12"), 10) | {"2021-06": 0}
+    svg = etree.fromstring(charts.calendar("xa-hoi", counts, {"2021-06": 10.0}))
+    labels = {text.text: float(text.get("y")) for text in svg.iter("{*}text") if text.text in ("2019", "2020", "2021")}
+    months = {text.text: float(text.get("x")) for text in svg.iter("{*}text") if text.text in ("May", "Jun", "Jul")}
+    [hole] = [c for c in svg.iter("{*}circle") if charts.HOLE in (c.getparent().get("style") or "")]
+    assert min(labels, key=lambda year: abs(labels[year] - float(hole.get("cy")))) == "2021"
+    assert min(months, key=lambda month: abs(months[month] - float(hole.get("cx")))) == "Jun"
+    assert hole.get("r") == str(charts.HOLE_RADIUS)
+    assert labels["2019"] < labels["2020"] < labels["2021"]  # the first year on top
