@@ -84,6 +84,7 @@ class RunExport(CrawlerComponent):
             count = publish(Path(exports) / run_id, manifest_part(Path(exports), run_id))
             self.state.published(run_id)
             spider.logger.warning("Run %s was committed but not published: %d files published now", run_id, count)
+            self._report(spider, Path(exports), run_id)
         for dead, exports in self.state.begin_run(self.run_id, str(self.root.resolve())):
             removed = remove_run_files(Path(exports), dead)
             spider.logger.warning(
@@ -192,20 +193,20 @@ class RunExport(CrawlerComponent):
             return
         publish(self.folder, manifest_part(self.root, self.run_id))
         self.state.published(self.run_id)
-        self._report(spider)
+        self._report(spider, self.root, self.run_id)
         spider.logger.info("Run %s: %s articles exported; %s", self.run_id, manifest["counts"]["articles"],
                            outcome.reason)  # fmt: skip
 
-    def _report(self, spider: Spider) -> None:
-        """The run's HTML report beside its manifest (``runs.report``). A report that cannot be written fails
-        nothing: it is logged and counted (``bhg/report/failed``), and the run keeps its exit code."""
+    def _report(self, spider: Spider, root: Path, run_id: str) -> None:
+        """The HTML report of a published run beside its manifest (``runs.report``). A report that cannot be
+        written fails nothing: it is logged and counted (``bhg/report/failed``), and the run keeps its exit code."""
         try:
-            path = write_run_report(self.root, self.run_id, tuple(getattr(spider, "sites", ())))
+            path = write_run_report(root, run_id, tuple(getattr(spider, "sites", ())))
         except Exception as error:  # a report is for people: whatever breaks it, the run stands as it is
-            self.stats.set_value("bhg/report/failed", 1)
-            spider.logger.error("Run %s: its report could not be written: %r", self.run_id, error)
+            self.stats.inc_value("bhg/report/failed")
+            spider.logger.error("Run %s: its report could not be written: %r", run_id, error)
         else:
-            spider.logger.info("Run %s: report %s", self.run_id, path)
+            spider.logger.info("Run %s: report %s", run_id, path)
 
     def _fail(self, spider: Spider, error: OSError) -> None:
         """The exports could not be written: the run keeps nothing, and says so."""

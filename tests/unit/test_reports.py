@@ -178,10 +178,12 @@ def test_a_chart_is_an_inline_svg_that_loads_nothing() -> None:
 def test_a_calendar_draws_each_month_in_its_year_and_column() -> None:
     counts = dict.fromkeys(charts.months_between("2019-01", "2021-12"), 10) | {"2021-06": 0}
     svg = etree.fromstring(charts.calendar("xa-hoi", counts, {"2021-06": 10.0}))
-    labels = {text.text: float(text.get("y")) for text in svg.iter("{*}text") if text.text in ("2019", "2020", "2021")}
-    months = {text.text: float(text.get("x")) for text in svg.iter("{*}text") if text.text in ("May", "Jun", "Jul")}
-    [hole] = [c for c in svg.iter("{*}circle") if charts.HOLE in (c.getparent().get("style") or "")]
-    assert min(labels, key=lambda year: abs(labels[year] - float(hole.get("cy")))) == "2021"
-    assert min(months, key=lambda month: abs(months[month] - float(hole.get("cx")))) == "Jun"
-    assert hole.get("r") == str(charts.HOLE_RADIUS)
-    assert labels["2019"] < labels["2020"] < labels["2021"]  # the first year on top
+    texts = {text.text: text.attrib for text in svg.iter("{*}text")}
+    years = {year: float(texts[year]["y"]) for year in ("2019", "2020", "2021")}
+    months = {month: float(texts[month]["x"]) for month in ("May", "Jun", "Jul")}
+    dots = [(dot.attrib, group.attrib) for group in svg.iter("{*}g") for dot in group.iterchildren("{*}circle")]
+    [hole] = [dot for dot, group in dots if charts.HOLE in str(group.get("style"))]
+    assert min(years, key=lambda year: abs(years[year] - float(hole["cy"]))) == "2021"
+    assert min(months, key=lambda month: abs(months[month] - float(hole["cx"]))) == "Jun"
+    assert hole["r"] == str(charts.HOLE_RADIUS)
+    assert years["2019"] < years["2020"] < years["2021"]  # the first year on top
