@@ -476,6 +476,16 @@ def browse(page: Path, folder: Path, size: tuple[int, int] = (1280, 1600)) -> Br
     return Browsed(dumped.stdout, console, screenshot)
 
 
+def tables(dom: str) -> dict[str, list[list[str]]]:
+    """The tables of an HTML page (a DOM) by caption: their rows under the header, each its cells' text."""
+    found = {}
+    for table in lxml_html.fromstring(dom).iter("table"):
+        caption = table.find("caption")
+        rows = [[" ".join(cell.text_content().split()) for cell in row.iter("td")] for row in table.iter("tr")]
+        found[caption.text_content() if caption is not None else ""] = [row for row in rows if row]
+    return found
+
+
 def screenshot_colours(path: Path) -> tuple[tuple[int, int], int, float]:
     """A PNG screenshot's size, how many colours it has, and the share of its pixels that are not white."""
     with Image.open(path) as image:

@@ -1,4 +1,4 @@
-"""The run report and ``bhg-crawl report`` as headless Chromium shows them: the figures the manifest and the state hold."""
+"""The run report and `bhg-crawl report` in headless Chromium: the figures of the manifest and of the state."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from lxml import html as lxml_html
 
 from bhg_crawler.runs.report import reason_kind
 from bhg_crawler.state.store import StateStore
@@ -23,20 +22,11 @@ from tests.helpers import (
     replica,
     screenshot_colours,
     small_record,
+    tables,
 )
 from tests.helpers import bhg_run as run
 
 SIZE = (1280, 1600)
-
-
-def tables(dom: str) -> dict[str, list[list[str]]]:
-    """The DOM's tables by caption: their rows under the header, each its cells' text."""
-    found = {}
-    for table in lxml_html.fromstring(dom).iter("table"):
-        caption = table.find("caption")
-        rows = [[" ".join(cell.text_content().split()) for cell in row.iter("td")] for row in table.iter("tr")]
-        found[caption.text_content() if caption is not None else ""] = [row for row in rows if row]
-    return found
 
 
 def looks_whole(browsed: Browsed, charts: int) -> None:
