@@ -115,7 +115,7 @@ def counts(title: str, values: Mapping[str, int], name: str, width: int = 480) -
 
 def trend(title: str, labels: Sequence[str], values: Sequence[float | None], width: int = 340) -> str:
     """A small bar chart of one figure across runs (``labels``, oldest first); the last bar is this run's."""
-    chart = _chart(pygal.Bar, title, width=width, height=200, show_legend=False, show_x_labels=False,
+    chart = _chart(pygal.Bar, title, width=width, height=200, show_legend=False, show_x_labels=False, max_scale=5,
                    print_values=False)  # fmt: skip
     chart.add(title, [
         {"value": value, "tooltip": f"{label}: {value}", "color": STYLE.colors[1 if i == len(values) - 1 else 0]}
