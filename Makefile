@@ -6,8 +6,9 @@ CRAWLER := $(VENV)/.installed-crawler
 TOOLS := $(VENV)/.installed
 REPLAY := .venv-replay/.installed
 # Debian's packages: redis-server, for the distributed mode's tests and `make cluster-demo`; jq, for the recipe
-# pages (docs/recipes/) that tests/e2e/test_recipes.py runs as written.
-DEBIAN := redis-server jq
+# pages (docs/recipes/) that tests/e2e/test_recipes.py runs as written; chromium, headless, for the tests that
+# open the reports as a browser does.
+DEBIAN := redis-server jq chromium
 
 .PHONY: install $(DEBIAN) demo cluster-demo test lint bench faults clean
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -23,7 +24,9 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
 
+import pytest
 from lxml import html as lxml_html
+from PIL import Image
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.utils.test import get_crawler
@@ -442,3 +445,67 @@ class ExplodingRecords(EveryNth):
 
     def spoil(self, item: dict[str, Any]) -> None:
         raise KeyError("lede_html")
+
+
+# -- pages opened as a browser does ----------------------------------------------------------------------------
+
+# What a page that loads and runs well never says in the console: an error thrown, a resource that failed, and
+# what the page's content security policy refused (anything it would fetch from elsewhere).
+CONSOLE_ERRORS = re.compile(r"Uncaught|Failed to load|Refused to|violates the following Content Security Policy")
+CONSOLE_LINE = re.compile(r':CONSOLE[^\]]*\] "(?P<message>.*)", source: ')
+
+
+@dataclass(frozen=True)
+class Browsed:
+    """A page as headless Chromium showed it: its DOM once loaded, its console's messages, its screenshot."""
+
+    dom: str
+    console: list[str]
+    screenshot: Path
+
+    @property
+    def errors(self) -> list[str]:
+        """The console's messages that say something went wrong (``CONSOLE_ERRORS``)."""
+        return [message for message in self.console if CONSOLE_ERRORS.search(message)]
+
+    def text(self) -> str:
+        """The DOM's text, its runs of white space one space."""
+        return " ".join(lxml_html.fromstring(self.dom).text_content().split())
+
+
+def browse(page: Path, folder: Path, size: tuple[int, int] = (1280, 1600)) -> Browsed:
+    """``page`` opened from its ``file://`` URL in Debian's headless Chromium, with the network off (every request
+    to a proxy on a closed port): its DOM (``--dump-dom``), its console (``--enable-logging=stderr``) and a
+    screenshot of ``size`` pixels, in ``folder``. Skips the test when Chromium is not installed."""
+    binary = shutil.which("chromium")
+    if binary is None:
+        pytest.skip("Debian's chromium is not installed: make install installs it (apt-get install chromium)")
+    screenshot = folder / f"{page.stem}.png"
+    common = [binary, "--headless", "--disable-gpu", "--no-sandbox", "--hide-scrollbars", "--no-first-run",
+              "--proxy-server=127.0.0.1:9", f"--user-data-dir={folder / 'chromium'}", "--enable-logging=stderr",
+              "--v=0", f"--window-size={size[0]},{size[1]}"]  # fmt: skip
+    url = page.resolve().as_uri()
+    dumped = subprocess.run([*common, "--dump-dom", url], capture_output=True, text=True, timeout=120, check=True)
+    shot = subprocess.run([*common, f"--screenshot={screenshot}", url], capture_output=True, text=True, timeout=120,
+                          check=True)  # fmt: skip
+    console = [m["message"] for m in CONSOLE_LINE.finditer(dumped.stderr + shot.stderr)]
+    return Browsed(dumped.stdout, console, screenshot)
+
+
+def tables(dom: str) -> dict[str, list[list[str]]]:
+    """The tables of an HTML page (a DOM) by caption: their rows under the header, each its cells' text."""
+    found = {}
+    for table in lxml_html.fromstring(dom).iter("table"):
+        caption = table.find("caption")
+        rows = [[" ".join(cell.text_content().split()) for cell in row.iter("td")] for row in table.iter("tr")]
+        found[caption.text_content() if caption is not None else ""] = [row for row in rows if row]
+    return found
+
+
+def screenshot_colours(path: Path) -> tuple[tuple[int, int], int, float]:
+    """A PNG screenshot's size, how many colours it has, and the share of its pixels that are not white."""
+    with Image.open(path) as image:
+        rgb = image.convert("RGB")
+        colours = rgb.getcolors(maxcolors=1 << 24) or []
+        white = sum(count for count, colour in colours if colour == (255, 255, 255))
+        return rgb.size, len(colours), 1 - white / (rgb.size[0] * rgb.size[1])

@@ -6,7 +6,8 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,10 +29,12 @@ from bhg_crawler.extract.encoding import page_text
 from bhg_crawler.extract.record import build_record, validation_error
 from bhg_crawler.monitoring.heartbeat import stale
 from bhg_crawler.runs.outcome import NO_ACTION, ExitCode
+from bhg_crawler.runs.overview import archive_report
 from bhg_crawler.runs.retention import prunable
 from bhg_crawler.sites.profiles import DEFAULT_SITE, get_profile, with_successors
 from bhg_crawler.spiders.arguments import parse_options
 from bhg_crawler.spiders.recover import RecoverSpider
+from bhg_crawler.state.knowledge import Knowledge
 from bhg_crawler.state.lock import AlreadyRunning
 from bhg_crawler.state.redis import RedisKnowledge, shared_knowledge
 from bhg_crawler.state.store import StateStore
@@ -196,22 +199,26 @@ def _shared(args: argparse.Namespace) -> RedisKnowledge:
     return shared_knowledge(project_settings({"BHG_REDIS_URL": args.redis, "BHG_REDIS_CRAWL": args.crawl}))
 
 
+@contextmanager
+def _knowledge(args: argparse.Namespace) -> Iterator[Knowledge]:
+    """What committed runs know: in the Redis of ``--redis`` (``--crawl``), else in the state file ``--state``
+    (``ConfigError`` when there is none, ``AlreadyRunning`` while a run holds it)."""
+    if args.redis:
+        yield _shared(args)
+        return
+    if not Path(args.state).exists():
+        raise ConfigError(f"no state at {args.state}")
+    store = StateStore(args.state)
+    try:
+        yield store.knowledge
+    finally:
+        store.close()
+
+
 def _ledger(args: argparse.Namespace) -> int:
     get_profile(args.site, project_settings({}).getlist("BHG_PROFILES"))  # a site known: else exit 2, one line
-    if args.redis:
-        entries = _shared(args).ledger(args.site, retry_only=False)
-    else:
-        if not Path(args.state).exists():
-            raise ConfigError(f"no state at {args.state}")
-        try:
-            store = StateStore(args.state)
-        except AlreadyRunning as error:
-            print(f"bhg-crawl: {error}", file=sys.stderr)
-            return ExitCode.ALREADY_RUNNING
-        try:
-            entries = store.ledger(args.site)
-        finally:
-            store.close()
+    with _knowledge(args) as knowledge:
+        entries = knowledge.ledger(args.site, retry_only=False)
     give_up = project_settings({}).getint("BHG_LEDGER_GIVE_UP_TRIES")
     turns = [ledger_retry(entry, give_up) for entry in entries]
     print("record_id\ttries\tretry\tlast_at\treason\turl")
@@ -234,6 +241,23 @@ def ledger_retry(entry: dict[str, Any], give_up: int) -> str:
     if why == "backoff":
         return f"after {runs_to_wait(int(entry['attempts']), int(entry.get('waited') or 0))} runs"
     return "yes" if entry["retry"] else "no"
+
+
+def _report(args: argparse.Namespace) -> int:
+    settings = project_settings({})
+    folders = settings.getlist("BHG_PROFILES")
+    sites = with_successors(get_profile(args.site, folders), folders)
+    out = Path(args.out) if args.out else Path(args.exports) / f"archive-{args.site}.html"
+    if not out.parent.is_dir():
+        raise ConfigError(f"cannot write {out}: no folder {out.parent}")
+    with _knowledge(args) as knowledge:
+        page = archive_report(knowledge, sites, settings.getint("BHG_LEDGER_GIVE_UP_TRIES"))
+    try:
+        write_atomically(out, page.encode("utf-8"))
+    except OSError as error:
+        raise ConfigError(f"cannot write {out}: {error.strerror or error}") from None
+    print(out.resolve())
+    return 0
 
 
 def _redis_status(args: argparse.Namespace) -> int:
@@ -464,6 +488,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_crawl_name(ledger)
     ledger.set_defaults(func=_ledger)
 
+    report = commands.add_parser("report", help="draw the archive as the state knows it, as one HTML page")
+    _add_state(report)
+    _add_site(report)
+    report.add_argument("--redis", metavar="URL", help="the state a distributed crawl shares in this Redis")
+    _add_crawl_name(report)
+    _add_exports(report)
+    report.add_argument("--out", help="the HTML file (default: <exports>/archive-<site>.html)")
+    report.set_defaults(func=_report)
+
     shared = commands.add_parser("redis-status", help="what a distributed crawl keeps in Redis, key by key")
     shared.add_argument("--redis", metavar="URL", required=True, help="the crawl's Redis (BHG_REDIS_URL)")
     _add_crawl_name(shared)
@@ -493,6 +526,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, ReplicaError) as error:
         print(f"bhg-crawl: {error}", file=sys.stderr)
         return ExitCode.BAD_CONFIG
+    except AlreadyRunning as error:
+        print(f"bhg-crawl: {error}", file=sys.stderr)
+        return ExitCode.ALREADY_RUNNING
     except BrokenPipeError:  # the reader went away (``| head``): what it read is what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return ExitCode.OK

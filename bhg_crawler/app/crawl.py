@@ -10,6 +10,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from bhg_crawler.runs.report import report_path
 from bhg_replica.catalog import site_now
 
 # Politeness off: only for the replica, which runs on loopback and is ours to load.
@@ -67,4 +68,7 @@ def summary(exports: Path, run_id: str) -> list[str]:
         size = sum(entry["bytes"] for entry in media)
         lines.append(f"  {len(media)} media files, {size:,} bytes, each in the manifest")
     lines.append(f"  {manifest_path.resolve()}  (manifest)")
+    report = report_path(exports, run_id)
+    if report.is_file():
+        lines.append(f"  {report.resolve()}  (report)")
     return lines

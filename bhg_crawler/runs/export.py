@@ -32,6 +32,7 @@ from bhg_crawler.runs.files import (
     run_of,
 )
 from bhg_crawler.runs.outcome import ExitCode, Outcome, outcome_of, record_outcome
+from bhg_crawler.runs.report import write_run_report
 from bhg_crawler.state.binding import state_of
 from bhg_crawler.state.store import StateStore
 
@@ -50,7 +51,8 @@ class RunExport(CrawlerComponent):
 
     Settings: ``BHG_EXPORTS`` (folder; empty turns exports off), ``BHG_RUN_ID`` (default: made from the time
     and the spider), ``BHG_EXPORT_MAX_RECORDS`` (records a file). The outcome is the monitors'
-    (``bhg_crawler.monitoring.monitors``), which run before. Stats: ``bhg/exported``, ``bhg/failures``."""
+    (``bhg_crawler.monitoring.monitors``), which run before. Once published, the run's HTML report is written
+    beside its manifest (``runs.report``). Stats: ``bhg/exported``, ``bhg/failures``, ``bhg/report/failed``."""
 
     def __init__(self, crawler: Crawler, run: RunFiles, max_records: int, state: StateStore, accounting: RunAccounting):
         super().__init__(crawler)
@@ -91,6 +93,7 @@ class RunExport(CrawlerComponent):
             count = publish(Path(exports) / run_id, manifest_part(Path(exports), run_id))
             self.state.published(run_id)
             spider.logger.warning("Run %s was committed but not published: %d files published now", run_id, count)
+            self._report(spider, Path(exports), run_id)
         for dead, exports in self.state.begin_run(self.run_id, str(self.root.resolve())):
             removed = remove_run_files(Path(exports), dead)
             spider.logger.warning(
@@ -199,8 +202,20 @@ class RunExport(CrawlerComponent):
             return
         publish(self.folder, manifest_part(self.root, self.run_id))
         self.state.published(self.run_id)
+        self._report(spider, self.root, self.run_id)
         spider.logger.info("Run %s: %s articles exported; %s", self.run_id, manifest["counts"]["articles"],
                            outcome.reason)  # fmt: skip
+
+    def _report(self, spider: Spider, root: Path, run_id: str) -> None:
+        """The HTML report of a published run beside its manifest (``runs.report``). A report that cannot be
+        written fails nothing: it is logged and counted (``bhg/report/failed``), and the run keeps its exit code."""
+        try:
+            path = write_run_report(root, run_id, tuple(getattr(spider, "sites", ())))
+        except Exception as error:  # a report is for people: whatever breaks it, the run stands as it is
+            self.stats.inc_value("bhg/report/failed")
+            spider.logger.error("Run %s: its report could not be written: %r", run_id, error)
+        else:
+            spider.logger.info("Run %s: report %s", run_id, path)
 
     def _fail(self, spider: Spider, error: OSError) -> None:
         """The exports could not be written: the run keeps nothing, and says so."""

@@ -72,6 +72,9 @@ class Knowledge(Protocol):
         up) and ``waited`` (runs that held it back since its last try). ``retry_only`` leaves out those with
         ``retry`` 0."""
 
+    def exported(self, site: str) -> list[Known]:
+        """Every exported article of the site (a version exported), in no order."""
+
     def payload(self, digest: str) -> Payload | None:
         """Where a payload (its WARC digest) was first archived in full, if it was."""
 
@@ -149,6 +152,11 @@ class SQLiteKnowledge:
             (_of_site(site), retry_only),
         )
         return [dict(row) for row in rows]
+
+    def exported(self, site: str) -> list[Known]:
+        """Rows of ``articles`` with a version."""
+        rows = self.db.execute("SELECT * FROM articles WHERE record_id LIKE ? AND version >= 1", (_of_site(site),))
+        return [known for row in rows if (known := _known(row)) is not None]
 
     def payload(self, digest: str) -> Payload | None:
         """A row of ``payloads``."""

@@ -184,6 +184,11 @@ class RedisKnowledge:
                    for e in entries if e["retry"] or not retry_only]  # fmt: skip
         return sorted(entries, key=lambda e: (e["first_at"], e["record_id"]))
 
+    def exported(self, site: str) -> list[Known]:
+        """The fields of ``articles`` of the site's record ids with a version, scanned."""
+        scanned = self.client.hscan_iter(self.key["articles"], match=f"{site}:*", count=1000)
+        return [known for record_id, raw in scanned if (known := _known(record_id, raw)) and known.exported]
+
     def payload(self, digest: str) -> Payload | None:
         """A field of ``payloads``."""
         raw = self.client.hget(self.key["payloads"], digest)

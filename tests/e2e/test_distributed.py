@@ -24,7 +24,7 @@ from bhg_crawler.distributed.workers import RedisWorkers
 from bhg_crawler.runs.outcome import ExitCode
 from bhg_crawler.spiders.bhg import BhgSpider
 from bhg_crawler.state.redis import RedisKnowledge, connect
-from tests.helpers import bhg_run, command, exported, manifests, project_crawler, replica, stats
+from tests.helpers import bhg_run, command, exported, manifests, project_crawler, replica, stats, tables
 
 
 def exported_ids(work: Path) -> list[str]:
@@ -91,6 +91,16 @@ def test_two_workers_export_every_article_once_between_them(tmp_path: Path, redi
     ledger = {key: json.loads(value) for key, value in client.hgetall("bhg:bhg:ledger").items()}
     assert set(ledger) == gone  # the 404s: one attempt each, however many workers met them, and not retried
     assert {(e["reason"], e["retry"], e["attempts"]) for e in ledger.values()} == {("HTTP 404", False, 1)}
+    archive = tmp_path / "archive.html"  # the archive as Redis knows it
+    line = [sys.executable, "-m", "bhg_crawler", "report", "--redis", redis_url, "--out", str(archive)]
+    assert subprocess.run(line, capture_output=True, text=True, check=False).returncode == 0
+    shown = tables(archive.read_text(encoding="utf-8"))
+    records = [r for n in workers for m in manifests(tmp_path / n) for r in exported(tmp_path / n, m)]
+    assert shown["Articles by section"][0][:2] == [
+        "all sections",
+        str(sum(r["site"] == "baohagiang.vn" for r in records)),
+    ]
+    assert shown["The ledger by reason"] == [["HTTP 404", str(len(gone)), "0", "0", str(len(gone))]]
     assert after_two == after_one  # crawls that find nothing new leave Redis as it was
     assert after_three == after_one
     client.close()

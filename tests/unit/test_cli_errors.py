@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bhg_crawler.app.cli import main
+from bhg_crawler.state.store import StateStore
 
 
 def not_warc(work: Path, port: int) -> tuple[list[str], str]:
@@ -22,6 +23,18 @@ CASES: dict[str, Callable[[Path, int], tuple[list[str], str]]] = {  # (folder, a
     "ledger of an unknown site": lambda work, port: (
         ["ledger", "--site", "nosuch", "--state", str(work / "s.sqlite3")],
         "unknown site 'nosuch'; known: baohagiang.vn, baotuyenquang.com.vn",
+    ),
+    "report of an unknown site": lambda work, port: (
+        ["report", "--site", "nosuch", "--state", str(work / "s.sqlite3")],
+        "unknown site 'nosuch'; known: baohagiang.vn, baotuyenquang.com.vn",
+    ),
+    "report of no state": lambda work, port: (
+        ["report", "--state", str(work / "s.sqlite3"), "--out", str(work / "a.html")],
+        f"no state at {work / 's.sqlite3'}",
+    ),
+    "report into a folder that does not exist": lambda work, port: (
+        ["report", "--state", str(work / "s.sqlite3"), "--out", str(work / "no" / "a.html")],
+        f"cannot write {work / 'no' / 'a.html'}: no folder {work / 'no'}",
     ),
     "replica on a port out of range": lambda work, port: (
         ["replica", "serve", "--port", "99999"],
@@ -46,3 +59,17 @@ def test_an_error_of_the_command_line_is_one_line_and_exit_2(
         argv, message = case(tmp_path, taken.getsockname()[1])
         assert main(argv) == 2
     assert capsys.readouterr().err == f"bhg-crawl: {message}\n"
+
+
+@pytest.mark.parametrize("argv", [["ledger"], ["report", "--out", "archive.html"]], ids=["ledger", "report"])
+def test_a_command_that_reads_the_state_waits_for_no_run(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    store = StateStore("state.sqlite3")  # a run holds it
+    try:
+        assert main([*argv, "--state", "state.sqlite3"]) == 7
+    finally:
+        store.close()
+    assert capsys.readouterr().err.startswith("bhg-crawl: another run holds state.sqlite3.lock (pid ")
+    assert not (tmp_path / "archive.html").exists()

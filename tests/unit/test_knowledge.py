@@ -202,6 +202,7 @@ def answers(knowledge: Knowledge) -> dict[str, Any]:
             knowledge.exported_with(sha(body), record_id(i)) for body in ("Nội dung.", OTHER, "Khác.") for i in IDS
         ],
         "counts": knowledge.counts(),
+        "exported": sorted(knowledge.exported(SITE), key=lambda known: known.record_id),
         "committed": [knowledge.committed(f"r{n}") for n in range(4)],
     }
 
