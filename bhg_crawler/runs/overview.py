@@ -67,6 +67,11 @@ def ledger_by_reason(entries: Sequence[dict[str, Any]], give_up: int) -> list[tu
     return sorted(table, key=lambda row: (-row[1], row[0]))
 
 
+def counted(number: int, noun: str) -> str:
+    """``number`` and ``noun``, plural unless the number is 1: ``counted(1, "hole")`` is ``"1 hole"``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def archive_report(knowledge: Knowledge, sites: Sequence[SiteProfile], give_up: int) -> str:
     """The HTML page of the archive of ``sites[0]`` as ``knowledge`` has it (``sites``: the site, then the sites
     its articles moved to, which tell an article's section and time zone): its exported articles a month as
@@ -78,8 +83,9 @@ def archive_report(knowledge: Knowledge, sites: Sequence[SiteProfile], give_up: 
     hole_rows = [(slug, month, span[month], f"{median:g}")
                  for slug, (span, flagged) in calendars.items() for month, median in flagged.items()]  # fmt: skip
     undated = sections[ALL][UNDATED]
-    summary = (f"{len(articles)} articles exported, {len(sections) - 1} sections, {len(hole_rows)} holes, "
-               f"{undated} undated; as the state knew it at {now_utc()}")  # fmt: skip
+    counts = [counted(len(articles), "article") + " exported", counted(len(sections) - 1, "section"),
+              counted(len(hole_rows), "hole"), f"{undated} undated"]  # fmt: skip
+    summary = f"{', '.join(counts)}; as the state knew it at {now_utc()}"
     parts = [
         charts.paragraph(summary),
         charts.section(

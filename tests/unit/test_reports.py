@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from bhg_crawler.runs import charts
-from bhg_crawler.runs.overview import UNDATED, ledger_by_reason, month_of
+from bhg_crawler.runs.overview import UNDATED, counted, ledger_by_reason, month_of
 from bhg_crawler.runs.report import NO_SECTION, past_runs, reason_kind, section_of_url
 from bhg_crawler.sites.profiles import BAOHAGIANG, with_successors
 from bhg_crawler.state.values import GIVEN_UP, NO_ANSWER, Known
@@ -187,3 +187,12 @@ def test_a_calendar_draws_each_month_in_its_year_and_column() -> None:
     assert min(months, key=lambda month: abs(months[month] - float(hole["cx"]))) == "Jun"
     assert hole["r"] == str(charts.HOLE_RADIUS)
     assert years["2019"] < years["2020"] < years["2021"]  # the first year on top
+
+
+@pytest.mark.parametrize(
+    ("number", "noun", "said"),
+    [(0, "hole", "0 holes"), (1, "hole", "1 hole"), (2, "hole", "2 holes"), (1, "section", "1 section"),
+     (602, "article", "602 articles")],
+)  # fmt: skip
+def test_a_count_says_its_noun_in_the_singular_for_one_only(number: int, noun: str, said: str) -> None:
+    assert counted(number, noun) == said
