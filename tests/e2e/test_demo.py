@@ -27,6 +27,7 @@ def test_the_demo_crawls_the_replica_whole_and_says_where_the_exports_are(tmp_pa
         f"Run {last['run_id']} (complete): 80 articles exported, 0 rejected, 0 duplicates dropped, 0 pages not fetched",
         f"  {exports.resolve()}/{last['run_id']}/articles-0001.jsonl  (articles, 80 records)",
         f"  {exports.resolve()}/runs/{last['run_id']}.json  (manifest)",
+        f"  {exports.resolve()}/runs/{last['run_id']}.html  (report)",
         f"  {log.resolve()}  (log)",
     ]  # after the replica's address: a few lines of its own, and Scrapy's log in the run's log file
     assert result.stderr == ""
