@@ -137,7 +137,11 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _recover(args: argparse.Namespace) -> int:
-    given = {"cdx": args.cdx, "replay": args.replay, "since": args.since, "until": args.until,
+    remote = [source for source in args.cdx if "://" in source]
+    if remote and (len(remote) > 1 or len(args.cdx) > 1):
+        raise ConfigError(f"recover reads one CDX endpoint, or local WARC files, not {' '.join(args.cdx)}")
+    given = {"cdx": remote[0] if remote else None, "warc_files": None if remote else ",".join(args.cdx),
+             "replay": args.replay, "since": args.since, "until": args.until,
              "limit": str(args.limit) if args.limit else None, "site": args.site, "warcs": args.warcs,
              "pages": "1" if args.pages else None}  # fmt: skip
     spider_args = {name: value for name, value in given.items() if value}
@@ -359,9 +363,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(func=_run)
 
-    recover = commands.add_parser("recover", help="recover the site's articles from a web archive's CDX index")
-    recover.add_argument("cdx", metavar="CDX_URL", help="the CDX endpoint: https://web.archive.org/cdx/search/cdx, "
-                         "http://127.0.0.1:8080/<collection>/cdx (pywb)")  # fmt: skip
+    recover = commands.add_parser("recover", help="recover the site's articles from a web archive's CDX index "
+                                  "or from WARC files")  # fmt: skip
+    recover.add_argument("cdx", metavar="SOURCE", nargs="+", help="the CDX endpoint: https://web.archive.org/cdx/"
+                         "search/cdx, http://127.0.0.1:8080/<collection>/cdx (pywb); or local WARC files, folders "
+                         "and globs of them: archive/*.warc.gz")  # fmt: skip
     recover.add_argument("--replay", help="where it replays captures (default: from CDX_URL, e.g. .../web)")
     recover.add_argument("--warcs", metavar="URL", help="where the index's WARC files are, fetched by byte range: "
                          "https://data.commoncrawl.org")  # fmt: skip
