@@ -3,6 +3,7 @@ and replay, recovered into a fresh state and exports, and into the live crawl's 
 
 from __future__ import annotations
 
+import gzip
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 
 from bhg_crawler.extract.record import validation_error
+from bhg_crawler.extract.warcfiles import read_warc
 from tests.helpers import bhg_run, exported, exported_records, manifests, pywb, range_files, replica, stats, warcs
 
 DAYS = (0, 4, 8)  # the replica edits some of the week before's articles each day: day 8's crawl finds 3 edits
@@ -24,9 +26,11 @@ FAST = ("-s", "BHG_RECOVER_RATE=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "D
         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16")  # fmt: skip
 
 
-def recover(cdx: str, work: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    """``bhg-crawl recover`` from the CDX server ``cdx`` into the state and exports under ``work``."""
-    line = [sys.executable, "-m", "bhg_crawler", "recover", cdx, "--state", str(work / "state.sqlite3"),
+def recover(source: str | list[str], work: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """``bhg-crawl recover`` from the CDX server (or the WARC files) ``source`` into the state and exports under
+    ``work``."""
+    sources = [source] if isinstance(source, str) else source
+    line = [sys.executable, "-m", "bhg_crawler", "recover", *sources, "--state", str(work / "state.sqlite3"),
             "--exports", str(work / "exports"), "--logs", str(work / "logs"), *extra]  # fmt: skip
     return subprocess.run(line, capture_output=True, text=True, check=False)
 
@@ -170,3 +174,66 @@ def test_a_recovery_from_a_cdxj_index_and_byte_ranges_of_its_warc_files(
     assert all(r["source"]["digest"].startswith("sha1:") for r in again.values())
     reasons = [f["reason"] for f in exported_records(tmp_path / "exports", manifest, "failures")]
     assert any("answered HTTP 404" in reason for reason in reasons)
+
+
+def damaged_copies(archive: dict[str, Any], folder: Path) -> tuple[list[str], Path]:
+    """The live crawls' WARC files under ``folder`` as ``recover`` takes them: the first run's in a folder, the
+    second's unzipped (``.warc``), the last's with the first half of an article's record of the first appended
+    (its file ends short); the arguments that name them (a folder, a file, a glob), and the damaged file."""
+    first, second, last = (warcs(archive["live"], m) for m in archive["runs"])
+    (folder / "first").mkdir()
+    for path in first:
+        shutil.copy(path, folder / "first" / path.name)
+    (folder / "later").mkdir()
+    plain = folder / "later" / second[0].name.removesuffix(".gz")
+    plain.write_bytes(b"".join(gzip.decompress(path.read_bytes()) for path in second))
+    damaged = folder / "later" / last[0].name
+    shutil.copy(last[0], damaged)
+    for path in last[1:]:
+        shutil.copy(path, folder / "later" / path.name)
+    article = next(c for c in read_warc(first[0])[0] if "/xa-hoi/" in c.original and c.status == "200")
+    with first[0].open("rb") as stream:
+        stream.seek(int(article.offset))
+        half = stream.read(int(article.length) // 2)
+    with damaged.open("ab") as stream:
+        stream.write(half)
+    return [str(folder / "first"), str(plain), str(folder / "later" / "*.warc.gz")], damaged
+
+
+def test_a_recovery_from_local_warc_files_one_damaged(archive: dict[str, Any], tmp_path: Path) -> None:
+    """WARC files on the disk, no server: every version recovered as the live crawl exported it, the damaged
+    file's good records too, its broken one noted; a second run exports nothing."""
+    sources, damaged = damaged_copies(archive, tmp_path)
+    work = tmp_path / "work"
+    first = recover(sources, work)
+    assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-2000:]
+    second = recover(sources, work)
+    assert second.returncode == 3, second.stdout[-2000:] + second.stderr[-2000:]
+    one, two = manifests(work)
+    again = by_content(exported(work, one))
+    live = by_content([r for m in archive["runs"] for r in exported(archive["live"], m)])
+    assert again.keys() == live.keys()
+    for key, record in live.items():
+        assert {f: again[key][f] for f in CONTENT} == {f: record[f] for f in CONTENT}, key
+    files = {str(p) for p in tmp_path.glob("*/*.warc*")}
+    for record in again.values():
+        assert validation_error(record) is None
+        source = record["source"]
+        assert source["archive"] in files
+        assert source["digest"].startswith("sha1:")
+        with Path(source["archive"]).open("rb") as stream:  # the offset is the record's that holds the page
+            stream.seek(source["offset"])
+            assert stream.read(4) in (b"WARC", b"\x1f\x8b\x08\x00")
+    assert any(r["source"]["archive"] == str(damaged) for r in again.values())  # its good records
+    assert any(r["source"]["archive"].endswith(".warc") for r in again.values())
+    failures = exported_records(work / "exports", one, "failures")
+    broken = [f for f in failures if f["reason"].startswith(f"{damaged} from byte ")]
+    assert len(broken) == 1, [f["reason"] for f in failures]
+    assert broken[0]["reason"].endswith(" bytes short")
+    assert any("answered HTTP 404" in f["reason"] for f in failures)
+    first_stats, second_stats = stats(work, one), stats(work, two)
+    assert first_stats["bhg/recover/warc_damaged"] == 1
+    assert first_stats["bhg/recover/warc_files"] == len(files)
+    assert second_stats["bhg/recover/captures/recovered_before"] > 300
+    assert "bhg/recover/captures/extracted" not in second_stats
+    assert two["counts"]["articles"] == 0
