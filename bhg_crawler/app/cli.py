@@ -146,8 +146,6 @@ def _recover(args: argparse.Namespace) -> int:
              "pages": "1" if args.pages else None}  # fmt: skip
     spider_args = {name: value for name, value in given.items() if value}
     RecoverSpider(**spider_args)  # its arguments checked before anything is fetched
-    if _crawl_settings(args).get("BHG_REDIS_URL"):
-        raise ConfigError("recover keeps what it recovered in the state file: it takes no BHG_REDIS_URL")
     return _crawl(args, spider_args, "recover")
 
 
@@ -386,7 +384,9 @@ def build_parser() -> argparse.ArgumentParser:
     recover.add_argument("--max-requests", type=int, metavar="N", help="stop cleanly after this many responses")
     recover.add_argument("--warc", action="store_true", help="archive every response as WARC (BHG_WARC)")
     recover.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy or BHG_* setting")
-    recover.set_defaults(func=_recover, via=None, media=None, redis=None, max_articles=None)
+    recover.add_argument("--redis", metavar="URL", help="keep what is known in this Redis, shared with the crawls' "
+                         "workers (BHG_REDIS_URL)")  # fmt: skip
+    recover.set_defaults(func=_recover, via=None, media=None, max_articles=None)
 
     discover = commands.add_parser("discover", help="list the articles a run would fetch, fetching none")
     _add_crawl_arguments(discover)

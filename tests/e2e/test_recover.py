@@ -4,6 +4,7 @@ and replay, recovered into a fresh state and exports, and into the live crawl's 
 from __future__ import annotations
 
 import gzip
+import json
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 
 from bhg_crawler.extract.record import validation_error
 from bhg_crawler.extract.warcfiles import read_warc
@@ -237,3 +239,30 @@ def test_a_recovery_from_local_warc_files_one_damaged(archive: dict[str, Any], t
     assert second_stats["bhg/recover/captures/recovered_before"] > 300
     assert "bhg/recover/captures/extracted" not in second_stats
     assert two["counts"]["articles"] == 0
+
+
+def test_a_recovery_into_redis_gives_the_records_of_sqlite_and_another_worker_then_nothing(
+    archive: dict[str, Any], tmp_path: Path, redis_url: str
+) -> None:
+    """What a recovery knows shared in Redis: the same records as with the state file alone; a second
+    recovery, by a worker with a state file of its own, fetches and exports nothing."""
+    sources = [str(path) for manifest in archive["runs"] for path in warcs(archive["live"], manifest)]
+    shared = ("--redis", redis_url, "-s", "BHG_REDIS_IDLE_SECONDS=0.5")
+    alone = recover(sources, tmp_path / "sqlite")
+    first = recover(sources, tmp_path / "one", *shared)
+    second = recover(sources, tmp_path / "two", *shared)
+    assert (alone.returncode, first.returncode) == (0, 0), first.stdout[-2000:] + first.stderr[-2000:]
+    assert second.returncode == 3, second.stdout[-2000:] + second.stderr[-2000:]
+    [by_sqlite], [by_redis], [again] = (manifests(tmp_path / name) for name in ("sqlite", "one", "two"))
+    wanted = by_content(exported(tmp_path / "sqlite", by_sqlite))
+    found = by_content(exported(tmp_path / "one", by_redis))
+    assert found.keys() == wanted.keys()
+    for key, record in wanted.items():
+        assert {f: found[key][f] for f in (*CONTENT, "source")} == {f: record[f] for f in (*CONTENT, "source")}
+    assert again["counts"]["articles"] == 0
+    run_stats = stats(tmp_path / "two", again)
+    assert run_stats["bhg/recover/captures/recovered_before"] > 300
+    assert "bhg/recover/captures/extracted" not in run_stats
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    assert client.hlen("bhg:bhg:captures") >= len(found)
+    assert sum(len(json.loads(v)) for v in client.hvals("bhg:bhg:versions")) == len(found)

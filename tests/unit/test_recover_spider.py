@@ -139,7 +139,6 @@ def test_bad_arguments_are_refused_before_anything_is_fetched(arguments: dict[st
         (["recover", CDX, CDX], "bhg-crawl: recover reads one CDX endpoint, or local WARC files, not "),
         (["recover", "nowhere/*.warc.gz"], "bhg-crawl: nowhere/*.warc.gz names no WARC file (.warc, .warc.gz)\n"),
         (["recover", CDX, "--from", "2021-01"], "bhg-crawl: --since is a capture timestamp of 4 to 14 digits"),
-        (["recover", CDX, "-s", "BHG_REDIS_URL=redis://127.0.0.1:9/0"], "bhg-crawl: recover keeps what it recovered"),
     ],
 )
 def test_the_command_refuses_bad_arguments_in_one_line(
