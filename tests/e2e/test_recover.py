@@ -18,7 +18,8 @@ import redis
 
 from bhg_crawler.extract.record import validation_error
 from bhg_crawler.extract.warcfiles import read_warc
-from tests.helpers import bhg_run, exported, exported_records, manifests, pywb, range_files, replica, stats, warcs
+from bhg_replica.process import running_pywb
+from tests.helpers import bhg_run, exported, exported_records, manifests, range_files, replica, stats, warcs
 
 DAYS = (0, 4, 8)  # the replica edits some of the week before's articles each day: day 8's crawl finds 3 edits
 CONTENT = ("record_id", "site", "article_id", "url", "section", "title", "lede", "lede_tag", "published_at",
@@ -47,7 +48,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
         assert result.returncode == 0, result.stderr[-2000:]
     runs = manifests(live)
     files = [path for manifest in runs for path in warcs(live, manifest)]
-    with pywb(tmp_path_factory.mktemp("pywb"), files, "bhg") as url:
+    with running_pywb(tmp_path_factory.mktemp("pywb"), files, "bhg") as url:
         yield {"live": live, "runs": runs, "cdx": f"{url}/cdx"}
 
 
