@@ -132,7 +132,8 @@ class RecoverSpider(ProjectSpider):
     # -- the index ----------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
-        """The first page of the index of each host of the sites (``<host>/*``)."""
+        """The first page of the index of each host of the sites (``<host>/*``); from local WARC files, the
+        captures they hold, planned at once."""
         self._stats.set_value("bhg/mode", "recover")
         if self.warc_files:
             for request in self._read_local(index_warc_files(self.warc_files)):
