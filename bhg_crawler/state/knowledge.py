@@ -89,7 +89,7 @@ class Knowledge(Protocol):
         """Whether a committed run recovered the web archive's capture ``key`` (``"<timestamp> <original URL>"``)."""
 
     def contents(self, record_id: str) -> set[str]:
-        """The content sha256 of every version of the article a committed recovery exported."""
+        """The content sha256 of every version of the article a committed run (a crawl or a recovery) exported."""
 
     def counts(self) -> dict[str, int]:
         """``articles`` known, how many were ``exported``, and the ``versions`` exported in all."""

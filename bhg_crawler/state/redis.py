@@ -29,8 +29,8 @@ logger = logging.getLogger(__name__)
 # ARGV: the work (JSON), now (ISO 8601), now (epoch seconds), the ledger's no-answer reason, seconds to keep
 # a commit's note, the status of a moved article (done at its new home, whichever worker found it so), the
 # attempts at which an article to retry is given up (0: never), the start of a given-up reason, and the start of
-# the reason of a request its host's robots.txt left unasked (never given up). KEYS 12 and 13: a recovery's
-# captures and versions.
+# the reason of a request its host's robots.txt left unasked (never given up). KEYS 12 and 13: the captures
+# recovered and every version exported.
 MERGE = """
 local work = cjson.decode(ARGV[1])
 local now, clock, null = ARGV[2], tonumber(ARGV[3]), cjson.null
@@ -124,7 +124,7 @@ return #work.articles
 """
 
 NAMES = ("articles", "urls", "contents", "published", "sections", "ledger", "payloads", "commits")
-RECOVERY = ("captures", "versions")  # a recovery's: after the worker's keys and the crawl's in the merge
+RECOVERY = ("captures", "versions")  # what recoveries read: after the worker's keys and the crawl's in the merge
 
 
 def _known(record_id: str, raw: Any) -> Known | None:
@@ -153,7 +153,8 @@ class RedisKnowledge:
     - ``commits``: run id -> JSON (status, at): a merge not yet recorded by its worker's own state file, so
       a worker that dies between the two publishes its run's files on its next run (``committed``)
     - ``captures``: a web archive's capture recovered (``"<timestamp> <original URL>"``) -> record id;
-      ``versions``: record id -> JSON {content sha256: version} of every version a recovery exported.
+      ``versions``: record id -> JSON {content sha256: version} of every version exported, by a crawl or a
+      recovery.
 
     The questions raise ``redis.RedisError`` when Redis does not answer; the merge ``StateUnavailable``.
     """
