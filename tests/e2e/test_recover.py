@@ -267,3 +267,21 @@ def test_a_recovery_into_redis_gives_the_records_of_sqlite_and_another_worker_th
     client = redis.Redis.from_url(redis_url, decode_responses=True)
     assert client.hlen("bhg:bhg:captures") >= len(found)
     assert sum(len(json.loads(v)) for v in client.hvals("bhg:bhg:versions")) == len(found)
+
+
+def test_a_stopped_recovery_from_local_warc_files_goes_on_where_it_stopped(
+    archive: dict[str, Any], recovered: dict[str, Any], tmp_path: Path
+) -> None:
+    sources = [str(path) for manifest in archive["runs"] for path in warcs(archive["live"], manifest)]
+    stopped = recover(sources, tmp_path, "--max-requests", "25")
+    assert stopped.returncode == 6, stopped.stdout[-2000:] + stopped.stderr[-2000:]
+    rest = recover(sources, tmp_path)
+    assert rest.returncode == 0, rest.stdout[-2000:] + rest.stderr[-2000:]
+    first, second = manifests(tmp_path)
+    assert 0 < len(exported(tmp_path, first)) < len(exported(tmp_path, second))
+    records = exported(tmp_path, first) + exported(tmp_path, second)
+    whole = exported(recovered["work"], recovered["runs"][0])
+    assert sorted((r["record_id"], r["version"], r["content_sha256"]) for r in records) == sorted(
+        (r["record_id"], r["version"], r["content_sha256"]) for r in whole
+    )
+    assert stats(tmp_path, second)["bhg/recover/captures/recovered_before"] >= len(exported(tmp_path, first))
