@@ -2,19 +2,30 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+CRAWLER := $(VENV)/.installed-crawler
+TOOLS := $(VENV)/.installed
 REPLAY := .venv-replay/.installed
+# Debian's packages: redis-server, for the distributed mode's tests and `make cluster-demo`; jq, for the recipe
+# pages (docs/recipes/) that tests/e2e/test_recipes.py runs as written.
+DEBIAN := redis-server jq
 
-.PHONY: install redis-server demo cluster-demo test lint bench faults clean
+.PHONY: install $(DEBIAN) demo cluster-demo test lint bench faults clean
 
-install: $(STAMP) $(REPLAY) redis-server
+install: $(TOOLS) $(REPLAY) $(DEBIAN)
 
-# Debian's redis-server, for the distributed mode's tests and `make cluster-demo`.
-redis-server:
-	@command -v redis-server >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; } || { echo "make: redis-server is needed: apt-get install redis-server (as root)" >&2; exit 1; }
+# Debian's packages, installed when missing.
+$(DEBIAN):
+	@command -v $@ >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $@ >/dev/null; } || { echo "make: $@ is needed: apt-get install $@ (as root)" >&2; exit 1; }
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+# The crawler alone: all that `make demo` needs.
+$(CRAWLER): pyproject.toml
+	@echo "make: installing the crawler in $(VENV)/"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	@touch $@
+
+# Its test, lint and deploy tools besides.
+$(TOOLS): $(CRAWLER)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,deploy]'
 	touch $@
 
@@ -24,21 +35,21 @@ $(REPLAY): tests/replay-requirements.txt
 	.venv-replay/bin/python -m pip install --quiet --disable-pip-version-check -r tests/replay-requirements.txt
 	touch $@
 
-demo: install
-	$(BIN)/bhg-crawl demo
+demo: $(CRAWLER)
+	@$(BIN)/bhg-crawl demo
 
 # A local Redis, the replica and two workers sharing one crawl; prints the merged result.
-cluster-demo: install
+cluster-demo: $(CRAWLER) redis-server
 	$(BIN)/bhg-crawl cluster-demo
 
 # Style, types, and the import contracts of the architecture (pyproject.toml, [tool.importlinter]).
-lint: install
+lint: $(TOOLS)
 	$(BIN)/ruff check bhg_crawler bhg_replica tests bench
 	$(BIN)/ruff format --check bhg_crawler bhg_replica tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 
-test: lint
+test: lint install
 	$(BIN)/pytest
 
 # Figures against peers measured side by side; `make bench ARGS=--full` adds the 100,000-article crawl.

@@ -162,6 +162,8 @@ def check_whole(work: Path) -> list[str]:
     exports = work / "exports"
     listed = set()
     for manifest in published(work):
+        if not (exports / manifest["schema"]).is_file():
+            problems.append(f"{manifest['schema']}, the schema of {manifest['run_id']}, is missing")
         for entry in manifest["files"]:
             path = exports / entry["path"]
             listed.add(path)
@@ -170,7 +172,8 @@ def check_whole(work: Path) -> list[str]:
             elif hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
                 problems.append(f"{entry['path']} does not match its manifest")
     for path in exports.glob("*/*"):
-        if path.parent.name not in ("runs", "crawls") and not path.name.startswith(".") and path not in listed:
+        shared = path.parent.name in ("runs", "crawls", "schema")  # manifests, and the schemas they name
+        if not shared and not path.name.startswith(".") and path not in listed:
             problems.append(f"{path.relative_to(exports)} is visible but in no manifest")
     state = work / "state" / "bhg.sqlite3"
     if state.exists():

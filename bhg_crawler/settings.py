@@ -74,6 +74,7 @@ EXTENSIONS = {
     "bhg_crawler.runs.export.RunExport": 500,
     "bhg_crawler.monitoring.heartbeat.Heartbeat": 510,
     "bhg_crawler.distributed.workers.RedisWorkers": 520,  # off unless BHG_REDIS_URL; after the run is committed
+    "bhg_crawler.monitoring.progress.Progress": 530,  # a status line on a terminal, a progress line in the log
 }
 
 # --- Monitors: each failed one sets the run's exit code (see bhg_crawler.monitoring.monitors) ---------------
@@ -109,6 +110,14 @@ BHG_SMTP_STARTTLS = False
 BHG_NOTIFY_SLACK_WEBHOOK = ""  # an incoming-webhook URL
 BHG_NOTIFY_COMMAND = ""  # run with the message on stdin, BHG_RUN_ID, BHG_EXIT_CODE, BHG_OUTCOME in its env
 
+# --- Logs and progress ----------------------------------------------------------------------------
+LOG_LEVEL = "INFO"  # Scrapy's DEBUG logs every request and record: 6 MB a 1,000 articles, not 14 kB
+BHG_LOGS = "logs"  # bhg-crawl run writes logs/<run_id>.log
+BHG_PROGRESS_SECONDS = 60.0  # a progress line in the log (pages, exported, queue, pace, ETA) this often; 0: none
+BHG_PROGRESS_TTY = True  # a status line redrawn on standard error when it is a terminal the log is not written to
+BHG_KEEP_LOGS_DAYS = 30.0  # bhg-crawl prune: run logs and stats older than this many days are removed...
+BHG_KEEP_LOGS = 20  # ...but for the newest this many runs'
+
 # --- Archives ----------------------------------------------------------------------------------
 BHG_WARC = False  # WARC 1.1 files of every response and request, in the run's export folder
 BHG_WARC_MAX_BYTES = 1_000_000_000  # a new WARC file past this size
@@ -126,7 +135,6 @@ BHG_REFRESH_DAYS = 7.0  # articles published this recently are revisited with co
 BHG_LEDGER_GIVE_UP_TRIES = 5  # runs that tried a ledger's article before it is given up (retried after 1, 3, 7 runs)
 BHG_NOW = ""  # the time the refresh window ends at (ISO 8601); default: the clock
 BHG_PROFILES: list[str] = []  # folders of more site profiles (*.toml), besides bhg_crawler/sites/
-BHG_LOGS = "logs"  # bhg-crawl run writes logs/<run_id>.log
 FEED_EXPORT_ENCODING = "utf-8"
 
 # --- The distributed mode: workers share one crawl through Redis (see bhg_crawler.distributed) ---

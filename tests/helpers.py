@@ -166,21 +166,39 @@ def replica(
         yield url, site
 
 
+def replica_options(url: str, day: int) -> list[str]:
+    """The options of a ``bhg-crawl`` command through the replica at ``url`` on its day ``day``: ``--via`` and
+    the replica's ``-s`` settings (its clock, no politeness delays)."""
+    settings = {k: v for k, v in replica_settings(url, day).items() if k != "BHG_VIA"}
+    return ["--via", url, *(option for name, value in settings.items() for option in ("-s", f"{name}={value}"))]
+
+
 def command(url: str, day: int, work: Path, *extra: str, verb: str = "run") -> list[str]:
     """``bhg-crawl <verb>`` through the replica at ``url`` on its day ``day``, with its state (and for ``run``
     its exports and logs) under ``work``."""
-    settings = {k: v for k, v in replica_settings(url, day).items() if k != "BHG_VIA"}
-    line = [sys.executable, "-m", "bhg_crawler", verb, "--via", url, "--state", str(work / "state.sqlite3"), *extra]
+    line = [sys.executable, "-m", "bhg_crawler", verb, "--state", str(work / "state.sqlite3"), *extra]
     if verb == "run":
         line += ["--exports", str(work / "exports"), "--logs", str(work / "logs")]
-    for name, value in settings.items():
-        line += ["-s", f"{name}={value}"]
-    return line
+    return line + replica_options(url, day)
 
 
 def bhg_run(url: str, day: int, work: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     """A finished ``bhg-crawl run`` (see ``command``)."""
     return subprocess.run(command(url, day, work, *extra), capture_output=True, text=True, check=False)
+
+
+# A recovery as fast as loopback allows.
+FAST = ("-s", "BHG_RECOVER_RATE=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
+        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16")  # fmt: skip
+
+
+def recover(source: str | list[str], work: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """``bhg-crawl recover`` from the CDX server (or the WARC files) ``source`` into the state and exports under
+    ``work``."""
+    sources = [source] if isinstance(source, str) else source
+    line = [sys.executable, "-m", "bhg_crawler", "recover", *sources, "--state", str(work / "state.sqlite3"),
+            "--exports", str(work / "exports"), "--logs", str(work / "logs"), *extra]  # fmt: skip
+    return subprocess.run(line, capture_output=True, text=True, check=False)
 
 
 def ledger_rows(work: Path, *extra: str) -> list[list[str]]:

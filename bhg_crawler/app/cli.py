@@ -28,6 +28,7 @@ from bhg_crawler.extract.encoding import page_text
 from bhg_crawler.extract.record import build_record, validation_error
 from bhg_crawler.monitoring.heartbeat import stale
 from bhg_crawler.runs.outcome import NO_ACTION, ExitCode
+from bhg_crawler.runs.retention import prunable
 from bhg_crawler.sites.profiles import DEFAULT_SITE, get_profile, with_successors
 from bhg_crawler.spiders.arguments import parse_options
 from bhg_crawler.spiders.recover import RecoverSpider
@@ -169,7 +170,7 @@ def _crawl(args: argparse.Namespace, spider_args: dict[str, str], spider: str) -
 
 def _discover(args: argparse.Namespace) -> int:
     spider_args = {**_spider_args(args), "discover": "1"}
-    settings = {**_crawl_settings(args), "BHG_EXPORTS": "", "BHG_LOGS": ""}
+    settings = {**_crawl_settings(args), "BHG_EXPORTS": "", "BHG_LOGS": "", "BHG_PROGRESS_TTY": "0"}
     if not any(name == "LOG_LEVEL" for name in settings):
         settings["LOG_LEVEL"] = "WARNING"
     planned: dict[str, str] = {}
@@ -264,6 +265,20 @@ def _heartbeat(args: argparse.Namespace) -> int:
         state = f"closed, exit {code} ({ExitCode(code).name.lower()}): {beat.get('outcome')}"
     print(f"run {beat.get('run_id')} (pid {beat.get('pid')}): {state}; last beat {beat.get('updated_at')}")
     return 1 if dead else 3 if code is not None and code not in NO_ACTION else 0
+
+
+def _prune(args: argparse.Namespace) -> int:
+    if args.keep_days < 0 or args.keep < 0:
+        raise ConfigError(f"--keep-days and --keep must be 0 or more, not {args.keep_days} and {args.keep}")
+    found = prunable(Path(args.logs), Path(args.exports), datetime.now(UTC), args.keep_days, args.keep)
+    for path in found:
+        print(path)
+        if not args.dry_run:
+            path.unlink(missing_ok=True)
+    size = sum(path.stat().st_size for path in found if path.exists())
+    verb = "would remove" if args.dry_run else "removed"
+    print(f"bhg-crawl: {verb} {len(found)} files{f' ({size:,} bytes)' if args.dry_run else ''}", file=sys.stderr)
+    return 0
 
 
 def _reextract(args: argparse.Namespace) -> int:
@@ -426,6 +441,27 @@ def build_parser() -> argparse.ArgumentParser:
     _add_exports(beat)
     beat.add_argument("--beats", type=float, default=3, help="beats missed before a run counts as dead (default 3)")
     beat.set_defaults(func=_heartbeat)
+
+    prune = commands.add_parser("prune", help="remove the runs' logs and stats past their retention, never a "
+                                "manifest or a record")  # fmt: skip
+    prune.add_argument(
+        "--logs", default=defaults.BHG_LOGS, help=f"folder of the runs' log files (default {defaults.BHG_LOGS}/)"
+    )
+    _add_exports(prune)
+    prune.add_argument(
+        "--keep-days",
+        type=float,
+        default=defaults.BHG_KEEP_LOGS_DAYS,
+        help=f"keep what is this many days old or less (default {defaults.BHG_KEEP_LOGS_DAYS})",
+    )
+    prune.add_argument(
+        "--keep",
+        type=int,
+        default=defaults.BHG_KEEP_LOGS,
+        help=f"keep the newest this many runs' whatever their age (default {defaults.BHG_KEEP_LOGS})",
+    )
+    prune.add_argument("--dry-run", action="store_true", help="list what would be removed, remove nothing")
+    prune.set_defaults(func=_prune)
 
     ledger = commands.add_parser("ledger", help="list the articles not exported and listing pages not walked, and why")
     _add_state(ledger)

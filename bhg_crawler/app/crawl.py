@@ -18,7 +18,6 @@ REPLICA_SPEED = {
     "AUTOTHROTTLE_ENABLED": "False",
     "CONCURRENT_REQUESTS": "16",
     "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
-    "LOG_LEVEL": "INFO",
 }
 
 
@@ -59,8 +58,13 @@ def summary(exports: Path, run_id: str) -> list[str]:
         f"Run {run_id} ({manifest['status']}): {counts['articles']} articles exported, {counts['rejects']} rejected, "
         f"{counts['duplicates']} duplicates dropped, {counts['failures']} pages not fetched"
     ]
+    media = [entry for entry in manifest["files"] if entry["kind"] == "media"]
     for entry in manifest["files"]:
-        size = f"{entry['records']} records" if "records" in entry else f"{entry['bytes']:,} bytes"
-        lines.append(f"  {(exports / entry['path']).resolve()}  ({entry['kind']}, {size})")
+        if entry["kind"] != "media":  # one line for them all, below
+            size = f"{entry['records']} records" if "records" in entry else f"{entry['bytes']:,} bytes"
+            lines.append(f"  {(exports / entry['path']).resolve()}  ({entry['kind']}, {size})")
+    if media:
+        size = sum(entry["bytes"] for entry in media)
+        lines.append(f"  {len(media)} media files, {size:,} bytes, each in the manifest")
     lines.append(f"  {manifest_path.resolve()}  (manifest)")
     return lines

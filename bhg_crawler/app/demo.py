@@ -52,18 +52,20 @@ def demo_exports(exports: Path) -> None:
 
 
 def run_demo(replica: DemoReplica, exports: Path) -> int:
-    """A whole crawl of a fresh replica, with a state of its own in memory, so every demo exports all."""
+    """A whole crawl of a fresh replica, with a state of its own in memory, so every demo exports all; its log in
+    ``<exports>/logs/``, and on the terminal a few lines of its own."""
     demo_exports(exports)
     with replica.serving() as url:
         print(f"Replica of {replica.articles} articles serving at {url}", flush=True)
         settings = {**replica_settings(url, replica.day), "BHG_EXPORTS": str(exports), "BHG_STATE": "",
-                    "BHG_LOGS": "", "BHG_RUN_ID": new_run_id(DEMO)}  # fmt: skip
+                    "BHG_LOGS": str(exports / "logs"), "BHG_RUN_ID": new_run_id(DEMO)}  # fmt: skip
         result = run_crawl({}, settings)
     manifest = exports / "runs" / f"{result.run_id}.json"
+    log = f"  {result.log_file.resolve()}  (log)" if result.log_file is not None else ""
     if not manifest.exists():
-        print(f"The crawl failed (exit code {int(result.code)}) and wrote no manifest", file=sys.stderr)
+        print(f"The crawl failed (exit code {int(result.code)}) and wrote no manifest\n{log}", file=sys.stderr)
         return result.code or ExitCode.FAILED
-    print("\n".join(summary(exports, result.run_id)))
+    print("\n".join([*summary(exports, result.run_id), log]))
     return result.code
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import tempfile
+import warnings
 from pathlib import Path
 
 from bhg_crawler.archive.reextract import Run
@@ -21,9 +24,9 @@ def pages_jsonl(run: Run) -> str:
 
 def write_wacz(run: Run, out: Path) -> Path:
     """Packages the run's WARC files and its articles as pages into one WACZ file (the ``wacz`` package)."""
-    # Imported here, not at the top: wacz loads pyamf, which warns about pkg_resources on import; the commands
-    # that do not archive stay quiet.
-    from wacz.main import main as wacz_main
+    with warnings.catch_warnings():  # wacz loads pyamf, which asks for the deprecated pkg_resources
+        warnings.filterwarnings("ignore", "pkg_resources is deprecated", UserWarning)
+        from wacz.main import main as wacz_main
 
     if run.manifest is None:
         raise ConfigError("a WACZ is made of a run (its id or folder), not of a lone WARC file")
@@ -33,9 +36,11 @@ def write_wacz(run: Run, out: Path) -> Path:
         pages = Path(work) / "pages.jsonl"
         pages.write_text(pages_jsonl(run), encoding="utf-8")
         title = f"bhg-crawler run {run.folder.name if run.folder else ''}"
-        code = wacz_main(["create", "-o", str(part), "-p", str(pages), "--title", title, *map(str, run.warcs)])
+        said = io.StringIO()  # wacz prints each of its steps; they are worth reading only when it fails
+        with contextlib.redirect_stdout(said):
+            code = wacz_main(["create", "-o", str(part), "-p", str(pages), "--title", title, *map(str, run.warcs)])
     if code not in (0, None):
         part.unlink(missing_ok=True)
-        raise RuntimeError(f"wacz create failed with exit code {code}")
+        raise RuntimeError(f"wacz create failed with exit code {code}: {said.getvalue().strip()[-500:]}")
     part.replace(out)
     return out

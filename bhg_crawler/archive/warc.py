@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import io
 import os
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,7 +13,6 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-from cdxj_indexer.main import CDXJIndexer
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
@@ -29,6 +29,10 @@ from bhg_crawler.core.redact import public
 from bhg_crawler.runs.files import run_of
 from bhg_crawler.state.binding import state_of
 from bhg_crawler.state.store import StateStore
+
+with warnings.catch_warnings():  # py3amf, which cdxj-indexer imports, asks for the deprecated pkg_resources
+    warnings.filterwarnings("ignore", "pkg_resources is deprecated", UserWarning)
+    from cdxj_indexer.main import CDXJIndexer
 
 WARC_VERSION = "1.1"
 # Hop-by-hop framing the archived body no longer has: kept under another name, as replay tools expect.
@@ -159,7 +163,7 @@ class WarcMiddleware(CrawlerComponent):
     def from_crawler(cls, crawler: Crawler) -> WarcMiddleware:
         settings = crawler.settings
         if not settings.getbool("BHG_WARC"):
-            raise NotConfigured("BHG_WARC is off")
+            raise NotConfigured  # off, as by default: no warning in the log
         if not settings.get("BHG_EXPORTS"):  # the WARC files are files of the run's exports
             raise NotConfigured("BHG_EXPORTS is empty: no run folder for WARC files")
         run = run_of(crawler)

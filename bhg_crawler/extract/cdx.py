@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -54,6 +54,11 @@ class Capture:
         return f"{self.timestamp} {self.original}"
 
     @property
+    def payload_digest(self) -> str:
+        """The digest of its payload; empty when the index does not say (``-``, or no field)."""
+        return "" if self.digest == "-" else self.digest
+
+    @property
     def captured_at(self) -> datetime:
         """When it was captured, aware UTC (a shorter timestamp is its period's first moment)."""
         digits = self.timestamp[:14] + "00000101000000"[len(self.timestamp[:14]) :]
@@ -62,19 +67,37 @@ class Capture:
 
 @dataclass(frozen=True)
 class CdxPage:
-    """A page of a CDX server's answer: its captures in index order, and the key of the next page (None at the
-    last: ``showResumeKey``)."""
+    """A page of a CDX server's answer: its captures in index order, the key of the next page (None at the
+    last: ``showResumeKey``), and its ``malformed`` lines (as read, cut to 200 characters), which give none."""
 
     captures: list[Capture]
     resume_key: str | None
+    malformed: list[str] = field(default_factory=list)
 
 
-def _capture(fields: dict[str, Any]) -> Capture | None:
-    """A capture of a dict of a CDX server's field names; None without a timestamp or a URL."""
+def _capture(fields: dict[str, Any]) -> Capture:
+    """A capture of a dict of a CDX server's field names. Raises ``ValueError`` without a URL or without a
+    timestamp of 4 to 14 digits."""
     known = {FIELD_NAMES[name]: str(value) for name, value in fields.items() if name in FIELD_NAMES}
-    if not known.get("timestamp") or not known.get("original"):
-        return None
+    stamp = known.get("timestamp", "")
+    if not known.get("original") or not (stamp.isdigit() and 4 <= len(stamp) <= 14):
+        raise ValueError(f"a CDX line without a URL or a timestamp: {str(fields)[:200]!r}")
     return Capture(**{"urlkey": "", **known})
+
+
+def _read_all(lines: Iterable[Any], read: Callable[[Any], Capture], resume: str | None) -> CdxPage:
+    """The page of the ``lines`` each ``read`` as a capture, or kept as malformed when it raises ``ValueError``
+    (or ``TypeError``: a JSON row of the wrong shape). Raises ``ValueError`` when no line is a capture and some
+    are malformed: the answer is no index at all (an error page answered 200)."""
+    captures, malformed = [], []
+    for line in lines:
+        try:
+            captures.append(read(line))
+        except (ValueError, TypeError):
+            malformed.append(str(line)[:200])
+    if malformed and not captures:
+        raise ValueError(f"no line is a CDX line: {malformed[0]!r}")
+    return CdxPage(captures, resume, malformed)
 
 
 def _json_rows(rows: list[Any]) -> CdxPage:
@@ -83,15 +106,17 @@ def _json_rows(rows: list[Any]) -> CdxPage:
     if not rows:
         return CdxPage([], None)
     header, body = rows[0], rows[1:]
+    if not isinstance(header, list):
+        raise ValueError(f"a JSON answer without a header row: {str(rows)[:200]!r}")
     resume = None
-    if len(body) >= 2 and body[-2] == [] and len(body[-1]) == 1:
+    if len(body) >= 2 and body[-2] == [] and isinstance(body[-1], list) and len(body[-1]) == 1:
         resume, body = str(body[-1][0]), body[:-2]
-    found = (_capture(dict(zip(header, row, strict=False))) for row in body if row)
-    return CdxPage([c for c in found if c is not None], resume)
+    return _read_all((row for row in body if row), lambda row: _capture(dict(zip(header, row, strict=True))), resume)
 
 
-def _text_line(line: str) -> Capture | None:
-    """A line of pywb's JSON lines, a CDXJ line (``urlkey timestamp {json}``) or a space-separated CDX line."""
+def _text_line(line: str) -> Capture:
+    """A line of pywb's JSON lines, a CDXJ line (``urlkey timestamp {json}``) or a space-separated CDX line.
+    Raises ``ValueError`` for a line of none of these forms."""
     if line.startswith("{"):
         return _capture(json.loads(line))
     parts = line.split(" ", 2)
@@ -107,7 +132,8 @@ def _text_line(line: str) -> Capture | None:
 def parse_cdx(text: str) -> CdxPage:
     """A CDX server's answer as captures, in any of its forms: the Wayback Machine's ``output=json`` (an array of
     rows) or its space-separated lines, pywb's JSON lines, CDXJ lines; a resume key after an empty line (or
-    row) is the next page's. Raises ``ValueError`` on a line of none of these forms."""
+    row) is the next page's. A line of none of these forms, or without a URL or a timestamp, is ``malformed``;
+    raises ``ValueError`` when every line is (the answer is no index: an error page answered 200)."""
     text = text.strip()
     if text.startswith("["):
         return _json_rows(json.loads(text))
@@ -115,8 +141,7 @@ def parse_cdx(text: str) -> CdxPage:
     resume = None
     if len(lines) >= 2 and not lines[-2].strip() and " " not in lines[-1].strip():
         resume, lines = lines[-1].strip(), lines[:-2]
-    found = (_text_line(line.strip()) for line in lines if line.strip())
-    return CdxPage([c for c in found if c is not None], resume)
+    return _read_all((line.strip() for line in lines if line.strip()), _text_line, resume)
 
 
 def cdx_query(endpoint: str, url: str, *, since: str = "", until: str = "", resume_key: str | None = None,

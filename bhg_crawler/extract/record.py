@@ -157,9 +157,15 @@ class Extracted:
 
 def schema() -> dict[str, Any]:
     """The published JSON Schema of the record, ``schema/article-<SCHEMA_VERSION>.json``, as a dict."""
-    text = resources.files("bhg_crawler.extract").joinpath("schema", SCHEMA_FILE).read_text("utf-8")
-    data: dict[str, Any] = json.loads(text)
+    data: dict[str, Any] = json.loads(schema_files()[SCHEMA_FILE])
     return data
+
+
+def schema_files() -> dict[str, bytes]:
+    """Every published JSON Schema of the record, this version's and the older ones, by file name
+    (``article-<version>.json``): each one's ``$id`` is its own file name, so it resolves to the file beside it."""
+    folder = resources.files("bhg_crawler.extract").joinpath("schema")
+    return {item.name: item.read_bytes() for item in folder.iterdir() if item.name.startswith("article-")}
 
 
 @cache

@@ -52,7 +52,7 @@ class Heartbeat(CrawlerComponent):
         interval = crawler.settings.getfloat("BHG_HEARTBEAT_SECONDS")
         path = heartbeat_path(crawler.settings)
         if interval <= 0 or path is None:
-            raise NotConfigured("no heartbeat: BHG_HEARTBEAT_SECONDS is 0, or no file")
+            raise NotConfigured  # off (BHG_HEARTBEAT_SECONDS 0, or no file): no warning in the log
         heartbeat = cls(crawler, path, interval)
         heartbeat.listen("spider_opened", "spider_closed")
         return heartbeat

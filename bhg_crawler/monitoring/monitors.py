@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import statistics
+import warnings
 from typing import Any, ClassVar
 
+from scrapy.exceptions import ScrapyDeprecationWarning
 from scrapy.settings import BaseSettings
 from spidermon import Monitor, MonitorSuite, monitors
 from spidermon.contrib.monitors.mixins.spider import SpiderMonitorMixin
@@ -15,6 +17,9 @@ from bhg_crawler.monitoring.notify import Notify
 from bhg_crawler.runs.figures import run_figures
 from bhg_crawler.runs.outcome import ExitCode, failed_stat, judge, record_outcome
 from bhg_crawler.state.binding import state_of
+
+# Spidermon 1.27 writes its lines through Spider.log(), deprecated in Scrapy 2.19: the lines are kept, the warning not.
+warnings.filterwarnings("ignore", r"Spider\.log\(\) is deprecated", ScrapyDeprecationWarning, "spidermon")
 
 
 class RunMonitor(Monitor, SpiderMonitorMixin):

@@ -22,12 +22,21 @@ from bhg_crawler.core.files import file_entry, json_document, published, write_a
 from bhg_crawler.extract.record import SCHEMA_VERSION, ArticleRecord, add_url_aliases
 from bhg_crawler.runs.accounting import RunAccounting, accounting_of
 from bhg_crawler.runs.figures import run_figures
-from bhg_crawler.runs.files import JsonLinesFile, RunFiles, manifest_part, publish, remove_run_files, run_of
+from bhg_crawler.runs.files import (
+    JsonLinesFile,
+    RunFiles,
+    manifest_part,
+    publish,
+    publish_schemas,
+    remove_run_files,
+    run_of,
+)
 from bhg_crawler.runs.outcome import ExitCode, Outcome, outcome_of, record_outcome
 from bhg_crawler.state.binding import state_of
 from bhg_crawler.state.store import StateStore
 
-MANIFEST_VERSION = 2  # the manifest's own keys (docs/exports.md): 2 added "accounting"
+# The manifest's own keys (docs/exports.md): 2 added "accounting"; 3 "schema", and the media files in "files".
+MANIFEST_VERSION = 3
 
 
 class RunExport(CrawlerComponent):
@@ -63,7 +72,7 @@ class RunExport(CrawlerComponent):
     def from_crawler(cls, crawler: Crawler) -> RunExport:
         folder = crawler.settings.get("BHG_EXPORTS")
         if not folder:
-            raise NotConfigured("BHG_EXPORTS is empty")
+            raise NotConfigured  # off, as a dry run wants: no warning in the log
         max_records = crawler.settings.getint("BHG_EXPORT_MAX_RECORDS")
         extension = cls(crawler, run_of(crawler), max_records, state_of(crawler), accounting_of(crawler))
         extension.listen("spider_opened", "item_scraped", "spider_closed", "record_rejected", "aliases_found",
@@ -233,6 +242,8 @@ class RunExport(CrawlerComponent):
                 {"path": f"{self.run_id}/{published(part).name}", "kind": kind, **file_entry(part)}
                 for kind, part in close()
             ]
+        for listed in self.run.listers:
+            files += listed()
         duplicates = sum(v for k, v in stats.get_stats().items() if k.startswith("bhg/duplicates/"))
         records = sum(f.records for f in self.articles)
         return {
@@ -247,6 +258,7 @@ class RunExport(CrawlerComponent):
             "status": "complete" if reason == "finished" else "partial",
             "outcome": outcome.as_dict(),
             "schema_version": SCHEMA_VERSION,
+            "schema": publish_schemas(self.root),
             "counts": {
                 "articles": records,
                 "changed": stats.get_value("bhg/articles/changed", 0),

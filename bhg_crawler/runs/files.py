@@ -15,7 +15,8 @@ from weakref import WeakKeyDictionary
 
 from scrapy.crawler import Crawler
 
-from bhg_crawler.core.files import file_entry, json_line, part_of, published
+from bhg_crawler.core.files import file_entry, json_line, part_of, published, write_atomically
+from bhg_crawler.extract.record import SCHEMA_FILE, schema_files
 
 
 def new_run_id(spider: str) -> str:
@@ -26,6 +27,18 @@ def new_run_id(spider: str) -> str:
 def manifest_part(root: Path, run_id: str) -> Path:
     """A run's manifest before it is published."""
     return root / "runs" / f".{run_id}.json.part"
+
+
+def publish_schemas(root: Path) -> str:
+    """Every JSON Schema of the record into ``<root>/schema/`` (each written whole, and only when it is missing or
+    differs); the path of this version's, relative to ``root``: ``schema/article-6.json``. ``OSError`` as it comes."""
+    folder = root / "schema"
+    folder.mkdir(exist_ok=True)
+    for name, data in schema_files().items():
+        path = folder / name
+        if not path.is_file() or path.read_bytes() != data:
+            write_atomically(path, data)
+    return f"schema/{SCHEMA_FILE}"
 
 
 def remove_run_files(root: Path, run_id: str) -> int:
@@ -105,12 +118,16 @@ class RunFiles:
         <run_id>/articles-0001.jsonl    records, BHG_EXPORT_MAX_RECORDS a file
         <run_id>/rejects.jsonl          records that failed validation, with the reason
         <run_id>/failures.jsonl         pages that could not be fetched, with the reason
-        <run_id>/<run_id>-00001.warc.gz WARC files and their index.cdxj, with BHG_WARC"""
+        <run_id>/<run_id>-00001.warc.gz WARC files and their index.cdxj, with BHG_WARC
+        schema/article-6.json           the JSON Schema of the records (and the older versions')"""
 
     run_id: str
     root: Path
     # Each completes its files, flushed but still ``.part`` until the run is published; (kind, part) of each.
     closers: list[Callable[[], list[tuple[str, Path]]]] = field(default_factory=list)
+    # Each gives the manifest's entries of complete files the run used outside its folder (media):
+    # ``{"path", "kind", "sha256", "bytes", ...}``, ``path`` relative to ``root`` (absolute when outside it).
+    listers: list[Callable[[], list[dict[str, Any]]]] = field(default_factory=list)
 
     @property
     def folder(self) -> Path:

@@ -304,17 +304,20 @@ class BhgSpider(ProjectSpider):
         """
         page = ListingPage.from_response(response, self.profile)
         self._count_unusable(page)
+        slug = response.meta.get("bhg_section") or section_of(response.url, self.profile) or ""
         listed = page.listed()
+        requested = 0
         for entry in listed:
             request = self._article_request(entry.url, entry.article, entry.published)
             if request is not None:
+                requested += 1
                 yield request
+        self._walk_left(slug, 0, walked=1, requested=requested)  # none left, unless a next page is asked for below
         since = self.options.since
         dated = [e.published for e in listed if e.published is not None]
         if since is not None and dated and max(dated) < since:
             self._stats.inc_value("bhg/listings/stopped_at_since")
             return
-        slug = response.meta.get("bhg_section") or section_of(response.url, self.profile) or ""
         walked = not self.full and self.state.section_walked(self.profile.name, slug)
         if walked and listed and all(self._settled(self._known(e.article)) for e in listed):
             self._stats.inc_value("bhg/listings/stopped_at_known")
@@ -329,6 +332,7 @@ class BhgSpider(ProjectSpider):
         following = page.next_page()
         if following:
             later = shown.from_page(shown.current + 2, self.profile)
+            self._walk_left(slug, max(shown.highest - shown.current, 1))
             yield self._request(following, RequestKind.LISTING, bhg_section=slug, bhg_later=later)
         elif shown.highest > shown.current:
             missed = shown.from_page(shown.current + 1, self.profile)
@@ -336,6 +340,15 @@ class BhgSpider(ProjectSpider):
                                       f"pages up to {shown.highest}")  # fmt: skip
         elif slug and since is None and not self.limited:
             self.crawler.signals.send_catch_log(signals.section_walked, site=self.profile.name, slug=slug)
+
+    def _walk_left(self, slug: str, left: int, walked: int = 0, requested: int = 0) -> None:
+        """A section's walk as its progress reads it (``monitoring.progress``): ``walked`` more listing pages
+        (``bhg/walks/<section>/pages``) that asked for ``requested`` more articles (``.../requested``), and the
+        pages its pagination shows left, the next one asked for included (``.../left``; 0: the walk ended)."""
+        if slug:
+            self._stats.inc_value(f"bhg/walks/{slug}/pages", walked)
+            self._stats.inc_value(f"bhg/walks/{slug}/requested", requested)
+            self._stats.set_value(f"bhg/walks/{slug}/left", left)
 
     def _walk_end(self, slug: str, number: int, page: ListingPage) -> str | None:
         """Why a section's walk ends at this page whatever its next link says, None if it goes on: ``empty`` (a
@@ -403,6 +416,8 @@ class BhgSpider(ProjectSpider):
             warc_record_id=archived.record_id if archived else None,
         )
         count_layers(self._stats, record, extracted)
+        if record["section"]:  # the articles of each section fetched, for its walk's progress
+            self._stats.inc_value(f"bhg/walks/{record['section']['slug']}/articles")
         yield record
         if self.options.urls:
             return
@@ -434,6 +449,8 @@ class BhgSpider(ProjectSpider):
         refusal = refusal_of(failure)
         stat = "gone" if status in GONE else f"refused/{refusal}" if refusal else "error"
         self._not_exported(request, reason, stat, status)
+        if request.meta.get("bhg_kind") == RequestKind.LISTING.name:
+            self._walk_left(request.meta.get("bhg_section") or "", 0)
         later = request.meta.get("bhg_later")
         if later:  # a section's walk ends at a listing page that failed: the pages it showed after are missed too
             self._walk_missed(later, f"the walk ended at {request.url}, which failed ({reason})")

@@ -35,10 +35,11 @@ from bhg_crawler.extract.cdx import (
 from bhg_crawler.extract.record import Source, build_record
 from bhg_crawler.extract.warcfiles import LocalIndex, index_warc_files, warc_paths
 from bhg_crawler.sites.profiles import DEFAULT_SITE, get_profile, with_successors
-from bhg_crawler.sites.urls import ArticleUrl, article_of, strip_tracking
+from bhg_crawler.sites.urls import ArticleUrl, article_of, moved_from, strip_tracking
 from bhg_crawler.spiders.arguments import parse_flag
 from bhg_crawler.spiders.base import ProjectSpider
 from bhg_crawler.spiders.bhg import count_layers
+from bhg_crawler.state.walks import WalkPosition
 
 REDIRECTS = [301, 302, 303, 307, 308]
 MAX_HOPS = 3  # redirects followed from one capture, each to the same article
@@ -117,7 +118,14 @@ class RecoverSpider(ProjectSpider):
         self.allowed_domains = sorted({host for host in hosts if host})
         self.captures: dict[str, Capture] = {}  # key -> capture, from every page of the index
         self.walks = 0  # index walks not at their end
+        self.positions: dict[str, WalkPosition] = {}  # pattern ("<host>/*") -> where its walk is
+        self.resume_keys: dict[str, set[str]] = {}  # pattern -> the resume keys followed: one given back ends it
+        self.restarted: set[str] = set()  # the patterns whose walk started again from its first page
+        self.malformed: set[tuple[str, str]] = set()  # (pattern, line): the malformed index lines noted
         self.queues: dict[str, deque[Capture]] = {}  # record id -> its captures still to fetch, oldest first
+        self.probing: dict[str, str] = {}  # capture key -> record id: the redirects asked where they lead
+        self.locations: dict[str, str] = {}  # capture key -> the URL of the same article it redirects to
+        self.moves: dict[str, set[str]] = {}  # record id -> the canonical URLs of the articles that moved to it
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -132,64 +140,131 @@ class RecoverSpider(ProjectSpider):
     # -- the index ----------------------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
-        """The first page of the index of each host of the sites (``<host>/*``); from local WARC files, the
-        captures they hold, planned at once."""
+        """The next page of the index of each host of the sites (``<host>/*``): its first, or where a run that
+        died or stopped left its walk (``StateStore.walk_position``); from local WARC files, the captures they
+        hold, planned at once."""
         self._stats.set_value("bhg/mode", "recover")
         if self.warc_files:
             for request in self._read_local(index_warc_files(self.warc_files)):
                 yield request
             return
         for host in sorted({host for site in self.sites for host in site.hosts}):
-            self.walks += 1
-            yield self._index_request(f"{host}/*", None, count=self.pages)
+            pattern = f"{host}/*"
+            position, lines = self.state.walk_position(self._query(pattern))
+            self.positions[pattern] = position
+            for fields in lines:
+                capture = Capture(**fields)
+                self.captures.setdefault(capture.key, capture)
+            if position.started and not position.done:
+                self._stats.inc_value("bhg/recover/index_resumed")
+            if not position.done:
+                self.walks += 1
+                yield self._index_request(pattern)
+        if self.walks == 0:  # every walk read to its end by a run that died: its lines are the captures
+            for request in self._plan():
+                yield request
 
-    def _index_request(self, pattern: str, resume_key: str | None, page: int | None = None,
-                       count: bool = False) -> scrapy.Request:  # fmt: skip
-        """A page of the index of ``pattern``: after ``resume_key``, or page ``page``, or (``count``) how many
-        pages it has."""
-        url = cdx_query(self.cdx, pattern, since=self.since, until=self.until, resume_key=resume_key,
-                        limit=0 if page is not None or count else self.limit, page=page, num_pages=count)  # fmt: skip
+    def _query(self, pattern: str) -> str:
+        """The walk of ``pattern``'s identity: the URL of its first page (its bounds and its way of paging)."""
+        return cdx_query(self.cdx, pattern, since=self.since, until=self.until, limit=0 if self.pages else self.limit,
+                         num_pages=self.pages)  # fmt: skip
+
+    def _index_request(self, pattern: str) -> scrapy.Request:
+        """The next page of the walk of ``pattern``: after its resume key, or its page number, or (``pages``, not
+        counted yet) how many pages it has."""
+        position = self.positions[pattern]
+        count = self.pages and position.pages is None
+        page = (position.page or 0) if self.pages and not count else None
+        url = cdx_query(self.cdx, pattern, since=self.since, until=self.until, resume_key=position.resume_key,
+                        limit=0 if self.pages else self.limit, page=page, num_pages=count)  # fmt: skip
         return scrapy.Request(url, callback=self.parse_pages if count else self.parse_index,
-                              errback=self.index_failed, priority=RequestKind.INDEX.priority,
+                              errback=self.index_failed, priority=RequestKind.INDEX.priority, dont_filter=True,
                               meta={"bhg_kind": RequestKind.INDEX.name, "bhg_pattern": pattern,
-                                    "bhg_page": page})  # fmt: skip
+                                    "bhg_page": page, "bhg_after_first": position.started})  # fmt: skip
 
     def parse_pages(self, response: Response) -> Iterator[scrapy.Request]:
-        """How many pages the index of a host has: each asked for, a walk apiece."""
+        """How many pages the index of a host has: each asked for, one after the other."""
         try:
             pages = parse_num_pages(response.text)
         except ValueError as error:
-            assert response.request is not None
-            self._fail(response.request, f"not a CDX answer: {error}", "error", retry=True)
-            yield from self._walk_over()
+            yield from self._index_unreadable(response, f"not a CDX answer: {error}")
             return
-        self.walks += pages
-        for page in range(pages):
-            yield self._index_request(response.meta["bhg_pattern"], None, page=page)
-        yield from self._walk_over()  # this answer's own
+        position = self.positions[response.meta["bhg_pattern"]]
+        position.pages, position.page, position.done = pages, 0, pages == 0
+        yield from self._walked(response.meta["bhg_pattern"], {})
 
     def parse_index(self, response: Response) -> Iterator[scrapy.Request]:
-        """A page of the index: its captures kept; the next page, or once every walk is over, the captures."""
+        """A page of the index: its captures kept (with the walk's next position, in the state at once); the next
+        page, or once every walk is over, the captures."""
         try:
             page = parse_cdx(response.text)
-        except ValueError as error:  # not an index (an error page answered 200): the walk of its host ends here
-            assert response.request is not None
-            self._fail(response.request, f"not a CDX answer: {error}", "error", retry=True)
-            yield from self._walk_over()
+        except ValueError as error:  # not an index (an error page answered 200)
+            yield from self._index_unreadable(response, f"not a CDX answer: {error}")
             return
+        assert response.request is not None
+        pattern = response.meta["bhg_pattern"]
         self._stats.inc_value("bhg/recover/index_pages")
         self._stats.inc_value("bhg/recover/index_lines", len(page.captures))
+        for line in page.malformed:
+            if (pattern, line) not in self.malformed:  # once a run, if its walk starts again
+                self.malformed.add((pattern, line))
+                self._stats.inc_value("bhg/recover/index_malformed")  # no request failed: not a crawl error
+                self.logger.warning("A malformed CDX line at %s: %s", response.url, line)
+                self.crawler.signals.send_catch_log(signals.fetch_failed, request=response.request, retry=False,
+                                                    reason=f"a malformed CDX line: {line}", status=None,
+                                                    outcome="malformed")  # fmt: skip
+        found = {}
         for capture in page.captures:
-            self.captures.setdefault(capture.key, capture)
-        if page.resume_key and page.captures and response.meta.get("bhg_page") is None:
-            yield self._index_request(response.meta["bhg_pattern"], page.resume_key)
-            return
-        yield from self._walk_over()
+            if self.captures.setdefault(capture.key, capture) is capture:
+                found[capture.key] = asdict(capture)
+        position = self.positions[pattern]
+        if self.pages:
+            position.page = (position.page or 0) + 1
+            position.done = position.page >= (position.pages or 0)
+        elif page.resume_key and page.captures and page.resume_key not in self.resume_keys.setdefault(pattern, set()):
+            self.resume_keys[pattern].add(page.resume_key)
+            position.resume_key = page.resume_key
+        else:  # the last page (or one that gives back a key already followed: the end, not a loop)
+            position.done = True
+        yield from self._walked(pattern, found)
+
+    def _walked(self, pattern: str, found: dict[str, dict[str, str]]) -> Iterator[scrapy.Request]:
+        """The walk's new position kept with the lines ``found``; its next page, or the walk is over."""
+        position = self.positions[pattern]
+        self.state.index_walked(position, found)
+        if position.done:
+            yield from self._walk_over()
+        else:
+            yield self._index_request(pattern)
 
     def index_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
-        """A page of the index that failed: the walk of its host ends there (the next run walks it again)."""
+        """A page of the index that failed (an error status after the back-off and retries, or no answer)."""
         request = failure.request  # type: ignore[attr-defined]
-        self._fail(request, describe(failure), "error", retry=True)
+        answer = failure.value.response if isinstance(failure.value, HttpError) else None
+        reason = f"HTTP {answer.status} from the CDX server" if answer is not None else describe(failure)
+        if answer is not None and 400 <= answer.status < 500 and answer.status != 429:  # a key or page it lost
+            yield from self._index_unreadable(answer, reason)
+            return
+        self._fail(request, reason, "error", retry=True)
+        yield from self._walk_over()  # its position kept: the next run goes on from there
+
+    def _index_unreadable(self, response: Response, reason: str) -> Iterator[scrapy.Request]:
+        """A page of the index the server refused or answered with no index: a page after the first (a resume key
+        expired, a page number past the last) restarts the walk from its first page, once a run (the captures
+        are keyed, so none is kept twice); else the walk ends there, its position kept for the next run."""
+        request = response.request
+        assert request is not None
+        pattern = response.meta["bhg_pattern"]
+        if response.meta["bhg_after_first"] and pattern not in self.restarted:
+            self.restarted.add(pattern)
+            self._stats.inc_value("bhg/recover/index_restarted")
+            self.logger.warning("The walk of %s starts again from its first page: %s at %s", pattern, reason,
+                                request.url)  # fmt: skip
+            self.positions[pattern] = WalkPosition(self._query(pattern))
+            self.resume_keys.pop(pattern, None)
+            yield from self._walked(pattern, {})
+            return
+        self._fail(request, reason, "error", retry=True)
         yield from self._walk_over()
 
     def _walk_over(self) -> Iterator[scrapy.Request]:
@@ -230,8 +305,10 @@ class RecoverSpider(ProjectSpider):
         return stamp[: len(self.since)] >= self.since and (not self.until or stamp[: len(self.until)] <= self.until)
 
     def _plan(self) -> Iterator[scrapy.Request]:
-        """The captures of each article, oldest first: those to note noted, the first to fetch requested."""
+        """The captures of each article, oldest first: those to note noted; the redirects asked first (where
+        each leads: an article that moved, ``_redirected``), then each article's first capture to fetch."""
         by_article: dict[str, list[tuple[Capture, str, ArticleUrl]]] = {}
+        had: dict[str, set[str]] = {}  # record id -> the payload digests of its captures recovered before
         for capture in sorted(self.captures.values(), key=lambda c: (c.timestamp, c.original)):
             choice = choose(capture, self.sites)
             self._stats.inc_value(f"bhg/recover/captures/{choice.verdict}")
@@ -240,6 +317,7 @@ class RecoverSpider(ProjectSpider):
             if self.state.recovered(capture.key):
                 self._stats.inc_value("bhg/recover/captures/recovered_before")
                 self._stats.inc_value("bhg/articles/known")  # found, as in a crawl, against past runs
+                had.setdefault(choice.article.record_id, set()).add(capture.payload_digest)
                 continue
             by_article.setdefault(choice.article.record_id, []).append((capture, choice.verdict, choice.article))
             if choice.verdict in ("gone", "error", "not_html"):
@@ -247,28 +325,43 @@ class RecoverSpider(ProjectSpider):
                 request = self._capture_request(capture, choice.article, unrequested=True)
                 self._fail(request, choice.reason, outcome, retry=False)
         for record_id, found in by_article.items():
-            digests: set[str] = set()
+            digests = had.get(record_id, set())  # a revisit of a payload recovered by an earlier run: not again
             queue = deque[Capture]()
             for capture, verdict, _ in found:
                 if verdict not in ("fetch", "redirect"):
                     continue
-                if capture.digest and capture.digest in digests:
+                if capture.payload_digest and capture.payload_digest in digests:
                     self._stats.inc_value("bhg/recover/captures/same_digest")
                     continue
-                digests.add(capture.digest)
+                digests.add(capture.payload_digest)
                 queue.append(capture)
+                if verdict == "redirect":
+                    self.probing[capture.key] = record_id
             self.queues[record_id] = queue
-            yield from self._next(record_id)
+        for queue in list(self.queues.values()):
+            for capture in [c for c in queue if c.key in self.probing]:
+                article = article_of(capture.original, self.sites)
+                assert article is not None
+                yield self._capture_request(capture, article, probe=True)
+        if not self.probing:
+            for record_id in list(self.queues):
+                yield from self._next(record_id)
 
     def _capture_request(self, capture: Capture, article: ArticleUrl, unrequested: bool = False,
-                         url: str | None = None, hops: int = 0) -> scrapy.Request:  # fmt: skip
+                         url: str | None = None, hops: int = 0, probe: bool = False) -> scrapy.Request:  # fmt: skip
         """The request of a capture: its byte range in its WARC file when the index says where it is and the
-        spider knows where the files are (``warcs``), else the replay's ``id_`` form of ``url`` (its own)."""
+        spider knows where the files are (``warcs``, or local ``warc_files``), else the replay's ``id_`` form of
+        ``url`` (its own). A ``probe`` asks a redirect where it leads before the articles' captures are fetched;
+        the records of an article that others moved to carry their URLs (``meta["redirect_urls"]``, as a crawl
+        that followed the redirects has them: ``record_id_aliases``, ``url_aliases``)."""
         where = warc_range(capture) if (self.warcs or self.warc_files) and url is None else None
         meta = {"bhg_kind": RequestKind.ARTICLE.name, "bhg_article": article.canonical, "bhg_captures": [capture.key],
                 "bhg_capture": asdict(capture), "bhg_record": article.record_id, "bhg_hops": hops,
                 "bhg_unrequested": unrequested, "bhg_warc_range": where is not None, "dont_redirect": True,
-                "handle_httpstatus_list": REDIRECTS}  # fmt: skip
+                "handle_httpstatus_list": REDIRECTS, "bhg_probe": probe}  # fmt: skip
+        olds = sorted(self.moves.get(article.record_id, ()))
+        if olds:
+            meta["redirect_urls"] = olds
         target = f"{self.warcs}/{capture.filename}" if where else replay_url(self.replay, capture, url)
         if self.warc_files:  # read from the local file, not downloaded (archive.local.LocalWarcMiddleware)
             meta["bhg_warc_file"] = {"path": capture.filename, "offset": int(capture.offset or 0),
@@ -285,7 +378,22 @@ class RecoverSpider(ProjectSpider):
             capture = queue.popleft()
             article = article_of(capture.original, self.sites)
             if article is not None:
-                yield self._capture_request(capture, article)
+                target = self.locations.get(capture.key)  # a redirect to the same article, asked already
+                yield self._capture_request(capture, article, url=target, hops=int(target is not None))
+
+    def _after(self, request: scrapy.Request) -> Iterator[scrapy.Request]:
+        """What comes after a capture: the article's next; after a probe, once none is left, each article's first
+        (a probe's capture leaves its article's captures unless it redirects to the article itself)."""
+        if not request.meta["bhg_probe"]:
+            yield from self._next(request.meta["bhg_record"])
+            return
+        key = request.meta["bhg_captures"][0]
+        owner = self.probing.pop(key, "")
+        if owner in self.queues and key not in self.locations:
+            self.queues[owner] = deque(c for c in self.queues[owner] if c.key != key)
+        if not self.probing:
+            for record_id in list(self.queues):
+                yield from self._next(record_id)
 
     # -- the captures -------------------------------------------------------------------------
 
@@ -297,31 +405,22 @@ class RecoverSpider(ProjectSpider):
             if answer is None:
                 assert response.request is not None
                 self._fail(response.request, "its WARC location holds no response record", "error", retry=False)
-                yield from self._next(response.meta["bhg_record"])
+                yield from self._after(response.request)
                 return
             headers = Headers(answer.headers)
             kind = responsetypes.from_args(headers=headers, url=response.meta["bhg_article"], body=answer.body)
             response = kind(response.url, status=answer.status, headers=headers, body=answer.body,
                             request=response.request)  # fmt: skip
         yield from self._read(response)
-        yield from self._next(response.meta["bhg_record"])
+        assert response.request is not None
+        yield from self._after(response.request)
 
     def _read(self, response: Response) -> Iterator[Any]:
         request = response.request
         assert request is not None
         capture = Capture(**response.meta["bhg_capture"])
-        record_id = response.meta["bhg_record"]
         if response.status in REDIRECTS:
-            location = (response.headers.get("Location") or b"").decode("latin-1")
-            target = original_of(urljoin(response.url, location), self.replay)
-            article = article_of(target, self.sites)
-            if (article is None or article.record_id != record_id or response.meta["bhg_hops"] >= MAX_HOPS
-                    or not self.replay):  # fmt: skip
-                self._fail(request, f"the capture of {capture.timestamp} redirects to {target}, not to this article",
-                           "refused/redirect", retry=False)  # fmt: skip
-                return
-            self._stats.inc_value("bhg/recover/redirects_followed")
-            yield self._capture_request(capture, article, url=target, hops=response.meta["bhg_hops"] + 1)
+            yield from self._redirected(response, capture)
             return
         content_type = (response.headers.get("Content-Type") or b"no Content-Type").decode("latin-1")
         if not isinstance(response, HtmlResponse) and "html" not in content_type.lower():
@@ -344,10 +443,33 @@ class RecoverSpider(ProjectSpider):
                   "digest": capture.digest or None}  # fmt: skip
         if self.warc_files:  # the local file and offset of the record the page was read from
             source["archive"], source["offset"] = capture.filename, int(capture.offset)
-        record = build_record(extracted, capture.captured_at, source=source)
+        olds = moved_from(response.meta.get("redirect_urls", []), article.record_id, self.sites)
+        record = build_record(extracted, capture.captured_at, moved_from=olds, source=source)
         count_layers(self._stats, record, extracted)
         self._stats.inc_value("bhg/recover/captures/extracted")
         yield record
+
+    def _redirected(self, response: Response, capture: Capture) -> Iterator[scrapy.Request]:
+        """A capture of a redirect: to another article, the article moved there (its records get this one's URL
+        as an alias: ``bhg/recover/moved``); to the same one, followed (a probe only learns where); else noted."""
+        request = response.request
+        assert request is not None
+        location = (response.headers.get("Location") or b"").decode("latin-1")
+        target = original_of(urljoin(response.url, location), self.replay)
+        article = article_of(target, self.sites)
+        when = f"the capture of {capture.timestamp} redirects to {target}"
+        if article is not None and article.record_id != response.meta["bhg_record"]:
+            self.moves.setdefault(article.record_id, set()).add(response.meta["bhg_article"])
+            self._stats.inc_value("bhg/recover/moved")
+            self._fail(request, f"{when}: the article moved there, its records carry this URL", "refused/redirect",
+                       retry=False)  # fmt: skip
+        elif article is None or response.meta["bhg_hops"] >= MAX_HOPS or not self.replay:
+            self._fail(request, f"{when}, not to this article", "refused/redirect", retry=False)
+        elif response.meta["bhg_probe"]:
+            self.locations[capture.key] = target
+        else:
+            self._stats.inc_value("bhg/recover/redirects_followed")
+            yield self._capture_request(capture, article, url=target, hops=response.meta["bhg_hops"] + 1)
 
     def capture_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         """The errback of a capture: why it gave nothing (the archive's own error: tried again next run)."""
@@ -356,7 +478,7 @@ class RecoverSpider(ProjectSpider):
         gone = status in (404, 410)
         reason = f"HTTP {status} from the archive" if status is not None else describe(failure)
         self._fail(request, reason, "gone" if gone else "error", retry=not gone)
-        yield from self._next(request.meta["bhg_record"])
+        yield from self._after(request)
 
     def _fail(self, request: scrapy.Request, reason: str, outcome: str, retry: bool) -> None:
         """A page that gave no record: counted (``bhg/failures/<outcome>``), logged, reported

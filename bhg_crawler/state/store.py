@@ -16,11 +16,13 @@ from bhg_crawler.state.registry import ADDED_COLUMNS as REGISTRY_COLUMNS
 from bhg_crawler.state.registry import SCHEMA as REGISTRY_SCHEMA
 from bhg_crawler.state.registry import RunRegistry
 from bhg_crawler.state.values import Known, Payload, Placement
+from bhg_crawler.state.walks import SCHEMA as WALKS_SCHEMA
+from bhg_crawler.state.walks import IndexWalks, WalkPosition
 from bhg_crawler.state.work import SCHEMA as WORK_SCHEMA
 from bhg_crawler.state.work import RunTables
 
 # every table of the state file, whichever knowledge it uses
-SCHEMA = WORK_SCHEMA + KNOWLEDGE_SCHEMA + REGISTRY_SCHEMA + RECOVERY_SCHEMA
+SCHEMA = WORK_SCHEMA + KNOWLEDGE_SCHEMA + REGISTRY_SCHEMA + RECOVERY_SCHEMA + WALKS_SCHEMA
 ADDED_COLUMNS = {**REGISTRY_COLUMNS, **KNOWLEDGE_COLUMNS}  # columns a state file of an earlier version lacks
 
 
@@ -44,6 +46,7 @@ class StateStore:
         self.registry = RunRegistry(self.file)
         self.knowledge: Knowledge = knowledge if knowledge is not None else SQLiteKnowledge(self.file)
         self.recovery = RecoveryTables(self.file)
+        self.walks = IndexWalks(self.file)
         self.run.clear()  # a dead run's leftovers: the lock says no run is alive
         self.recovery.clear()
 
@@ -102,6 +105,7 @@ class StateStore:
         running, and the next run's ``unpublished`` or ``begin_run`` settles it."""
         at = datetime.now(UTC)
         self.knowledge.merge(self.run, run_id, status, at, give_up)
+        self.walks.forget_done()
         self._close_run(run_id, status, outcome, figures, utc(at))
         self.knowledge.settled(run_id)
 
@@ -258,3 +262,13 @@ class StateStore:
     def alias(self, record_id: str, urls: list[str]) -> None:
         """The URLs belong to the record (the first record of this run to claim a URL keeps it)."""
         self.run.alias(record_id, urls)
+
+    def walk_position(self, query: str) -> tuple[WalkPosition, list[dict[str, str]]]:
+        """Where the walk of a CDX query (the URL of its first page) is, and the index lines it read so far: kept
+        by a run that died or stopped before its end (``IndexWalks``)."""
+        return self.walks.position(query), self.walks.lines(query)
+
+    def index_walked(self, position: WalkPosition, lines: dict[str, dict[str, str]]) -> None:
+        """A page of a CDX query read: its lines (capture key -> fields) and the walk's next ``position``, kept at
+        once, so a run killed now goes on from here."""
+        self.walks.advance(position, lines)

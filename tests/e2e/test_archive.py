@@ -119,6 +119,7 @@ def test_wacz_packages_a_run(archived: dict[str, Any]) -> None:
          "--out", str(out)], capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
+    assert (result.stdout, result.stderr) == (f"{out}\n", "")  # the file's path, not wacz's steps or warnings
     with zipfile.ZipFile(out) as wacz:
         names = wacz.namelist()
         pages = [json.loads(line) for line in wacz.read("pages/pages.jsonl").decode().splitlines()[1:]]

@@ -22,8 +22,15 @@ def test_the_demo_crawls_the_replica_whole_and_says_where_the_exports_are(tmp_pa
     manifests = sorted(found, key=lambda m: m["started_at"])
     assert [m["counts"]["articles"] for m in manifests] == [80, 80]
     last = manifests[-1]
-    assert f"{exports.resolve()}/runs/{last['run_id']}.json  (manifest)" in result.stdout
-    assert "(articles, 80 records)" in result.stdout
+    log = exports / "logs" / f"{last['run_id']}.log"
+    assert result.stdout.splitlines()[1:] == [
+        f"Run {last['run_id']} (complete): 80 articles exported, 0 rejected, 0 duplicates dropped, 0 pages not fetched",
+        f"  {exports.resolve()}/{last['run_id']}/articles-0001.jsonl  (articles, 80 records)",
+        f"  {exports.resolve()}/runs/{last['run_id']}.json  (manifest)",
+        f"  {log.resolve()}  (log)",
+    ]  # after the replica's address: a few lines of its own, and Scrapy's log in the run's log file
+    assert result.stderr == ""
+    assert "[scrapy.core.engine] INFO: Spider closed (finished)" in log.read_text(encoding="utf-8")
     assert not (tmp_path / "state").exists()  # the demo's state lives in memory
 
 

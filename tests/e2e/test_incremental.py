@@ -131,8 +131,8 @@ def test_discover_lists_what_a_run_would_fetch_and_fetches_none(tmp_path: Path) 
     new = {site.writer.canonical_url(s) for s in site.catalog.live[-6:]}
     assert {u for reason, u in planned if reason == "new"} == new
     assert {reason for reason, _ in planned} <= {"new", "revisit"}
-    assert listing.stderr.strip().endswith(f"a run would fetch {len(planned)} articles "
-                                           f"({len(new)} new, {len(planned) - len(new)} revisit)")  # fmt: skip
+    counted = f"a run would fetch {len(planned)} articles ({len(new)} new, {len(planned) - len(new)} revisit)"
+    assert listing.stderr == f"bhg-crawl: {counted}\n"  # the count alone: no warning
     [_, second] = manifests(tmp_path)
     assert {r["url"] for r in exported(tmp_path, second)} >= new  # discovering marked nothing done
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -19,23 +17,23 @@ import redis
 from bhg_crawler.extract.record import validation_error
 from bhg_crawler.extract.warcfiles import read_warc
 from bhg_replica.process import running_pywb
-from tests.helpers import bhg_run, exported, exported_records, manifests, range_files, replica, stats, warcs
+from tests.helpers import (
+    FAST,
+    bhg_run,
+    exported,
+    exported_records,
+    manifests,
+    range_files,
+    recover,
+    replica,
+    stats,
+    warcs,
+)
 
 DAYS = (0, 4, 8)  # the replica edits some of the week before's articles each day: day 8's crawl finds 3 edits
 CONTENT = ("record_id", "site", "article_id", "url", "section", "title", "lede", "lede_tag", "published_at",
            "published_time_known", "language", "body_text", "word_count", "images", "byline", "authors", "related",
            "tags", "content_sha256", "version", "previous_sha256", "extraction", "schema_version")  # fmt: skip
-FAST = ("-s", "BHG_RECOVER_RATE=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
-        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16")  # fmt: skip
-
-
-def recover(source: str | list[str], work: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    """``bhg-crawl recover`` from the CDX server (or the WARC files) ``source`` into the state and exports under
-    ``work``."""
-    sources = [source] if isinstance(source, str) else source
-    line = [sys.executable, "-m", "bhg_crawler", "recover", *sources, "--state", str(work / "state.sqlite3"),
-            "--exports", str(work / "exports"), "--logs", str(work / "logs"), *extra]  # fmt: skip
-    return subprocess.run(line, capture_output=True, text=True, check=False)
 
 
 @pytest.fixture(scope="module")

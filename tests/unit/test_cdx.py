@@ -95,9 +95,35 @@ def test_a_cdx_line_keeps_every_field() -> None:
     assert located.key == f"20210105083000 {ARTICLE}"
 
 
-def test_a_line_of_no_known_form_is_an_error() -> None:
-    with pytest.raises(ValueError, match="a CDX line of 3 fields"):
-        parse_cdx("a b c\n")
+GOOD = SPACED.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "timestamps", "malformed"),
+    [
+        (f"{GOOD}\na b c\n", ["20210105083000"], ["a b c"]),  # a line of no known form
+        (f"{GOOD}\n{CDXJ[:60]}\n", ["20210105083000"], [CDXJ[:60].strip()]),  # a CDXJ line cut short: its JSON broken
+        (f"{GOOD}\n{PYWB.replace('20261130180510', 'yesterday')}", ["20210105083000"], 1),  # no timestamp
+        (f'{GOOD}\n{{"timestamp": "20200101000000", "mime": "text/html"}}\n', ["20210105083000"], 1),  # no URL
+        (f"{GOOD}\n[1, 2]\n", ["20210105083000"], ["[1, 2]"]),  # JSON of another shape
+        (WAYBACK_JSON.replace('"9000"]', '"9000", "extra"]'), ["20230105083000"], 1),  # a row longer than the header
+    ],
+)
+def test_a_malformed_line_is_kept_apart_and_the_others_read(
+    text: str, timestamps: list[str], malformed: list[str] | int
+) -> None:
+    page = parse_cdx(text)
+    assert [c.timestamp for c in page.captures] == timestamps
+    assert (len(page.malformed) if isinstance(malformed, int) else page.malformed) == malformed
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a b c\n", "<html><body>Service unavailable</body></html>", '{"error": "bad"}\n', '[{"urlkey": 1}]', "[[1]"],
+)
+def test_an_answer_with_no_cdx_line_is_an_error(text: str) -> None:
+    with pytest.raises(ValueError, match=r"CDX line|header row|Expecting|delimiter"):
+        parse_cdx(text)
 
 
 @pytest.mark.parametrize(

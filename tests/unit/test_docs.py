@@ -38,7 +38,7 @@ def page(name: str) -> str:
 
 
 def markdown_files() -> list[Path]:
-    return [README, *sorted(DOCS.glob("*.md"))]
+    return [README, *sorted(DOCS.rglob("*.md"))]
 
 
 # -- reading Markdown ----------------------------------------------------------------------------------
@@ -162,7 +162,7 @@ def code_names(cell: str) -> list[str]:
 def test_the_readme_is_short_and_links_every_page_of_docs() -> None:
     text = README.read_text(encoding="utf-8")
     assert len(text.splitlines()) <= README_MAX_LINES
-    pages = sorted(path.name for path in DOCS.glob("*.md"))
+    pages = sorted(path.relative_to(DOCS).as_posix() for path in DOCS.rglob("*.md"))
     assert "commands.md" in pages
     for name in pages:
         assert f"](docs/{name})" in text or f"](docs/{name}#" in text, f"the README does not link docs/{name}"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import json
 import types
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Literal, NotRequired, TypedDict, Union, get_args, get_origin, get_type_hints, is_typeddict
 
 import pytest
@@ -22,8 +24,10 @@ from bhg_crawler.extract.record import (
     add_url_aliases,
     build_record,
     schema,
+    schema_files,
     validation_error,
 )
+from bhg_crawler.runs.files import publish_schemas
 from bhg_crawler.sites.profiles import BAOHAGIANG, load_profile
 from bhg_crawler.sites.urls import article_url, record_id
 from tests.helpers import SITES, saved
@@ -251,3 +255,37 @@ def test_the_layer_of_a_field_is_where_its_value_came_from() -> None:
 
 def test_the_layers_are_the_schemas_in_order() -> None:
     assert list(LAYERS) == schema()["properties"]["extraction"]["properties"]["layer"]["enum"]
+
+
+# -- the schemas beside the exports ------------------------------------------------------------------------
+
+
+def test_every_schema_version_is_published_and_names_itself() -> None:
+    files = schema_files()
+    assert sorted(files) == sorted(f"article-{version}.json" for version in range(1, SCHEMA_VERSION + 1))
+    for name, data in files.items():
+        assert json.loads(data)["$id"] == name
+    assert json.loads(files[f"article-{SCHEMA_VERSION}.json"]) == schema()
+
+
+@pytest.mark.parametrize(
+    ("before", "rewritten"),
+    [
+        ({}, set(schema_files())),  # a first run: every schema
+        (schema_files(), set()),  # the same files: none written again
+        ({**schema_files(), "article-2.json": b"{}"}, {"article-2.json"}),  # one changed by hand: put back
+    ],
+    ids=["first", "same", "changed"],
+)
+def test_a_run_puts_the_schemas_beside_the_exports(
+    before: dict[str, bytes], rewritten: set[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "schema"
+    folder.mkdir()
+    for name, data in before.items():
+        (folder / name).write_bytes(data)
+    inodes = {path.name: path.stat().st_ino for path in folder.iterdir()}  # a file written again is a new one
+    assert publish_schemas(tmp_path) == f"schema/article-{SCHEMA_VERSION}.json"
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == schema_files()
+    changed = {path.name for path in folder.iterdir() if path.stat().st_ino != inodes.get(path.name)}
+    assert changed == rewritten

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import scrapy
 from scrapy.http import HtmlResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
 
 from bhg_crawler.app.cli import main
 from bhg_crawler.core import signals
@@ -78,6 +83,32 @@ def test_the_captures_of_each_article_are_fetched_oldest_first_and_the_others_no
 
 
 @pytest.mark.parametrize(
+    ("found", "before", "fetched"),
+    [
+        ([("2021", "A"), ("2022", "A")], [], ["2021"]),  # the same payload: fetched once
+        ([("2021", "A"), ("2022", "A")], ["2021"], []),  # its payload recovered by an earlier run
+        ([("2021", "A"), ("2022", "A", "warc/revisit")], ["2021"], []),  # a revisit of a payload recovered
+        ([("2021", "A"), ("2022", "A", "warc/revisit")], [], ["2021"]),
+        ([("2021", "-"), ("2022", "-")], [], ["2021", "2022"]),  # the index does not say: each fetched
+        ([("2021", ""), ("2022", "")], [], ["2021", "2022"]),
+        ([("2021", "A"), ("2022", "B"), ("2023", "A")], [], ["2021", "2022"]),  # back to an earlier payload
+    ],
+)
+def test_a_payload_is_fetched_once_an_article_across_runs(
+    recovery: Recovery, found: list[tuple[str, ...]], before: list[str], fetched: list[str]
+) -> None:
+    spider = recovery.spider
+    captures = [capture(f"{year}0101000000", digest=digest, mime=(mime or ["text/html"])[0])
+                for year, digest, *mime in found]  # fmt: skip
+    spider.captures, spider.walks = {c.key: c for c in captures}, 1
+    for year in before:
+        spider.state.captured(f"{year}0101000000 {ARTICLE}", "baohagiang.vn:778801")
+    requests = list(spider._walk_over())
+    queued = [c.timestamp for c in spider.queues.get("baohagiang.vn:778801", [])]
+    assert [r.meta["bhg_capture"]["timestamp"][:4] for r in requests] + [t[:4] for t in queued] == fetched
+
+
+@pytest.mark.parametrize(
     ("location", "followed"),
     [
         (f"{REPLAY}/20210101000000id_/{ARTICLE}", ARTICLE),  # http to https, in the replay's form
@@ -85,7 +116,8 @@ def test_the_captures_of_each_article_are_fetched_oldest_first_and_the_others_no
         (f"{REPLAY}/20210101000000id_/http://www.baohagiang.vn/xa-hoi/202101/tin-khac-778801",
          "http://www.baohagiang.vn/xa-hoi/202101/tin-khac-778801"),
         (ARTICLE, ARTICLE),  # an archive that gives the original Location
-        (f"{REPLAY}/20210101000000id_/{OTHER}", None),  # another article
+        (f"{REPLAY}/20210101000000id_/{OTHER}", "moved"),  # another article: this one moved there
+        (f"{REPLAY}/20210101000000id_/https://baotuyenquang.com.vn/khu-vuc/202101/x-2fe1357", "moved"),
         (f"{REPLAY}/20210101000000id_/https://baohagiang.vn/xa-hoi", None),  # a listing: a soft 404
         (f"{REPLAY}/20210101000000id_/https://baotuyenquang.com.vn/khu-vuc/202101/tin-khac-778801", None),
     ],
@@ -100,16 +132,66 @@ def test_a_redirect_is_followed_to_the_same_article_only(
                                               "301"), article)  # fmt: skip
     response = HtmlResponse(request.url, status=301, headers={"Location": location}, request=request)
     out = list(spider.parse_capture(response))
-    if followed is None:
+    if followed in (None, "moved"):
         assert out == []
         [(_, reason, retry)] = recovery.failed
-        assert "not to this article" in reason
+        assert ("the article moved there" if followed else "not to this article") in reason
         assert retry is False
+        assert bool(spider.moves) is (followed == "moved")
     else:
         [again] = out
         assert again.url == f"{REPLAY}/20210101000000id_/{followed}"
         assert again.meta["bhg_captures"] == request.meta["bhg_captures"]
         assert again.meta["bhg_hops"] == 1
+
+
+MOVED_HTML, MOVED_TRUTH = saved("btq-current-moved-from-bhg")
+NEW_HOME = MOVED_TRUTH["url"]
+OLD_HOME = "https://baohagiang.vn/xa-hoi/202505/giai-dua-xe-dap-chinh-phuc-cao-nguyen-da-dong-van-2fe1357"
+OLD_ELSEWHERE = "https://baohagiang.vn/the-thao/202505/giai-dua-xe-dap-2fe1357"
+
+
+@pytest.mark.parametrize(
+    ("redirects", "record_id_aliases", "url_aliases"),
+    [
+        ([], [], []),  # captured at its new home only
+        ([OLD_HOME], ["baohagiang.vn:2fe1357"], [OLD_HOME]),  # its old home answered 301 to it
+        ([OLD_HOME.replace("https://", "http://www.") + "?utm_source=zalo"], ["baohagiang.vn:2fe1357"], [OLD_HOME]),
+        ([OLD_HOME, OLD_ELSEWHERE], ["baohagiang.vn:2fe1357"], [OLD_ELSEWHERE, OLD_HOME]),  # two old URLs
+        ([NEW_HOME.replace("https://", "http://")], [], []),  # its own URL's http form: followed, no move
+    ],
+)  # fmt: skip
+def test_a_recovered_record_of_a_moved_article_carries_the_aliases_of_a_crawled_one(
+    recovery: Recovery, redirects: list[str], record_id_aliases: list[str], url_aliases: list[str]
+) -> None:
+    """A live crawl follows the old URL's 301 and names the old record in the new one; a recovery asks each
+    redirect capture where it leads before it fetches the articles, so the new home's records name it too."""
+    spider = recovery.spider
+    found = [capture(f"202506{n + 1:02d}000000", url, "301", digest=f"R{n}") for n, url in enumerate(redirects)]
+    found.append(capture("20250610000000", NEW_HOME, digest="P"))
+    spider.captures, spider.walks = {c.key: c for c in found}, 1
+    pending = list(spider._walk_over())
+    assert [r.meta["bhg_probe"] for r in pending] == [True] * len(redirects) or [False]  # the redirects first
+    records: list[dict[str, Any]] = []
+    while pending:
+        request = pending.pop(0)
+        if request.meta["bhg_probe"]:
+            target = NEW_HOME.replace("https://", "http://") if "http://baotuyen" in request.url else NEW_HOME
+            response = HtmlResponse(request.url, status=301, request=request,
+                                    headers={"Location": f"{REPLAY}/20250601000000id_/{target}"})  # fmt: skip
+        else:
+            response = HtmlResponse(request.url, body=MOVED_HTML.encode(), encoding="utf-8", request=request,
+                                    headers={"Content-Type": "text/html; charset=utf-8"})  # fmt: skip
+        for out in spider.parse_capture(response):
+            (pending if isinstance(out, scrapy.Request) else records).append(out)
+    assert len(records) == 1 + (redirects == [NEW_HOME.replace("https://", "http://")])  # a followed one too
+    for record in records:
+        assert record["record_id"] == "baotuyenquang.com.vn:2fe1357"
+        assert record["record_id_aliases"] == record_id_aliases
+        assert record["url_aliases"] == url_aliases
+    assert [f[1].split(": ")[-1] for f in recovery.failed] == [
+        "the article moved there, its records carry this URL"
+    ] * (len(record_id_aliases) and len(redirects))
 
 
 @pytest.mark.parametrize(
@@ -167,37 +249,141 @@ def test_a_capture_is_read_as_a_crawl_reads_the_page_with_its_source(recovery: R
     assert aliases == [[truth["url"].replace("https://", "http://www.")]]  # the URL as captured, tracking dropped
 
 
-def test_an_answer_that_is_no_index_ends_its_walk_and_says_why(recovery: Recovery) -> None:
-    spider = recovery.spider
-    spider.walks = 2
-    request = spider._index_request("baohagiang.vn/*", None)
-    response = HtmlResponse(request.url, body=b"<html>Service Unavailable</html>", request=request)
-    assert list(spider.parse_index(response)) == []
-    assert spider.walks == 1
-    [(url, reason, retry)] = recovery.failed
-    assert url == request.url
-    assert reason.startswith("not a CDX answer: a CDX line of 2 fields")
-    assert retry is True
+def line(n: int) -> str:
+    """The index line of a capture of the n-th article, in pywb's JSON lines."""
+    url = f"https://baohagiang.vn/xa-hoi/202101/tin-khac-{778800 + n}"
+    return json.dumps({"timestamp": f"2021010100{n:04d}", "url": url, "mime": "text/html", "status": "200"})
 
 
-def test_an_index_paged_by_number_is_asked_each_page_then_planned(tmp_path: Path) -> None:
-    crawler = project_crawler(RecoverSpider, BHG_STATE=str(tmp_path / "state.sqlite3"))
-    spider = RecoverSpider.from_crawler(crawler, cdx=CDX, pages="1")
+class Archive:
+    """A CDX server of ``n`` captures of baohagiang.vn (its other hosts have none), ``per`` lines a page, paged
+    by resume key (``k<first line>``) or by number, with faults: ``refuse`` answers each of those requests
+    (by its number among those to baohagiang.vn) with its status; ``shrink`` the number of pages at the second
+    count; ``same_key`` gives back the first key forever; ``garbage`` adds a malformed line to each page."""
+
+    def __init__(self, n: int = 7, per: int = 3, refuse: dict[int, int] | None = None, shrink: bool = False,
+                 same_key: bool = False, garbage: bool = False):  # fmt: skip
+        self.n, self.per, self.refuse = n, per, refuse or {}
+        self.shrink, self.same_key, self.garbage = shrink, same_key, garbage
+        self.asked: list[dict[str, str]] = []  # the queries to baohagiang.vn, in order
+        self.counts = 0
+
+    def answer(self, request: scrapy.Request) -> tuple[int, str]:
+        query = dict(parse_qsl(urlsplit(request.url).query))
+        if query["url"] != "baohagiang.vn/*":
+            return 200, '{"pages": 0}' if "showNumPages" in query else ""
+        self.asked.append(query)
+        status = self.refuse.get(len(self.asked))
+        if status:
+            return status, "<html>no</html>"
+        pages = -(-self.n // self.per)
+        if "showNumPages" in query:
+            self.counts += 1
+            return 200, json.dumps({"pages": pages - (1 if self.shrink and self.counts > 1 else 0)})
+        first = int(query["page"]) * self.per if "page" in query else int(query.get("resumeKey", "k0")[1:])
+        if first >= self.n:
+            return 400, "Page invalid"
+        last = min(first + self.per, self.n)
+        lines = [line(i) for i in range(first, last)] + (["a b c"] if self.garbage else [])
+        if "showResumeKey" in query and last < self.n:
+            lines += ["", "k3" if self.same_key else f"k{last}"]
+        return 200, "\n".join(lines) + "\n"
+
+
+def walk(spider: RecoverSpider, archive: Archive, stop_after: int | None = None) -> list[scrapy.Request]:
+    """The spider's walks of the index through ``archive``, its answers given to the callbacks, until no page of
+    the index is left to ask (or ``stop_after`` answers: a run killed): the capture requests made."""
+
+    async def first() -> list[Any]:
+        return [request async for request in spider.start()]
+
+    pending, captures = deque(asyncio.run(first())), []
+    while pending:
+        request = pending.popleft()
+        if request.meta["bhg_kind"] != "INDEX":
+            captures.append(request)
+            continue
+        if stop_after is not None and len(archive.asked) == stop_after and "baohagiang.vn%2F" in request.url:
+            break
+        status, body = archive.answer(request)
+        response = HtmlResponse(request.url, status=status, body=body.encode(), request=request)
+        if status == 200:
+            pending.extend(request.callback(response))
+        else:
+            failure = Failure(HttpError(response))  # type: ignore[no-untyped-call]
+            failure.request = request  # type: ignore[attr-defined]
+            pending.extend(request.errback(failure))
+    return captures
+
+
+def recover_spider(folder: Path, **arguments: str) -> RecoverSpider:
+    crawler = project_crawler(RecoverSpider, BHG_STATE=str(folder / "state.sqlite3"))
+    spider = RecoverSpider.from_crawler(crawler, cdx=CDX, **arguments)
     crawler.spider = spider
-    spider.walks = 2  # two hosts: this one, and one still walking
-    count = spider._index_request("baohagiang.vn/*", None, count=True)
-    assert count.url == f"{CDX}?url=baohagiang.vn%2F%2A&output=json&showNumPages=true"
-    answer = HtmlResponse(count.url, body=b'{"pages": 2, "pageSize": 5, "blocks": 9}', request=count)
-    pages = list(spider.parse_pages(answer))
-    assert [r.url for r in pages] == [f"{CDX}?url=baohagiang.vn%2F%2A&output=json&page={n}" for n in (0, 1)]
-    line = json.dumps({"timestamp": "20210101000000", "url": ARTICLE, "mime": "text/html", "status": "200"})
-    for request in pages:
-        body = (line + "\n\n" + "resume-key-ignored\n").encode()  # a page asked by number follows no resume key
-        assert list(spider.parse_index(HtmlResponse(request.url, body=body, request=request))) == []
-    assert spider.walks == 1
-    spider.captures.clear()
-    assert list(spider._walk_over()) == []  # the last walk over: nothing found to fetch
+    return spider
+
+
+@pytest.mark.parametrize(
+    ("archive", "pages", "asked", "found", "restarted", "failures"),
+    [
+        (Archive(), "0", ["", "k3", "k6"], 7, 0, []),  # by resume key
+        (Archive(refuse={2: 400}), "0", ["", "k3", "", "k3", "k6"], 7, 1, []),  # a key expired: the walk again
+        (Archive(refuse={2: 410, 4: 410}), "0", ["", "k3", "", "k3"], 3, 1, ["HTTP 410 from the CDX server"]),
+        (Archive(refuse={1: 404}), "0", [""], 0, 0, ["HTTP 404 from the CDX server"]),  # the first page refused
+        (Archive(refuse={2: 503}), "0", ["", "k3"], 3, 0, ["HTTP 503 from the CDX server"]),  # after the back-off
+        (Archive(same_key=True), "0", ["", "k3"], 6, 0, []),  # a key given back: no endless walk
+        (Archive(), "1", ["count", "0", "1", "2"], 7, 0, []),  # by number
+        (Archive(n=9, refuse={4: 400}, shrink=True), "1", ["count", "0", "1", "2", "count", "0", "1"], 6, 1, []),
+        (Archive(garbage=True), "0", ["", "k3", "k6"], 7, 0, ["a malformed CDX line: a b c"]),  # noted once
+    ],
+)  # fmt: skip
+def test_a_walk_of_the_index_reads_every_capture_once_whatever_the_archive_answers(
+    tmp_path: Path, archive: Archive, pages: str, asked: list[str], found: int, restarted: int, failures: list[str]
+) -> None:
+    spider = recover_spider(tmp_path, limit="3", pages=pages)
+    failed: list[str] = []
+    spider.crawler.signals.connect(lambda reason, **_: failed.append(reason), signals.fetch_failed, weak=False)
+    requests = walk(spider, archive)
     spider.state.close()
+    got = [r.meta["bhg_capture"]["timestamp"] for r in requests]
+    assert sorted(got) == sorted(json.loads(line(i))["timestamp"] for i in range(found))  # each once
+    said = ["count" if "showNumPages" in q else q.get("page", q.get("resumeKey", "")) for q in archive.asked]
+    assert said == asked
+    assert spider.crawler.stats.get_value("bhg/recover/index_restarted", 0) == restarted
+    assert failed == failures
+
+
+@pytest.mark.parametrize(("pages", "kill_after", "resumed_at"), [("0", 2, "k6"), ("0", 1, "k3"), ("1", 3, "2")])
+def test_a_walk_killed_goes_on_where_it_was(tmp_path: Path, pages: str, kill_after: int, resumed_at: str) -> None:
+    killed, archive = recover_spider(tmp_path, limit="3", pages=pages), Archive()
+    assert walk(killed, archive, stop_after=kill_after) == []
+    killed.state.file.close()  # as the process dies: nothing closes the run
+    again, archive = recover_spider(tmp_path, limit="3", pages=pages), Archive()
+    requests = walk(again, archive)
+    again.state.close()
+    first = archive.asked[0]
+    assert first.get("page", first.get("resumeKey")) == resumed_at
+    assert again.crawler.stats.get_value("bhg/recover/index_resumed") == 1
+    assert sorted(r.meta["bhg_capture"]["timestamp"] for r in requests) == sorted(
+        json.loads(line(i))["timestamp"] for i in range(archive.n)
+    )
+
+
+def test_a_walk_done_by_a_run_that_died_is_planned_without_asking_and_walked_again_after_a_commit(
+    tmp_path: Path,
+) -> None:
+    died = recover_spider(tmp_path, limit="3")
+    walk(died, Archive())
+    died.state.file.close()
+    planned, archive = recover_spider(tmp_path, limit="3"), Archive()
+    assert len(walk(planned, archive)) == archive.n
+    assert archive.asked == []  # its lines kept: nothing asked again
+    planned.state.commit_run("r2", "finished", {})
+    planned.state.close()
+    after, archive = recover_spider(tmp_path, limit="3"), Archive()
+    assert len(walk(after, archive)) == archive.n
+    assert [q.get("resumeKey", "") for q in archive.asked] == ["", "k3", "k6"]  # new captures may be there
+    after.state.close()
 
 
 @pytest.mark.parametrize(
