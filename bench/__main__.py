@@ -15,6 +15,7 @@ from bench.export import export_cost
 from bench.extraction import extraction
 from bench.figures import Figure, table, write_results
 from bench.incremental import incremental
+from bench.recovery import recovery_figures
 
 
 @dataclass(frozen=True)
@@ -27,12 +28,13 @@ class Sizes:
     rounds: int
     incremental: int  # articles of the replica that moves on a day
     distributed: int  # articles of the crawl by one worker, then by two
+    recovery: int  # articles crawled with WARC archiving, then recovered from pywb and from the files
 
 
 QUICK = Sizes(small=100, large=300, bench_seconds=3, pages=20, records=1_000, rounds=1, incremental=300,
-              distributed=100)  # fmt: skip
+              distributed=100, recovery=30)  # fmt: skip
 NORMAL = Sizes(small=1_000, large=10_000, bench_seconds=20, pages=200, records=20_000, rounds=3, incremental=2_000,
-               distributed=2_000)  # fmt: skip
+               distributed=2_000, recovery=200)  # fmt: skip
 FULL_ARTICLES = 100_000
 
 
@@ -65,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
         figures += incremental(sizes.incremental, work)
         print(f"Crawling {sizes.distributed:,} articles with one worker, then two, through Redis ...", flush=True)
         figures.append(distributed(sizes.distributed, work))
+        print(f"Crawling {sizes.recovery:,} articles with WARC, then recovering them from pywb and the files ...",
+              flush=True)  # fmt: skip
+        figures += recovery_figures(sizes.recovery, work)
         if args.trace:
             trace = work / "trace.json"
             crawl_replica(sizes.large, work, trace=trace)

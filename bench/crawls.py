@@ -22,12 +22,14 @@ STAT = re.compile(r"'([\w/]+)': ([0-9.]+)[,}]")
 
 @dataclass
 class Crawl:
-    """What one Scrapy process did: its exit code, final stats and peak resident memory."""
+    """What one Scrapy process did: its exit code, final stats, peak resident memory and CPU time (user and
+    system, seconds)."""
 
     returncode: int
     stats: dict[str, float]
     peak_rss_mb: float
     log: str
+    cpu_seconds: float = 0.0
 
     @property
     def pages(self) -> int:
@@ -46,17 +48,18 @@ def final_stats(log: str) -> dict[str, float]:
     return {name: float(value) for name, value in STAT.findall(dump)}
 
 
-def measure(command: list[str], env: dict[str, str], cwd: Path) -> Crawl:
-    """Runs a Scrapy process to its end; its peak RSS comes from the kernel's own account (wait4)."""
+def measure(command: list[str], env: dict[str, str], cwd: Path, codes: tuple[int, ...] = (0,)) -> Crawl:
+    """Runs a Scrapy process to its end, which must exit with one of ``codes``; its peak RSS and CPU time come
+    from the kernel's own account (wait4)."""
     with tempfile.TemporaryFile() as log:
         child = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=log)
         _, status, usage = os.wait4(child.pid, 0)
         child.returncode = os.waitstatus_to_exitcode(status)
         log.seek(0)
         text = log.read().decode("utf-8", errors="replace")
-    if child.returncode != 0:
+    if child.returncode not in codes:
         raise RuntimeError(f"{' '.join(command[:5])} exited {child.returncode}: {text[-2000:]}")
-    return Crawl(child.returncode, final_stats(text), usage.ru_maxrss / 1024, text)
+    return Crawl(child.returncode, final_stats(text), usage.ru_maxrss / 1024, text, usage.ru_utime + usage.ru_stime)
 
 
 def crawl_replica(articles: int, work: Path, trace: Path | None = None) -> Crawl:

@@ -48,6 +48,7 @@ DOWNLOADER_MIDDLEWARES = {
     "bhg_crawler.middlewares.RedirectGuardMiddleware": 610,  # sees redirects before RedirectMiddleware (600)
     "bhg_crawler.middlewares.MetaRefreshGuardMiddleware": 585,  # after decompression (590), before MetaRefresh (580)
     "bhg_crawler.archive.warc.WarcMiddleware": 900,  # responses as received: before decompression and redirects
+    "bhg_crawler.archive.local.LocalWarcMiddleware": 950,  # recover's local WARC reads: counted (850) as requests
 }
 # 429 and 503: wait Retry-After (else BASE seconds, doubled each try), at most MAX seconds, TRIES times.
 BHG_BACKOFF_BASE = 5.0

@@ -12,7 +12,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -196,9 +195,11 @@ FAST = ("-s", "BHG_RECOVER_RATE=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "D
         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16")  # fmt: skip
 
 
-def recover(cdx: str, work: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    """``bhg-crawl recover`` from the CDX server ``cdx`` into the state and exports under ``work``."""
-    line = [sys.executable, "-m", "bhg_crawler", "recover", cdx, "--state", str(work / "state.sqlite3"),
+def recover(source: str | list[str], work: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """``bhg-crawl recover`` from the CDX server (or the WARC files) ``source`` into the state and exports under
+    ``work``."""
+    sources = [source] if isinstance(source, str) else source
+    line = [sys.executable, "-m", "bhg_crawler", "recover", *sources, "--state", str(work / "state.sqlite3"),
             "--exports", str(work / "exports"), "--logs", str(work / "logs"), *extra]  # fmt: skip
     return subprocess.run(line, capture_output=True, text=True, check=False)
 
@@ -253,35 +254,6 @@ def range_files(folder: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
-
-
-@contextmanager
-def pywb(folder: Path, warc_files: list[Path], collection: str = "runs") -> Iterator[str]:
-    """pywb (``.venv-replay``) serving the WARC files as one collection on loopback, from ``folder``: the
-    collection's URL (its CDX server at ``<url>/cdx``, its replay at ``<url>/<timestamp>id_/<url>``)."""
-    tools = ROOT / ".venv-replay" / "bin"
-    if not (tools / "wayback").exists():
-        raise AssertionError("pywb is not installed: make install puts it in .venv-replay")
-    subprocess.run([tools / "wb-manager", "init", collection], cwd=folder, check=True, capture_output=True)
-    subprocess.run([tools / "wb-manager", "add", collection, *map(str, warc_files)], cwd=folder, check=True,
-                   capture_output=True)  # fmt: skip
-    port = free_port()
-    with (folder / "wayback.log").open("wb") as log:
-        server = subprocess.Popen([tools / "wayback", "-p", str(port), "-b", "127.0.0.1"], cwd=folder, stdout=log,
-                                  stderr=subprocess.STDOUT)  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                assert time.monotonic() < deadline and server.poll() is None, (folder / "wayback.log").read_text()
-                time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}/{collection}"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 # -- exports ---------------------------------------------------------------------------------------------

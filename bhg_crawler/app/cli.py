@@ -141,13 +141,15 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _recover(args: argparse.Namespace) -> int:
-    given = {"cdx": args.cdx, "replay": args.replay, "since": args.since, "until": args.until,
+    remote = [source for source in args.cdx if "://" in source]
+    if remote and (len(remote) > 1 or len(args.cdx) > 1):
+        raise ConfigError(f"recover reads one CDX endpoint, or local WARC files, not {' '.join(args.cdx)}")
+    given = {"cdx": remote[0] if remote else None, "warc_files": None if remote else ",".join(args.cdx),
+             "replay": args.replay, "since": args.since, "until": args.until,
              "limit": str(args.limit) if args.limit else None, "site": args.site, "warcs": args.warcs,
              "pages": "1" if args.pages else None}  # fmt: skip
     spider_args = {name: value for name, value in given.items() if value}
     RecoverSpider(**spider_args)  # its arguments checked before anything is fetched
-    if _crawl_settings(args).get("BHG_REDIS_URL"):
-        raise ConfigError("recover keeps what it recovered in the state file: it takes no BHG_REDIS_URL")
     return _crawl(args, spider_args, "recover")
 
 
@@ -398,9 +400,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(func=_run)
 
-    recover = commands.add_parser("recover", help="recover the site's articles from a web archive's CDX index")
-    recover.add_argument("cdx", metavar="CDX_URL", help="the CDX endpoint: https://web.archive.org/cdx/search/cdx, "
-                         "http://127.0.0.1:8080/<collection>/cdx (pywb)")  # fmt: skip
+    recover = commands.add_parser("recover", help="recover the site's articles from a web archive's CDX index "
+                                  "or from WARC files")  # fmt: skip
+    recover.add_argument("cdx", metavar="SOURCE", nargs="+", help="the CDX endpoint: https://web.archive.org/cdx/"
+                         "search/cdx, http://127.0.0.1:8080/<collection>/cdx (pywb); or local WARC files, folders "
+                         "and globs of them: archive/*.warc.gz")  # fmt: skip
     recover.add_argument("--replay", help="where it replays captures (default: from CDX_URL, e.g. .../web)")
     recover.add_argument("--warcs", metavar="URL", help="where the index's WARC files are, fetched by byte range: "
                          "https://data.commoncrawl.org")  # fmt: skip
@@ -419,7 +423,9 @@ def build_parser() -> argparse.ArgumentParser:
     recover.add_argument("--max-requests", type=int, metavar="N", help="stop cleanly after this many responses")
     recover.add_argument("--warc", action="store_true", help="archive every response as WARC (BHG_WARC)")
     recover.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy or BHG_* setting")
-    recover.set_defaults(func=_recover, via=None, media=None, redis=None, max_articles=None)
+    recover.add_argument("--redis", metavar="URL", help="keep what is known in this Redis, shared with the crawls' "
+                         "workers (BHG_REDIS_URL)")  # fmt: skip
+    recover.set_defaults(func=_recover, via=None, media=None, max_articles=None)
 
     discover = commands.add_parser("discover", help="list the articles a run would fetch, fetching none")
     _add_crawl_arguments(discover)

@@ -86,10 +86,11 @@ class Extraction(TypedDict):
 class Source(TypedDict):
     """Where a record recovered from a web archive came from (``bhg-crawl recover``)."""
 
-    archive: str  # the CDX endpoint of the archive: "https://web.archive.org/cdx/search/cdx"
+    archive: str  # the CDX endpoint of the archive: "https://web.archive.org/cdx/search/cdx"; or a local WARC file
     timestamp: str  # the capture's, 14 digits UTC: "20240105083000"
     original_url: str  # the URL as captured: "http://www.baohagiang.vn/xa-hoi/202401/...-f6d06b9.html"
     digest: str | None  # the payload digest the index gives ("sha1:..." or base 32), null when it gives none
+    offset: NotRequired[int]  # with a local WARC file only: the byte offset in it of the record read
 
 
 class ArticleRecord(TypedDict):

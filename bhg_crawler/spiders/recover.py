@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -32,6 +33,7 @@ from bhg_crawler.extract.cdx import (
     warc_range,
 )
 from bhg_crawler.extract.record import Source, build_record
+from bhg_crawler.extract.warcfiles import LocalIndex, index_warc_files, warc_paths
 from bhg_crawler.sites.profiles import DEFAULT_SITE, get_profile, with_successors
 from bhg_crawler.sites.urls import ArticleUrl, article_of, moved_from, strip_tracking
 from bhg_crawler.spiders.arguments import parse_flag
@@ -59,6 +61,9 @@ class RecoverSpider(ProjectSpider):
     paged by number instead, ``showNumPages`` then ``page=N``, as Common Crawl's index is), site, warcs
     (where the index's WARC files are, Common Crawl's ``https://data.commoncrawl.org``: a capture whose line
     gives its ``filename``, ``offset`` and ``length`` is fetched by byte range, its record read with warcio).
+    warc_files (in place of ``cdx``: WARC files on the disk, folders and globs of them, a comma list: their
+    records are the index, ``extract.warcfiles``, and each capture is read from its file by
+    ``archive.local.LocalWarcMiddleware``, with no server and no delay).
     Setting: ``BHG_RECOVER_RATE`` (requests a second; 0: the project's politeness alone).
     """
 
@@ -75,11 +80,19 @@ class RecoverSpider(ProjectSpider):
         warcs: str | None = None,
         pages: str | None = None,
         profiles: str | list[str] | None = None,
+        warc_files: str | list[str] | None = None,
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
-        if not cdx or urlsplit(cdx).scheme not in ("http", "https"):
-            raise ConfigError(f"recover needs a CDX endpoint, an http(s) URL, not {cdx!r}")
+        given_files = [p for p in (warc_files.split(",") if isinstance(warc_files, str) else warc_files or []) if p]
+        self.warc_files = warc_paths(given_files)  # local WARC files read as the index (none: a CDX server)
+        if self.warc_files:
+            cdx = cdx or "file:"  # no server: every capture is read from its file
+            if replay or warcs or limit or pages:
+                raise ConfigError("WARC files on the disk are read whole: --replay, --warcs, --limit, --pages are "
+                                  "for a CDX server")  # fmt: skip
+        elif not cdx or urlsplit(cdx).scheme not in ("http", "https"):
+            raise ConfigError(f"recover needs a CDX endpoint, an http(s) URL, or WARC files, not {cdx!r}")
         for name, stamp in (("since", since), ("until", until)):
             if stamp and not (stamp.isdigit() and 4 <= len(stamp) <= 14):
                 raise ConfigError(f"--{name} is a capture timestamp of 4 to 14 digits (YYYYMMDDhhmmss), not {stamp!r}")
@@ -92,16 +105,17 @@ class RecoverSpider(ProjectSpider):
         self.warcs = (warcs or "").rstrip("/")  # where the index's WARC files are: fetched by byte range
         self.pages = parse_flag(pages, "pages")  # the index asked page by page (page=N), as many as it says
         try:
-            self.replay = (replay or replay_prefix(cdx)).rstrip("/")
+            self.replay = "" if self.warc_files else (replay or replay_prefix(cdx)).rstrip("/")
         except ValueError as error:
             if not self.warcs:
                 raise ConfigError(f"{error}, or where its WARC files are") from None
             self.replay = ""
         self.since, self.until, self.limit = since or "", until or "", int(limit or 0)
         given = {"cdx": cdx, "replay": replay, "since": since, "until": until, "limit": limit, "site": site,
-                 "warcs": warcs, "pages": pages}  # fmt: skip
+                 "warcs": warcs, "pages": pages, "warc_files": ",".join(given_files) or None}  # fmt: skip
         self.arguments = {name: value for name, value in given.items() if value is not None}
-        self.allowed_domains = sorted({urlsplit(url).hostname or "" for url in (cdx, self.replay, self.warcs) if url})
+        hosts = (urlsplit(url).hostname for url in (cdx, self.replay, self.warcs) if url)
+        self.allowed_domains = sorted({host for host in hosts if host})
         self.captures: dict[str, Capture] = {}  # key -> capture, from every page of the index
         self.walks = 0  # index walks not at their end
         self.positions: dict[str, WalkPosition] = {}  # pattern ("<host>/*") -> where its walk is
@@ -127,8 +141,13 @@ class RecoverSpider(ProjectSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         """The next page of the index of each host of the sites (``<host>/*``): its first, or where a run that
-        died or stopped left its walk (``StateStore.walk_position``)."""
+        died or stopped left its walk (``StateStore.walk_position``); from local WARC files, the captures they
+        hold, planned at once."""
         self._stats.set_value("bhg/mode", "recover")
+        if self.warc_files:
+            for request in self._read_local(index_warc_files(self.warc_files)):
+                yield request
+            return
         for host in sorted({host for site in self.sites for host in site.hosts}):
             pattern = f"{host}/*"
             position, lines = self.state.walk_position(self._query(pattern))
@@ -254,6 +273,37 @@ class RecoverSpider(ProjectSpider):
         if self.walks == 0:
             yield from self._plan()
 
+    def _read_local(self, index: LocalIndex) -> Iterator[scrapy.Request]:
+        """The captures of local WARC files planned as an index's; what could not be read noted: a revisit of a
+        payload no file holds, a file's damaged part (the article of its record when its header tells it)."""
+        self._stats.inc_value("bhg/recover/warc_files", len(self.warc_files))
+        self._stats.inc_value("bhg/recover/index_lines", len(index.captures) + len(index.orphans))
+        for capture in index.captures:
+            if self._in_range(capture):
+                self.captures.setdefault(capture.key, capture)
+        for capture in filter(self._in_range, index.orphans):
+            article = article_of(capture.original, self.sites)
+            if article is not None and not self.state.recovered(capture.key):
+                request = self._capture_request(capture, article, unrequested=True)
+                reason = f"the capture of {capture.timestamp} is a revisit of {capture.digest}, in none of the files"
+                self._fail(request, reason, "error", retry=True)
+        for damage in index.damage:
+            self._stats.inc_value("bhg/recover/warc_damaged")
+            self.logger.warning("%s cannot be read from byte %d: %s", damage.path, damage.offset, damage.reason)
+            reason = f"{damage.path} from byte {damage.offset}: {damage.reason}"
+            article = article_of(damage.url or "", self.sites)
+            where = Capture("", "", damage.url or "", filename=damage.path, offset=str(damage.offset))
+            request = (self._capture_request(where, article, unrequested=True) if article is not None
+                       else scrapy.Request(f"{Path(damage.path).as_uri()}#{damage.offset}"))  # fmt: skip
+            self._fail(request, reason, "error", retry=True)
+        yield from self._plan()
+
+    def _in_range(self, capture: Capture) -> bool:
+        """Whether the capture's time is within ``since`` and ``until``, as a CDX server's ``from`` and ``to``
+        read them (each to its own number of digits)."""
+        stamp = capture.timestamp
+        return stamp[: len(self.since)] >= self.since and (not self.until or stamp[: len(self.until)] <= self.until)
+
     def _plan(self) -> Iterator[scrapy.Request]:
         """The captures of each article, oldest first: those to note noted; the redirects asked first (where
         each leads: an article that moved, ``_redirected``), then each article's first capture to fetch."""
@@ -300,11 +350,11 @@ class RecoverSpider(ProjectSpider):
     def _capture_request(self, capture: Capture, article: ArticleUrl, unrequested: bool = False,
                          url: str | None = None, hops: int = 0, probe: bool = False) -> scrapy.Request:  # fmt: skip
         """The request of a capture: its byte range in its WARC file when the index says where it is and the
-        spider knows where the files are (``warcs``), else the replay's ``id_`` form of ``url`` (its own). A
-        ``probe`` asks a redirect where it leads before the articles' captures are fetched; the records of an
-        article that others moved to carry their URLs (``meta["redirect_urls"]``, as a crawl that followed the
-        redirects has them: ``record_id_aliases``, ``url_aliases``)."""
-        where = warc_range(capture) if self.warcs and url is None else None
+        spider knows where the files are (``warcs``, or local ``warc_files``), else the replay's ``id_`` form of
+        ``url`` (its own). A ``probe`` asks a redirect where it leads before the articles' captures are fetched;
+        the records of an article that others moved to carry their URLs (``meta["redirect_urls"]``, as a crawl
+        that followed the redirects has them: ``record_id_aliases``, ``url_aliases``)."""
+        where = warc_range(capture) if (self.warcs or self.warc_files) and url is None else None
         meta = {"bhg_kind": RequestKind.ARTICLE.name, "bhg_article": article.canonical, "bhg_captures": [capture.key],
                 "bhg_capture": asdict(capture), "bhg_record": article.record_id, "bhg_hops": hops,
                 "bhg_unrequested": unrequested, "bhg_warc_range": where is not None, "dont_redirect": True,
@@ -313,6 +363,10 @@ class RecoverSpider(ProjectSpider):
         if olds:
             meta["redirect_urls"] = olds
         target = f"{self.warcs}/{capture.filename}" if where else replay_url(self.replay, capture, url)
+        if self.warc_files:  # read from the local file, not downloaded (archive.local.LocalWarcMiddleware)
+            meta["bhg_warc_file"] = {"path": capture.filename, "offset": int(capture.offset or 0),
+                                     "length": int(capture.length or 0)}  # fmt: skip
+            target, where = f"{Path(capture.filename).as_uri()}#{capture.offset}", None
         return scrapy.Request(target, callback=self.parse_capture, errback=self.capture_failed, meta=meta,
                               headers={"Range": where} if where else None, priority=RequestKind.ARTICLE.priority,
                               dont_filter=True)  # fmt: skip
@@ -387,6 +441,8 @@ class RecoverSpider(ProjectSpider):
         extracted = page.extracted()
         source: Source = {"archive": self.cdx, "timestamp": capture.timestamp, "original_url": capture.original,
                   "digest": capture.digest or None}  # fmt: skip
+        if self.warc_files:  # the local file and offset of the record the page was read from
+            source["archive"], source["offset"] = capture.filename, int(capture.offset)
         olds = moved_from(response.meta.get("redirect_urls", []), article.record_id, self.sites)
         record = build_record(extracted, capture.captured_at, moved_from=olds, source=source)
         count_layers(self._stats, record, extracted)

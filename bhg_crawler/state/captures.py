@@ -1,17 +1,10 @@
-"""What recoveries from web archives know: the captures recovered, and every content each article was exported with."""
+"""What a recovery from a web archive does in a run: the captures it recovered, the versions it exported."""
 
 from __future__ import annotations
 
 from bhg_crawler.state.file import StateFile
 
 SCHEMA = """
--- captures of web archives recovered (extracted, or noted gone) by committed runs: "<timestamp> <original URL>"
-CREATE TABLE IF NOT EXISTS captures (key TEXT PRIMARY KEY, record_id TEXT NOT NULL, run_id TEXT NOT NULL);
--- every version exported of each article (``articles`` keeps only the last): an archive's older copy is no news
-CREATE TABLE IF NOT EXISTS versions (
-    record_id TEXT NOT NULL, content_sha256 TEXT NOT NULL, version INTEGER NOT NULL,
-    PRIMARY KEY (record_id, content_sha256)
-);
 CREATE TABLE IF NOT EXISTS run_captures (key TEXT PRIMARY KEY, record_id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS run_versions (
     record_id TEXT NOT NULL, content_sha256 TEXT NOT NULL, version INTEGER NOT NULL,
@@ -22,9 +15,9 @@ TABLES = ("run_captures", "run_versions")
 
 
 class RecoveryTables:
-    """The captures recovered and the versions exported, in the state file (``captures``, ``versions``), with
-    this run's own (``run_captures``, ``run_versions``) until its commit merges them (``merge``, in the
-    commit's transaction). Kept in the state's SQLite file whatever knowledge the run shares."""
+    """This run's captures recovered and versions exported (``run_captures``, ``run_versions``) until its
+    commit merges them into what is known (``Knowledge.merge``: the state file's ``captures`` and
+    ``versions``, or Redis)."""
 
     def __init__(self, file: StateFile):
         self.file = file
@@ -35,17 +28,9 @@ class RecoveryTables:
         for table in TABLES:
             self.db.execute(f"DELETE FROM {table}")
 
-    def merge(self, run_id: str) -> None:
-        """This run's captures and versions join the committed ones (in the open transaction)."""
-        self.db.execute("INSERT OR IGNORE INTO captures SELECT key, record_id, ? FROM run_captures", (run_id,))
-        self.db.execute("INSERT OR IGNORE INTO versions SELECT * FROM run_versions")
-
     def recovered(self, key: str) -> bool:
-        """Whether a capture (``Capture.key``) was recovered, by this run or a committed one."""
-        found = self.db.execute(
-            "SELECT 1 FROM captures WHERE key = ? UNION ALL SELECT 1 FROM run_captures WHERE key = ?", (key, key)
-        )
-        return found.fetchone() is not None
+        """Whether this run recovered a capture (``Capture.key``)."""
+        return self.db.execute("SELECT 1 FROM run_captures WHERE key = ?", (key,)).fetchone() is not None
 
     def captured(self, key: str, record_id: str) -> None:
         """This run recovered the capture ``key`` of the article ``record_id``."""
@@ -63,12 +48,8 @@ class RecoveryTables:
         self.file.wrote()
 
     def contents(self, record_id: str) -> set[str]:
-        """The content hashes of every version of the article exported, by this run or committed ones."""
-        rows = self.db.execute(
-            "SELECT content_sha256 FROM versions WHERE record_id = ? "
-            "UNION SELECT content_sha256 FROM run_versions WHERE record_id = ?",
-            (record_id, record_id),
-        )
+        """The content hashes of the versions of the article this run exported."""
+        rows = self.db.execute("SELECT content_sha256 FROM run_versions WHERE record_id = ?", (record_id,))
         return {row[0] for row in rows}
 
     def latest_in_run(self, record_id: str) -> tuple[int, str] | None:

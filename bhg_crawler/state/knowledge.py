@@ -41,6 +41,13 @@ CREATE TABLE IF NOT EXISTS ledger (
     retry INTEGER NOT NULL,  -- 0: nothing to retry (gone, out of the run's range, a duplicate, given up)
     waited INTEGER NOT NULL DEFAULT 0  -- runs that held it back since its last try (values.ledger_turn)
 );
+-- captures of web archives recovered (extracted, or noted gone) by committed runs: "<timestamp> <original URL>"
+CREATE TABLE IF NOT EXISTS captures (key TEXT PRIMARY KEY, record_id TEXT NOT NULL, run_id TEXT NOT NULL);
+-- every version exported of each article (``articles`` keeps only the last): an archive's older copy is no news
+CREATE TABLE IF NOT EXISTS versions (
+    record_id TEXT NOT NULL, content_sha256 TEXT NOT NULL, version INTEGER NOT NULL,
+    PRIMARY KEY (record_id, content_sha256)
+);
 """
 ADDED_COLUMNS = {"ledger": ("waited INTEGER NOT NULL DEFAULT 0",)}  # a state file of an earlier version
 
@@ -80,6 +87,12 @@ class Knowledge(Protocol):
 
     def exported_with(self, sha: str, other_than: str) -> str | None:
         """The record, other than ``other_than``, whose last exported version has the content of sha256 ``sha``."""
+
+    def recovered(self, key: str) -> bool:
+        """Whether a committed run recovered the web archive's capture ``key`` (``"<timestamp> <original URL>"``)."""
+
+    def contents(self, record_id: str) -> set[str]:
+        """The content sha256 of every version of the article a committed run (a crawl or a recovery) exported."""
 
     def counts(self) -> dict[str, int]:
         """``articles`` known, how many were ``exported``, and the ``versions`` exported in all."""
@@ -171,6 +184,15 @@ class SQLiteKnowledge:
         ).fetchone()
         return None if row is None else str(row["record_id"])
 
+    def recovered(self, key: str) -> bool:
+        """A row of ``captures``."""
+        return self.db.execute("SELECT 1 FROM captures WHERE key = ?", (key,)).fetchone() is not None
+
+    def contents(self, record_id: str) -> set[str]:
+        """Rows of ``versions``."""
+        rows = self.db.execute("SELECT content_sha256 FROM versions WHERE record_id = ?", (record_id,))
+        return {row[0] for row in rows}
+
     def counts(self) -> dict[str, int]:
         """Counted over ``articles``."""
         row = self.db.execute(
@@ -214,6 +236,8 @@ class SQLiteKnowledge:
         self.db.execute("INSERT OR IGNORE INTO urls SELECT url, record_id FROM run_urls")
         self.db.execute("INSERT OR IGNORE INTO payloads SELECT * FROM run_payloads")
         self.db.execute("INSERT OR REPLACE INTO sections SELECT site, slug, ? FROM run_sections", (now,))
+        self.db.execute("INSERT OR IGNORE INTO captures SELECT key, record_id, ? FROM run_captures", (run_id,))
+        self.db.execute("INSERT OR IGNORE INTO versions SELECT * FROM run_versions")
         self._settle_ledger(now, give_up)
 
     def _settle_ledger(self, now: str, give_up: int | None) -> None:

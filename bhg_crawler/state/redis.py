@@ -29,7 +29,8 @@ logger = logging.getLogger(__name__)
 # ARGV: the work (JSON), now (ISO 8601), now (epoch seconds), the ledger's no-answer reason, seconds to keep
 # a commit's note, the status of a moved article (done at its new home, whichever worker found it so), the
 # attempts at which an article to retry is given up (0: never), the start of a given-up reason, and the start of
-# the reason of a request its host's robots.txt left unasked (never given up).
+# the reason of a request its host's robots.txt left unasked (never given up). KEYS 12 and 13: the captures
+# recovered and every version exported.
 MERGE = """
 local work = cjson.decode(ARGV[1])
 local now, clock, null = ARGV[2], tonumber(ARGV[3]), cjson.null
@@ -68,6 +69,13 @@ end
 for _, u in ipairs(work.urls) do redis.call('HSETNX', KEYS[2], u[1], u[2]) end
 for _, s in ipairs(work.sections) do redis.call('HSET', KEYS[5], s, now) end
 for _, p in ipairs(work.payloads) do redis.call('HSETNX', KEYS[7], p[1], cjson.encode({p[2], p[3], p[4]})) end
+for _, c in ipairs(work.captures) do redis.call('HSETNX', KEYS[12], c[1], c[2]) end
+for _, v in ipairs(work.versions) do
+    local raw = redis.call('HGET', KEYS[13], v[1])
+    local shas = raw and cjson.decode(raw) or {}
+    if shas[v[2]] == nil then shas[v[2]] = v[3] end
+    redis.call('HSET', KEYS[13], v[1], cjson.encode(shas))
+end
 local crawl = redis.call('GET', KEYS[11]) or work.run_id
 for _, id in ipairs(work.cleared) do
     done[id] = true
@@ -116,6 +124,7 @@ return #work.articles
 """
 
 NAMES = ("articles", "urls", "contents", "published", "sections", "ledger", "payloads", "commits")
+RECOVERY = ("captures", "versions")  # what recoveries read: after the worker's keys and the crawl's in the merge
 
 
 def _known(record_id: str, raw: Any) -> Known | None:
@@ -142,7 +151,10 @@ class RedisKnowledge:
       waited_crawl: the runs that held it back since its last try, counted once a crawl)
     - ``payloads``: WARC payload digest -> JSON [uri, date, record id]
     - ``commits``: run id -> JSON (status, at): a merge not yet recorded by its worker's own state file, so
-      a worker that dies between the two publishes its run's files on its next run (``committed``).
+      a worker that dies between the two publishes its run's files on its next run (``committed``)
+    - ``captures``: a web archive's capture recovered (``"<timestamp> <original URL>"``) -> record id;
+      ``versions``: record id -> JSON {content sha256: version} of every version exported, by a crawl or a
+      recovery.
 
     The questions raise ``redis.RedisError`` when Redis does not answer; the merge ``StateUnavailable``.
     """
@@ -152,7 +164,7 @@ class RedisKnowledge:
         self.prefix = prefix
         self.worker = worker
         self.keep_seconds = keep_seconds
-        self.key = {name: f"{prefix}:{name}" for name in NAMES}
+        self.key = {name: f"{prefix}:{name}" for name in NAMES + RECOVERY}
 
     def known(self, record_id: str) -> Known | None:
         """A field of ``articles``."""
@@ -199,6 +211,15 @@ class RedisKnowledge:
         owner = self.client.hget(self.key["contents"], sha)
         return str(owner) if owner and owner != other_than else None
 
+    def recovered(self, key: str) -> bool:
+        """A field of ``captures``."""
+        return bool(self.client.hexists(self.key["captures"], key))
+
+    def contents(self, record_id: str) -> set[str]:
+        """The keys of a field of ``versions``."""
+        raw = self.client.hget(self.key["versions"], record_id)
+        return set(json.loads(raw)) if raw else set()
+
     def counts(self) -> dict[str, int]:
         """Counted over ``articles``, scanned."""
         articles = exported = versions = 0
@@ -217,6 +238,7 @@ class RedisKnowledge:
             f"{self.prefix}:taken:{self.worker}",
             f"{self.prefix}:claims:{self.worker}",
             f"{self.prefix}:crawl",
+            *(self.key[name] for name in RECOVERY),
         ]
         try:
             self.client.eval(MERGE, len(names), *names, document, utc(at), int(at.timestamp()), NO_ANSWER,

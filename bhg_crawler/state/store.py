@@ -105,7 +105,6 @@ class StateStore:
         running, and the next run's ``unpublished`` or ``begin_run`` settles it."""
         at = datetime.now(UTC)
         self.knowledge.merge(self.run, run_id, status, at, give_up)
-        self.recovery.merge(run_id)
         self.walks.forget_done()
         self._close_run(run_id, status, outcome, figures, utc(at))
         self.knowledge.settled(run_id)
@@ -180,7 +179,7 @@ class StateStore:
         whenever it was captured: versions count exports, ``fetched_at`` (the capture's time) dates them."""
         record_id, sha = record["record_id"], record["content_sha256"]
         before = self.knowledge.known(record_id)
-        seen = self.recovery.contents(record_id)
+        seen = self.recovery.contents(record_id) | self.knowledge.contents(record_id)
         if before is not None and before.exported and before.content_sha256:
             seen.add(before.content_sha256)
         if sha in seen:
@@ -196,8 +195,9 @@ class StateStore:
         return Placement("new", version=last[0] + 1, previous_sha256=last[1])
 
     def recovered(self, key: str) -> bool:
-        """Whether a capture of a web archive (``"<timestamp> <original URL>"``) was recovered already."""
-        return self.recovery.recovered(key)
+        """Whether a capture of a web archive (``"<timestamp> <original URL>"``) was recovered already, by this
+        run or a committed one."""
+        return self.recovery.recovered(key) or self.knowledge.recovered(key)
 
     def captured(self, key: str, record_id: str) -> None:
         """This run recovered the capture ``key`` of the article ``record_id``: no later run fetches it."""

@@ -82,7 +82,9 @@ class RunWork:
     """A run's own work, as its commit merges it into knowledge kept outside the state file: its articles
     (the ``run_articles`` columns, with ``published_ts`` in seconds since 1970), URLs (URL, record id),
     sections, payloads (digest, URI, date, record id), the ledger's candidates, the ledger's pages that are
-    no articles (listing pages) this run fetched, which leave it, and the ledger's articles it held back."""
+    no articles (listing pages) this run fetched, which leave it, the ledger's articles it held back, and of a
+    recovery from a web archive the captures recovered (key, record id) and the versions exported (record
+    id, content sha256, version)."""
 
     run_id: str
     status: str
@@ -93,6 +95,8 @@ class RunWork:
     ledger: dict[str, dict[str, Any]]  # record id -> url, and reason and retry when it failed
     cleared: list[str]  # ledger ids of pages fetched this run that are no articles
     deferred: list[str]  # ledger ids of articles held back this run: one more run waited
+    captures: list[tuple[str, str]]  # "<timestamp> <original URL>", record id
+    versions: list[tuple[str, str, int]]
 
 
 def held_back(entry: dict[str, Any], give_up: int) -> str | None:

@@ -203,7 +203,8 @@ class RunTables:
         """The run's work as one value, for a merge outside this file: every article (with ``published_ts``,
         its publication in seconds since 1970), URL, section, payload, and the ledger's candidates (the
         discovered articles, and the failed ones with their reason and ``retry``), and the ledger's articles
-        held back."""
+        held back; a recovery's captures and versions (the ``run_captures`` and ``run_versions`` of
+        ``state.captures``, in the same file)."""
         articles = [
             {**dict(row), "exported": bool(row["exported"]), "current": bool(row["current"]),
              "published_ts": epoch_seconds(row["published_utc"])}
@@ -223,4 +224,6 @@ class RunTables:
             ledger,
             [row["record_id"] for row in self.db.execute("SELECT record_id FROM run_cleared")],
             [row["record_id"] for row in self.db.execute("SELECT record_id FROM run_deferred")],
+            [(row["key"], row["record_id"]) for row in self.db.execute("SELECT * FROM run_captures")],
+            [tuple(row) for row in self.db.execute("SELECT record_id, content_sha256, version FROM run_versions")],
         )

@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
+from bhg_replica.process import running_pywb
 from bhg_replica.site import SITE_HOSTS
-from tests.helpers import bhg_run, exported, manifests, pywb, replica, warc_records, warcs
+from tests.helpers import bhg_run, exported, manifests, replica, warc_records, warcs
 
 BIN = Path(sys.executable).parent
 
@@ -142,7 +143,7 @@ def test_reextract_of_an_unknown_run_is_a_one_line_error(tmp_path: Path) -> None
 @pytest.fixture
 def wayback(archived: dict[str, Any], tmp_path: Path) -> Iterator[str]:
     """pywb serving the first run's WARC files on loopback."""
-    with pywb(tmp_path, warcs(archived["work"], archived["runs"][0])) as url:
+    with running_pywb(tmp_path, warcs(archived["work"], archived["runs"][0])) as url:
         yield url
 
 

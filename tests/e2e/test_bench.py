@@ -22,7 +22,9 @@ def test_quick_bench_reports_every_figure(tmp_path: Path) -> None:
     figures = {f["name"]: f for f in results["figures"]}
     names = " | ".join(figures)
     for expected in ("crawl throughput", "RSS growth", "extraction speed", "body token F1", "export rate",
-                     "next-day run requests / allowance"):  # fmt: skip
+                     "next-day run requests / allowance", "recovery at BHG_RECOVER_RATE=2",
+                     "recovery at BHG_RECOVER_RATE=5", "recovery from pywb CPU a capture",
+                     "recovery from WARC files CPU a capture"):  # fmt: skip
         assert expected in names
     for figure in figures.values():
         assert figure["value"] > 0, figure
@@ -31,4 +33,8 @@ def test_quick_bench_reports_every_figure(tmp_path: Path) -> None:
     assert speed["detail"]["scrapy_bench_pages"] > 0
     next_day = next(f for f in figures.values() if f["name"].startswith("next-day run requests / allowance"))
     assert next_day["detail"]["new_or_changed"] >= 3  # 1% of 300 new, and edits
+    for figure in (f for f in figures.values() if f["name"].startswith("recovery at ")):
+        assert figure["detail"]["requests"] > 30  # every article's capture, the index and robots.txt
+    for figure in (f for f in figures.values() if "CPU a capture" in f["name"]):
+        assert figure["detail"]["captures"] == 30
     assert str(path) in result.stdout

@@ -83,8 +83,9 @@ def test_two_workers_export_every_article_once_between_them(tmp_path: Path, redi
         assert [m["counts"]["articles"] for m in manifests(tmp_path / name)] == [0, 0]
     assert requests(("three", "four"), 0) < requests(workers, 0) / 10  # listings and conditional revisits only
     # what is left in Redis after a crawl is what is known: an entry an article, URL, section, payload
-    known = ("articles", "contents", "ledger", "published", "sections", "urls")
+    known = ("articles", "contents", "ledger", "published", "sections", "urls", "versions")
     assert sorted(after_one) == [f"bhg:bhg:{name}" for name in known]
+    assert after_one["bhg:bhg:versions"] == len(counts)  # each article's one version, for later recoveries
     gone = {f"baohagiang.vn:{slot.article_id}" for slot in site.catalog.slots if slot.deleted}
     moved = {f"baohagiang.vn:{article_id}" for article_id in site.moved}  # their old records: status 301
     assert after_one["bhg:bhg:articles"] == len(counts) + len(gone) + len(moved)
@@ -252,7 +253,7 @@ def test_what_a_worker_killed_at_any_point_held_is_exported_once_by_another(
     assert counts == Counter(record["record_id"] for record in plain_records)  # each, once
     log = next((tmp_path / "logs").iterdir()).read_text()
     assert f"Worker {GHOST} stopped beating: {taken} of its requests are back in the queue" in log
-    known = ("articles", "contents", "ledger", "published", "sections", "urls")  # no taken requests, no claims
+    known = ("articles", "contents", "ledger", "published", "sections", "urls", "versions")  # none taken, no claims
     assert set(client.scan_iter()) <= {f"bhg:bhg:{name}" for name in known}
     assert client.exists("bhg:bhg:articles", "bhg:bhg:urls") == 2
     client.close()

@@ -3,6 +3,8 @@ and replay, recovered into a fresh state and exports, and into the live crawl's 
 
 from __future__ import annotations
 
+import gzip
+import json
 import shutil
 from collections.abc import Iterator
 from datetime import datetime
@@ -10,15 +12,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 
 from bhg_crawler.extract.record import validation_error
+from bhg_crawler.extract.warcfiles import read_warc
+from bhg_replica.process import running_pywb
 from tests.helpers import (
     FAST,
     bhg_run,
     exported,
     exported_records,
     manifests,
-    pywb,
     range_files,
     recover,
     replica,
@@ -42,7 +46,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
         assert result.returncode == 0, result.stderr[-2000:]
     runs = manifests(live)
     files = [path for manifest in runs for path in warcs(live, manifest)]
-    with pywb(tmp_path_factory.mktemp("pywb"), files, "bhg") as url:
+    with running_pywb(tmp_path_factory.mktemp("pywb"), files, "bhg") as url:
         yield {"live": live, "runs": runs, "cdx": f"{url}/cdx"}
 
 
@@ -171,3 +175,111 @@ def test_a_recovery_from_a_cdxj_index_and_byte_ranges_of_its_warc_files(
     assert all(r["source"]["digest"].startswith("sha1:") for r in again.values())
     reasons = [f["reason"] for f in exported_records(tmp_path / "exports", manifest, "failures")]
     assert any("answered HTTP 404" in reason for reason in reasons)
+
+
+def damaged_copies(archive: dict[str, Any], folder: Path) -> tuple[list[str], Path]:
+    """The live crawls' WARC files under ``folder`` as ``recover`` takes them: the first run's in a folder, the
+    second's unzipped (``.warc``), the last's with the first half of an article's record of the first appended
+    (its file ends short); the arguments that name them (a folder, a file, a glob), and the damaged file."""
+    first, second, last = (warcs(archive["live"], m) for m in archive["runs"])
+    (folder / "first").mkdir()
+    for path in first:
+        shutil.copy(path, folder / "first" / path.name)
+    (folder / "later").mkdir()
+    plain = folder / "later" / second[0].name.removesuffix(".gz")
+    plain.write_bytes(b"".join(gzip.decompress(path.read_bytes()) for path in second))
+    damaged = folder / "later" / last[0].name
+    shutil.copy(last[0], damaged)
+    for path in last[1:]:
+        shutil.copy(path, folder / "later" / path.name)
+    article = next(c for c in read_warc(first[0])[0] if "/xa-hoi/" in c.original and c.status == "200")
+    with first[0].open("rb") as stream:
+        stream.seek(int(article.offset))
+        half = stream.read(int(article.length) // 2)
+    with damaged.open("ab") as stream:
+        stream.write(half)
+    return [str(folder / "first"), str(plain), str(folder / "later" / "*.warc.gz")], damaged
+
+
+def test_a_recovery_from_local_warc_files_one_damaged(archive: dict[str, Any], tmp_path: Path) -> None:
+    """WARC files on the disk, no server: every version recovered as the live crawl exported it, the damaged
+    file's good records too, its broken one noted; a second run exports nothing."""
+    sources, damaged = damaged_copies(archive, tmp_path)
+    work = tmp_path / "work"
+    first = recover(sources, work)
+    assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-2000:]
+    second = recover(sources, work)
+    assert second.returncode == 3, second.stdout[-2000:] + second.stderr[-2000:]
+    one, two = manifests(work)
+    again = by_content(exported(work, one))
+    live = by_content([r for m in archive["runs"] for r in exported(archive["live"], m)])
+    assert again.keys() == live.keys()
+    for key, record in live.items():
+        assert {f: again[key][f] for f in CONTENT} == {f: record[f] for f in CONTENT}, key
+    files = {str(p) for p in tmp_path.glob("*/*.warc*")}
+    for record in again.values():
+        assert validation_error(record) is None
+        source = record["source"]
+        assert source["archive"] in files
+        assert source["digest"].startswith("sha1:")
+        with Path(source["archive"]).open("rb") as stream:  # the offset is the record's that holds the page
+            stream.seek(source["offset"])
+            assert stream.read(4) in (b"WARC", b"\x1f\x8b\x08\x00")
+    assert any(r["source"]["archive"] == str(damaged) for r in again.values())  # its good records
+    assert any(r["source"]["archive"].endswith(".warc") for r in again.values())
+    failures = exported_records(work / "exports", one, "failures")
+    broken = [f for f in failures if f["reason"].startswith(f"{damaged} from byte ")]
+    assert len(broken) == 1, [f["reason"] for f in failures]
+    assert broken[0]["reason"].endswith(" bytes short")
+    assert any("answered HTTP 404" in f["reason"] for f in failures)
+    first_stats, second_stats = stats(work, one), stats(work, two)
+    assert first_stats["bhg/recover/warc_damaged"] == 1
+    assert first_stats["bhg/recover/warc_files"] == len(files)
+    assert second_stats["bhg/recover/captures/recovered_before"] > 300
+    assert "bhg/recover/captures/extracted" not in second_stats
+    assert two["counts"]["articles"] == 0
+
+
+def test_a_recovery_into_redis_gives_the_records_of_sqlite_and_another_worker_then_nothing(
+    archive: dict[str, Any], tmp_path: Path, redis_url: str
+) -> None:
+    """What a recovery knows shared in Redis: the same records as with the state file alone; a second
+    recovery, by a worker with a state file of its own, fetches and exports nothing."""
+    sources = [str(path) for manifest in archive["runs"] for path in warcs(archive["live"], manifest)]
+    shared = ("--redis", redis_url, "-s", "BHG_REDIS_IDLE_SECONDS=0.5")
+    alone = recover(sources, tmp_path / "sqlite")
+    first = recover(sources, tmp_path / "one", *shared)
+    second = recover(sources, tmp_path / "two", *shared)
+    assert (alone.returncode, first.returncode) == (0, 0), first.stdout[-2000:] + first.stderr[-2000:]
+    assert second.returncode == 3, second.stdout[-2000:] + second.stderr[-2000:]
+    [by_sqlite], [by_redis], [again] = (manifests(tmp_path / name) for name in ("sqlite", "one", "two"))
+    wanted = by_content(exported(tmp_path / "sqlite", by_sqlite))
+    found = by_content(exported(tmp_path / "one", by_redis))
+    assert found.keys() == wanted.keys()
+    for key, record in wanted.items():
+        assert {f: found[key][f] for f in (*CONTENT, "source")} == {f: record[f] for f in (*CONTENT, "source")}
+    assert again["counts"]["articles"] == 0
+    run_stats = stats(tmp_path / "two", again)
+    assert run_stats["bhg/recover/captures/recovered_before"] > 300
+    assert "bhg/recover/captures/extracted" not in run_stats
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    assert client.hlen("bhg:bhg:captures") >= len(found)
+    assert sum(len(json.loads(v)) for v in client.hvals("bhg:bhg:versions")) == len(found)
+
+
+def test_a_stopped_recovery_from_local_warc_files_goes_on_where_it_stopped(
+    archive: dict[str, Any], recovered: dict[str, Any], tmp_path: Path
+) -> None:
+    sources = [str(path) for manifest in archive["runs"] for path in warcs(archive["live"], manifest)]
+    stopped = recover(sources, tmp_path, "--max-requests", "25")
+    assert stopped.returncode == 6, stopped.stdout[-2000:] + stopped.stderr[-2000:]
+    rest = recover(sources, tmp_path)
+    assert rest.returncode == 0, rest.stdout[-2000:] + rest.stderr[-2000:]
+    first, second = manifests(tmp_path)
+    assert 0 < len(exported(tmp_path, first)) < len(exported(tmp_path, second))
+    records = exported(tmp_path, first) + exported(tmp_path, second)
+    whole = exported(recovered["work"], recovered["runs"][0])
+    assert sorted((r["record_id"], r["version"], r["content_sha256"]) for r in records) == sorted(
+        (r["record_id"], r["version"], r["content_sha256"]) for r in whole
+    )
+    assert stats(tmp_path, second)["bhg/recover/captures/recovered_before"] >= len(exported(tmp_path, first))

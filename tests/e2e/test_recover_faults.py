@@ -16,7 +16,8 @@ import pytest
 from bhg_crawler.sites.profiles import get_profile, with_successors
 from bhg_crawler.sites.urls import article_of
 from bhg_replica.archive import ArchiveFaults, ArchiveFront, serving
-from tests.helpers import FAST, bhg_run, exported, exported_records, manifests, pywb, recover, replica, stats, warcs
+from bhg_replica.process import running_pywb
+from tests.helpers import FAST, bhg_run, exported, exported_records, manifests, recover, replica, stats, warcs
 
 DAYS = (0, 8)  # day 8's crawl finds edits of day 0's articles: versions
 ARTICLES = 150
@@ -37,7 +38,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
         assert result.returncode == 0, result.stderr[-2000:]
     runs = manifests(live)
     files = [path for manifest in runs for path in warcs(live, manifest)]
-    with pywb(tmp_path_factory.mktemp("pywb"), files, "bhg") as url:
+    with running_pywb(tmp_path_factory.mktemp("pywb"), files, "bhg") as url:
         clean = tmp_path_factory.mktemp("clean")
         result = recover(f"{url}/cdx", clean, *FAST)  # pywb answers one page: no --limit
         assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]

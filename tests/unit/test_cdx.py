@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from bhg_crawler.extract.cdx import (
     warc_range,
 )
 from bhg_crawler.sites.profiles import get_profile, with_successors
+from bhg_crawler.state.redis import RedisKnowledge, connect
 from bhg_crawler.state.store import StateStore
 from tests.helpers import export, small_record
 
@@ -225,8 +227,10 @@ def recovered(article_id: str, body: str, timestamp: str) -> dict[str, object]:
     return small_record(article_id, body, source=source)
 
 
-def test_captures_of_an_article_become_its_versions_and_old_content_is_no_news(tmp_path: Path) -> None:
-    store = StateStore(str(tmp_path / "state.sqlite3"))
+def test_captures_of_an_article_become_its_versions_and_old_content_is_no_news(
+    tmp_path: Path, open_store: Callable[..., StateStore]
+) -> None:
+    store = open_store(str(tmp_path / "state.sqlite3"))
     assert export(store, small_record("a1", "live v1")) == "new1"  # a live crawl
     assert export(store, recovered("a1", "live v1", "2024")) == "unchanged"  # the archive's copy of it
     store.commit_run("r1", "complete", {})
@@ -241,25 +245,56 @@ def test_captures_of_an_article_become_its_versions_and_old_content_is_no_news(t
         (recovered("a3", "new here", "2026"), "new1"),
     ]
     assert [export(store, record) for record, _ in table] == [placement for _, placement in table]
+    store.commit_run("r3", "complete", {})
     store.close()
+    again = open_store(str(tmp_path / "state.sqlite3"))
+    # each version is known, whichever was last; a2's copy of a1's v2, no longer a1's last content, is new
+    assert [export(again, record) for record, _ in table] == ["unchanged"] * 4 + ["new1", "unchanged"]
+    again.close()
 
 
-def test_captures_recovered_are_known_only_once_committed(tmp_path: Path) -> None:
+def test_captures_recovered_are_known_only_once_committed(
+    tmp_path: Path, open_store: Callable[..., StateStore]
+) -> None:
     path = str(tmp_path / "state.sqlite3")
-    store = StateStore(path)
+    store = open_store(path)
     key = f"20210105083000 {ARTICLE}"
     store.captured(key, "baohagiang.vn:778801")
     assert store.recovered(key)
     store.close()  # a run that died: its captures are not recovered
-    store = StateStore(path)
+    store = open_store(path)
     assert not store.recovered(key)
     store.captured(key, "baohagiang.vn:778801")
     store.commit_run("r1", "complete", {})
     store.close()
-    store = StateStore(path)
+    store = open_store(path)
     assert store.recovered(key)
     assert not store.recovered(f"20220105083000 {ARTICLE}")
     store.close()
+
+
+def test_a_recovery_shared_in_redis_is_known_to_a_worker_of_another_state_file(
+    tmp_path: Path, session_redis: str
+) -> None:
+    client = connect(session_redis)
+    client.flushdb()
+
+    def worker(name: str) -> StateStore:
+        return StateStore(str(tmp_path / f"{name}.sqlite3"), RedisKnowledge(client, "bhg:test", name, 86400))
+
+    one = worker("one")
+    key = f"20210105083000 {ARTICLE}"
+    one.captured(key, "baohagiang.vn:a1")
+    assert export(one, recovered("a1", "archived v1", "2021")) == "new1"
+    assert export(one, recovered("a1", "archived v2", "2022")) == "new2"
+    one.commit_run("r1", "complete", {})
+    one.close()
+    two = worker("two")
+    assert two.recovered(key)
+    assert not two.recovered(f"20220105083000 {ARTICLE}")
+    assert export(two, recovered("a1", "archived v1", "2021")) == "unchanged"  # not the last version, yet known
+    assert export(two, recovered("a1", "archived v3", "2023")) == "new3"
+    two.close()
 
 
 @pytest.mark.parametrize(

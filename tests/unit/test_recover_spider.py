@@ -203,6 +203,7 @@ def test_a_recovered_record_of_a_moved_article_carries_the_aliases_of_a_crawled_
         ({"cdx": CDX, "until": "123"}, "--until is a capture timestamp"),
         ({"cdx": CDX, "limit": "many"}, "--limit is a number"),
         ({"cdx": "https://index.commoncrawl.org/CC-MAIN-2024-10-index"}, "give the replay prefix"),
+        ({"warc_files": "nowhere.warc.gz"}, "names no WARC file"),
     ],
 )
 def test_bad_arguments_are_refused_before_anything_is_fetched(arguments: dict[str, str], error: str) -> None:
@@ -213,9 +214,13 @@ def test_bad_arguments_are_refused_before_anything_is_fetched(arguments: dict[st
 @pytest.mark.parametrize(
     ("argv", "error"),
     [
-        (["recover", "ftp://x/cdx"], "bhg-crawl: recover needs a CDX endpoint, an http(s) URL, not 'ftp://x/cdx'\n"),
+        (
+            ["recover", "ftp://x/cdx"],
+            "bhg-crawl: recover needs a CDX endpoint, an http(s) URL, or WARC files, not 'ftp://x/cdx'\n",
+        ),
+        (["recover", CDX, CDX], "bhg-crawl: recover reads one CDX endpoint, or local WARC files, not "),
+        (["recover", "nowhere/*.warc.gz"], "bhg-crawl: nowhere/*.warc.gz names no WARC file (.warc, .warc.gz)\n"),
         (["recover", CDX, "--from", "2021-01"], "bhg-crawl: --since is a capture timestamp of 4 to 14 digits"),
-        (["recover", CDX, "-s", "BHG_REDIS_URL=redis://127.0.0.1:9/0"], "bhg-crawl: recover keeps what it recovered"),
     ],
 )
 def test_the_command_refuses_bad_arguments_in_one_line(
@@ -392,3 +397,48 @@ def test_numbers_of_pages(text: str, pages: int) -> None:
 def test_what_is_no_number_of_pages(text: str) -> None:
     with pytest.raises(ValueError, match="not a number of pages"):
         parse_num_pages(text)
+
+
+@pytest.fixture
+def local(tmp_path: Path) -> Iterator[RecoverSpider]:
+    """The spider on a crawler, reading a local WARC file (empty: the index is set by each test)."""
+    (tmp_path / "a.warc.gz").write_bytes(b"")
+    crawler = project_crawler(RecoverSpider, BHG_STATE=str(tmp_path / "state.sqlite3"))
+    spider = RecoverSpider.from_crawler(crawler, warc_files=str(tmp_path / "*.warc.gz"), since="2021", until="202203")
+    crawler.spider = spider
+    yield spider
+    spider.state.close()
+
+
+def test_a_capture_of_a_local_file_is_read_from_its_offset_and_its_record_says_where(
+    local: RecoverSpider, tmp_path: Path
+) -> None:
+    with pytest.raises(ValueError, match="read whole: --replay, --warcs"):
+        RecoverSpider(warc_files=str(tmp_path / "a.warc.gz"), warcs="http://127.0.0.1:9/warcs")
+    html, truth = saved("bhg-era-a-2018-captions")
+    path = str(tmp_path / "a.warc.gz")
+    found = Capture("", "20210105083000", truth["url"], "text/html", "200", "D", "120", "4096", path)
+    article = article_of(found.original, local.sites)
+    assert article is not None
+    request = local._capture_request(found, article)
+    assert request.url == f"{(tmp_path / 'a.warc.gz').as_uri()}#4096"
+    assert request.meta["bhg_warc_file"] == {"path": path, "offset": 4096, "length": 120}
+    assert request.meta["bhg_warc_range"] is True
+    assert "Range" not in request.headers
+    assert local.allowed_domains == []
+    response = HtmlResponse(request.url, body=html.encode("utf-8"), encoding="utf-8", request=request,
+                            headers={"Content-Type": "text/html; charset=utf-8"})  # fmt: skip
+    [record] = list(local._read(response))
+    assert record["source"] == {"archive": path, "offset": 4096, "timestamp": "20210105083000",
+                                "original_url": truth["url"], "digest": "D"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "kept"),
+    [("20201231235959", False), ("20210101000000", True), ("20220331235959", True), ("20220401000000", False),
+     ("2021", True), ("2023", False)],
+)  # fmt: skip
+def test_local_captures_are_kept_from_since_to_until_as_a_cdx_server_reads_them(
+    local: RecoverSpider, timestamp: str, kept: bool
+) -> None:
+    assert local._in_range(Capture("", timestamp, ARTICLE)) is kept

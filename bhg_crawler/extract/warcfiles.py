@@ -1,0 +1,130 @@
+"""WARC files on the local disk read as a web archive's index: their captures, revisits resolved, damage noted."""
+
+from __future__ import annotations
+
+import glob
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecord
+from warcio.timeutils import iso_date_to_timestamp
+
+from bhg_crawler.core.errors import ConfigError
+from bhg_crawler.extract.cdx import REVISIT, Capture
+
+SUFFIXES = (".warc", ".warc.gz")
+
+
+@dataclass(frozen=True)
+class Damage:
+    """A part of a WARC file that could not be read: the file, the byte ``offset`` where its trouble begins,
+    the URL of the record there when its header could be read (else None), and why."""
+
+    path: str
+    offset: int
+    url: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class LocalIndex:
+    """What local WARC files hold: their captures (a revisit's with the location of the record holding its
+    payload, ``filename`` being the file's absolute path), the revisits of a payload no file holds (their own
+    location), and the damage found."""
+
+    captures: list[Capture]
+    orphans: list[Capture]
+    damage: list[Damage]
+
+
+def warc_paths(given: Iterable[str]) -> list[Path]:
+    """The WARC files (``.warc``, ``.warc.gz``) that paths name: a file as it is, a folder's own files (not its
+    subfolders'), a glob's matches; each once, absolute, in the order given (a folder's and a glob's sorted).
+    Raises ``ConfigError`` for a path that names no WARC file."""
+    found: dict[Path, None] = {}
+    for pattern in given:
+        matches = [Path(p) for p in sorted(glob.glob(pattern))] if glob.has_magic(pattern) else [Path(pattern)]
+        files = [f for m in matches for f in (sorted(m.iterdir()) if m.is_dir() else [m])]
+        warcs = [f.resolve() for f in files if f.is_file() and f.name.endswith(SUFFIXES)]
+        if not warcs:
+            raise ConfigError(f"{pattern} names no WARC file (.warc, .warc.gz)")
+        found.update(dict.fromkeys(warcs))
+    return list(found)
+
+
+def _capture(record: ArcWarcRecord, path: Path, offset: int, length: int) -> Capture | None:
+    """The capture a response or revisit record of an HTTP(S) URL stands for; None for any other record."""
+    url = record.rec_headers.get_header("WARC-Target-URI") or ""
+    if record.rec_type not in ("response", "revisit") or record.http_headers is None or "://" not in url:
+        return None
+    mime = (record.http_headers.get_header("Content-Type") or "").split(";")[0].strip().lower()
+    return Capture(
+        urlkey="",
+        timestamp=iso_date_to_timestamp(record.rec_headers.get_header("WARC-Date")),
+        original=url,
+        mime=REVISIT if record.rec_type == "revisit" else mime,
+        status=str(record.http_headers.get_statuscode() or ""),
+        digest=record.rec_headers.get_header("WARC-Payload-Digest") or "",
+        length=str(length),
+        offset=str(offset),
+        filename=str(path),
+    )
+
+
+def read_warc(path: Path) -> tuple[list[Capture], Damage | None]:
+    """The captures of a WARC file in file order, and where it could not be read further: a record whose block
+    ends before its ``Content-Length`` (a truncated file, a broken gzip member), or bytes that are no record."""
+    captures: list[Capture] = []
+    offset = 0
+    url: str | None = None
+    try:
+        with path.open("rb") as stream:
+            records = ArchiveIterator(stream)
+            for record in records:
+                offset = records.get_record_offset()
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                record.raw_stream.read()
+                missing = record.raw_stream.limit  # what the block lacks of its Content-Length
+                if missing:
+                    return captures, Damage(str(path), offset, url, f"its record ends {missing} bytes short")
+                records.read_to_end()
+                capture = _capture(record, path, offset, records.get_record_length())
+                if capture is not None:
+                    captures.append(capture)
+                url = None
+                offset = records.get_record_offset() + records.get_record_length()
+    except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as error:
+        first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+        return captures, Damage(str(path), offset, url, f"no WARC record can be read there: {first_line[:200]}")
+    return captures, None
+
+
+def index_warc_files(paths: Iterable[Path]) -> LocalIndex:
+    """The captures of the files, a revisit's pointing at the first response record of its payload digest
+    (in any of the files) when one holds it; the revisits none holds apart; the damage of each file."""
+    captures: list[Capture] = []
+    damage: list[Damage] = []
+    for path in paths:
+        found, broken = read_warc(path)
+        captures += found
+        damage += [broken] if broken is not None else []
+    originals: dict[str, Capture] = {}
+    for capture in captures:
+        if capture.mime != REVISIT and capture.digest:
+            originals.setdefault(capture.digest, capture)
+    resolved: list[Capture] = []
+    orphans: list[Capture] = []
+    for capture in captures:
+        original = originals.get(capture.digest) if capture.mime == REVISIT else None
+        if capture.mime == REVISIT and original is None:
+            orphans.append(capture)
+        elif original is not None:
+            resolved.append(replace(capture, mime=original.mime, length=original.length, offset=original.offset,
+                                    filename=original.filename))  # fmt: skip
+        else:
+            resolved.append(capture)
+    return LocalIndex(resolved, orphans, damage)

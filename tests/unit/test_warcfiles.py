@@ -1,0 +1,139 @@
+"""Local WARC files read as an archive's index: which files, their captures, revisits resolved, damage noted."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from bhg_crawler.archive.local import read_range
+from bhg_crawler.core.errors import ConfigError
+from bhg_crawler.extract.cdx import REVISIT, warc_answer
+from bhg_crawler.extract.warcfiles import index_warc_files, read_warc, warc_paths
+
+ARTICLE = "https://baohagiang.vn/xa-hoi/202101/tin-khac-778801"
+OTHER = "http://www.baohagiang.vn/xa-hoi/202101/tin-khac-778802"
+Record = tuple[str, str, str, int, bytes]  # type, URL, WARC-Date, HTTP status, payload
+
+
+def write_warc(path: Path, records: list[Record], first: dict[bytes, tuple[str, str, str]] | None = None) -> list[int]:
+    """A WARC file (gzipped if its name ends so) of the records, a revisit pointing at the first response of its
+    payload (in ``first``: payload -> digest, URL, date, kept across files). The offset of each record."""
+    first = {} if first is None else first
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=path.name.endswith(".gz"))
+    offsets = []
+    for kind, url, date, status, payload in records:
+        http = StatusAndHeaders(f"{status} X", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+        dated = {"WARC-Date": date}
+        if kind == "revisit":
+            digest, uri, when = first.get(payload, ("sha1:NOWHERE", url, date))
+            record = writer.create_revisit_record(url, digest, uri, when, http_headers=http, warc_headers_dict=dated)
+        else:
+            record = writer.create_warc_record(url, kind, payload=io.BytesIO(payload), length=len(payload),
+                                               http_headers=http, warc_headers_dict=dated)  # fmt: skip
+            if kind == "response":
+                first.setdefault(payload, (record.rec_headers.get_header("WARC-Payload-Digest"), url, date))
+        offsets.append(buffer.tell())
+        writer.write_record(record)
+    path.write_bytes(buffer.getvalue())
+    return offsets
+
+
+RECORDS: list[Record] = [
+    ("response", ARTICLE, "2024-01-05T08:30:00Z", 200, b"<p>one</p>"),
+    ("request", ARTICLE, "2024-01-05T08:30:00Z", 200, b""),
+    ("response", OTHER, "2024-02-01T00:00:00.123456Z", 404, b"<p>gone</p>"),
+    ("response", "dns:baohagiang.vn", "2024-02-01T00:00:00Z", 200, b"1.2.3.4"),
+]
+
+
+@pytest.mark.parametrize("name", ["a.warc", "a.warc.gz"])
+def test_a_warc_file_gives_a_capture_for_each_http_response_where_it_lies(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    offsets = write_warc(path, RECORDS)
+    captures, damage = read_warc(path)
+    assert damage is None
+    assert [(c.timestamp, c.original, c.mime, c.status, c.filename, int(c.offset)) for c in captures] == [
+        ("20240105083000", ARTICLE, "text/html", "200", str(path), offsets[0]),
+        ("20240201000000", OTHER, "text/html", "404", str(path), offsets[2]),
+    ]
+    assert all(c.digest.startswith("sha1:") for c in captures)
+    first = captures[0]
+    answer = warc_answer(read_range(first.filename, int(first.offset), int(first.length)))
+    assert answer is not None
+    assert (answer.status, answer.body) == (200, b"<p>one</p>")
+
+
+@pytest.mark.parametrize("name", ["a.warc", "a.warc.gz"])
+@pytest.mark.parametrize(
+    ("cut", "captures", "url", "reason"),
+    [
+        (-20, 1, OTHER, "its record ends "),  # the last record truncated
+        (None, 2, None, "no WARC record can be read there: "),  # bytes that are no record after the last
+    ],
+)
+def test_a_damaged_file_keeps_its_good_records_and_says_where_the_damage_begins(
+    tmp_path: Path, name: str, cut: int | None, captures: int, url: str | None, reason: str
+) -> None:
+    path = tmp_path / name
+    offsets = write_warc(path, RECORDS[:3])
+    data = path.read_bytes()
+    path.write_bytes(data[:cut] if cut is not None else data + b"\x1f\x8b\x08\x00 not a record at all\r\n" * 3)
+    found, damage = read_warc(path)
+    assert [c.original for c in found] == [ARTICLE, OTHER][:captures]
+    assert damage is not None
+    after = len(data) - (0 if name.endswith(".gz") else 4)  # a plain record's closing CRLF CRLF is its own
+    assert (damage.path, damage.offset, damage.url) == (str(path), offsets[2] if cut else after, url)
+    assert damage.reason.startswith(reason), damage.reason
+
+
+def test_a_revisit_is_read_where_its_payload_is_or_noted_when_no_file_holds_it(tmp_path: Path) -> None:
+    first: dict[bytes, tuple[str, str, str]] = {}
+    old = write_warc(tmp_path / "old.warc.gz", RECORDS[:1], first)
+    write_warc(tmp_path / "new.warc.gz", [
+        ("revisit", f"{ARTICLE}?utm_source=x", "2024-03-01T00:00:00Z", 200, b"<p>one</p>"),
+        ("revisit", OTHER, "2024-03-02T00:00:00Z", 200, b"<p>not archived</p>"),
+    ], first)  # fmt: skip
+    index = index_warc_files([tmp_path / "old.warc.gz", tmp_path / "new.warc.gz"])
+    revisit = index.captures[1]
+    assert (revisit.timestamp, revisit.original, revisit.mime, revisit.status) == (
+        "20240301000000", f"{ARTICLE}?utm_source=x", "text/html", "200")  # fmt: skip
+    assert (revisit.filename, int(revisit.offset), revisit.length) == (
+        str(tmp_path / "old.warc.gz"), old[0], index.captures[0].length)  # fmt: skip
+    assert revisit.digest == index.captures[0].digest
+    [orphan] = index.orphans
+    assert (orphan.original, orphan.mime, orphan.filename) == (OTHER, REVISIT, str(tmp_path / "new.warc.gz"))
+    assert index.damage == []
+
+
+def test_paths_name_files_folders_and_globs_each_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("a/1.warc.gz", "a/2.warc", "a/notes.txt", "a/sub/3.warc.gz", "b/4.warc.gz"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"")
+    monkeypatch.chdir(tmp_path)
+    found = warc_paths(["b/4.warc.gz", "a", "*/*.warc.gz"])
+    assert [p.relative_to(tmp_path).as_posix() for p in found] == ["b/4.warc.gz", "a/1.warc.gz", "a/2.warc"]
+    assert all(p.is_absolute() for p in found)
+    assert warc_paths([]) == []
+
+
+@pytest.mark.parametrize("given", ["missing.warc.gz", "a/notes.txt", "empty", "*.cdxj"])
+def test_a_path_of_no_warc_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: str) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "notes.txt").write_text("x")
+    (tmp_path / "empty").mkdir()
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError, match="names no WARC file"):
+        warc_paths([given])
+
+
+def test_a_range_past_the_end_of_its_file_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "a.warc"
+    path.write_bytes(b"0123456789")
+    assert read_range(str(path), 2, 3) == b"234"
+    with pytest.raises(EOFError, match="ends 2 bytes before"):
+        read_range(str(path), 8, 4)
