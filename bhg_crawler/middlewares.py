@@ -417,6 +417,9 @@ class StateBookkeeping(CrawlerComponent, BaseSpiderMiddleware):
         if kind_of(request) is RequestKind.LISTING:
             self.listing_missed([request.url], reason)
             return
+        if request.meta.get("bhg_ledger_id"):  # a page that is no article, under its own id (a local WARC file)
+            self.state.failed(request.meta["bhg_ledger_id"], request.url, reason, retry=retry)
+            return
         article = article_of(article_url_of(request), self.sites) if kind_of(request) is RequestKind.ARTICLE else None
         if article is None:
             return
