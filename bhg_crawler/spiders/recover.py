@@ -57,7 +57,8 @@ class RecoverSpider(ProjectSpider):
     the capture's time as ``fetched_at`` and a ``source``; the pipelines decide what is exported.
 
     Arguments: cdx (the CDX endpoint), replay (where it replays captures; default from ``cdx``), since and
-    until (capture timestamps, 1 to 14 digits), limit (index lines a page: paged by resume key), pages (``1``:
+    until (capture timestamps of a real time, 4 to 14 digits, since no later than until: ``parse_window``),
+    limit (index lines a page, 1 or more: paged by resume key), pages (``1``:
     paged by number instead, ``showNumPages`` then ``page=N``, as Common Crawl's index is), site, warcs
     (where the index's WARC files are, Common Crawl's ``https://data.commoncrawl.org``: a capture whose line
     gives its ``filename``, ``offset`` and ``length`` is fetched by byte range, its record read with warcio).
@@ -341,8 +342,8 @@ class RecoverSpider(ProjectSpider):
                 self._fail(request, choice.reason, outcome, retry=False)
         self._stats.set_value("bhg/recover/article_captures", articles)
         if not articles:
-            self.logger.warning("The %s holds no capture of an article of %s%s", self._held_in(),
-                                " or ".join(site.name for site in self.sites), self._window())  # fmt: skip
+            self.logger.warning("No capture of an article of %s%s in the %s", " or ".join(s.name for s in self.sites),
+                                self._window(), self._held_in())  # fmt: skip
         for record_id, found in by_article.items():
             digests = had.get(record_id, set())  # a revisit of a payload recovered by an earlier run: not again
             queue = deque[Capture]()
