@@ -377,9 +377,8 @@ class RecoverSpider(ProjectSpider):
         where = warc_range(capture) if (self.warcs or self.warc_files) and url is None else None
         meta = {"bhg_kind": RequestKind.ARTICLE.name, "bhg_article": article.canonical, "bhg_captures": [capture.key],
                 "bhg_capture": asdict(capture), "bhg_source": self._source(capture), "bhg_record": article.record_id,
-                "bhg_hops": hops,
-                "bhg_unrequested": unrequested, "bhg_warc_range": where is not None, "dont_redirect": True,
-                "handle_httpstatus_list": REDIRECTS, "bhg_probe": probe}  # fmt: skip
+                "bhg_hops": hops, "bhg_unrequested": unrequested, "bhg_warc_range": where is not None,
+                "dont_redirect": True, "handle_httpstatus_list": REDIRECTS, "bhg_probe": probe}  # fmt: skip
         olds = sorted(self.moves.get(article.record_id, ()))
         if olds:
             meta["redirect_urls"] = olds
