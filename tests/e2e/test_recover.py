@@ -372,3 +372,15 @@ def test_a_window_of_the_index_with_no_capture_is_an_empty_index(archive: dict[s
     log = (tmp_path / "logs" / f"{manifest['run_id']}.log").read_text(encoding="utf-8")
     assert (f"No capture of an article of baohagiang.vn or baotuyenquang.com.vn (from 2090) in the index at "
             f"{archive['cdx']}") in log  # fmt: skip
+
+
+def test_a_file_read_whole_again_leaves_the_ledger(tmp_path: Path) -> None:
+    path = tmp_path / "a.warc.gz"
+    path.write_bytes(b"not an archive\r\n" * 20)
+    first = recover([str(path)], tmp_path / "work")
+    assert first.returncode == 4, first.stdout[-2000:] + first.stderr[-2000:]
+    assert [row[0] for row in ledger_rows(tmp_path / "work")] == [f"baohagiang.vn:warc:{path}"]
+    warc_of(path, [("warcinfo", "", b"software: x\r\n")])  # repaired: a file of no capture
+    second = recover([str(path)], tmp_path / "work")
+    assert second.returncode == 14, second.stdout[-2000:] + second.stderr[-2000:]
+    assert ledger_rows(tmp_path / "work") == []
