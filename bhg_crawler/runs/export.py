@@ -153,8 +153,11 @@ class RunExport(CrawlerComponent):
         self.stats.inc_value(name)
 
     def fetch_failed(self, request: Request, reason: str) -> None:
-        """A page that gave no record (``signals.fetch_failed``) goes to the failures."""
-        self._failure(request.url, request.meta.get("bhg_kind"), reason)
+        """A page that gave no record (``signals.fetch_failed``) goes to the failures; a capture of a web archive
+        as its URL as captured, with where it is (``meta["bhg_source"]``: a record's ``source``)."""
+        source = request.meta.get("bhg_source")
+        url = (source or {}).get("original_url") or request.url
+        self._failure(url, request.meta.get("bhg_kind"), reason, source)
 
     def article_held(self, url: str, why: str, reason: str) -> None:
         """An article the ledger gave up (``signals.article_held``) goes to the failures, with the ledger's reason
@@ -162,11 +165,13 @@ class RunExport(CrawlerComponent):
         if why == "given_up":
             self._failure(url, "article", reason)
 
-    def _failure(self, url: str, kind: str | None, reason: str) -> None:
-        """A line of failures.jsonl: the page, its kind ("article", "listing", "home", "page"), why, when."""
+    def _failure(self, url: str, kind: str | None, reason: str, source: dict[str, Any] | None = None) -> None:
+        """A line of failures.jsonl: the page, its kind ("article", "listing", "home", "page"), why, when; and for
+        a capture of a web archive, its ``source``."""
         if self.failures is None:
             self.failures = JsonLinesFile(self.folder / "failures.jsonl")
-        self._write(self.failures, {"url": url, "kind": (kind or "page").lower(), "reason": reason, "at": now_utc()})
+        row = {"url": url, "kind": (kind or "page").lower(), "reason": reason, "at": now_utc()}
+        self._write(self.failures, {**row, "source": source} if source else row)
         self.stats.inc_value("bhg/failures")
 
     # -- the end of the run -------------------------------------------------------------------

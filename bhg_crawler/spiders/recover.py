@@ -33,10 +33,10 @@ from bhg_crawler.extract.cdx import (
     warc_range,
 )
 from bhg_crawler.extract.record import Source, build_record
-from bhg_crawler.extract.warcfiles import LocalIndex, index_warc_files, warc_paths
+from bhg_crawler.extract.warcfiles import LocalIndex, index_warc_files, warc_file_id, warc_paths
 from bhg_crawler.sites.profiles import DEFAULT_SITE, get_profile, with_successors
 from bhg_crawler.sites.urls import ArticleUrl, article_of, moved_from, strip_tracking
-from bhg_crawler.spiders.arguments import parse_flag
+from bhg_crawler.spiders.arguments import parse_count, parse_flag, parse_window
 from bhg_crawler.spiders.base import ProjectSpider
 from bhg_crawler.spiders.bhg import count_layers
 from bhg_crawler.state.walks import WalkPosition
@@ -57,7 +57,8 @@ class RecoverSpider(ProjectSpider):
     the capture's time as ``fetched_at`` and a ``source``; the pipelines decide what is exported.
 
     Arguments: cdx (the CDX endpoint), replay (where it replays captures; default from ``cdx``), since and
-    until (capture timestamps, 1 to 14 digits), limit (index lines a page: paged by resume key), pages (``1``:
+    until (capture timestamps of a real time, 4 to 14 digits, since no later than until: ``parse_window``),
+    limit (index lines a page, 1 or more: paged by resume key), pages (``1``:
     paged by number instead, ``showNumPages`` then ``page=N``, as Common Crawl's index is), site, warcs
     (where the index's WARC files are, Common Crawl's ``https://data.commoncrawl.org``: a capture whose line
     gives its ``filename``, ``offset`` and ``length`` is fetched by byte range, its record read with warcio).
@@ -93,11 +94,7 @@ class RecoverSpider(ProjectSpider):
                                   "for a CDX server")  # fmt: skip
         elif not cdx or urlsplit(cdx).scheme not in ("http", "https"):
             raise ConfigError(f"recover needs a CDX endpoint, an http(s) URL, or WARC files, not {cdx!r}")
-        for name, stamp in (("since", since), ("until", until)):
-            if stamp and not (stamp.isdigit() and 4 <= len(stamp) <= 14):
-                raise ConfigError(f"--{name} is a capture timestamp of 4 to 14 digits (YYYYMMDDhhmmss), not {stamp!r}")
-        if limit and not limit.isdigit():
-            raise ConfigError(f"--limit is a number of index lines, not {limit!r}")
+        window, lines = parse_window(since, until), parse_count(limit, "limit")
         folders = [f for f in (profiles.split(",") if isinstance(profiles, str) else profiles or []) if f]
         self.profile = get_profile(site or DEFAULT_SITE, folders)
         self.sites = with_successors(self.profile, folders)
@@ -110,7 +107,7 @@ class RecoverSpider(ProjectSpider):
             if not self.warcs:
                 raise ConfigError(f"{error}, or where its WARC files are") from None
             self.replay = ""
-        self.since, self.until, self.limit = since or "", until or "", int(limit or 0)
+        (self.since, self.until), self.limit = window, lines or 0
         given = {"cdx": cdx, "replay": replay, "since": since, "until": until, "limit": limit, "site": site,
                  "warcs": warcs, "pages": pages, "warc_files": ",".join(given_files) or None}  # fmt: skip
         self.arguments = {name: value for name, value in given.items() if value is not None}
@@ -283,10 +280,16 @@ class RecoverSpider(ProjectSpider):
                 self.captures.setdefault(capture.key, capture)
         for capture in filter(self._in_range, index.orphans):
             article = article_of(capture.original, self.sites)
+            if article is not None:
+                self._stats.inc_value("bhg/recover/article_captures")
             if article is not None and not self.state.recovered(capture.key):
                 request = self._capture_request(capture, article, unrequested=True)
                 reason = f"the capture of {capture.timestamp} is a revisit of {capture.digest}, in none of the files"
                 self._fail(request, reason, "error", retry=True)
+        damaged = {damage.path for damage in index.damage}
+        for path in self.warc_files:  # a file read to its end leaves the ledger, if a run found it damaged
+            if str(path) not in damaged:
+                self.state.cleared(warc_file_id(str(path), self.profile.name))
         for damage in index.damage:
             self._stats.inc_value("bhg/recover/warc_damaged")
             self.logger.warning("%s cannot be read from byte %d: %s", damage.path, damage.offset, damage.reason)
@@ -294,9 +297,20 @@ class RecoverSpider(ProjectSpider):
             article = article_of(damage.url or "", self.sites)
             where = Capture("", "", damage.url or "", filename=damage.path, offset=str(damage.offset))
             request = (self._capture_request(where, article, unrequested=True) if article is not None
-                       else scrapy.Request(f"{Path(damage.path).as_uri()}#{damage.offset}"))  # fmt: skip
+                       else scrapy.Request(Path(damage.path).as_uri(), meta={
+                           "bhg_unrequested": True, "bhg_source": {"archive": damage.path, "offset": damage.offset},
+                           "bhg_ledger_id": warc_file_id(damage.path, self.profile.name)}))  # fmt: skip
             self._fail(request, reason, "error", retry=True)
         yield from self._plan()
+
+    def _held_in(self) -> str:
+        """What the captures were looked for in, in words: the CDX index at ``cdx``, or the local WARC files."""
+        return f"{len(self.warc_files)} WARC files given" if self.warc_files else f"index at {self.cdx}"
+
+    def _window(self) -> str:
+        """The capture times asked for, in words (``--from``, ``--to``); empty when none was."""
+        bounds = [f"from {self.since}"] * bool(self.since) + [f"to {self.until}"] * bool(self.until)
+        return f" ({' '.join(bounds)})" if bounds else ""
 
     def _in_range(self, capture: Capture) -> bool:
         """Whether the capture's time is within ``since`` and ``until``, as a CDX server's ``from`` and ``to``
@@ -309,11 +323,13 @@ class RecoverSpider(ProjectSpider):
         each leads: an article that moved, ``_redirected``), then each article's first capture to fetch."""
         by_article: dict[str, list[tuple[Capture, str, ArticleUrl]]] = {}
         had: dict[str, set[str]] = {}  # record id -> the payload digests of its captures recovered before
+        articles = self._stats.get_value("bhg/recover/article_captures", 0)  # the revisits no file holds
         for capture in sorted(self.captures.values(), key=lambda c: (c.timestamp, c.original)):
             choice = choose(capture, self.sites)
             self._stats.inc_value(f"bhg/recover/captures/{choice.verdict}")
             if choice.article is None:
                 continue
+            articles += 1
             if self.state.recovered(capture.key):
                 self._stats.inc_value("bhg/recover/captures/recovered_before")
                 self._stats.inc_value("bhg/articles/known")  # found, as in a crawl, against past runs
@@ -324,6 +340,10 @@ class RecoverSpider(ProjectSpider):
                 outcome = {"gone": "gone", "error": "error", "not_html": "refused/not_html"}[choice.verdict]
                 request = self._capture_request(capture, choice.article, unrequested=True)
                 self._fail(request, choice.reason, outcome, retry=False)
+        self._stats.set_value("bhg/recover/article_captures", articles)
+        if not articles:
+            self.logger.warning("No capture of an article of %s%s in the %s", " or ".join(s.name for s in self.sites),
+                                self._window(), self._held_in())  # fmt: skip
         for record_id, found in by_article.items():
             digests = had.get(record_id, set())  # a revisit of a payload recovered by an earlier run: not again
             queue = deque[Capture]()
@@ -356,9 +376,9 @@ class RecoverSpider(ProjectSpider):
         that followed the redirects has them: ``record_id_aliases``, ``url_aliases``)."""
         where = warc_range(capture) if (self.warcs or self.warc_files) and url is None else None
         meta = {"bhg_kind": RequestKind.ARTICLE.name, "bhg_article": article.canonical, "bhg_captures": [capture.key],
-                "bhg_capture": asdict(capture), "bhg_record": article.record_id, "bhg_hops": hops,
-                "bhg_unrequested": unrequested, "bhg_warc_range": where is not None, "dont_redirect": True,
-                "handle_httpstatus_list": REDIRECTS, "bhg_probe": probe}  # fmt: skip
+                "bhg_capture": asdict(capture), "bhg_source": self._source(capture), "bhg_record": article.record_id,
+                "bhg_hops": hops, "bhg_unrequested": unrequested, "bhg_warc_range": where is not None,
+                "dont_redirect": True, "handle_httpstatus_list": REDIRECTS, "bhg_probe": probe}  # fmt: skip
         olds = sorted(self.moves.get(article.record_id, ()))
         if olds:
             meta["redirect_urls"] = olds
@@ -439,15 +459,21 @@ class RecoverSpider(ProjectSpider):
         if seen != article.canonical:  # the URL as captured (http://, www., a query...): the record's alias
             self.crawler.signals.send_catch_log(signals.aliases_found, record_id=article.record_id, urls=[seen])
         extracted = page.extracted()
-        source: Source = {"archive": self.cdx, "timestamp": capture.timestamp, "original_url": capture.original,
-                  "digest": capture.digest or None}  # fmt: skip
-        if self.warc_files:  # the local file and offset of the record the page was read from
-            source["archive"], source["offset"] = capture.filename, int(capture.offset)
+        source = self._source(capture)
         olds = moved_from(response.meta.get("redirect_urls", []), article.record_id, self.sites)
         record = build_record(extracted, capture.captured_at, moved_from=olds, source=source)
         count_layers(self._stats, record, extracted)
         self._stats.inc_value("bhg/recover/captures/extracted")
         yield record
+
+    def _source(self, capture: Capture) -> Source:
+        """Where a capture is (a record's ``source``, a failure's): the archive, the capture's time, its URL as
+        captured and its digest; from a local file, the file as ``archive`` and the ``offset`` of its record."""
+        source: Source = {"archive": self.cdx, "timestamp": capture.timestamp, "original_url": capture.original,
+                          "digest": capture.digest or None}  # fmt: skip
+        if self.warc_files:
+            source["archive"], source["offset"] = capture.filename, int(capture.offset or 0)
+        return source
 
     def _redirected(self, response: Response, capture: Capture) -> Iterator[scrapy.Request]:
         """A capture of a redirect: to another article, the article moved there (its records get this one's URL
@@ -484,6 +510,8 @@ class RecoverSpider(ProjectSpider):
         """A page that gave no record: counted (``bhg/failures/<outcome>``), logged, reported
         (``signals.fetch_failed``: the failures file, the ledger; a capture not to retry is recovered)."""
         self._stats.inc_value(f"bhg/failures/{outcome}")
+        if request.meta.get("bhg_unrequested"):  # the crawl errors monitor counts it as a request made
+            self._stats.inc_value("bhg/recover/unrequested")
         self.logger.info("No record from %s: %s", request.url, reason)
         self.crawler.signals.send_catch_log(signals.fetch_failed, request=request, reason=reason, status=None,
                                             retry=retry, outcome=outcome)  # fmt: skip

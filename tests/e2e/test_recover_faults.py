@@ -171,3 +171,32 @@ def test_a_revisit_whose_original_is_out_of_the_window_is_fetched_as_the_page_it
     assert all(r["source"]["digest"] == revisits[r["source"]["timestamp"], r["source"]["original_url"]]["digest"]
                for r in records)  # fmt: skip
     assert set(keyed(records)) <= set(keyed(archive["clean"]))  # the content the original capture held
+
+
+def test_an_archive_gone_in_the_middle_of_a_recovery_is_crawl_errors(archive: dict[str, Any], tmp_path: Path) -> None:
+    """The archive stops taking connections once a few captures are fetched: each capture left is an error of the
+    run, in the ledger, and the run exits 4 with that reason (its robots.txt was read: never the reason)."""
+    front = ArchiveFront(archive["pywb"], ArchiveFaults(delay=0.05))
+    work = tmp_path / "gone"
+    line = [sys.executable, "-m", "bhg_crawler", "recover", "", "--state", str(work / "state.sqlite3"),
+            "--exports", str(work / "exports"), "--logs", str(work / "logs"), *FAST, "-s", "RETRY_TIMES=0"]  # fmt: skip
+    with serving(front) as url:
+        line[4] = f"{url}/cdx"
+        process = subprocess.Popen(line, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        deadline = time.monotonic() + 120
+        while len(front.log.captures) < 5:
+            assert process.poll() is None and time.monotonic() < deadline, "the recovery ended before the stop"
+            time.sleep(0.02)
+    out, _ = process.communicate(timeout=300)
+    assert process.returncode == 4, out[-3000:]
+    [manifest] = manifests(work)
+    run_stats = stats(work, manifest)
+    assert "bhg/robots/unavailable" not in run_stats
+    assert (
+        f"requests failed or were refused (more than 5.0%): {run_stats['bhg/failures/error']} errors"
+        in (manifest["outcome"]["reason"])
+    )
+    failures = exported_records(work / "exports", manifest, "failures")
+    lost = [f for f in failures if "Connection was refused" in f["reason"] or "Connection reset" in f["reason"]]
+    assert len(lost) == run_stats["bhg/failures/error"] > 10, [f["reason"] for f in failures][:5]
+    assert all(f["url"] == f["source"]["original_url"] for f in lost)

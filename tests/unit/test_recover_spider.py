@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +22,7 @@ from bhg_crawler.core import signals
 from bhg_crawler.extract.cdx import Capture, parse_num_pages
 from bhg_crawler.sites.urls import article_of
 from bhg_crawler.spiders.recover import RecoverSpider
-from tests.helpers import FIELDS, project_crawler, saved
+from tests.helpers import FIELDS, free_port, project_crawler, saved
 
 CDX = "http://127.0.0.1:9/bhg/cdx"
 REPLAY = "http://127.0.0.1:9/bhg"
@@ -199,9 +200,12 @@ def test_a_recovered_record_of_a_moved_article_carries_the_aliases_of_a_crawled_
     [
         ({}, "recover needs a CDX endpoint"),
         ({"cdx": "ftp://x/cdx"}, "recover needs a CDX endpoint"),
-        ({"cdx": CDX, "since": "2021-01"}, "--since is a capture timestamp"),
-        ({"cdx": CDX, "until": "123"}, "--until is a capture timestamp"),
-        ({"cdx": CDX, "limit": "many"}, "--limit is a number"),
+        ({"cdx": CDX, "since": "2021-01"}, "since is a capture timestamp"),
+        ({"cdx": CDX, "until": "123"}, "until is a capture timestamp"),
+        ({"cdx": CDX, "since": "20250230"}, "since is a capture timestamp .* of a real time, not '20250230'"),
+        ({"cdx": CDX, "since": "2025", "until": "2024"}, "since 2025 is later than until 2024"),
+        ({"cdx": CDX, "limit": "many"}, "limit must be a whole number"),
+        ({"cdx": CDX, "limit": "0"}, "limit must be at least 1, not 0"),
         ({"cdx": "https://index.commoncrawl.org/CC-MAIN-2024-10-index"}, "give the replay prefix"),
         ({"warc_files": "nowhere.warc.gz"}, "names no WARC file"),
     ],
@@ -211,23 +215,50 @@ def test_bad_arguments_are_refused_before_anything_is_fetched(arguments: dict[st
         RecoverSpider(**arguments)
 
 
-@pytest.mark.parametrize(
-    ("argv", "error"),
-    [
-        (
-            ["recover", "ftp://x/cdx"],
-            "bhg-crawl: recover needs a CDX endpoint, an http(s) URL, or WARC files, not 'ftp://x/cdx'\n",
-        ),
-        (["recover", CDX, CDX], "bhg-crawl: recover reads one CDX endpoint, or local WARC files, not "),
-        (["recover", "nowhere/*.warc.gz"], "bhg-crawl: nowhere/*.warc.gz names no WARC file (.warc, .warc.gz)\n"),
-        (["recover", CDX, "--from", "2021-01"], "bhg-crawl: --since is a capture timestamp of 4 to 14 digits"),
-    ],
-)
-def test_the_command_refuses_bad_arguments_in_one_line(
+def timestamp(given: str, option: str = "--from") -> str:
+    return f"{option} is a capture timestamp of 4 to 14 digits (YYYYMMDDhhmmss) of a real time, not {given!r}"
+
+
+COMMAND_ERRORS = {  # recover's arguments as typed (in a folder, with a port that takes no connection) -> message
+    "no CDX URL": (["ftp://x/cdx"], "recover needs a CDX endpoint, an http(s) URL, or WARC files, not 'ftp://x/cdx'"),
+    "two CDX": ([CDX, CDX], f"recover reads one CDX endpoint, or local WARC files, not {CDX} {CDX}"),
+    "a glob matching nothing": (["nowhere/*.warc.gz"], "nowhere/*.warc.gz names no WARC file (.warc, .warc.gz)"),
+    "a folder of no WARC": (["{folder}/notes"], "{folder}/notes names no WARC file (.warc, .warc.gz)"),
+    "a missing file": (["{folder}/gone.warc.gz"], "{folder}/gone.warc.gz names no WARC file (.warc, .warc.gz)"),
+    "a date, not a timestamp": ([CDX, "--from", "2021-01"], timestamp("2021-01")),
+    "an impossible day": ([CDX, "--from", "2025-02-30"], timestamp("2025-02-30")),
+    "an impossible month": ([CDX, "--from", "20251340"], timestamp("20251340")),
+    "the 30th of February": ([CDX, "--to", "20250230"], timestamp("20250230", "--to")),
+    "the 29th of February of no leap year": ([CDX, "--to", "20250229"], timestamp("20250229", "--to")),
+    "an impossible hour": ([CDX, "--to", "2025010124"], timestamp("2025010124", "--to")),
+    "too short": ([CDX, "--from", "202"], timestamp("202")),
+    "from after to": ([CDX, "--from", "2025", "--to", "2024"], "--from 2025 is later than --to 2024"),
+    "from after to, to the second": ([CDX, "--from", "20250101000001", "--to", "20250101000000"],
+                                     "--from 20250101000001 is later than --to 20250101000000"),
+    "no line a page": ([CDX, "--limit", "0"], "--limit must be at least 1, not 0"),
+    "lines below none": ([CDX, "--limit", "-5"], "--limit must be at least 1, not -5"),
+    "lines in words": ([CDX, "--limit", "many"], "--limit must be a whole number, not 'many'"),
+    "an index for local files": (["{folder}/a.warc", "--limit", "5"],
+                                 "WARC files on the disk are read whole: --replay, --warcs, --limit, --pages are "
+                                 "for a CDX server"),
+    "a CDX server that takes no connection": (["http://127.0.0.1:{port}/bhg/cdx"],
+                                              "the archive 127.0.0.1:{port} takes no connection: Connection refused"),
+    "a replay that takes no connection": (["http://127.0.0.1:{taken}/cdx", "--replay", "http://127.0.0.1:{port}/w"],
+                                          "the archive 127.0.0.1:{port} takes no connection: Connection refused"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("argv", "error"), COMMAND_ERRORS.values(), ids=COMMAND_ERRORS.keys())
+def test_the_command_refuses_bad_arguments_in_one_line_exit_2(
     argv: list[str], error: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main([*argv, "--state", str(tmp_path / "state.sqlite3")]) == 2
-    assert capsys.readouterr().err.startswith(error)
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.txt").write_text("no archive\n")
+    (tmp_path / "a.warc").write_bytes(b"")
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        given = {"folder": tmp_path, "port": free_port(), "taken": taken.getsockname()[1]}
+        code = main(["recover", *(arg.format(**given) for arg in argv), "--state", str(tmp_path / "state.sqlite3")])
+    assert (code, capsys.readouterr().err) == (2, f"bhg-crawl: {error.format(**given)}\n")
     assert not (tmp_path / "state.sqlite3").exists()  # nothing opened, nothing fetched
 
 
