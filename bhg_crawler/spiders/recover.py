@@ -427,9 +427,28 @@ class RecoverSpider(ProjectSpider):
                                 request=request)  # fmt: skip
         if check.kind == "archived":
             yield from self._read(response)
+        elif (hop := self._to_its_capture(response)) is not None:
+            yield hop  # the same capture's turn goes on: its answer is the one that leads to the next
+            return
         else:
             self._not_archived(request, check)
         yield from self._after(request)
+
+    def _to_its_capture(self, response: Response) -> scrapy.Request | None:
+        """The request of where the archive's own redirect leads (a timegate's, as the Wayback Machine answers
+        a time it holds no capture of: no archived marks, a ``Location`` in the replay's ``id_`` form for the
+        same article at another time), as one more hop of the capture; None for any other answer."""
+        request = response.request
+        location = (response.headers.get("Location") or b"").decode("latin-1")
+        if request is None or response.status not in REDIRECTS or not location or not self.replay:
+            return None
+        target = urljoin(response.url, location)
+        asked, given = (article_of(original_of(url, self.replay), self.sites) for url in (response.url, target))
+        if (not target.startswith(f"{self.replay}/") or "id_/" not in target or given is None or asked is None
+                or given.record_id != asked.record_id or response.meta["bhg_hops"] >= MAX_HOPS):  # fmt: skip
+            return None
+        self._stats.inc_value("bhg/recover/archive_redirects")
+        return request.replace(url=target, meta={**request.meta, "bhg_hops": response.meta["bhg_hops"] + 1})
 
     def _check(self, response: Response) -> AnswerCheck:
         """Whether an answer of the archive is the capture asked for: a replay's bears the marks of an archived

@@ -265,7 +265,8 @@ NOT_FOUND = b"<html><body>Hmm. We have no such capture or collection.</body></ht
         (200, {"Content-Type": "text/html"}, b"", "error", True, "HTTP 200 from the archive, not an archived"),
         (200, {"Content-Type": "text/html"}, NOT_FOUND, "error", True, "HTTP 200 from the archive, not an archived"),
         (200, {"Content-Type": "text/html", **ARCHIVED}, b"", "error", True, "HTTP 200 from the archive with an empty"),
-        (302, {"Location": f"{REPLAY}/20210102000000id_/{ARTICLE}"}, b"", "error", True, "HTTP 302 from the archive"),
+        (302, {"Location": "/login?next=/bhg"}, b"", "error", True, "HTTP 302 from the archive, not an archived"),
+        (302, {"Location": f"{REPLAY}/20210102000000id_/{OTHER}"}, b"", "error", True, "HTTP 302 from the archive"),
         (503, {"Retry-After": "1"}, b"busy", "error", True, "HTTP 503 from the archive, not an archived"),
         (304, ARCHIVED, b"", "error", True, "HTTP 304 archived"),
     ],
@@ -289,6 +290,36 @@ def test_a_replay_answer_without_the_marks_of_an_archived_one_is_the_archives_fa
     assert (url, again) == (request.url, retry) and why.startswith(reason)
     assert recovery.crawler.stats.get_value(f"bhg/failures/{outcome}") == 1
     assert recovery.crawler.stats.get_value("bhg/recover/archive_failures") == (1 if outcome == "error" else None)
+
+
+@pytest.mark.parametrize(
+    ("location", "hops", "followed"),
+    [
+        (f"{REPLAY}/20210102000000id_/{ARTICLE}", 0, True),  # the archive's capture of another time
+        (f"/bhg/20210102000000id_/{ARTICLE}", 0, True),
+        (f"{REPLAY}/20210102000000id_/{ARTICLE.replace('https://', 'http://www.')}", 2, True),  # the same article
+        (f"{REPLAY}/20210102000000id_/{ARTICLE}", 3, False),  # hops enough
+        (f"{REPLAY}/20210102000000/{ARTICLE}", 0, False),  # rewritten, not raw
+        (f"http://127.0.0.1:9/other/20210102000000id_/{ARTICLE}", 0, False),  # off the replay
+    ],
+)  # fmt: skip
+def test_the_archives_own_redirect_to_its_capture_of_another_time_is_followed(
+    recovery: Recovery, location: str, hops: int, followed: bool
+) -> None:
+    spider = recovery.spider
+    article = article_of(ARTICLE, spider.sites)
+    assert article is not None
+    request = spider._capture_request(capture("20210101000000"), article, hops=hops)
+    response = HtmlResponse(request.url, status=302, headers={"Location": location}, request=request)
+    out = list(spider.parse_capture(response))
+    if followed:
+        [hop] = out
+        assert hop.url == f"{REPLAY}/{location.split('/bhg/', 1)[1]}" and hop.meta["bhg_hops"] == hops + 1
+        assert hop.meta["bhg_captures"] == request.meta["bhg_captures"] and recovery.failed == []
+    else:
+        assert out == [] and [(f[1].split(",")[0], f[2]) for f in recovery.failed] == [
+            ("HTTP 302 from the archive", True)
+        ]
 
 
 def range_record(url: str, date: str, html: str) -> bytes:
