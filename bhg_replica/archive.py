@@ -304,10 +304,17 @@ def serving(archive: ArchiveFront) -> Iterator[str]:
     """The archive on a free loopback port, in a thread: its collection's URL (its CDX server at ``<url>/cdx``)."""
     server = _Server(archive)
     archive.url = f"http://127.0.0.1:{server.server_address[1]}{archive.collection}"
+    with _in_thread(server):
+        yield archive.url
+
+
+@contextmanager
+def _in_thread(server: ThreadingHTTPServer) -> Iterator[None]:
+    """``server`` serving in a thread until the block ends, then closed."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield archive.url
+        yield
     finally:
         server.shutdown()
         server.server_close()
@@ -352,10 +359,5 @@ def serving_ranges(folder: Path, fault: str = "") -> Iterator[str]:
     if fault and fault not in RANGE_FAULTS:
         raise ValueError(f"no such fault of a range server: {fault!r}, not one of {', '.join(RANGE_FAULTS)}")
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Ranges, directory=str(folder), fault=fault))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with _in_thread(server):
         yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()

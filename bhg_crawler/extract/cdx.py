@@ -265,7 +265,7 @@ def check_replay(status: int, headers: Iterable[str], length: int) -> AnswerChec
     """What a replay's answer to a capture's ``id_`` URL is, by its ``status``, its header names (any case) and
     its body's ``length`` in bytes: archived only with a mark of an archived answer (``Memento-Datetime``,
     ``X-Archive-Src``, ``X-Archive-Orig-*``); gone when it is an archived 404 or 410; an archived 2xx with no
-    body holds no page (a failure)."""
+    body is the archive's failure (it gave no payload)."""
     names = {name.lower() for name in headers}
     if not any(name in ARCHIVED_MARKS or name.startswith(ARCHIVED_PREFIX) for name in names):
         return AnswerCheck("failure", f"HTTP {status} from the archive, not an archived answer (no Memento-Datetime "
@@ -274,9 +274,7 @@ def check_replay(status: int, headers: Iterable[str], length: int) -> AnswerChec
         return AnswerCheck("gone", f"HTTP {status} archived")
     if 200 <= status < 300 and length == 0:
         return AnswerCheck("failure", f"HTTP {status} from the archive with an empty body")
-    if status >= 400:
-        return AnswerCheck("failure", f"HTTP {status} archived")  # an archived error: it may pass, as the site's
-    return AnswerCheck("archived")
+    return AnswerCheck("archived")  # an archived error status too: the site's error, which holds no page
 
 
 def check_range(asked: str, status: int, content_range: str | None, length: int) -> AnswerCheck:

@@ -537,9 +537,10 @@ class RecoverSpider(ProjectSpider):
         if isinstance(failure.value, HttpError):
             answer = failure.value.response
             check = self._check(answer)
-            if check.kind == "archived":  # an archived status that holds no page (a 304, a 300...)
-                check = AnswerCheck("failure", f"HTTP {answer.status} archived")
-            self._not_archived(request, check)
+            if check.kind == "archived":  # the site's error as archived (a 5xx, a 403, a 304): it may pass
+                self._fail(request, f"HTTP {answer.status} archived", "error", retry=True)
+            else:
+                self._not_archived(request, check)
         else:
             self._fail(request, describe(failure), "error", retry=True)
         yield from self._after(request)
