@@ -21,8 +21,11 @@ from bhg_crawler.core.errors import ConfigError, describe
 from bhg_crawler.core.requests import RequestKind
 from bhg_crawler.extract.article import ArticlePage
 from bhg_crawler.extract.cdx import (
+    AnswerCheck,
     Capture,
     cdx_query,
+    check_range,
+    check_replay,
     choose,
     original_of,
     parse_cdx,
@@ -53,8 +56,11 @@ class RecoverSpider(ProjectSpider):
 
     Captures recovered by a committed run (``StateStore.recovered``), and one with the payload digest of an
     earlier capture of the same article, are not fetched; a 404 capture, an error and a page that is not HTML
-    are noted (the failures, the ledger), not fetched. Records are built as the ``bhg`` spider builds them, with
-    the capture's time as ``fetched_at`` and a ``source``; the pipelines decide what is exported.
+    are noted (the failures, the ledger), not fetched. An answer that is not the capture asked for (a replay's
+    without the marks of an archived answer, a byte range not the one asked, a record not the one the index
+    named) is the archive's failure: noted, asked again by the next run. Records are built as the ``bhg``
+    spider builds them, with the capture's time as ``fetched_at`` and a ``source``; the pipelines decide what
+    is exported.
 
     Arguments: cdx (the CDX endpoint), replay (where it replays captures; default from ``cdx``), since and
     until (capture timestamps of a real time, 4 to 14 digits, since no later than until: ``parse_window``),
@@ -419,21 +425,73 @@ class RecoverSpider(ProjectSpider):
 
     def parse_capture(self, response: Response) -> Iterator[Any]:
         """A capture as archived: its record (or its redirect followed to the same article), then the article's
-        next capture."""
-        if response.meta["bhg_warc_range"]:
-            answer = warc_answer(response.body)
-            if answer is None:
-                assert response.request is not None
-                self._fail(response.request, "its WARC location holds no response record", "error", retry=False)
-                yield from self._after(response.request)
-                return
-            headers = Headers(answer.headers)
-            kind = responsetypes.from_args(headers=headers, url=response.meta["bhg_article"], body=answer.body)
-            response = kind(response.url, status=answer.status, headers=headers, body=answer.body,
-                            request=response.request)  # fmt: skip
-        yield from self._read(response)
-        assert response.request is not None
-        yield from self._after(response.request)
+        next capture; an answer that is not the capture asked for (``_check``) is the archive's failure."""
+        request = response.request
+        assert request is not None
+        check = self._check(response)
+        if check.kind == "archived" and response.meta["bhg_warc_range"]:
+            capture = Capture(**response.meta["bhg_capture"]) if self.warcs else None  # local: the files' own index
+            try:
+                answer = warc_answer(response.body, capture)
+            except ValueError as error:
+                where = (request.headers.get("Range") or b"its offset").decode("latin-1")
+                check = AnswerCheck("failure", f"the WARC record at {where}: {error}")
+            else:
+                if answer is None:
+                    self._fail(request, "its WARC location holds no response record", "error", retry=False)
+                    yield from self._after(request)
+                    return
+                headers = Headers(answer.headers)
+                kind = responsetypes.from_args(headers=headers, url=response.meta["bhg_article"], body=answer.body)
+                response = kind(response.url, status=answer.status, headers=headers, body=answer.body,
+                                request=request)  # fmt: skip
+        if check.kind == "archived":
+            yield from self._read(response)
+        elif (hop := self._to_its_capture(response)) is not None:
+            yield hop  # the same capture's turn goes on: its answer is the one that leads to the next
+            return
+        else:
+            self._not_archived(request, check)
+        yield from self._after(request)
+
+    def _to_its_capture(self, response: Response) -> scrapy.Request | None:
+        """The request of where the archive's own redirect leads (a timegate's, as the Wayback Machine answers
+        a time it holds no capture of: no archived marks, a ``Location`` in the replay's ``id_`` form for the
+        same article at another time), as one more hop of the capture; None for any other answer."""
+        request = response.request
+        location = (response.headers.get("Location") or b"").decode("latin-1")
+        if request is None or response.status not in REDIRECTS or not location or not self.replay:
+            return None
+        target = urljoin(response.url, location)
+        asked, given = (article_of(original_of(url, self.replay), self.sites) for url in (response.url, target))
+        if (not target.startswith(f"{self.replay}/") or "id_/" not in target or given is None or asked is None
+                or given.record_id != asked.record_id or response.meta["bhg_hops"] >= MAX_HOPS):  # fmt: skip
+            return None
+        self._stats.inc_value("bhg/recover/archive_redirects")
+        return request.replace(url=target, meta={**request.meta, "bhg_hops": response.meta["bhg_hops"] + 1})
+
+    def _check(self, response: Response) -> AnswerCheck:
+        """Whether an answer of the archive is the capture asked for: a replay's bears the marks of an archived
+        answer (``extract.cdx.check_replay``), a byte range's is the range asked (``check_range``); a record
+        read from a local file is what the file holds."""
+        if not response.meta["bhg_warc_range"]:
+            names = [name.decode("latin-1") for name in response.headers]
+            return check_replay(response.status, names, len(response.body))
+        asked = response.request.headers.get("Range") if response.request is not None else None
+        if asked is None:
+            return AnswerCheck("archived")
+        given = response.headers.get("Content-Range")
+        named = given.decode("latin-1") if given is not None else None
+        return check_range(asked.decode("latin-1"), response.status, named, len(response.body))
+
+    def _not_archived(self, request: scrapy.Request, check: AnswerCheck) -> None:
+        """A capture whose answer was an archived 404 or 410 (gone, not asked again), or the archive's failure
+        (an error, asked again by the next run: ``bhg/recover/archive_failures``)."""
+        if check.kind == "gone":
+            self._fail(request, check.reason, "gone", retry=False)
+            return
+        self._stats.inc_value("bhg/recover/archive_failures")
+        self._fail(request, check.reason, "error", retry=True)
 
     def _read(self, response: Response) -> Iterator[Any]:
         request = response.request
@@ -498,12 +556,19 @@ class RecoverSpider(ProjectSpider):
             yield self._capture_request(capture, article, url=target, hops=response.meta["bhg_hops"] + 1)
 
     def capture_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
-        """The errback of a capture: why it gave nothing (the archive's own error: tried again next run)."""
+        """The errback of a capture: why it gave nothing. An error status is judged as any answer (``_check``):
+        an archived 404 or 410 is gone; the archive's own error, an archived error and no answer at all are
+        tried again next run."""
         request = failure.request  # type: ignore[attr-defined]
-        status = failure.value.response.status if isinstance(failure.value, HttpError) else None
-        gone = status in (404, 410)
-        reason = f"HTTP {status} from the archive" if status is not None else describe(failure)
-        self._fail(request, reason, "gone" if gone else "error", retry=not gone)
+        if isinstance(failure.value, HttpError):
+            answer = failure.value.response
+            check = self._check(answer)
+            if check.kind == "archived":  # the site's error as archived (a 5xx, a 403, a 304): it may pass
+                self._fail(request, f"HTTP {answer.status} archived", "error", retry=True)
+            else:
+                self._not_archived(request, check)
+        else:
+            self._fail(request, describe(failure), "error", retry=True)
         yield from self._after(request)
 
     def _fail(self, request: scrapy.Request, reason: str, outcome: str, retry: bool) -> None:
