@@ -192,6 +192,8 @@ def validation_error(record: Mapping[str, Any]) -> str | None:
     schema, or its printed text still mojibake (``text.mojibake``: UTF-8 read in a Latin code page)."""
     validator = _validator()
     if validator.is_valid(record):
+        if mojibake("\n".join(text for _, text in printed_texts(record))) is None:  # one search; no run spans a line
+            return None
         for where, text in printed_texts(record):
             found = mojibake(text)
             if found:

@@ -207,11 +207,11 @@ def time_line(text: str, profile: SiteProfile) -> bool:
 # followed by a consonant: "ăn", "ĂN"). The pattern opens with one class of every lead letter, so that the regex
 # engine skips the text between them at C speed (about 3x faster on a record than "[ÃĂÂÄÅÆ][...]|á[º»]", which
 # it tries at every character); each lead letter is then told from the next character (a lookbehind).
-MOJIBAKE = re.compile(
-    "[ÃĂÂÄÅÆá](?:(?<=[ÃĂÂÄÅÆ])"
+LEAD_LETTERS = "ÃĂÂÄÅÆ"  # a lead byte of UTF-8 read in a Latin code page ("á" leads only "º" and "»")
+CONTINUATION = (  # a continuation byte (0x80 to 0xBF) read so
     "[\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]"
-    "|(?<=á)[º»])"
 )
+MOJIBAKE = re.compile(f"[{LEAD_LETTERS}á](?:(?<=[{LEAD_LETTERS}]){CONTINUATION}|(?<=á)[º»])")
 # Letters only a right reading of Vietnamese gives: ă đ ơ ư and the letters with a tone mark of U+1EA0-U+1EF9
 # (none of them is in Latin-1 or Windows-1252; Windows-1258 writes the toned ones as a letter and a mark).
 VIETNAMESE_LETTERS = re.compile("[ăĂđĐơƠưƯ\u1ea0-\u1ef9]")
