@@ -13,7 +13,7 @@ from lxml import etree
 from scrapy import Request, Spider
 
 from bhg_crawler.extract.record import ArticleRecord
-from bhg_crawler.runs import charts
+from bhg_crawler.runs import charts, export
 from bhg_crawler.runs.export import RunExport
 from bhg_crawler.runs.overview import UNDATED, counted, ledger_by_reason, month_of
 from bhg_crawler.runs.report import NO_SECTION, by_section, past_runs, reason_kind, run_report, section_of_url
@@ -124,6 +124,16 @@ FIGURES = {
 }  # fmt: skip
 
 
+SECTIONS_TABLE = "Per section: records exported, rejected, and pages not fetched"
+SECTION_ROWS = [  # FIGURES as the report shows them: new, new version, rejected, not fetched
+    [NO_SECTION, "0", "0", "1", "1"],
+    ["kinh-te", "0", "0", "1", "0"],
+    ["the-thao", "0", "0", "1", "1"],
+    ["xa-hoi", "1", "1", "0", "2"],
+    ["xay-dung-dang", "1", "0", "0", "0"],
+]
+
+
 class SitesSpider(Spider):
     name = "bhg"
     sites = SITES
@@ -136,24 +146,42 @@ def without_chart_ids(page: str) -> str:
 
 def test_the_report_has_the_sections_figures_its_export_counted_and_its_files_say(tmp_path: Path) -> None:
     crawler = project_crawler(SitesSpider, BHG_EXPORTS=str(tmp_path), BHG_RUN_ID="unit", BHG_STATE="")
-    export, spider = RunExport.from_crawler(crawler), SitesSpider()
-    export.spider_opened(spider)
+    exporter, spider = RunExport.from_crawler(crawler), SitesSpider()
+    exporter.spider_opened(spider)
     for told in TOLD:
-        told(export)
-    export.spider_closed(spider, reason="finished")
+        told(exporter)
+    exporter.spider_closed(spider, reason="finished")
     manifest = json.loads((tmp_path / "runs" / "unit.json").read_text(encoding="utf-8"))
 
-    assert export.sections.counts() == FIGURES  # counted as each line was written
+    assert exporter.sections.counts() == FIGURES  # counted as each line was written
     assert by_section(tmp_path, manifest, SITES) == FIGURES  # read again from the published files
     written = (tmp_path / "runs" / "unit.html").read_text(encoding="utf-8")
     assert without_chart_ids(written) == without_chart_ids(run_report(tmp_path, manifest, SITES))
-    assert tables(written)["Per section: records exported, rejected, and pages not fetched"] == [
-        [NO_SECTION, "0", "0", "1", "1"],
-        ["kinh-te", "0", "0", "1", "0"],
-        ["the-thao", "0", "0", "1", "1"],
-        ["xa-hoi", "1", "1", "0", "2"],
-        ["xay-dung-dang", "1", "0", "0", "0"],
-    ]
+    assert tables(written)[SECTIONS_TABLE] == SECTION_ROWS
+
+
+def test_a_run_that_publishes_an_earlier_runs_files_reports_that_run_from_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state, spider = str(tmp_path / "state.sqlite3"), SitesSpider()
+    earlier = RunExport.from_crawler(project_crawler(SitesSpider, BHG_EXPORTS=str(tmp_path), BHG_RUN_ID="r1",
+                                                     BHG_STATE=state))  # fmt: skip
+    earlier.spider_opened(spider)
+    for told in TOLD:
+        told(earlier)
+    with monkeypatch.context() as killed:  # killed past its commit point, before it publishes
+        killed.setattr(export, "publish", lambda folder, manifest: 0)
+        killed.setattr(earlier.state, "published", lambda run_id: None)
+        earlier.spider_closed(spider, reason="finished")
+    earlier.state.close()
+    assert not (tmp_path / "runs" / "r1.html").exists()
+
+    later = RunExport.from_crawler(project_crawler(SitesSpider, BHG_EXPORTS=str(tmp_path), BHG_RUN_ID="r2",
+                                                   BHG_STATE=state))  # fmt: skip
+    later.spider_opened(spider)  # publishes r1, and writes its report from its files
+    later.state.close()
+    written = (tmp_path / "runs" / "r1.html").read_text(encoding="utf-8")
+    assert tables(written)[SECTIONS_TABLE] == SECTION_ROWS
 
 
 def known(url: str, published: str | None) -> Known:
