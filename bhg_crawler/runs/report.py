@@ -73,15 +73,20 @@ class SectionFigures:
         nothing): a record exported, a record rejected (``{"url", "reason", "record"}``), a page not fetched
         (``{"url", "reason"}``)."""
         if kind == "articles":
-            self._count(line["section"]["slug"])["new" if line["version"] == 1 else "new version"] += 1
+            self._count(self._section(line, line))["new" if line.get("version", 1) == 1 else "new version"] += 1
         elif kind == "rejects":
-            section = (line.get("record") or {}).get("section") or {}
-            slug = section.get("slug") if isinstance(section, dict) else None
-            self._count(slug or section_of_url(str(line.get("url") or ""), self.sites))["rejected"] += 1
+            self._count(self._section(line.get("record") or {}, line))["rejected"] += 1
         elif kind == "failures":
             counts = self._count(section_of_url(line["url"], self.sites))
             counts["not fetched"] += 1
             counts[f"reason: {reason_kind(line['reason'])}"] += 1
+
+    def _section(self, record: Mapping[str, Any], line: Mapping[str, Any]) -> str:
+        """The section a record names, else the one its line's URL names (``NO_SECTION`` at worst): a record
+        without one is counted all the same, and fails neither the export nor the report."""
+        section = record.get("section") or {}
+        slug = section.get("slug") if isinstance(section, dict) else None
+        return slug or section_of_url(str(line.get("url") or ""), self.sites)
 
     def _count(self, slug: str) -> Counter[str]:
         return self.found.setdefault(slug, Counter())
@@ -95,8 +100,8 @@ def by_section(root: Path, manifest: dict[str, Any], sites: Sequence[SiteProfile
     """What became of each section's articles in a run, read from its files: section slug -> ``SERIES`` -> count
     (``new`` and ``new version``: records exported, by ``version`` 1 or later; ``rejected``: in ``rejects.jsonl``;
     ``not fetched``: in ``failures.jsonl``, pages of all kinds), and ``reason: <reason>`` -> count of the
-    failures, by ``reason_kind``. The run's export counts the same as it writes (``SectionFigures``): this reads
-    the files of a run published by another process."""
+    failures, by ``reason_kind``. A run's export counts the same as it writes (``SectionFigures``): this reads
+    the files of a run killed before it published them, which a later run publishes."""
     figures = SectionFigures(sites)
     for kind in ("articles", "rejects", "failures"):
         for line in _lines(root, manifest, kind):
