@@ -9,12 +9,22 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 _LINE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # built once: a line is written a record
 
 
 def json_line(record: Mapping[str, Any]) -> bytes:
-    """One JSON-lines line: compact, UTF-8, ending in a newline."""
-    return _LINE.encode(record).encode("utf-8") + b"\n"
+    """One JSON-lines line: compact, UTF-8, ending in a newline; the bytes of ``json.dumps(record,
+    ensure_ascii=False, separators=(",", ":"))``, but that a fraction may be spelled otherwise (``0.00006103515625``
+    for ``6.103515625e-05``, the same number) and a number that is not finite is written ``null`` (JSON has
+    none). orjson writes it, about 8 times as fast; what it does not take (an integer past 64 bits, a key that is
+    not a string) the standard library writes. Raises TypeError for a value JSON cannot hold, UnicodeEncodeError
+    for a lone surrogate."""
+    try:
+        return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
+    except TypeError:  # the standard library's encoder writes it, or raises its own error
+        return _LINE.encode(record).encode("utf-8") + b"\n"
 
 
 def json_document(data: dict[str, Any], sort_keys: bool = False) -> bytes:
