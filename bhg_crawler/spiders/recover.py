@@ -398,8 +398,9 @@ class RecoverSpider(ProjectSpider):
     # -- the captures -------------------------------------------------------------------------
 
     def parse_capture(self, response: Response) -> Iterator[Any]:
-        """A capture as archived: its record (or its redirect followed to the same article), then the article's
-        next capture."""
+        """A capture as archived: its record, then the article's next capture; or its redirect followed to the
+        same article, and the next capture only after it, so that one capture of an article is asked at a
+        time (its versions in capture order)."""
         if response.meta["bhg_warc_range"]:
             answer = warc_answer(response.body)
             if answer is None:
@@ -411,9 +412,13 @@ class RecoverSpider(ProjectSpider):
             kind = responsetypes.from_args(headers=headers, url=response.meta["bhg_article"], body=answer.body)
             response = kind(response.url, status=answer.status, headers=headers, body=answer.body,
                             request=response.request)  # fmt: skip
-        yield from self._read(response)
+        followed = False
+        for found in self._read(response):
+            followed = followed or isinstance(found, scrapy.Request)
+            yield found
         assert response.request is not None
-        yield from self._after(response.request)
+        if not followed:
+            yield from self._after(response.request)
 
     def _read(self, response: Response) -> Iterator[Any]:
         request = response.request

@@ -145,6 +145,24 @@ def test_a_redirect_is_followed_to_the_same_article_only(
         assert again.meta["bhg_hops"] == 1
 
 
+def test_the_next_capture_of_an_article_waits_for_its_redirect_followed(recovery: Recovery) -> None:
+    """One capture of an article is asked at a time: after a redirect followed, its answer, then the next."""
+    html, truth = saved("bhg-era-a-2018-captions")
+    spider = recovery.spider
+    article = article_of(truth["url"], spider.sites)
+    assert article is not None
+    spider.queues[article.record_id] = deque([capture("20220101000000", truth["url"])])
+    request = spider._capture_request(capture("20210101000000", truth["url"].replace("https://", "http://"), "301"),
+                                      article)  # fmt: skip
+    moved = HtmlResponse(request.url, status=301, headers={"Location": truth["url"]}, request=request)
+    [followed] = list(spider.parse_capture(moved))
+    assert followed.url == f"{REPLAY}/20210101000000id_/{truth['url']}"
+    answer = HtmlResponse(followed.url, body=html.encode("utf-8"), encoding="utf-8", request=followed,
+                          headers={"Content-Type": "text/html; charset=utf-8"})  # fmt: skip
+    record, after = list(spider.parse_capture(answer))
+    assert (record["fetched_at"], after.meta["bhg_capture"]["timestamp"]) == ("2021-01-01T00:00:00Z", "20220101000000")
+
+
 MOVED_HTML, MOVED_TRUTH = saved("btq-current-moved-from-bhg")
 NEW_HOME = MOVED_TRUTH["url"]
 OLD_HOME = "https://baohagiang.vn/xa-hoi/202505/giai-dua-xe-dap-chinh-phuc-cao-nguyen-da-dong-van-2fe1357"
