@@ -220,7 +220,9 @@ class SQLiteKnowledge:
                 etag = CASE WHEN r.current THEN r.etag ELSE articles.etag END,
                 last_modified = CASE WHEN r.current THEN r.last_modified ELSE articles.last_modified END,
                 content_sha256 = CASE WHEN r.later THEN r.content_sha256 ELSE articles.content_sha256 END,
-                content_at = CASE WHEN r.later THEN r.content_at ELSE articles.content_at END,
+                content_at = CASE WHEN r.later THEN r.content_at
+                                  ELSE coalesce(articles.content_at,
+                                                CASE WHEN articles.version >= 1 THEN articles.last_fetched END) END,
                 version = CASE WHEN r.exported THEN max(r.version, articles.version) ELSE articles.version END,
                 run_id = CASE WHEN r.exported THEN :run ELSE articles.run_id END
             FROM (

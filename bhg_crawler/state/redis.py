@@ -44,6 +44,7 @@ for _, r in ipairs(work.articles) do
         since = a.content_at
         if since == nil or since == null then since = a.last_fetched end
         if since == nil or since == null then since = '' end
+        if a.version >= 1 and since ~= '' then a.content_at = since end  -- kept, as last_fetched moves on
         a.url = r.url
         if r.published_utc ~= null then a.published_utc = r.published_utc end
         a.last_fetched = r.fetched_at

@@ -301,7 +301,7 @@ def test_versions_recovered_in_any_order_leave_the_latest_captured_current(
     path = str(tmp_path / "state.sqlite3")
     exported: list[dict[str, object]] = []
     texts = {}  # content sha256 -> the case's letter
-    found = []
+    found: list[list[str]] = []
     for number, run in enumerate(runs):
         store = open_store(path)
         found.append([])
@@ -404,3 +404,33 @@ def test_a_warc_record_gives_its_answer_with_its_body_decoded() -> None:
     moved = warc_answer(warc_record("response", "301 Moved", [("Location", ARTICLE)], b""))
     assert moved == ArchivedAnswer(301, [("Location", ARTICLE)], b"")
     assert warc_answer(warc_record("revisit", "200 OK", [("Content-Type", "text/html")], b"")) is None
+
+
+def test_a_state_of_an_earlier_version_takes_the_last_fetch_for_the_current_versions_time(
+    tmp_path: Path, open_store: Callable[..., StateStore]
+) -> None:
+    """Its ``articles`` lack ``content_at``: the last fetch stands for it, so an older capture is history."""
+    path = str(tmp_path / "state.sqlite3")
+    store = open_store(path)
+    assert export(store, live("A", "2026-01-01T00:00:00Z")) == "new1"
+    store.commit_run("r1", "complete", {})
+    knowledge = store.knowledge
+    if isinstance(knowledge, RedisKnowledge):
+        raw = json.loads(str(knowledge.client.hget(knowledge.key["articles"], "baohagiang.vn:t1")))
+        del raw["content_at"]
+        knowledge.client.hset(knowledge.key["articles"], "baohagiang.vn:t1", json.dumps(raw))
+    else:
+        store.file.db.execute("ALTER TABLE articles DROP COLUMN content_at")
+        store.file.commit()
+    store.close()
+    store = open_store(path)
+    assert export(store, recovered("t1", "B", "2024")) == "new2"
+    store.commit_run("r2", "complete", {})
+    store.close()
+    store = open_store(path)
+    versions = store.versions("baohagiang.vn:t1")
+    assert versions is not None
+    assert (versions.sha256, versions.at, versions.top) == (live("A", "")["content_sha256"],
+                                                            "2026-01-01T00:00:00.000000Z", 2)  # fmt: skip
+    assert export(store, live("A", "2028-01-01T00:00:00Z")) == "unchanged"
+    store.close()
