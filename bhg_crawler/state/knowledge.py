@@ -226,7 +226,9 @@ class SQLiteKnowledge:
                 version = CASE WHEN r.exported THEN max(r.version, articles.version) ELSE articles.version END,
                 run_id = CASE WHEN r.exported THEN :run ELSE articles.run_id END
             FROM (
-                SELECT r.*, r.exported AND r.content_at >= coalesce(a.content_at, a.last_fetched, '') AS later
+                SELECT r.*, r.exported AND r.content_at >= coalesce(
+                    a.content_at, CASE WHEN a.version >= 1 THEN a.last_fetched END, ''
+                ) AS later
                 FROM run_articles AS r JOIN articles AS a USING (record_id)
             ) AS r
             WHERE r.record_id = articles.record_id

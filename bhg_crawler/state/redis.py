@@ -42,9 +42,9 @@ for _, r in ipairs(work.articles) do
     if raw then
         a = cjson.decode(raw)
         since = a.content_at
-        if since == nil or since == null then since = a.last_fetched end
+        if (since == nil or since == null) and a.version >= 1 then since = a.last_fetched end
         if since == nil or since == null then since = '' end
-        if a.version >= 1 and since ~= '' then a.content_at = since end  -- kept, as last_fetched moves on
+        if a.version >= 1 then a.content_at = since end  -- kept, as last_fetched moves on
         a.url = r.url
         if r.published_utc ~= null then a.published_utc = r.published_utc end
         a.last_fetched = r.fetched_at

@@ -434,3 +434,22 @@ def test_a_state_of_an_earlier_version_takes_the_last_fetch_for_the_current_vers
                                                             "2026-01-01T00:00:00.000000Z", 2)  # fmt: skip
     assert export(store, live("A", "2028-01-01T00:00:00Z")) == "unchanged"
     store.close()
+
+
+def test_an_article_fetched_and_never_exported_takes_its_first_version_recovered_however_old(
+    tmp_path: Path, open_store: Callable[..., StateStore]
+) -> None:
+    path = str(tmp_path / "state.sqlite3")
+    store = open_store(path)
+    store.fetched("baohagiang.vn:t1", str(live("A", "")["url"]), 200, datetime(2026, 1, 1, tzinfo=UTC))
+    store.commit_run("r1", "complete", {})
+    assert export(store, recovered("t1", "B", "2024")) == "new1"
+    store.commit_run("r2", "complete", {})
+    store.close()
+    store = open_store(path)
+    versions = store.versions("baohagiang.vn:t1")
+    assert versions is not None
+    assert (versions.sha256, versions.at, versions.top) == (live("B", "")["content_sha256"],
+                                                            "2024-01-01T00:00:00.000000Z", 1)  # fmt: skip
+    assert export(store, live("B", "2026-02-01T00:00:00Z")) == "unchanged"
+    store.close()
