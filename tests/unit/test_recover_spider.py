@@ -91,10 +91,14 @@ def test_the_captures_of_each_article_are_fetched_oldest_first_and_the_others_no
         ([("2021", "A"), ("2022", "A", "warc/revisit")], [], ["2021"]),
         ([("2021", "-"), ("2022", "-")], [], ["2021", "2022"]),  # the index does not say: each fetched
         ([("2021", ""), ("2022", "")], [], ["2021", "2022"]),
-        ([("2021", "A"), ("2022", "B"), ("2023", "A")], [], ["2021", "2022"]),  # back to an earlier payload
+        ([("2021", "A"), ("2022", "B"), ("2023", "A")], [], ["2021", "2022", "2023"]),  # a payload put back
+        ([("2021", "A"), ("2022", "B"), ("2023", "A")], ["2021", "2022"], ["2023"]),  # put back after a run
+        ([("2020", "A"), ("2021", "A"), ("2022", "B")], ["2021", "2022"], []),  # an older copy of one recovered
+        ([("2020", "B"), ("2021", "A"), ("2022", "B")], ["2021"], ["2020", "2022"]),
+        ([("2021", "A"), ("2022", "A"), ("2023", "B")], ["2023"], ["2021"]),  # the same again: no change
     ],
 )
-def test_a_payload_is_fetched_once_an_article_across_runs(
+def test_a_payload_is_fetched_again_only_when_it_changes_in_time_across_runs(
     recovery: Recovery, found: list[tuple[str, ...]], before: list[str], fetched: list[str]
 ) -> None:
     spider = recovery.spider
