@@ -406,14 +406,8 @@ def test_a_warc_record_gives_its_answer_with_its_body_decoded() -> None:
     assert warc_answer(warc_record("revisit", "200 OK", [("Content-Type", "text/html")], b"")) is None
 
 
-def test_a_state_of_an_earlier_version_takes_the_last_fetch_for_the_current_versions_time(
-    tmp_path: Path, open_store: Callable[..., StateStore]
-) -> None:
-    """Its ``articles`` lack ``content_at``: the last fetch stands for it, so an older capture is history."""
-    path = str(tmp_path / "state.sqlite3")
-    store = open_store(path)
-    assert export(store, live("A", "2026-01-01T00:00:00Z")) == "new1"
-    store.commit_run("r1", "complete", {})
+def forget_when_the_current_version_was(store: StateStore) -> None:
+    """Makes the committed state one of an earlier version, whose ``articles`` lack ``content_at``."""
     knowledge = store.knowledge
     if isinstance(knowledge, RedisKnowledge):
         raw = json.loads(str(knowledge.client.hget(knowledge.key["articles"], "baohagiang.vn:t1")))
@@ -422,34 +416,36 @@ def test_a_state_of_an_earlier_version_takes_the_last_fetch_for_the_current_vers
     else:
         store.file.db.execute("ALTER TABLE articles DROP COLUMN content_at")
         store.file.commit()
-    store.close()
-    store = open_store(path)
-    assert export(store, recovered("t1", "B", "2024")) == "new2"
-    store.commit_run("r2", "complete", {})
-    store.close()
-    store = open_store(path)
-    versions = store.versions("baohagiang.vn:t1")
-    assert versions is not None
-    assert (versions.sha256, versions.at, versions.top) == (live("A", "")["content_sha256"],
-                                                            "2026-01-01T00:00:00.000000Z", 2)  # fmt: skip
-    assert export(store, live("A", "2028-01-01T00:00:00Z")) == "unchanged"
-    store.close()
 
 
-def test_an_article_fetched_and_never_exported_takes_its_first_version_recovered_however_old(
-    tmp_path: Path, open_store: Callable[..., StateStore]
+@pytest.mark.parametrize(
+    ("exported", "placed", "current", "at"),
+    [
+        (True, "new2", "A", "2026-01-01T00:00:00.000000Z"),  # the last fetch stands for when A was: B is history
+        (False, "new1", "B", "2024-01-01T00:00:00.000000Z"),  # fetched, never exported: B is the first version
+    ],
+)
+def test_a_capture_older_than_the_last_fetch_of_a_state_of_an_earlier_version(
+    tmp_path: Path, open_store: Callable[..., StateStore], exported: bool, placed: str, current: str, at: str
 ) -> None:
+    """A state of an earlier version (``articles`` without ``content_at``) whose article was fetched in 2026,
+    exported (A) or not, recovers a capture of 2024 (B)."""
     path = str(tmp_path / "state.sqlite3")
     store = open_store(path)
-    store.fetched("baohagiang.vn:t1", str(live("A", "")["url"]), 200, datetime(2026, 1, 1, tzinfo=UTC))
+    if exported:
+        assert export(store, live("A", "2026-01-01T00:00:00Z")) == "new1"
+    else:
+        store.fetched("baohagiang.vn:t1", str(live("A", "")["url"]), 200, datetime(2026, 1, 1, tzinfo=UTC))
     store.commit_run("r1", "complete", {})
-    assert export(store, recovered("t1", "B", "2024")) == "new1"
+    forget_when_the_current_version_was(store)
+    store.close()
+    store = open_store(path)
+    assert export(store, recovered("t1", "B", "2024")) == placed
     store.commit_run("r2", "complete", {})
     store.close()
     store = open_store(path)
     versions = store.versions("baohagiang.vn:t1")
     assert versions is not None
-    assert (versions.sha256, versions.at, versions.top) == (live("B", "")["content_sha256"],
-                                                            "2024-01-01T00:00:00.000000Z", 1)  # fmt: skip
-    assert export(store, live("B", "2026-02-01T00:00:00Z")) == "unchanged"
+    assert (versions.sha256, versions.at, versions.top) == (live(current, "")["content_sha256"], at, int(placed[-1]))
+    assert export(store, live(current, "2028-01-01T00:00:00Z")) == "unchanged"
     store.close()
