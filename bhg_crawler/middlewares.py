@@ -329,7 +329,8 @@ class StateBookkeeping(CrawlerComponent, BaseSpiderMiddleware):
       aliases (``bhg/articles/moved``);
     - a revisit answered 304: the exported version is current (``bhg/articles/not_modified``);
     - a page that gave no record (``signals.fetch_failed``): why, in the failures ledger, for the article
-      and for its old homes in the redirect chain; a 404 or 410 is gone, unless the article is known at another
+      and for its old homes in the redirect chain (a page that is no article, under ``meta["bhg_ledger_id"]``:
+      a local WARC file a recovery could not read); a 404 or 410 is gone, unless the article is known at another
       URL (fetched there in this run, or found there by a committed run and not gone): then it is a dead link
       to it (``bhg/articles/dead_links``), and the ledger keeps the article's own URL;
     - a callback that raised (Scrapy's ``spider_error``) or a pipeline (``item_error``): the error, as the
@@ -416,6 +417,9 @@ class StateBookkeeping(CrawlerComponent, BaseSpiderMiddleware):
         a page its walk missed (``listing_missed``)."""
         if kind_of(request) is RequestKind.LISTING:
             self.listing_missed([request.url], reason)
+            return
+        if request.meta.get("bhg_ledger_id"):  # a page that is no article, under its own id (a local WARC file)
+            self.state.failed(request.meta["bhg_ledger_id"], request.url, reason, retry=retry)
             return
         article = article_of(article_url_of(request), self.sites) if kind_of(request) is RequestKind.ARTICLE else None
         if article is None:

@@ -4,13 +4,17 @@
 and adds what pywb alone does not do: the Wayback Machine's paging (``limit`` with ``showResumeKey`` and
 ``resumeKey``, or ``showNumPages`` and ``page``), and the faults of ``ArchiveFaults``: 429 with Retry-After and
 503 on the index and on the captures, captures cut short, an index line of no CDX form, a resume key that
-expires, the same article indexed under other URL forms, and a slow index. The content never changes: each
-capture it indexes is pywb's, under its own URL or another form of it.
+expires, the same article indexed under other URL forms, a slow index, and the archive's own answers in place
+of captures (a 404 or an empty 200 without the marks of an archived answer, as a wrong replay URL or pywb
+collection gives). The content never changes: each capture it indexes is pywb's, under its own URL or another
+form of it. ``serving_ranges`` serves WARC files by byte range, as Common Crawl's data server, or with the
+faults of a server that does not (``RANGE_FAULTS``).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 import threading
 import time
@@ -19,7 +23,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from functools import partial
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.error import HTTPError
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -28,6 +34,11 @@ from urllib.request import HTTPRedirectHandler, Request, build_opener
 PAGE_LINES = 50  # index lines a page asked by number (``page=N``) holds
 REVISIT = "warc/revisit"
 HOP_HEADERS = {"connection", "content-length", "transfer-encoding", "keep-alive"}
+NOT_HERE = b"<html><body><h2>Url Not Found</h2><p>The url was not found in this collection.</p></body></html>"
+# What a server of WARC files does with ``Range: bytes=A-B``: ``ignored``, 200 with the whole file;
+# ``elsewhere``, 206 with as many bytes from the file's start, its Content-Range naming them; ``mislabelled``, the
+# same bytes under a Content-Range naming the range asked.
+RANGE_FAULTS = ("ignored", "elsewhere", "mislabelled")
 
 
 @dataclass(frozen=True)
@@ -41,8 +52,10 @@ class ArchiveFaults:
     three other forms of its URL (``http://``, ``www.``, a tracking query), each a second later (the last with
     ``"-"`` for its digest); ``revisits``: one article capture in so many is indexed again a day later as a
     revisit (mime ``warc/revisit``, the same digest), replayed as the page it repeats; ``malformed``: each first
-    page of the index carries a line of no CDX form; ``delay``: seconds each page of the index takes. 0 or
-    empty: no such fault."""
+    page of the index carries a line of no CDX form; ``delay``: seconds each page of the index takes;
+    ``unmarked``: one capture in so many (1: every one) answered 404 with the archive's own page, without the
+    marks of an archived answer (Memento-Datetime, X-Archive-Orig-*), every time; ``empty``: likewise answered
+    200 with an empty body and no marks. 0 or empty: no such fault."""
 
     index_answers: tuple[int, ...] = ()
     rate_limited: int = 0
@@ -54,6 +67,8 @@ class ArchiveFaults:
     revisits: int = 0
     malformed: bool = False
     delay: float = 0.0
+    unmarked: int = 0
+    empty: int = 0
 
     def varies(self, url: str) -> bool:
         """Whether the captures of ``url`` (an article's, answered 200) are indexed under its other forms too."""
@@ -241,6 +256,11 @@ class _Handler(BaseHTTPRequestHandler):
             if _chosen(f"{status} {path}", every) and archive.once(str(status), path):
                 self._send(status, [("Retry-After", "1"), ("Content-Type", "text/plain")], b"busy")
                 return
+        for status, every, page in ((404, faults.unmarked, NOT_HERE), (200, faults.empty, b"")):
+            if _chosen(f"{status} unmarked {path}", every):
+                archive.log.faults.append(f"{status} unmarked {path}")
+                self._send(status, [("Content-Type", "text/html; charset=utf-8")], page)
+                return
         status, headers, body = archive.capture(path)
         stamp, _, url = path.partition("id_/")
         cut = f"{stamp} {url}" in faults.broken or (
@@ -284,10 +304,60 @@ def serving(archive: ArchiveFront) -> Iterator[str]:
     """The archive on a free loopback port, in a thread: its collection's URL (its CDX server at ``<url>/cdx``)."""
     server = _Server(archive)
     archive.url = f"http://127.0.0.1:{server.server_address[1]}{archive.collection}"
+    with _in_thread(server):
+        yield archive.url
+
+
+@contextmanager
+def _in_thread(server: ThreadingHTTPServer) -> Iterator[None]:
+    """``server`` serving in a thread until the block ends, then closed."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield archive.url
+        yield
     finally:
         server.shutdown()
         server.server_close()
+
+
+class _Ranges(SimpleHTTPRequestHandler):
+    """The files of a folder, a byte range of one answered 206 with its Content-Range when asked (``Range:
+    bytes=A-B``), or with the handler's ``fault`` (``RANGE_FAULTS``)."""
+
+    def __init__(self, *args: Any, fault: str = "", **kwargs: Any):
+        self.fault = fault
+        super().__init__(*args, **kwargs)
+
+    def do_GET(self) -> None:
+        path = Path(self.translate_path(self.path))  # the query string dropped
+        if not path.is_file():
+            self.send_error(404)
+            return
+        data, status, headers = path.read_bytes(), 200, []
+        wanted = re.fullmatch(r"bytes=(\d+)-(\d+)", self.headers.get("Range") or "")
+        if wanted and self.fault != "ignored":
+            first, last = int(wanted[1]), min(int(wanted[2]), len(data) - 1)
+            start = 0 if self.fault in ("elsewhere", "mislabelled") else first  # where the bytes sent are from
+            shown = 0 if self.fault == "elsewhere" else first  # where the Content-Range says they are from
+            data, status = data[start : start + last - first + 1], 206
+            headers = [("Content-Range", f"bytes {shown}-{shown + len(data) - 1}/{path.stat().st_size}")]
+        self.send_response(status)
+        for name, value in [("Content-Type", "application/octet-stream"), *headers]:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (http.server's name)
+        """Quiet."""
+
+
+@contextmanager
+def serving_ranges(folder: Path, fault: str = "") -> Iterator[str]:
+    """The files of ``folder`` on a free loopback port, byte ranges answered (or with ``fault``, one of
+    ``RANGE_FAULTS``): its URL. Raises ``ValueError`` for another fault."""
+    if fault and fault not in RANGE_FAULTS:
+        raise ValueError(f"no such fault of a range server: {fault!r}, not one of {', '.join(RANGE_FAULTS)}")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Ranges, directory=str(folder), fault=fault))
+    with _in_thread(server):
+        yield f"http://127.0.0.1:{server.server_address[1]}"

@@ -11,14 +11,11 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Literal, get_args
 from urllib.parse import urlsplit
@@ -38,6 +35,7 @@ from bhg_crawler.extract.record import ArticleRecord, build_record
 from bhg_crawler.runs.accounting import balance_problems
 from bhg_crawler.sites.profiles import BAOHAGIANG, SiteProfile, load_profiles
 from bhg_crawler.state.store import StateStore
+from bhg_replica.archive import serving_ranges
 from bhg_replica.catalog import Slot
 from bhg_replica.content import Writer
 from bhg_replica.families import Family
@@ -220,40 +218,12 @@ def with_pipeline(name: str) -> str:
     return f"ITEM_PIPELINES={json.dumps(pipelines)}"
 
 
-class _RangeFiles(SimpleHTTPRequestHandler):
-    """Files of a folder, a byte range of one when the request asks for it (``Range: bytes=A-B``), as Common Crawl's
-    data server answers."""
-
-    def do_GET(self) -> None:
-        path = Path(self.translate_path(self.path))  # the query string dropped
-        if not path.is_file():
-            self.send_error(404)
-            return
-        data, status = path.read_bytes(), 200
-        wanted = re.fullmatch(r"bytes=(\d+)-(\d+)", self.headers.get("Range") or "")
-        if wanted:
-            data, status = data[int(wanted[1]) : int(wanted[2]) + 1], 206
-        self.send_response(status)
-        self.send_header("Content-Type", "application/octet-stream")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (http.server's name)
-        """Quiet."""
-
-
 @contextmanager
-def range_files(folder: Path) -> Iterator[str]:
-    """The files of ``folder`` on a free loopback port, byte ranges answered: its URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_RangeFiles, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+def range_files(folder: Path, fault: str = "") -> Iterator[str]:
+    """The files of ``folder`` on a free loopback port, byte ranges answered as Common Crawl's data server answers
+    them (or with ``fault``: ``bhg_replica.archive.RANGE_FAULTS``): its URL."""
+    with serving_ranges(folder, fault) as url:
+        yield url
 
 
 # -- exports ---------------------------------------------------------------------------------------------

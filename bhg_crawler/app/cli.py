@@ -16,6 +16,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from bhg_crawler import __version__
 from bhg_crawler import settings as defaults
+from bhg_crawler.app.config import probe_server
 from bhg_crawler.app.crawl import summary
 from bhg_crawler.app.demo import DemoReplica, run_cluster_demo, run_demo
 from bhg_crawler.app.runner import project_settings, run_crawl
@@ -32,7 +33,7 @@ from bhg_crawler.runs.outcome import NO_ACTION, ExitCode
 from bhg_crawler.runs.overview import archive_report
 from bhg_crawler.runs.retention import prunable
 from bhg_crawler.sites.profiles import DEFAULT_SITE, get_profile, with_successors
-from bhg_crawler.spiders.arguments import parse_options
+from bhg_crawler.spiders.arguments import parse_count, parse_options, parse_window
 from bhg_crawler.spiders.recover import RecoverSpider
 from bhg_crawler.state.knowledge import Knowledge
 from bhg_crawler.state.lock import AlreadyRunning
@@ -144,12 +145,16 @@ def _recover(args: argparse.Namespace) -> int:
     remote = [source for source in args.cdx if "://" in source]
     if remote and (len(remote) > 1 or len(args.cdx) > 1):
         raise ConfigError(f"recover reads one CDX endpoint, or local WARC files, not {' '.join(args.cdx)}")
+    parse_window(args.since, args.until, ("--from", "--to"))  # named as typed: the spider's are since, until
+    parse_count(args.limit, "--limit")
     given = {"cdx": remote[0] if remote else None, "warc_files": None if remote else ",".join(args.cdx),
-             "replay": args.replay, "since": args.since, "until": args.until,
-             "limit": str(args.limit) if args.limit else None, "site": args.site, "warcs": args.warcs,
-             "pages": "1" if args.pages else None}  # fmt: skip
+             "replay": args.replay, "since": args.since, "until": args.until, "limit": args.limit,
+             "site": args.site, "warcs": args.warcs, "pages": "1" if args.pages else None}  # fmt: skip
     spider_args = {name: value for name, value in given.items() if value}
-    RecoverSpider(**spider_args)  # its arguments checked before anything is fetched
+    spider = RecoverSpider(**spider_args)  # its arguments checked before anything is fetched
+    if not _crawl_settings(args).get("BHG_VIA"):  # through a proxy, the proxy is what is checked
+        for url in dict.fromkeys(filter(None, (spider.cdx if remote else "", spider.replay, spider.warcs))):
+            probe_server(url, "the archive")
     return _crawl(args, spider_args, "recover")
 
 
@@ -228,7 +233,9 @@ def _ledger(args: argparse.Namespace) -> int:
         fields = (entry["record_id"], entry["attempts"], turn, entry["last_at"], entry["reason"], entry["url"])
         print("\t".join(str(field) for field in fields))
     pages = sum(":listing:" in entry["record_id"] for entry in entries)
-    print(f"bhg-crawl: {len(entries) - pages} articles and {pages} listing pages in the ledger, "
+    files = sum(":warc:" in entry["record_id"] for entry in entries)  # local WARC files a recovery could not read
+    print(f"bhg-crawl: {len(entries) - pages - files} articles{f', {files} WARC files' if files else ''} and "
+          f"{pages} listing pages in the ledger, "
           f"{turns.count('yes')} to retry, {sum(t.startswith('after') for t in turns)} backing off, "
           f"{turns.count('given up')} given up", file=sys.stderr)  # fmt: skip
     return 0
@@ -410,7 +417,7 @@ def build_parser() -> argparse.ArgumentParser:
                          "https://data.commoncrawl.org")  # fmt: skip
     recover.add_argument("--from", dest="since", metavar="TIMESTAMP", help="the first capture time, 4-14 digits")
     recover.add_argument("--to", dest="until", metavar="TIMESTAMP", help="the last capture time, 4-14 digits")
-    recover.add_argument("--limit", type=int, help="index lines a page, paged by resume key (default: one page)")
+    recover.add_argument("--limit", metavar="N", help="index lines a page, paged by resume key (default: one page)")
     recover.add_argument("--pages", action="store_true", help="ask the index page by page: showNumPages, then page=N")
     _add_site(recover)
     recover.add_argument("--profiles", metavar="DIRS", help="folders of more site profiles, comma list (BHG_PROFILES)")

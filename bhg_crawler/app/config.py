@@ -116,15 +116,20 @@ def check_settings(given: Mapping[str, Any]) -> None:
 def probe_proxy(url: str, timeout: float = 5.0) -> None:
     """Raises ``ConfigError`` when the proxy at ``url`` (``BHG_VIA``) takes no connection within ``timeout``
     seconds: a run through it would fetch nothing. Nothing for an empty ``url``."""
-    if not url:
-        return
+    if url:
+        probe_server(url, "the proxy", " (BHG_VIA)", timeout)
+
+
+def probe_server(url: str, what: str, setting: str = "", timeout: float = 5.0) -> None:
+    """Raises ``ConfigError`` when the server of ``url`` (http or https) takes no connection within ``timeout``
+    seconds, in one line: ``<what> <host>:<port><setting> takes no connection: <why>``."""
     parts = urlsplit(url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
         socket.create_connection((parts.hostname or "", port), timeout=timeout).close()
     except OSError as error:
         raise ConfigError(
-            f"the proxy {parts.hostname}:{port} (BHG_VIA) takes no connection: {error.strerror or error}"
+            f"{what} {parts.hostname}:{port}{setting} takes no connection: {error.strerror or error}"
         ) from None
 
 

@@ -9,10 +9,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+_LINE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # built once: a line is written a record
+
 
 def json_line(record: Mapping[str, Any]) -> bytes:
     """One JSON-lines line: compact, UTF-8, ending in a newline."""
-    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    return _LINE.encode(record).encode("utf-8") + b"\n"
 
 
 def json_document(data: dict[str, Any], sort_keys: bool = False) -> bytes:

@@ -11,6 +11,8 @@ from typing import Any, Literal
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecord
 
 from bhg_crawler.sites.profiles import SiteProfile
 from bhg_crawler.sites.urls import ArticleUrl, article_of
@@ -241,6 +243,56 @@ def choose(capture: Capture, sites: Iterable[SiteProfile]) -> Choice:
     return Choice("not_html", article, f"{when} is not an HTML page ({capture.mime})")
 
 
+# The headers by which an archive marks an answer as the archived one (RFC 7089's Memento-Datetime; the archived
+# headers pywb and the Wayback Machine pass on renamed; the Wayback Machine's WARC file of the capture): an answer
+# without any is the archive's own (no such capture or collection here, a landing page, a timegate's redirect).
+ARCHIVED_MARKS = ("memento-datetime", "x-archive-src")
+ARCHIVED_PREFIX = "x-archive-orig-"
+AnswerKind = Literal["archived", "failure", "gone"]
+
+
+@dataclass(frozen=True)
+class AnswerCheck:
+    """Whether an archive's answer is the capture asked for: ``archived`` (read it), ``gone`` (an archived 404 or
+    410: the page was gone when captured, never to be asked again) or ``failure`` (the archive's own failure:
+    asked again by the next run), with the ``reason`` of a failure or a gone."""
+
+    kind: AnswerKind
+    reason: str = ""
+
+
+def check_replay(status: int, headers: Iterable[str], length: int) -> AnswerCheck:
+    """What a replay's answer to a capture's ``id_`` URL is, by its ``status``, its header names (any case) and
+    its body's ``length`` in bytes: archived only with a mark of an archived answer (``Memento-Datetime``,
+    ``X-Archive-Src``, ``X-Archive-Orig-*``); gone when it is an archived 404 or 410; an archived 2xx with no
+    body is the archive's failure (it gave no payload)."""
+    names = {name.lower() for name in headers}
+    if not any(name in ARCHIVED_MARKS or name.startswith(ARCHIVED_PREFIX) for name in names):
+        return AnswerCheck("failure", f"HTTP {status} from the archive, not an archived answer (no Memento-Datetime "
+                                      "nor X-Archive-Orig-*): the archive's own")  # fmt: skip
+    if status in (404, 410):
+        return AnswerCheck("gone", f"HTTP {status} archived")
+    if 200 <= status < 300 and length == 0:
+        return AnswerCheck("failure", f"HTTP {status} from the archive with an empty body")
+    return AnswerCheck("archived")  # an archived error status too: the site's error, which holds no page
+
+
+def check_range(asked: str, status: int, content_range: str | None, length: int) -> AnswerCheck:
+    """Whether an answer to ``Range: asked`` (``bytes=<first>-<last>``) is that range: 206 with a Content-Range of
+    the same bytes (``bytes <first>-<last>/<size or *>``) and a body of ``length`` as many bytes; anything
+    else (a server that ignores ranges answers 200 with the whole file) is the archive's failure."""
+    wanted = asked.removeprefix("bytes=")
+    if status != 206:
+        return AnswerCheck("failure", f"HTTP {status} from the archive to Range: {asked}, not 206 with that range")
+    named = (content_range or "").strip()
+    if not named.startswith("bytes ") or named[len("bytes ") :].partition("/")[0] != wanted:
+        return AnswerCheck("failure", f"Content-Range {named or 'none'} in answer to Range: {asked}")
+    first, _, last = wanted.partition("-")
+    if length != int(last) - int(first) + 1:
+        return AnswerCheck("failure", f"{length} bytes in answer to Range: {asked}")
+    return AnswerCheck("archived")
+
+
 @dataclass(frozen=True)
 class ArchivedAnswer:
     """The HTTP answer a WARC response record holds: its status, headers (name, value) and body, the body's
@@ -259,14 +311,35 @@ def warc_range(capture: Capture) -> str | None:
     return f"bytes={capture.offset}-{int(capture.offset) + int(capture.length) - 1}"
 
 
-def warc_answer(data: bytes) -> ArchivedAnswer | None:
+def _not_the_capture(record: ArcWarcRecord, capture: Capture) -> str:
+    """Why a WARC record is not the capture the index named (its ``WARC-Target-URI``, its ``WARC-Date`` to the
+    timestamp's digits); empty when it is."""
+    target = (record.rec_headers.get_header("WARC-Target-URI") or "").strip().strip("<>")
+    date = "".join(c for c in record.rec_headers.get_header("WARC-Date") or "" if c.isdigit())
+    if target == capture.original and date[: len(capture.timestamp)] == capture.timestamp:
+        return ""
+    return f"the record there is {target or 'no URL'} of {date[:14] or 'no date'}, not the capture of {capture.key}"
+
+
+def warc_answer(data: bytes, capture: Capture | None = None) -> ArchivedAnswer | None:
     """The answer the first record of ``data`` (a WARC record, gzipped or not, as a byte range gives it) holds;
-    None when it is no response record (a revisit holds no page of its own)."""
-    for record in ArchiveIterator(io.BytesIO(data)):
-        if record.rec_type != "response" or record.http_headers is None:
-            return None
-        undone = ("content-encoding", "transfer-encoding", "content-length")  # the body is given decoded
-        headers = [(str(name), str(value)) for name, value in record.http_headers.headers
-                   if str(name).lower() not in undone]  # fmt: skip
-        return ArchivedAnswer(int(record.http_headers.get_statuscode()), headers, record.content_stream().read())
-    return None
+    None when it is no response record (a revisit holds no page of its own). Raises ``ValueError`` when
+    ``data`` holds no WARC record, or (given the ``capture`` the index named there) when its record is not that
+    capture's."""
+    try:
+        for record in ArchiveIterator(io.BytesIO(data), arc2warc=False):
+            if not record.format.startswith("warc"):  # warcio reads any line of five words as an ARC header
+                raise ValueError(f"no WARC record there: {data[:80]!r}")
+            problem = _not_the_capture(record, capture) if capture is not None else ""
+            if problem:
+                raise ValueError(problem)
+            if record.rec_type != "response" or record.http_headers is None:
+                return None
+            undone = ("content-encoding", "transfer-encoding", "content-length")  # the body is given decoded
+            headers = [(str(name), str(value)) for name, value in record.http_headers.headers
+                       if str(name).lower() not in undone]  # fmt: skip
+            status = int(record.http_headers.get_statuscode())
+            return ArchivedAnswer(status, headers, record.content_stream().read())
+    except ArchiveLoadFailed as error:
+        raise ValueError(f"no WARC record there: {str(error).strip()[:200]}") from None
+    raise ValueError("no WARC record there: no bytes")

@@ -192,7 +192,10 @@ def validation_error(record: Mapping[str, Any]) -> str | None:
     schema, or its printed text still mojibake (``text.mojibake``: UTF-8 read in a Latin code page)."""
     validator = _validator()
     if validator.is_valid(record):
-        for where, text in printed_texts(record):
+        # One search of them all: a run is two characters, neither a line break, so none spans two texts.
+        if mojibake("\n".join([text for _, text in printed_texts(record)])) is None:
+            return None
+        for where, text in printed_texts(record):  # the first text with a run says where
             found = mojibake(text)
             if found:
                 return f"{where}: mojibake {found!r} (UTF-8 read in a Latin code page)"

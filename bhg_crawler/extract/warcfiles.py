@@ -56,6 +56,12 @@ def warc_paths(given: Iterable[str]) -> list[Path]:
     return list(found)
 
 
+def warc_file_id(path: str, site: str) -> str:
+    """The failures ledger's id of a local WARC file that could not be read to its end: ``<site>:warc:<path>``
+    (its absolute path), e.g. ``baohagiang.vn:warc:/data/old/bhg-2019.warc.gz``."""
+    return f"{site}:warc:{path}"
+
+
 def _capture(record: ArcWarcRecord, path: Path, offset: int, length: int) -> Capture | None:
     """The capture a response or revisit record of an HTTP(S) URL stands for; None for any other record."""
     url = record.rec_headers.get_header("WARC-Target-URI") or ""
@@ -77,7 +83,8 @@ def _capture(record: ArcWarcRecord, path: Path, offset: int, length: int) -> Cap
 
 def read_warc(path: Path) -> tuple[list[Capture], Damage | None]:
     """The captures of a WARC file in file order, and where it could not be read further: a record whose block
-    ends before its ``Content-Length`` (a truncated file, a broken gzip member), or bytes that are no record."""
+    ends before its ``Content-Length`` (a truncated file, a broken gzip member), bytes that are no record, or a
+    file with no record at all (empty: its damage at byte 0)."""
     captures: list[Capture] = []
     offset = 0
     url: str | None = None
@@ -99,7 +106,10 @@ def read_warc(path: Path) -> tuple[list[Capture], Damage | None]:
                 offset = records.get_record_offset() + records.get_record_length()
     except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as error:
         first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+        first_line = first_line.split(", first line:")[0]  # warcio's quote of the bytes found there: no words
         return captures, Damage(str(path), offset, url, f"no WARC record can be read there: {first_line[:200]}")
+    if offset == 0:  # no record read (past one, the offset is its end): an empty file, or an empty gzip member
+        return captures, Damage(str(path), 0, None, "it holds no WARC record")
     return captures, None
 
 

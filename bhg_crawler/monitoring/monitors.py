@@ -92,13 +92,15 @@ class FinishReason(RunMonitor):
 class CrawlErrors(RunMonitor):
     """Failed requests (``bhg/failures/error``) and requests refused (``bhg/failures/refused/<kind>``: too
     large, not HTML, a redirect refused...; but robots.txt's, ``core.errors.EXCUSED``: the site owner's wish, or
-    exit code 13) above ``BHG_MAX_ERROR_RATIO`` of the requests: exit code 4."""
+    exit code 13) above ``BHG_MAX_ERROR_RATIO`` of the requests: exit code 4. A recovery's captures noted with
+    no request (``bhg/recover/unrequested``: a damaged part of a local WARC file, a capture the index says is an
+    error) count as requests."""
 
     exit_code = ExitCode.CRAWL_ERRORS
 
     @monitors.name("Failed and refused requests within BHG_MAX_ERROR_RATIO")
     def test_error_ratio(self) -> None:
-        requests = self.stats.get("downloader/request_count", 0)
+        requests = self.stats.get("downloader/request_count", 0) + self.stats.get("bhg/recover/unrequested", 0)
         errors = self.stats.get("bhg/failures/error", 0)
         refused = {kind: self.stats.get(f"bhg/failures/refused/{kind}", 0) for kind in REFUSALS if kind not in EXCUSED}
         most = self.settings.getfloat("BHG_MAX_ERROR_RATIO")
@@ -107,6 +109,23 @@ class CrawlErrors(RunMonitor):
             kinds = ", ".join(f"{count} {kind}" for kind, count in refused.items() if count)
             self.fail(f"{failed} of {requests} requests failed or were refused (more than {most:.1%}): "
                       f"{errors} errors" + (f", refused {kinds}" if kinds else ""))  # fmt: skip
+
+
+@monitors.name("Recovery index")
+class RecoveryIndex(RunMonitor):
+    """A recovery whose index (the CDX server's for the site's hosts, within ``--from`` and ``--to``; or the
+    local WARC files) held no capture of an article of the site or its successors
+    (``bhg/recover/article_captures`` 0): no quiet hour, but a wrong endpoint, collection, site or window.
+    Exit code 14."""
+
+    exit_code = ExitCode.EMPTY_INDEX
+
+    @monitors.name("The index held captures of the site's articles")
+    def test_index_held_articles(self) -> None:
+        if self.stats.get("bhg/recover/article_captures", 1) == 0:
+            lines = self.stats.get("bhg/recover/index_lines", 0)
+            self.fail(f"the index held no capture of an article of the site ({lines} index lines read): check the "
+                      "archive, its collection, --site, --from and --to")  # fmt: skip
 
 
 @monitors.name("Listing walks")
@@ -179,13 +198,24 @@ class FieldCoverage(RunMonitor):
             self.fail(f"fields missing from the {records} records exported: " + "; ".join(low))
 
 
+RECOVERY = "recover "  # the kind of a recovery's run begins so (``runs.figures.run_kind``)
+
+
 @monitors.name("Extraction drift")
 class ExtractionDrift(RunMonitor):
     """Field by field, the share of records whose field needed a layer past the site's selectors, against the
-    past runs on the site: a jump means the site's markup changed. Field by field, as a site whose markup is
+    past crawls of the site (a recovery's: the past recoveries of its kind): a jump means the site's markup
+    changed. Field by field, as a site whose markup is
     partly unknown needs a fallback layer for some field of every record anyway."""
 
     exit_code = ExitCode.DRIFT
+
+    @staticmethod
+    def compared_with(figures: dict[str, Any]) -> dict[str, str]:
+        """Which past runs a run is compared with (``figures`` as ``run_figures`` gives them): a crawl, with the
+        site's crawls of any kind (any sections or dates: the markup is the site's); a recovery, with those of
+        its own kind alone (its archive, its window: captures of other years hold other markup)."""
+        return {"kind": figures["kind"]} if figures["kind"].startswith(RECOVERY) else {"site": figures["site"]}
 
     @monitors.name("Fields needing a fallback layer within BHG_MAX_DRIFT of the past runs")
     def test_fallback_share(self) -> None:
@@ -194,8 +224,10 @@ class ExtractionDrift(RunMonitor):
             self.skipTest(f"fewer than {self.min_records} records")
         past = [
             run["fallback_by_field"]
-            for run in self.past(site=figures["site"])
-            if run.get("records", 0) >= self.min_records and run.get("fallback_by_field")
+            for run in self.past(**self.compared_with(figures))
+            if run.get("records", 0) >= self.min_records
+            and run.get("fallback_by_field")
+            and run["kind"].startswith(RECOVERY) == figures["kind"].startswith(RECOVERY)
         ]
         if not past:
             self.skipTest("no past run to compare with")
@@ -261,6 +293,7 @@ class RunMonitors(MonitorSuite):
         FinishReason,
         RobotsRules,
         CrawlErrors,
+        RecoveryIndex,
         ListingWalks,
         Validation,
         FieldCoverage,

@@ -32,7 +32,7 @@ from bhg_crawler.runs.files import (
     run_of,
 )
 from bhg_crawler.runs.outcome import ExitCode, Outcome, outcome_of, record_outcome
-from bhg_crawler.runs.report import write_run_report
+from bhg_crawler.runs.report import SectionFigures, write_run_report
 from bhg_crawler.state.binding import state_of
 from bhg_crawler.state.store import StateStore
 
@@ -69,6 +69,7 @@ class RunExport(CrawlerComponent):
         self.pending_aliases: dict[str, set[str]] = {}
         self.late_aliases: dict[str, set[str]] = {}
         self.broken: OSError | None = None  # a file could not be written: the run keeps nothing
+        self.sections = SectionFigures(())  # what its lines say of each section, for its report; sites once open
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunExport:
@@ -87,13 +88,14 @@ class RunExport(CrawlerComponent):
         return self.root / self.run_id
 
     def spider_opened(self, spider: Spider) -> None:
+        self.sections = SectionFigures(tuple(getattr(spider, "sites", ())))
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.root / "runs").mkdir(parents=True, exist_ok=True)
         for run_id, exports in self.state.unpublished():
             count = publish(Path(exports) / run_id, manifest_part(Path(exports), run_id))
             self.state.published(run_id)
             spider.logger.warning("Run %s was committed but not published: %d files published now", run_id, count)
-            self._report(spider, Path(exports), run_id)
+            self._report(spider, Path(exports), run_id, None)  # its files are read again: no export counted them
         for dead, exports in self.state.begin_run(self.run_id, str(self.root.resolve())):
             removed = remove_run_files(Path(exports), dead)
             spider.logger.warning(
@@ -109,11 +111,12 @@ class RunExport(CrawlerComponent):
             add_url_aliases(item, extra)
         if not self.articles or self.articles[-1].records >= self.max_records:
             self.articles.append(JsonLinesFile(self.folder / f"articles-{len(self.articles) + 1:04d}.jsonl"))
-        self._write(self.articles[-1], item)
+        self._write("articles", self.articles[-1], item)
         self.stats.inc_value("bhg/exported")
 
-    def _write(self, file: JsonLinesFile, record: Mapping[str, Any]) -> None:
-        """A record to a file; if it cannot be written (a full disk), the run stops and keeps nothing."""
+    def _write(self, kind: str, file: JsonLinesFile, record: Mapping[str, Any]) -> None:
+        """A record to a file of ``kind`` (the manifest's), counted for the report (``SectionFigures``); if it
+        cannot be written (a full disk), the run stops and keeps nothing."""
         if self.broken is not None:
             return
         try:
@@ -125,6 +128,8 @@ class RunExport(CrawlerComponent):
             assert spider is not None
             spider.logger.error("Cannot write %s: %s; the run stops", file.part, error)
             deferred_from_coro(engine.close_spider_async(reason="export_failed"))
+        else:
+            self.sections.add(kind, record)
 
     def aliases_found(self, record_id: str, urls: list[str]) -> None:
         """More URLs of a record (``signals.aliases_found``): merged into it when it is written, or at the run's end
@@ -136,7 +141,9 @@ class RunExport(CrawlerComponent):
         """A record that failed validation goes to ``rejects.jsonl``: its URL, the reason, when, and the record."""
         if self.rejects is None:
             self.rejects = JsonLinesFile(self.folder / "rejects.jsonl")
-        self._write(self.rejects, {"url": record.get("url"), "reason": reason, "at": now_utc(), "record": record})
+        self._write(
+            "rejects", self.rejects, {"url": record.get("url"), "reason": reason, "at": now_utc(), "record": record}
+        )
 
     def item_error(self, item: Any, response: Response | None, failure: Failure) -> None:
         """A pipeline raised: the record goes to the rejects with the error, never silently away."""
@@ -153,8 +160,11 @@ class RunExport(CrawlerComponent):
         self.stats.inc_value(name)
 
     def fetch_failed(self, request: Request, reason: str) -> None:
-        """A page that gave no record (``signals.fetch_failed``) goes to the failures."""
-        self._failure(request.url, request.meta.get("bhg_kind"), reason)
+        """A page that gave no record (``signals.fetch_failed``) goes to the failures; a capture of a web archive
+        as its URL as captured, with where it is (``meta["bhg_source"]``: a record's ``source``)."""
+        source = request.meta.get("bhg_source")
+        url = (source or {}).get("original_url") or request.url
+        self._failure(url, request.meta.get("bhg_kind"), reason, source)
 
     def article_held(self, url: str, why: str, reason: str) -> None:
         """An article the ledger gave up (``signals.article_held``) goes to the failures, with the ledger's reason
@@ -162,11 +172,13 @@ class RunExport(CrawlerComponent):
         if why == "given_up":
             self._failure(url, "article", reason)
 
-    def _failure(self, url: str, kind: str | None, reason: str) -> None:
-        """A line of failures.jsonl: the page, its kind ("article", "listing", "home", "page"), why, when."""
+    def _failure(self, url: str, kind: str | None, reason: str, source: dict[str, Any] | None = None) -> None:
+        """A line of failures.jsonl: the page, its kind ("article", "listing", "home", "page"), why, when; and for
+        a capture of a web archive, its ``source``."""
         if self.failures is None:
             self.failures = JsonLinesFile(self.folder / "failures.jsonl")
-        self._write(self.failures, {"url": url, "kind": (kind or "page").lower(), "reason": reason, "at": now_utc()})
+        row = {"url": url, "kind": (kind or "page").lower(), "reason": reason, "at": now_utc()}
+        self._write("failures", self.failures, {**row, "source": source} if source else row)
         self.stats.inc_value("bhg/failures")
 
     # -- the end of the run -------------------------------------------------------------------
@@ -202,15 +214,16 @@ class RunExport(CrawlerComponent):
             return
         publish(self.folder, manifest_part(self.root, self.run_id))
         self.state.published(self.run_id)
-        self._report(spider, self.root, self.run_id)
+        self._report(spider, self.root, self.run_id, self.sections)
         spider.logger.info("Run %s: %s articles exported; %s", self.run_id, manifest["counts"]["articles"],
                            outcome.reason)  # fmt: skip
 
-    def _report(self, spider: Spider, root: Path, run_id: str) -> None:
-        """The HTML report of a published run beside its manifest (``runs.report``). A report that cannot be
-        written fails nothing: it is logged and counted (``bhg/report/failed``), and the run keeps its exit code."""
+    def _report(self, spider: Spider, root: Path, run_id: str, sections: SectionFigures | None) -> None:
+        """The HTML report of a published run beside its manifest (``runs.report``), with the sections' figures
+        its export counted (None: read from its files). A report that cannot be written fails nothing: it is
+        logged and counted (``bhg/report/failed``), and the run keeps its exit code."""
         try:
-            path = write_run_report(root, run_id, tuple(getattr(spider, "sites", ())))
+            path = write_run_report(root, run_id, tuple(getattr(spider, "sites", ())), sections)
         except Exception as error:  # a report is for people: whatever breaks it, the run stands as it is
             self.stats.inc_value("bhg/report/failed")
             spider.logger.error("Run %s: its report could not be written: %r", run_id, error)

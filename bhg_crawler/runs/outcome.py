@@ -28,6 +28,7 @@ class ExitCode(enum.IntEnum):
     EXPORT_FAILED = 11  # the exports could not be written (a full disk): nothing of the run was kept
     PAGES_MISSED = 12  # a section's walk ended while its pagination showed listing pages it never fetched
     ROBOTS_UNAVAILABLE = 13  # a host's robots.txt answered 5xx or nothing: the host was not crawled (RFC 9309)
+    EMPTY_INDEX = 14  # a recovery's index (a CDX server's, or local WARC files) held no capture of an article
 
 
 # The exit codes that ask nothing of whoever watches the runs (docs/exit-codes.md): a run that went well, found
@@ -40,6 +41,7 @@ PRECEDENCE = (
     ExitCode.STOPPED,
     ExitCode.ROBOTS_UNAVAILABLE,
     ExitCode.CRAWL_ERRORS,
+    ExitCode.EMPTY_INDEX,
     ExitCode.PAGES_MISSED,
     ExitCode.REJECTS,
     ExitCode.COVERAGE,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -59,23 +59,54 @@ def _lines(root: Path, manifest: dict[str, Any], kind: str) -> Iterable[dict[str
                 yield from (json.loads(line) for line in lines)
 
 
-def by_section(root: Path, manifest: dict[str, Any], sites: Sequence[SiteProfile]) -> dict[str, Counter[str]]:
-    """What became of each section's articles in a run, from its files: section slug -> ``SERIES`` -> count (``new``
-    and ``new version``: records exported, by ``version`` 1 or later; ``rejected``: in ``rejects.jsonl``; ``not
-    fetched``: in ``failures.jsonl``, pages of all kinds), and ``reason: <reason>`` -> count of the failures, by
-    ``reason_kind``."""
-    found: dict[str, Counter[str]] = {}
-    for record in _lines(root, manifest, "articles"):
-        found.setdefault(record["section"]["slug"], Counter())["new" if record["version"] == 1 else "new version"] += 1
-    for reject in _lines(root, manifest, "rejects"):
-        section = (reject.get("record") or {}).get("section") or {}
+class SectionFigures:
+    """What became of each section's articles in a run, counted line by line as its files are written (the run's
+    export feeds it each line it writes) or read again (``by_section``). ``sites`` tell a page's section from
+    its URL (``section_of_url``)."""
+
+    def __init__(self, sites: Sequence[SiteProfile]):
+        self.sites = tuple(sites)
+        self.found: dict[str, Counter[str]] = {}
+
+    def add(self, kind: str, line: Mapping[str, Any]) -> None:
+        """One line of a file of ``kind`` (the manifest's: "articles", "rejects", "failures"; others count
+        nothing): a record exported, a record rejected (``{"url", "reason", "record"}``), a page not fetched
+        (``{"url", "reason"}``)."""
+        if kind == "articles":
+            self._count(self._section(line, line))["new" if line.get("version", 1) == 1 else "new version"] += 1
+        elif kind == "rejects":
+            self._count(self._section(line.get("record") or {}, line))["rejected"] += 1
+        elif kind == "failures":
+            counts = self._count(section_of_url(line["url"], self.sites))
+            counts["not fetched"] += 1
+            counts[f"reason: {reason_kind(line['reason'])}"] += 1
+
+    def _section(self, record: Mapping[str, Any], line: Mapping[str, Any]) -> str:
+        """The section a record names, else the one its line's URL names (``NO_SECTION`` at worst): a record
+        without one is counted all the same, and fails neither the export nor the report."""
+        section = record.get("section") or {}
         slug = section.get("slug") if isinstance(section, dict) else None
-        found.setdefault(slug or section_of_url(str(reject.get("url") or ""), sites), Counter())["rejected"] += 1
-    for failure in _lines(root, manifest, "failures"):
-        counts = found.setdefault(section_of_url(failure["url"], sites), Counter())
-        counts["not fetched"] += 1
-        counts[f"reason: {reason_kind(failure['reason'])}"] += 1
-    return dict(sorted(found.items()))
+        return slug or section_of_url(str(line.get("url") or ""), self.sites)
+
+    def _count(self, slug: str) -> Counter[str]:
+        return self.found.setdefault(slug, Counter())
+
+    def counts(self) -> dict[str, Counter[str]]:
+        """Section slug -> ``SERIES`` and ``reason: <reason>`` -> count, by slug (``by_section``)."""
+        return dict(sorted(self.found.items()))
+
+
+def by_section(root: Path, manifest: dict[str, Any], sites: Sequence[SiteProfile]) -> dict[str, Counter[str]]:
+    """What became of each section's articles in a run, read from its files: section slug -> ``SERIES`` -> count
+    (``new`` and ``new version``: records exported, by ``version`` 1 or later; ``rejected``: in ``rejects.jsonl``;
+    ``not fetched``: in ``failures.jsonl``, pages of all kinds), and ``reason: <reason>`` -> count of the
+    failures, by ``reason_kind``. A run's export counts the same as it writes (``SectionFigures``): this reads
+    the files of a run killed before it published them, which a later run publishes."""
+    figures = SectionFigures(sites)
+    for kind in ("articles", "rejects", "failures"):
+        for line in _lines(root, manifest, kind):
+            figures.add(kind, line)
+    return figures.counts()
 
 
 def past_runs(root: Path, manifest: dict[str, Any], limit: int = PAST_RUNS) -> list[dict[str, Any]]:
@@ -208,26 +239,30 @@ def _trends(runs: list[dict[str, Any]]) -> str:
     )
 
 
-def run_report(root: Path, manifest: dict[str, Any], sites: Sequence[SiteProfile]) -> str:
+def run_report(
+    root: Path, manifest: dict[str, Any], sites: Sequence[SiteProfile], sections: SectionFigures | None = None
+) -> str:
     """The HTML report of the published run of ``manifest`` under the exports folder ``root``: how it went, its
-    counts and accounting, what became of each section's articles (``by_section``; ``sites`` tell a page's
-    section from its URL), the failures by reason, the extraction layers, and the last runs of the same kind
-    (``past_runs``)."""
+    counts and accounting, what became of each section's articles (``sections``, as the run's export counted
+    them; else ``by_section`` reads the run's files, ``sites`` telling a page's section from its URL), the
+    failures by reason, the extraction layers, and the last runs of the same kind (``past_runs``)."""
     stats = _stats(root, manifest["run_id"])
     parts = [
         _overview(manifest, stats),
-        _sections(by_section(root, manifest, sites)),
+        _sections(sections.counts() if sections is not None else by_section(root, manifest, sites)),
         _extraction(stats),
         _trends(past_runs(root, manifest)),
     ]
     return charts.page(f"Run {manifest['run_id']}", parts)
 
 
-def write_run_report(root: Path, run_id: str, sites: Sequence[SiteProfile]) -> Path:
+def write_run_report(
+    root: Path, run_id: str, sites: Sequence[SiteProfile], sections: SectionFigures | None = None
+) -> Path:
     """Writes the report of the published run ``run_id`` beside its manifest (``report_path``), atomically; its
-    path. Raises ``OSError`` when a file cannot be read or written, ``KeyError`` or ``ValueError`` on a manifest
-    of another shape."""
+    path. ``sections``: the run's figures as its export counted them (``run_report``). Raises ``OSError`` when a
+    file cannot be read or written, ``KeyError`` or ``ValueError`` on a manifest of another shape."""
     manifest = json.loads(report_path(root, run_id).with_suffix(".json").read_text(encoding="utf-8"))
     path = report_path(root, run_id)
-    write_atomically(path, run_report(root, manifest, sites).encode("utf-8"))
+    write_atomically(path, run_report(root, manifest, sites, sections).encode("utf-8"))
     return path

@@ -72,15 +72,52 @@ def parse_options(
         if article is None:
             raise ConfigError(f"not an article URL of {profile.name}: {url}")
         canonical.append(article.canonical)
-    limit = None
-    if max_articles not in (None, ""):
-        try:
-            limit = int(str(max_articles))
-        except ValueError:
-            raise ConfigError(f"max_articles must be a whole number, not {max_articles!r}") from None
-        if limit < 1:
-            raise ConfigError("max_articles must be at least 1")
+    limit = parse_count(max_articles, "max_articles")
     return CrawlOptions(profile.expand_sections(chosen), start, end, list(dict.fromkeys(canonical)), limit)
+
+
+EARLIEST = "00000101000000"  # what a capture timestamp's missing digits stand for, at the earliest
+
+
+def parse_timestamp(text: str, name: str) -> str:
+    """A capture timestamp as a CDX server reads ``from`` and ``to``: 4 to 14 digits of ``YYYYMMDDhhmmss`` that
+    begin a real time (``2025``, ``202502``, ``20250228``; not ``20251340`` nor ``20250230``); ``ConfigError``
+    naming the argument ``name`` as the user gave it."""
+    error = ConfigError(f"{name} is a capture timestamp of 4 to 14 digits (YYYYMMDDhhmmss) of a real time, "
+                        f"not {text!r}")  # fmt: skip
+    if not (text.isascii() and text.isdigit() and 4 <= len(text) <= 14):
+        raise error
+    try:  # 14 digits: each field of its two (four) digits, as strptime reads no other way
+        datetime.strptime(text + EARLIEST[len(text) :], "%Y%m%d%H%M%S")
+    except ValueError:
+        raise error from None
+    return text
+
+
+def parse_window(since: str | None, until: str | None, names: tuple[str, str] = ("since", "until")) -> tuple[str, str]:
+    """The capture timestamps ``since`` and ``until`` (``parse_timestamp``; empty: no bound), checked to leave a
+    time between them as a CDX server reads them (each to its own number of digits): ``ConfigError`` naming the
+    arguments as the user gave them (``names``)."""
+    start = parse_timestamp(since, names[0]) if since else ""
+    end = parse_timestamp(until, names[1]) if until else ""
+    common = min(len(start), len(end))
+    if start and end and start[:common] > end[:common]:
+        raise ConfigError(f"{names[0]} {start} is later than {names[1]} {end}")
+    return start, end
+
+
+def parse_count(value: str | int | None, name: str) -> int | None:
+    """A number of at least 1 (``--limit``, ``max_articles``); None when not given; ``ConfigError`` naming the
+    argument as the user gave it."""
+    if value is None or value == "":
+        return None
+    try:
+        number = int(str(value))
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+    if number < 1:
+        raise ConfigError(f"{name} must be at least 1, not {number}")
+    return number
 
 
 FLAGS = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}

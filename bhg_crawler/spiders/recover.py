@@ -21,8 +21,11 @@ from bhg_crawler.core.errors import ConfigError, describe
 from bhg_crawler.core.requests import RequestKind
 from bhg_crawler.extract.article import ArticlePage
 from bhg_crawler.extract.cdx import (
+    AnswerCheck,
     Capture,
     cdx_query,
+    check_range,
+    check_replay,
     choose,
     original_of,
     parse_cdx,
@@ -33,10 +36,10 @@ from bhg_crawler.extract.cdx import (
     warc_range,
 )
 from bhg_crawler.extract.record import Source, build_record
-from bhg_crawler.extract.warcfiles import LocalIndex, index_warc_files, warc_paths
+from bhg_crawler.extract.warcfiles import LocalIndex, index_warc_files, warc_file_id, warc_paths
 from bhg_crawler.sites.profiles import DEFAULT_SITE, get_profile, with_successors
 from bhg_crawler.sites.urls import ArticleUrl, article_of, moved_from, strip_tracking
-from bhg_crawler.spiders.arguments import parse_flag
+from bhg_crawler.spiders.arguments import parse_count, parse_flag, parse_window
 from bhg_crawler.spiders.base import ProjectSpider
 from bhg_crawler.spiders.bhg import count_layers
 from bhg_crawler.state.walks import WalkPosition
@@ -74,11 +77,15 @@ class RecoverSpider(ProjectSpider):
 
     Captures recovered by a committed run (``StateStore.recovered``), and one with the payload digest of an
     earlier capture of the same article, are not fetched; a 404 capture, an error and a page that is not HTML
-    are noted (the failures, the ledger), not fetched. Records are built as the ``bhg`` spider builds them, with
-    the capture's time as ``fetched_at`` and a ``source``; the pipelines decide what is exported.
+    are noted (the failures, the ledger), not fetched. An answer that is not the capture asked for (a replay's
+    without the marks of an archived answer, a byte range not the one asked, a record not the one the index
+    named) is the archive's failure: noted, asked again by the next run. Records are built as the ``bhg``
+    spider builds them, with the capture's time as ``fetched_at`` and a ``source``; the pipelines decide what
+    is exported.
 
     Arguments: cdx (the CDX endpoint), replay (where it replays captures; default from ``cdx``), since and
-    until (capture timestamps, 1 to 14 digits), limit (index lines a page: paged by resume key), pages (``1``:
+    until (capture timestamps of a real time, 4 to 14 digits, since no later than until: ``parse_window``),
+    limit (index lines a page, 1 or more: paged by resume key), pages (``1``:
     paged by number instead, ``showNumPages`` then ``page=N``, as Common Crawl's index is), site, warcs
     (where the index's WARC files are, Common Crawl's ``https://data.commoncrawl.org``: a capture whose line
     gives its ``filename``, ``offset`` and ``length`` is fetched by byte range, its record read with warcio).
@@ -114,11 +121,7 @@ class RecoverSpider(ProjectSpider):
                                   "for a CDX server")  # fmt: skip
         elif not cdx or urlsplit(cdx).scheme not in ("http", "https"):
             raise ConfigError(f"recover needs a CDX endpoint, an http(s) URL, or WARC files, not {cdx!r}")
-        for name, stamp in (("since", since), ("until", until)):
-            if stamp and not (stamp.isdigit() and 4 <= len(stamp) <= 14):
-                raise ConfigError(f"--{name} is a capture timestamp of 4 to 14 digits (YYYYMMDDhhmmss), not {stamp!r}")
-        if limit and not limit.isdigit():
-            raise ConfigError(f"--limit is a number of index lines, not {limit!r}")
+        window, lines = parse_window(since, until), parse_count(limit, "limit")
         folders = [f for f in (profiles.split(",") if isinstance(profiles, str) else profiles or []) if f]
         self.profile = get_profile(site or DEFAULT_SITE, folders)
         self.sites = with_successors(self.profile, folders)
@@ -131,7 +134,7 @@ class RecoverSpider(ProjectSpider):
             if not self.warcs:
                 raise ConfigError(f"{error}, or where its WARC files are") from None
             self.replay = ""
-        self.since, self.until, self.limit = since or "", until or "", int(limit or 0)
+        (self.since, self.until), self.limit = window, lines or 0
         given = {"cdx": cdx, "replay": replay, "since": since, "until": until, "limit": limit, "site": site,
                  "warcs": warcs, "pages": pages, "warc_files": ",".join(given_files) or None}  # fmt: skip
         self.arguments = {name: value for name, value in given.items() if value is not None}
@@ -304,10 +307,16 @@ class RecoverSpider(ProjectSpider):
                 self.captures.setdefault(capture.key, capture)
         for capture in filter(self._in_range, index.orphans):
             article = article_of(capture.original, self.sites)
+            if article is not None:
+                self._stats.inc_value("bhg/recover/article_captures")
             if article is not None and not self.state.recovered(capture.key):
                 request = self._capture_request(capture, article, unrequested=True)
                 reason = f"the capture of {capture.timestamp} is a revisit of {capture.digest}, in none of the files"
                 self._fail(request, reason, "error", retry=True)
+        damaged = {damage.path for damage in index.damage}
+        for path in self.warc_files:  # a file read to its end leaves the ledger, if a run found it damaged
+            if str(path) not in damaged:
+                self.state.cleared(warc_file_id(str(path), self.profile.name))
         for damage in index.damage:
             self._stats.inc_value("bhg/recover/warc_damaged")
             self.logger.warning("%s cannot be read from byte %d: %s", damage.path, damage.offset, damage.reason)
@@ -315,9 +324,20 @@ class RecoverSpider(ProjectSpider):
             article = article_of(damage.url or "", self.sites)
             where = Capture("", "", damage.url or "", filename=damage.path, offset=str(damage.offset))
             request = (self._capture_request(where, article, unrequested=True) if article is not None
-                       else scrapy.Request(f"{Path(damage.path).as_uri()}#{damage.offset}"))  # fmt: skip
+                       else scrapy.Request(Path(damage.path).as_uri(), meta={
+                           "bhg_unrequested": True, "bhg_source": {"archive": damage.path, "offset": damage.offset},
+                           "bhg_ledger_id": warc_file_id(damage.path, self.profile.name)}))  # fmt: skip
             self._fail(request, reason, "error", retry=True)
         yield from self._plan()
+
+    def _held_in(self) -> str:
+        """What the captures were looked for in, in words: the CDX index at ``cdx``, or the local WARC files."""
+        return f"{len(self.warc_files)} WARC files given" if self.warc_files else f"index at {self.cdx}"
+
+    def _window(self) -> str:
+        """The capture times asked for, in words (``--from``, ``--to``); empty when none was."""
+        bounds = [f"from {self.since}"] * bool(self.since) + [f"to {self.until}"] * bool(self.until)
+        return f" ({' '.join(bounds)})" if bounds else ""
 
     def _in_range(self, capture: Capture) -> bool:
         """Whether the capture's time is within ``since`` and ``until``, as a CDX server's ``from`` and ``to``
@@ -329,11 +349,13 @@ class RecoverSpider(ProjectSpider):
         """The captures of each article, oldest first: those to note noted; the redirects asked first (where
         each leads: an article that moved, ``_redirected``), then each article's first capture to fetch."""
         by_article: dict[str, list[tuple[Capture, str]]] = {}  # record id -> its captures and verdicts, oldest first
+        articles = self._stats.get_value("bhg/recover/article_captures", 0)  # the revisits no file holds
         for capture in sorted(self.captures.values(), key=lambda c: (c.timestamp, c.original)):
             choice = choose(capture, self.sites)
             self._stats.inc_value(f"bhg/recover/captures/{choice.verdict}")
             if choice.article is None:
                 continue
+            articles += 1
             if self.state.recovered(capture.key):
                 self._stats.inc_value("bhg/recover/captures/recovered_before")
                 self._stats.inc_value("bhg/articles/known")  # found, as in a crawl, against past runs
@@ -344,6 +366,10 @@ class RecoverSpider(ProjectSpider):
                 outcome = {"gone": "gone", "error": "error", "not_html": "refused/not_html"}[choice.verdict]
                 request = self._capture_request(capture, choice.article, unrequested=True)
                 self._fail(request, choice.reason, outcome, retry=False)
+        self._stats.set_value("bhg/recover/article_captures", articles)
+        if not articles:
+            self.logger.warning("No capture of an article of %s%s in the %s", " or ".join(s.name for s in self.sites),
+                                self._window(), self._held_in())  # fmt: skip
         for record_id, found in by_article.items():
             queue = deque(to_fetch(found))
             same = sum(verdict in ("fetch", "redirect") for _, verdict in found) - len(queue)
@@ -370,9 +396,9 @@ class RecoverSpider(ProjectSpider):
         that followed the redirects has them: ``record_id_aliases``, ``url_aliases``)."""
         where = warc_range(capture) if (self.warcs or self.warc_files) and url is None else None
         meta = {"bhg_kind": RequestKind.ARTICLE.name, "bhg_article": article.canonical, "bhg_captures": [capture.key],
-                "bhg_capture": asdict(capture), "bhg_record": article.record_id, "bhg_hops": hops,
-                "bhg_unrequested": unrequested, "bhg_warc_range": where is not None, "dont_redirect": True,
-                "handle_httpstatus_list": REDIRECTS, "bhg_probe": probe}  # fmt: skip
+                "bhg_capture": asdict(capture), "bhg_source": self._source(capture), "bhg_record": article.record_id,
+                "bhg_hops": hops, "bhg_unrequested": unrequested, "bhg_warc_range": where is not None,
+                "dont_redirect": True, "handle_httpstatus_list": REDIRECTS, "bhg_probe": probe}  # fmt: skip
         olds = sorted(self.moves.get(article.record_id, ()))
         if olds:
             meta["redirect_urls"] = olds
@@ -413,26 +439,80 @@ class RecoverSpider(ProjectSpider):
 
     def parse_capture(self, response: Response) -> Iterator[Any]:
         """A capture as archived: its record, then the article's next capture; or its redirect followed to the
-        same article, and the next capture only after it, so that one capture of an article is asked at a
-        time (its versions in capture order)."""
-        if response.meta["bhg_warc_range"]:
-            answer = warc_answer(response.body)
-            if answer is None:
-                assert response.request is not None
-                self._fail(response.request, "its WARC location holds no response record", "error", retry=False)
-                yield from self._after(response.request)
+        same article, and the next capture only after it, so that one capture of an article is asked at a time
+        (its versions in capture order). An answer that is not the capture asked for (``_check``) is the
+        archive's failure."""
+        request = response.request
+        assert request is not None
+        check = self._check(response)
+        if check.kind == "archived" and response.meta["bhg_warc_range"]:
+            capture = Capture(**response.meta["bhg_capture"]) if self.warcs else None  # local: the files' own index
+            try:
+                answer = warc_answer(response.body, capture)
+            except ValueError as error:
+                where = (request.headers.get("Range") or b"its offset").decode("latin-1")
+                check = AnswerCheck("failure", f"the WARC record at {where}: {error}")
+            else:
+                if answer is None:
+                    self._fail(request, "its WARC location holds no response record", "error", retry=False)
+                    yield from self._after(request)
+                    return
+                headers = Headers(answer.headers)
+                kind = responsetypes.from_args(headers=headers, url=response.meta["bhg_article"], body=answer.body)
+                response = kind(response.url, status=answer.status, headers=headers, body=answer.body,
+                                request=request)  # fmt: skip
+        if check.kind == "archived":
+            followed = False
+            for found in self._read(response):
+                followed = followed or isinstance(found, scrapy.Request)
+                yield found
+            if followed:  # the answer of the redirect followed leads to the next capture
                 return
-            headers = Headers(answer.headers)
-            kind = responsetypes.from_args(headers=headers, url=response.meta["bhg_article"], body=answer.body)
-            response = kind(response.url, status=answer.status, headers=headers, body=answer.body,
-                            request=response.request)  # fmt: skip
-        followed = False
-        for found in self._read(response):
-            followed = followed or isinstance(found, scrapy.Request)
-            yield found
-        assert response.request is not None
-        if not followed:
-            yield from self._after(response.request)
+        elif (hop := self._to_its_capture(response)) is not None:
+            yield hop  # the same capture's turn goes on: its answer is the one that leads to the next
+            return
+        else:
+            self._not_archived(request, check)
+        yield from self._after(request)
+
+    def _to_its_capture(self, response: Response) -> scrapy.Request | None:
+        """The request of where the archive's own redirect leads (a timegate's, as the Wayback Machine answers
+        a time it holds no capture of: no archived marks, a ``Location`` in the replay's ``id_`` form for the
+        same article at another time), as one more hop of the capture; None for any other answer."""
+        request = response.request
+        location = (response.headers.get("Location") or b"").decode("latin-1")
+        if request is None or response.status not in REDIRECTS or not location or not self.replay:
+            return None
+        target = urljoin(response.url, location)
+        asked, given = (article_of(original_of(url, self.replay), self.sites) for url in (response.url, target))
+        if (not target.startswith(f"{self.replay}/") or "id_/" not in target or given is None or asked is None
+                or given.record_id != asked.record_id or response.meta["bhg_hops"] >= MAX_HOPS):  # fmt: skip
+            return None
+        self._stats.inc_value("bhg/recover/archive_redirects")
+        return request.replace(url=target, meta={**request.meta, "bhg_hops": response.meta["bhg_hops"] + 1})
+
+    def _check(self, response: Response) -> AnswerCheck:
+        """Whether an answer of the archive is the capture asked for: a replay's bears the marks of an archived
+        answer (``extract.cdx.check_replay``), a byte range's is the range asked (``check_range``); a record
+        read from a local file is what the file holds."""
+        if not response.meta["bhg_warc_range"]:
+            names = [name.decode("latin-1") for name in response.headers]
+            return check_replay(response.status, names, len(response.body))
+        asked = response.request.headers.get("Range") if response.request is not None else None
+        if asked is None:
+            return AnswerCheck("archived")
+        given = response.headers.get("Content-Range")
+        named = given.decode("latin-1") if given is not None else None
+        return check_range(asked.decode("latin-1"), response.status, named, len(response.body))
+
+    def _not_archived(self, request: scrapy.Request, check: AnswerCheck) -> None:
+        """A capture whose answer was an archived 404 or 410 (gone, not asked again), or the archive's failure
+        (an error, asked again by the next run: ``bhg/recover/archive_failures``)."""
+        if check.kind == "gone":
+            self._fail(request, check.reason, "gone", retry=False)
+            return
+        self._stats.inc_value("bhg/recover/archive_failures")
+        self._fail(request, check.reason, "error", retry=True)
 
     def _read(self, response: Response) -> Iterator[Any]:
         request = response.request
@@ -458,15 +538,21 @@ class RecoverSpider(ProjectSpider):
         if seen != article.canonical:  # the URL as captured (http://, www., a query...): the record's alias
             self.crawler.signals.send_catch_log(signals.aliases_found, record_id=article.record_id, urls=[seen])
         extracted = page.extracted()
-        source: Source = {"archive": self.cdx, "timestamp": capture.timestamp, "original_url": capture.original,
-                  "digest": capture.digest or None}  # fmt: skip
-        if self.warc_files:  # the local file and offset of the record the page was read from
-            source["archive"], source["offset"] = capture.filename, int(capture.offset)
+        source = self._source(capture)
         olds = moved_from(response.meta.get("redirect_urls", []), article.record_id, self.sites)
         record = build_record(extracted, capture.captured_at, moved_from=olds, source=source)
         count_layers(self._stats, record, extracted)
         self._stats.inc_value("bhg/recover/captures/extracted")
         yield record
+
+    def _source(self, capture: Capture) -> Source:
+        """Where a capture is (a record's ``source``, a failure's): the archive, the capture's time, its URL as
+        captured and its digest; from a local file, the file as ``archive`` and the ``offset`` of its record."""
+        source: Source = {"archive": self.cdx, "timestamp": capture.timestamp, "original_url": capture.original,
+                          "digest": capture.digest or None}  # fmt: skip
+        if self.warc_files:
+            source["archive"], source["offset"] = capture.filename, int(capture.offset or 0)
+        return source
 
     def _redirected(self, response: Response, capture: Capture) -> Iterator[scrapy.Request]:
         """A capture of a redirect: to another article, the article moved there (its records get this one's URL
@@ -491,18 +577,27 @@ class RecoverSpider(ProjectSpider):
             yield self._capture_request(capture, article, url=target, hops=response.meta["bhg_hops"] + 1)
 
     def capture_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
-        """The errback of a capture: why it gave nothing (the archive's own error: tried again next run)."""
+        """The errback of a capture: why it gave nothing. An error status is judged as any answer (``_check``):
+        an archived 404 or 410 is gone; the archive's own error, an archived error and no answer at all are
+        tried again next run."""
         request = failure.request  # type: ignore[attr-defined]
-        status = failure.value.response.status if isinstance(failure.value, HttpError) else None
-        gone = status in (404, 410)
-        reason = f"HTTP {status} from the archive" if status is not None else describe(failure)
-        self._fail(request, reason, "gone" if gone else "error", retry=not gone)
+        if isinstance(failure.value, HttpError):
+            answer = failure.value.response
+            check = self._check(answer)
+            if check.kind == "archived":  # the site's error as archived (a 5xx, a 403, a 304): it may pass
+                self._fail(request, f"HTTP {answer.status} archived", "error", retry=True)
+            else:
+                self._not_archived(request, check)
+        else:
+            self._fail(request, describe(failure), "error", retry=True)
         yield from self._after(request)
 
     def _fail(self, request: scrapy.Request, reason: str, outcome: str, retry: bool) -> None:
         """A page that gave no record: counted (``bhg/failures/<outcome>``), logged, reported
         (``signals.fetch_failed``: the failures file, the ledger; a capture not to retry is recovered)."""
         self._stats.inc_value(f"bhg/failures/{outcome}")
+        if request.meta.get("bhg_unrequested"):  # the crawl errors monitor counts it as a request made
+            self._stats.inc_value("bhg/recover/unrequested")
         self.logger.info("No record from %s: %s", request.url, reason)
         self.crawler.signals.send_catch_log(signals.fetch_failed, request=request, reason=reason, status=None,
                                             retry=retry, outcome=outcome)  # fmt: skip

@@ -4,7 +4,9 @@ and replay, recovered into a fresh state and exports, and into the live crawl's 
 from __future__ import annotations
 
 import gzip
+import io
 import json
+import random
 import shutil
 from collections.abc import Iterator
 from datetime import datetime
@@ -13,6 +15,8 @@ from typing import Any
 
 import pytest
 import redis
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from bhg_crawler.extract.record import validation_error
 from bhg_crawler.extract.warcfiles import read_warc
@@ -22,6 +26,7 @@ from tests.helpers import (
     bhg_run,
     exported,
     exported_records,
+    ledger_rows,
     manifests,
     range_files,
     recover,
@@ -74,6 +79,14 @@ def test_every_version_of_every_article_is_recovered_as_the_live_crawl_exported_
     assert sum(r["version"] > 1 for r in live.values()) == 3  # day 8's edits
     for key, record in live.items():
         assert {f: again[key][f] for f in CONTENT} == {f: record[f] for f in CONTENT}, key
+        assert again[key]["record_id_aliases"] == record["record_id_aliases"], key
+    # url_aliases may differ: the live crawl adds the URLs it found the article linked at (http://, www.), which
+    # an archive of its fetches cannot know; a recovered record's are the URLs it was captured at, the crawl's
+    # own, and an article that moved has the same (its old URL, from its 301 capture)
+    aliases = {key: (set(again[key]["url_aliases"]), set(record["url_aliases"])) for key, record in live.items()}
+    assert all(found <= crawled for found, crawled in aliases.values())
+    assert all(found == crawled for key, (found, crawled) in aliases.items() if live[key]["record_id_aliases"])
+    assert sum(found != crawled for found, crawled in aliases.values()) > len(live) / 2  # 206 of 327
     for record in again.values():
         assert validation_error(record) is None
         assert record["schema_version"] == 6
@@ -100,14 +113,18 @@ def test_each_edit_is_a_version_in_capture_order(recovered: dict[str, Any]) -> N
         assert [r["previous_sha256"] for r in found] == [None] + [r["content_sha256"] for r in found[:-1]]
 
 
-def test_gone_and_redirected_captures_are_noted_not_extracted(recovered: dict[str, Any]) -> None:
+def test_gone_and_redirected_captures_are_noted_not_extracted(
+    archive: dict[str, Any], recovered: dict[str, Any]
+) -> None:
     work, first = recovered["work"], recovered["runs"][0]
     failures = exported_records(work / "exports", first, "failures")
     reasons = sorted(f["reason"].split(" answered ")[-1].split(" redirects ")[0] for f in failures)
     assert any(r.startswith("HTTP 404") for r in reasons), reasons  # the deleted articles' 404 captures
     redirected = [f for f in failures if "redirects to https://baotuyenquang.com.vn/" in f["reason"]]
     assert redirected  # merged articles' old URLs: their own captures on the successor are the records
-    assert all("id_/" in f["url"] for f in failures)
+    for failure in failures:  # each named by the article's URL as captured, and where its capture is
+        assert failure["url"] == failure["source"]["original_url"] and failure["kind"] == "article", failure
+        assert failure["source"]["archive"] == archive["cdx"] and len(failure["source"]["timestamp"]) == 14
     run_stats = stats(work, first)
     assert run_stats["bhg/recover/captures/skip"] > 0  # listings, the home page, 304 answers
 
@@ -203,13 +220,15 @@ def damaged_copies(archive: dict[str, Any], folder: Path) -> tuple[list[str], Pa
 
 def test_a_recovery_from_local_warc_files_one_damaged(archive: dict[str, Any], tmp_path: Path) -> None:
     """WARC files on the disk, no server: every version recovered as the live crawl exported it, the damaged
-    file's good records too, its broken one noted; a second run exports nothing."""
+    file's good records too, its broken one noted; a second run exports nothing, and its one read, of the damage
+    still there, failed: exit 4."""
     sources, damaged = damaged_copies(archive, tmp_path)
     work = tmp_path / "work"
     first = recover(sources, work)
     assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-2000:]
     second = recover(sources, work)
-    assert second.returncode == 3, second.stdout[-2000:] + second.stderr[-2000:]
+    assert second.returncode == 4, second.stdout[-2000:] + second.stderr[-2000:]
+    assert "Exit 4 (crawl_errors): 1 of 1 requests failed" in second.stdout
     one, two = manifests(work)
     again = by_content(exported(work, one))
     live = by_content([r for m in archive["runs"] for r in exported(archive["live"], m)])
@@ -232,6 +251,11 @@ def test_a_recovery_from_local_warc_files_one_damaged(archive: dict[str, Any], t
     assert len(broken) == 1, [f["reason"] for f in failures]
     assert broken[0]["reason"].endswith(" bytes short")
     assert any("answered HTTP 404" in f["reason"] for f in failures)
+    for failure in failures:  # each named by the article's URL (its record's WARC-Target-URI), where it lies
+        assert failure["url"] == failure["source"]["original_url"] and failure["url"].startswith("http"), failure
+        assert failure["source"]["archive"] in files and isinstance(failure["source"]["offset"], int), failure
+    assert broken[0]["source"]["archive"] == str(damaged) and "/xa-hoi/" in broken[0]["url"]
+    assert broken[0]["reason"].startswith(f"{damaged} from byte {broken[0]['source']['offset']}: ")
     first_stats, second_stats = stats(work, one), stats(work, two)
     assert first_stats["bhg/recover/warc_damaged"] == 1
     assert first_stats["bhg/recover/warc_files"] == len(files)
@@ -283,6 +307,83 @@ def test_a_stopped_recovery_from_local_warc_files_goes_on_where_it_stopped(
         (r["record_id"], r["version"], r["content_sha256"]) for r in whole
     )
     assert stats(tmp_path, second)["bhg/recover/captures/recovered_before"] >= len(exported(tmp_path, first))
+
+
+def warc_of(path: Path, records: list[tuple[str, str, bytes]]) -> Path:
+    """A WARC file of ``(type, URL, payload)`` records, HTML answered 200, gzipped if its name ends so."""
+    with path.open("wb") as stream:
+        writer = WARCWriter(stream, gzip=path.name.endswith(".gz"))
+        for kind, url, payload in records:
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, kind, payload=io.BytesIO(payload), length=len(payload),
+                                                          http_headers=http if kind == "response" else None))  # fmt: skip
+    return path
+
+
+UNUSABLE = {  # the files given -> the exit code; whether each is in failures.jsonl and the ledger, damaged
+    "random bytes": ({"garbage.warc.gz": bytes(random.Random(3).randrange(256) for _ in range(5000))}, 4, True),
+    "empty files": ({"empty.warc": b"", "empty.warc.gz": b""}, 4, True),
+    "a file of a warcinfo record alone": ({"info.warc.gz": [("warcinfo", "", b"software: x\r\n")]}, 14, False),
+    "a file of another site's page": ({"other.warc": [("response", "https://example.org/a.html", b"<p>a</p>")]},
+                                      14, False),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("files", "code", "damaged"), UNUSABLE.values(), ids=UNUSABLE.keys())
+def test_local_files_that_give_no_capture_say_so(
+    files: dict[str, bytes | list[tuple[str, str, bytes]]], code: int, damaged: bool, tmp_path: Path
+) -> None:
+    """Garbage and empty files are errors of the run, each in failures.jsonl and the ledger under its name; good
+    files that hold no capture of an article are an index with nothing to recover: neither is a quiet hour."""
+    paths = []
+    for name, content in files.items():
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            warc_of(path, content)
+        paths.append(path)
+    result = recover([str(p) for p in paths], tmp_path / "work")
+    assert result.returncode == code, result.stdout[-2000:] + result.stderr[-2000:]
+    [manifest] = manifests(tmp_path / "work")
+    assert manifest["outcome"]["exit_code"] == code
+    failures = exported_records(tmp_path / "work" / "exports", manifest, "failures")
+    ledger = {row[0]: row for row in ledger_rows(tmp_path / "work")}
+    if damaged:
+        assert sorted((f["url"], f["source"]["archive"], f["source"]["offset"]) for f in failures) == sorted(
+            (p.as_uri(), str(p), 0) for p in paths
+        )
+        assert all(f["reason"].startswith(f"{f['source']['archive']} from byte 0: ") for f in failures)
+        assert sorted(ledger) == sorted(f"baohagiang.vn:warc:{p}" for p in paths)
+        assert manifest["outcome"]["reason"].startswith(f"{len(paths)} of {len(paths)} requests failed")
+    else:
+        assert (failures, ledger) == ([], {})
+        assert manifest["outcome"]["reason"].startswith("the index held no capture of an article of the site")
+        log = (tmp_path / "work" / "logs" / f"{manifest['run_id']}.log").read_text(encoding="utf-8")
+        assert "No capture of an article of baohagiang.vn or baotuyenquang.com.vn in the 1 WARC files given" in log
+
+
+def test_a_window_of_the_index_with_no_capture_is_an_empty_index(archive: dict[str, Any], tmp_path: Path) -> None:
+    result = recover(archive["cdx"], tmp_path, "--from", "2090", *FAST)
+    assert result.returncode == 14, result.stdout[-2000:] + result.stderr[-2000:]
+    [manifest] = manifests(tmp_path)
+    assert manifest["outcome"]["name"] == "empty_index"
+    assert manifest["outcome"]["reason"].startswith("the index held no capture of an article of the site (0 index")
+    log = (tmp_path / "logs" / f"{manifest['run_id']}.log").read_text(encoding="utf-8")
+    assert (f"No capture of an article of baohagiang.vn or baotuyenquang.com.vn (from 2090) in the index at "
+            f"{archive['cdx']}") in log  # fmt: skip
+
+
+def test_a_file_read_whole_again_leaves_the_ledger(tmp_path: Path) -> None:
+    path = tmp_path / "a.warc.gz"
+    path.write_bytes(b"not an archive\r\n" * 20)
+    first = recover([str(path)], tmp_path / "work")
+    assert first.returncode == 4, first.stdout[-2000:] + first.stderr[-2000:]
+    assert [row[0] for row in ledger_rows(tmp_path / "work")] == [f"baohagiang.vn:warc:{path}"]
+    warc_of(path, [("warcinfo", "", b"software: x\r\n")])  # repaired: a file of no capture
+    second = recover([str(path)], tmp_path / "work")
+    assert second.returncode == 14, second.stdout[-2000:] + second.stderr[-2000:]
+    assert ledger_rows(tmp_path / "work") == []
 
 
 def current_by_fetched_at(records: list[dict[str, Any]]) -> dict[str, str]:

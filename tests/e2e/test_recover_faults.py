@@ -1,5 +1,7 @@
 """Recovery from an archive that misbehaves (``bhg_replica.archive``): rate limits, 503s, captures cut short, a
-malformed index line, an expiring resume key, URL variants; and a recovery killed in the middle of its index walk."""
+malformed index line, an expiring resume key, URL variants, the archive's own answers in place of captures (a
+replay without the marks of an archived answer, a range server that does not give the range asked); and a
+recovery killed in the middle of its index walk."""
 
 from __future__ import annotations
 
@@ -17,7 +19,19 @@ from bhg_crawler.sites.profiles import get_profile, with_successors
 from bhg_crawler.sites.urls import article_of
 from bhg_replica.archive import ArchiveFaults, ArchiveFront, serving
 from bhg_replica.process import running_pywb
-from tests.helpers import FAST, bhg_run, exported, exported_records, manifests, recover, replica, stats, warcs
+from tests.helpers import (
+    FAST,
+    bhg_run,
+    exported,
+    exported_records,
+    ledger_rows,
+    manifests,
+    range_files,
+    recover,
+    replica,
+    stats,
+    warcs,
+)
 
 DAYS = (0, 8)  # day 8's crawl finds edits of day 0's articles: versions
 ARTICLES = 150
@@ -171,3 +185,99 @@ def test_a_revisit_whose_original_is_out_of_the_window_is_fetched_as_the_page_it
     assert all(r["source"]["digest"] == revisits[r["source"]["timestamp"], r["source"]["original_url"]]["digest"]
                for r in records)  # fmt: skip
     assert set(keyed(records)) <= set(keyed(archive["clean"]))  # the content the original capture held
+
+
+def test_an_archive_gone_in_the_middle_of_a_recovery_is_crawl_errors(archive: dict[str, Any], tmp_path: Path) -> None:
+    """The archive stops taking connections once a few captures are fetched: each capture left is an error of the
+    run, in the ledger, and the run exits 4 with that reason (its robots.txt was read: never the reason)."""
+    front = ArchiveFront(archive["pywb"], ArchiveFaults(delay=0.05))
+    work = tmp_path / "gone"
+    line = [sys.executable, "-m", "bhg_crawler", "recover", "", "--state", str(work / "state.sqlite3"),
+            "--exports", str(work / "exports"), "--logs", str(work / "logs"), *FAST, "-s", "RETRY_TIMES=0"]  # fmt: skip
+    with serving(front) as url:
+        line[4] = f"{url}/cdx"
+        process = subprocess.Popen(line, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        deadline = time.monotonic() + 120
+        while len(front.log.captures) < 5:
+            assert process.poll() is None and time.monotonic() < deadline, "the recovery ended before the stop"
+            time.sleep(0.02)
+    out, _ = process.communicate(timeout=300)
+    assert process.returncode == 4, out[-3000:]
+    [manifest] = manifests(work)
+    run_stats = stats(work, manifest)
+    assert "bhg/robots/unavailable" not in run_stats
+    assert (
+        f"requests failed or were refused (more than 5.0%): {run_stats['bhg/failures/error']} errors"
+        in (manifest["outcome"]["reason"])
+    )
+    failures = exported_records(work / "exports", manifest, "failures")
+    lost = [f for f in failures if "Connection was refused" in f["reason"] or "Connection reset" in f["reason"]]
+    assert len(lost) == run_stats["bhg/failures/error"] > 10, [f["reason"] for f in failures][:5]
+    assert all(f["url"] == f["source"]["original_url"] for f in lost)
+
+
+def failed_run(work: Path, result: Any, reason: str) -> list[dict[str, Any]]:
+    """The failures of the one run under ``work`` whose reason starts with ``reason``, checked: the run exited 4
+    (crawl errors) and exported nothing, and each such capture is in the ledger to be retried, none gone."""
+    assert result.returncode == 4, result.stdout[-2000:] + result.stderr[-2000:]
+    [manifest] = manifests(work)
+    assert manifest["counts"]["articles"] == 0 and manifest["accounting"]["balanced"] is True
+    failures = [f for f in exported_records(work / "exports", manifest, "failures") if f["reason"].startswith(reason)]
+    assert failures and stats(work, manifest)["bhg/recover/archive_failures"] == len(failures)
+    rows = [row for site in ("baohagiang.vn", "baotuyenquang.com.vn") for row in ledger_rows(work, "--site", site)]
+    noted = [row for row in rows if row[4].startswith(reason)]
+    assert noted and {row[2] for row in noted} == {"yes"}, noted  # asked again next run
+    assert not [row for row in rows if row[2] == "no" and "from the archive" in row[4]]  # none taken as gone
+    return failures
+
+
+@pytest.mark.parametrize(
+    ("faults", "reason"),
+    [
+        (ArchiveFaults(unmarked=1), "HTTP 404 from the archive, not an archived answer"),  # pywb: a wrong collection
+        (ArchiveFaults(empty=1), "HTTP 200 from the archive, not an archived answer"),  # an empty 200
+    ],
+    ids=["404-unmarked", "200-empty"],
+)
+def test_a_replay_that_answers_for_itself_loses_no_capture(
+    archive: dict[str, Any], tmp_path: Path, faults: ArchiveFaults, reason: str
+) -> None:
+    """Every capture answered by the archive itself, not as archived: each a failure to ask again (exit 4), and
+    a recovery from the sound archive then gives every record of a clean one."""
+    front = ArchiveFront(archive["pywb"], faults)
+    with serving(front) as url:
+        first = recover(f"{url}/cdx", tmp_path, *FAST)
+    failures = failed_run(tmp_path, first, reason)
+    assert len(failures) == len(front.log.captures) == len(front.log.faults)  # each capture asked, each noted
+    again = recover(f"{archive['pywb']}/cdx", tmp_path, *FAST)
+    assert again.returncode == 0, again.stdout[-2000:] + again.stderr[-2000:]
+    second = manifests(tmp_path)[1]
+    assert keyed(exported(tmp_path, second)) == keyed(archive["clean"])
+    left = [row for site in ("baohagiang.vn", "baotuyenquang.com.vn") for row in ledger_rows(tmp_path, "--site", site)]
+    assert not [row for row in left if row[4].startswith(reason)]
+
+
+@pytest.mark.parametrize(
+    ("fault", "reason"),
+    [
+        ("ignored", "HTTP 200 from the archive to Range: bytes="),  # the whole file
+        ("elsewhere", "Content-Range bytes 0-"),
+        ("mislabelled", "the WARC record at bytes="),  # the bytes of the file's start: its warcinfo record
+    ],
+)
+def test_a_server_of_warc_files_that_does_not_give_the_range_asked_loses_no_capture(
+    archive: dict[str, Any], tmp_path: Path, fault: str, reason: str
+) -> None:
+    """``--warcs`` on a server that ignores byte ranges or gives others: each capture a failure to ask again
+    (exit 4); a recovery from a sound server then gives every record of the live crawl."""
+    run = archive["runs"][0]["run_id"]
+    with range_files(archive["live"] / "exports", fault) as url:
+        first = recover(f"{url}/{run}/index.cdxj", tmp_path, "--warcs", f"{url}/{run}", *FAST)
+    failed_run(tmp_path, first, reason)
+    with range_files(archive["live"] / "exports") as url:
+        again = recover(f"{url}/{run}/index.cdxj", tmp_path, "--warcs", f"{url}/{run}", *FAST)
+    assert again.returncode == 0, again.stdout[-2000:] + again.stderr[-2000:]
+    second = manifests(tmp_path)[1]
+    live = exported(archive["live"], archive["runs"][0])
+    got = {(r["record_id"], r["content_sha256"]) for r in exported(tmp_path, second)}
+    assert got == {(r["record_id"], r["content_sha256"]) for r in live}

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from bhg_crawler.runs.report import reason_kind
+from bhg_crawler.runs.report import SERIES, by_section, reason_kind
+from bhg_crawler.sites.profiles import BAOHAGIANG, with_successors
 from bhg_crawler.state.store import StateStore
 from tests.helpers import (
     Browsed,
@@ -27,6 +28,7 @@ from tests.helpers import (
 from tests.helpers import bhg_run as run
 
 SIZE = (1280, 1600)
+SITES = with_successors(BAOHAGIANG)
 
 
 def looks_whole(browsed: Browsed, charts: int) -> None:
@@ -77,6 +79,8 @@ def test_each_run_report_shows_the_figures_of_its_manifest(two_runs: Path, tmp_p
 
         sections = {row[0]: [int(n) for n in row[1:]] for row in shown[
             "Per section: records exported, rejected, and pages not fetched"]}  # fmt: skip
+        from_files = by_section(two_runs / "exports", manifest, SITES)  # the run's export counted them as it wrote
+        assert sections == {slug: [counts[name] for name in SERIES] for slug, counts in from_files.items()}
         records = exported(two_runs, manifest)
         assert {s: n[0] + n[1] for s, n in sections.items() if n[0] + n[1]} == Counter(
             r["section"]["slug"] for r in records

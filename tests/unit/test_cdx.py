@@ -17,6 +17,8 @@ from bhg_crawler.extract.cdx import (
     ArchivedAnswer,
     Capture,
     cdx_query,
+    check_range,
+    check_replay,
     choose,
     original_of,
     parse_cdx,
@@ -385,12 +387,13 @@ def test_warc_ranges(filename: str, offset: str, length: str, wanted: str | None
     assert warc_range(capture) == wanted
 
 
-def warc_record(kind: str, status: str, headers: list[tuple[str, str]], body: bytes) -> bytes:
+def warc_record(kind: str, status: str, headers: list[tuple[str, str]], body: bytes, url: str = ARTICLE,
+                date: str = "2021-01-05T08:30:00Z") -> bytes:  # fmt: skip
     out = io.BytesIO()
     writer = WARCWriter(out, gzip=True)
     http = StatusAndHeaders(status, headers, protocol="HTTP/1.1")
-    record = writer.create_warc_record(ARTICLE, kind, payload=io.BytesIO(body), http_headers=http,
-                                       length=len(body))  # fmt: skip
+    record = writer.create_warc_record(url, kind, payload=io.BytesIO(body), http_headers=http, length=len(body),
+                                       warc_headers_dict={"WARC-Date": date})  # fmt: skip
     writer.write_record(record)
     return out.getvalue()
 
@@ -404,6 +407,89 @@ def test_a_warc_record_gives_its_answer_with_its_body_decoded() -> None:
     moved = warc_answer(warc_record("response", "301 Moved", [("Location", ARTICLE)], b""))
     assert moved == ArchivedAnswer(301, [("Location", ARTICLE)], b"")
     assert warc_answer(warc_record("revisit", "200 OK", [("Content-Type", "text/html")], b"")) is None
+
+
+MEMENTO = ["Memento-Datetime", "Link"]  # pywb's and the Wayback Machine's archived answer in id_ mode
+WAYBACK_OWN_404 = ["Content-Type", "X-Archive-Wayback-Runtime-Error"]  # ResourceNotInArchiveException
+FAILURE = "failure"
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "length", "kind", "reason"),
+    [
+        (200, ["Content-Type", *MEMENTO, "X-Archive-Orig-Server"], 900, "archived", ""),
+        (200, ["x-archive-src", "content-type"], 900, "archived", ""),  # the Wayback Machine's, lower case
+        (200, ["X-Archive-Orig-Date"], 900, "archived", ""),
+        (301, [*MEMENTO, "Location"], 0, "archived", ""),  # an archived redirect has no body
+        (404, MEMENTO, 300, "gone", "HTTP 404 archived"),
+        (410, ["MEMENTO-DATETIME"], 0, "gone", "HTTP 410 archived"),
+        (404, ["Content-Type", "Content-Length"], 1044, FAILURE, "HTTP 404 from the archive, not an archived"),
+        (404, WAYBACK_OWN_404, 0, FAILURE, "HTTP 404 from the archive, not an archived"),
+        (200, ["Content-Type"], 0, FAILURE, "HTTP 200 from the archive, not an archived"),  # a wrong collection
+        (200, ["Content-Type"], 5000, FAILURE, "HTTP 200 from the archive, not an archived"),  # its own page
+        (302, ["Location", "Link"], 0, FAILURE, "HTTP 302 from the archive, not an archived"),  # a timegate's
+        (200, MEMENTO, 0, FAILURE, "HTTP 200 from the archive with an empty body"),
+        (503, ["Retry-After"], 4, FAILURE, "HTTP 503 from the archive, not an archived"),
+        (500, MEMENTO, 40, "archived", ""),  # the site's error, archived: no page, but the capture asked
+        (304, ["X-Archive-Orig-Etag"], 0, "archived", ""),
+    ],
+)  # fmt: skip
+def test_a_replay_answer_is_archived_only_with_the_marks_of_an_archived_answer(
+    status: int, headers: list[str], length: int, kind: str, reason: str
+) -> None:
+    check = check_replay(status, headers, length)
+    assert check.kind == kind
+    assert check.reason.startswith(reason) and bool(check.reason) is bool(reason)
+
+
+@pytest.mark.parametrize(
+    ("status", "content_range", "length", "reason"),
+    [
+        (206, "bytes 42-741/90000", 700, ""),
+        (206, "bytes 42-741/*", 700, ""),
+        (200, None, 90000, "HTTP 200 from the archive to Range: bytes=42-741, not 206"),  # ranges ignored
+        (206, "bytes 0-699/90000", 700, "Content-Range bytes 0-699/90000 in answer to Range: bytes=42-741"),
+        (206, None, 700, "Content-Range none in answer to Range: bytes=42-741"),
+        (206, "bytes 42-741/90000", 350, "350 bytes in answer to Range: bytes=42-741"),  # cut short
+        (416, "bytes */100", 0, "HTTP 416 from the archive to Range: bytes=42-741"),
+        (404, None, 20, "HTTP 404 from the archive to Range: bytes=42-741"),
+    ],
+)  # fmt: skip
+def test_a_byte_range_is_taken_only_as_the_range_asked(
+    status: int, content_range: str | None, length: int, reason: str
+) -> None:
+    check = check_range("bytes=42-741", status, content_range, length)
+    assert check.kind == ("failure" if reason else "archived")
+    assert check.reason.startswith(reason) and bool(check.reason) is bool(reason)
+
+
+@pytest.mark.parametrize(
+    ("url", "date", "timestamp", "problem"),
+    [
+        (ARTICLE, "2021-01-05T08:30:00Z", "20210105083000", ""),
+        (ARTICLE, "2021-01-05T08:30:00.123456Z", "20210105083000", ""),  # WARC 1.1 fractions of a second
+        (ARTICLE, "2021-01-05T08:30:00Z", "202101", ""),  # a shorter timestamp: its period
+        (ARTICLE, "2021-01-05T08:30:01Z", "20210105083000", f"is {ARTICLE} of 20210105083001, not the capture"),
+        (ARTICLE + "-2", "2021-01-05T08:30:00Z", "20210105083000", f"is {ARTICLE}-2 of 20210105083000, not the"),
+    ],
+)  # fmt: skip
+def test_the_record_read_at_a_range_is_the_capture_the_index_named(
+    url: str, date: str, timestamp: str, problem: str
+) -> None:
+    data = warc_record("response", "200 OK", [("Content-Type", "text/html")], b"<html></html>", url, date)
+    capture = Capture("", timestamp, ARTICLE)
+    if not problem:
+        assert warc_answer(data, capture) == ArchivedAnswer(200, [("Content-Type", "text/html")], b"<html></html>")
+    else:
+        with pytest.raises(ValueError, match=f"the record there {problem}"):
+            warc_answer(data, capture)
+    assert warc_answer(data) is not None  # no capture named: the record whatever it is
+
+
+@pytest.mark.parametrize("data", [b"", b"<html>a data server's error page</html>", b"\x1f\x8b\x08garbage"])
+def test_bytes_that_hold_no_warc_record_are_refused(data: bytes) -> None:
+    with pytest.raises(ValueError, match="no WARC record there"):
+        warc_answer(data, Capture("", "20210105083000", ARTICLE))
 
 
 def forget_when_the_current_version_was(store: StateStore) -> None:

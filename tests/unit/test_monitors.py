@@ -15,8 +15,10 @@ from typing import Any, ClassVar
 import pytest
 from spidermon.contrib.scrapy.extensions import Spidermon
 
+from bhg_crawler.runs.figures import run_kind
 from bhg_crawler.runs.outcome import ExitCode, Outcome, outcome_of
 from bhg_crawler.spiders.bhg import BhgSpider
+from bhg_crawler.spiders.recover import RecoverSpider
 from bhg_crawler.state.binding import attach_state
 from bhg_crawler.state.store import StateStore
 from tests.helpers import project_crawler
@@ -32,13 +34,14 @@ def record(**changes: Any) -> dict[str, Any]:
 class Judged:
     """A run's close, as the crawl does it: Spidermon's extension with the project's suite."""
 
-    def __init__(self, settings: dict[str, Any] | None = None, past: Sequence[dict[str, Any]] = (), **arguments: str):
-        self.crawler = project_crawler(BhgSpider, BHG_STATE="", BHG_EXPORTS="", **(settings or {}))
+    def __init__(self, settings: dict[str, Any] | None = None, past: Sequence[dict[str, Any]] = (),
+                 spider: type[BhgSpider | RecoverSpider] = BhgSpider, **arguments: str):  # fmt: skip
+        self.crawler = project_crawler(spider, BHG_STATE="", BHG_EXPORTS="", **(settings or {}))
         self.store = attach_state(self.crawler, StateStore(""))
         for at, figures in enumerate(past):
             self.store.begin_run(f"past-{at}", "exports")
             self.store.commit_run(f"past-{at}", "complete", {}, figures)
-        self.spider = BhgSpider.from_crawler(self.crawler, **arguments)
+        self.spider = spider.from_crawler(self.crawler, **arguments)
         self.crawler.spider = self.spider
         assert self.crawler.stats is not None
         self.crawler.stats.open_spider()
@@ -87,7 +90,7 @@ def test_a_good_run_passes_every_monitor() -> None:
     judged = Judged(past=past_runs(3))
     outcome = judged.close([record()] * 100)
     assert outcome.code == ExitCode.OK, outcome
-    assert judged.stats.get_value("bhg/monitors/ran") == 9
+    assert judged.stats.get_value("bhg/monitors/ran") == 10
     assert not [k for k in judged.stats.get_stats() if k.startswith("bhg/monitors/failed/")]
 
 
@@ -120,12 +123,16 @@ def test_finish_reason(reason: str, code: ExitCode) -> None:
         ({"refused/robots_unavailable": 60}, ExitCode.OK, None),  # exit 13's (its own monitor)
         ({"refused/robots": 60, "error": 6}, ExitCode.CRAWL_ERRORS,
          "6 of 100 requests failed or were refused (more than 5.0%): 6 errors"),
+        # a recovery's captures noted with no request (a damaged local WARC file, an index's 5xx) are requests
+        ({"error": 6, "unrequested": 20}, ExitCode.OK, None),
+        ({"error": 7, "unrequested": 20}, ExitCode.CRAWL_ERRORS,
+         "7 of 120 requests failed or were refused (more than 5.0%): 7 errors"),
     ],
 )  # fmt: skip
 def test_error_ratio(failures: dict[str, int], code: ExitCode, reason: str | None) -> None:
     judged = Judged()
     for stat, count in failures.items():
-        judged.stats.set_value(f"bhg/failures/{stat}", count)
+        judged.stats.set_value("bhg/recover/unrequested" if stat == "unrequested" else f"bhg/failures/{stat}", count)
     outcome = judged.close([record()] * 30, bhg__failures__gone=40)
     assert outcome.code == code
     assert outcome.reason == (reason or "30 records exported")
@@ -217,6 +224,58 @@ def test_drift_is_judged_field_by_field_on_a_site_whose_every_record_needs_a_fal
 def test_drift_compares_runs_of_any_kind_on_the_site() -> None:
     past = past_runs(2, kind='bhg full {"full": "1"}')
     assert Judged(past=past).close([record()] * 100, fallback=100).code == ExitCode.DRIFT
+
+
+CDX = "http://127.0.0.1:9/bhg/cdx"
+
+
+def recovery_runs(count: int, share: float, **arguments: str) -> list[Any]:
+    """The figures of past recoveries with these arguments, ``share`` of their records' bodies by a fallback."""
+    kind = run_kind(RecoverSpider(cdx=CDX, **arguments), {"bhg/mode": "recover"})
+    return past_runs(count, share=share, kind=kind)
+
+
+@pytest.mark.parametrize(
+    ("past", "code"),
+    [
+        (recovery_runs(3, 0.0, since="2025"), ExitCode.OK),  # another window: other years' markup, not judged
+        (recovery_runs(3, 0.0) + past_runs(2), ExitCode.OK),  # no window, and crawls: neither its kind
+        (recovery_runs(3, 0.0, since="2019"), ExitCode.DRIFT),  # its own kind, whose records needed none
+        (recovery_runs(3, 0.9, since="2019"), ExitCode.OK),  # its own kind, whose records needed as many
+    ],
+)
+def test_a_recovery_is_judged_for_drift_against_the_recoveries_of_its_kind_alone(
+    past: list[dict[str, Any]], code: ExitCode
+) -> None:
+    judged = Judged(past=past, spider=RecoverSpider, cdx=CDX, since="2019")
+    assert judged.close([record()] * 100, mode="recover", fallback=100).code == code
+
+
+def test_a_crawl_is_not_judged_for_drift_against_recoveries() -> None:
+    """Recoveries of old captures need the fallback layers for old markup: they do not raise a crawl's past."""
+    past = past_runs(2) + recovery_runs(3, 1.0)
+    outcome = Judged(past=past).close([record()] * 100, fallback=100)
+    assert outcome.code == ExitCode.DRIFT
+    assert "body_text in 100% of the records, against 0% in the past runs" in outcome.reason
+
+
+@pytest.mark.parametrize(
+    ("stats", "code", "reason"),
+    [
+        ({}, ExitCode.OK, "30 records exported"),  # no index planned (not a recovery, or stopped before)
+        ({"bhg__recover__article_captures": 3}, ExitCode.OK, "30 records exported"),
+        ({"bhg__recover__article_captures": 0, "bhg__recover__index_lines": 12}, ExitCode.EMPTY_INDEX,
+         "the index held no capture of an article of the site (12 index lines read): check the archive, its "
+         "collection, --site, --from and --to"),
+        ({"bhg__recover__article_captures": 0, "bhg__failures__error": 1, "downloader__request_count": 2},
+         ExitCode.CRAWL_ERRORS, "1 of 2 requests failed"),  # the index that failed says why it held nothing
+    ],
+)  # fmt: skip
+def test_a_recovery_whose_index_held_no_article_is_no_quiet_hour(
+    stats: dict[str, int], code: ExitCode, reason: str
+) -> None:
+    outcome = Judged(spider=RecoverSpider, cdx=CDX).close([record()] * 30, "finished", "recover", 0, (), **stats)
+    assert (outcome.code, outcome.reason.startswith(reason)) == (code, True), outcome
 
 
 @pytest.mark.parametrize(("articles", "code"), [(50, ExitCode.OK), (49, ExitCode.FEWER_ARTICLES)])

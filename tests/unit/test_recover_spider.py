@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
+import socket
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,18 +17,21 @@ import scrapy
 from scrapy.http import HtmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from bhg_crawler.app.cli import main
 from bhg_crawler.core import signals
 from bhg_crawler.extract.cdx import Capture, parse_num_pages
 from bhg_crawler.sites.urls import article_of
 from bhg_crawler.spiders.recover import RecoverSpider
-from tests.helpers import FIELDS, project_crawler, saved
+from tests.helpers import FIELDS, free_port, project_crawler, saved
 
 CDX = "http://127.0.0.1:9/bhg/cdx"
 REPLAY = "http://127.0.0.1:9/bhg"
 ARTICLE = "https://baohagiang.vn/xa-hoi/202101/tin-khac-778801"
 OTHER = "https://baohagiang.vn/xa-hoi/202101/tin-khac-778802"
+ARCHIVED = {"Memento-Datetime": "Fri, 01 Jan 2021 00:00:00 GMT"}  # the mark of an archived answer, as pywb's
 
 
 class Recovery:
@@ -134,7 +139,7 @@ def test_a_redirect_is_followed_to_the_same_article_only(
     assert article is not None
     request = spider._capture_request(capture("20210101000000", "http://baohagiang.vn/xa-hoi/202101/tin-khac-778801",
                                               "301"), article)  # fmt: skip
-    response = HtmlResponse(request.url, status=301, headers={"Location": location}, request=request)
+    response = HtmlResponse(request.url, status=301, headers={"Location": location, **ARCHIVED}, request=request)
     out = list(spider.parse_capture(response))
     if followed in (None, "moved"):
         assert out == []
@@ -158,11 +163,11 @@ def test_the_next_capture_of_an_article_waits_for_its_redirect_followed(recovery
     spider.queues[article.record_id] = deque([capture("20220101000000", truth["url"])])
     request = spider._capture_request(capture("20210101000000", truth["url"].replace("https://", "http://"), "301"),
                                       article)  # fmt: skip
-    moved = HtmlResponse(request.url, status=301, headers={"Location": truth["url"]}, request=request)
+    moved = HtmlResponse(request.url, status=301, headers={"Location": truth["url"], **ARCHIVED}, request=request)
     [followed] = list(spider.parse_capture(moved))
     assert followed.url == f"{REPLAY}/20210101000000id_/{truth['url']}"
     answer = HtmlResponse(followed.url, body=html.encode("utf-8"), encoding="utf-8", request=followed,
-                          headers={"Content-Type": "text/html; charset=utf-8"})  # fmt: skip
+                          headers={"Content-Type": "text/html; charset=utf-8", **ARCHIVED})  # fmt: skip
     record, after = list(spider.parse_capture(answer))
     assert (record["fetched_at"], after.meta["bhg_capture"]["timestamp"]) == ("2021-01-01T00:00:00Z", "20220101000000")
 
@@ -200,10 +205,10 @@ def test_a_recovered_record_of_a_moved_article_carries_the_aliases_of_a_crawled_
         if request.meta["bhg_probe"]:
             target = NEW_HOME.replace("https://", "http://") if "http://baotuyen" in request.url else NEW_HOME
             response = HtmlResponse(request.url, status=301, request=request,
-                                    headers={"Location": f"{REPLAY}/20250601000000id_/{target}"})  # fmt: skip
+                                    headers={"Location": f"{REPLAY}/20250601000000id_/{target}", **ARCHIVED})  # fmt: skip
         else:
             response = HtmlResponse(request.url, body=MOVED_HTML.encode(), encoding="utf-8", request=request,
-                                    headers={"Content-Type": "text/html; charset=utf-8"})  # fmt: skip
+                                    headers={"Content-Type": "text/html; charset=utf-8", **ARCHIVED})  # fmt: skip
         for out in spider.parse_capture(response):
             (pending if isinstance(out, scrapy.Request) else records).append(out)
     assert len(records) == 1 + (redirects == [NEW_HOME.replace("https://", "http://")])  # a followed one too
@@ -221,9 +226,12 @@ def test_a_recovered_record_of_a_moved_article_carries_the_aliases_of_a_crawled_
     [
         ({}, "recover needs a CDX endpoint"),
         ({"cdx": "ftp://x/cdx"}, "recover needs a CDX endpoint"),
-        ({"cdx": CDX, "since": "2021-01"}, "--since is a capture timestamp"),
-        ({"cdx": CDX, "until": "123"}, "--until is a capture timestamp"),
-        ({"cdx": CDX, "limit": "many"}, "--limit is a number"),
+        ({"cdx": CDX, "since": "2021-01"}, "since is a capture timestamp"),
+        ({"cdx": CDX, "until": "123"}, "until is a capture timestamp"),
+        ({"cdx": CDX, "since": "20250230"}, "since is a capture timestamp .* of a real time, not '20250230'"),
+        ({"cdx": CDX, "since": "2025", "until": "2024"}, "since 2025 is later than until 2024"),
+        ({"cdx": CDX, "limit": "many"}, "limit must be a whole number"),
+        ({"cdx": CDX, "limit": "0"}, "limit must be at least 1, not 0"),
         ({"cdx": "https://index.commoncrawl.org/CC-MAIN-2024-10-index"}, "give the replay prefix"),
         ({"warc_files": "nowhere.warc.gz"}, "names no WARC file"),
     ],
@@ -233,23 +241,50 @@ def test_bad_arguments_are_refused_before_anything_is_fetched(arguments: dict[st
         RecoverSpider(**arguments)
 
 
-@pytest.mark.parametrize(
-    ("argv", "error"),
-    [
-        (
-            ["recover", "ftp://x/cdx"],
-            "bhg-crawl: recover needs a CDX endpoint, an http(s) URL, or WARC files, not 'ftp://x/cdx'\n",
-        ),
-        (["recover", CDX, CDX], "bhg-crawl: recover reads one CDX endpoint, or local WARC files, not "),
-        (["recover", "nowhere/*.warc.gz"], "bhg-crawl: nowhere/*.warc.gz names no WARC file (.warc, .warc.gz)\n"),
-        (["recover", CDX, "--from", "2021-01"], "bhg-crawl: --since is a capture timestamp of 4 to 14 digits"),
-    ],
-)
-def test_the_command_refuses_bad_arguments_in_one_line(
+def timestamp(given: str, option: str = "--from") -> str:
+    return f"{option} is a capture timestamp of 4 to 14 digits (YYYYMMDDhhmmss) of a real time, not {given!r}"
+
+
+COMMAND_ERRORS = {  # recover's arguments as typed (in a folder, with a port that takes no connection) -> message
+    "no CDX URL": (["ftp://x/cdx"], "recover needs a CDX endpoint, an http(s) URL, or WARC files, not 'ftp://x/cdx'"),
+    "two CDX": ([CDX, CDX], f"recover reads one CDX endpoint, or local WARC files, not {CDX} {CDX}"),
+    "a glob matching nothing": (["nowhere/*.warc.gz"], "nowhere/*.warc.gz names no WARC file (.warc, .warc.gz)"),
+    "a folder of no WARC": (["{folder}/notes"], "{folder}/notes names no WARC file (.warc, .warc.gz)"),
+    "a missing file": (["{folder}/gone.warc.gz"], "{folder}/gone.warc.gz names no WARC file (.warc, .warc.gz)"),
+    "a date, not a timestamp": ([CDX, "--from", "2021-01"], timestamp("2021-01")),
+    "an impossible day": ([CDX, "--from", "2025-02-30"], timestamp("2025-02-30")),
+    "an impossible month": ([CDX, "--from", "20251340"], timestamp("20251340")),
+    "the 30th of February": ([CDX, "--to", "20250230"], timestamp("20250230", "--to")),
+    "the 29th of February of no leap year": ([CDX, "--to", "20250229"], timestamp("20250229", "--to")),
+    "an impossible hour": ([CDX, "--to", "2025010124"], timestamp("2025010124", "--to")),
+    "too short": ([CDX, "--from", "202"], timestamp("202")),
+    "from after to": ([CDX, "--from", "2025", "--to", "2024"], "--from 2025 is later than --to 2024"),
+    "from after to, to the second": ([CDX, "--from", "20250101000001", "--to", "20250101000000"],
+                                     "--from 20250101000001 is later than --to 20250101000000"),
+    "no line a page": ([CDX, "--limit", "0"], "--limit must be at least 1, not 0"),
+    "lines below none": ([CDX, "--limit", "-5"], "--limit must be at least 1, not -5"),
+    "lines in words": ([CDX, "--limit", "many"], "--limit must be a whole number, not 'many'"),
+    "an index for local files": (["{folder}/a.warc", "--limit", "5"],
+                                 "WARC files on the disk are read whole: --replay, --warcs, --limit, --pages are "
+                                 "for a CDX server"),
+    "a CDX server that takes no connection": (["http://127.0.0.1:{port}/bhg/cdx"],
+                                              "the archive 127.0.0.1:{port} takes no connection: Connection refused"),
+    "a replay that takes no connection": (["http://127.0.0.1:{taken}/cdx", "--replay", "http://127.0.0.1:{port}/w"],
+                                          "the archive 127.0.0.1:{port} takes no connection: Connection refused"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("argv", "error"), COMMAND_ERRORS.values(), ids=COMMAND_ERRORS.keys())
+def test_the_command_refuses_bad_arguments_in_one_line_exit_2(
     argv: list[str], error: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main([*argv, "--state", str(tmp_path / "state.sqlite3")]) == 2
-    assert capsys.readouterr().err.startswith(error)
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.txt").write_text("no archive\n")
+    (tmp_path / "a.warc").write_bytes(b"")
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        given = {"folder": tmp_path, "port": free_port(), "taken": taken.getsockname()[1]}
+        code = main(["recover", *(arg.format(**given) for arg in argv), "--state", str(tmp_path / "state.sqlite3")])
+    assert (code, capsys.readouterr().err) == (2, f"bhg-crawl: {error.format(**given)}\n")
     assert not (tmp_path / "state.sqlite3").exists()  # nothing opened, nothing fetched
 
 
@@ -262,13 +297,132 @@ def test_a_capture_is_read_as_a_crawl_reads_the_page_with_its_source(recovery: R
     aliases: list[list[str]] = []
     recovery.crawler.signals.connect(lambda record_id, urls: aliases.append(urls), signals.aliases_found, weak=False)
     response = HtmlResponse(request.url, body=html.encode("utf-8"), encoding="utf-8", request=request,
-                            headers={"Content-Type": "text/html; charset=utf-8"})  # fmt: skip
+                            headers={"Content-Type": "text/html; charset=utf-8", **ARCHIVED})  # fmt: skip
     [record] = list(spider.parse_capture(response))
     assert {field: record[field] for field in FIELDS} == {field: truth[field] for field in FIELDS}
     assert record["source"] == {"archive": CDX, "timestamp": "20190105083000", "original_url": captured,
                                 "digest": "D"}  # fmt: skip
     assert record["fetched_at"] == "2019-01-05T08:30:00Z"
     assert aliases == [[truth["url"].replace("https://", "http://www.")]]  # the URL as captured, tracking dropped
+
+
+NOT_FOUND = b"<html><body>Hmm. We have no such capture or collection.</body></html>"
+OWN = "own"  # the archive's own answer: an error (bhg/failures/error) and an archive failure
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "body", "outcome", "retry", "reason"),
+    [
+        (404, {"Content-Type": "text/html"}, NOT_FOUND, OWN, True, "HTTP 404 from the archive, not an archived"),
+        (404, ARCHIVED, b"<html>gone</html>", "gone", False, "HTTP 404 archived"),
+        (410, ARCHIVED, b"", "gone", False, "HTTP 410 archived"),
+        (200, {"Content-Type": "text/html"}, b"", OWN, True, "HTTP 200 from the archive, not an archived"),
+        (200, {"Content-Type": "text/html"}, NOT_FOUND, OWN, True, "HTTP 200 from the archive, not an archived"),
+        (200, {"Content-Type": "text/html", **ARCHIVED}, b"", OWN, True, "HTTP 200 from the archive with an empty"),
+        (302, {"Location": "/login?next=/bhg"}, b"", OWN, True, "HTTP 302 from the archive, not an archived"),
+        (302, {"Location": f"{REPLAY}/20210102000000id_/{OTHER}"}, b"", OWN, True, "HTTP 302 from the archive"),
+        (503, {"Retry-After": "1"}, b"busy", OWN, True, "HTTP 503 from the archive, not an archived"),
+        (503, ARCHIVED, b"busy", "error", True, "HTTP 503 archived"),  # the site's, archived: it may pass
+        (304, ARCHIVED, b"", "error", True, "HTTP 304 archived"),
+    ],
+)  # fmt: skip
+def test_a_replay_answer_without_the_marks_of_an_archived_one_is_the_archives_failure(
+    recovery: Recovery, status: int, headers: dict[str, str], body: bytes, outcome: str, retry: bool, reason: str
+) -> None:
+    spider = recovery.spider
+    article = article_of(ARTICLE, spider.sites)
+    assert article is not None
+    request = spider._capture_request(capture("20210101000000"), article)
+    response = HtmlResponse(request.url, status=status, headers=headers, body=body, request=request)
+    if 200 <= status < 300 or status in (301, 302):
+        out = list(spider.parse_capture(response))
+    else:  # Scrapy's HttpErrorMiddleware: an error status goes to the errback
+        failure = Failure(HttpError(response))  # type: ignore[no-untyped-call]
+        failure.request = request  # type: ignore[attr-defined]
+        out = list(spider.capture_failed(failure))
+    assert out == []
+    [(url, why, again)] = recovery.failed
+    assert (url, again) == (request.url, retry) and why.startswith(reason)
+    assert recovery.crawler.stats.get_value(f"bhg/failures/{'error' if outcome == OWN else outcome}") == 1
+    assert recovery.crawler.stats.get_value("bhg/recover/archive_failures") == (1 if outcome == OWN else None)
+
+
+@pytest.mark.parametrize(
+    ("location", "hops", "followed"),
+    [
+        (f"{REPLAY}/20210102000000id_/{ARTICLE}", 0, True),  # the archive's capture of another time
+        (f"/bhg/20210102000000id_/{ARTICLE}", 0, True),
+        (f"{REPLAY}/20210102000000id_/{ARTICLE.replace('https://', 'http://www.')}", 2, True),  # the same article
+        (f"{REPLAY}/20210102000000id_/{ARTICLE}", 3, False),  # hops enough
+        (f"{REPLAY}/20210102000000/{ARTICLE}", 0, False),  # rewritten, not raw
+        (f"http://127.0.0.1:9/other/20210102000000id_/{ARTICLE}", 0, False),  # off the replay
+    ],
+)  # fmt: skip
+def test_the_archives_own_redirect_to_its_capture_of_another_time_is_followed(
+    recovery: Recovery, location: str, hops: int, followed: bool
+) -> None:
+    spider = recovery.spider
+    article = article_of(ARTICLE, spider.sites)
+    assert article is not None
+    request = spider._capture_request(capture("20210101000000"), article, hops=hops)
+    response = HtmlResponse(request.url, status=302, headers={"Location": location}, request=request)
+    out = list(spider.parse_capture(response))
+    if followed:
+        [hop] = out
+        assert hop.url == f"{REPLAY}/{location.split('/bhg/', 1)[1]}" and hop.meta["bhg_hops"] == hops + 1
+        assert hop.meta["bhg_captures"] == request.meta["bhg_captures"] and recovery.failed == []
+    else:
+        assert out == [] and [(f[1].split(",")[0], f[2]) for f in recovery.failed] == [
+            ("HTTP 302 from the archive", True)
+        ]
+
+
+def range_record(url: str, date: str, html: str) -> bytes:
+    """A gzipped WARC response record of ``url`` captured at ``date`` (ISO), its page ``html``."""
+    out = io.BytesIO()
+    http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+    writer, page = WARCWriter(out, gzip=True), html.encode()
+    writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(page), length=len(page),
+                                                  http_headers=http, warc_headers_dict={"WARC-Date": date}))  # fmt: skip
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("status", "content_range", "shift", "url", "date", "reason"),
+    [
+        (206, "exact", 0, None, "2021-01-05T08:30:00Z", ""),
+        (200, None, 100, None, "2021-01-05T08:30:00Z", "HTTP 200 from the archive to Range: bytes=100-"),  # whole file
+        (206, "bytes 0-{last}/{size}", 0, None, "2021-01-05T08:30:00Z", "Content-Range bytes 0-"),
+        (206, "exact", 0, None, "2021-01-06T08:30:00Z", "the WARC record at bytes=100-"),  # another capture
+        (206, "exact", 0, OTHER, "2021-01-05T08:30:00Z", "the WARC record at bytes=100-"),
+    ],
+)  # fmt: skip
+def test_a_byte_range_is_read_only_when_it_is_the_range_and_the_capture_asked(
+    tmp_path: Path, status: int, content_range: str | None, shift: int, url: str | None, date: str, reason: str
+) -> None:
+    html, truth = saved("bhg-era-a-2018-captions")
+    record = range_record(url or truth["url"], date, html)
+    found = Capture("", "20210105083000", truth["url"], "text/html", "200", "D", str(len(record)), "100", "a.warc.gz")
+    spider = recover_spider(tmp_path, warcs="http://127.0.0.1:9/warcs")
+    failed: list[tuple[str, bool]] = []
+    spider.crawler.signals.connect(lambda reason, retry, **_: failed.append((reason, retry)), signals.fetch_failed,
+                                   weak=False)  # fmt: skip
+    article = article_of(found.original, spider.sites)
+    assert article is not None
+    request = spider._capture_request(found, article)
+    assert request.headers["Range"] == f"bytes=100-{99 + len(record)}".encode()
+    body = b"x" * shift + record
+    named = {"exact": f"bytes 100-{99 + len(record)}/9000"}.get(content_range or "", content_range or "")
+    headers = {"Content-Range": named.format(last=len(record) - 1, size=9000)} if named else {}
+    response = scrapy.http.Response(request.url, status=status, headers=headers, body=body, request=request)
+    out = list(spider.parse_capture(response))
+    if reason:
+        assert out == [] and len(failed) == 1
+        assert failed[0][0].startswith(reason) and failed[0][1] is True
+    else:
+        [extracted] = out
+        assert extracted["url"] == truth["url"] and failed == []
+    spider.state.close()
 
 
 def line(n: int) -> str:

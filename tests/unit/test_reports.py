@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from lxml import etree
+from scrapy import Request, Spider
 
-from bhg_crawler.runs import charts
+from bhg_crawler.extract.record import ArticleRecord
+from bhg_crawler.runs import charts, export
+from bhg_crawler.runs.export import RunExport
 from bhg_crawler.runs.overview import UNDATED, counted, ledger_by_reason, month_of
-from bhg_crawler.runs.report import NO_SECTION, past_runs, reason_kind, section_of_url
+from bhg_crawler.runs.report import NO_SECTION, by_section, past_runs, reason_kind, run_report, section_of_url
 from bhg_crawler.sites.profiles import BAOHAGIANG, with_successors
 from bhg_crawler.state.values import GIVEN_UP, NO_ANSWER, Known
+from tests.helpers import extract, project_crawler, saved, tables
 
 SITES = with_successors(BAOHAGIANG)
 
@@ -82,6 +88,101 @@ def test_a_reason_is_told_by_its_kind(reason: str, kind: str) -> None:
 )
 def test_the_section_a_url_names(url: str, section: str) -> None:
     assert section_of_url(url, SITES) == section
+
+
+def replica_record(name: str, **changes: Any) -> ArticleRecord:
+    """The record of a saved replica page, with ``changes``."""
+    html, truth = saved(name)
+    return cast(ArticleRecord, {**extract(html, truth["fetched_from"]), **changes})
+
+
+XH = "https://baohagiang.vn/xa-hoi/201904/a-720120"
+# What a run's export is told, in order (records exported, records rejected, pages not fetched, an article given
+# up), and what its sections' figures must then be.
+TOLD: list[Callable[[RunExport], None]] = [
+    lambda e: e.item_scraped(replica_record("bhg-era-a-seed")),  # xay-dung-dang, version 1
+    lambda e: e.item_scraped(replica_record("bhg-era-b-desc", version=2)),  # xa-hoi
+    lambda e: e.item_scraped(replica_record("bhg-era-a-2018-captions")),  # xa-hoi
+    lambda e: e.item_scraped(replica_record("bhg-era-b-desc", section=None)),  # no section: its URL's, xa-hoi
+    lambda e: e.record_rejected({**replica_record("bhg-era-a-english"), "section": {"slug": "kinh-te", "name": "Kinh tế"}},
+                                "title: None is not of type 'string'"),
+    lambda e: e.record_rejected({"url": "https://baohagiang.vn/the-thao/202001/bai-moi-760001", "section": None},
+                                "section: None is not of type 'object'"),
+    lambda e: e.record_rejected({"item": "<an item of another shape>"}, "error in a pipeline"),  # no URL, no section
+    lambda e: e.fetch_failed(Request(XH), "HTTP 503"),
+    lambda e: e.fetch_failed(Request("https://baohagiang.vn/the-thao"),
+                             "RefusedRedirect: a redirect to another host: https://a.example/1"),
+    lambda e: e.article_held(XH.replace("720120", "720121"), "given_up", f"{GIVEN_UP}5 tries: HTTP 503"),
+    lambda e: e.fetch_failed(Request("https://baohagiang.vn/"), "HTTP 500"),
+]  # fmt: skip
+FIGURES = {
+    NO_SECTION: {"rejected": 1, "not fetched": 1, "reason: HTTP 500": 1},
+    "kinh-te": {"rejected": 1},
+    "the-thao": {"rejected": 1, "not fetched": 1, "reason: RefusedRedirect: a redirect to another host: <url>": 1},
+    "xa-hoi": {"new": 2, "new version": 1, "not fetched": 2, "reason: HTTP 503": 1,
+               "reason: given up after 5 tries: HTTP 503": 1},
+    "xay-dung-dang": {"new": 1},
+}  # fmt: skip
+
+
+SECTIONS_TABLE = "Per section: records exported, rejected, and pages not fetched"
+SECTION_ROWS = [  # FIGURES as the report shows them: new, new version, rejected, not fetched
+    [NO_SECTION, "0", "0", "1", "1"],
+    ["kinh-te", "0", "0", "1", "0"],
+    ["the-thao", "0", "0", "1", "1"],
+    ["xa-hoi", "2", "1", "0", "2"],
+    ["xay-dung-dang", "1", "0", "0", "0"],
+]
+
+
+class SitesSpider(Spider):
+    name = "bhg"
+    sites = SITES
+
+
+def without_chart_ids(page: str) -> str:
+    """A report without the ids pygal draws at random for each chart."""
+    return re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<id>", page)
+
+
+def test_the_report_has_the_sections_figures_its_export_counted_and_its_files_say(tmp_path: Path) -> None:
+    crawler = project_crawler(SitesSpider, BHG_EXPORTS=str(tmp_path), BHG_RUN_ID="unit", BHG_STATE="")
+    exporter, spider = RunExport.from_crawler(crawler), SitesSpider()
+    exporter.spider_opened(spider)
+    for told in TOLD:
+        told(exporter)
+    exporter.spider_closed(spider, reason="finished")
+    manifest = json.loads((tmp_path / "runs" / "unit.json").read_text(encoding="utf-8"))
+
+    assert exporter.sections.counts() == FIGURES  # counted as each line was written
+    assert by_section(tmp_path, manifest, SITES) == FIGURES  # read again from the published files
+    written = (tmp_path / "runs" / "unit.html").read_text(encoding="utf-8")
+    assert without_chart_ids(written) == without_chart_ids(run_report(tmp_path, manifest, SITES))
+    assert tables(written)[SECTIONS_TABLE] == SECTION_ROWS
+
+
+def test_a_run_that_publishes_an_earlier_runs_files_reports_that_run_from_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state, spider = str(tmp_path / "state.sqlite3"), SitesSpider()
+    earlier = RunExport.from_crawler(project_crawler(SitesSpider, BHG_EXPORTS=str(tmp_path), BHG_RUN_ID="r1",
+                                                     BHG_STATE=state))  # fmt: skip
+    earlier.spider_opened(spider)
+    for told in TOLD:
+        told(earlier)
+    with monkeypatch.context() as killed:  # killed past its commit point, before it publishes
+        killed.setattr(export, "publish", lambda folder, manifest: 0)
+        killed.setattr(earlier.state, "published", lambda run_id: None)
+        earlier.spider_closed(spider, reason="finished")
+    earlier.state.close()
+    assert not (tmp_path / "runs" / "r1.html").exists()
+
+    later = RunExport.from_crawler(project_crawler(SitesSpider, BHG_EXPORTS=str(tmp_path), BHG_RUN_ID="r2",
+                                                   BHG_STATE=state))  # fmt: skip
+    later.spider_opened(spider)  # publishes r1, and writes its report from its files
+    later.state.close()
+    written = (tmp_path / "runs" / "r1.html").read_text(encoding="utf-8")
+    assert tables(written)[SECTIONS_TABLE] == SECTION_ROWS
 
 
 def known(url: str, published: str | None) -> Known:

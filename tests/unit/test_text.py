@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import sys
 import unicodedata
 from datetime import UTC, datetime
@@ -11,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 from scrapy import Request, Spider
@@ -22,7 +25,16 @@ from bhg_crawler.archive.reextract import ArchivedPage
 from bhg_crawler.extract.article import ArticlePage
 from bhg_crawler.extract.encoding import page_encoding
 from bhg_crawler.extract.record import ArticleRecord, build_record, content_sha256, validation_error
-from bhg_crawler.extract.text import INVISIBLE, clean_text, mojibake, prints, unescaped
+from bhg_crawler.extract.text import (
+    CONTINUATION,
+    INVISIBLE,
+    LEAD_LETTERS,
+    MOJIBAKE,
+    clean_text,
+    mojibake,
+    prints,
+    unescaped,
+)
 from bhg_crawler.extract.tree import lines_of, spaced_text, text_of, visible_text
 from bhg_crawler.middlewares import EncodingMiddleware
 from bhg_crawler.sites.profiles import PROFILES
@@ -371,10 +383,44 @@ def test_text_still_mojibake_is_rejected_with_its_reason(wrong: str, found: str)
 @pytest.mark.parametrize(
     "text",
     [TITLE, LEDE, "Ông Ánh, bà Ấu và Âu Cơ", "Ã Ẫ Ă, Đ", "100 °C \u2013 \u2018a\u2019 « b »", "Ăn Tết", "ĂN TẾT",
-     "Chữ Ă, chữ Â", "MĂNG ĐẮNG, ĂM ẮP", "\u0102n \u0103n"],
+     "Chữ Ă, chữ Â", "MĂNG ĐẮNG, ĂM ẮP", "\u0102n \u0103n",
+     # the fast path's edges: ASCII alone, lead letters with no continuation after them, "á" before other symbols
+     "", "Ha Giang 2026: 19.397 tan", "NGÃ", "NGÃ BA", "Â", "đá “lăn” xuống", "Cá\u2013thịt", "lá ° cờ",
+     "Cá cá cá " * 300 + "Chữ Â"],
 )  # fmt: skip
 def test_vietnamese_is_no_mojibake(text: str) -> None:
     assert mojibake(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Ä\u2018", "Ä\u2018"),  # "đ" read as Windows-1252
+        ("Ã¡", "Ã¡"),  # "á" read as Latin-1
+        ("Æ°Æ¡", "Æ°"),  # "ư" and "ơ": the first run
+        ("thu hoáº¡ch", "áº"),  # "ạ": U+1EA1 reads as "áº¡"
+        ("lá»\u203ap", "á»"),
+        ("Ă\u00b4n hĂ²a", "Ă\u00b4"),  # Windows-1258 reads the lead byte C3 as "Ă"
+        # mixed: Vietnamese letters, then mojibake
+        ("Hà Giang đẹp, Ä\u2018ường làng", "Ä\u2018"),
+        ("Cá cá cá " * 300 + "Ã©", "Ã©"),  # after many lead letters that start no run
+        ("đá” rồi Ã¡", "Ã¡"),  # "á" before a quotation mark is a word's end; the run comes after
+    ],
+)
+def test_mojibake_is_its_first_run(text: str, found: str | None) -> None:
+    assert mojibake(text) == found
+
+
+# A run as defined, tried at every character: what ``MOJIBAKE``, which skips to the lead letters, must find.
+DEFINED_RUN = re.compile(f"[{LEAD_LETTERS}]{CONTINUATION}|á[º»]")
+
+
+@given(st.text(st.sampled_from([*LEAD_LETTERS, "á", "º", "»", "\u00a0", "©", "\u2018", "\u201d", "\u2013", "€",
+                                "™", "\u02c6", "a", " ", "\n", "ạ", "đ", "ư"]), max_size=30))  # fmt: skip
+def test_the_runs_of_mojibake_are_those_defined(text: str) -> None:
+    assert [m.span() for m in MOJIBAKE.finditer(text)] == [m.span() for m in DEFINED_RUN.finditer(text)]
+    first = DEFINED_RUN.search(text)
+    assert mojibake(text) == (first[0] if first else None)
 
 
 @pytest.mark.parametrize(
@@ -392,3 +438,12 @@ def test_mojibake_in_any_printed_text_of_a_record_rejects_it(where: str) -> None
         holder = holder[part]
     holder[last] = "\u00c4\u2018ường làng"  # "đường làng" in UTF-8, read as Windows-1252
     assert validation_error(record) == f"{where}: mojibake '\u00c4\u2018' (UTF-8 read in a Latin code page)"
+
+
+def test_no_run_of_mojibake_spans_two_texts_of_a_record() -> None:
+    html, truth = saved("bhg-era-b-tags-byline-block")
+    record: Any = extract(html, truth["fetched_from"])
+    record["title"], record["lede"] = "ĐƯỜNG RA NGÃ", "© Báo Hà Giang"  # a lead letter, then a continuation's symbol
+    assert validation_error(record) is None
+    record["lede"] = "Ngã ba Ä\u2018ường"
+    assert validation_error(record) == "lede: mojibake '\u00c4\u2018' (UTF-8 read in a Latin code page)"

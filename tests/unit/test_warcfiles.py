@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import io
+import random
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from warcio.warcwriter import WARCWriter
 from bhg_crawler.archive.local import read_range
 from bhg_crawler.core.errors import ConfigError
 from bhg_crawler.extract.cdx import REVISIT, warc_answer
-from bhg_crawler.extract.warcfiles import index_warc_files, read_warc, warc_paths
+from bhg_crawler.extract.warcfiles import Damage, index_warc_files, read_warc, warc_paths
 
 ARTICLE = "https://baohagiang.vn/xa-hoi/202101/tin-khac-778801"
 OTHER = "http://www.baohagiang.vn/xa-hoi/202101/tin-khac-778802"
@@ -89,6 +91,35 @@ def test_a_damaged_file_keeps_its_good_records_and_says_where_the_damage_begins(
     after = len(data) - (0 if name.endswith(".gz") else 4)  # a plain record's closing CRLF CRLF is its own
     assert (damage.path, damage.offset, damage.url) == (str(path), offsets[2] if cut else after, url)
     assert damage.reason.startswith(reason), damage.reason
+
+
+UNREADABLE = {  # a file name -> its bytes, of none of which a record can be read -> why, in words
+    "empty.warc": (b"", "it holds no WARC record"),
+    "empty.warc.gz": (b"", "it holds no WARC record"),
+    "empty-member.warc.gz": (gzip.compress(b""), "it holds no WARC record"),
+    "random.warc.gz": (bytes(random.Random(7).randrange(256) for _ in range(5000)),
+                       "no WARC record can be read there: Unknown archive format"),
+    "text.warc": (b"hello\r\nnot an archive\r\n", "no WARC record can be read there: Unknown archive format"),
+    "gzip-of-text.warc.gz": (gzip.compress(b"hello\r\n" * 40),
+                             "no WARC record can be read there: Unknown archive format"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "content", "reason"), [(k, *v) for k, v in UNREADABLE.items()], ids=UNREADABLE.keys())
+def test_a_file_with_no_record_is_damaged_from_its_first_byte(
+    tmp_path: Path, name: str, content: bytes, reason: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert read_warc(path) == ([], Damage(str(path), 0, None, reason))
+    index = index_warc_files([path])
+    assert (index.captures, index.orphans, index.damage) == ([], [], [Damage(str(path), 0, None, reason)])
+
+
+def test_a_file_of_records_but_no_capture_is_no_damage(tmp_path: Path) -> None:
+    path = tmp_path / "a.warc.gz"
+    write_warc(path, [RECORDS[1], RECORDS[3]])  # a request and a dns record
+    assert read_warc(path) == ([], None)
 
 
 def test_a_revisit_is_read_where_its_payload_is_or_noted_when_no_file_holds_it(tmp_path: Path) -> None:
