@@ -48,6 +48,27 @@ REDIRECTS = [301, 302, 303, 307, 308]
 MAX_HOPS = 3  # redirects followed from one capture, each to the same article
 
 
+RECOVERED = "recovered"  # the verdict of a capture a committed run recovered
+
+
+def to_fetch(found: list[tuple[Capture, str]]) -> list[Capture]:
+    """Of an article's captures, oldest first, each with its verdict (``extract.cdx.choose``, or ``RECOVERED``),
+    those to fetch (``fetch``, ``redirect``), oldest first, but one with the payload digest of the capture before
+    it (no change then), or of a capture recovered by a committed run after it (an older copy of a content
+    known): a payload put back after another is fetched again, a change."""
+    recovered = {capture.payload_digest: capture.timestamp for capture, verdict in found if verdict == RECOVERED}
+    chosen = []
+    before = ""  # the payload digest of the capture before
+    for capture, verdict in found:
+        digest = capture.payload_digest
+        if verdict in ("fetch", "redirect") and not (digest and (digest == before or capture.timestamp <
+                                                                 recovered.get(digest, ""))):  # fmt: skip
+            chosen.append(capture)
+        if verdict in ("fetch", "redirect", RECOVERED):
+            before = digest
+    return chosen
+
+
 class RecoverSpider(ProjectSpider):
     """Recovers a site's articles from a web archive that publishes a CDX index (the Wayback Machine, pywb):
     it walks the index of each host of the site and of the sites its articles moved to, page by page, then
@@ -327,8 +348,7 @@ class RecoverSpider(ProjectSpider):
     def _plan(self) -> Iterator[scrapy.Request]:
         """The captures of each article, oldest first: those to note noted; the redirects asked first (where
         each leads: an article that moved, ``_redirected``), then each article's first capture to fetch."""
-        by_article: dict[str, list[tuple[Capture, str, ArticleUrl]]] = {}
-        had: dict[str, set[str]] = {}  # record id -> the payload digests of its captures recovered before
+        by_article: dict[str, list[tuple[Capture, str]]] = {}  # record id -> its captures and verdicts, oldest first
         articles = self._stats.get_value("bhg/recover/article_captures", 0)  # the revisits no file holds
         for capture in sorted(self.captures.values(), key=lambda c: (c.timestamp, c.original)):
             choice = choose(capture, self.sites)
@@ -339,9 +359,9 @@ class RecoverSpider(ProjectSpider):
             if self.state.recovered(capture.key):
                 self._stats.inc_value("bhg/recover/captures/recovered_before")
                 self._stats.inc_value("bhg/articles/known")  # found, as in a crawl, against past runs
-                had.setdefault(choice.article.record_id, set()).add(capture.payload_digest)
+                by_article.setdefault(choice.article.record_id, []).append((capture, RECOVERED))
                 continue
-            by_article.setdefault(choice.article.record_id, []).append((capture, choice.verdict, choice.article))
+            by_article.setdefault(choice.article.record_id, []).append((capture, choice.verdict))
             if choice.verdict in ("gone", "error", "not_html"):
                 outcome = {"gone": "gone", "error": "error", "not_html": "refused/not_html"}[choice.verdict]
                 request = self._capture_request(capture, choice.article, unrequested=True)
@@ -351,18 +371,12 @@ class RecoverSpider(ProjectSpider):
             self.logger.warning("No capture of an article of %s%s in the %s", " or ".join(s.name for s in self.sites),
                                 self._window(), self._held_in())  # fmt: skip
         for record_id, found in by_article.items():
-            digests = had.get(record_id, set())  # a revisit of a payload recovered by an earlier run: not again
-            queue = deque[Capture]()
-            for capture, verdict, _ in found:
-                if verdict not in ("fetch", "redirect"):
-                    continue
-                if capture.payload_digest and capture.payload_digest in digests:
-                    self._stats.inc_value("bhg/recover/captures/same_digest")
-                    continue
-                digests.add(capture.payload_digest)
-                queue.append(capture)
-                if verdict == "redirect":
-                    self.probing[capture.key] = record_id
+            queue = deque(to_fetch(found))
+            same = sum(verdict in ("fetch", "redirect") for _, verdict in found) - len(queue)
+            if same:
+                self._stats.inc_value("bhg/recover/captures/same_digest", same)
+            redirects = {capture.key for capture, verdict in found if verdict == "redirect"}
+            self.probing.update((capture.key, record_id) for capture in queue if capture.key in redirects)
             self.queues[record_id] = queue
         for queue in list(self.queues.values()):
             for capture in [c for c in queue if c.key in self.probing]:
@@ -424,8 +438,10 @@ class RecoverSpider(ProjectSpider):
     # -- the captures -------------------------------------------------------------------------
 
     def parse_capture(self, response: Response) -> Iterator[Any]:
-        """A capture as archived: its record (or its redirect followed to the same article), then the article's
-        next capture; an answer that is not the capture asked for (``_check``) is the archive's failure."""
+        """A capture as archived: its record, then the article's next capture; or its redirect followed to the
+        same article, and the next capture only after it, so that one capture of an article is asked at a time
+        (its versions in capture order). An answer that is not the capture asked for (``_check``) is the
+        archive's failure."""
         request = response.request
         assert request is not None
         check = self._check(response)
@@ -446,7 +462,12 @@ class RecoverSpider(ProjectSpider):
                 response = kind(response.url, status=answer.status, headers=headers, body=answer.body,
                                 request=request)  # fmt: skip
         if check.kind == "archived":
-            yield from self._read(response)
+            followed = False
+            for found in self._read(response):
+                followed = followed or isinstance(found, scrapy.Request)
+                yield found
+            if followed:  # the answer of the redirect followed leads to the next capture
+                return
         elif (hop := self._to_its_capture(response)) is not None:
             yield hop  # the same capture's turn goes on: its answer is the one that leads to the next
             return

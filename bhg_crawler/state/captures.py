@@ -51,11 +51,3 @@ class RecoveryTables:
         """The content hashes of the versions of the article this run exported."""
         rows = self.db.execute("SELECT content_sha256 FROM run_versions WHERE record_id = ?", (record_id,))
         return {row[0] for row in rows}
-
-    def latest_in_run(self, record_id: str) -> tuple[int, str] | None:
-        """The version number and content hash of the article's last version this run exported; None if none."""
-        row = self.db.execute(
-            "SELECT version, content_sha256 FROM run_versions WHERE record_id = ? ORDER BY version DESC LIMIT 1",
-            (record_id,),
-        ).fetchone()
-        return None if row is None else (int(row[0]), str(row[1]))

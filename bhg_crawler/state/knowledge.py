@@ -13,7 +13,8 @@ from bhg_crawler.state.work import RunTables
 
 SCHEMA = """
 -- per article (record id): its canonical URL, when it was first seen and last fetched, its ETag and
--- Last-Modified, the content hash and version last exported, and the last HTTP status
+-- Last-Modified, the content hash of its current version (the latest fetched or captured: values.current_of)
+-- and when it was, the highest version exported, and the last HTTP status
 CREATE TABLE IF NOT EXISTS articles (
     record_id TEXT PRIMARY KEY,
     url TEXT NOT NULL,
@@ -22,10 +23,11 @@ CREATE TABLE IF NOT EXISTS articles (
     last_fetched TEXT,
     etag TEXT,
     last_modified TEXT,
-    content_sha256 TEXT,
+    content_sha256 TEXT,             -- of the current version
     version INTEGER NOT NULL DEFAULT 0,  -- versions exported; 0: fetched but never exported
     last_status INTEGER,
-    run_id TEXT                      -- the run whose export holds the last version
+    run_id TEXT,                     -- the run whose export holds the highest version
+    content_at TEXT                  -- the current version's fetched_at; null: exported before it was kept
 );
 CREATE INDEX IF NOT EXISTS articles_by_content ON articles (content_sha256);
 CREATE INDEX IF NOT EXISTS articles_by_published ON articles (published_utc);
@@ -49,7 +51,8 @@ CREATE TABLE IF NOT EXISTS versions (
     PRIMARY KEY (record_id, content_sha256)
 );
 """
-ADDED_COLUMNS = {"ledger": ("waited INTEGER NOT NULL DEFAULT 0",)}  # a state file of an earlier version
+# the columns a state file of an earlier version lacks
+ADDED_COLUMNS = {"ledger": ("waited INTEGER NOT NULL DEFAULT 0",), "articles": ("content_at TEXT",)}
 
 
 class Knowledge(Protocol):
@@ -86,7 +89,7 @@ class Knowledge(Protocol):
         """Where a payload (its WARC digest) was first archived in full, if it was."""
 
     def exported_with(self, sha: str, other_than: str) -> str | None:
-        """The record, other than ``other_than``, whose last exported version has the content of sha256 ``sha``."""
+        """The record, other than ``other_than``, whose current version has the content of sha256 ``sha``."""
 
     def recovered(self, key: str) -> bool:
         """Whether a committed run recovered the web archive's capture ``key`` (``"<timestamp> <original URL>"``)."""
@@ -118,7 +121,8 @@ def _known(row: sqlite3.Row | None) -> Known | None:
     if row is None:
         return None
     return Known(row["record_id"], row["url"], row["published_utc"], row["etag"], row["last_modified"],
-                 row["content_sha256"], row["version"], row["last_status"])  # fmt: skip
+                 row["content_sha256"], row["version"], row["last_status"],
+                 row["content_at"] or row["last_fetched"])  # fmt: skip
 
 
 def _of_site(site: str) -> str:
@@ -203,7 +207,8 @@ class SQLiteKnowledge:
 
     def merge(self, work: RunTables, run_id: str, status: str, at: datetime, give_up: int | None = None) -> None:
         """The ``run_*`` tables into these, in the open transaction: the caller commits it. ``work`` must be
-        the tables of this same file; ``status`` is the registry's to record."""
+        the tables of this same file; ``status`` is the registry's to record. The run's current version of an
+        article is the article's unless the one known was fetched or captured later (``values.current_of``)."""
         now = utc(at)
         self.db.execute(
             """
@@ -214,21 +219,31 @@ class SQLiteKnowledge:
                 last_status = r.status,
                 etag = CASE WHEN r.current THEN r.etag ELSE articles.etag END,
                 last_modified = CASE WHEN r.current THEN r.last_modified ELSE articles.last_modified END,
-                content_sha256 = CASE WHEN r.exported THEN r.content_sha256 ELSE articles.content_sha256 END,
-                version = CASE WHEN r.exported THEN r.version ELSE articles.version END,
+                content_sha256 = CASE WHEN r.later THEN r.content_sha256 ELSE articles.content_sha256 END,
+                content_at = CASE WHEN r.later THEN r.content_at
+                                  ELSE coalesce(articles.content_at,
+                                                CASE WHEN articles.version >= 1 THEN articles.last_fetched END) END,
+                version = CASE WHEN r.exported THEN max(r.version, articles.version) ELSE articles.version END,
                 run_id = CASE WHEN r.exported THEN :run ELSE articles.run_id END
-            FROM run_articles AS r WHERE r.record_id = articles.record_id
+            FROM (
+                SELECT r.*, r.exported AND r.content_at >= coalesce(
+                    a.content_at, CASE WHEN a.version >= 1 THEN a.last_fetched END, ''
+                ) AS later
+                FROM run_articles AS r JOIN articles AS a USING (record_id)
+            ) AS r
+            WHERE r.record_id = articles.record_id
             """,
             {"run": run_id},
         )
         self.db.execute(
             """
             INSERT OR IGNORE INTO articles (record_id, url, published_utc, first_seen, last_fetched, etag,
-                                            last_modified, content_sha256, version, last_status, run_id)
+                                            last_modified, content_sha256, version, last_status, run_id,
+                                            content_at)
             SELECT record_id, url, published_utc, fetched_at, fetched_at,
                    CASE WHEN current THEN etag END, CASE WHEN current THEN last_modified END,
                    CASE WHEN exported THEN content_sha256 END, CASE WHEN exported THEN version ELSE 0 END,
-                   status, CASE WHEN exported THEN :run END
+                   status, CASE WHEN exported THEN :run END, CASE WHEN exported THEN content_at END
             FROM run_articles
             """,
             {"run": run_id},

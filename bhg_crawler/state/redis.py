@@ -38,8 +38,13 @@ local done = {}
 for _, r in ipairs(work.articles) do
     local raw = redis.call('HGET', KEYS[1], r.record_id)
     local a
+    local since = ''  -- when the current version known was fetched or captured: the run's is current if not older
     if raw then
         a = cjson.decode(raw)
+        since = a.content_at
+        if (since == nil or since == null) and a.version >= 1 then since = a.last_fetched end
+        if since == nil or since == null then since = '' end
+        if a.version >= 1 then a.content_at = since end  -- kept, as last_fetched moves on
         a.url = r.url
         if r.published_utc ~= null then a.published_utc = r.published_utc end
         a.last_fetched = r.fetched_at
@@ -47,17 +52,20 @@ for _, r in ipairs(work.articles) do
     else
         a = {url = r.url, published_utc = r.published_utc, first_seen = r.fetched_at, last_fetched = r.fetched_at,
              etag = null, last_modified = null, content_sha256 = null, version = 0, last_status = r.status,
-             run_id = null}
+             run_id = null, content_at = null}
     end
     if r.current then a.etag = r.etag; a.last_modified = r.last_modified end
-    if r.exported then
+    if r.exported and r.content_at >= since then
         if a.content_sha256 ~= null and redis.call('HGET', KEYS[3], a.content_sha256) == r.record_id then
             redis.call('HDEL', KEYS[3], a.content_sha256)
         end
         a.content_sha256 = r.content_sha256
-        a.version = r.version
-        a.run_id = work.run_id
+        a.content_at = r.content_at
         redis.call('HSET', KEYS[3], r.content_sha256, r.record_id)
+    end
+    if r.exported then
+        a.version = math.max(a.version, r.version)
+        a.run_id = work.run_id
         if r.published_ts ~= null then redis.call('ZADD', KEYS[4], r.published_ts, r.record_id) end
     end
     if r.exported or r.current then
@@ -132,7 +140,8 @@ def _known(record_id: str, raw: Any) -> Known | None:
         return None
     a = json.loads(raw)
     return Known(record_id, a["url"], a.get("published_utc"), a.get("etag"), a.get("last_modified"),
-                 a.get("content_sha256"), int(a.get("version") or 0), a.get("last_status"))  # fmt: skip
+                 a.get("content_sha256"), int(a.get("version") or 0), a.get("last_status"),
+                 a.get("content_at") or a.get("last_fetched"))  # fmt: skip
 
 
 class RedisKnowledge:
@@ -143,8 +152,9 @@ class RedisKnowledge:
     Keys, below the prefix, each one entry per article, URL, section or payload, never per run:
 
     - ``articles``: record id -> JSON (url, published_utc, first_seen, last_fetched, etag, last_modified,
-      content_sha256, version, last_status, run_id)
-    - ``urls``: URL -> record id; ``contents``: sha256 of an exported version -> record id;
+      content_sha256 and content_at of the current version, version: the highest, last_status, run_id), as
+      the state file's ``articles`` rows
+    - ``urls``: URL -> record id; ``contents``: sha256 of a current version -> record id;
       ``published``: exported record ids scored by publication time (the refresh window)
     - ``sections``: ``<site> <slug>`` -> when a run walked it to its last page
     - ``ledger``: record id -> JSON (url, reason, attempts, first_at, last_at, retry, crawl, waited and

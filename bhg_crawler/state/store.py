@@ -15,15 +15,16 @@ from bhg_crawler.state.knowledge import Knowledge, SQLiteKnowledge
 from bhg_crawler.state.registry import ADDED_COLUMNS as REGISTRY_COLUMNS
 from bhg_crawler.state.registry import SCHEMA as REGISTRY_SCHEMA
 from bhg_crawler.state.registry import RunRegistry
-from bhg_crawler.state.values import Known, Payload, Placement
+from bhg_crawler.state.values import Known, Payload, Placement, Versions, current_of, instant
 from bhg_crawler.state.walks import SCHEMA as WALKS_SCHEMA
 from bhg_crawler.state.walks import IndexWalks, WalkPosition
+from bhg_crawler.state.work import ADDED_COLUMNS as WORK_COLUMNS
 from bhg_crawler.state.work import SCHEMA as WORK_SCHEMA
 from bhg_crawler.state.work import RunTables
 
 # every table of the state file, whichever knowledge it uses
 SCHEMA = WORK_SCHEMA + KNOWLEDGE_SCHEMA + REGISTRY_SCHEMA + RECOVERY_SCHEMA + WALKS_SCHEMA
-ADDED_COLUMNS = {**REGISTRY_COLUMNS, **KNOWLEDGE_COLUMNS}  # columns a state file of an earlier version lacks
+ADDED_COLUMNS = {**REGISTRY_COLUMNS, **KNOWLEDGE_COLUMNS, **WORK_COLUMNS}  # columns an earlier version's file lacks
 
 
 class StateStore:
@@ -173,26 +174,37 @@ class StateStore:
         return Placement("new")
 
     def place_capture(self, record: dict[str, Any]) -> Placement:
-        """Where a record recovered from a capture goes: ``unchanged`` when any version of its article exported
-        (by any run, live or recovering) has its content; a ``duplicate`` when another article was exported with
-        it; else the article's next version, after the last one exported (this run's, else the committed one),
-        whenever it was captured: versions count exports, ``fetched_at`` (the capture's time) dates them."""
+        """Where a record recovered from a capture goes. Captured (``fetched_at``) no earlier than the article's
+        current version (``versions``): ``unchanged`` when it has its content, else the article's next version,
+        the current one now. Captured earlier, it is history: ``unchanged`` when any version of the article
+        exported (by any run, live or recovering) has its content, else the next version, the current one
+        staying current. A ``duplicate`` when another article was exported with its content. Versions count
+        exports; ``fetched_at`` orders them in time (``values.Versions``)."""
         record_id, sha = record["record_id"], record["content_sha256"]
-        before = self.knowledge.known(record_id)
-        seen = self.recovery.contents(record_id) | self.knowledge.contents(record_id)
-        if before is not None and before.exported and before.content_sha256:
-            seen.add(before.content_sha256)
+        versions = self.versions(record_id)
+        if versions is not None and instant(record["fetched_at"]) >= versions.at:
+            seen = {versions.sha256}
+        else:
+            seen = self.recovery.contents(record_id) | self.knowledge.contents(record_id)
+            seen |= {versions.sha256} if versions is not None else set()
         if sha in seen:
             return Placement("unchanged", original=record_id)
         owner = self.run.exported_with(sha, record_id) or self.knowledge.exported_with(sha, record_id)
         if owner is not None:
             return Placement("duplicate", "content", owner)
-        last = self.recovery.latest_in_run(record_id)
-        if last is None and before is not None and before.exported:
-            last = (before.version, before.content_sha256 or "")
-        if last is None:
+        if versions is None:
             return Placement("new")
-        return Placement("new", version=last[0] + 1, previous_sha256=last[1])
+        return Placement("new", version=versions.top + 1, previous_sha256=versions.sha256)
+
+    def versions(self, record_id: str) -> Versions | None:
+        """The article's versions as this run and committed runs exported them (``values.Versions``); None when
+        none was."""
+        before = self.knowledge.known(record_id)
+        known = None
+        if before is not None and before.exported and before.content_sha256:
+            at = instant(before.content_at) if before.content_at else ""
+            known = Versions(at, before.version, before.content_sha256)
+        return current_of(known, self.run.versions(record_id))
 
     def recovered(self, key: str) -> bool:
         """Whether a capture of a web archive (``"<timestamp> <original URL>"``) was recovered already, by this

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 GONE = (404, 410)  # the statuses of an article that is no more: not fetched again, nothing to retry
@@ -36,8 +37,10 @@ def ledger_turn(tries: int, waited: int, give_up: int) -> str:
 @dataclass(frozen=True)
 class Known:
     """What committed runs know of an article (its record id): its canonical URL, when it was published (ISO
-    8601 UTC), the validators of its last current fetch, the sha256 and number of its last exported version
-    (0: never exported), and its last HTTP status (``MOVED``: found at another record)."""
+    8601 UTC), the validators of its last current fetch, the sha256 of its current version (``current_of``),
+    the highest version number exported (0: never exported), its last HTTP status (``MOVED``: found at another
+    record), and when its current version was fetched or captured (its ``fetched_at``, ISO 8601 UTC; for one
+    exported before the state kept it, its last fetch)."""
 
     record_id: str
     url: str
@@ -47,11 +50,39 @@ class Known:
     content_sha256: str | None
     version: int
     last_status: int | None
+    content_at: str | None = None
 
     @property
     def exported(self) -> bool:
         """Whether a version of it was exported."""
         return self.version >= 1
+
+
+def instant(moment: str) -> str:
+    """An ISO 8601 time (``fetched_at``: UTC with ``Z``, to the microsecond or the second) as text that sorts as
+    time does, ``YYYY-MM-DDTHH:MM:SS.ffffffZ``. Raises ``ValueError`` for text that is no such time."""
+    return datetime.fromisoformat(moment).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass(frozen=True, order=True)
+class Versions:
+    """The versions of an article exported, as the rule orders them: the current one is the latest fetched or
+    captured (``fetched_at``), of two at the same instant the higher number (docs/exports.md; the state's own
+    rule). ``at``: when the current one was (``instant``; "" when not known, older than any), ``top``: the
+    highest version number, ``sha256``: the current one's content. Of two such, the greater is current."""
+
+    at: str
+    top: int
+    sha256: str
+
+
+def current_of(*found: Versions | None) -> Versions | None:
+    """The versions of an article known in several places (committed runs, this run) as one: the current one
+    of them all, with the highest number of them all; None when none is."""
+    known = [versions for versions in found if versions is not None]
+    if not known:
+        return None
+    return replace(max(known), top=max(versions.top for versions in known))
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 from bhg_crawler.core.clock import utc
 from bhg_crawler.state.file import StateFile
-from bhg_crawler.state.values import MOVED, Payload, Placement, RunWork
+from bhg_crawler.state.values import MOVED, Payload, Placement, RunWork, Versions, instant
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS run_articles (
@@ -23,7 +23,8 @@ CREATE TABLE IF NOT EXISTS run_articles (
     content_sha256 TEXT,
     version INTEGER,
     exported INTEGER NOT NULL DEFAULT 0,  -- its record is in this run's export
-    current INTEGER NOT NULL DEFAULT 0    -- what was fetched is what an export holds (ETag worth keeping)
+    current INTEGER NOT NULL DEFAULT 0,   -- what was fetched is what an export holds (ETag worth keeping)
+    content_at TEXT  -- the fetched_at of content_sha256: of the run's versions, the current (values.current_of)
 );
 CREATE INDEX IF NOT EXISTS run_articles_by_content ON run_articles (content_sha256) WHERE exported;
 CREATE TABLE IF NOT EXISTS run_urls (url TEXT PRIMARY KEY, record_id TEXT NOT NULL);
@@ -38,6 +39,7 @@ CREATE TABLE IF NOT EXISTS run_cleared (record_id TEXT PRIMARY KEY);
 -- articles of the ledger this run held back (``ledger_turn``): one more run they waited
 CREATE TABLE IF NOT EXISTS run_deferred (record_id TEXT PRIMARY KEY);
 """
+ADDED_COLUMNS = {"run_articles": ("content_at TEXT",)}  # the columns a state file of an earlier version lacks
 TABLES = ("run_articles", "run_urls", "run_sections", "run_requests", "run_payloads", "run_discovered",
           "run_failed", "run_cleared", "run_deferred")  # fmt: skip
 
@@ -99,19 +101,28 @@ class RunTables:
 
     def exporting(self, record: dict[str, Any]) -> None:
         """The record (its ``record_id``, ``url``, ``url_aliases``, ``content_sha256``, ``version``,
-        ``fetched_at`` and ``published_at``, ISO 8601 or None) is exported, current, and owns its URLs."""
+        ``fetched_at`` and ``published_at``, ISO 8601 or None) is exported, current, and owns its URLs. Of the
+        versions of an article a run exports (a recovery's), the row keeps the highest number and the content
+        of the current one (``values.current_of``)."""
         self._write(
             """
             INSERT INTO run_articles (record_id, url, published_utc, fetched_at, status, content_sha256, version,
-                                      exported, current)
-            VALUES (:record_id, :url, :published, :at, 200, :sha, :version, 1, 1)
+                                      exported, current, content_at)
+            VALUES (:record_id, :url, :published, :at, 200, :sha, :version, 1, 1, :content_at)
             ON CONFLICT (record_id) DO UPDATE SET
-                url = excluded.url, content_sha256 = excluded.content_sha256, version = excluded.version,
+                url = excluded.url,
+                content_sha256 = CASE WHEN NOT run_articles.exported OR excluded.content_at >= run_articles.content_at
+                                      THEN excluded.content_sha256 ELSE run_articles.content_sha256 END,
+                content_at = CASE WHEN NOT run_articles.exported OR excluded.content_at >= run_articles.content_at
+                                  THEN excluded.content_at ELSE run_articles.content_at END,
+                version = CASE WHEN run_articles.exported THEN max(run_articles.version, excluded.version)
+                               ELSE excluded.version END,
                 exported = 1, current = 1,
                 published_utc = coalesce(run_articles.published_utc, excluded.published_utc)
             """,
             {"record_id": record["record_id"], "url": record["url"], "sha": record["content_sha256"],
-             "version": record["version"], "at": record["fetched_at"], "published": as_utc(record["published_at"])},
+             "version": record["version"], "at": record["fetched_at"], "published": as_utc(record["published_at"]),
+             "content_at": instant(record["fetched_at"])},
         )  # fmt: skip
         self.alias(record["record_id"], [record["url"], *record["url_aliases"]])
 
@@ -190,6 +201,14 @@ class RunTables:
             "SELECT record_id FROM run_articles WHERE content_sha256 = ? AND exported", (record["content_sha256"],)
         ).fetchone()
         return None if row is None else Placement("duplicate", "content", row["record_id"])
+
+    def versions(self, record_id: str) -> Versions | None:
+        """The versions of the article this run exported (``exporting``); None when none."""
+        row = self.db.execute(
+            "SELECT content_at, version, content_sha256 FROM run_articles WHERE record_id = ? AND exported",
+            (record_id,),
+        ).fetchone()
+        return None if row is None else Versions(row["content_at"] or "", row["version"], row["content_sha256"])
 
     def exported_with(self, sha: str, other_than: str) -> str | None:
         """The record, other than ``other_than``, this run exported with the content of sha256 ``sha``."""

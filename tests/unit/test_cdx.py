@@ -224,9 +224,11 @@ def test_english_edition_hosts_fold_to_their_canonical_article() -> None:
 
 
 def recovered(article_id: str, body: str, timestamp: str) -> dict[str, object]:
+    """The record of a capture of ``timestamp`` (1 to 14 digits), fetched then, as the recover spider builds it."""
     source = {"archive": "https://web.archive.org/cdx/search/cdx", "timestamp": timestamp,
               "original_url": f"https://baohagiang.vn/xa-hoi/202507/bai-{article_id}", "digest": None}  # fmt: skip
-    return small_record(article_id, body, source=source)
+    at = Capture("", timestamp, ARTICLE).captured_at
+    return small_record(article_id, body, source=source, fetched_at=at.isoformat().replace("+00:00", "Z"))
 
 
 def test_captures_of_an_article_become_its_versions_and_old_content_is_no_news(
@@ -242,7 +244,7 @@ def test_captures_of_an_article_become_its_versions_and_old_content_is_no_news(
         (recovered("a1", "live v1", "2024"), "unchanged"),  # older than the live copy, and the same as v1
         (recovered("a1", "archived only", "2023"), "new3"),  # older, and never seen: the next version
         (recovered("a1", "archived later", "2025"), "new4"),  # two versions of one article in one run
-        (recovered("a1", "archived only", "2026"), "unchanged"),
+        (recovered("a1", "archived only", "2026"), "new5"),  # later than the current (v2), and not its content
         (recovered("a2", "live v2", "2026"), "duplicate:content"),  # another article's content
         (recovered("a3", "new here", "2026"), "new1"),
     ]
@@ -250,9 +252,79 @@ def test_captures_of_an_article_become_its_versions_and_old_content_is_no_news(
     store.commit_run("r3", "complete", {})
     store.close()
     again = open_store(str(tmp_path / "state.sqlite3"))
-    # each version is known, whichever was last; a2's copy of a1's v2, no longer a1's last content, is new
+    # each version is known, whichever was last; a2's copy of a1's v2, no longer a1's current content, is new
     assert [export(again, record) for record, _ in table] == ["unchanged"] * 4 + ["new1", "unchanged"]
     again.close()
+
+
+def live(body: str, at: str) -> dict[str, object]:
+    """The record of a live crawl of the article ``t1`` fetched at ``at`` (ISO 8601 UTC)."""
+    return small_record("t1", body, fetched_at=at)
+
+
+def the_current(exported: list[dict[str, object]]) -> dict[str, object]:
+    """The rule downstream reads the exports by: the latest ``fetched_at`` as an instant, then the highest version."""
+    return max(exported, key=lambda r: (datetime.fromisoformat(str(r["fetched_at"])), int(str(r["version"]))))
+
+
+# Each case: its runs, each run the records of one article ``t1`` in the order they reach the state (captures by
+# their timestamp, a live crawl's by its time), and what each run exports ("v<version> <content>"); the content
+# current by the rule after the last run.
+VERSIONS_IN_TIME = [
+    ([["2023 A", "2024 B"]], [["v1 A", "v2 B"]], "B"),
+    ([["2024 B"], ["2023 A"]], [["v1 B"], ["v2 A"]], "B"),  # newest first: the older one is history
+    ([["2023 A", "2024 B", "2025 A"]], [["v1 A", "v2 B", "v3 A"]], "A"),  # a text put back is a change
+    ([["2025 A"], ["2023 A", "2024 B"]], [["v1 A"], ["v2 B"]], "A"),  # an older copy of a version: no news
+    ([["2023 A", "2024 B"], ["2025 A"]], [["v1 A", "v2 B"], ["v3 A"]], "A"),
+    ([["2023 A", "2025 C"], ["2024 B"]], [["v1 A", "v2 C"], ["v3 B"]], "C"),  # between two: history
+    ([["2024 A"], ["2024 B"]], [["v1 A"], ["v2 B"]], "B"),  # captured at the same second: the higher version
+    ([["2024 B"], ["2024 B", "2023 B"]], [["v1 B"], []], "B"),
+    ([["live 2026-01-01T00:00:00Z A"], ["2024 B", "2027 A"]], [["v1 A"], ["v2 B"]], "A"),
+    ([["live 2026-01-01T00:00:00Z A"], ["2027 B"], ["live 2028-01-01T00:00:00Z A"]],
+     [["v1 A"], ["v2 B"], ["v3 A"]], "A"),  # a crawl finds the article as it was before the capture: a change
+    ([["live 2024-01-01T00:00:00.500000Z A"], ["20240101000000 B"]], [["v1 A"], ["v2 B"]], "A"),  # 0.5 s before
+    ([["live 2024-01-01T00:00:00Z A"], ["20240101000000 B"]], [["v1 A"], ["v2 B"]], "B"),
+]  # fmt: skip
+
+
+def step_record(step: str) -> dict[str, object]:
+    """The record of a step of a case: ``<timestamp> <content>`` a capture's, ``live <ISO 8601> <content>`` a
+    crawl's."""
+    when, body = step.rsplit(" ", 1)
+    return live(body, when.removeprefix("live ")) if when.startswith("live ") else recovered("t1", body, when)
+
+
+@pytest.mark.parametrize(("runs", "exports", "current"), VERSIONS_IN_TIME)
+def test_versions_recovered_in_any_order_leave_the_latest_captured_current(
+    tmp_path: Path, open_store: Callable[..., StateStore], runs: list[list[str]], exports: list[list[str]], current: str
+) -> None:
+    """What each run exports, and the current version by the rule downstream reads the exports by, which is the
+    state's own: a later crawl finding the current content exports nothing, finding another exports it."""
+    path = str(tmp_path / "state.sqlite3")
+    exported: list[dict[str, object]] = []
+    texts = {}  # content sha256 -> the case's letter
+    found: list[list[str]] = []
+    for number, run in enumerate(runs):
+        store = open_store(path)
+        found.append([])
+        for step in run:
+            record = step_record(step)
+            texts[record["content_sha256"]] = step.rsplit(" ", 1)[1]
+            if export(store, record).startswith("new"):
+                exported.append(record)
+                found[-1].append(f"v{record['version']} {texts[record['content_sha256']]}")
+        store.commit_run(f"r{number}", "complete", {})
+        store.close()
+    assert found == exports
+    rule = the_current(exported)
+    assert texts[rule["content_sha256"]] == current
+    store = open_store(path)
+    versions = store.versions("baohagiang.vn:t1")
+    assert versions is not None
+    assert (versions.sha256, versions.top) == (rule["content_sha256"], len(exported))
+    assert export(store, live(current, "2030-01-01T00:00:00Z")) == "unchanged"
+    assert export(store, live("Z", "2030-01-01T00:00:00Z")) == f"new{len(exported) + 1}"
+    store.close()
 
 
 def test_captures_recovered_are_known_only_once_committed(
@@ -294,7 +366,7 @@ def test_a_recovery_shared_in_redis_is_known_to_a_worker_of_another_state_file(
     two = worker("two")
     assert two.recovered(key)
     assert not two.recovered(f"20220105083000 {ARTICLE}")
-    assert export(two, recovered("a1", "archived v1", "2021")) == "unchanged"  # not the last version, yet known
+    assert export(two, recovered("a1", "archived v1", "2021")) == "unchanged"  # not the current version, yet known
     assert export(two, recovered("a1", "archived v3", "2023")) == "new3"
     two.close()
 
@@ -418,3 +490,48 @@ def test_the_record_read_at_a_range_is_the_capture_the_index_named(
 def test_bytes_that_hold_no_warc_record_are_refused(data: bytes) -> None:
     with pytest.raises(ValueError, match="no WARC record there"):
         warc_answer(data, Capture("", "20210105083000", ARTICLE))
+
+
+def forget_when_the_current_version_was(store: StateStore) -> None:
+    """Makes the committed state one of an earlier version, whose ``articles`` lack ``content_at``."""
+    knowledge = store.knowledge
+    if isinstance(knowledge, RedisKnowledge):
+        raw = json.loads(str(knowledge.client.hget(knowledge.key["articles"], "baohagiang.vn:t1")))
+        del raw["content_at"]
+        knowledge.client.hset(knowledge.key["articles"], "baohagiang.vn:t1", json.dumps(raw))
+    else:
+        store.file.db.execute("ALTER TABLE articles DROP COLUMN content_at")
+        store.file.commit()
+
+
+@pytest.mark.parametrize(
+    ("exported", "placed", "current", "at"),
+    [
+        (True, "new2", "A", "2026-01-01T00:00:00.000000Z"),  # the last fetch stands for when A was: B is history
+        (False, "new1", "B", "2024-01-01T00:00:00.000000Z"),  # fetched, never exported: B is the first version
+    ],
+)
+def test_a_capture_older_than_the_last_fetch_of_a_state_of_an_earlier_version(
+    tmp_path: Path, open_store: Callable[..., StateStore], exported: bool, placed: str, current: str, at: str
+) -> None:
+    """A state of an earlier version (``articles`` without ``content_at``) whose article was fetched in 2026,
+    exported (A) or not, recovers a capture of 2024 (B)."""
+    path = str(tmp_path / "state.sqlite3")
+    store = open_store(path)
+    if exported:
+        assert export(store, live("A", "2026-01-01T00:00:00Z")) == "new1"
+    else:
+        store.fetched("baohagiang.vn:t1", str(live("A", "")["url"]), 200, datetime(2026, 1, 1, tzinfo=UTC))
+    store.commit_run("r1", "complete", {})
+    forget_when_the_current_version_was(store)
+    store.close()
+    store = open_store(path)
+    assert export(store, recovered("t1", "B", "2024")) == placed
+    store.commit_run("r2", "complete", {})
+    store.close()
+    store = open_store(path)
+    versions = store.versions("baohagiang.vn:t1")
+    assert versions is not None
+    assert (versions.sha256, versions.at, versions.top) == (live(current, "")["content_sha256"], at, int(placed[-1]))
+    assert export(store, live(current, "2028-01-01T00:00:00Z")) == "unchanged"
+    store.close()

@@ -96,10 +96,14 @@ def test_the_captures_of_each_article_are_fetched_oldest_first_and_the_others_no
         ([("2021", "A"), ("2022", "A", "warc/revisit")], [], ["2021"]),
         ([("2021", "-"), ("2022", "-")], [], ["2021", "2022"]),  # the index does not say: each fetched
         ([("2021", ""), ("2022", "")], [], ["2021", "2022"]),
-        ([("2021", "A"), ("2022", "B"), ("2023", "A")], [], ["2021", "2022"]),  # back to an earlier payload
+        ([("2021", "A"), ("2022", "B"), ("2023", "A")], [], ["2021", "2022", "2023"]),  # a payload put back
+        ([("2021", "A"), ("2022", "B"), ("2023", "A")], ["2021", "2022"], ["2023"]),  # put back after a run
+        ([("2020", "A"), ("2021", "A"), ("2022", "B")], ["2021", "2022"], []),  # an older copy of one recovered
+        ([("2020", "B"), ("2021", "A"), ("2022", "B")], ["2021"], ["2020", "2022"]),
+        ([("2021", "A"), ("2022", "A"), ("2023", "B")], ["2023"], ["2021"]),  # the same again: no change
     ],
 )
-def test_a_payload_is_fetched_once_an_article_across_runs(
+def test_a_payload_is_fetched_again_only_when_it_changes_in_time_across_runs(
     recovery: Recovery, found: list[tuple[str, ...]], before: list[str], fetched: list[str]
 ) -> None:
     spider = recovery.spider
@@ -148,6 +152,24 @@ def test_a_redirect_is_followed_to_the_same_article_only(
         assert again.url == f"{REPLAY}/20210101000000id_/{followed}"
         assert again.meta["bhg_captures"] == request.meta["bhg_captures"]
         assert again.meta["bhg_hops"] == 1
+
+
+def test_the_next_capture_of_an_article_waits_for_its_redirect_followed(recovery: Recovery) -> None:
+    """One capture of an article is asked at a time: after a redirect followed, its answer, then the next."""
+    html, truth = saved("bhg-era-a-2018-captions")
+    spider = recovery.spider
+    article = article_of(truth["url"], spider.sites)
+    assert article is not None
+    spider.queues[article.record_id] = deque([capture("20220101000000", truth["url"])])
+    request = spider._capture_request(capture("20210101000000", truth["url"].replace("https://", "http://"), "301"),
+                                      article)  # fmt: skip
+    moved = HtmlResponse(request.url, status=301, headers={"Location": truth["url"], **ARCHIVED}, request=request)
+    [followed] = list(spider.parse_capture(moved))
+    assert followed.url == f"{REPLAY}/20210101000000id_/{truth['url']}"
+    answer = HtmlResponse(followed.url, body=html.encode("utf-8"), encoding="utf-8", request=followed,
+                          headers={"Content-Type": "text/html; charset=utf-8", **ARCHIVED})  # fmt: skip
+    record, after = list(spider.parse_capture(answer))
+    assert (record["fetched_at"], after.meta["bhg_capture"]["timestamp"]) == ("2021-01-01T00:00:00Z", "20220101000000")
 
 
 MOVED_HTML, MOVED_TRUTH = saved("btq-current-moved-from-bhg")
