@@ -16,7 +16,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from bhg_crawler import __version__
 from bhg_crawler import settings as defaults
-from bhg_crawler.app.config import probe_server
+from bhg_crawler.app.config import number_wanted, option_value, probe_server
 from bhg_crawler.app.crawl import summary
 from bhg_crawler.app.demo import DemoReplica, run_cluster_demo, run_demo
 from bhg_crawler.app.runner import project_settings, run_crawl
@@ -299,16 +299,19 @@ def _heartbeat(args: argparse.Namespace) -> int:
 
 
 def _prune(args: argparse.Namespace) -> int:
-    if args.keep_days < 0 or args.keep < 0:
-        raise ConfigError(f"--keep-days and --keep must be 0 or more, not {args.keep_days} and {args.keep}")
-    found = prunable(Path(args.logs), Path(args.exports), datetime.now(UTC), args.keep_days, args.keep)
-    for path in found:
+    keep_days = option_value("--keep-days", "BHG_KEEP_LOGS_DAYS", args.keep_days)
+    keep = option_value("--keep", "BHG_KEEP_LOGS", args.keep)
+    found = prunable(Path(args.logs), Path(args.exports), datetime.now(UTC), keep_days, keep)
+    for path in found.past:
         print(path)
         if not args.dry_run:
             path.unlink(missing_ok=True)
-    size = sum(path.stat().st_size for path in found if path.exists())
+    if found.unknown:
+        print(f"bhg-crawl: kept {len(found.unknown)} files no run wrote: {', '.join(map(str, found.unknown))}",
+              file=sys.stderr)  # fmt: skip
+    size = sum(path.stat().st_size for path in found.past if path.exists())
     verb = "would remove" if args.dry_run else "removed"
-    print(f"bhg-crawl: {verb} {len(found)} files{f' ({size:,} bytes)' if args.dry_run else ''}", file=sys.stderr)
+    print(f"bhg-crawl: {verb} {len(found.past)} files{f' ({size:,} bytes)' if args.dry_run else ''}", file=sys.stderr)
     return 0
 
 
@@ -481,14 +484,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_exports(prune)
     prune.add_argument(
         "--keep-days",
-        type=float,
-        default=defaults.BHG_KEEP_LOGS_DAYS,
+        default=str(defaults.BHG_KEEP_LOGS_DAYS),
         help=f"keep what is this many days old or less (default {defaults.BHG_KEEP_LOGS_DAYS})",
     )
     prune.add_argument(
         "--keep",
-        type=int,
-        default=defaults.BHG_KEEP_LOGS,
+        default=str(defaults.BHG_KEEP_LOGS),
         help=f"keep the newest this many runs' whatever their age (default {defaults.BHG_KEEP_LOGS})",
     )
     prune.add_argument("--dry-run", action="store_true", help="list what would be removed, remove nothing")
