@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from scrapy import Spider
@@ -77,9 +77,10 @@ class Verdict(NamedTuple):
     why: str
 
 
-def verdict(
-    beat: dict[str, Any], now: datetime, beats: float, host: str, look: Callable[[dict[str, Any]], Liveness] | None = None
-) -> Verdict:
+Look = Callable[[dict[str, Any]], Liveness]
+
+
+def verdict(beat: dict[str, Any], now: datetime, beats: float, host: str, look: Look | None = None) -> Verdict:
     """What became of the run of ``beat``, read on ``host`` at ``now``. A run that says ``running`` is dead now
     when, on its own host (where ``look`` is asked: ``liveness``), its pid runs no more or its state's lock is
     free; when it missed ``beats`` beats it is stuck (its pid alive) or dead (no pid or lock to ask: another host,
@@ -93,7 +94,9 @@ def verdict(
         return Verdict("dead", f"its state's lock {beat.get('lock')} is free")
     if stale(beat, now, beats):
         missed = f"no beat for {beat_age(beat, now):.0f} s, over {beats:g} beats of {beat['interval_seconds']:g} s"
-        return Verdict("dead", missed) if here is None else Verdict("stuck", f"{missed}; pid {beat.get('pid')} still runs")
+        if here is None:
+            return Verdict("dead", missed)
+        return Verdict("stuck", f"{missed}; pid {beat.get('pid')} still runs")
     elsewhere = f"on {beat.get('host') or 'a host it does not name'}: only its beats tell"
     return Verdict("running", elsewhere if here is None else "")
 

@@ -31,13 +31,13 @@ from bhg_crawler.runs.files import (
     remove_run_files,
     run_of,
 )
-from bhg_crawler.runs.outcome import ExitCode, Outcome, outcome_of, record_outcome
+from bhg_crawler.runs.outcome import ExitCode, Outcome, outcome_of, record_outcome, run_status
 from bhg_crawler.runs.report import write_run_report
 from bhg_crawler.state.binding import state_of
 from bhg_crawler.state.store import StateStore
 
 # The manifest's own keys (docs/exports.md): 2 added "accounting"; 3 "schema", and the media files in "files".
-MANIFEST_VERSION = 3
+MANIFEST_VERSION = 4
 
 
 class RunExport(CrawlerComponent):
@@ -275,7 +275,7 @@ class RunExport(CrawlerComponent):
             "started_at": self.started_at,
             "finished_at": now_utc(),
             "finish_reason": reason,
-            "status": "complete" if reason == "finished" else "partial",
+            "status": run_status(reason, outcome),
             "outcome": outcome.as_dict(),
             "schema_version": SCHEMA_VERSION,
             "schema": publish_schemas(self.root),

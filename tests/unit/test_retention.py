@@ -60,8 +60,13 @@ def test_prune_removes_old_logs_and_stats_and_never_a_manifest_a_record_or_anoth
 ) -> None:
     logs, exports = tmp_path / "logs", tmp_path / "exports"
     old, kept = "20200101T000000Z-bhg-0001", "20200102T000000Z-bhg-0002"  # years old: only --keep keeps one
-    stray = [logs / "20261130T999999Z-bhg-zzzz.log", logs / "20200101T000000Z-bhg-zzzz.log.gz",
-             logs / "cron.log", logs / "notes.txt", exports / "runs" / "stats" / "summary.json"]  # no run wrote them
+    stray = [
+        logs / "20261130T999999Z-bhg-zzzz.log",
+        logs / "20200101T000000Z-bhg-zzzz.log.gz",
+        logs / "cron.log",
+        logs / "notes.txt",
+        exports / "runs" / "stats" / "summary.json",
+    ]  # no run wrote them
     files = [*stray, logs / f"{old}.log", logs / f"{old}.log.gz", logs / f"{kept}.log",
              exports / "runs" / f"{old}.json", exports / "runs" / "stats" / f"{old}.json",
              exports / "runs" / "stats" / f"{kept}.json", exports / old / "articles-0001.jsonl",
