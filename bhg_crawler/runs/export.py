@@ -28,6 +28,7 @@ from bhg_crawler.runs.files import (
     manifest_part,
     publish,
     publish_schemas,
+    remove_empty_folders,
     remove_run_files,
     run_of,
 )
@@ -87,7 +88,9 @@ class RunExport(CrawlerComponent):
         return self.root / self.run_id
 
     def spider_opened(self, spider: Spider) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        """Publishes what committed runs left unpublished, removes what dead runs left (their files and folders),
+        and the empty folders of the state's other runs, none of which runs now (this run holds the lock); then
+        the run's own folder, once the state knows the run."""
         (self.root / "runs").mkdir(parents=True, exist_ok=True)
         for run_id, exports in self.state.unpublished():
             count = publish(Path(exports) / run_id, manifest_part(Path(exports), run_id))
@@ -99,6 +102,11 @@ class RunExport(CrawlerComponent):
             spider.logger.warning(
                 "Run %s ended without closing; its work was not kept and its %d files were removed", dead, removed
             )
+        done = [(Path(run["exports"]), run["run_id"]) for run in self.state.runs()
+                if run["status"] != "running" and run["exports"]]  # fmt: skip
+        for run_id in remove_empty_folders(done):  # left by a run of an earlier version, or by hand
+            spider.logger.info("Run %s left an empty folder: removed", run_id)
+        self.folder.mkdir(parents=True, exist_ok=True)
         spider.logger.info("Run %s exporting to %s", self.run_id, self.folder)
 
     # -- records ------------------------------------------------------------------------------
@@ -230,6 +238,7 @@ class RunExport(CrawlerComponent):
             if written is not None:
                 written.discard()
         manifest_part(self.root, self.run_id).unlink(missing_ok=True)
+        remove_empty_folders([(self.root, self.run_id)])
         spider.logger.error("Run %s: %s; nothing of the run was kept", self.run_id, outcome.reason)
         try:
             self.state.end_run(self.run_id, "failed", outcome.as_dict())
