@@ -70,7 +70,7 @@ class Outcome:
 
 def run_status(finish_reason: str, outcome: Outcome) -> str:
     """A run's ``status`` in its manifest and the state: ``complete`` when its crawl finished (Scrapy's
-    ``finished``) and it did its work, whatever it found (exit 0, 3, 5, 8, 9, 10); else ``partial``: it stopped, or
+    ``finished``) and it did its work, whatever it found (exit 0, 3, 5, 8, 9, 10, 14); else ``partial``: it stopped, or
     it left pages unfetched or unread (``WORK_LEFT``: exit 1, 4, 6, 12, 13)."""
     return "complete" if finish_reason == "finished" and outcome.code not in WORK_LEFT else "partial"
 

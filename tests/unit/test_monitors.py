@@ -469,6 +469,7 @@ def test_a_stopped_run_says_why_in_words(reason: str, words: str) -> None:
         ("finished", ExitCode.COVERAGE, "complete"),
         ("finished", ExitCode.DRIFT, "complete"),
         ("finished", ExitCode.FEWER_ARTICLES, "complete"),
+        ("finished", ExitCode.EMPTY_INDEX, "complete"),  # a recovery that read its index: nothing there
         ("finished", ExitCode.FAILED, "partial"),  # a page that raised: not read
         ("finished", ExitCode.CRAWL_ERRORS, "partial"),  # pages not fetched, in the ledger for the next run
         ("finished", ExitCode.PAGES_MISSED, "partial"),
