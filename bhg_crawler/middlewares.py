@@ -339,8 +339,8 @@ class StateBookkeeping(CrawlerComponent, BaseSpiderMiddleware):
       than ``URLLENGTH_LIMIT`` (which Scrapy drops, saying nothing) is not requested, and says so;
     - a section walked to its last page (``signals.section_walked``), and URLs found for a record
       (``signals.aliases_found``);
-    - listing pages a walk missed (``signals.listing_missed``, or a listing page that failed): in the ledger
-      under their ``sites.urls.listing_id``, until a run fetches them;
+    - listing pages a walk missed (``signals.listing_missed``, or a listing page that failed), and a home page
+      that failed: in the ledger under their ``sites.urls.listing_id``, until a run fetches them;
     - an article of the ledger held back by its back-off (``signals.article_held``): one more run waited.
 
     The spider's ``sites`` (its site, then the sites its articles moved to) say which article a URL names.
@@ -367,9 +367,9 @@ class StateBookkeeping(CrawlerComponent, BaseSpiderMiddleware):
         kind = kind_of(response)
         if response.status == 304 and kind is RequestKind.ARTICLE:
             self._not_modified(response)
-        elif response.status == 200 and kind is RequestKind.LISTING:
+        elif response.status == 200 and kind in (RequestKind.LISTING, RequestKind.HOME):
             site = site_of(response.url, self.sites)
-            if site is not None:  # a listing page fetched: it leaves the ledger if a walk missed it before
+            if site is not None:  # a listing page (or the home page) fetched: it leaves the ledger if it was there
                 self.state.cleared(listing_id(response.url, site))
 
     def get_processed_request(self, request: Request, response: Response | None) -> Request:
@@ -414,12 +414,16 @@ class StateBookkeeping(CrawlerComponent, BaseSpiderMiddleware):
     def fetch_failed(self, request: Request, reason: str, status: int | None, retry: bool) -> None:
         """A page gave no record (``signals.fetch_failed``): for an article, why in the ledger (``retry``: worth
         another go), gone at 404 or 410, and the same for its old homes in the redirect chain; a listing page is
-        a page its walk missed (``listing_missed``)."""
+        a page its walk missed (``listing_missed``); the home page too is kept in the ledger, as a listing page
+        no walk missed (``bhg/listings/missed`` does not count it)."""
         if kind_of(request) is RequestKind.LISTING:
             self.listing_missed([request.url], reason)
             return
         if request.meta.get("bhg_ledger_id"):  # a page that is no article, under its own id (a local WARC file)
             self.state.failed(request.meta["bhg_ledger_id"], request.url, reason, retry=retry)
+            return
+        if kind_of(request) is RequestKind.HOME:
+            self._not_fetched(request.url, reason)
             return
         article = article_of(article_url_of(request), self.sites) if kind_of(request) is RequestKind.ARTICLE else None
         if article is None:
@@ -485,9 +489,14 @@ class StateBookkeeping(CrawlerComponent, BaseSpiderMiddleware):
         ``bhg/listings/missed``, and in the ledger, worth another go."""
         self.stats.inc_value("bhg/listings/missed", len(urls))
         for url in urls:
-            site = site_of(url, self.sites)
-            if site is not None:
-                self.state.failed(listing_id(url, site), url, reason, retry=True)
+            self._not_fetched(url, reason)
+
+    def _not_fetched(self, url: str, reason: str) -> None:
+        """A page of a site's listings (the home page, a section's page) in the ledger under its
+        ``sites.urls.listing_id``, worth another go."""
+        site = site_of(url, self.sites)
+        if site is not None:
+            self.state.failed(listing_id(url, site), url, reason, retry=True)
 
     def article_held(self, record_id: str, why: str) -> None:
         """An article the spider left unrequested (``signals.article_held``): held back by the ledger's back-off,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from bhg_crawler import __version__
 from bhg_crawler import settings as defaults
-from bhg_crawler.app.config import probe_server
+from bhg_crawler.app.config import number_wanted, option_value, probe_server
 from bhg_crawler.app.crawl import summary
 from bhg_crawler.app.demo import DemoReplica, run_cluster_demo, run_demo
 from bhg_crawler.app.runner import project_settings, run_crawl
@@ -28,7 +29,7 @@ from bhg_crawler.extract.article import ArticlePage
 from bhg_crawler.extract.checks import check_page, saved_pages
 from bhg_crawler.extract.encoding import page_text
 from bhg_crawler.extract.record import build_record, validation_error
-from bhg_crawler.monitoring.heartbeat import stale
+from bhg_crawler.monitoring.heartbeat import verdict
 from bhg_crawler.runs.outcome import NO_ACTION, ExitCode
 from bhg_crawler.runs.overview import archive_report
 from bhg_crawler.runs.retention import prunable
@@ -283,32 +284,38 @@ def _redis_status(args: argparse.Namespace) -> int:
 
 
 def _heartbeat(args: argparse.Namespace) -> int:
-
+    want = number_wanted(args.beats, False, 1)
+    if want:
+        raise ConfigError(f"--beats must be {want}, not {args.beats!r}")
+    beats = float(args.beats)
     path = Path(args.file) if args.file else Path(args.exports) / "heartbeat.json"
     try:
         beat = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise ConfigError(f"cannot read the heartbeat {path}: {error}") from None
-    dead = stale(beat, datetime.now(UTC), args.beats)
-    state = "dead (no beat for too long)" if dead else beat.get("status")
-    code = beat.get("exit_code") if state == "closed" else None
+    run = verdict(beat, datetime.now(UTC), beats, socket.gethostname())
+    state = f"{run.state} ({run.why})" if run.why else run.state
+    code = beat.get("exit_code") if run.state == "closed" else None
     if code is not None:
         state = f"closed, exit {code} ({ExitCode(code).name.lower()}): {beat.get('outcome')}"
     print(f"run {beat.get('run_id')} (pid {beat.get('pid')}): {state}; last beat {beat.get('updated_at')}")
-    return 1 if dead else 3 if code is not None and code not in NO_ACTION else 0
+    return 1 if run.state in ("dead", "stuck") else 3 if code is not None and code not in NO_ACTION else 0
 
 
 def _prune(args: argparse.Namespace) -> int:
-    if args.keep_days < 0 or args.keep < 0:
-        raise ConfigError(f"--keep-days and --keep must be 0 or more, not {args.keep_days} and {args.keep}")
-    found = prunable(Path(args.logs), Path(args.exports), datetime.now(UTC), args.keep_days, args.keep)
-    for path in found:
+    keep_days = option_value("--keep-days", "BHG_KEEP_LOGS_DAYS", args.keep_days)
+    keep = option_value("--keep", "BHG_KEEP_LOGS", args.keep)
+    found = prunable(Path(args.logs), Path(args.exports), datetime.now(UTC), keep_days, keep)
+    for path in found.past:
         print(path)
         if not args.dry_run:
             path.unlink(missing_ok=True)
-    size = sum(path.stat().st_size for path in found if path.exists())
+    if found.unknown:
+        print(f"bhg-crawl: kept {len(found.unknown)} files no run wrote: {', '.join(map(str, found.unknown))}",
+              file=sys.stderr)  # fmt: skip
+    size = sum(path.stat().st_size for path in found.past if path.exists())
     verb = "would remove" if args.dry_run else "removed"
-    print(f"bhg-crawl: {verb} {len(found)} files{f' ({size:,} bytes)' if args.dry_run else ''}", file=sys.stderr)
+    print(f"bhg-crawl: {verb} {len(found.past)} files{f' ({size:,} bytes)' if args.dry_run else ''}", file=sys.stderr)
     return 0
 
 
@@ -470,7 +477,7 @@ def build_parser() -> argparse.ArgumentParser:
     beat = commands.add_parser("heartbeat", help="check a run's heartbeat: exit 1 if it died without closing")
     beat.add_argument("--file", help="the heartbeat file (default: <exports>/heartbeat.json)")
     _add_exports(beat)
-    beat.add_argument("--beats", type=float, default=3, help="beats missed before a run counts as dead (default 3)")
+    beat.add_argument("--beats", default="3", help="beats missed before a run counts as dead (default 3)")
     beat.set_defaults(func=_heartbeat)
 
     prune = commands.add_parser("prune", help="remove the runs' logs and stats past their retention, never a "
@@ -481,14 +488,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_exports(prune)
     prune.add_argument(
         "--keep-days",
-        type=float,
-        default=defaults.BHG_KEEP_LOGS_DAYS,
+        default=str(defaults.BHG_KEEP_LOGS_DAYS),
         help=f"keep what is this many days old or less (default {defaults.BHG_KEEP_LOGS_DAYS})",
     )
     prune.add_argument(
         "--keep",
-        type=int,
-        default=defaults.BHG_KEEP_LOGS,
+        default=str(defaults.BHG_KEEP_LOGS),
         help=f"keep the newest this many runs' whatever their age (default {defaults.BHG_KEEP_LOGS})",
     )
     prune.add_argument("--dry-run", action="store_true", help="list what would be removed, remove nothing")

@@ -21,7 +21,7 @@ BOOLEANS = frozenset(["1", "0", "true", "false", "True", "False"])  # what Scrap
 RATIOS = frozenset(["BHG_MAX_ERROR_RATIO", "BHG_MAX_REJECT_RATIO", "BHG_MAX_DRIFT", "BHG_MIN_ARTICLE_RATIO"])
 AT_LEAST_ONE = frozenset(
     ["BHG_EXPORT_MAX_RECORDS", "BHG_LEDGER_GIVE_UP_TRIES", "BHG_MAX_LISTING_PAGES", "BHG_MONITOR_RUNS",
-     "BHG_WARC_MAX_BYTES", "BHG_SMTP_PORT"]
+     "BHG_WARC_MAX_BYTES", "BHG_SMTP_PORT", "BHG_KEEP_LOGS"]
 )  # fmt: skip
 
 
@@ -58,7 +58,7 @@ def _coverage(value: str) -> str | None:
 
 
 def _ratio(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1
+    return _number(value) and 0 <= value <= 1
 
 
 SHAPES: dict[str, Callable[[str], str | None]] = {  # what a text setting must be, beyond text (empty: its default)
@@ -80,10 +80,27 @@ def setting_problem(name: str, value: Any) -> str | None:
         close = difflib.get_close_matches(name, KNOWN, n=1, cutoff=0.8)
         return f"{name} is no setting of bhg-crawler" + (f" (did you mean {close[0]}?)" if close else "")
     default, text = KNOWN[name], str(value).strip()
-    if not isinstance(value, str) or (text == "" and not isinstance(default, bool | int | float)):
-        return None  # a value of its kind, set by code; or an empty text, which keeps the setting off
+    read = isinstance(value, str) or (_number(value) and _number(default))  # a number set by code: nan, -1...
+    if not read or (text == "" and not isinstance(default, bool | int | float)):
+        return None  # another value set by code; or an empty text, which keeps the setting off
     want = _wanted(name, default, text)
     return f"{name} must be {want}, not {value!r}" if want else None
+
+
+def _number(value: Any) -> bool:
+    """Whether ``value`` is a number (a flag is none)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def option_value(option: str, name: str, text: str) -> Any:
+    """The value of a command-line ``option`` that stands for the setting ``name`` (``--keep-days`` for
+    ``BHG_KEEP_LOGS_DAYS``), read as that setting's kind; raises ``ConfigError`` in one line, naming the option,
+    when ``text`` is not of that kind (``setting_problem``: "nan", "inf", a number below its least)."""
+    default = KNOWN[name]
+    want = _wanted(name, default, text.strip())
+    if want:
+        raise ConfigError(f"{option} must be {want}, not {text!r}")
+    return type(default)(text)
 
 
 def _wanted(name: str, default: Any, text: str) -> str | None:
@@ -93,15 +110,20 @@ def _wanted(name: str, default: Any, text: str) -> str | None:
     if isinstance(default, bool):
         return None if text in BOOLEANS else "1, 0, true or false"
     if isinstance(default, int | float):
-        try:
-            number = int(text) if isinstance(default, int) else float(text)
-        except ValueError:
-            number = None
-        least = 1 if name in AT_LEAST_ONE else 0
-        if number is None or not math.isfinite(number) or number < least or (name in RATIOS and number > 1):
-            kind = "a whole number" if isinstance(default, int) else "a number"
-            return "a share from 0 to 1" if name in RATIOS else f"{kind} of at least {least}"
+        return number_wanted(text, isinstance(default, int), 1 if name in AT_LEAST_ONE else 0, name in RATIOS)
     return None
+
+
+def number_wanted(text: str, whole: bool, least: int, share: bool = False) -> str | None:
+    """What a number given as ``text`` must be, in words, when it is not that: finite ("nan" and "inf" are
+    not), whole when ``whole``, at least ``least``, and no more than 1 when a ``share``; None when it is."""
+    try:
+        number: float = int(text) if whole else float(text)
+    except ValueError:
+        number = math.nan
+    if math.isfinite(number) and number >= least and not (share and number > 1):
+        return None
+    return "a share from 0 to 1" if share else f"{'a whole number' if whole else 'a number'} of at least {least}"
 
 
 def check_settings(given: Mapping[str, Any]) -> None:

@@ -28,16 +28,17 @@ from bhg_crawler.runs.files import (
     manifest_part,
     publish,
     publish_schemas,
+    remove_empty_folders,
     remove_run_files,
     run_of,
 )
-from bhg_crawler.runs.outcome import ExitCode, Outcome, outcome_of, record_outcome
+from bhg_crawler.runs.outcome import ExitCode, Outcome, outcome_of, record_outcome, run_status
 from bhg_crawler.runs.report import SectionFigures, write_run_report
 from bhg_crawler.state.binding import state_of
 from bhg_crawler.state.store import StateStore
 
 # The manifest's own keys (docs/exports.md): 2 added "accounting"; 3 "schema", and the media files in "files".
-MANIFEST_VERSION = 3
+MANIFEST_VERSION = 4
 
 
 class RunExport(CrawlerComponent):
@@ -88,8 +89,10 @@ class RunExport(CrawlerComponent):
         return self.root / self.run_id
 
     def spider_opened(self, spider: Spider) -> None:
+        """Publishes what committed runs left unpublished, removes what dead runs left (their files and folders),
+        and the empty folders of the state's other runs, none of which runs now (this run holds the lock); then
+        the run's own folder, once the state knows the run."""
         self.sections = SectionFigures(tuple(getattr(spider, "sites", ())))
-        self.folder.mkdir(parents=True, exist_ok=True)
         (self.root / "runs").mkdir(parents=True, exist_ok=True)
         for run_id, exports in self.state.unpublished():
             count = publish(Path(exports) / run_id, manifest_part(Path(exports), run_id))
@@ -101,6 +104,11 @@ class RunExport(CrawlerComponent):
             spider.logger.warning(
                 "Run %s ended without closing; its work was not kept and its %d files were removed", dead, removed
             )
+        done = [(Path(run["exports"]), run["run_id"]) for run in self.state.runs()
+                if run["status"] != "running" and run["exports"]]  # fmt: skip
+        for run_id in remove_empty_folders(done):  # left by a run of an earlier version, or by hand
+            spider.logger.info("Run %s left an empty folder: removed", run_id)
+        self.folder.mkdir(parents=True, exist_ok=True)
         spider.logger.info("Run %s exporting to %s", self.run_id, self.folder)
 
     # -- records ------------------------------------------------------------------------------
@@ -238,6 +246,7 @@ class RunExport(CrawlerComponent):
             if written is not None:
                 written.discard()
         manifest_part(self.root, self.run_id).unlink(missing_ok=True)
+        remove_empty_folders([(self.root, self.run_id)])
         spider.logger.error("Run %s: %s; nothing of the run was kept", self.run_id, outcome.reason)
         try:
             self.state.end_run(self.run_id, "failed", outcome.as_dict())
@@ -283,7 +292,7 @@ class RunExport(CrawlerComponent):
             "started_at": self.started_at,
             "finished_at": now_utc(),
             "finish_reason": reason,
-            "status": "complete" if reason == "finished" else "partial",
+            "status": run_status(reason, outcome),
             "outcome": outcome.as_dict(),
             "schema_version": SCHEMA_VERSION,
             "schema": publish_schemas(self.root),

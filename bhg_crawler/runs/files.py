@@ -6,7 +6,7 @@ import contextlib
 import json
 import os
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,12 +42,26 @@ def publish_schemas(root: Path) -> str:
 
 
 def remove_run_files(root: Path, run_id: str) -> int:
-    """The files of a run that died before its commit: its folder's files and its manifest; how many."""
+    """The files of a run that died before its commit: its folder's files, the folder, and its manifest; how many
+    files."""
     folder = root / run_id
     files = [path for path in folder.iterdir() if path.is_file()] if run_id and folder.is_dir() else []
     for path in [*files, manifest_part(root, run_id)]:
         path.unlink(missing_ok=True)
+    remove_empty_folders([(root, run_id)])
     return len(files)
+
+
+def remove_empty_folders(runs: Iterable[tuple[Path, str]]) -> list[str]:
+    """Of the runs given as (exports root, run id), the folders that hold nothing removed (a run that exported
+    nothing, or died and lost its files); the run ids whose folder went. A folder that holds anything stays, and
+    so does every folder of a run not given: the caller gives only runs that no longer run."""
+    removed = []
+    for root, run_id in runs:
+        with contextlib.suppress(OSError):  # not empty, or not there
+            (root / (run_id or ".never")).rmdir()  # no id: never the exports folder itself
+            removed.append(run_id)
+    return removed
 
 
 class JsonLinesFile:
@@ -99,11 +113,13 @@ class JsonLinesFile:
 
 
 def publish(folder: Path, manifest_part: Path) -> int:
-    """Rename a committed run's ``.part`` files to their names, the manifest last; the files published."""
+    """Rename a committed run's ``.part`` files to their names, the manifest last; the files published. A run with
+    no file (nothing new) keeps no folder."""
     parts = sorted(folder.glob(".*.part")) if folder.is_dir() else []
     for part in [*parts, manifest_part]:
         if part.exists():
             os.replace(part, published(part))
+    remove_empty_folders([(folder.parent, folder.name)])
     return len(parts)
 
 

@@ -35,6 +35,12 @@ class ExitCode(enum.IntEnum):
 # nothing new, was stopped (the next goes on), or left its turn to one already running.
 NO_ACTION = frozenset([ExitCode.OK, ExitCode.NOTHING_NEW, ExitCode.STOPPED, ExitCode.ALREADY_RUNNING])
 
+# The exit codes of a run that left work undone: pages it did not fetch, or fetched and could not read, wait in
+# the failures ledger for the next run. Its manifest says ``partial``, whether Scrapy's crawl finished or not.
+WORK_LEFT = frozenset(
+    [ExitCode.FAILED, ExitCode.STOPPED, ExitCode.ROBOTS_UNAVAILABLE, ExitCode.CRAWL_ERRORS, ExitCode.PAGES_MISSED]
+)
+
 # The order in which failed monitors decide the exit code: the first that failed wins.
 PRECEDENCE = (
     ExitCode.FAILED,
@@ -60,6 +66,13 @@ class Outcome:
     def as_dict(self) -> dict[str, Any]:
         """``{"exit_code": int, "name": str, "reason": str}``: the outcome as manifests and the state keep it."""
         return {"exit_code": int(self.code), "name": self.code.name.lower(), "reason": self.reason}
+
+
+def run_status(finish_reason: str, outcome: Outcome) -> str:
+    """A run's ``status`` in its manifest and the state: ``complete`` when its crawl finished (Scrapy's
+    ``finished``) and it did its work, whatever it found (exit 0, 3, 5, 8, 9, 10, 14); else ``partial``: it stopped, or
+    it left pages unfetched or unread (``WORK_LEFT``: exit 1, 4, 6, 12, 13)."""
+    return "complete" if finish_reason == "finished" and outcome.code not in WORK_LEFT else "partial"
 
 
 def failed_stat(code: ExitCode) -> str:

@@ -22,7 +22,7 @@ from bhg_crawler.extract.listing import ListingPage
 from bhg_crawler.extract.record import ArticleRecord, Extracted, build_record
 from bhg_crawler.extract.tree import Page
 from bhg_crawler.sites.profiles import DEFAULT_SITE, SiteProfile, get_profile, with_successors
-from bhg_crawler.sites.urls import ArticleUrl, article_of, moved_from, section_of, strip_tracking
+from bhg_crawler.sites.urls import ArticleUrl, article_of, listing_id, moved_from, section_of, strip_tracking
 from bhg_crawler.spiders.arguments import parse_flag, parse_options
 from bhg_crawler.spiders.base import ProjectSpider
 from bhg_crawler.state.values import GONE, MOVED, Known, given_up, held_back
@@ -163,13 +163,16 @@ class BhgSpider(ProjectSpider):
     def _ledger_retries(self) -> Iterator[scrapy.Request]:
         """The pages of the failures ledger worth another go, in the run's sections, first of all: articles (but
         those the ledger holds back, ``held_back``), and listing pages a walk missed (the walk goes on from
-        there)."""
+        there); not the home page, which a run of every section asks for anyway."""
+        home = listing_id(self.profile.start_url, self.profile)
         for entry in self.state.ledger(self.profile.name, retry_only=True):
             slug = section_of(entry["url"], self.profile)
             if slug is not None:
                 if slug in self.options.sections:
                     yield self._request(entry["url"], RequestKind.LISTING, bhg_section=slug)
                 continue
+            if entry["record_id"] == home:
+                continue  # the home page: asked for by every run of every section
             article = self._article_of(entry["url"])
             if article is None or not article.section or article.section in self.options.sections:
                 if entry["record_id"] in self.held:

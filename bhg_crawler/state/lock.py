@@ -57,6 +57,22 @@ class RunLock:
             self.release()
 
 
+def lock_held(path: Path) -> bool:
+    """Whether a process holds the lock at ``path`` now (a file that is missing is a lock no one holds). It asks
+    by taking a shared lock for an instant, which a run that starts in that instant is refused as if another run
+    held it (exit 7): only ever asked of a run said to be running."""
+    try:
+        handle = path.open("r", encoding="utf-8")
+    except FileNotFoundError:
+        return False
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        return False  # closing the file lets the shared lock go
+
+
 def lock_for(state: str) -> RunLock | None:
     """The lock of a state path (None for the in-memory state, which no other run can share)."""
     return RunLock(Path(state + ".lock")) if state else None

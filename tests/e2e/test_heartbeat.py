@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -53,7 +55,7 @@ def test_a_run_beats_while_it_runs_and_closes_with_its_exit_code(tmp_path: Path)
     assert ": closed, exit 0 (ok): " in done.stdout
 
 
-def test_a_run_killed_without_closing_leaves_a_stale_heartbeat(tmp_path: Path) -> None:
+def test_a_run_killed_without_closing_is_dead_at_once_on_its_host(tmp_path: Path) -> None:
     heartbeat = tmp_path / "exports" / "heartbeat.json"
     with replica(0, 300) as (url, _):
         child = subprocess.Popen(command(url, 0, tmp_path, "-s", "BHG_HEARTBEAT_SECONDS=0.5"), text=True,
@@ -61,15 +63,22 @@ def test_a_run_killed_without_closing_leaves_a_stale_heartbeat(tmp_path: Path) -
         while (beat := read(heartbeat)) is None or beat["requests"] < 5:
             assert child.poll() is None, "the run ended before it could be killed"
             time.sleep(0.05)
+        alive = check(tmp_path)
         os.kill(child.pid, signal.SIGKILL)
         child.wait()
-    alive = check(tmp_path, "--beats", "1000")
-    assert alive.returncode == 0
-    assert ": running;" in alive.stdout
-    time.sleep(1.6)  # more than three beats
-    dead = check(tmp_path)
+    assert alive.returncode == 0, alive.stdout
+    assert f"(pid {child.pid}): running; last beat " in alive.stdout
+    assert beat["host"] == socket.gethostname() and beat["lock"] == str((tmp_path / "state.sqlite3.lock").resolve())
+    dead = check(tmp_path, "--beats", "1000")  # no beat missed yet: its pid says it is gone
     assert dead.returncode == 1
-    assert "dead (no beat for too long)" in dead.stdout
+    assert f"(pid {child.pid}): dead (pid {child.pid} is not running on {socket.gethostname()}); " in dead.stdout
+    elsewhere = {**beat, "host": "another-host"}
+    heartbeat.write_text(json.dumps(elsewhere))
+    assert check(tmp_path, "--beats", "1000").returncode == 0  # another host's run: only its beats tell
+    time.sleep(1.6)  # more than three beats
+    stale = check(tmp_path)
+    assert stale.returncode == 1
+    assert re.search(r": dead \(no beat for \d+ s, over 3 beats of 0.5 s\); last beat ", stale.stdout)
 
 
 def test_a_missing_heartbeat_is_a_clear_error(tmp_path: Path) -> None:

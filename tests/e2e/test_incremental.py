@@ -13,6 +13,7 @@ from typing import Any, cast
 import pytest
 
 from bhg_crawler.runs.outcome import ExitCode
+from bhg_crawler.runs.retention import RUN_ID
 from bhg_crawler.state.lock import RunLock
 from bhg_crawler.state.store import StateStore
 from bhg_replica.answers import Response
@@ -240,6 +241,7 @@ def test_a_stopped_or_killed_run_loses_nothing(tmp_path: Path, sig: signal.Signa
         assert [m["status"] for m in runs] == ["complete"]  # the killed run left no manifest
         assert "ended without closing" in (tmp_path / "logs" / f"{runs[0]['run_id']}.log").read_text()
     assert not list((tmp_path / "exports").glob("*/.*.part"))  # the killed run's unfinished files are gone
+    assert run_folders(tmp_path) == [m["run_id"] for m in runs]  # and its folder: each left is a published run's
     ids = [r["article_id"] for m in runs for r in exported(tmp_path, m)]
     assert sorted(ids) == sorted(s.article_id for s in site.catalog.live)  # nothing lost, nothing twice
 
@@ -334,3 +336,24 @@ def test_a_run_through_the_replica_takes_the_replicas_clock(tmp_path: Path) -> N
         assert result.returncode in (ExitCode.OK, ExitCode.NOTHING_NEW), result.stderr[-2000:]
     latest = manifests(tmp_path)[-1]
     assert stats(tmp_path, latest).get("bhg/article_requests/revisit", 0) > 0  # days 1's articles, 3 days old
+
+
+def run_folders(work: Path) -> list[str]:
+    """The runs' folders under ``work``'s exports, by name."""
+    return sorted(path.name for path in (work / "exports").iterdir() if path.is_dir() and RUN_ID.fullmatch(path.name))
+
+
+def test_a_run_that_exports_nothing_keeps_no_folder_and_the_next_removes_those_left_empty(tmp_path: Path) -> None:
+    foreign = "20261130T000000Z-bhg-0f0f"  # a run of another state on the same exports: it may be running
+    with replica(0, 30) as (url, _):
+        first = bhg_run(url, 0, tmp_path)
+        again = bhg_run(url, 0, tmp_path)
+        first_id, again_id = (m["run_id"] for m in manifests(tmp_path))
+        assert run_folders(tmp_path) == [first_id]  # nothing new: no file, no folder
+        (tmp_path / "exports" / again_id).mkdir()  # as an earlier version left it
+        (tmp_path / "exports" / foreign).mkdir()
+        last = bhg_run(url, 0, tmp_path)
+    assert (first.returncode, again.returncode, last.returncode) == (0, 3, 3), last.stderr[-2000:]
+    assert run_folders(tmp_path) == sorted([foreign, first_id])
+    last_id = manifests(tmp_path)[-1]["run_id"]
+    assert f"Run {again_id} left an empty folder: removed" in (tmp_path / "logs" / f"{last_id}.log").read_text()

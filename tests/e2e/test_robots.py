@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bhg_crawler.runs.outcome import ExitCode
+from bhg_crawler.sites.profiles import get_profile
 from bhg_replica import faults
 from bhg_replica.answers import Response
 from bhg_replica.site import Site
@@ -122,3 +123,31 @@ def test_the_rules_hold_for_every_request_that_waited_for_them(tmp_path: Path) -
     assert exported(tmp_path, manifest) == []
     assert stats(tmp_path, manifest)["robotstxt/forbidden"] == 8
     assert manifest["accounting"]["refused"] == {"robots": 8}
+
+
+@pytest.mark.parametrize("profile", ["robots-unreachable", "robots-503"])
+def test_a_first_run_that_reaches_no_site_says_so_and_keeps_every_page_for_the_next(
+    tmp_path: Path, profile: str
+) -> None:
+    """A first run whose proxy answers but whose site does not: partial, and every page it did not fetch (the
+    home page, each section's first page) in the ledger with its reason; the next run, with the site back,
+    fetches them all and empties the ledger."""
+    with serving(Site(seed=5, articles=60, fault_profile=profile)) as proxy:
+        offline = bhg_run(proxy, 0, tmp_path)
+    assert offline.returncode == ExitCode.ROBOTS_UNAVAILABLE, offline.stderr[-2000:]
+    [manifest] = manifests(tmp_path)
+    assert (manifest["status"], manifest["outcome"]["name"]) == ("partial", "robots_unavailable")
+    rows = {row[0]: row for row in ledger_rows(tmp_path)}
+    profile_sections = get_profile("baohagiang.vn").sections
+    assert sorted(rows) == sorted(
+        ["baohagiang.vn:listing:/", *(f"baohagiang.vn:listing:/{slug}" for slug in profile_sections)]
+    )
+    assert rows["baohagiang.vn:listing:/"][5] == "https://baohagiang.vn/"
+    assert all(row[2] == "yes" and row[4].startswith("RobotsUnavailable: not crawled: ") for row in rows.values())
+    assert manifest["counts"]["failures"] == len(rows)  # each page not fetched, in failures.jsonl too
+
+    with serving(Site(seed=5, articles=60)) as proxy:
+        back = bhg_run(proxy, 0, tmp_path)
+    assert back.returncode == ExitCode.OK, back.stderr[-2000:]
+    assert [m["status"] for m in manifests(tmp_path)] == ["partial", "complete"]
+    assert [row for row in ledger_rows(tmp_path) if ":listing:" in row[0]] == []

@@ -148,6 +148,36 @@ def test_listing_pages_a_walk_missed_are_in_the_ledger_until_fetched(books: Book
     assert books.rows("run_articles") == []  # a listing page is no article
 
 
+@pytest.mark.parametrize(
+    ("url", "reason", "record_id"),
+    [
+        ("https://baohagiang.vn/", "HTTP 503", "baohagiang.vn:listing:/"),
+        ("https://baohagiang.vn/", "RobotsUnavailable: not crawled: its robots.txt answered 503",
+         "baohagiang.vn:listing:/"),
+        ("https://baotuyenquang.com.vn/", "TimeoutError: timed out", "baotuyenquang.com.vn:listing:/"),
+    ],
+)  # fmt: skip
+def test_a_home_page_not_fetched_is_in_the_ledger_until_fetched(
+    books: Books, url: str, reason: str, record_id: str
+) -> None:
+    home = Request(url, meta={"bhg_kind": "HOME"})
+    books.spider._not_exported(home, reason, "error", None)
+    failed = [(row["record_id"], row["url"], row["reason"], row["retry"]) for row in books.rows("run_failed")]
+    assert failed == [(record_id, url, reason, 1)]
+    assert books.stat("bhg/listings/missed") is None  # no walk missed it: not a page the pagination showed
+    books.output(HtmlResponse(url, body=b"<html></html>", request=home))
+    assert books.rows("run_cleared") == [{"record_id": record_id}]
+    assert books.rows("run_articles") == []
+
+
+def test_a_home_page_in_the_ledger_is_no_article_to_retry(books: Books) -> None:
+    books.spider._not_exported(Request("https://baohagiang.vn/", meta={"bhg_kind": "HOME"}), "HTTP 503", "error", 503)
+    assert {record_id: entry["url"] for record_id, entry in commit(books).items()} == {
+        "baohagiang.vn:listing:/": "https://baohagiang.vn/"
+    }
+    assert [request.url for request in books.spider._ledger_retries()] == []  # each run of every section asks it
+
+
 def test_walked_sections_and_found_aliases_are_written(books: Books) -> None:
     send = books.crawler.signals.send_catch_log
     send(signals.section_walked, site="baohagiang.vn", slug="xa-hoi")

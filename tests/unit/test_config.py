@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bhg_crawler.app.config import check_settings, probe_proxy, setting_problem
+from bhg_crawler.app.config import KNOWN, check_settings, probe_proxy, setting_problem
 from bhg_crawler.core.errors import ConfigError
 
 
@@ -51,10 +51,31 @@ from bhg_crawler.core.errors import ConfigError
         ("BHG_REFRESH_DAY", "3", "BHG_REFRESH_DAY is no setting of bhg-crawler (did you mean BHG_REFRESH_DAYS?)"),
         ("DOWNLOAD_DELAY", "x", None),  # Scrapy's own: Scrapy's to read
         ("BHG_REFRESH_DAYS", 3, None),  # a value of its kind, set by code
+        ("BHG_REFRESH_DAYS", 2.5, None),
+        ("BHG_REFRESH_DAYS", float("nan"), "BHG_REFRESH_DAYS must be a number of at least 0, not nan"),  # by code
+        ("BHG_BACKOFF_MAX", float("inf"), "BHG_BACKOFF_MAX must be a number of at least 0, not inf"),
+        ("BHG_KEEP_LOGS_DAYS", -1.0, "BHG_KEEP_LOGS_DAYS must be a number of at least 0, not -1.0"),
+        ("BHG_MAX_ERROR_RATIO", float("nan"), "BHG_MAX_ERROR_RATIO must be a share from 0 to 1, not nan"),
+        ("BHG_KEEP_LOGS", 0, "BHG_KEEP_LOGS must be a whole number of at least 1, not 0"),
+        ("BHG_WARC", True, None),  # a flag set by code
+        ("BHG_KEEP_LOGS_DAYS", "nan", "BHG_KEEP_LOGS_DAYS must be a number of at least 0, not 'nan'"),
+        ("BHG_KEEP_LOGS_DAYS", "inf", "BHG_KEEP_LOGS_DAYS must be a number of at least 0, not 'inf'"),
+        ("BHG_KEEP_LOGS_DAYS", "-1", "BHG_KEEP_LOGS_DAYS must be a number of at least 0, not '-1'"),
+        ("BHG_KEEP_LOGS", "0", "BHG_KEEP_LOGS must be a whole number of at least 1, not '0'"),
+        ("BHG_KEEP_LOGS", "-1", "BHG_KEEP_LOGS must be a whole number of at least 1, not '-1'"),
     ],
 )  # fmt: skip
 def test_what_is_wrong_with_a_setting(name: str, value: Any, problem: str | None) -> None:
     assert setting_problem(name, value) == problem
+
+
+def test_no_float_setting_takes_nan_or_inf() -> None:
+    floats = [name for name, value in KNOWN.items() if isinstance(value, float)]
+    assert floats  # the project has some: each refuses what is no finite number, as text or set by code
+    for name in floats:
+        for value in ("nan", "inf", "-inf", float("nan"), float("inf")):
+            assert setting_problem(name, value) is not None, (name, value)
+        assert setting_problem(name, "0.5") is None
 
 
 def test_the_first_problem_of_the_settings_given_is_raised() -> None:

@@ -16,7 +16,7 @@ import pytest
 from spidermon.contrib.scrapy.extensions import Spidermon
 
 from bhg_crawler.runs.figures import run_kind
-from bhg_crawler.runs.outcome import ExitCode, Outcome, outcome_of
+from bhg_crawler.runs.outcome import ExitCode, Outcome, outcome_of, run_status
 from bhg_crawler.spiders.bhg import BhgSpider
 from bhg_crawler.spiders.recover import RecoverSpider
 from bhg_crawler.state.binding import attach_state
@@ -458,3 +458,29 @@ def test_a_stopped_run_says_why_in_words(reason: str, words: str) -> None:
     outcome = Judged({}).close([record()] * 30, reason=reason)
     assert outcome.code == ExitCode.STOPPED
     assert outcome.reason == f"the run stopped before its end: {words}; the next run goes on from where it stopped"
+
+
+@pytest.mark.parametrize(
+    ("reason", "code", "status"),
+    [
+        ("finished", ExitCode.OK, "complete"),
+        ("finished", ExitCode.NOTHING_NEW, "complete"),
+        ("finished", ExitCode.REJECTS, "complete"),  # every page fetched: what it found is the matter
+        ("finished", ExitCode.COVERAGE, "complete"),
+        ("finished", ExitCode.DRIFT, "complete"),
+        ("finished", ExitCode.FEWER_ARTICLES, "complete"),
+        ("finished", ExitCode.EMPTY_INDEX, "complete"),  # a recovery that read its index: nothing there
+        ("finished", ExitCode.FAILED, "partial"),  # a page that raised: not read
+        ("finished", ExitCode.CRAWL_ERRORS, "partial"),  # pages not fetched, in the ledger for the next run
+        ("finished", ExitCode.PAGES_MISSED, "partial"),
+        ("finished", ExitCode.ROBOTS_UNAVAILABLE, "partial"),  # a first run with no way to the site
+        ("finished", ExitCode.STOPPED, "partial"),
+        ("shutdown", ExitCode.STOPPED, "partial"),
+        ("closespider_timeout", ExitCode.STOPPED, "partial"),
+        ("shutdown", ExitCode.OK, "partial"),  # however it was judged, the crawl did not end
+    ],
+)
+def test_a_run_is_complete_only_when_it_finished_and_left_no_page_undone(
+    reason: str, code: ExitCode, status: str
+) -> None:
+    assert run_status(reason, Outcome(code, "")) == status
