@@ -31,7 +31,7 @@ from bhg_crawler.extract.encoding import page_text
 from bhg_crawler.extract.record import build_record, validation_error
 from bhg_crawler.monitoring.heartbeat import verdict
 from bhg_crawler.runs.outcome import NO_ACTION, ExitCode
-from bhg_crawler.runs.overview import archive_report
+from bhg_crawler.runs.overview import archive_report, counted
 from bhg_crawler.runs.retention import prunable
 from bhg_crawler.sites.profiles import DEFAULT_SITE, get_profile, with_successors
 from bhg_crawler.spiders.arguments import parse_count, parse_options, parse_window
@@ -311,11 +311,12 @@ def _prune(args: argparse.Namespace) -> int:
         if not args.dry_run:
             path.unlink(missing_ok=True)
     if found.unknown:
-        print(f"bhg-crawl: kept {len(found.unknown)} files no run wrote: {', '.join(map(str, found.unknown))}",
-              file=sys.stderr)  # fmt: skip
+        names = ", ".join(map(str, found.unknown))
+        print(f"bhg-crawl: kept {counted(len(found.unknown), 'file')} no run wrote: {names}", file=sys.stderr)
     size = sum(path.stat().st_size for path in found.past if path.exists())
     verb = "would remove" if args.dry_run else "removed"
-    print(f"bhg-crawl: {verb} {len(found.past)} files{f' ({size:,} bytes)' if args.dry_run else ''}", file=sys.stderr)
+    weight = f" ({size:,} bytes)" if args.dry_run else ""
+    print(f"bhg-crawl: {verb} {counted(len(found.past), 'file')}{weight}", file=sys.stderr)
     return 0
 
 
