@@ -75,6 +75,7 @@ EXTENSIONS = {
     "bhg_crawler.monitoring.heartbeat.Heartbeat": 510,
     "bhg_crawler.distributed.workers.RedisWorkers": 520,  # off unless BHG_REDIS_URL; after the run is committed
     "bhg_crawler.monitoring.progress.Progress": 530,  # a status line on a terminal, a progress line in the log
+    "bhg_crawler.runs.closing.BoundedClose": 540,  # a closing run cuts the requests still waiting to be sent
 }
 
 # --- Monitors: each failed one sets the run's exit code (see bhg_crawler.monitoring.monitors) ---------------
