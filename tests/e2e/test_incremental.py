@@ -178,6 +178,8 @@ def test_crawl_errors_above_the_threshold_fail_the_run(tmp_path: Path) -> None:
         ("", "BHG_MAX_ERROR_RATIO=abc", "BHG_MAX_ERROR_RATIO must be a share from 0 to 1, not 'abc'"),
         ("", "BHG_TYPO=1", "BHG_TYPO is no setting of bhg-crawler"),
         ("", "BHG_REFRESH_DAY=3", "BHG_REFRESH_DAY is no setting of bhg-crawler (did you mean BHG_REFRESH_DAYS?)"),
+        ("", "DOWNLOAD_TIMEOUT=0", "DOWNLOAD_TIMEOUT must be a number above 0, not '0'"),
+        ("", "LOG_LEVEL=LOUD", "LOG_LEVEL must be one of CRITICAL, ERROR, WARNING, INFO, DEBUG, not 'LOUD'"),
     ],
 )  # fmt: skip
 def test_settings_and_a_dead_proxy_are_refused_before_the_crawl(
