@@ -141,10 +141,11 @@ SETTINGS: dict[str, tuple[str, list[str], str]] = {  # command, its -s settings 
 def test_a_bad_setting_is_refused_before_the_state_is_locked(
     command: str, options: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    sources = ["http://127.0.0.1:9/cdx"] if command == "recover" else []  # a CDX endpoint: never asked
-    argv = [command, *sources, "--state", str(tmp_path / "s.sqlite3"), *options]
-    if command != "discover":
-        argv += ["--exports", str(tmp_path / "exports"), "--logs", str(tmp_path / "logs")]
-    assert main(argv) == 2
+    with socket.create_server(("127.0.0.1", 0)) as archive:  # a CDX endpoint that takes a connection, never asked
+        sources = [f"http://127.0.0.1:{archive.getsockname()[1]}/cdx"] if command == "recover" else []
+        argv = [command, *sources, "--state", str(tmp_path / "s.sqlite3"), *options]
+        if command != "discover":
+            argv += ["--exports", str(tmp_path / "exports"), "--logs", str(tmp_path / "logs")]
+        assert main(argv) == 2
     assert capsys.readouterr().err == f"bhg-crawl: {message}\n"
     assert sorted(tmp_path.iterdir()) == []  # no state, no lock, no folders: nothing done
