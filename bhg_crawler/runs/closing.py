@@ -1,8 +1,9 @@
-"""A closing run sends nothing more: the requests waiting in its download slots are cut, so the close ends."""
+"""A closing run sends nothing more: the requests waiting in its download slots, and any that comes to be sent, are
+cut, so the close ends."""
 
 from __future__ import annotations
 
-from scrapy import Spider
+from scrapy import Request, Spider
 from scrapy.core.engine import ExecutionEngine
 from scrapy.crawler import Crawler
 from twisted.internet.task import LoopingCall
@@ -19,16 +20,18 @@ def closing(engine: ExecutionEngine) -> bool:
 
 
 class BoundedClose(CrawlerComponent):
-    """A run that is closing ends within a bounded time.
+    """A run that is closing ends within a bounded time: a downloader middleware, and a look at the download
+    slots every ``PERIOD`` seconds.
 
     Scrapy's engine closes a spider only once every request it holds is answered, and a request waiting in a
     host's download slot may wait for long (a back-off pause of up to ``BHG_BACKOFF_MAX`` seconds, AutoThrottle's
     delays) or for ever (a slot that may send nothing): the close, the state's lock and the heartbeat would wait
     with it, and a SIGTERM would be obeyed only by a second one, which commits nothing. Once the close has
-    begun, each request still waiting in a slot, not sent, is cut (``core.errors.Unsent``; the spiders' errbacks
-    record nothing of it, so the accounting defers its article to the next run, as one of a stopped run never
-    answered); the requests being sent end within ``DOWNLOAD_TIMEOUT``. It looks every ``PERIOD`` seconds.
-    Stat: ``bhg/close/cut``, the requests cut.
+    begun, each request still waiting in a slot, and each that comes to the downloader after (a retry, a
+    redirect, a request that waited for its host's robots.txt), is cut unsent (``core.errors.Unsent``; the
+    spiders' errbacks record nothing of it, so the accounting defers its article to the next run, as one of a
+    stopped run never answered); the requests being sent end within ``DOWNLOAD_TIMEOUT``. Before Scrapy's
+    ``DownloaderStats`` (850), so that a request refused here is not counted as sent. Stat: ``bhg/close/cut``.
     """
 
     PERIOD = 1.0  # seconds between two looks: how long a closing run may wait for a request it will cut
@@ -44,6 +47,13 @@ class BoundedClose(CrawlerComponent):
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.task.running:
             self.task.stop()
+
+    def process_request(self, request: Request) -> None:
+        """Refuses a request (``Unsent``) once the run is closing."""
+        engine = self.crawler.engine
+        if engine is not None and closing(engine):
+            self.stats.inc_value("bhg/close/cut")
+            raise Unsent(f"not sent: the run closed before {request.url} was sent")
 
     def cut(self) -> None:
         """Cuts every request waiting in a download slot, when the run is closing."""

@@ -40,3 +40,19 @@ def test_a_closing_run_cuts_what_waits_to_be_sent(closing: bool, waiting: int, c
     assert [type(failure.value) for failure in failures] == [Unsent] * cut
     assert sum(len(slot.queue) for slot in slots.values()) == waiting - cut
     assert all(str(f.value).startswith("not sent: the run closed while https://baohagiang.vn/p") for f in failures)
+
+
+@pytest.mark.parametrize(("closing", "refused"), [(False, False), (True, True)], ids=["running", "closing"])
+def test_a_closing_run_sends_no_request_that_comes_after(closing: bool, refused: bool) -> None:
+    crawler = get_crawler(Spider)
+    engine_slot = SimpleNamespace(closing=Deferred() if closing else None)
+    crawler.engine = SimpleNamespace(_slot=engine_slot, downloader=SimpleNamespace(slots={}))  # type: ignore[assignment]
+    bounded = BoundedClose(crawler)
+    retry = Request("https://baohagiang.vn/xa-hoi/trang-3.html", meta={"retry_times": 1})
+    if refused:
+        with pytest.raises(Unsent, match=r"^not sent: the run closed before https://baohagiang.vn/xa-hoi/trang-3.html"):
+            bounded.process_request(retry)
+    else:
+        bounded.process_request(retry)  # goes on to be sent
+    assert crawler.stats is not None
+    assert crawler.stats.get_value("bhg/close/cut") == (1 if refused else None)
