@@ -23,7 +23,7 @@ from twisted.python.failure import Failure
 
 from bhg_crawler.core import signals
 from bhg_crawler.core.components import CrawlerComponent
-from bhg_crawler.core.errors import RefusedRedirect, RobotsRedirectLoop, RobotsUnavailable, error_in
+from bhg_crawler.core.errors import RefusedRedirect, RobotsRedirectLoop, RobotsUnavailable, Unsent, error_in
 from bhg_crawler.core.identity import user_agent
 from bhg_crawler.core.requests import RequestKind, article_url_of, captures_of, kind_of
 from bhg_crawler.extract.encoding import page_encoding
@@ -269,7 +269,9 @@ class RobotsRulesMiddleware(RobotsTxtMiddleware):
         return awaited if isinstance(found, Deferred) else found
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
-        if isinstance(exc, RobotsRedirectLoop):  # RFC 9309 (2.3.1.2): unavailable, as a 4xx is: no rules
+        # A loop of redirects: RFC 9309 (2.3.1.2) reads it as unavailable, as a 4xx: no rules. A robots.txt cut by
+        # the closing run (Unsent): the host's requests that waited for its rules are cut in turn, unsent.
+        if isinstance(exc, RobotsRedirectLoop | Unsent):
             super()._robots_error(exc, netloc)
             return
         self.unavailable.setdefault(netloc, f"its robots.txt could not be fetched ({type(exc).__name__}: {exc})")

@@ -47,6 +47,7 @@ DOWNLOADER_MIDDLEWARES = {
     "bhg_crawler.middlewares.EncodingMiddleware": 580,  # after decompression (HttpCompressionMiddleware, 590)
     "bhg_crawler.middlewares.RedirectGuardMiddleware": 610,  # sees redirects before RedirectMiddleware (600)
     "bhg_crawler.middlewares.MetaRefreshGuardMiddleware": 585,  # after decompression (590), before MetaRefresh (580)
+    "bhg_crawler.runs.closing.BoundedClose": 840,  # a closing run sends nothing more; before DownloaderStats (850)
     "bhg_crawler.archive.warc.WarcMiddleware": 900,  # responses as received: before decompression and redirects
     "bhg_crawler.archive.local.LocalWarcMiddleware": 950,  # recover's local WARC reads: counted (850) as requests
 }

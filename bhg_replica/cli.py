@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from bhg_replica.errors import ReplicaError
@@ -20,6 +21,8 @@ from bhg_replica.templates import TEMPLATES
 # The index of a folder of saved pages, a line a page: its file name and the URL it was served at (the format
 # ``bhg-crawl check-pages`` reads).
 URLS_FILE = "urls.txt"
+
+Parser = TypeVar("Parser", bound=argparse.ArgumentParser)  # the parser class of the command line that adds them
 
 
 def site_of(args: argparse.Namespace) -> Site:
@@ -117,7 +120,7 @@ def add_site_options(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
-def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_commands(commands: argparse._SubParsersAction[Parser]) -> None:
     """``serve``, ``save`` and ``urls`` as sub-commands of ``commands``; each sets ``func``."""
     server = commands.add_parser("serve", help="serve the replica in the foreground until stopped")
     server.add_argument("--latency", type=float, default=0, metavar="MS",

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from warcio.exceptions import ArchiveLoadFailed
 
@@ -355,6 +355,27 @@ def _wacz(args: argparse.Namespace) -> int:
     return 0
 
 
+def _given(value: str) -> str:
+    """A text option's value, refused when empty or only separators (commas, spaces): ``--sections ,`` or
+    ``--urls=`` is a mistake, never "all"."""
+    if not value.replace(",", " ").strip():
+        raise argparse.ArgumentTypeError(f"expected a value, not {value!r}")
+    return value
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser of ``bhg-crawl`` and its commands: every text option refuses an empty value
+    (``_given``), and every error is one line on standard error, exit 2."""
+
+    def add_argument(self, *names: Any, **options: Any) -> argparse.Action:
+        if options.get("action", "store") in ("store", "append") and "type" not in options and "choices" not in options:
+            options["type"] = _given
+        return super().add_argument(*names, **options)
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(ExitCode.BAD_CONFIG, f"bhg-crawl: {message}\n")
+
+
 def _add_site(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--site", default=DEFAULT_SITE, help=f"site profile (default {DEFAULT_SITE})")
 
@@ -400,7 +421,7 @@ def _add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``bhg-crawl`` argument parser: every command, its options and the function that runs it (``func``)."""
-    parser = argparse.ArgumentParser(prog="bhg-crawl", description="Crawl Báo Hà Giang and its successor site.")
+    parser = Parser(prog="bhg-crawl", description="Crawl Báo Hà Giang and its successor site.")
     parser.add_argument("--version", action="version", version=f"bhg-crawler {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

@@ -1,15 +1,20 @@
-"""The ``BHG_*`` settings given to a run, checked before anything is fetched: known names, values of their kind."""
+"""The settings given to a run, checked before anything is fetched: ``BHG_*`` names known and values of their kind,
+and Scrapy's own settings the project relies on, of their kind and range."""
 
 from __future__ import annotations
 
 import difflib
 import json
+import logging
 import math
 import socket
 import urllib.request
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
+
+from scrapy.settings import BaseSettings
 
 from bhg_crawler import settings as defaults
 from bhg_crawler.core.clock import parse_moment
@@ -131,6 +136,108 @@ def check_settings(given: Mapping[str, Any]) -> None:
     given; nothing when all are right."""
     for name, value in given.items():
         problem = setting_problem(name, value)
+        if problem is not None:
+            raise ConfigError(problem)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What a Scrapy setting must be: read by Scrapy's own getter (``getint``, ``getfloat``, ``getbool``), which
+    raises ``ValueError`` on text not of its kind, then a finite number of at least ``least`` (above it, when
+    ``above``)."""
+
+    getter: str
+    least: float | None = None
+    above: bool = False
+
+    def wanted(self) -> str:
+        """The rule in words: "a whole number of at least 1", "1, 0, true or false"..."""
+        if self.getter == "getbool":
+            return "1, 0, true or false"
+        kind = "a whole number" if self.getter == "getint" else "a number"
+        return f"{kind} {'above' if self.above else 'of at least'} {self.least:g}"
+
+    def holds(self, settings: BaseSettings, name: str) -> bool:
+        """Whether the setting's value in ``settings`` keeps the rule."""
+        try:
+            value = getattr(settings, self.getter)(name)
+        except (ValueError, TypeError):
+            return False
+        if self.least is None:
+            return True
+        return math.isfinite(value) and (value > self.least if self.above else value >= self.least)
+
+
+WHOLE = Rule("getint", 1)
+COUNT = Rule("getint", 0)
+NUMBER = Rule("getfloat", 0)
+POSITIVE = Rule("getfloat", 0, above=True)
+FLAG = Rule("getbool")
+# Scrapy's settings the project relies on, each with its rule: a value that breaks one would hang the run
+# (no request can be sent, a close that waits forever), drop the politeness, or fail it with a traceback.
+SCRAPY_RULES: dict[str, Rule] = {
+    "CONCURRENT_REQUESTS": WHOLE,  # 0 would be no limit at all
+    "CONCURRENT_REQUESTS_PER_DOMAIN": WHOLE,  # 0: no request is ever sent
+    "CONCURRENT_REQUESTS_PER_IP": COUNT,  # 0: per domain
+    "CONCURRENT_ITEMS": WHOLE,
+    "DOWNLOAD_DELAY": NUMBER,
+    "DOWNLOAD_DELAY_JITTER": NUMBER,
+    "AUTOTHROTTLE_ENABLED": FLAG,
+    "AUTOTHROTTLE_DEBUG": FLAG,
+    "AUTOTHROTTLE_START_DELAY": NUMBER,
+    "AUTOTHROTTLE_MAX_DELAY": NUMBER,
+    "AUTOTHROTTLE_TARGET_CONCURRENCY": POSITIVE,
+    "ROBOTSTXT_OBEY": FLAG,
+    "COOKIES_ENABLED": FLAG,
+    "TELNETCONSOLE_ENABLED": FLAG,
+    "REMOTE_CONTROL_ENABLED": FLAG,
+    "DOWNLOAD_TIMEOUT": POSITIVE,  # 0 would be no timeout: a silent server holds a request, and the close, forever
+    "DNS_TIMEOUT": POSITIVE,
+    "DOWNLOAD_MAXSIZE": COUNT,  # 0: no cap
+    "DOWNLOAD_WARNSIZE": COUNT,
+    "DOWNLOAD_FAIL_ON_DATALOSS": FLAG,
+    "REDIRECT_ENABLED": FLAG,
+    "REDIRECT_MAX_TIMES": COUNT,
+    "METAREFRESH_ENABLED": FLAG,
+    "RETRY_ENABLED": FLAG,
+    "RETRY_TIMES": COUNT,
+    "DEPTH_LIMIT": COUNT,  # 0: no limit
+    "CLOSESPIDER_TIMEOUT": NUMBER,  # 0: none, as for the counts below
+    "CLOSESPIDER_ITEMCOUNT": COUNT,
+    "CLOSESPIDER_PAGECOUNT": COUNT,
+    "CLOSESPIDER_ERRORCOUNT": COUNT,
+    "CLOSESPIDER_PAGECOUNT_NO_ITEM": COUNT,
+    "CLOSESPIDER_TIMEOUT_NO_ITEM": COUNT,
+    "LOG_ENABLED": FLAG,
+    "LOGSTATS_INTERVAL": NUMBER,  # 0: no stats lines
+    "MEMUSAGE_ENABLED": FLAG,
+    "SPIDERMON_ENABLED": FLAG,
+    "SPIDERMON_ADD_FIELD_COVERAGE": FLAG,
+    "SPIDERMON_DICT_FIELDS_COVERAGE_LEVELS": COUNT,
+}
+LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
+
+def scrapy_setting_problem(settings: BaseSettings, name: str) -> str | None:
+    """What is wrong with Scrapy's setting ``name`` (``LOG_LEVEL``, or one of ``SCRAPY_RULES``) as ``settings``
+    hold it, in one line; None when it is right, or is no setting checked."""
+    value = settings.get(name)
+    if name == "LOG_LEVEL":
+        if value in LOG_LEVELS or value in [getattr(logging, level) for level in LOG_LEVELS]:
+            return None
+        return f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {value!r}"
+    rule = SCRAPY_RULES.get(name)
+    if rule is None or rule.holds(settings, name):
+        return None
+    return f"{name} must be {rule.wanted()}, not {value!r}"
+
+
+def check_scrapy_settings(settings: BaseSettings) -> None:
+    """Raises ``ConfigError`` with the first problem (``scrapy_setting_problem``) of the Scrapy settings checked
+    (``LOG_LEVEL``, then ``SCRAPY_RULES`` in its order) as ``settings`` hold them, whatever set them: the
+    project's defaults, the command line, a settings module; nothing when all are right."""
+    for name in ("LOG_LEVEL", *SCRAPY_RULES):
+        problem = scrapy_setting_problem(settings, name)
         if problem is not None:
             raise ConfigError(problem)
 

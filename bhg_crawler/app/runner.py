@@ -11,7 +11,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from bhg_crawler.app.config import check_settings, probe_proxy, replica_clock
+from bhg_crawler.app.config import check_scrapy_settings, check_settings, probe_proxy, replica_clock
 from bhg_crawler.core import signals
 from bhg_crawler.core.errors import ConfigError
 from bhg_crawler.runs.files import new_run_id
@@ -57,11 +57,13 @@ def run_crawl(
     """Runs the ``spider`` (``bhg``, or ``recover``) to its end (SIGINT or SIGTERM stops it cleanly) and judges the run.
 
     Raises ``AlreadyRunning`` when another run holds the state's lock, ``ConfigError`` when a ``BHG_*`` setting
-    is unknown or not of its kind (``config.check_settings``), the proxy takes no connection, or the state or
+    is unknown or not of its kind (``config.check_settings``), a Scrapy setting the project relies on is not of
+    its kind and range (``config.check_scrapy_settings``), the proxy takes no connection, or the state or
     the exports or logs folder cannot be used: all before anything is fetched.
     """
     check_settings(overrides)
     settings = project_settings(overrides)
+    check_scrapy_settings(settings)
     run_id = settings.get("BHG_RUN_ID") or new_run_id(spider)
     settings.set("BHG_RUN_ID", run_id, priority="cmdline")
     log_file = None

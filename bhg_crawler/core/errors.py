@@ -38,6 +38,11 @@ class Dropped(DropItem):
         self.outcome = outcome
 
 
+class Unsent(IgnoreRequest):
+    """A request a closing run cut before it was sent (``runs.closing.BoundedClose``): no outcome of its own, its
+    article deferred to the next run as one the run never answered."""
+
+
 class RobotsUnavailable(IgnoreRequest):
     """A request to a host whose robots.txt answered 5xx or nothing: by RFC 9309 not made in this run."""
 

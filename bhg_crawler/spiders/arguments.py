@@ -52,8 +52,13 @@ def parse_options(
     urls_file: str | None = None,
     max_articles: str | int | None = None,
 ) -> CrawlOptions:
-    """The spider's arguments, as given (strings), parsed and checked against the profile (unknown sections,
-    URLs not of the site, dates, a limit below 1): ``ConfigError`` with one line saying what is wrong."""
+    """The spider's arguments, as given (strings; None: not given), parsed and checked against the profile
+    (unknown sections, URLs not of the site, dates, a limit below 1, a text given empty or only separators:
+    ``-a sections=,`` is a mistake, not "all"): ``ConfigError`` with one line saying what is wrong."""
+    given_text = {"sections": sections, "since": since, "until": until, "urls": urls, "urls_file": urls_file}
+    for name, value in given_text.items():
+        if value is not None and not value.replace(",", " ").strip():
+            raise ConfigError(f"{name} is empty ({value!r}): give a value, or leave it out")
     chosen = [s.strip() for s in sections.split(",") if s.strip()] if sections else list(profile.sections)
     start = parse_day(since, profile) if since else None
     end = parse_day(until, profile) + timedelta(days=1) if until else None

@@ -15,7 +15,7 @@ from twisted.python.failure import Failure
 
 from bhg_crawler.core import signals
 from bhg_crawler.core.clock import in_zone, parse_moment, utc
-from bhg_crawler.core.errors import describe, refusal_of
+from bhg_crawler.core.errors import Unsent, describe, refusal_of
 from bhg_crawler.core.requests import RequestKind
 from bhg_crawler.extract.article import ArticlePage
 from bhg_crawler.extract.listing import ListingPage
@@ -445,7 +445,10 @@ class BhgSpider(ProjectSpider):
             self._stats.inc_value(f"bhg/urls/unusable/{what}", count)
 
     def fetch_failed(self, failure: Failure) -> None:
-        """The errback of every request: why it gave no response worth a callback."""
+        """The errback of every request: why it gave no response worth a callback (nothing for a request the
+        closing run cut: ``Unsent``, deferred to the next run)."""
+        if isinstance(failure.value, Unsent):
+            return
         request = failure.request  # type: ignore[attr-defined]
         status = failure.value.response.status if isinstance(failure.value, HttpError) else None
         reason = f"HTTP {status}" if status is not None else describe(failure)

@@ -17,7 +17,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from bhg_crawler.core import signals
-from bhg_crawler.core.errors import ConfigError, describe
+from bhg_crawler.core.errors import ConfigError, Unsent, describe
 from bhg_crawler.core.requests import RequestKind
 from bhg_crawler.extract.article import ArticlePage
 from bhg_crawler.extract.cdx import (
@@ -262,7 +262,10 @@ class RecoverSpider(ProjectSpider):
             yield self._index_request(pattern)
 
     def index_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
-        """A page of the index that failed (an error status after the back-off and retries, or no answer)."""
+        """A page of the index that failed (an error status after the back-off and retries, or no answer; nothing
+        for a request the closing run cut: ``Unsent``)."""
+        if isinstance(failure.value, Unsent):
+            return
         request = failure.request  # type: ignore[attr-defined]
         answer = failure.value.response if isinstance(failure.value, HttpError) else None
         reason = f"HTTP {answer.status} from the CDX server" if answer is not None else describe(failure)
@@ -579,7 +582,9 @@ class RecoverSpider(ProjectSpider):
     def capture_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         """The errback of a capture: why it gave nothing. An error status is judged as any answer (``_check``):
         an archived 404 or 410 is gone; the archive's own error, an archived error and no answer at all are
-        tried again next run."""
+        tried again next run; nothing for a request the closing run cut (``Unsent``)."""
+        if isinstance(failure.value, Unsent):
+            return
         request = failure.request  # type: ignore[attr-defined]
         if isinstance(failure.value, HttpError):
             answer = failure.value.response

@@ -179,6 +179,8 @@ def test_crawl_errors_above_the_threshold_fail_the_run(tmp_path: Path) -> None:
         ("", "BHG_MAX_ERROR_RATIO=abc", "BHG_MAX_ERROR_RATIO must be a share from 0 to 1, not 'abc'"),
         ("", "BHG_TYPO=1", "BHG_TYPO is no setting of bhg-crawler"),
         ("", "BHG_REFRESH_DAY=3", "BHG_REFRESH_DAY is no setting of bhg-crawler (did you mean BHG_REFRESH_DAYS?)"),
+        ("", "DOWNLOAD_TIMEOUT=0", "DOWNLOAD_TIMEOUT must be a number above 0, not '0'"),
+        ("", "LOG_LEVEL=LOUD", "LOG_LEVEL must be one of CRITICAL, ERROR, WARNING, INFO, DEBUG, not 'LOUD'"),
     ],
 )  # fmt: skip
 def test_settings_and_a_dead_proxy_are_refused_before_the_crawl(
@@ -244,6 +246,38 @@ def test_a_stopped_or_killed_run_loses_nothing(tmp_path: Path, sig: signal.Signa
     assert run_folders(tmp_path) == [m["run_id"] for m in runs]  # and its folder: each left is a published run's
     ids = [r["article_id"] for m in runs for r in exported(tmp_path, m)]
     assert sorted(ids) == sorted(s.article_id for s in site.catalog.live)  # nothing lost, nothing twice
+
+
+def test_a_run_whose_requests_cannot_be_sent_obeys_sigterm_at_once(tmp_path: Path) -> None:
+    """A delay of an hour between two requests to the host: after the first, every request waits in the host's
+    slot, and the close would wait with them. SIGTERM cuts them: the run commits what it has, exits 6."""
+    with replica(0, 60) as (url, site):
+        line = [*command(url, 0, tmp_path), "-s", "DOWNLOAD_DELAY=3600"]  # after the replica's settings: it wins
+        child = subprocess.Popen(line, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (tmp_path / "exports" / "heartbeat.json").exists():
+            time.sleep(0.1)
+        time.sleep(2)  # the robots.txt answered, the next requests waiting for their turn
+        child.send_signal(signal.SIGTERM)
+        stopping = time.monotonic()
+        try:
+            _, err = child.communicate(timeout=30)
+        finally:
+            if child.poll() is None:  # a run that did not obey: not left behind
+                child.kill()
+                child.communicate()
+        took = time.monotonic() - stopping
+        again = bhg_run(url, 0, tmp_path)
+    assert child.returncode == ExitCode.STOPPED, err[-2000:]
+    assert took < 15, f"{took:.1f} s from SIGTERM to the exit"
+    stopped, finished = manifests(tmp_path)  # each balances
+    assert (stopped["status"], stopped["finish_reason"], stopped["counts"]["articles"]) == ("partial", "shutdown", 0)
+    assert stats(tmp_path, stopped)["bhg/close/cut"] > 0
+    beat = json.loads((tmp_path / "exports" / "heartbeat.json").read_text(encoding="utf-8"))
+    assert (beat["status"], beat["run_id"]) == ("closed", finished["run_id"])
+    assert again.returncode == ExitCode.OK, again.stderr[-2000:]
+    ids = [r["article_id"] for r in exported(tmp_path, finished)]
+    assert sorted(ids) == sorted(s.article_id for s in site.catalog.live)  # nothing of the stopped run lost
 
 
 def test_errors_in_the_code_fail_the_run_and_lose_no_record(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""The BHG_* settings a run is given, checked before anything is fetched."""
+"""The settings a run is given, checked before anything is fetched: the BHG_* ones, and Scrapy's own the project
+relies on."""
 
 from __future__ import annotations
 
@@ -7,7 +8,17 @@ from typing import Any
 
 import pytest
 
-from bhg_crawler.app.config import KNOWN, check_settings, probe_proxy, setting_problem
+from bhg_crawler.app.config import (
+    KNOWN,
+    SCRAPY_RULES,
+    check_scrapy_settings,
+    check_settings,
+    probe_proxy,
+    scrapy_setting_problem,
+    setting_problem,
+)
+from bhg_crawler.app.crawl import REPLICA_SPEED
+from bhg_crawler.app.runner import project_settings
 from bhg_crawler.core.errors import ConfigError
 
 
@@ -49,7 +60,7 @@ from bhg_crawler.core.errors import ConfigError
         ("BHG_CONTACT", "", None),  # any text
         ("BHG_TYPO", "1", "BHG_TYPO is no setting of bhg-crawler"),
         ("BHG_REFRESH_DAY", "3", "BHG_REFRESH_DAY is no setting of bhg-crawler (did you mean BHG_REFRESH_DAYS?)"),
-        ("DOWNLOAD_DELAY", "x", None),  # Scrapy's own: Scrapy's to read
+        ("DOWNLOAD_DELAY", "x", None),  # Scrapy's own: checked by its rule, below
         ("BHG_REFRESH_DAYS", 3, None),  # a value of its kind, set by code
         ("BHG_REFRESH_DAYS", 2.5, None),
         ("BHG_REFRESH_DAYS", float("nan"), "BHG_REFRESH_DAYS must be a number of at least 0, not nan"),  # by code
@@ -92,3 +103,67 @@ def test_a_proxy_that_takes_no_connection_is_refused() -> None:
     listening.close()
     with pytest.raises(ConfigError, match=rf"^the proxy 127.0.0.1:{port} \(BHG_VIA\) takes no connection: "):
         probe_proxy(f"http://127.0.0.1:{port}")
+
+
+# -- Scrapy's own settings the project relies on ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "problem"),
+    [
+        ("CONCURRENT_REQUESTS_PER_DOMAIN", "0", "CONCURRENT_REQUESTS_PER_DOMAIN must be a whole number of at least 1, not '0'"),
+        ("CONCURRENT_REQUESTS_PER_DOMAIN", "4", None),
+        ("CONCURRENT_REQUESTS", "0", "CONCURRENT_REQUESTS must be a whole number of at least 1, not '0'"),
+        ("CONCURRENT_REQUESTS", "2.5", "CONCURRENT_REQUESTS must be a whole number of at least 1, not '2.5'"),
+        ("CONCURRENT_REQUESTS_PER_IP", "0", None),  # 0: by host
+        ("DOWNLOAD_DELAY", "-1", "DOWNLOAD_DELAY must be a number of at least 0, not '-1'"),
+        ("DOWNLOAD_DELAY", "abc", "DOWNLOAD_DELAY must be a number of at least 0, not 'abc'"),
+        ("DOWNLOAD_DELAY", "", "DOWNLOAD_DELAY must be a number of at least 0, not ''"),
+        ("DOWNLOAD_DELAY", "nan", "DOWNLOAD_DELAY must be a number of at least 0, not 'nan'"),
+        ("DOWNLOAD_DELAY", "0", None),
+        ("DOWNLOAD_DELAY", "0.25", None),
+        ("DOWNLOAD_TIMEOUT", "0", "DOWNLOAD_TIMEOUT must be a number above 0, not '0'"),
+        ("DOWNLOAD_TIMEOUT", "inf", "DOWNLOAD_TIMEOUT must be a number above 0, not 'inf'"),
+        ("DOWNLOAD_TIMEOUT", "0.5", None),
+        ("DOWNLOAD_MAXSIZE", "-1", "DOWNLOAD_MAXSIZE must be a whole number of at least 0, not '-1'"),
+        ("DOWNLOAD_MAXSIZE", "0", None),  # 0: no cap
+        ("RETRY_TIMES", "-1", "RETRY_TIMES must be a whole number of at least 0, not '-1'"),
+        ("RETRY_TIMES", "0", None),
+        ("LOGSTATS_INTERVAL", "-5", "LOGSTATS_INTERVAL must be a number of at least 0, not '-5'"),
+        ("CLOSESPIDER_TIMEOUT", "-1", "CLOSESPIDER_TIMEOUT must be a number of at least 0, not '-1'"),
+        ("CLOSESPIDER_PAGECOUNT", "-3", "CLOSESPIDER_PAGECOUNT must be a whole number of at least 0, not '-3'"),
+        ("CLOSESPIDER_ITEMCOUNT", "x", "CLOSESPIDER_ITEMCOUNT must be a whole number of at least 0, not 'x'"),
+        ("AUTOTHROTTLE_ENABLED", "maybe", "AUTOTHROTTLE_ENABLED must be 1, 0, true or false, not 'maybe'"),
+        ("AUTOTHROTTLE_ENABLED", "False", None),
+        ("AUTOTHROTTLE_ENABLED", "true", None),
+        ("AUTOTHROTTLE_TARGET_CONCURRENCY", "0", "AUTOTHROTTLE_TARGET_CONCURRENCY must be a number above 0, not '0'"),
+        ("ROBOTSTXT_OBEY", "yes", "ROBOTSTXT_OBEY must be 1, 0, true or false, not 'yes'"),
+        ("LOG_LEVEL", "LOUD", "LOG_LEVEL must be one of CRITICAL, ERROR, WARNING, INFO, DEBUG, not 'LOUD'"),
+        ("LOG_LEVEL", "debug", "LOG_LEVEL must be one of CRITICAL, ERROR, WARNING, INFO, DEBUG, not 'debug'"),
+        ("LOG_LEVEL", "WARNING", None),
+        ("LOG_LEVEL", 10, None),  # logging.DEBUG, set by code
+        ("DOWNLOAD_DELAY", 2, None),  # a value of its kind, set by code
+        ("USER_AGENT", "", None),  # not checked: Scrapy's to read
+    ],
+)  # fmt: skip
+def test_what_is_wrong_with_a_scrapy_setting(name: str, value: Any, problem: str | None) -> None:
+    assert scrapy_setting_problem(project_settings({name: value}), name) == problem
+
+
+def test_the_project_settings_keep_every_rule() -> None:
+    settings = project_settings({})
+    assert [scrapy_setting_problem(settings, name) for name in ("LOG_LEVEL", *SCRAPY_RULES)] == [None] * (
+        1 + len(SCRAPY_RULES)
+    )
+    check_scrapy_settings(settings)
+    check_scrapy_settings(project_settings(REPLICA_SPEED))  # the replica's crawls: politeness off, still valid
+
+
+def test_a_bad_scrapy_setting_is_refused_whatever_set_it() -> None:
+    module = project_settings({})
+    module.set("RETRY_TIMES", -1, priority="project")  # a settings module of one's own
+    with pytest.raises(ConfigError, match=r"^RETRY_TIMES must be a whole number of at least 0, not -1$"):
+        check_scrapy_settings(module)
+    given = project_settings({"DOWNLOAD_DELAY": "-1", "RETRY_TIMES": "x"})  # the first in the table's order
+    with pytest.raises(ConfigError, match=r"^DOWNLOAD_DELAY must be a number of at least 0, not '-1'$"):
+        check_scrapy_settings(given)

@@ -19,6 +19,7 @@ from scrapy import Spider
 
 from bhg_crawler import settings
 from bhg_crawler.app.cli import build_parser
+from bhg_crawler.app.config import LOG_LEVELS, SCRAPY_RULES
 from bhg_crawler.monitoring.monitors import RunMonitors
 from bhg_crawler.runs.outcome import PRECEDENCE, ExitCode
 from bhg_crawler.sites.profiles import REQUIRED, Selectors, SiteProfile
@@ -329,6 +330,13 @@ def test_every_scrapy_setting_of_settings_py_is_explained() -> None:
             if len(written) != 1 or repr(ast.literal_eval(written[0])) != repr(value):
                 wrong.append(f"{name}: the table says {documented[name][1]}, settings.py {value!r}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_the_checked_scrapy_settings_table_is_the_rules() -> None:
+    rows = rows_of(page("settings.md"), "Scrapy setting checked")
+    documented = {code_names(row[0])[0]: row[1] for row in rows}
+    rules = {"LOG_LEVEL": f"one of {', '.join(LOG_LEVELS)}", **{n: rule.wanted() for n, rule in SCRAPY_RULES.items()}}
+    assert documented == rules
 
 
 GETTERS = frozenset(["get", "getint", "getfloat", "getbool", "getlist", "getdict", "getdictorlist", "getwithbase"])

@@ -1,4 +1,4 @@
-"""Downloader middlewares: backing off on 429 and 503."""
+"""Downloader middlewares: backing off on 429 and 503, the guards of redirects, robots.txt with no answer."""
 
 from __future__ import annotations
 
@@ -12,14 +12,17 @@ from scrapy import Request, Spider
 from scrapy.core.downloader import Slot
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
+from scrapy.robotstxt import RobotParser
 from scrapy.utils.test import get_crawler
+from twisted.internet.defer import Deferred
 
-from bhg_crawler.core.errors import RefusedRedirect
+from bhg_crawler.core.errors import RefusedRedirect, RobotsRedirectLoop, Unsent
 from bhg_crawler.middlewares import (
     BackoffMiddleware,
     EncodingMiddleware,
     MetaRefreshGuardMiddleware,
     RedirectGuardMiddleware,
+    RobotsRulesMiddleware,
     retry_after,
 )
 from bhg_replica import faults
@@ -196,3 +199,27 @@ def test_a_meta_refresh_is_guarded_as_a_redirect_is(content: str, refused: str |
         with pytest.raises(RefusedRedirect, match=re.escape(refused)):
             guard(MetaRefreshGuardMiddleware).process_response(request, response)
     assert guard().process_response(request, response) is response  # the 3xx guard reads no page
+
+
+@pytest.mark.parametrize(
+    ("error", "unavailable"),
+    [
+        (ConnectionRefusedError("refused"), "its robots.txt could not be fetched (ConnectionRefusedError: refused)"),
+        (RobotsRedirectLoop("a loop"), None),  # RFC 9309: no rules
+        (Unsent("not sent: the run closed"), None),  # the run is closing: the host's requests are cut, not refused
+    ],
+    ids=["no answer", "a loop of redirects", "cut by the close"],
+)
+def test_a_robots_txt_with_no_answer_refuses_its_host_but_one_cut_by_the_close(
+    error: Exception, unavailable: str | None
+) -> None:
+    robots = RobotsRulesMiddleware(get_crawler(Spider, {"ROBOTSTXT_OBEY": True}))
+    waiting: Deferred[RobotParser | None] = Deferred()
+    robots._parsers["baohagiang.vn"] = waiting
+    rules: list[RobotParser | None] = []
+    waiting.addCallback(rules.append)
+    robots._robots_error(error, "baohagiang.vn")
+    assert robots.unavailable.get("baohagiang.vn") == unavailable
+    assert rules == [None]  # the requests that waited for the rules go on: refused, or cut in their turn
+    assert robots.crawler.stats is not None
+    assert robots.crawler.stats.get_value("bhg/robots/unavailable") == (1 if unavailable else None)
