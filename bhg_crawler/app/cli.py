@@ -235,7 +235,9 @@ def _ledger(args: argparse.Namespace) -> int:
         print("\t".join(str(field) for field in fields))
     pages = sum(":listing:" in entry["record_id"] for entry in entries)
     files = sum(":warc:" in entry["record_id"] for entry in entries)  # local WARC files a recovery could not read
-    print(f"bhg-crawl: {len(entries) - pages - files} articles{f', {files} WARC files' if files else ''} and "
+    cut = sum(":index:" in entry["record_id"] for entry in entries)  # CDX queries whose index a recovery cut
+    print(f"bhg-crawl: {len(entries) - pages - files - cut} articles{f', {files} WARC files' if files else ''}"
+          f"{f', {cut} cut indexes' if cut else ''} and "
           f"{pages} listing pages in the ledger, "
           f"{turns.count('yes')} to retry, {sum(t.startswith('after') for t in turns)} backing off, "
           f"{turns.count('given up')} given up", file=sys.stderr)  # fmt: skip

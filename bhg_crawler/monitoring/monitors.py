@@ -144,6 +144,22 @@ class ListingWalks(RunMonitor):
                       "(bhg-crawl ledger lists them)")  # fmt: skip
 
 
+@monitors.name("Index walks")
+class IndexWalks(RunMonitor):
+    """A recovery's walks of a CDX index that the server cut (``bhg/recover/index_cut``: a page as full as
+    ``--limit`` with no resume key): the captures in its lines after the cut were never seen, as a listing page
+    never fetched. Exit code 12; the queries are in the failures ledger, and the next run walks them again."""
+
+    exit_code = ExitCode.PAGES_MISSED
+
+    @monitors.name("Every walk of the index was read to its end")
+    def test_no_index_cut(self) -> None:
+        cut = self.stats.get("bhg/recover/index_cut", 0)
+        if cut:
+            self.fail(f"{cut} walks of the index were cut at --limit lines with no resume key to read on: the "
+                      "captures after them were never seen (recover with no --limit, or --pages)")  # fmt: skip
+
+
 @monitors.name("Robots rules")
 class RobotsRules(RunMonitor):
     """Hosts whose robots.txt answered 5xx or could not be fetched (``bhg/robots/unavailable``): by RFC 9309
@@ -295,6 +311,7 @@ class RunMonitors(MonitorSuite):
         CrawlErrors,
         RecoveryIndex,
         ListingWalks,
+        IndexWalks,
         Validation,
         FieldCoverage,
         ExtractionDrift,

@@ -27,6 +27,8 @@ from bhg_crawler.extract.cdx import (
     check_range,
     check_replay,
     choose,
+    cut_short,
+    index_query_id,
     original_of,
     parse_cdx,
     parse_num_pages,
@@ -193,6 +195,10 @@ class RecoverSpider(ProjectSpider):
         return cdx_query(self.cdx, pattern, since=self.since, until=self.until, limit=0 if self.pages else self.limit,
                          num_pages=self.pages)  # fmt: skip
 
+    def _index_id(self, pattern: str) -> str:
+        """The ledger's id of the index of ``pattern`` in the run's window, however it is paged."""
+        return index_query_id(cdx_query(self.cdx, pattern, since=self.since, until=self.until), self.profile.name)
+
     def _index_request(self, pattern: str) -> scrapy.Request:
         """The next page of the walk of ``pattern``: after its resume key, or its page number, or (``pages``, not
         counted yet) how many pages it has."""
@@ -242,6 +248,7 @@ class RecoverSpider(ProjectSpider):
             if self.captures.setdefault(capture.key, capture) is capture:
                 found[capture.key] = asdict(capture)
         position = self.positions[pattern]
+        keyed = bool(self.resume_keys.get(pattern)) or position.resume_key is not None
         if self.pages:
             position.page = (position.page or 0) + 1
             position.done = position.page >= (position.pages or 0)
@@ -250,7 +257,24 @@ class RecoverSpider(ProjectSpider):
             position.resume_key = page.resume_key
         else:  # the last page (or one that gives back a key already followed: the end, not a loop)
             position.done = True
+        if position.done:
+            lines = len(page.captures) + len(page.malformed)
+            if not self.pages and cut_short(lines, self.limit, page.resume_key, keyed):
+                self._index_cut(response.url, pattern, lines)
+            else:
+                self.state.cleared(self._index_id(pattern))
         yield from self._walked(pattern, found)
+
+    def _index_cut(self, url: str, pattern: str, lines: int) -> None:
+        """A page as full as ``--limit`` with no resume key: the server cut the index there (pywb gives none), so
+        its lines after it were never read. Counted (``bhg/recover/index_cut``: exit 12), logged, and the query
+        in the ledger (its walk ends, and the next run walks it again), cleared when a walk reads it whole."""
+        self._stats.inc_value("bhg/recover/index_cut")
+        self.logger.warning("The index of %s was cut at %d lines (--limit) with no resume key to read on at %s: "
+                            "its lines after them were never read; recover with no --limit, or --pages", pattern,
+                            lines, url)  # fmt: skip
+        reason = f"the index was cut at {lines} lines (--limit) with no resume key: its lines after them never read"
+        self.state.failed(self._index_id(pattern), url, reason, retry=True)
 
     def _walked(self, pattern: str, found: dict[str, dict[str, str]]) -> Iterator[scrapy.Request]:
         """The walk's new position kept with the lines ``found``; its next page, or the walk is over."""

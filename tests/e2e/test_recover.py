@@ -438,3 +438,25 @@ def test_warc_files_given_newest_first_give_versions_in_capture_order_and_the_cu
     changed = exported(work, crawled)  # edits of the replica's last day that the live crawls never revisited
     assert {r["record_id"] for r in changed}.isdisjoint(r["record_id"] for r in live if r["version"] > 1)
     assert all(r["previous_sha256"] == current[r["record_id"]] != r["content_sha256"] for r in changed)
+
+
+def test_an_index_cut_at_the_limit_with_no_resume_key_asks_for_action_until_read_whole(
+    archive: dict[str, Any], tmp_path: Path
+) -> None:
+    """pywb gives no resume key: a page of --limit lines is not the whole index. The run says so (exit 12, the
+    query in the ledger), and so does the next, until a walk with no --limit reads it whole."""
+    for _ in range(2):
+        cut = recover(archive["cdx"], tmp_path, "--limit", "5", *FAST)
+        assert cut.returncode == 12, cut.stdout[-2000:] + cut.stderr[-2000:]
+    runs = manifests(tmp_path)
+    assert [m["outcome"]["name"] for m in runs] == ["pages_missed", "pages_missed"]
+    cut_walks = stats(tmp_path, runs[0])["bhg/recover/index_cut"]
+    assert runs[0]["outcome"]["reason"].startswith(f"{cut_walks} walks of the index were cut at --limit lines")
+    log = (tmp_path / "logs" / f"{runs[0]['run_id']}.log").read_text(encoding="utf-8")
+    assert "The index of baohagiang.vn/* was cut at 5 lines (--limit) with no resume key" in log
+    ids = [row[0] for row in ledger_rows(tmp_path) if ":index:" in row[0]]
+    assert len(ids) == cut_walks >= 1
+    assert all(i.startswith(f"baohagiang.vn:index:{archive['cdx']}?") and "limit" not in i for i in ids)
+    whole = recover(archive["cdx"], tmp_path, *FAST)
+    assert whole.returncode == 0, whole.stdout[-2000:] + whole.stderr[-2000:]
+    assert [row[0] for row in ledger_rows(tmp_path) if ":index:" in row[0]] == []
