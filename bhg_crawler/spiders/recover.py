@@ -328,10 +328,10 @@ class RecoverSpider(ProjectSpider):
         """The captures of local WARC files planned as an index's; what could not be read noted: a revisit of a
         payload no file holds, a file's damaged part (the article of its record when its header tells it)."""
         self._stats.inc_value("bhg/recover/warc_files", len(self.warc_files))
-        self._stats.inc_value("bhg/recover/index_lines", len(index.captures) + len(index.orphans))
-        for capture in index.captures:
-            if self._in_range(capture):
-                self.captures.setdefault(capture.key, capture)
+        lines = [c for c in index.captures + index.orphans if self._in_range(c)]  # as a server's in its window
+        self._stats.inc_value("bhg/recover/index_lines", len(lines))
+        for capture in filter(self._in_range, index.captures):
+            self.captures.setdefault(capture.key, capture)
         for capture in filter(self._in_range, index.orphans):
             article = article_of(capture.original, self.sites)
             if article is not None:
@@ -341,6 +341,7 @@ class RecoverSpider(ProjectSpider):
                 reason = f"the capture of {capture.timestamp} is a revisit of {capture.digest}, in none of the files"
                 self._fail(request, reason, "error", retry=True)
         damaged = {damage.path for damage in index.damage}
+        self._forget_deleted()
         for path in self.warc_files:  # a file read to its end leaves the ledger, if a run found it damaged
             if str(path) not in damaged:
                 self.state.cleared(warc_file_id(str(path), self.profile.name))
@@ -356,6 +357,16 @@ class RecoverSpider(ProjectSpider):
                            "bhg_ledger_id": warc_file_id(damage.path, self.profile.name)}))  # fmt: skip
             self._fail(request, reason, "error", retry=True)
         yield from self._plan()
+
+    def _forget_deleted(self) -> None:
+        """The ledger's entries of local WARC files (``warc_file_id``) that exist no more leave it at the commit,
+        logged: no run can read them whole again; those of files that exist stay until one is."""
+        prefix = warc_file_id("", self.profile.name)
+        for entry in self.state.ledger(self.profile.name):
+            path = entry["record_id"].removeprefix(prefix)
+            if entry["record_id"].startswith(prefix) and not Path(path).exists():
+                self.logger.info("%s is no more: it leaves the failures ledger", path)
+                self.state.cleared(entry["record_id"])
 
     def _held_in(self) -> str:
         """What the captures were looked for in, in words: the CDX index at ``cdx``, or the local WARC files."""

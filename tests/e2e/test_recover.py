@@ -460,3 +460,42 @@ def test_an_index_cut_at_the_limit_with_no_resume_key_asks_for_action_until_read
     whole = recover(archive["cdx"], tmp_path, *FAST)
     assert whole.returncode == 0, whole.stdout[-2000:] + whole.stderr[-2000:]
     assert [row[0] for row in ledger_rows(tmp_path) if ":index:" in row[0]] == []
+
+
+WINDOWS = {  # --from of two captures of this year's WARC file -> index lines said, the exit code
+    "none": ((), 2, 5),  # read, each a record of no title: rejects
+    "every year since 2000": (("--from", "2000"), 2, 5),
+    "from 2090": (("--from", "2090"), 0, 14),
+}
+
+
+@pytest.mark.parametrize(("window", "lines", "code"), WINDOWS.values(), ids=WINDOWS.keys())
+def test_the_index_lines_said_of_local_files_are_those_in_the_window(
+    window: tuple[str, ...], lines: int, code: int, tmp_path: Path
+) -> None:
+    path = warc_of(tmp_path / "a.warc", [("response", f"https://baohagiang.vn/xa-hoi/202101/tin-khac-77880{n}", b"<p>")
+                                         for n in (1, 2)])  # fmt: skip
+    result = recover([str(path)], tmp_path / "work", *window)
+    assert result.returncode == code, result.stdout[-2000:] + result.stderr[-2000:]
+    [manifest] = manifests(tmp_path / "work")
+    assert stats(tmp_path / "work", manifest).get("bhg/recover/index_lines", 0) == lines
+    if code == 14:
+        assert manifest["outcome"]["reason"].startswith(
+            f"the index held no capture of an article of the site ({lines} "
+        )
+
+
+def test_a_deleted_file_leaves_the_ledger_a_damaged_one_stays(tmp_path: Path) -> None:
+    gone, kept = tmp_path / "gone.warc.gz", tmp_path / "kept.warc.gz"
+    for path in (gone, kept):
+        path.write_bytes(b"not an archive\r\n" * 20)
+    first = recover([str(gone), str(kept)], tmp_path / "work")
+    assert first.returncode == 4, first.stdout[-2000:] + first.stderr[-2000:]
+    assert sorted(row[0] for row in ledger_rows(tmp_path / "work")) == [f"baohagiang.vn:warc:{p}" for p in (gone, kept)]
+    gone.unlink()
+    second = recover([str(kept)], tmp_path / "work")
+    assert second.returncode == 4, second.stdout[-2000:] + second.stderr[-2000:]
+    assert [row[0] for row in ledger_rows(tmp_path / "work")] == [f"baohagiang.vn:warc:{kept}"]
+    [_, manifest] = manifests(tmp_path / "work")
+    log = (tmp_path / "work" / "logs" / f"{manifest['run_id']}.log").read_text(encoding="utf-8")
+    assert f"{gone} is no more: it leaves the failures ledger" in log
