@@ -153,6 +153,8 @@ def _recover(args: argparse.Namespace) -> int:
              "site": args.site, "warcs": args.warcs, "pages": "1" if args.pages else None}  # fmt: skip
     spider_args = {name: value for name, value in given.items() if value}
     spider = RecoverSpider(**spider_args)  # its arguments checked before anything is fetched
+    for path in spider.skipped:  # of several paths (a glob the shell expanded), those of no WARC file
+        print(f"bhg-crawl: {path} holds no WARC file (.warc, .warc.gz): skipped", file=sys.stderr)
     if not _crawl_settings(args).get("BHG_VIA"):  # through a proxy, the proxy is what is checked
         for url in dict.fromkeys(filter(None, (spider.cdx if remote else "", spider.replay, spider.warcs))):
             probe_server(url, "the archive")

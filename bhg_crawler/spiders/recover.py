@@ -38,7 +38,7 @@ from bhg_crawler.extract.cdx import (
     warc_range,
 )
 from bhg_crawler.extract.record import Source, build_record
-from bhg_crawler.extract.warcfiles import LocalIndex, index_warc_files, warc_file_id, warc_paths
+from bhg_crawler.extract.warcfiles import LocalIndex, find_warc_paths, index_warc_files, warc_file_id
 from bhg_crawler.sites.profiles import DEFAULT_SITE, get_profile, with_successors
 from bhg_crawler.sites.urls import ArticleUrl, article_of, moved_from, strip_tracking
 from bhg_crawler.spiders.arguments import parse_count, parse_flag, parse_window
@@ -115,7 +115,8 @@ class RecoverSpider(ProjectSpider):
     ):
         super().__init__(**kwargs)
         given_files = [p for p in (warc_files.split(",") if isinstance(warc_files, str) else warc_files or []) if p]
-        self.warc_files = warc_paths(given_files)  # local WARC files read as the index (none: a CDX server)
+        # local WARC files read as the index (none: a CDX server); the paths given that hold none, skipped
+        self.warc_files, self.skipped = find_warc_paths(given_files)
         if self.warc_files:
             cdx = cdx or "file:"  # no server: every capture is read from its file
             if replay or warcs or limit or pages:
@@ -170,6 +171,9 @@ class RecoverSpider(ProjectSpider):
         died or stopped left its walk (``StateStore.walk_position``); from local WARC files, the captures they
         hold, planned at once."""
         self._stats.set_value("bhg/mode", "recover")
+        self._forget_deleted()
+        for path in self.skipped:
+            self.logger.info("%s holds no WARC file (.warc, .warc.gz): skipped", path)
         if self.warc_files:
             for request in self._read_local(index_warc_files(self.warc_files)):
                 yield request
@@ -341,7 +345,6 @@ class RecoverSpider(ProjectSpider):
                 reason = f"the capture of {capture.timestamp} is a revisit of {capture.digest}, in none of the files"
                 self._fail(request, reason, "error", retry=True)
         damaged = {damage.path for damage in index.damage}
-        self._forget_deleted()
         for path in self.warc_files:  # a file read to its end leaves the ledger, if a run found it damaged
             if str(path) not in damaged:
                 self.state.cleared(warc_file_id(str(path), self.profile.name))

@@ -499,3 +499,20 @@ def test_a_deleted_file_leaves_the_ledger_a_damaged_one_stays(tmp_path: Path) ->
     [_, manifest] = manifests(tmp_path / "work")
     log = (tmp_path / "work" / "logs" / f"{manifest['run_id']}.log").read_text(encoding="utf-8")
     assert f"{gone} is no more: it leaves the failures ledger" in log
+
+
+def test_folders_of_no_warc_file_beside_one_of_warc_files_are_skipped_with_a_line(tmp_path: Path) -> None:
+    """``recover exports/*/`` as the shell expands it: the folders of no WARC file (runs/, schema/) skipped."""
+    for folder in ("a", "runs", "schema"):
+        (tmp_path / folder).mkdir()
+    warc_of(tmp_path / "a" / "1.warc.gz", [("warcinfo", "", b"software: x\r\n")])
+    given = [f"{tmp_path / folder}/" for folder in ("a", "runs", "schema")]
+    result = recover(given, tmp_path / "work")
+    assert result.returncode == 14, result.stdout[-2000:] + result.stderr[-2000:]  # the file's: no capture
+    lines = [f"{tmp_path / folder}/ holds no WARC file (.warc, .warc.gz): skipped" for folder in ("runs", "schema")]
+    assert [line for line in result.stderr.splitlines() if "skipped" in line] == [
+        f"bhg-crawl: {line}" for line in lines
+    ]
+    [manifest] = manifests(tmp_path / "work")
+    log = (tmp_path / "work" / "logs" / f"{manifest['run_id']}.log").read_text(encoding="utf-8")
+    assert all(f"INFO: {line}" in log for line in lines)
