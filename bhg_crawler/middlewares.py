@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import codecs
+import logging
 import math
 import time
 from datetime import UTC, datetime
@@ -14,16 +15,24 @@ from urllib.parse import urldefrag, urlsplit
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import DownloadConnectionRefusedError, IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 from scrapy.utils.response import get_meta_refresh
+from twisted.internet import error as tcp
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from bhg_crawler.core import signals
 from bhg_crawler.core.components import CrawlerComponent
-from bhg_crawler.core.errors import RefusedRedirect, RobotsRedirectLoop, RobotsUnavailable, Unsent, error_in
+from bhg_crawler.core.errors import (
+    ArchiveGone,
+    RefusedRedirect,
+    RobotsRedirectLoop,
+    RobotsUnavailable,
+    Unsent,
+    error_in,
+)
 from bhg_crawler.core.identity import user_agent
 from bhg_crawler.core.requests import RequestKind, article_url_of, captures_of, kind_of
 from bhg_crawler.extract.encoding import page_encoding
@@ -35,6 +44,7 @@ from bhg_crawler.state.store import StateStore
 from bhg_crawler.state.values import GONE, MOVED
 
 REDIRECTS = frozenset([301, 302, 303, 307, 308])
+logger = logging.getLogger(__name__)
 
 
 class ViaMiddleware:
@@ -160,6 +170,40 @@ class BackoffMiddleware(CrawlerComponent):
         _, paused_delay, before = self.paused.pop(key)
         if slot is not None and slot.delay == paused_delay:
             slot.delay = before
+
+
+class ArchiveGoneMiddleware(CrawlerComponent):
+    """A web archive host that refused ``REFUSED_IN_A_ROW`` connections in a row to a recovery's captures (no
+    answer between them) is gone for the run: its captures after that are not asked (``ArchiveGone``, an error
+    the next run asks again), rather than each tried against a refused connection. Stat
+    ``bhg/recover/archive_gone`` (hosts: exit 4, ``monitoring.monitors.CrawlErrors``)."""
+
+    REFUSED_IN_A_ROW = 10
+
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler)
+        self.refused: dict[str, int] = {}  # host:port -> the connections it refused since its last answer
+
+    def process_request(self, request: Request) -> None:
+        host = urlsplit(request.url).netloc
+        if "bhg_capture" in request.meta and self.refused.get(host, 0) >= self.REFUSED_IN_A_ROW:
+            raise ArchiveGone(f"not asked: the archive {host} refused {self.REFUSED_IN_A_ROW} connections in a row")
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        self.refused.pop(urlsplit(request.url).netloc, None)  # an answer: the host is there
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        if "bhg_capture" not in request.meta or not isinstance(
+            exception, (DownloadConnectionRefusedError, tcp.ConnectionRefusedError)
+        ):
+            return
+        host = urlsplit(request.url).netloc
+        self.refused[host] = self.refused.get(host, 0) + 1
+        if self.refused[host] == self.REFUSED_IN_A_ROW:
+            self.stats.inc_value("bhg/recover/archive_gone")
+            logger.warning("The archive %s refused %d connections in a row: the captures left of it are not "
+                                "asked, the next run asks them", host, self.REFUSED_IN_A_ROW)  # fmt: skip
 
 
 class RedirectGuardMiddleware(CrawlerComponent):

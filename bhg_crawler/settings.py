@@ -43,6 +43,7 @@ DOWNLOADER_MIDDLEWARES = {
     "bhg_crawler.middlewares.RobotsRulesMiddleware": 100,  # robots.txt by RFC 9309: in Scrapy's place
     "bhg_crawler.middlewares.ContactUserAgentMiddleware": 500,
     "bhg_crawler.middlewares.ViaMiddleware": 740,  # before HttpProxyMiddleware (750)
+    "bhg_crawler.middlewares.ArchiveGoneMiddleware": 555,  # sees each refusal before RetryMiddleware (550)
     "bhg_crawler.middlewares.BackoffMiddleware": 560,  # sees 429/503 before RetryMiddleware (550)
     "bhg_crawler.middlewares.EncodingMiddleware": 580,  # after decompression (HttpCompressionMiddleware, 590)
     "bhg_crawler.middlewares.RedirectGuardMiddleware": 610,  # sees redirects before RedirectMiddleware (600)

@@ -153,6 +153,8 @@ def _recover(args: argparse.Namespace) -> int:
              "site": args.site, "warcs": args.warcs, "pages": "1" if args.pages else None}  # fmt: skip
     spider_args = {name: value for name, value in given.items() if value}
     spider = RecoverSpider(**spider_args)  # its arguments checked before anything is fetched
+    for path in spider.skipped:  # of several paths (a glob the shell expanded), those of no WARC file
+        print(f"bhg-crawl: {path} holds no WARC file (.warc, .warc.gz): skipped", file=sys.stderr)
     if not _crawl_settings(args).get("BHG_VIA"):  # through a proxy, the proxy is what is checked
         for url in dict.fromkeys(filter(None, (spider.cdx if remote else "", spider.replay, spider.warcs))):
             probe_server(url, "the archive")
@@ -235,7 +237,9 @@ def _ledger(args: argparse.Namespace) -> int:
         print("\t".join(str(field) for field in fields))
     pages = sum(":listing:" in entry["record_id"] for entry in entries)
     files = sum(":warc:" in entry["record_id"] for entry in entries)  # local WARC files a recovery could not read
-    print(f"bhg-crawl: {len(entries) - pages - files} articles{f', {files} WARC files' if files else ''} and "
+    cut = sum(":index:" in entry["record_id"] for entry in entries)  # CDX queries whose index a recovery cut
+    print(f"bhg-crawl: {len(entries) - pages - files - cut} articles{f', {files} WARC files' if files else ''}"
+          f"{f', {cut} cut indexes' if cut else ''} and "
           f"{pages} listing pages in the ledger, "
           f"{turns.count('yes')} to retry, {sum(t.startswith('after') for t in turns)} backing off, "
           f"{turns.count('given up')} given up", file=sys.stderr)  # fmt: skip

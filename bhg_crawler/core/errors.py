@@ -43,6 +43,11 @@ class Unsent(IgnoreRequest):
     article deferred to the next run as one the run never answered."""
 
 
+class ArchiveGone(IgnoreRequest):
+    """A capture not asked of a web archive host that refused connection after connection in this run
+    (``middlewares.ArchiveGoneMiddleware``): an error, asked again by the next run."""
+
+
 class RobotsUnavailable(IgnoreRequest):
     """A request to a host whose robots.txt answered 5xx or nothing: by RFC 9309 not made in this run."""
 

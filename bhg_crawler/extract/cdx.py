@@ -169,6 +169,21 @@ def cdx_query(endpoint: str, url: str, *, since: str = "", until: str = "", resu
     return urlunsplit(parts._replace(query=joined))
 
 
+def index_query_id(query: str, site: str) -> str:
+    """The failures ledger's id of a CDX query whose index a recovery could not read whole (a page as full as
+    its ``limit`` with no resume key: the server cut it): ``<site>:index:<query>``, cleared when a walk of the
+    query reads it to its end."""
+    return f"{site}:index:{query}"
+
+
+def cut_short(lines: int, limit: int, resume_key: str | None, keyed: bool) -> bool:
+    """Whether a page of ``lines`` index lines, asked with ``limit`` (0: none) and given ``resume_key``, is the
+    index cut by the server rather than its end: as full as the limit, with no resume key, in a walk that was
+    given none before (``keyed``: a server that pages by key gives a full last page when the lines are a
+    multiple of the limit)."""
+    return bool(limit) and lines >= limit and not resume_key and not keyed
+
+
 def parse_num_pages(text: str) -> int:
     """The number of pages a ``showNumPages`` answer gives: Common Crawl's ``{"pages": 3, ...}`` or the Wayback
     Machine's bare number. Raises ``ValueError`` for anything else."""

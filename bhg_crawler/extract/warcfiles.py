@@ -42,18 +42,35 @@ class LocalIndex:
 
 
 def warc_paths(given: Iterable[str]) -> list[Path]:
+    """The WARC files that paths name (``find_warc_paths``), the paths skipped left out."""
+    return find_warc_paths(given)[0]
+
+
+def find_warc_paths(given: Iterable[str]) -> tuple[list[Path], list[str]]:
     """The WARC files (``.warc``, ``.warc.gz``) that paths name: a file as it is, a folder's own files (not its
-    subfolders'), a glob's matches; each once, absolute, in the order given (a folder's and a glob's sorted).
-    Raises ``ConfigError`` for a path that names no WARC file."""
+    subfolders'), a glob's matches; each once, absolute, in the order given (a folder's and a glob's sorted);
+    and the paths skipped, holding none: a glob's match, or (of several paths, as a shell expands a glob) a
+    folder or file that exists. Raises ``ConfigError`` for a glob that names no WARC file, a path that does not
+    exist, a single path that names none, or paths that name none at all."""
+    given = list(given)
     found: dict[Path, None] = {}
+    skipped: list[str] = []
     for pattern in given:
-        matches = [Path(p) for p in sorted(glob.glob(pattern))] if glob.has_magic(pattern) else [Path(pattern)]
-        files = [f for m in matches for f in (sorted(m.iterdir()) if m.is_dir() else [m])]
-        warcs = [f.resolve() for f in files if f.is_file() and f.name.endswith(SUFFIXES)]
-        if not warcs:
+        magic = glob.has_magic(pattern)
+        held = {match: _warcs_in(Path(match)) for match in (sorted(glob.glob(pattern)) if magic else [pattern])}
+        if not any(held.values()) and (magic or not Path(pattern).exists() or len(given) == 1):
             raise ConfigError(f"{pattern} names no WARC file (.warc, .warc.gz)")
-        found.update(dict.fromkeys(warcs))
-    return list(found)
+        skipped += [match for match, warcs in held.items() if not warcs]
+        found.update(dict.fromkeys(f for warcs in held.values() for f in warcs))
+    if given and not found:
+        raise ConfigError(f"{' '.join(given)}: no WARC file (.warc, .warc.gz) in any")
+    return list(found), skipped
+
+
+def _warcs_in(path: Path) -> list[Path]:
+    """The WARC files a path names: itself, or a folder's own; absolute."""
+    files = sorted(path.iterdir()) if path.is_dir() else [path]
+    return [f.resolve() for f in files if f.is_file() and f.name.endswith(SUFFIXES)]
 
 
 def warc_file_id(path: str, site: str) -> str:

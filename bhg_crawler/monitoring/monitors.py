@@ -94,7 +94,8 @@ class CrawlErrors(RunMonitor):
     large, not HTML, a redirect refused...; but robots.txt's, ``core.errors.EXCUSED``: the site owner's wish, or
     exit code 13) above ``BHG_MAX_ERROR_RATIO`` of the requests: exit code 4. A recovery's captures noted with
     no request (``bhg/recover/unrequested``: a damaged part of a local WARC file, a capture the index says is an
-    error) count as requests."""
+    error) count as requests. A recovery whose archive host refused connection after connection
+    (``bhg/recover/archive_gone``: the captures left of it not asked) fails whatever the ratio."""
 
     exit_code = ExitCode.CRAWL_ERRORS
 
@@ -105,9 +106,14 @@ class CrawlErrors(RunMonitor):
         refused = {kind: self.stats.get(f"bhg/failures/refused/{kind}", 0) for kind in REFUSALS if kind not in EXCUSED}
         most = self.settings.getfloat("BHG_MAX_ERROR_RATIO")
         failed = errors + sum(refused.values())
-        if requests and failed / requests > most:
+        gone = self.stats.get("bhg/recover/archive_gone", 0)
+        over = bool(requests) and failed / requests > most
+        if over or gone:
             kinds = ", ".join(f"{count} {kind}" for kind, count in refused.items() if count)
-            self.fail(f"{failed} of {requests} requests failed or were refused (more than {most:.1%}): "
+            self.fail((f"{gone} archive hosts refused connection after connection: the captures left of them "
+                       "were not asked, the next run asks them; " if gone else "")
+                      + f"{failed} of {requests} requests failed or were refused"
+                      + (f" (more than {most:.1%})" if over else "") + ": "
                       f"{errors} errors" + (f", refused {kinds}" if kinds else ""))  # fmt: skip
 
 
@@ -142,6 +148,22 @@ class ListingWalks(RunMonitor):
         if missed:
             self.fail(f"{missed} listing pages a walk did not fetch although the pagination showed them "
                       "(bhg-crawl ledger lists them)")  # fmt: skip
+
+
+@monitors.name("Index walks")
+class IndexWalks(RunMonitor):
+    """A recovery's walks of a CDX index that the server cut (``bhg/recover/index_cut``: a page as full as
+    ``--limit`` with no resume key): the captures in its lines after the cut were never seen, as a listing page
+    never fetched. Exit code 12; the queries are in the failures ledger, and the next run walks them again."""
+
+    exit_code = ExitCode.PAGES_MISSED
+
+    @monitors.name("Every walk of the index was read to its end")
+    def test_no_index_cut(self) -> None:
+        cut = self.stats.get("bhg/recover/index_cut", 0)
+        if cut:
+            self.fail(f"{cut} walks of the index were cut at --limit lines with no resume key to read on: the "
+                      "captures after them were never seen (recover with no --limit, or --pages)")  # fmt: skip
 
 
 @monitors.name("Robots rules")
@@ -295,6 +317,7 @@ class RunMonitors(MonitorSuite):
         CrawlErrors,
         RecoveryIndex,
         ListingWalks,
+        IndexWalks,
         Validation,
         FieldCoverage,
         ExtractionDrift,

@@ -166,6 +166,8 @@ class BhgSpider(ProjectSpider):
         there); not the home page, which a run of every section asks for anyway."""
         home = listing_id(self.profile.start_url, self.profile)
         for entry in self.state.ledger(self.profile.name, retry_only=True):
+            if any(kind in entry["record_id"] for kind in (":warc:", ":index:")):
+                continue  # a recovery's (a WARC file, a CDX query): the next recovery's to try
             slug = section_of(entry["url"], self.profile)
             if slug is not None:
                 if slug in self.options.sections:

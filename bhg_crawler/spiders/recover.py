@@ -27,6 +27,8 @@ from bhg_crawler.extract.cdx import (
     check_range,
     check_replay,
     choose,
+    cut_short,
+    index_query_id,
     original_of,
     parse_cdx,
     parse_num_pages,
@@ -36,7 +38,7 @@ from bhg_crawler.extract.cdx import (
     warc_range,
 )
 from bhg_crawler.extract.record import Source, build_record
-from bhg_crawler.extract.warcfiles import LocalIndex, index_warc_files, warc_file_id, warc_paths
+from bhg_crawler.extract.warcfiles import LocalIndex, find_warc_paths, index_warc_files, warc_file_id
 from bhg_crawler.sites.profiles import DEFAULT_SITE, get_profile, with_successors
 from bhg_crawler.sites.urls import ArticleUrl, article_of, moved_from, strip_tracking
 from bhg_crawler.spiders.arguments import parse_count, parse_flag, parse_window
@@ -113,7 +115,8 @@ class RecoverSpider(ProjectSpider):
     ):
         super().__init__(**kwargs)
         given_files = [p for p in (warc_files.split(",") if isinstance(warc_files, str) else warc_files or []) if p]
-        self.warc_files = warc_paths(given_files)  # local WARC files read as the index (none: a CDX server)
+        # local WARC files read as the index (none: a CDX server); the paths given that hold none, skipped
+        self.warc_files, self.skipped = find_warc_paths(given_files)
         if self.warc_files:
             cdx = cdx or "file:"  # no server: every capture is read from its file
             if replay or warcs or limit or pages:
@@ -168,6 +171,9 @@ class RecoverSpider(ProjectSpider):
         died or stopped left its walk (``StateStore.walk_position``); from local WARC files, the captures they
         hold, planned at once."""
         self._stats.set_value("bhg/mode", "recover")
+        self._forget_deleted()
+        for path in self.skipped:
+            self.logger.info("%s holds no WARC file (.warc, .warc.gz): skipped", path)
         if self.warc_files:
             for request in self._read_local(index_warc_files(self.warc_files)):
                 yield request
@@ -192,6 +198,10 @@ class RecoverSpider(ProjectSpider):
         """The walk of ``pattern``'s identity: the URL of its first page (its bounds and its way of paging)."""
         return cdx_query(self.cdx, pattern, since=self.since, until=self.until, limit=0 if self.pages else self.limit,
                          num_pages=self.pages)  # fmt: skip
+
+    def _index_id(self, pattern: str) -> str:
+        """The ledger's id of the index of ``pattern`` in the run's window, however it is paged."""
+        return index_query_id(cdx_query(self.cdx, pattern, since=self.since, until=self.until), self.profile.name)
 
     def _index_request(self, pattern: str) -> scrapy.Request:
         """The next page of the walk of ``pattern``: after its resume key, or its page number, or (``pages``, not
@@ -242,6 +252,7 @@ class RecoverSpider(ProjectSpider):
             if self.captures.setdefault(capture.key, capture) is capture:
                 found[capture.key] = asdict(capture)
         position = self.positions[pattern]
+        keyed = bool(self.resume_keys.get(pattern)) or position.resume_key is not None
         if self.pages:
             position.page = (position.page or 0) + 1
             position.done = position.page >= (position.pages or 0)
@@ -250,7 +261,24 @@ class RecoverSpider(ProjectSpider):
             position.resume_key = page.resume_key
         else:  # the last page (or one that gives back a key already followed: the end, not a loop)
             position.done = True
+        if position.done:
+            lines = len(page.captures) + len(page.malformed)
+            if not self.pages and cut_short(lines, self.limit, page.resume_key, keyed):
+                self._index_cut(response.url, pattern, lines)
+            else:
+                self.state.cleared(self._index_id(pattern))
         yield from self._walked(pattern, found)
+
+    def _index_cut(self, url: str, pattern: str, lines: int) -> None:
+        """A page as full as ``--limit`` with no resume key: the server cut the index there (pywb gives none), so
+        its lines after it were never read. Counted (``bhg/recover/index_cut``: exit 12), logged, and the query
+        in the ledger (its walk ends, and the next run walks it again), cleared when a walk reads it whole."""
+        self._stats.inc_value("bhg/recover/index_cut")
+        self.logger.warning("The index of %s was cut at %d lines (--limit) with no resume key to read on at %s: "
+                            "its lines after them were never read; recover with no --limit, or --pages", pattern,
+                            lines, url)  # fmt: skip
+        reason = f"the index was cut at {lines} lines (--limit) with no resume key: its lines after them never read"
+        self.state.failed(self._index_id(pattern), url, reason, retry=True)
 
     def _walked(self, pattern: str, found: dict[str, dict[str, str]]) -> Iterator[scrapy.Request]:
         """The walk's new position kept with the lines ``found``; its next page, or the walk is over."""
@@ -304,10 +332,10 @@ class RecoverSpider(ProjectSpider):
         """The captures of local WARC files planned as an index's; what could not be read noted: a revisit of a
         payload no file holds, a file's damaged part (the article of its record when its header tells it)."""
         self._stats.inc_value("bhg/recover/warc_files", len(self.warc_files))
-        self._stats.inc_value("bhg/recover/index_lines", len(index.captures) + len(index.orphans))
-        for capture in index.captures:
-            if self._in_range(capture):
-                self.captures.setdefault(capture.key, capture)
+        lines = [c for c in index.captures + index.orphans if self._in_range(c)]  # as a server's in its window
+        self._stats.inc_value("bhg/recover/index_lines", len(lines))
+        for capture in filter(self._in_range, index.captures):
+            self.captures.setdefault(capture.key, capture)
         for capture in filter(self._in_range, index.orphans):
             article = article_of(capture.original, self.sites)
             if article is not None:
@@ -332,6 +360,16 @@ class RecoverSpider(ProjectSpider):
                            "bhg_ledger_id": warc_file_id(damage.path, self.profile.name)}))  # fmt: skip
             self._fail(request, reason, "error", retry=True)
         yield from self._plan()
+
+    def _forget_deleted(self) -> None:
+        """The ledger's entries of local WARC files (``warc_file_id``) that exist no more leave it at the commit,
+        logged: no run can read them whole again; those of files that exist stay until one is."""
+        prefix = warc_file_id("", self.profile.name)
+        for entry in self.state.ledger(self.profile.name):
+            path = entry["record_id"].removeprefix(prefix)
+            if entry["record_id"].startswith(prefix) and not Path(path).exists():
+                self.logger.info("%s is no more: it leaves the failures ledger", path)
+                self.state.cleared(entry["record_id"])
 
     def _held_in(self) -> str:
         """What the captures were looked for in, in words: the CDX index at ``cdx``, or the local WARC files."""

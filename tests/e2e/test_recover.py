@@ -438,3 +438,81 @@ def test_warc_files_given_newest_first_give_versions_in_capture_order_and_the_cu
     changed = exported(work, crawled)  # edits of the replica's last day that the live crawls never revisited
     assert {r["record_id"] for r in changed}.isdisjoint(r["record_id"] for r in live if r["version"] > 1)
     assert all(r["previous_sha256"] == current[r["record_id"]] != r["content_sha256"] for r in changed)
+
+
+def test_an_index_cut_at_the_limit_with_no_resume_key_asks_for_action_until_read_whole(
+    archive: dict[str, Any], tmp_path: Path
+) -> None:
+    """pywb gives no resume key: a page of --limit lines is not the whole index. The run says so (exit 12, the
+    query in the ledger), and so does the next, until a walk with no --limit reads it whole."""
+    for _ in range(2):
+        cut = recover(archive["cdx"], tmp_path, "--limit", "5", *FAST)
+        assert cut.returncode == 12, cut.stdout[-2000:] + cut.stderr[-2000:]
+    runs = manifests(tmp_path)
+    assert [m["outcome"]["name"] for m in runs] == ["pages_missed", "pages_missed"]
+    cut_walks = stats(tmp_path, runs[0])["bhg/recover/index_cut"]
+    assert runs[0]["outcome"]["reason"].startswith(f"{cut_walks} walks of the index were cut at --limit lines")
+    log = (tmp_path / "logs" / f"{runs[0]['run_id']}.log").read_text(encoding="utf-8")
+    assert "The index of baohagiang.vn/* was cut at 5 lines (--limit) with no resume key" in log
+    ids = [row[0] for row in ledger_rows(tmp_path) if ":index:" in row[0]]
+    assert len(ids) == cut_walks >= 1
+    assert all(i.startswith(f"baohagiang.vn:index:{archive['cdx']}?") and "limit" not in i for i in ids)
+    whole = recover(archive["cdx"], tmp_path, *FAST)
+    assert whole.returncode == 0, whole.stdout[-2000:] + whole.stderr[-2000:]
+    assert [row[0] for row in ledger_rows(tmp_path) if ":index:" in row[0]] == []
+
+
+WINDOWS = {  # --from of two captures of this year's WARC file -> index lines said, the exit code
+    "none": ((), 2, 5),  # read, each a record of no title: rejects
+    "every year since 2000": (("--from", "2000"), 2, 5),
+    "from 2090": (("--from", "2090"), 0, 14),
+}
+
+
+@pytest.mark.parametrize(("window", "lines", "code"), WINDOWS.values(), ids=WINDOWS.keys())
+def test_the_index_lines_said_of_local_files_are_those_in_the_window(
+    window: tuple[str, ...], lines: int, code: int, tmp_path: Path
+) -> None:
+    path = warc_of(tmp_path / "a.warc", [("response", f"https://baohagiang.vn/xa-hoi/202101/tin-khac-77880{n}", b"<p>")
+                                         for n in (1, 2)])  # fmt: skip
+    result = recover([str(path)], tmp_path / "work", *window)
+    assert result.returncode == code, result.stdout[-2000:] + result.stderr[-2000:]
+    [manifest] = manifests(tmp_path / "work")
+    assert stats(tmp_path / "work", manifest).get("bhg/recover/index_lines", 0) == lines
+    if code == 14:
+        assert manifest["outcome"]["reason"].startswith(
+            f"the index held no capture of an article of the site ({lines} "
+        )
+
+
+def test_a_deleted_file_leaves_the_ledger_a_damaged_one_stays(tmp_path: Path) -> None:
+    gone, kept = tmp_path / "gone.warc.gz", tmp_path / "kept.warc.gz"
+    for path in (gone, kept):
+        path.write_bytes(b"not an archive\r\n" * 20)
+    first = recover([str(gone), str(kept)], tmp_path / "work")
+    assert first.returncode == 4, first.stdout[-2000:] + first.stderr[-2000:]
+    assert sorted(row[0] for row in ledger_rows(tmp_path / "work")) == [f"baohagiang.vn:warc:{p}" for p in (gone, kept)]
+    gone.unlink()
+    second = recover([str(kept)], tmp_path / "work")
+    assert second.returncode == 4, second.stdout[-2000:] + second.stderr[-2000:]
+    assert [row[0] for row in ledger_rows(tmp_path / "work")] == [f"baohagiang.vn:warc:{kept}"]
+    [_, manifest] = manifests(tmp_path / "work")
+    log = (tmp_path / "work" / "logs" / f"{manifest['run_id']}.log").read_text(encoding="utf-8")
+    assert f"{gone} is no more: it leaves the failures ledger" in log
+
+
+def test_folders_of_no_warc_file_beside_one_of_warc_files_are_skipped_with_a_line(tmp_path: Path) -> None:
+    """``recover exports/*/`` as the shell expands it: the folders of no WARC file (runs/, schema/) skipped."""
+    for folder in ("a", "runs", "schema"):
+        (tmp_path / folder).mkdir()
+    warc_of(tmp_path / "a" / "1.warc.gz", [("warcinfo", "", b"software: x\r\n")])
+    given = [f"{tmp_path / folder}/" for folder in ("a", "runs", "schema")]
+    result = recover(given, tmp_path / "work")
+    assert result.returncode == 14, result.stdout[-2000:] + result.stderr[-2000:]  # the file's: no capture
+    lines = [f"{tmp_path / folder}/ holds no WARC file (.warc, .warc.gz): skipped" for folder in ("runs", "schema")]
+    assert [line for line in result.stderr.splitlines() if "skipped" in line] == [
+        f"bhg-crawl: {line}" for line in lines
+    ]
+    [manifest] = manifests(tmp_path / "work")
+    log = (tmp_path / "work" / "logs" / f"{manifest['run_id']}.log").read_text(encoding="utf-8")
+    assert all(f"INFO: {line}" in log for line in lines)

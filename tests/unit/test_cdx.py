@@ -20,6 +20,8 @@ from bhg_crawler.extract.cdx import (
     check_range,
     check_replay,
     choose,
+    cut_short,
+    index_query_id,
     original_of,
     parse_cdx,
     replay_prefix,
@@ -535,3 +537,27 @@ def test_a_capture_older_than_the_last_fetch_of_a_state_of_an_earlier_version(
     assert (versions.sha256, versions.at, versions.top) == (live(current, "")["content_sha256"], at, int(placed[-1]))
     assert export(store, live(current, "2028-01-01T00:00:00Z")) == "unchanged"
     store.close()
+
+
+@pytest.mark.parametrize(
+    ("lines", "limit", "resume_key", "keyed", "cut"),
+    [
+        (5, 5, None, False, True),  # pywb: a full first page, no key: the rest never given
+        (7, 5, None, False, True),  # more than asked, no key
+        (4, 5, None, False, False),  # fewer than asked: the index's end
+        (5, 5, "5", False, False),  # a key to read on
+        (5, 5, None, True, False),  # a keyed walk's full last page: the lines a multiple of the limit
+        (5, 0, None, False, False),  # no limit asked: the whole index
+        (0, 5, None, False, False),  # an empty index
+    ],
+)
+def test_a_page_as_full_as_the_limit_with_no_resume_key_is_an_index_cut(
+    lines: int, limit: int, resume_key: str | None, keyed: bool, cut: bool
+) -> None:
+    assert cut_short(lines, limit, resume_key, keyed) is cut
+
+
+def test_the_ledger_id_of_a_cut_query() -> None:
+    assert index_query_id("http://a/cdx?url=x/*&limit=5", "baohagiang.vn") == (
+        "baohagiang.vn:index:http://a/cdx?url=x/*&limit=5"
+    )

@@ -90,7 +90,7 @@ def test_a_good_run_passes_every_monitor() -> None:
     judged = Judged(past=past_runs(3))
     outcome = judged.close([record()] * 100)
     assert outcome.code == ExitCode.OK, outcome
-    assert judged.stats.get_value("bhg/monitors/ran") == 10
+    assert judged.stats.get_value("bhg/monitors/ran") == 11
     assert not [k for k in judged.stats.get_stats() if k.startswith("bhg/monitors/failed/")]
 
 
@@ -127,12 +127,21 @@ def test_finish_reason(reason: str, code: ExitCode) -> None:
         ({"error": 6, "unrequested": 20}, ExitCode.OK, None),
         ({"error": 7, "unrequested": 20}, ExitCode.CRAWL_ERRORS,
          "7 of 120 requests failed or were refused (more than 5.0%): 7 errors"),
+
+        # an archive host gone (connections refused in a row): its captures left not asked, whatever the ratio
+        ({"error": 3, "archive_gone": 1}, ExitCode.CRAWL_ERRORS,
+         "1 archive hosts refused connection after connection: the captures left of them were not asked, the next "
+         "run asks them; 3 of 100 requests failed or were refused: 3 errors"),
+        ({"error": 60, "archive_gone": 1}, ExitCode.CRAWL_ERRORS,
+         "1 archive hosts refused connection after connection: the captures left of them were not asked, the next "
+         "run asks them; 60 of 100 requests failed or were refused (more than 5.0%): 60 errors"),
     ],
 )  # fmt: skip
 def test_error_ratio(failures: dict[str, int], code: ExitCode, reason: str | None) -> None:
     judged = Judged()
     for stat, count in failures.items():
-        judged.stats.set_value("bhg/recover/unrequested" if stat == "unrequested" else f"bhg/failures/{stat}", count)
+        named = {"unrequested": "bhg/recover/unrequested", "archive_gone": "bhg/recover/archive_gone"}
+        judged.stats.set_value(named.get(stat, f"bhg/failures/{stat}"), count)
     outcome = judged.close([record()] * 30, bhg__failures__gone=40)
     assert outcome.code == code
     assert outcome.reason == (reason or "30 records exported")
@@ -146,6 +155,21 @@ def test_listing_pages_a_walk_missed_fail_the_run(missed: int, code: ExitCode) -
     assert outcome.code == code
     if missed:
         assert outcome.reason.startswith(f"{missed} listing pages a walk did not fetch")
+
+
+@pytest.mark.parametrize(
+    ("cut", "code", "reason"),
+    [
+        (0, ExitCode.OK, "30 records exported"),
+        (1, ExitCode.PAGES_MISSED, "1 walks of the index were cut at --limit lines with no resume key to read on: "
+                                   "the captures after them were never seen (recover with no --limit, or --pages)"),
+        (2, ExitCode.PAGES_MISSED, "2 walks of the index were cut at --limit lines"),
+    ],
+)  # fmt: skip
+def test_an_index_walk_cut_at_the_limit_fails_the_run(cut: int, code: ExitCode, reason: str) -> None:
+    outcome = Judged().close([record()] * 30, bhg__recover__index_cut=cut)
+    assert outcome.code == code
+    assert outcome.reason.startswith(reason)
 
 
 @pytest.mark.parametrize(

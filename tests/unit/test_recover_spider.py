@@ -251,6 +251,9 @@ COMMAND_ERRORS = {  # recover's arguments as typed (in a folder, with a port tha
     "a glob matching nothing": (["nowhere/*.warc.gz"], "nowhere/*.warc.gz names no WARC file (.warc, .warc.gz)"),
     "a folder of no WARC": (["{folder}/notes"], "{folder}/notes names no WARC file (.warc, .warc.gz)"),
     "a missing file": (["{folder}/gone.warc.gz"], "{folder}/gone.warc.gz names no WARC file (.warc, .warc.gz)"),
+    "a glob of folders of no WARC": (["{folder}/n*/"], "{folder}/n*/ names no WARC file (.warc, .warc.gz)"),
+    "folders of no WARC, all of them": (["{folder}/notes", "{folder}/runs"],
+                                        "{folder}/notes {folder}/runs: no WARC file (.warc, .warc.gz) in any"),
     "a date, not a timestamp": ([CDX, "--from", "2021-01"], timestamp("2021-01")),
     "an impossible day": ([CDX, "--from", "2025-02-30"], timestamp("2025-02-30")),
     "an impossible month": ([CDX, "--from", "20251340"], timestamp("20251340")),
@@ -280,6 +283,7 @@ def test_the_command_refuses_bad_arguments_in_one_line_exit_2(
 ) -> None:
     (tmp_path / "notes").mkdir()
     (tmp_path / "notes" / "a.txt").write_text("no archive\n")
+    (tmp_path / "runs").mkdir()
     (tmp_path / "a.warc").write_bytes(b"")
     with socket.create_server(("127.0.0.1", 0)) as taken:
         given = {"folder": tmp_path, "port": free_port(), "taken": taken.getsockname()[1]}

@@ -14,7 +14,7 @@ from warcio.warcwriter import WARCWriter
 from bhg_crawler.archive.local import read_range
 from bhg_crawler.core.errors import ConfigError
 from bhg_crawler.extract.cdx import REVISIT, warc_answer
-from bhg_crawler.extract.warcfiles import Damage, index_warc_files, read_warc, warc_paths
+from bhg_crawler.extract.warcfiles import Damage, find_warc_paths, index_warc_files, read_warc, warc_paths
 
 ARTICLE = "https://baohagiang.vn/xa-hoi/202101/tin-khac-778801"
 OTHER = "http://www.baohagiang.vn/xa-hoi/202101/tin-khac-778802"
@@ -152,14 +152,36 @@ def test_paths_name_files_folders_and_globs_each_once(tmp_path: Path, monkeypatc
     assert warc_paths([]) == []
 
 
-@pytest.mark.parametrize("given", ["missing.warc.gz", "a/notes.txt", "empty", "*.cdxj"])
-def test_a_path_of_no_warc_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: str) -> None:
-    (tmp_path / "a").mkdir()
+PATHS = {  # the paths given -> the WARC files found, the paths skipped; or the ConfigError's message
+    "a glob, its folders of no WARC file skipped": (["*/"], ["a/1.warc.gz"], ["empty/", "runs/"], None),
+    "a glob of files, its others skipped": (["a/*"], ["a/1.warc.gz"], ["a/notes.txt"], None),
+    "several folders (a glob the shell expanded)": (["a/", "empty/", "runs/"], ["a/1.warc.gz"], ["empty/", "runs/"],
+                                                    None),
+    "a single folder of no WARC file": (["empty"], [], [], "empty names no WARC file"),
+    "a single file of no WARC": (["a/notes.txt"], [], [], "a/notes.txt names no WARC file"),
+    "a glob of no WARC file": (["*.cdxj"], [], [], "names no WARC file"),
+    "a glob of folders of no WARC file": (["[er]*/", "a/"], [], [], r"\[er\]\*/ names no WARC file"),
+    "a path that does not exist, beside others": (["a/", "missing.warc.gz"], [], [], "missing.warc.gz names no"),
+    "several folders, none of a WARC file": (["empty", "runs"], [], [], "empty runs: no WARC file"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("given", "files", "skipped", "error"), PATHS.values(), ids=PATHS.keys())
+def test_paths_of_no_warc_file_are_skipped_or_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: list[str], files: list[str], skipped: list[str],
+    error: str | None,
+) -> None:  # fmt: skip
+    for folder in ("a", "empty", "runs"):
+        (tmp_path / folder).mkdir()
     (tmp_path / "a" / "notes.txt").write_text("x")
-    (tmp_path / "empty").mkdir()
+    (tmp_path / "a" / "1.warc.gz").write_bytes(b"")
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(ConfigError, match="names no WARC file"):
-        warc_paths([given])
+    if error is not None:
+        with pytest.raises(ConfigError, match=error):
+            find_warc_paths(given)
+        return
+    found, left = find_warc_paths(given)
+    assert ([p.relative_to(tmp_path).as_posix() for p in found], left) == (files, skipped)
 
 
 def test_a_range_past_the_end_of_its_file_is_an_error(tmp_path: Path) -> None:
