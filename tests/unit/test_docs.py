@@ -582,3 +582,9 @@ def test_the_crontab_lines_of_the_docs_run_in_a_fresh_checkout(tmp_path: Path) -
         assert (done.returncode, done.stderr) == (0, ""), (page_name, command)
         for log in re.findall(r">>\s*(\S+)", command):
             assert (tmp_path / log).exists(), (page_name, command, log)
+
+
+def test_no_page_holds_the_marks_of_an_unfinished_merge() -> None:
+    marks = re.compile(r"^(<{7} |={7}$|>{7} )", re.MULTILINE)
+    pages = [README, *DOCS.rglob("*.md")]
+    assert [page.name for page in pages if marks.search(page.read_text(encoding="utf-8"))] == []
