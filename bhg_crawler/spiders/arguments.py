@@ -53,8 +53,9 @@ def parse_options(
     max_articles: str | int | None = None,
 ) -> CrawlOptions:
     """The spider's arguments, as given (strings; None: not given), parsed and checked against the profile
-    (unknown sections, URLs not of the site, dates, a limit below 1, a text given empty or only separators:
-    ``-a sections=,`` is a mistake, not "all"): ``ConfigError`` with one line saying what is wrong."""
+    (unknown sections, URLs not of the site, dates, a limit below 1, a text given empty or only separators, a
+    URL file that lists no URL: ``-a sections=,`` is a mistake, not "all"): ``ConfigError`` with one line saying
+    what is wrong."""
     given_text = {"sections": sections, "since": since, "until": until, "urls": urls, "urls_file": urls_file}
     for name, value in given_text.items():
         if value is not None and not value.replace(",", " ").strip():
@@ -70,7 +71,10 @@ def parse_options(
             text = Path(urls_file).read_text(encoding="utf-8")
         except OSError as error:
             raise ConfigError(f"cannot read urls_file {urls_file}: {error.strerror}") from None
-        given += [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+        listed = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+        if not listed:  # a list that came out empty is a mistake, not "the whole site"
+            raise ConfigError(f"urls_file {urls_file} lists no URL (only blank lines and # comments)")
+        given += listed
     canonical = []
     for url in given:
         article = article_url(url, profile)

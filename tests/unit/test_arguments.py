@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bhg_crawler.core.errors import ConfigError
@@ -48,3 +50,25 @@ def test_what_the_arguments_name_is_what_is_crawled(
 ) -> None:
     options = parse_options(BAOHAGIANG, **given)
     assert (options.sections, options.urls) == (BAOHAGIANG.expand_sections(sections), urls)
+
+
+@pytest.mark.parametrize(
+    ("lines", "urls"),
+    [
+        ("", None),  # an empty file
+        ("\n  \n", None),
+        ("# the list of the day\n   # none yet\n", None),
+        (f"# one\n{ARTICLE}\n\n", [ARTICLE]),
+        (f"{ARTICLE}\n{ARTICLE}\n", [ARTICLE]),  # listed twice, asked once
+    ],
+    ids=["empty", "blank", "comments", "one", "twice"],
+)
+def test_a_url_file_lists_urls_or_is_refused(tmp_path: Path, lines: str, urls: list[str] | None) -> None:
+    listing = tmp_path / "urls.txt"
+    listing.write_text(lines, encoding="utf-8")
+    if urls is None:
+        with pytest.raises(ConfigError) as raised:
+            parse_options(BAOHAGIANG, urls_file=str(listing))
+        assert str(raised.value) == f"urls_file {listing} lists no URL (only blank lines and # comments)"
+    else:
+        assert parse_options(BAOHAGIANG, urls_file=str(listing)).urls == urls
