@@ -19,17 +19,20 @@ class StateFile:
     ``schema`` is the SQL that creates its tables where missing; ``added_columns`` maps a table to the columns
     (``"name TYPE"``) a later version of the project added to it, added to a file that lacks them. ``db`` is the
     connection (rows as ``sqlite3.Row``); a transaction is always open on it. Raises ``AlreadyRunning`` when
-    another run holds the lock, ``ConfigError`` when the file cannot be created, opened or given its schema.
+    another run holds the lock, ``ConfigError`` when the file cannot be created, opened or given its schema
+    (and then leaves no lock file it made).
     """
 
     def __init__(self, path: str, schema: str, added_columns: Mapping[str, Sequence[str]]):
         self.path = path
         self.lock: RunLock | None = None
         self.closed = False
+        made = False  # a lock file this open made, unmade if it fails
         try:
             if path:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             lock = lock_for(path)
+            made = lock is not None and not lock.path.exists()
             if lock is not None:
                 lock.acquire()
             self.lock = lock
@@ -38,6 +41,8 @@ class StateFile:
             for table, columns in added_columns.items():
                 add_missing_columns(self.db, table, columns)
         except (OSError, sqlite3.Error) as error:
+            if made and self.lock is not None:
+                self.lock.path.unlink(missing_ok=True)
             self._release()
             raise ConfigError(f"cannot open the state {path}: {error}") from None
         self._writes = 0

@@ -116,6 +116,32 @@ def test_an_unusable_state_path_is_a_configuration_error(tmp_path: Path) -> None
         StateStore(str(tmp_path / "file" / "bhg.sqlite3"))
 
 
+@pytest.mark.parametrize(
+    ("make", "lock_before", "lock_after"),
+    [
+        (lambda p: p.write_text("not a database, but a page of text\n" * 40), False, False),
+        (lambda p: p.mkdir(), False, False),  # a folder
+        (lambda p: p.write_text("not a database, but a page of text\n" * 40), True, True),  # its lock file was there
+        (lambda p: None, False, True),  # a state to make: the lock file stays, as for every run
+    ],
+    ids=["not-a-database", "a-folder", "lock-there-before", "new-state"],
+)
+def test_a_state_that_cannot_be_opened_leaves_no_lock_file_of_its_own(
+    tmp_path: Path, make: Callable[[Path], object], lock_before: bool, lock_after: bool
+) -> None:
+    state = tmp_path / "bhg.sqlite3"
+    make(state)
+    lock = tmp_path / "bhg.sqlite3.lock"
+    if lock_before:
+        lock.write_text("")
+    if lock_after and not lock_before:
+        StateStore(str(state)).close()
+    else:
+        with pytest.raises(ConfigError, match="cannot open the state"):
+            StateStore(str(state))
+    assert lock.exists() is lock_after
+
+
 def test_the_same_process_cannot_open_a_state_twice(path: str) -> None:
     store = StateStore(path)
     try:
