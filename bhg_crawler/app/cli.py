@@ -17,7 +17,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from bhg_crawler import __version__
 from bhg_crawler import settings as defaults
-from bhg_crawler.app.config import number_wanted, option_value, probe_server
+from bhg_crawler.app.config import check_scrapy_settings, check_settings, number_wanted, option_value, probe_server
 from bhg_crawler.app.crawl import summary
 from bhg_crawler.app.demo import DemoReplica, run_cluster_demo, run_demo
 from bhg_crawler.app.runner import project_settings, run_crawl
@@ -138,6 +138,15 @@ def _spider_args(args: argparse.Namespace) -> dict[str, str]:
     return spider_args
 
 
+def _checked_settings(args: argparse.Namespace) -> dict[str, str]:
+    """The settings the command line gives, checked as a run checks them (before a dry run's own values hide
+    the ones given, or an archive is asked for a connection): ``ConfigError``."""
+    given = _crawl_settings(args)
+    check_settings(given)
+    check_scrapy_settings(project_settings(given))
+    return given
+
+
 def _run(args: argparse.Namespace) -> int:
     return _crawl(args, _spider_args(args), "bhg")
 
@@ -155,7 +164,7 @@ def _recover(args: argparse.Namespace) -> int:
     spider = RecoverSpider(**spider_args)  # its arguments checked before anything is fetched
     for path in spider.skipped:  # of several paths (a glob the shell expanded), those of no WARC file
         print(f"bhg-crawl: {path} holds no WARC file (.warc, .warc.gz): skipped", file=sys.stderr)
-    if not _crawl_settings(args).get("BHG_VIA"):  # through a proxy, the proxy is what is checked
+    if not _checked_settings(args).get("BHG_VIA"):  # through a proxy, the proxy is what is checked
         for url in dict.fromkeys(filter(None, (spider.cdx if remote else "", spider.replay, spider.warcs))):
             probe_server(url, "the archive")
     return _crawl(args, spider_args, "recover")
@@ -181,7 +190,7 @@ def _crawl(args: argparse.Namespace, spider_args: dict[str, str], spider: str) -
 
 def _discover(args: argparse.Namespace) -> int:
     spider_args = {**_spider_args(args), "discover": "1"}
-    settings = {**_crawl_settings(args), "BHG_EXPORTS": "", "BHG_LOGS": "", "BHG_PROGRESS_TTY": "0"}
+    settings = {**_checked_settings(args), "BHG_EXPORTS": "", "BHG_LOGS": "", "BHG_PROGRESS_TTY": "0"}
     if not any(name == "LOG_LEVEL" for name in settings):
         settings["LOG_LEVEL"] = "WARNING"
     planned: dict[str, str] = {}

@@ -132,6 +132,8 @@ SETTINGS: dict[str, tuple[str, list[str], str]] = {  # command, its -s settings 
                          "CLOSESPIDER_ERRORCOUNT must be a whole number of at least 0, not '-1'"),
     "a BHG_* setting first": ("run", ["-s", "DOWNLOAD_DELAY=-1", "-s", "BHG_WARC=maybe"],
                               "BHG_WARC must be 1, 0, true or false, not 'maybe'"),
+    "one a dry run sets for itself": ("discover", ["-s", "BHG_PROGRESS_TTY=maybe"],
+                                      "BHG_PROGRESS_TTY must be 1, 0, true or false, not 'maybe'"),
     "with spider arguments that are right": ("run", ["--sections", "xa-hoi", "-s", "RETRY_TIMES=-1"],
                                              "RETRY_TIMES must be a whole number of at least 0, not '-1'"),
 }  # fmt: skip
@@ -149,3 +151,21 @@ def test_a_bad_setting_is_refused_before_the_state_is_locked(
         assert main(argv) == 2
     assert capsys.readouterr().err == f"bhg-crawl: {message}\n"
     assert sorted(tmp_path.iterdir()) == []  # no state, no lock, no folders: nothing done
+
+
+def test_a_bad_setting_is_named_before_an_archive_that_takes_no_connection(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as closed:
+        port = closed.getsockname()[1]
+    argv = [
+        "recover",
+        f"http://127.0.0.1:{port}/cdx",
+        "--state",
+        str(tmp_path / "s.sqlite3"),
+        "-s",
+        "DOWNLOAD_DELAY=nan",
+    ]
+    assert main(argv) == 2
+    assert capsys.readouterr().err == "bhg-crawl: DOWNLOAD_DELAY must be a number of at least 0, not 'nan'\n"
+    assert sorted(tmp_path.iterdir()) == []
