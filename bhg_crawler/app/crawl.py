@@ -59,6 +59,9 @@ def summary(exports: Path, run_id: str) -> list[str]:
         f"Run {run_id} ({manifest['status']}): {counts['articles']} articles exported, {counts['rejects']} rejected, "
         f"{counts['duplicates']} duplicates dropped, {counts['failures']} pages not fetched"
     ]
+    deferred = sum(manifest.get("accounting", {}).get("deferred", {}).values())
+    if deferred:  # a stopped run's articles never asked for: not failures, the next run's work
+        lines[0] += f", {deferred} articles left for the next run"
     media = [entry for entry in manifest["files"] if entry["kind"] == "media"]
     for entry in manifest["files"]:
         if entry["kind"] != "media":  # one line for them all, below

@@ -179,7 +179,8 @@ class RobotsRules(RunMonitor):
         hosts = self.stats.get("bhg/robots/unavailable", 0)
         if hosts:
             refused = self.stats.get("bhg/robots/refused", 0)
-            self.fail(f"{hosts} hosts' robots.txt gave no answer to read (5xx, or no connection): "
+            of = f"{hosts} host{'' if hosts == 1 else 's'}"
+            self.fail(f"the robots.txt of {of} gave no answer to read (5xx, or no connection): "
                       f"{refused} requests to them not made (RFC 9309)")  # fmt: skip
 
 

@@ -74,7 +74,7 @@ def test_a_robots_txt_that_does_not_answer_keeps_the_crawl_off_its_host(
         return
     assert records == [] and numbers["bhg/robots/unavailable"] == 1 and numbers["bhg/robots/refused"] >= 1
     assert took < 60  # no minutes of back-off on the robots.txt's 503
-    assert "Exit 13 (robots_unavailable): 1 hosts' robots.txt gave no answer" in result.stdout
+    assert "Exit 13 (robots_unavailable): the robots.txt of 1 host gave no answer" in result.stdout
     [entry] = ledger_rows(tmp_path)  # the section's listing: nothing else was seen
     assert entry[0] == "baohagiang.vn:listing:/xa-hoi" and entry[2] == "yes"  # the next run asks again
     assert entry[4].startswith(f"RobotsUnavailable: not crawled: {why}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +15,7 @@ from twisted.internet.defer import CancelledError
 from twisted.internet.error import TimeoutError as TwistedTimeout
 from twisted.python.failure import Failure
 
+from bhg_crawler.app.crawl import summary
 from bhg_crawler.core.errors import RefusedRedirect, RobotsUnavailable, refusal_of
 from bhg_crawler.runs.accounting import Accounts, balance_problems
 from bhg_crawler.state.values import NO_ANSWER, given_up, held_back, ledger_turn, runs_to_wait
@@ -234,3 +237,22 @@ def test_a_manifest_that_does_not_balance_says_why(
     accounting: dict[str, Any], records: int, problems: list[str]
 ) -> None:
     assert balance_problems(accounting, records) == problems
+
+
+@pytest.mark.parametrize(
+    ("deferred", "first_line_ends"),
+    [
+        ({}, "0 duplicates dropped, 1 pages not fetched"),
+        ({"stopped": 204}, "1 pages not fetched, 204 articles left for the next run"),
+        ({"max_requests": 3, "stopped": 2}, "1 pages not fetched, 5 articles left for the next run"),
+    ],
+    ids=["finished", "stopped", "two-reasons"],
+)
+def test_the_summary_says_what_a_stopped_run_left(
+    tmp_path: Path, deferred: dict[str, int], first_line_ends: str
+) -> None:
+    manifest = {"status": "partial", "counts": {"articles": 83, "rejects": 0, "duplicates": 0, "failures": 1},
+                "files": [], "accounting": {"deferred": deferred}}  # fmt: skip
+    (tmp_path / "runs").mkdir()
+    (tmp_path / "runs" / "r1.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert summary(tmp_path, "r1")[0].endswith(first_line_ends)

@@ -177,9 +177,9 @@ def test_an_index_walk_cut_at_the_limit_fails_the_run(cut: int, code: ExitCode, 
     [
         ({}, ExitCode.OK, "30 records exported"),
         ({"bhg__robots__unavailable": 1, "bhg__robots__refused": 40}, ExitCode.ROBOTS_UNAVAILABLE,
-         "1 hosts' robots.txt gave no answer to read (5xx, or no connection): 40 requests to them not made"),
+         "the robots.txt of 1 host gave no answer to read (5xx, or no connection): 40 requests to them not made"),
         ({"bhg__robots__unavailable": 1, "bhg__robots__refused": 3, "bhg__listings__missed": 2},
-         ExitCode.ROBOTS_UNAVAILABLE, "1 hosts' robots.txt"),  # before the pages it kept the walk from
+         ExitCode.ROBOTS_UNAVAILABLE, "the robots.txt of 1 host"),  # before the pages it kept the walk from
     ],
 )  # fmt: skip
 def test_a_host_whose_robots_txt_did_not_answer_fails_the_run(
