@@ -68,7 +68,7 @@ def parse_options(
     given = (urls or "").replace(",", " ").split()
     if urls_file:
         try:
-            text = Path(urls_file).read_text(encoding="utf-8")
+            text = Path(urls_file).read_text(encoding="utf-8-sig")  # a byte order mark, as Windows editors write
         except OSError as error:
             raise ConfigError(f"cannot read urls_file {urls_file}: {error.strerror}") from None
         listed = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]

@@ -607,8 +607,8 @@ class RecoverSpider(ProjectSpider):
         if article is not None and article.record_id != response.meta["bhg_record"]:
             self.moves.setdefault(article.record_id, set()).add(response.meta["bhg_article"])
             self._stats.inc_value("bhg/recover/moved")
-            self._fail(request, f"{when}: the article moved there, its records carry this URL", "refused/redirect",
-                       retry=False)  # fmt: skip
+            self._fail(request, f"{when}: the article moved there, its records carry this URL", "duplicate",
+                       retry=False)  # fmt: skip  # the article, recovered at its new home: no error
         elif article is None or response.meta["bhg_hops"] >= MAX_HOPS or not self.replay:
             self._fail(request, f"{when}, not to this article", "refused/redirect", retry=False)
         elif response.meta["bhg_probe"]:

@@ -60,8 +60,10 @@ def test_what_the_arguments_name_is_what_is_crawled(
         ("# the list of the day\n   # none yet\n", None),
         (f"# one\n{ARTICLE}\n\n", [ARTICLE]),
         (f"{ARTICLE}\n{ARTICLE}\n", [ARTICLE]),  # listed twice, asked once
+        ("\ufeff# a comment\r\n\r\n", None),  # a byte order mark and CRLF, as Windows editors write
+        (f"\ufeff{ARTICLE}\r\n", [ARTICLE]),
     ],
-    ids=["empty", "blank", "comments", "one", "twice"],
+    ids=["empty", "blank", "comments", "one", "twice", "bom-comment", "bom-url"],
 )
 def test_a_url_file_lists_urls_or_is_refused(tmp_path: Path, lines: str, urls: list[str] | None) -> None:
     listing = tmp_path / "urls.txt"

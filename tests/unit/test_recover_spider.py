@@ -147,6 +147,8 @@ def test_a_redirect_is_followed_to_the_same_article_only(
         assert ("the article moved there" if followed else "not to this article") in reason
         assert retry is False
         assert bool(spider.moves) is (followed == "moved")
+        outcome = "duplicate" if followed == "moved" else "refused/redirect"  # a move is no error of the run
+        assert recovery.crawler.stats.get_value(f"bhg/failures/{outcome}") == 1
     else:
         [again] = out
         assert again.url == f"{REPLAY}/20210101000000id_/{followed}"
