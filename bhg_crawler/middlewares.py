@@ -175,8 +175,9 @@ class BackoffMiddleware(CrawlerComponent):
 class ArchiveGoneMiddleware(CrawlerComponent):
     """A web archive host that refused ``REFUSED_IN_A_ROW`` connections in a row to a recovery's captures (no
     answer between them) is gone for the run: its captures after that are not asked (``ArchiveGone``, an error
-    the next run asks again), rather than each tried against a refused connection. Stat
-    ``bhg/recover/archive_gone`` (hosts: exit 4, ``monitoring.monitors.CrawlErrors``)."""
+    the next run asks again, counted in ``bhg/recover/unrequested`` as requests), rather than each tried
+    against a refused connection. Stat ``bhg/recover/archive_gone`` (hosts: exit 4,
+    ``monitoring.monitors.CrawlErrors``)."""
 
     REFUSED_IN_A_ROW = 10
 
@@ -187,6 +188,7 @@ class ArchiveGoneMiddleware(CrawlerComponent):
     def process_request(self, request: Request) -> None:
         host = urlsplit(request.url).netloc
         if "bhg_capture" in request.meta and self.refused.get(host, 0) >= self.REFUSED_IN_A_ROW:
+            self.stats.inc_value("bhg/recover/unrequested")  # a capture noted with no request: counted as one
             raise ArchiveGone(f"not asked: the archive {host} refused {self.REFUSED_IN_A_ROW} connections in a row")
 
     def process_response(self, request: Request, response: Response) -> Response:

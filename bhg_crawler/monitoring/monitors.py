@@ -110,8 +110,9 @@ class CrawlErrors(RunMonitor):
         over = bool(requests) and failed / requests > most
         if over or gone:
             kinds = ", ".join(f"{count} {kind}" for kind, count in refused.items() if count)
-            self.fail((f"{gone} archive hosts refused connection after connection: the captures left of them "
-                       "were not asked, the next run asks them; " if gone else "")
+            hosts = f"{gone} archive host{'' if gone == 1 else 's'}"
+            self.fail((f"{hosts} refused connection after connection: the captures left were not asked, the next "
+                       "run asks them; " if gone else "")
                       + f"{failed} of {requests} requests failed or were refused"
                       + (f" (more than {most:.1%})" if over else "") + ": "
                       f"{errors} errors" + (f", refused {kinds}" if kinds else ""))  # fmt: skip

@@ -130,11 +130,14 @@ def test_finish_reason(reason: str, code: ExitCode) -> None:
 
         # an archive host gone (connections refused in a row): its captures left not asked, whatever the ratio
         ({"error": 3, "archive_gone": 1}, ExitCode.CRAWL_ERRORS,
-         "1 archive hosts refused connection after connection: the captures left of them were not asked, the next "
+         "1 archive host refused connection after connection: the captures left were not asked, the next "
          "run asks them; 3 of 100 requests failed or were refused: 3 errors"),
         ({"error": 60, "archive_gone": 1}, ExitCode.CRAWL_ERRORS,
-         "1 archive hosts refused connection after connection: the captures left of them were not asked, the next "
+         "1 archive host refused connection after connection: the captures left were not asked, the next "
          "run asks them; 60 of 100 requests failed or were refused (more than 5.0%): 60 errors"),
+        ({"error": 62, "unrequested": 50, "archive_gone": 2}, ExitCode.CRAWL_ERRORS,  # 50 captures not asked
+         "2 archive hosts refused connection after connection: the captures left were not asked, the next "
+         "run asks them; 62 of 150 requests failed or were refused (more than 5.0%): 62 errors"),
     ],
 )  # fmt: skip
 def test_error_ratio(failures: dict[str, int], code: ExitCode, reason: str | None) -> None:
