@@ -61,7 +61,7 @@ def summary(exports: Path, run_id: str) -> list[str]:
     ]
     deferred = sum(manifest.get("accounting", {}).get("deferred", {}).values())
     if deferred:  # a stopped run's articles never asked for: not failures, the next run's work
-        lines[0] += f", {deferred} articles left for the next run"
+        lines[0] += f", {deferred} articles found and left for the next run"
     media = [entry for entry in manifest["files"] if entry["kind"] == "media"]
     for entry in manifest["files"]:
         if entry["kind"] != "media":  # one line for them all, below

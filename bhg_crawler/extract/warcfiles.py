@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import re
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -77,6 +78,18 @@ def warc_file_id(path: str, site: str) -> str:
     """The failures ledger's id of a local WARC file that could not be read to its end: ``<site>:warc:<path>``
     (its absolute path), e.g. ``baohagiang.vn:warc:/data/old/bhg-2019.warc.gz``."""
     return f"{site}:warc:{path}"
+
+
+def local_failure(path: str, offset: int | str, text: str) -> str:
+    """The reason of a failure at a record of a local WARC file, as the failures file and the ledger say it:
+    ``<path> at byte <offset>: <text>`` (``failure_file`` reads the path back)."""
+    return f"{path} at byte {offset}: {text}"
+
+
+def failure_file(reason: str) -> str | None:
+    """The local WARC file a failure's reason names (``local_failure``); None for any other reason."""
+    found = re.match(r"(/.+?) at byte \d+: ", reason)
+    return found.group(1) if found else None
 
 
 def _capture(record: ArcWarcRecord, path: Path, offset: int, length: int) -> Capture | None:

@@ -257,6 +257,12 @@ def listing_url(url: str, profile: SiteProfile) -> ListingUrl | None:
     return ListingUrl(slug, page)
 
 
+def within_sections(section: str, sections: Iterable[str]) -> bool:
+    """Whether an article's section is one of ``sections`` or under one (``kinh-te/cong-nghiep`` is under
+    ``kinh-te``, whose listing lists its articles too); slugs compare whole, as the profile spells them."""
+    return any(section == slug or section.startswith(f"{slug}/") for slug in sections)
+
+
 def section_of(url: str, profile: SiteProfile) -> str | None:
     """The slug of the section a listing URL is a page of (any page: ``/khu-vuc/trang-2.html``, ``/xa-hoi?page=2``,
     ``/kinh-te/cong-nghiep/``), if the profile knows the section (``SiteProfile.knows_section``); else None."""

@@ -22,7 +22,15 @@ from bhg_crawler.extract.listing import ListingPage
 from bhg_crawler.extract.record import ArticleRecord, Extracted, build_record
 from bhg_crawler.extract.tree import Page
 from bhg_crawler.sites.profiles import DEFAULT_SITE, SiteProfile, get_profile, with_successors
-from bhg_crawler.sites.urls import ArticleUrl, article_of, listing_id, moved_from, section_of, strip_tracking
+from bhg_crawler.sites.urls import (
+    ArticleUrl,
+    article_of,
+    listing_id,
+    moved_from,
+    section_of,
+    strip_tracking,
+    within_sections,
+)
 from bhg_crawler.spiders.arguments import parse_flag, parse_options
 from bhg_crawler.spiders.base import ProjectSpider
 from bhg_crawler.state.values import GONE, MOVED, Known, given_up, held_back
@@ -94,13 +102,22 @@ class BhgSpider(ProjectSpider):
         """The article a URL names, on the site or one its articles moved to."""
         return article_of(url, self.sites)
 
+    @property
+    def every_section(self) -> bool:
+        """Whether the run is of every section of the profile."""
+        return set(self.profile.sections) <= set(self.options.sections)
+
     def _in_sections(self, url: str) -> bool:
-        """Whether an article URL is of the run's sections (or the run is of every section); an article whose
-        URL names no section is of the run's only when it is of every section."""
-        if len(self.options.sections) == len(self.profile.sections):
-            return True
+        """Whether an article URL is of the run's sections (``_of_sections``, or the run is of every section);
+        an article whose URL names no section is of the run's only when it is of every section."""
         article = self._article_of(url)
-        return article is not None and article.section in self.options.sections
+        return self.every_section or (article is not None and self._of_sections(article.section))
+
+    def _of_sections(self, section: str) -> bool:
+        """Whether an article's section is of the run: every one is in a run of every section (one the profile
+        does not list too), else the run's sections and those under them (``kinh-te/cong-nghiep``, whose
+        articles ``kinh-te``'s listing lists)."""
+        return self.every_section or within_sections(section, self.options.sections)
 
     def _site_of(self, url: str) -> SiteProfile:
         host = urlsplit(url).hostname or ""
@@ -155,7 +172,7 @@ class BhgSpider(ProjectSpider):
                     revisit = self._planned(self._revisit(known), "revisit")
                     if revisit is not None:
                         yield revisit
-        if len(self.options.sections) == len(self.profile.sections):
+        if self.every_section:
             yield self._request(self.profile.start_url, RequestKind.HOME)
         for slug in self.options.sections:
             yield self._request(self.profile.section_url(slug), RequestKind.LISTING, bhg_section=slug)
@@ -176,7 +193,7 @@ class BhgSpider(ProjectSpider):
             if entry["record_id"] == home:
                 continue  # the home page: asked for by every run of every section
             article = self._article_of(entry["url"])
-            if article is None or not article.section or article.section in self.options.sections:
+            if article is None or not article.section or self._of_sections(article.section):
                 if entry["record_id"] in self.held:
                     self._hold(entry["record_id"], entry["url"], *self.held[entry["record_id"]])
                     continue

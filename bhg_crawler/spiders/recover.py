@@ -38,12 +38,20 @@ from bhg_crawler.extract.cdx import (
     warc_range,
 )
 from bhg_crawler.extract.record import Source, build_record
-from bhg_crawler.extract.warcfiles import LocalIndex, find_warc_paths, index_warc_files, warc_file_id
+from bhg_crawler.extract.warcfiles import (
+    LocalIndex,
+    failure_file,
+    find_warc_paths,
+    index_warc_files,
+    local_failure,
+    warc_file_id,
+)
 from bhg_crawler.sites.profiles import DEFAULT_SITE, get_profile, with_successors
 from bhg_crawler.sites.urls import ArticleUrl, article_of, moved_from, strip_tracking
 from bhg_crawler.spiders.arguments import parse_count, parse_flag, parse_window
 from bhg_crawler.spiders.base import ProjectSpider
 from bhg_crawler.spiders.bhg import count_layers
+from bhg_crawler.state.values import MOVED
 from bhg_crawler.state.walks import WalkPosition
 
 REDIRECTS = [301, 302, 303, 307, 308]
@@ -342,7 +350,8 @@ class RecoverSpider(ProjectSpider):
                 self._stats.inc_value("bhg/recover/article_captures")
             if article is not None and not self.state.recovered(capture.key):
                 request = self._capture_request(capture, article, unrequested=True)
-                reason = f"the capture of {capture.timestamp} is a revisit of {capture.digest}, in none of the files"
+                reason = local_failure(capture.filename, capture.offset, f"the capture of {capture.timestamp} is a "
+                                       f"revisit of {capture.digest}, in none of the files")  # fmt: skip
                 self._fail(request, reason, "error", retry=True)
         damaged = {damage.path for damage in index.damage}
         for path in self.warc_files:  # a file read to its end leaves the ledger, if a run found it damaged
@@ -351,7 +360,7 @@ class RecoverSpider(ProjectSpider):
         for damage in index.damage:
             self._stats.inc_value("bhg/recover/warc_damaged")
             self.logger.warning("%s cannot be read from byte %d: %s", damage.path, damage.offset, damage.reason)
-            reason = f"{damage.path} from byte {damage.offset}: {damage.reason}"
+            reason = local_failure(damage.path, damage.offset, damage.reason)
             article = article_of(damage.url or "", self.sites)
             where = Capture("", "", damage.url or "", filename=damage.path, offset=str(damage.offset))
             request = (self._capture_request(where, article, unrequested=True) if article is not None
@@ -362,14 +371,19 @@ class RecoverSpider(ProjectSpider):
         yield from self._plan()
 
     def _forget_deleted(self) -> None:
-        """The ledger's entries of local WARC files (``warc_file_id``) that exist no more leave it at the commit,
-        logged: no run can read them whole again; those of files that exist stay until one is."""
+        """Of the ledger's entries of local WARC files that exist no more (logged): a file's own
+        (``warc_file_id``) leaves the ledger at the commit, no run can read it whole again; an article's, failed
+        at a record of the file (``local_failure``), stays, not to retry. Those of files that exist stay."""
         prefix = warc_file_id("", self.profile.name)
         for entry in self.state.ledger(self.profile.name):
             path = entry["record_id"].removeprefix(prefix)
             if entry["record_id"].startswith(prefix) and not Path(path).exists():
                 self.logger.info("%s is no more: it leaves the failures ledger", path)
                 self.state.cleared(entry["record_id"])
+            elif entry["retry"] and (path := failure_file(entry["reason"]) or "") and not Path(path).exists():
+                self.logger.info("%s is no more: %s is not to retry", path, entry["record_id"])
+                self.state.failed(entry["record_id"], entry["url"], f"{entry['reason']} ({path} is no more)",
+                                  retry=False)  # fmt: skip
 
     def _held_in(self) -> str:
         """What the captures were looked for in, in words: the CDX index at ``cdx``, or the local WARC files."""
@@ -398,6 +412,8 @@ class RecoverSpider(ProjectSpider):
                 continue
             articles += 1
             if self.state.recovered(capture.key):
+                if choice.verdict == "redirect":
+                    self._moved_before(choice.article)
                 self._stats.inc_value("bhg/recover/captures/recovered_before")
                 self._stats.inc_value("bhg/articles/known")  # found, as in a crawl, against past runs
                 by_article.setdefault(choice.article.record_id, []).append((capture, RECOVERED))
@@ -427,6 +443,14 @@ class RecoverSpider(ProjectSpider):
         if not self.probing:
             for record_id in list(self.queues):
                 yield from self._next(record_id)
+
+    def _moved_before(self, article: ArticleUrl) -> None:
+        """A redirect capture an earlier run recovered: if it told the article moved, its new home's records
+        carry its URL, as in that run (the state knows the move: ``MOVED``, the URL an alias of the new home)."""
+        known = self.state.known(article.record_id)
+        home = self.state.record_of(article.canonical)
+        if known is not None and known.last_status == MOVED and home is not None and home != article.record_id:
+            self.moves.setdefault(home, set()).add(article.canonical)
 
     def _capture_request(self, capture: Capture, article: ArticleUrl, unrequested: bool = False,
                          url: str | None = None, hops: int = 0, probe: bool = False) -> scrapy.Request:  # fmt: skip
@@ -605,7 +629,10 @@ class RecoverSpider(ProjectSpider):
         article = article_of(target, self.sites)
         when = f"the capture of {capture.timestamp} redirects to {target}"
         if article is not None and article.record_id != response.meta["bhg_record"]:
-            self.moves.setdefault(article.record_id, set()).add(response.meta["bhg_article"])
+            old = response.meta["bhg_article"]
+            self.moves.setdefault(article.record_id, set()).add(old)
+            self.state.fetched(response.meta["bhg_record"], old, MOVED, capture.captured_at)  # known in later runs
+            self.state.alias(article.record_id, [old])
             self._stats.inc_value("bhg/recover/moved")
             self._fail(request, f"{when}: the article moved there, its records carry this URL", "duplicate",
                        retry=False)  # fmt: skip  # the article, recovered at its new home: no error

@@ -18,7 +18,17 @@ from bhg_crawler.state.lock import RunLock
 from bhg_crawler.state.store import StateStore
 from bhg_replica.answers import Response
 from bhg_replica.site import Site
-from tests.helpers import bhg_run, command, exported, manifests, replica, serving, stats, with_pipeline
+from tests.helpers import (
+    bhg_run,
+    command,
+    exported,
+    ledger_rows,
+    manifests,
+    replica,
+    serving,
+    stats,
+    with_pipeline,
+)
 
 SECTIONS = 22  # 19 sections and 3 parents on the home page's menu
 
@@ -205,10 +215,19 @@ def test_rejects_above_the_threshold_fail_the_run(tmp_path: Path) -> None:
 def test_a_run_out_of_requests_stops_and_the_next_one_finishes(tmp_path: Path) -> None:
     with replica(0) as (url, site):
         stopped = bhg_run(url, 0, tmp_path, "--max-requests", "60", "-s", "CONCURRENT_REQUESTS=2")
+        retries = {row[5] for row in ledger_rows(tmp_path) if row[2] == "yes"}
+        listing = subprocess.run(command(url, 0, tmp_path, verb="discover"), capture_output=True, text=True,
+                                 check=False)  # fmt: skip
         finished = bhg_run(url, 0, tmp_path)
     assert stopped.returncode == ExitCode.STOPPED, stopped.stderr[-2000:]
     assert finished.returncode == ExitCode.OK, finished.stderr[-2000:]
     first, second = manifests(tmp_path)
+    # every article left is a retry of the ledger, one of a section under a crawled one (kinh-te/cong-nghiep) too
+    assert any("/kinh-te/cong-nghiep/" in url for url in retries)
+    assert {
+        u for reason, u in (line.split("\t") for line in listing.stdout.splitlines()) if reason == "retry"
+    } == retries
+    assert stats(tmp_path, second)["bhg/article_requests/retry"] == len(retries)
     assert first["status"] == "partial"
     assert first["finish_reason"] == "closespider_pagecount"
     assert 0 < first["counts"]["articles"] < len(site.catalog.live)

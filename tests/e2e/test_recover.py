@@ -170,9 +170,12 @@ def test_a_stopped_recovery_goes_on_where_it_stopped_at_its_rate(
     records = exported(tmp_path, first) + exported(tmp_path, second)
     whole = exported(recovered["work"], recovered["runs"][0])
     assert 0 < len(exported(tmp_path, first)) < len(whole)
-    assert sorted((r["record_id"], r["version"], r["content_sha256"]) for r in records) == sorted(
-        (r["record_id"], r["version"], r["content_sha256"]) for r in whole
-    )
+    assert sorted(map(versioned, records)) == sorted(map(versioned, whole))  # a move the first run learned, too
+
+
+def versioned(record: dict[str, Any]) -> tuple[str, int, str, tuple[str, ...]]:
+    """A record's article, version, content and the records it moved from."""
+    return record["record_id"], record["version"], record["content_sha256"], tuple(record["record_id_aliases"])
 
 
 def test_a_recovery_from_a_cdxj_index_and_byte_ranges_of_its_warc_files(
@@ -247,7 +250,7 @@ def test_a_recovery_from_local_warc_files_one_damaged(archive: dict[str, Any], t
     assert any(r["source"]["archive"] == str(damaged) for r in again.values())  # its good records
     assert any(r["source"]["archive"].endswith(".warc") for r in again.values())
     failures = exported_records(work / "exports", one, "failures")
-    broken = [f for f in failures if f["reason"].startswith(f"{damaged} from byte ")]
+    broken = [f for f in failures if f["reason"].startswith(f"{damaged} at byte ")]
     assert len(broken) == 1, [f["reason"] for f in failures]
     assert broken[0]["reason"].endswith(" bytes short")
     assert any("answered HTTP 404" in f["reason"] for f in failures)
@@ -255,7 +258,7 @@ def test_a_recovery_from_local_warc_files_one_damaged(archive: dict[str, Any], t
         assert failure["url"] == failure["source"]["original_url"] and failure["url"].startswith("http"), failure
         assert failure["source"]["archive"] in files and isinstance(failure["source"]["offset"], int), failure
     assert broken[0]["source"]["archive"] == str(damaged) and "/xa-hoi/" in broken[0]["url"]
-    assert broken[0]["reason"].startswith(f"{damaged} from byte {broken[0]['source']['offset']}: ")
+    assert broken[0]["reason"].startswith(f"{damaged} at byte {broken[0]['source']['offset']}: ")
     first_stats, second_stats = stats(work, one), stats(work, two)
     assert first_stats["bhg/recover/warc_damaged"] == 1
     assert first_stats["bhg/recover/warc_files"] == len(files)
@@ -303,9 +306,7 @@ def test_a_stopped_recovery_from_local_warc_files_goes_on_where_it_stopped(
     assert 0 < len(exported(tmp_path, first)) < len(exported(tmp_path, second))
     records = exported(tmp_path, first) + exported(tmp_path, second)
     whole = exported(recovered["work"], recovered["runs"][0])
-    assert sorted((r["record_id"], r["version"], r["content_sha256"]) for r in records) == sorted(
-        (r["record_id"], r["version"], r["content_sha256"]) for r in whole
-    )
+    assert sorted(map(versioned, records)) == sorted(map(versioned, whole))  # a move the first run learned, too
     assert stats(tmp_path, second)["bhg/recover/captures/recovered_before"] >= len(exported(tmp_path, first))
 
 
@@ -353,7 +354,7 @@ def test_local_files_that_give_no_capture_say_so(
         assert sorted((f["url"], f["source"]["archive"], f["source"]["offset"]) for f in failures) == sorted(
             (p.as_uri(), str(p), 0) for p in paths
         )
-        assert all(f["reason"].startswith(f"{f['source']['archive']} from byte 0: ") for f in failures)
+        assert all(f["reason"].startswith(f"{f['source']['archive']} at byte 0: ") for f in failures)
         assert sorted(ledger) == sorted(f"baohagiang.vn:warc:{p}" for p in paths)
         assert manifest["outcome"]["reason"].startswith(f"{len(paths)} of {len(paths)} requests failed")
     else:
@@ -499,6 +500,43 @@ def test_a_deleted_file_leaves_the_ledger_a_damaged_one_stays(tmp_path: Path) ->
     [_, manifest] = manifests(tmp_path / "work")
     log = (tmp_path / "work" / "logs" / f"{manifest['run_id']}.log").read_text(encoding="utf-8")
     assert f"{gone} is no more: it leaves the failures ledger" in log
+
+
+def test_an_article_failed_at_a_record_of_a_deleted_file_stays_in_the_ledger_not_to_retry(tmp_path: Path) -> None:
+    """The article of a record cut short, and that of a revisit of a payload no file holds: in the ledger to
+    retry while their files exist; once the files are deleted, not to retry, the reason saying why, once."""
+    cut_url = "https://baohagiang.vn/thoi-su-chinh-tri/202111/hoi-nghi-ban-chap-hanh-dang-bo-tinh-lan-thu-11-784020"
+    revisit_url = "https://baohagiang.vn/xa-hoi/202401/ngay-hoi-van-hoa-123456"
+    cut = warc_of(tmp_path / "cut.warc", [("response", cut_url, b"<html>" + b"x" * 500 + b"</html>")])
+    cut.write_bytes(cut.read_bytes()[:-100])  # the block 96 bytes short, and its closing line
+    orphan = tmp_path / "orphan.warc"
+    with orphan.open("wb") as stream:
+        writer = WARCWriter(stream, gzip=False)
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_revisit_record(revisit_url, "sha1:" + "A" * 32, revisit_url,
+                                                         "2024-01-02T03:04:05Z", http_headers=http))  # fmt: skip
+    work = tmp_path / "work"
+    first = recover([str(cut), str(orphan)], work)
+    assert first.returncode == 4, first.stdout[-2000:] + first.stderr[-2000:]
+    before = {row[0]: row for row in ledger_rows(work)}
+    assert {rid: row[2] for rid, row in before.items()} == {
+        "baohagiang.vn:784020": "yes",
+        "baohagiang.vn:123456": "yes",
+    }
+    assert before["baohagiang.vn:784020"][4] == f"{cut} at byte 0: its record ends 96 bytes short"
+    assert before["baohagiang.vn:123456"][4].startswith(f"{orphan} at byte 0: the capture of ")
+    cut.unlink()
+    orphan.unlink()
+    info = warc_of(tmp_path / "info.warc", [("warcinfo", "", b"software: x\r\n")])
+    for _ in range(2):  # the second run finds them not to retry already: nothing more said
+        again = recover([str(info)], work)
+        assert again.returncode == 14, again.stdout[-2000:] + again.stderr[-2000:]
+        after = {row[0]: (row[2], row[4]) for row in ledger_rows(work)}
+        files = {"baohagiang.vn:784020": cut, "baohagiang.vn:123456": orphan}
+        assert after == {rid: ("no", f"{row[4]} ({files[rid]} is no more)") for rid, row in before.items()}
+    [_, manifest, _] = manifests(work)
+    log = (work / "logs" / f"{manifest['run_id']}.log").read_text(encoding="utf-8")
+    assert f"{cut} is no more: baohagiang.vn:784020 is not to retry" in log
 
 
 def test_folders_of_no_warc_file_beside_one_of_warc_files_are_skipped_with_a_line(tmp_path: Path) -> None:

@@ -57,7 +57,19 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
         clean = tmp_path_factory.mktemp("clean")
         result = recover(f"{url}/cdx", clean, *FAST)  # pywb answers one page: no --limit
         assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-        yield {"live": live, "runs": runs, "pywb": url, "clean": exported(clean, manifests(clean)[0])}
+        yield {
+            "live": live,
+            "runs": runs,
+            "pywb": url,
+            "clean": exported(clean, manifests(clean)[0]),
+            "clean_ledger": ledger_of(clean),
+        }
+
+
+def ledger_of(work: Path) -> list[tuple[str, str, str]]:
+    """The ledger of both sites' articles under ``work``: (record id, retry, reason) of each."""
+    rows = [row for site in ("baohagiang.vn", "baotuyenquang.com.vn") for row in ledger_rows(work, "--site", site)]
+    return sorted((row[0], row[2], row[4]) for row in rows)
 
 
 def keyed(records: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
@@ -229,6 +241,13 @@ def test_an_archive_gone_in_the_middle_of_a_recovery_is_crawl_errors(archive: di
     rows = [row for site in ("baohagiang.vn", "baotuyenquang.com.vn") for row in ledger_rows(work, "--site", site)]
     noted = [row for row in rows if row[4].startswith("ArchiveGone: not asked: the archive")]
     assert noted and {row[2] for row in noted} == {"yes"}  # asked again next run
+    # the archive back: the next run recovers what was left, and the ledger is a clean recovery's
+    with serving(ArchiveFront(archive["pywb"], ArchiveFaults())) as url:
+        again = recover(f"{url}/cdx", work, *FAST)
+    assert again.returncode == 0, again.stdout[-2000:] + again.stderr[-2000:]
+    both = [r for m in manifests(work) for r in exported(work, m)]
+    assert len(keyed(both)) == len(both) and keyed(both) == keyed(archive["clean"])  # a moved article's aliases too
+    assert archive["clean_ledger"] and ledger_of(work) == archive["clean_ledger"]  # the captures of 404 pages
 
 
 def failed_run(work: Path, result: Any, reason: str) -> list[dict[str, Any]]:

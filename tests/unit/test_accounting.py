@@ -243,8 +243,8 @@ def test_a_manifest_that_does_not_balance_says_why(
     ("deferred", "first_line_ends"),
     [
         ({}, "0 duplicates dropped, 1 pages not fetched"),
-        ({"stopped": 204}, "1 pages not fetched, 204 articles left for the next run"),
-        ({"max_requests": 3, "stopped": 2}, "1 pages not fetched, 5 articles left for the next run"),
+        ({"stopped": 204}, "1 pages not fetched, 204 articles found and left for the next run"),
+        ({"max_requests": 3, "stopped": 2}, "1 pages not fetched, 5 articles found and left for the next run"),
     ],
     ids=["finished", "stopped", "two-reasons"],
 )

@@ -11,7 +11,15 @@ from bhg_crawler.app.cli import _spider_args, build_parser, main
 from bhg_crawler.core.errors import ConfigError
 from bhg_crawler.extract.article import ArticlePage
 from bhg_crawler.sites.profiles import BUILT_IN, PROFILES, Pagination, get_profile, load_profile
-from bhg_crawler.sites.urls import ArticleUrl, article_url, canonical_url, listing_url, page_number, section_of
+from bhg_crawler.sites.urls import (
+    ArticleUrl,
+    article_url,
+    canonical_url,
+    listing_url,
+    page_number,
+    section_of,
+    within_sections,
+)
 from tests.helpers import SITES
 
 MINIMAL = """
@@ -260,3 +268,22 @@ def test_an_unknown_successor_is_a_configuration_error(tmp_path: Path, capsys: p
     arguments = ["--site", "old.vn", "--profiles", str(tmp_path), "--state", str(tmp_path / "state.sqlite3")]
     assert main(["discover", *arguments]) == 2
     assert "old.vn: successors: unknown site(s) nowhere.vn" in capsys.readouterr().err
+
+
+WITHIN = [  # an article's section, the run's sections -> whether the article is of the run
+    ("kinh-te", ["kinh-te"], True),
+    ("kinh-te/cong-nghiep", ["kinh-te"], True),  # under it: kinh-te's listing lists it
+    ("kinh-te/cong-nghiep", ["kinh-te/cong-nghiep"], True),
+    ("kinh-te", ["kinh-te/cong-nghiep"], False),  # the parent of a section asked for
+    ("kinh-te-so", ["kinh-te"], False),  # a longer slug, not under it
+    ("multimedia/anh", ["multimedia/truyen-hinh", "multimedia/anh"], True),
+    ("multimedia/anh", ["multimedia"], True),
+    ("english/Culture", ["english/culture"], False),  # as the profile spells it
+    ("xa-hoi", [], False),
+    ("", ["kinh-te"], False),
+]
+
+
+@pytest.mark.parametrize(("section", "sections", "within"), WITHIN, ids=range(len(WITHIN)))
+def test_an_article_is_of_a_section_or_one_above_it(section: str, sections: list[str], within: bool) -> None:
+    assert within_sections(section, sections) is within

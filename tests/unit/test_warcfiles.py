@@ -14,7 +14,15 @@ from warcio.warcwriter import WARCWriter
 from bhg_crawler.archive.local import read_range
 from bhg_crawler.core.errors import ConfigError
 from bhg_crawler.extract.cdx import REVISIT, warc_answer
-from bhg_crawler.extract.warcfiles import Damage, find_warc_paths, index_warc_files, read_warc, warc_paths
+from bhg_crawler.extract.warcfiles import (
+    Damage,
+    failure_file,
+    find_warc_paths,
+    index_warc_files,
+    local_failure,
+    read_warc,
+    warc_paths,
+)
 
 ARTICLE = "https://baohagiang.vn/xa-hoi/202101/tin-khac-778801"
 OTHER = "http://www.baohagiang.vn/xa-hoi/202101/tin-khac-778802"
@@ -190,3 +198,21 @@ def test_a_range_past_the_end_of_its_file_is_an_error(tmp_path: Path) -> None:
     assert read_range(str(path), 2, 3) == b"234"
     with pytest.raises(EOFError, match="ends 2 bytes before"):
         read_range(str(path), 8, 4)
+
+
+FAILURE_FILES = {  # a failure's reason -> the local WARC file it names
+    local_failure("/data/a.warc.gz", 0, "it holds no WARC record"): "/data/a.warc.gz",
+    local_failure("/data/b c.warc", "1234", "its record ends 96 bytes short"): "/data/b c.warc",
+    local_failure("/d/x at byte 5.warc", 7, "the capture of 2024 is a revisit"): "/d/x at byte 5.warc",
+    "/data/a.warc.gz at byte 0: ... (/data/a.warc.gz is no more)": "/data/a.warc.gz",
+    "HTTP 404 from the archive, not an archived answer": None,
+    "ConnectError: at https://baohagiang.vn/a at byte 5: x": None,  # no local path
+    "the capture of 20240101 answered HTTP 404": None,
+    "/data/a.warc.gz from byte 0: its record ends 1 bytes short": None,  # not the form of local_failure
+    "": None,
+}
+
+
+@pytest.mark.parametrize(("reason", "path"), FAILURE_FILES.items(), ids=range(len(FAILURE_FILES)))
+def test_a_failure_names_its_local_file(reason: str, path: str | None) -> None:
+    assert failure_file(reason) == path
