@@ -25,6 +25,7 @@ from bhg_crawler.archive.reextract import find_run, reextract
 from bhg_crawler.archive.wacz import write_wacz
 from bhg_crawler.core.errors import ConfigError
 from bhg_crawler.core.files import write_atomically
+from bhg_crawler.core.numbers import whole_number
 from bhg_crawler.extract.article import ArticlePage
 from bhg_crawler.extract.checks import check_page, saved_pages
 from bhg_crawler.extract.encoding import page_text
@@ -376,6 +377,15 @@ def _given(value: str) -> str:
     return value
 
 
+def _whole(value: str) -> int:
+    """A whole-number option's value, written as one (``core.numbers.whole_number``: not "1_0", nor in the
+    digits of other scripts)."""
+    try:
+        return whole_number(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 class Parser(argparse.ArgumentParser):
     """An argument parser of ``bhg-crawl`` and its commands: every text option refuses an empty value
     (``_given``), and every error is one line on standard error, exit 2."""
@@ -415,14 +425,14 @@ def _add_crawl_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--until", help="last publication day, YYYY-MM-DD")
     parser.add_argument("--urls", help="fetch just these article URLs (comma or space separated)")
     parser.add_argument("--urls-file", help="fetch just the article URLs in this file, one a line")
-    parser.add_argument("--max-articles", type=int, help="stop after requesting this many articles")
+    parser.add_argument("--max-articles", type=_whole, help="stop after requesting this many articles")
     parser.add_argument("--full", action="store_true", help="ignore the state for discovery (a backfill)")
     parser.add_argument("--follow-related", action="store_true",
                         help="with --sections, fetch the related articles of other sections too")  # fmt: skip
     _add_state(parser)
     parser.add_argument("--via", help="HTTP proxy for every request, e.g. the replica: http://127.0.0.1:8642")
-    parser.add_argument("--max-runtime", type=int, metavar="SECONDS", help="stop cleanly after this long")
-    parser.add_argument("--max-requests", type=int, metavar="N", help="stop cleanly after this many responses")
+    parser.add_argument("--max-runtime", type=_whole, metavar="SECONDS", help="stop cleanly after this long")
+    parser.add_argument("--max-requests", type=_whole, metavar="N", help="stop cleanly after this many responses")
     parser.add_argument("--warc", action="store_true", help="archive every response as WARC (BHG_WARC)")
     parser.add_argument("--media", metavar="DIR", help="download article images into this folder (BHG_MEDIA)")
     parser.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy or BHG_* setting")
@@ -468,8 +478,8 @@ def build_parser() -> argparse.ArgumentParser:
     recover.add_argument(
         "--logs", default=defaults.BHG_LOGS, help=f"folder for the run's log file (default {defaults.BHG_LOGS}/)"
     )
-    recover.add_argument("--max-runtime", type=int, metavar="SECONDS", help="stop cleanly after this long")
-    recover.add_argument("--max-requests", type=int, metavar="N", help="stop cleanly after this many responses")
+    recover.add_argument("--max-runtime", type=_whole, metavar="SECONDS", help="stop cleanly after this long")
+    recover.add_argument("--max-requests", type=_whole, metavar="N", help="stop cleanly after this many responses")
     recover.add_argument("--warc", action="store_true", help="archive every response as WARC (BHG_WARC)")
     recover.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy or BHG_* setting")
     recover.add_argument("--redis", metavar="URL", help="keep what is known in this Redis, shared with the crawls' "
@@ -562,7 +572,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cluster = commands.add_parser("cluster-demo", help="a local Redis, the replica and workers sharing one crawl")
     replica_cli.add_site_options(cluster)
-    cluster.add_argument("--workers", type=int, default=2, help="workers sharing the crawl (default 2)")
+    cluster.add_argument("--workers", type=_whole, default=2, help="workers sharing the crawl (default 2)")
     cluster.add_argument(
         "--exports", default="demo/cluster", help="folder of the workers' exports (default demo/cluster/)"
     )

@@ -19,6 +19,7 @@ from scrapy.settings import BaseSettings
 from bhg_crawler import settings as defaults
 from bhg_crawler.core.clock import parse_moment
 from bhg_crawler.core.errors import ConfigError
+from bhg_crawler.core.numbers import written_number
 from bhg_replica.catalog import CLOCK_PATH
 
 KNOWN = {name: value for name, value in vars(defaults).items() if name.startswith("BHG_")}
@@ -120,12 +121,10 @@ def _wanted(name: str, default: Any, text: str) -> str | None:
 
 
 def number_wanted(text: str, whole: bool, least: int, share: bool = False) -> str | None:
-    """What a number given as ``text`` must be, in words, when it is not that: finite ("nan" and "inf" are
-    not), whole when ``whole``, at least ``least``, and no more than 1 when a ``share``; None when it is."""
-    try:
-        number: float = int(text) if whole else float(text)
-    except ValueError:
-        number = math.nan
+    """What a number given as ``text`` must be, in words, when it is not that: written as a number
+    (``written_number``), finite, whole when ``whole``, at least ``least``, and no more than 1 when a ``share``;
+    None when it is."""
+    number: float = (int(text) if whole else float(text)) if written_number(text, whole) else math.nan
     if math.isfinite(number) and number >= least and not (share and number > 1):
         return None
     return "a share from 0 to 1" if share else f"{'a whole number' if whole else 'a number'} of at least {least}"
@@ -158,7 +157,12 @@ class Rule:
         return f"{kind} {'above' if self.above else 'of at least'} {self.least:g}"
 
     def holds(self, settings: BaseSettings, name: str) -> bool:
-        """Whether the setting's value in ``settings`` keeps the rule."""
+        """Whether the setting's value in ``settings`` keeps the rule (a number given as text written as one:
+        ``written_number``)."""
+        given = settings.get(name)
+        whole = self.getter == "getint"
+        if self.least is not None and isinstance(given, str) and not written_number(given.strip(), whole):
+            return False
         try:
             value = getattr(settings, self.getter)(name)
         except (ValueError, TypeError):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bhg_crawler.core.clock import in_zone
 from bhg_crawler.core.errors import ConfigError
+from bhg_crawler.core.numbers import whole_number
 from bhg_crawler.sites.profiles import SiteProfile
 from bhg_crawler.sites.urls import article_url
 
@@ -121,7 +122,7 @@ def parse_count(value: str | int | None, name: str) -> int | None:
     if value is None or value == "":
         return None
     try:
-        number = int(str(value))
+        number = whole_number(str(value))
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
     if number < 1:

@@ -103,7 +103,23 @@ EMPTY: dict[str, tuple[list[str], str]] = {  # argv -> the one line: a text opti
     "redis-status --redis ''": (["redis-status", "--redis", ""], "argument --redis: expected a value, not ''"),
     "replica save --out ''": (["replica", "save", "x", "--out", ""], "argument --out: expected a value, not ''"),
     "replica serve --host ''": (["replica", "serve", "--host", ""], "argument --host: expected a value, not ''"),
-    "run --max-articles=": (["run", "--max-articles="], "argument --max-articles: invalid int value: ''"),
+    "run --max-articles=": (["run", "--max-articles="], "argument --max-articles: expected a whole number, not ''"),
+    "run --max-requests 1_0": (
+        ["run", "--max-requests", "1_0"],
+        "argument --max-requests: expected a whole number, not '1_0'",
+    ),  # int(): 10
+    "recover --max-runtime in other digits": (
+        ["recover", "x.warc", "--max-runtime", "\u0663\u0660"],
+        "argument --max-runtime: expected a whole number, not '\u0663\u0660'",
+    ),
+    "run --max-articles 2.5": (
+        ["run", "--max-articles", "2.5"],
+        "argument --max-articles: expected a whole number, not '2.5'",
+    ),
+    "cluster-demo --workers 0x2": (
+        ["cluster-demo", "--workers", "0x2"],
+        "argument --workers: expected a whole number, not '0x2'",
+    ),
     "no command": ([], "the following arguments are required: COMMAND"),
 }
 

@@ -74,6 +74,16 @@ from bhg_crawler.core.errors import ConfigError
         ("BHG_KEEP_LOGS_DAYS", "-1", "BHG_KEEP_LOGS_DAYS must be a number of at least 0, not '-1'"),
         ("BHG_KEEP_LOGS", "0", "BHG_KEEP_LOGS must be a whole number of at least 1, not '0'"),
         ("BHG_KEEP_LOGS", "-1", "BHG_KEEP_LOGS must be a whole number of at least 1, not '-1'"),
+        ("BHG_KEEP_LOGS", "1_0", "BHG_KEEP_LOGS must be a whole number of at least 1, not '1_0'"),  # int(): 10
+        ("BHG_KEEP_LOGS", "\u0663", "BHG_KEEP_LOGS must be a whole number of at least 1, not '\u0663'"),  # int(): 3
+        ("BHG_KEEP_LOGS", "+3", None),
+        ("BHG_KEEP_LOGS", " 3 ", None),  # the text is read stripped
+        ("BHG_BACKOFF_BASE", "1_0.5", "BHG_BACKOFF_BASE must be a number of at least 0, not '1_0.5'"),
+        ("BHG_BACKOFF_BASE", "1e1", None),
+        ("BHG_BACKOFF_BASE", ".5", None),
+        ("BHG_BACKOFF_BASE", "5.", None),
+        ("BHG_BACKOFF_BASE", "0x10", "BHG_BACKOFF_BASE must be a number of at least 0, not '0x10'"),
+        ("BHG_BACKOFF_BASE", "infinity", "BHG_BACKOFF_BASE must be a number of at least 0, not 'infinity'"),
     ],
 )  # fmt: skip
 def test_what_is_wrong_with_a_setting(name: str, value: Any, problem: str | None) -> None:
@@ -122,6 +132,12 @@ def test_a_proxy_that_takes_no_connection_is_refused() -> None:
         ("DOWNLOAD_DELAY", "nan", "DOWNLOAD_DELAY must be a number of at least 0, not 'nan'"),
         ("DOWNLOAD_DELAY", "0", None),
         ("DOWNLOAD_DELAY", "0.25", None),
+        ("DOWNLOAD_DELAY", "1_0", "DOWNLOAD_DELAY must be a number of at least 0, not '1_0'"),  # float(): 10.0
+        ("DOWNLOAD_DELAY", "\u0665", "DOWNLOAD_DELAY must be a number of at least 0, not '\u0665'"),  # float(): 5.0
+        ("DOWNLOAD_DELAY", "2e-1", None),
+        ("CONCURRENT_REQUESTS", "1_6", "CONCURRENT_REQUESTS must be a whole number of at least 1, not '1_6'"),
+        ("CONCURRENT_REQUESTS", "16", None),
+        ("RETRY_TIMES", "\uff13", "RETRY_TIMES must be a whole number of at least 0, not '\uff13'"),  # full-width 3
         ("DOWNLOAD_TIMEOUT", "0", "DOWNLOAD_TIMEOUT must be a number above 0, not '0'"),
         ("DOWNLOAD_TIMEOUT", "inf", "DOWNLOAD_TIMEOUT must be a number above 0, not 'inf'"),
         ("DOWNLOAD_TIMEOUT", "0.5", None),

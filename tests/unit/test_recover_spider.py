@@ -269,6 +269,7 @@ COMMAND_ERRORS = {  # recover's arguments as typed (in a folder, with a port tha
     "no line a page": ([CDX, "--limit", "0"], "--limit must be at least 1, not 0"),
     "lines below none": ([CDX, "--limit", "-5"], "--limit must be at least 1, not -5"),
     "lines in words": ([CDX, "--limit", "many"], "--limit must be a whole number, not 'many'"),
+    "lines with a separator": ([CDX, "--limit", "1_000"], "--limit must be a whole number, not '1_000'"),
     "an index for local files": (["{folder}/a.warc", "--limit", "5"],
                                  "WARC files on the disk are read whole: --replay, --warcs, --limit, --pages are "
                                  "for a CDX server"),
