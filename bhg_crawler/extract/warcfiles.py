@@ -111,10 +111,17 @@ def _capture(record: ArcWarcRecord, path: Path, offset: int, length: int) -> Cap
     )
 
 
+WHOLE_GZIP = (
+    "it is gzipped whole, not a gzip member a record, so no record can be read at its offset "
+    "(warcio recompress writes it a record a member)"
+)
+
+
 def read_warc(path: Path) -> tuple[list[Capture], Damage | None]:
     """The captures of a WARC file in file order, and where it could not be read further: a record whose block
     ends before its ``Content-Length`` (a truncated file, a broken gzip member), bytes that are no record, or a
-    file with no record at all (empty: its damage at byte 0)."""
+    file with no record at all (empty: its damage at byte 0); a file gzipped whole (one gzip stream, not a
+    member a record) gives no capture, damaged from byte 0 (``WHOLE_GZIP``)."""
     captures: list[Capture] = []
     offset = 0
     url: str | None = None
@@ -135,12 +142,29 @@ def read_warc(path: Path) -> tuple[list[Capture], Damage | None]:
                 url = None
                 offset = records.get_record_offset() + records.get_record_length()
     except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as error:
-        first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
-        first_line = first_line.split(", first line:")[0]  # warcio's quote of the bytes found there: no words
+        if "non-chunked gzip" in str(error):  # one gzip stream: its records have no offset to read them at
+            return [], Damage(str(path), 0, None, WHOLE_GZIP)
+        said = [line.strip() for line in str(error).splitlines() if line.strip()] or [type(error).__name__]
+        first_line = said[0].split(", first line:")[0]  # warcio's quote of the bytes found there: no words
         return captures, Damage(str(path), offset, url, f"no WARC record can be read there: {first_line[:200]}")
     if offset == 0:  # no record read (past one, the offset is its end): an empty file, or an empty gzip member
         return captures, Damage(str(path), 0, None, "it holds no WARC record")
     return captures, None
+
+
+def referred_capture(revisit: Capture) -> str | None:
+    """The key (``Capture.key``) of the capture a revisit record (at its file's ``offset``) repeats the payload
+    of, from its ``WARC-Refers-To-Date`` and ``WARC-Refers-To-Target-URI`` (WARC 1.1, 6.7.2); None when it names
+    none, or cannot be read."""
+    try:
+        with Path(revisit.filename).open("rb") as stream:
+            stream.seek(int(revisit.offset or 0))
+            record = next(iter(ArchiveIterator(stream)))
+            date = record.rec_headers.get_header("WARC-Refers-To-Date")
+            url = record.rec_headers.get_header("WARC-Refers-To-Target-URI") or revisit.original
+    except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError, StopIteration):
+        return None
+    return f"{iso_date_to_timestamp(date)} {url}" if date else None
 
 
 def index_warc_files(paths: Iterable[Path]) -> LocalIndex:

@@ -216,7 +216,8 @@ class RunExport(CrawlerComponent):
         figures = run_figures(spider, stats.get_stats())
         try:
             self.state.commit_run(self.run_id, manifest["status"], outcome.as_dict(), figures,  # the commit point
-                                  give_up=self.crawler.settings.getint("BHG_LEDGER_GIVE_UP_TRIES"))  # fmt: skip
+                                  give_up=self.crawler.settings.getint("BHG_LEDGER_GIVE_UP_TRIES"),
+                                  keep_walks=outcome.code is ExitCode.STOPPED)  # fmt: skip
         except StateUnavailable as error:
             self._undecided(spider, error)
             return

@@ -44,6 +44,7 @@ from bhg_crawler.extract.warcfiles import (
     find_warc_paths,
     index_warc_files,
     local_failure,
+    referred_capture,
     warc_file_id,
 )
 from bhg_crawler.sites.profiles import DEFAULT_SITE, get_profile, with_successors
@@ -350,8 +351,15 @@ class RecoverSpider(ProjectSpider):
                 self._stats.inc_value("bhg/recover/article_captures")
             if article is not None and not self.state.recovered(capture.key):
                 request = self._capture_request(capture, article, unrequested=True)
-                reason = local_failure(capture.filename, capture.offset, f"the capture of {capture.timestamp} is a "
-                                       f"revisit of {capture.digest}, in none of the files")  # fmt: skip
+                revisit = f"the capture of {capture.timestamp} is a revisit of {capture.digest}"
+                referred = referred_capture(capture)
+                if referred is not None and self.state.recovered(referred):  # its content known: no change
+                    self._stats.inc_value("bhg/recover/captures/same_digest")
+                    reason = f"{revisit}, the payload of the capture {referred}, recovered before"
+                    self._fail(request, local_failure(capture.filename, capture.offset, reason), "duplicate",
+                               retry=False)  # fmt: skip
+                    continue
+                reason = local_failure(capture.filename, capture.offset, f"{revisit}, in none of the files")
                 self._fail(request, reason, "error", retry=True)
         damaged = {damage.path for damage in index.damage}
         for path in self.warc_files:  # a file read to its end leaves the ledger, if a run found it damaged
@@ -599,9 +607,7 @@ class RecoverSpider(ProjectSpider):
             self._fail(request, f"the capture of {capture.timestamp}: {error.reason}",
                        "gone" if error.kind == "gone" else "error", retry=False)  # fmt: skip
             return
-        seen = strip_tracking(capture.original, profile)
-        if seen != article.canonical:  # the URL as captured (http://, www., a query...): the record's alias
-            self.crawler.signals.send_catch_log(signals.aliases_found, record_id=article.record_id, urls=[seen])
+        self._seen_at(capture, article)
         extracted = page.extracted()
         source = self._source(capture)
         olds = moved_from(response.meta.get("redirect_urls", []), article.record_id, self.sites)
@@ -609,6 +615,14 @@ class RecoverSpider(ProjectSpider):
         count_layers(self._stats, record, extracted)
         self._stats.inc_value("bhg/recover/captures/extracted")
         yield record
+
+    def _seen_at(self, capture: Capture, article: ArticleUrl) -> None:
+        """The URL an article was captured at (``http://``, ``www.``, a query...), when not its own: an alias of
+        its records (``signals.aliases_found``)."""
+        profile = next(site for site in self.sites if site.name == article.site)
+        seen = strip_tracking(capture.original, profile)
+        if seen != article.canonical:
+            self.crawler.signals.send_catch_log(signals.aliases_found, record_id=article.record_id, urls=[seen])
 
     def _source(self, capture: Capture) -> Source:
         """Where a capture is (a record's ``source``, a failure's): the archive, the capture's time, its URL as
@@ -636,8 +650,13 @@ class RecoverSpider(ProjectSpider):
             self._stats.inc_value("bhg/recover/moved")
             self._fail(request, f"{when}: the article moved there, its records carry this URL", "duplicate",
                        retry=False)  # fmt: skip  # the article, recovered at its new home: no error
-        elif article is None or response.meta["bhg_hops"] >= MAX_HOPS or not self.replay:
+        elif article is None:
             self._fail(request, f"{when}, not to this article", "refused/redirect", retry=False)
+        elif not self.replay:  # WARC records read where the index says: the article's own are read there
+            self._seen_at(capture, article)
+            self._fail(request, f"{when}, the same article, whose own captures are read", "duplicate", retry=False)
+        elif response.meta["bhg_hops"] >= MAX_HOPS:
+            self._fail(request, f"{when}, a redirect more than {MAX_HOPS} followed", "refused/redirect", retry=False)
         elif response.meta["bhg_probe"]:
             self.locations[capture.key] = target
         else:
@@ -646,16 +665,19 @@ class RecoverSpider(ProjectSpider):
 
     def capture_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         """The errback of a capture: why it gave nothing. An error status is judged as any answer (``_check``):
-        an archived 404 or 410 is gone; the archive's own error, an archived error and no answer at all are
-        tried again next run; nothing for a request the closing run cut (``Unsent``)."""
+        an archived 404 or 410 is gone, an archived 304 holds no page, another archived error is one for good
+        (none asked again); the archive's own error and no answer at all are tried again next run; nothing for
+        a request the closing run cut (``Unsent``)."""
         if isinstance(failure.value, Unsent):
             return
         request = failure.request  # type: ignore[attr-defined]
         if isinstance(failure.value, HttpError):
             answer = failure.value.response
             check = self._check(answer)
-            if check.kind == "archived":  # the site's error as archived (a 5xx, a 403, a 304): it may pass
-                self._fail(request, f"HTTP {answer.status} archived", "error", retry=True)
+            if check.kind == "archived" and answer.status == 304:  # as the index's 304s: no page, no error
+                self._fail(request, "HTTP 304 archived: the capture holds no page", "not_modified", retry=False)
+            elif check.kind == "archived":  # the site's error as archived (a 5xx, a 403): the copy is so for good
+                self._fail(request, f"HTTP {answer.status} archived", "error", retry=False)
             else:
                 self._not_archived(request, check)
         else:

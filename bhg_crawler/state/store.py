@@ -98,15 +98,19 @@ class StateStore:
         outcome: dict[str, Any],
         figures: dict[str, Any] | None = None,
         give_up: int | None = None,
+        keep_walks: bool = False,
     ) -> None:
         """The run's export is committed: its work is merged into what is known and the run recorded with its
         ``status``, ``outcome`` and ``figures``, in one SQLite transaction (with shared knowledge, the merge
-        first, then the run); the ledger's articles tried ``give_up`` times are given up (``Knowledge.merge``).
+        first, then the run); the ledger's articles tried ``give_up`` times are given up (``Knowledge.merge``);
+        the walks of the index read to their end are dropped (``IndexWalks.forget_done``), unless ``keep_walks``
+        (a run stopped before its captures were all asked: the next one plans them from the lines kept).
         Raises ``StateUnavailable`` when shared knowledge does not take the merge: the run stays recorded as
         running, and the next run's ``unpublished`` or ``begin_run`` settles it."""
         at = datetime.now(UTC)
         self.knowledge.merge(self.run, run_id, status, at, give_up)
-        self.walks.forget_done()
+        if not keep_walks:
+            self.walks.forget_done()
         self._close_run(run_id, status, outcome, figures, utc(at))
         self.knowledge.settled(run_id)
 

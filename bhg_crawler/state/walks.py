@@ -9,8 +9,8 @@ from bhg_crawler.state.file import StateFile
 
 SCHEMA = """
 -- the walk of a CDX query (the URL of its first page): the next page's resume key or number, the number of pages
--- when the index said it, and whether it reached its end; kept by a run that dies, dropped by the commit of a
--- run that walked it to its end
+-- when the index said it, and whether it reached its end; kept by a run that dies or stops, dropped by the
+-- commit of a run that walked it to its end and asked its captures
 CREATE TABLE IF NOT EXISTS index_walks (
     query TEXT PRIMARY KEY, resume_key TEXT, page INTEGER, pages INTEGER, done INTEGER NOT NULL DEFAULT 0
 );
@@ -44,7 +44,8 @@ class IndexWalks:
     Unlike a run's own work, a walk's position and lines are committed as each page is read (``advance``), so a
     run killed in the middle of a walk leaves it where it was and the next run goes on from there; a committed
     run that walked its queries to their end drops them (``forget_done``), so the run after it walks them again
-    and finds the captures the archive took since."""
+    and finds the captures the archive took since, but a run stopped before it asked every capture (exit 6)
+    keeps them: the next one plans the captures left from the lines kept, reading no page of the index again."""
 
     def __init__(self, file: StateFile):
         self.file = file

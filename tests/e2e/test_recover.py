@@ -31,6 +31,7 @@ from tests.helpers import (
     range_files,
     recover,
     replica,
+    saved,
     stats,
     warcs,
 )
@@ -163,6 +164,8 @@ def test_a_stopped_recovery_goes_on_where_it_stopped_at_its_rate(
     assert rest.returncode == 0, rest.stdout[-2000:] + rest.stderr[-2000:]
     first, second = manifests(tmp_path)
     run_stats = stats(tmp_path, first)
+    assert run_stats["bhg/recover/index_pages"] >= 1
+    assert "bhg/recover/index_pages" not in stats(tmp_path, second)  # the walk the stopped run read, kept
     requests = run_stats["downloader/request_count"] - run_stats.get("bhg/close/cut", 0)  # sent: not those cut
     seconds = datetime.fromisoformat(run_stats["finish_time"]) - datetime.fromisoformat(run_stats["start_time"])
     assert seconds.total_seconds() >= (requests - 1) / rate  # one request every 1/rate seconds at most
@@ -537,6 +540,85 @@ def test_an_article_failed_at_a_record_of_a_deleted_file_stays_in_the_ledger_not
     [_, manifest, _] = manifests(work)
     log = (work / "logs" / f"{manifest['run_id']}.log").read_text(encoding="utf-8")
     assert f"{cut} is no more: baohagiang.vn:784020 is not to retry" in log
+
+
+def test_a_revisit_of_a_capture_recovered_before_is_no_change_in_a_later_batch_of_files(tmp_path: Path) -> None:
+    """WARC files handed over a batch at a time: a later one's revisit of a capture an earlier run recovered
+    (its WARC-Refers-To-*) repeats a content known: a duplicate, no error (exit 3, nothing new), not asked
+    again; a revisit that names no capture recovered is an error to retry."""
+    html, truth = saved("bhg-era-a-2018-captions")
+    url, body = truth["url"], html.encode("utf-8")
+    http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+    first, later = tmp_path / "2019.warc.gz", tmp_path / "2020.warc.gz"
+    with first.open("wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        page = writer.create_warc_record(url, "response", payload=io.BytesIO(body), length=len(body),
+                                         http_headers=http, warc_headers_dict={"WARC-Date": "2019-05-01T00:00:00Z"})  # fmt: skip
+        writer.write_record(page)
+    digest = page.rec_headers.get_header("WARC-Payload-Digest")
+    with later.open("wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        for date, refers_to in [
+            ("2020-05-01T00:00:00Z", "2019-05-01T00:00:00Z"),
+            ("2020-06-01T00:00:00Z", "2018-01-01T00:00:00Z"),
+        ]:
+            writer.write_record(writer.create_revisit_record(url, digest, url, refers_to, http_headers=http,
+                                                             warc_headers_dict={"WARC-Date": date}))  # fmt: skip
+    work = tmp_path / "work"
+    one = recover([str(first)], work)
+    assert one.returncode == 0, one.stdout[-2000:] + one.stderr[-2000:]
+    two = recover([str(later)], work)
+    assert two.returncode == 4, two.stdout[-2000:] + two.stderr[-2000:]  # the one that names none recovered
+    _, manifest = manifests(work)
+    failures = {f["source"]["timestamp"]: f["reason"] for f in exported_records(work / "exports", manifest, "failures")}
+    assert failures == {
+        "20200501000000": f"{later} at byte 0: the capture of 20200501000000 is a revisit of {digest}, the payload of "
+        f"the capture 20190501000000 {url}, recovered before",
+        "20200601000000": f"{later} at byte {second_record_offset(later)}: the capture of 20200601000000 is a revisit of "
+        f"{digest}, in none of the files",
+    }
+    run_stats = stats(work, manifest)
+    assert (run_stats["bhg/failures/duplicate"], run_stats["bhg/failures/error"]) == (1, 1)
+    three = recover([str(later)], work)  # the duplicate not asked again; the error is
+    assert three.returncode == 4, three.stdout[-2000:] + three.stderr[-2000:]
+    assert "bhg/failures/duplicate" not in stats(work, manifests(work)[-1])
+
+
+def second_record_offset(path: Path) -> int:
+    """The offset of the second record of a WARC file."""
+    [_, second] = [c.offset for c in read_warc(path)[0]]
+    return int(second)
+
+
+def test_a_redirect_to_the_same_article_in_a_warc_file_is_its_alias_no_error(tmp_path: Path) -> None:
+    """The captures of an article's http:// and www. URLs answered 301 to its own, beside the capture of its
+    page: the page recovered, those URLs its aliases, each redirect a duplicate of it (no error: exit 0)."""
+    html, truth = saved("bhg-era-a-2018-captions")
+    url = truth["url"]
+    variants = [url.replace("https://", "http://"), url.replace("https://", "https://www.")]
+    path = tmp_path / "site.warc.gz"
+    with path.open("wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        for variant in variants:  # a body that names where: the redirects' payloads differ, as a server's do
+            moved = StatusAndHeaders("301 Moved Permanently", [("Location", url)], protocol="HTTP/1.1")
+            note = f'<a href="{url}">{variant}</a>'.encode()
+            writer.write_record(writer.create_warc_record(variant, "response", payload=io.BytesIO(note),
+                                                          length=len(note), http_headers=moved))  # fmt: skip
+        page = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+        body = html.encode("utf-8")
+        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), length=len(body),
+                                                      http_headers=page))  # fmt: skip
+    work = tmp_path / "work"
+    result = recover([str(path)], work)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    [manifest] = manifests(work)
+    [record] = exported(work, manifest)
+    assert record["url"] == url and set(variants) <= set(record["url_aliases"])
+    failures = {f["url"]: f["reason"] for f in exported_records(work / "exports", manifest, "failures")}
+    assert {u: r.split(", ", 1)[1] for u, r in failures.items()} == dict.fromkeys(
+        variants, "the same article, whose own captures are read"
+    )
+    assert stats(work, manifest)["bhg/failures/duplicate"] == 2
 
 
 def test_folders_of_no_warc_file_beside_one_of_warc_files_are_skipped_with_a_line(tmp_path: Path) -> None:

@@ -329,8 +329,9 @@ OWN = "own"  # the archive's own answer: an error (bhg/failures/error) and an ar
         (302, {"Location": "/login?next=/bhg"}, b"", OWN, True, "HTTP 302 from the archive, not an archived"),
         (302, {"Location": f"{REPLAY}/20210102000000id_/{OTHER}"}, b"", OWN, True, "HTTP 302 from the archive"),
         (503, {"Retry-After": "1"}, b"busy", OWN, True, "HTTP 503 from the archive, not an archived"),
-        (503, ARCHIVED, b"busy", "error", True, "HTTP 503 archived"),  # the site's, archived: it may pass
-        (304, ARCHIVED, b"", "error", True, "HTTP 304 archived"),
+        (503, ARCHIVED, b"busy", "error", False, "HTTP 503 archived"),  # the site's, archived: always so
+        (403, ARCHIVED, b"no", "error", False, "HTTP 403 archived"),
+        (304, ARCHIVED, b"", "not_modified", False, "HTTP 304 archived: the capture holds no page"),  # no error
     ],
 )  # fmt: skip
 def test_a_replay_answer_without_the_marks_of_an_archived_one_is_the_archives_failure(

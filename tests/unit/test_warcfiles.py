@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,12 +16,14 @@ from bhg_crawler.archive.local import read_range
 from bhg_crawler.core.errors import ConfigError
 from bhg_crawler.extract.cdx import REVISIT, warc_answer
 from bhg_crawler.extract.warcfiles import (
+    WHOLE_GZIP,
     Damage,
     failure_file,
     find_warc_paths,
     index_warc_files,
     local_failure,
     read_warc,
+    referred_capture,
     warc_paths,
 )
 
@@ -124,6 +127,15 @@ def test_a_file_with_no_record_is_damaged_from_its_first_byte(
     assert (index.captures, index.orphans, index.damage) == ([], [], [Damage(str(path), 0, None, reason)])
 
 
+def test_a_file_gzipped_whole_gives_no_capture_and_says_how_to_mend_it(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.warc"
+    write_warc(plain, RECORDS)
+    path = tmp_path / "whole.warc.gz"
+    path.write_bytes(gzip.compress(plain.read_bytes()))  # one gzip stream: a record's offset reads nothing
+    assert read_warc(path) == ([], Damage(str(path), 0, None, WHOLE_GZIP))
+    assert "warcio recompress" in WHOLE_GZIP
+
+
 def test_a_file_of_records_but_no_capture_is_no_damage(tmp_path: Path) -> None:
     path = tmp_path / "a.warc.gz"
     write_warc(path, [RECORDS[1], RECORDS[3]])  # a request and a dns record
@@ -147,6 +159,31 @@ def test_a_revisit_is_read_where_its_payload_is_or_noted_when_no_file_holds_it(t
     [orphan] = index.orphans
     assert (orphan.original, orphan.mime, orphan.filename) == (OTHER, REVISIT, str(tmp_path / "new.warc.gz"))
     assert index.damage == []
+    # the capture an orphan repeats, named by its WARC-Refers-To-* headers: recovered before, the content is known
+    assert referred_capture(orphan) == f"20240302000000 {OTHER}"
+
+
+def test_the_capture_a_revisit_repeats_is_named_when_its_record_says_it(tmp_path: Path) -> None:
+    old = tmp_path / "old.warc.gz"
+    write_warc(old, RECORDS[:1])
+    [original], _ = read_warc(old)
+    path = tmp_path / "new.warc"
+    with path.open("wb") as stream:
+        writer = WARCWriter(stream, gzip=False)
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        for dated in (True, False):
+            record = writer.create_revisit_record(f"{ARTICLE}?x=1", original.digest, ARTICLE, "2024-01-05T08:30:00Z",
+                                                  http_headers=http)  # fmt: skip
+            if not dated:
+                record.rec_headers.remove_header("WARC-Refers-To-Date")
+            writer.write_record(record)
+    index = index_warc_files([path])
+    assert [referred_capture(c) for c in index.orphans] == [
+        original.key,  # the response record of old.warc.gz
+        None,  # no date: none
+    ]
+    gone = replace(index.orphans[0], filename=str(tmp_path / "nowhere.warc"))
+    assert referred_capture(gone) is None
 
 
 def test_paths_name_files_folders_and_globs_each_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
