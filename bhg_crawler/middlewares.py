@@ -377,6 +377,7 @@ class StateBookkeeping(CrawlerComponent, BaseSpiderMiddleware):
       aliases (``bhg/articles/moved``);
     - a revisit answered 304: the exported version is current (``bhg/articles/not_modified``);
     - a page that gave no record (``signals.fetch_failed``): why, in the failures ledger, for the article
+      (a capture of a web archive to ask again keeps it there, whatever was exported: ``StateStore.pending``)
       and for its old homes in the redirect chain (a page that is no article, under ``meta["bhg_ledger_id"]``:
       a local WARC file a recovery could not read); a 404 or 410 is gone, unless the article is known at another
       URL (fetched there in this run, or found there by a committed run and not gone): then it is a dead link
@@ -479,6 +480,8 @@ class StateBookkeeping(CrawlerComponent, BaseSpiderMiddleware):
         if not retry:  # a capture of a web archive that gives no record, and never will: not fetched again
             for key in captures_of(request):
                 self.state.captured(key, article.record_id)
+        elif captures_of(request):  # one to ask again: in the ledger, whatever versions were exported
+            self.state.pending(article.record_id)
         if status in GONE:
             home = self._home(article)
             if home is not None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import glob
+import io
 import re
 import zlib
 from collections.abc import Iterable
@@ -23,12 +25,15 @@ SUFFIXES = (".warc", ".warc.gz")
 @dataclass(frozen=True)
 class Damage:
     """A part of a WARC file that could not be read: the file, the byte ``offset`` where its trouble begins,
-    the URL of the record there when its header could be read (else None), and why."""
+    the URL of the record there when its header could be read (else None), and why; the record's
+    ``timestamp`` (14 digits) and payload ``digest`` when its header tells them (else "")."""
 
     path: str
     offset: int
     url: str | None
     reason: str
+    timestamp: str = ""
+    digest: str = ""
 
 
 @dataclass(frozen=True)
@@ -125,8 +130,9 @@ def read_warc(path: Path) -> tuple[list[Capture], Damage | None]:
     captures: list[Capture] = []
     offset = 0
     url: str | None = None
+    said = io.StringIO()  # what warcio writes to stderr of a gzip member it cannot inflate, said in the reason
     try:
-        with path.open("rb") as stream:
+        with path.open("rb") as stream, contextlib.redirect_stderr(said):
             records = ArchiveIterator(stream)
             for record in records:
                 offset = records.get_record_offset()
@@ -134,7 +140,12 @@ def read_warc(path: Path) -> tuple[list[Capture], Damage | None]:
                 record.raw_stream.read()
                 missing = record.raw_stream.limit  # what the block lacks of its Content-Length
                 if missing:
-                    return captures, Damage(str(path), offset, url, f"its record ends {missing} bytes short")
+                    broken = inflate_error(said.getvalue())
+                    date, digest = (
+                        record.rec_headers.get_header(name) for name in ("WARC-Date", "WARC-Payload-Digest")
+                    )
+                    return captures, Damage(str(path), offset, url, f"its record ends {missing} bytes short{broken}",
+                                            iso_date_to_timestamp(date) if date else "", digest or "")  # fmt: skip
                 records.read_to_end()
                 capture = _capture(record, path, offset, records.get_record_length())
                 if capture is not None:
@@ -144,12 +155,20 @@ def read_warc(path: Path) -> tuple[list[Capture], Damage | None]:
     except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError) as error:
         if "non-chunked gzip" in str(error):  # one gzip stream: its records have no offset to read them at
             return [], Damage(str(path), 0, None, WHOLE_GZIP)
-        said = [line.strip() for line in str(error).splitlines() if line.strip()] or [type(error).__name__]
-        first_line = said[0].split(", first line:")[0]  # warcio's quote of the bytes found there: no words
-        return captures, Damage(str(path), offset, url, f"no WARC record can be read there: {first_line[:200]}")
+        lines = [line.strip() for line in str(error).splitlines() if line.strip()] or [type(error).__name__]
+        first_line = lines[0].split(", first line:")[0]  # warcio's quote of the bytes found there: no words
+        reason = f"no WARC record can be read there: {first_line[:200]}{inflate_error(said.getvalue())}"
+        return captures, Damage(str(path), offset, url, reason)
     if offset == 0:  # no record read (past one, the offset is its end): an empty file, or an empty gzip member
         return captures, Damage(str(path), 0, None, "it holds no WARC record")
     return captures, None
+
+
+def inflate_error(said: str) -> str:
+    """What warcio said (to stderr) of a gzip member it could not inflate, as the end of a damage's reason:
+    `` (a broken gzip member: Error -3 while decompressing data: ...)``; "" when it said none."""
+    errors = [line for line in said.splitlines() if line.startswith("Error -")]
+    return f" (a broken gzip member: {errors[0][:200]})" if errors else ""
 
 
 def referred_capture(revisit: Capture) -> str | None:

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import scrapy
 from scrapy.http import Headers, HtmlResponse, Response
@@ -157,7 +157,7 @@ class RecoverSpider(ProjectSpider):
         self.positions: dict[str, WalkPosition] = {}  # pattern ("<host>/*") -> where its walk is
         self.resume_keys: dict[str, set[str]] = {}  # pattern -> the resume keys followed: one given back ends it
         self.restarted: set[str] = set()  # the patterns whose walk started again from its first page
-        self.malformed: set[tuple[str, str]] = set()  # (pattern, line): the malformed index lines noted
+        self.malformed: set[str] = set()  # the malformed index lines noted, once a run whatever walk gave them
         self.queues: dict[str, deque[Capture]] = {}  # record id -> its captures still to fetch, oldest first
         self.probing: dict[str, str] = {}  # capture key -> record id: the redirects asked where they lead
         self.locations: dict[str, str] = {}  # capture key -> the URL of the same article it redirects to
@@ -193,7 +193,7 @@ class RecoverSpider(ProjectSpider):
             self.positions[pattern] = position
             for fields in lines:
                 capture = Capture(**fields)
-                self.captures.setdefault(capture.key, capture)
+                self._found(capture)
             if position.started and not position.done:
                 self._stats.inc_value("bhg/recover/index_resumed")
             if not position.done:
@@ -249,8 +249,8 @@ class RecoverSpider(ProjectSpider):
         self._stats.inc_value("bhg/recover/index_pages")
         self._stats.inc_value("bhg/recover/index_lines", len(page.captures))
         for line in page.malformed:
-            if (pattern, line) not in self.malformed:  # once a run, if its walk starts again
-                self.malformed.add((pattern, line))
+            if line not in self.malformed:  # once a run: a walk started again, a host's and its www.'s alike
+                self.malformed.add(line)
                 self._stats.inc_value("bhg/recover/index_malformed")  # no request failed: not a crawl error
                 self.logger.warning("A malformed CDX line at %s: %s", response.url, line)
                 self.crawler.signals.send_catch_log(signals.fetch_failed, request=response.request, retry=False,
@@ -258,7 +258,7 @@ class RecoverSpider(ProjectSpider):
                                                     outcome="malformed")  # fmt: skip
         found = {}
         for capture in page.captures:
-            if self.captures.setdefault(capture.key, capture) is capture:
+            if self._found(capture):
                 found[capture.key] = asdict(capture)
         position = self.positions[pattern]
         keyed = bool(self.resume_keys.get(pattern)) or position.resume_key is not None
@@ -331,6 +331,17 @@ class RecoverSpider(ProjectSpider):
         self._fail(request, reason, "error", retry=True)
         yield from self._walk_over()
 
+    def _found(self, capture: Capture) -> bool:
+        """Whether a capture of the index is new to the run: kept once by its key (``"<timestamp> <original>"``,
+        the CDX servers'); another of the same key with another payload (two records of one URL in one second)
+        is left, said and counted (``bhg/recover/captures/same_second``)."""
+        kept = self.captures.setdefault(capture.key, capture)
+        if kept is not capture and kept.digest and capture.digest and kept.digest != capture.digest:
+            self._stats.inc_value("bhg/recover/captures/same_second")
+            self.logger.warning("Two captures of %s in the second %s: the one of %s kept, of %s left",
+                                capture.original, capture.timestamp, kept.digest, capture.digest)  # fmt: skip
+        return kept is capture
+
     def _walk_over(self) -> Iterator[scrapy.Request]:
         """A walk of the index is over; once all are, the captures found are planned."""
         self.walks -= 1
@@ -344,7 +355,7 @@ class RecoverSpider(ProjectSpider):
         lines = [c for c in index.captures + index.orphans if self._in_range(c)]  # as a server's in its window
         self._stats.inc_value("bhg/recover/index_lines", len(lines))
         for capture in filter(self._in_range, index.captures):
-            self.captures.setdefault(capture.key, capture)
+            self._found(capture)
         for capture in filter(self._in_range, index.orphans):
             article = article_of(capture.original, self.sites)
             if article is not None:
@@ -370,7 +381,8 @@ class RecoverSpider(ProjectSpider):
             self.logger.warning("%s cannot be read from byte %d: %s", damage.path, damage.offset, damage.reason)
             reason = local_failure(damage.path, damage.offset, damage.reason)
             article = article_of(damage.url or "", self.sites)
-            where = Capture("", "", damage.url or "", filename=damage.path, offset=str(damage.offset))
+            where = Capture("", damage.timestamp, damage.url or "", digest=damage.digest, filename=damage.path,
+                            offset=str(damage.offset))  # fmt: skip
             request = (self._capture_request(where, article, unrequested=True) if article is not None
                        else scrapy.Request(Path(damage.path).as_uri(), meta={
                            "bhg_unrequested": True, "bhg_source": {"archive": damage.path, "offset": damage.offset},
@@ -475,7 +487,7 @@ class RecoverSpider(ProjectSpider):
         olds = sorted(self.moves.get(article.record_id, ()))
         if olds:
             meta["redirect_urls"] = olds
-        target = f"{self.warcs}/{capture.filename}" if where else replay_url(self.replay, capture, url)
+        target = f"{self.warcs}/{quote(capture.filename, safe='/')}" if where else replay_url(self.replay, capture, url)
         if self.warc_files:  # read from the local file, not downloaded (archive.local.LocalWarcMiddleware)
             meta["bhg_warc_file"] = {"path": capture.filename, "offset": int(capture.offset or 0),
                                      "length": int(capture.length or 0)}  # fmt: skip

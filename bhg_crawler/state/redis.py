@@ -68,7 +68,8 @@ for _, r in ipairs(work.articles) do
         a.run_id = work.run_id
         if r.published_ts ~= null then redis.call('ZADD', KEYS[4], r.published_ts, r.record_id) end
     end
-    if r.exported or r.current then
+    local pending = work.ledger[r.record_id] and work.ledger[r.record_id].pending  -- a capture to ask again
+    if (r.exported or r.current) and not pending then
         done[r.record_id] = true
         redis.call('HDEL', KEYS[6], r.record_id)
     end
@@ -92,7 +93,9 @@ end
 for id, d in pairs(work.ledger) do
     local known = redis.call('HGET', KEYS[1], id)
     known = known and cjson.decode(known)
-    if not done[id] and not (known and (known.version >= 1 or known.last_status == tonumber(ARGV[6]))) then
+    local settled = known and (known.last_status == tonumber(ARGV[6]) or (known.version >= 1 and not d.pending))
+    if settled then redis.call('HDEL', KEYS[6], id) end  -- as the state file's: moved, or exported and no capture left
+    if not done[id] and not settled then
         local raw = redis.call('HGET', KEYS[6], id)
         local e = raw and cjson.decode(raw) or {attempts = 0, first_at = now}
         local fresh = e.crawl ~= crawl  -- the first report of this crawl: no answer, until a worker says why

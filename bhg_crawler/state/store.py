@@ -240,6 +240,11 @@ class StateStore:
         leaves the ledger at the commit."""
         self.run.cleared(ledger_id)
 
+    def pending(self, record_id: str) -> None:
+        """A capture of a web archive of the article failed in this run and is to be asked again: at the commit
+        the article is in the ledger (or stays), whatever versions of it were exported."""
+        self.run.pending(record_id)
+
     def deferred(self, record_id: str) -> None:
         """An article of the ledger was held back in this run (``ledger_turn``): at the commit, one more run
         it waited."""

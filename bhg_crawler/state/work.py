@@ -38,10 +38,13 @@ CREATE TABLE IF NOT EXISTS run_failed (record_id TEXT PRIMARY KEY, url TEXT NOT 
 CREATE TABLE IF NOT EXISTS run_cleared (record_id TEXT PRIMARY KEY);
 -- articles of the ledger this run held back (``ledger_turn``): one more run they waited
 CREATE TABLE IF NOT EXISTS run_deferred (record_id TEXT PRIMARY KEY);
+-- articles of which a capture of a web archive failed in this run, to be asked again: in the ledger, whatever
+-- versions of them were exported
+CREATE TABLE IF NOT EXISTS run_pending (record_id TEXT PRIMARY KEY);
 """
 ADDED_COLUMNS = {"run_articles": ("content_at TEXT",)}  # the columns a state file of an earlier version lacks
 TABLES = ("run_articles", "run_urls", "run_sections", "run_requests", "run_payloads", "run_discovered",
-          "run_failed", "run_cleared", "run_deferred")  # fmt: skip
+          "run_failed", "run_cleared", "run_deferred", "run_pending")  # fmt: skip
 
 
 def as_utc(moment: datetime | str | None) -> str | None:
@@ -151,6 +154,10 @@ class RunTables:
         """A page of the ledger that is no article (a listing page) was fetched: it leaves the ledger."""
         self._write("INSERT OR IGNORE INTO run_cleared VALUES (?)", (ledger_id,))
 
+    def pending(self, record_id: str) -> None:
+        """A capture of the article failed, to be asked again: it stays in the ledger, whatever was exported."""
+        self._write("INSERT OR IGNORE INTO run_pending VALUES (?)", (record_id,))
+
     def deferred(self, record_id: str) -> None:
         """An article of the ledger was held back in this run, to wait for later ones (``ledger_turn``)."""
         self._write("INSERT OR IGNORE INTO run_deferred VALUES (?)", (record_id,))
@@ -221,9 +228,9 @@ class RunTables:
     def as_work(self, run_id: str, status: str) -> RunWork:
         """The run's work as one value, for a merge outside this file: every article (with ``published_ts``,
         its publication in seconds since 1970), URL, section, payload, and the ledger's candidates (the
-        discovered articles, and the failed ones with their reason and ``retry``), and the ledger's articles
-        held back; a recovery's captures and versions (the ``run_captures`` and ``run_versions`` of
-        ``state.captures``, in the same file)."""
+        discovered articles, and the failed ones with their reason and ``retry``, and ``pending`` when a
+        capture of theirs is to be asked again), and the ledger's articles held back; a recovery's captures and
+        versions (the ``run_captures`` and ``run_versions`` of ``state.captures``, in the same file)."""
         articles = [
             {**dict(row), "exported": bool(row["exported"]), "current": bool(row["current"]),
              "published_ts": epoch_seconds(row["published_utc"])}
@@ -233,6 +240,9 @@ class RunTables:
                   for row in self.db.execute("SELECT * FROM run_discovered")}  # fmt: skip
         for row in self.db.execute("SELECT * FROM run_failed"):  # failures of what another worker discovered too
             ledger[row["record_id"]] = {"url": row["url"], "reason": row["reason"], "retry": bool(row["retry"])}
+        pending = "SELECT record_id FROM run_pending WHERE record_id IN (SELECT record_id FROM run_failed)"
+        for row in self.db.execute(pending):
+            ledger[row["record_id"]]["pending"] = True
         return RunWork(
             run_id,
             status,

@@ -20,6 +20,7 @@ from warcio.warcwriter import WARCWriter
 
 from bhg_crawler.extract.record import validation_error
 from bhg_crawler.extract.warcfiles import read_warc
+from bhg_replica.archive import ArchiveFaults, ArchiveFront, serving
 from bhg_replica.process import running_pywb
 from tests.helpers import (
     FAST,
@@ -179,6 +180,34 @@ def test_a_stopped_recovery_goes_on_where_it_stopped_at_its_rate(
 def versioned(record: dict[str, Any]) -> tuple[str, int, str, tuple[str, ...]]:
     """A record's article, version, content and the records it moved from."""
     return record["record_id"], record["version"], record["content_sha256"], tuple(record["record_id_aliases"])
+
+
+def test_an_article_with_a_capture_to_ask_again_is_in_the_ledger_though_a_version_was_exported(
+    archive: dict[str, Any], recovered: dict[str, Any], tmp_path: Path
+) -> None:
+    """The capture of an edit cut short on every request: the article's first version exported, the article in
+    the ledger to retry, with the reason; the next run against a sound archive exports the edit, and the ledger
+    is a clean recovery's."""
+    clean = exported(recovered["work"], recovered["runs"][0])
+    edit = next(r for r in clean if r["version"] == 2)
+    broken = f"{edit['source']['timestamp']} {edit['source']['original_url']}"
+    pywb = archive["cdx"].removesuffix("/cdx")
+    with serving(ArchiveFront(pywb, ArchiveFaults(broken=frozenset([broken])))) as url:
+        first = recover(f"{url}/cdx", tmp_path, *FAST, "-s", "RETRY_TIMES=0")
+    assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-2000:]
+    [one] = manifests(tmp_path)
+    assert [r["version"] for r in exported(tmp_path, one) if r["record_id"] == edit["record_id"]] == [1]
+    [entry] = [row for row in ledger_rows(tmp_path, "--site", edit["site"]) if row[0] == edit["record_id"]]
+    assert entry[2] == "yes" and entry[4].startswith("ResponseDataLossError"), entry
+    with serving(ArchiveFront(pywb, ArchiveFaults())) as url:
+        second = recover(f"{url}/cdx", tmp_path, *FAST)
+    assert second.returncode == 0, second.stdout[-2000:] + second.stderr[-2000:]
+    [_, two] = manifests(tmp_path)
+    assert [(r["record_id"], r["version"]) for r in exported(tmp_path, two)] == [(edit["record_id"], 2)]
+    sites = ("baohagiang.vn", "baotuyenquang.com.vn")
+    left = [sorted((row[0], row[2]) for row in ledger_rows(work, "--site", s)) for work in (tmp_path, recovered["work"])
+            for s in sites]  # fmt: skip
+    assert left[:2] == left[2:]  # the articles, and whether each is to retry
 
 
 def test_a_recovery_from_a_cdxj_index_and_byte_ranges_of_its_warc_files(

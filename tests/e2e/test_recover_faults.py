@@ -115,7 +115,7 @@ def test_a_misbehaving_archive_gives_every_version_once_and_notes_every_capture_
     run_stats = stats(tmp_path, one)
     assert run_stats["bhg/backoff/429"] >= 2 and run_stats["bhg/backoff/503"] >= 2
     assert run_stats["bhg/recover/index_restarted"] == 1  # the resume key that expired
-    assert run_stats["bhg/recover/index_malformed"] >= 1
+    assert run_stats["bhg/recover/index_malformed"] == 1  # once a run, whatever walks gave it
     variants = {v["url"] for v in front.log.variants}
     assert variants and not variants & {r["source"]["original_url"] for r in records}  # the same article, once
     revisits = {v["timestamp"] for v in front.log.revisits}

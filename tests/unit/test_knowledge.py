@@ -63,6 +63,10 @@ def deferred(article_id: str) -> Step:
     return lambda store: store.deferred(record_id(article_id))
 
 
+def pending(article_id: str) -> Step:
+    return lambda store: store.pending(record_id(article_id))
+
+
 def walked(slug: str) -> Step:
     return lambda store: store.walked(SITE, slug)
 
@@ -74,6 +78,43 @@ def archived(article_id: str) -> Step:
 def withdrawn(article_id: str) -> Step:
     return lambda store: store.withdraw(record_id(article_id))
 
+
+# An article with a capture of a web archive to ask again stays in the ledger whatever was exported, unless moved.
+PENDING: list[Run] = [
+    (
+        "commit",
+        [
+            discovered("111111"),
+            fetched("111111"),
+            exported("111111"),  # one capture exported, one cut
+            failed("111111", "ResponseDataLossError", retry=True),
+            pending("111111"),
+        ],
+    ),
+    (
+        "commit",
+        [
+            discovered("222222"),
+            fetched("222222"),
+            exported("222222", "Khác."),
+            discovered("333333"),
+            fetched("333333", MOVED),
+            failed("333333", "ConnectError", retry=True),
+            pending("333333"),
+            discovered("111111"),
+            failed("111111", "ResponseDataLossError", retry=True),
+            pending("111111"),
+            discovered("444444"),
+            failed("444444", "HTTP 503 archived", retry=False),
+        ],
+    ),
+    ("commit", [discovered("111111"), fetched("111111")]),  # the capture recovered, its content known
+]
+LEDGER_AFTER = [  # the ledger after each run of PENDING: (article id, reason, attempts, retry)
+    [("111111", "ResponseDataLossError", 1, 1)],
+    [("111111", "ResponseDataLossError", 2, 1), ("444444", "HTTP 503 archived", 1, 0)],  # 333333 moved
+    [("444444", "HTTP 503 archived", 1, 0)],
+]
 
 CASES: dict[str, list[Run]] = {
     "exported-walked-archived": [
@@ -173,6 +214,7 @@ CASES: dict[str, list[Run]] = {
         ("commit", [failed("111111", "HTTP 503"), failed("222222", "HTTP 503")]),
         ("commit", [cleared("111111")]),
     ],
+    "a capture to ask again": PENDING,
     "failed-at-a-home-not-requested": [  # a moved article's new home, out of the run's range
         (
             "commit",
@@ -253,3 +295,18 @@ def test_the_ledger_backs_off_and_gives_up(tmp_path: Path) -> None:
         "333333": (NO_ANSWER, 3, 1, 0),  # never answered: never given up
         "444444": ("RobotsUnavailable: not crawled: its robots.txt answered 503", 3, 1, 0),  # nor is the host's matter
     }
+
+
+def test_an_article_with_a_capture_to_ask_again_stays_in_the_ledger_whatever_was_exported() -> None:
+    store = StateStore("")
+    try:
+        for n, ((_, steps), expected) in enumerate(zip(PENDING, LEDGER_AFTER, strict=True)):
+            store.begin_run(f"r{n}", "exports")
+            for step in steps:
+                step(store)
+            store.commit_run(f"r{n}", "complete", {}, give_up=GIVE_UP)
+            entries = sorted((e["record_id"].split(":")[1], e["reason"], e["attempts"], e["retry"])
+                             for e in store.ledger(SITE))  # fmt: skip
+            assert entries == expected, n
+    finally:
+        store.close()

@@ -433,6 +433,34 @@ def test_a_byte_range_is_read_only_when_it_is_the_range_and_the_capture_asked(
     spider.state.close()
 
 
+@pytest.mark.parametrize(
+    ("filename", "path"),
+    [
+        ("crawl-data/CC-MAIN-2024-10/a.warc.gz", "crawl-data/CC-MAIN-2024-10/a.warc.gz"),
+        ("a#1.warc.gz", "a%231.warc.gz"),  # no fragment
+        ("a?b.warc.gz", "a%3Fb.warc.gz"),  # no query
+        ("báo hg.warc.gz", "b%C3%A1o%20hg.warc.gz"),
+        ("50%.warc.gz", "50%25.warc.gz"),  # a name, not an escape
+    ],
+)
+def test_a_warc_file_is_asked_at_its_name_whatever_it_holds(tmp_path: Path, filename: str, path: str) -> None:
+    spider = recover_spider(tmp_path, warcs="http://127.0.0.1:9/warcs")
+    found = Capture("", "20210105083000", ARTICLE, "text/html", "200", "D", "100", "0", filename)
+    article = article_of(ARTICLE, spider.sites)
+    assert article is not None
+    assert spider._capture_request(found, article).url == f"http://127.0.0.1:9/warcs/{path}"
+    spider.state.close()
+
+
+def test_two_captures_of_a_url_in_one_second_keep_the_first_and_say_so(recovery: Recovery) -> None:
+    spider = recovery.spider
+    first, same, other = capture("20210101000000", digest="A"), capture("20210101000000", digest="A"), capture(
+        "20210101000000", digest="B")  # fmt: skip
+    assert [spider._found(c) for c in (first, same, other)] == [True, False, False]
+    assert spider.captures == {first.key: first}
+    assert recovery.crawler.stats.get_value("bhg/recover/captures/same_second") == 1  # not the same payload twice
+
+
 def line(n: int) -> str:
     """The index line of a capture of the n-th article, in pywb's JSON lines."""
     url = f"https://baohagiang.vn/xa-hoi/202101/tin-khac-{778800 + n}"

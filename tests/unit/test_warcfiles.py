@@ -21,6 +21,7 @@ from bhg_crawler.extract.warcfiles import (
     failure_file,
     find_warc_paths,
     index_warc_files,
+    inflate_error,
     local_failure,
     read_warc,
     referred_capture,
@@ -102,6 +103,23 @@ def test_a_damaged_file_keeps_its_good_records_and_says_where_the_damage_begins(
     after = len(data) - (0 if name.endswith(".gz") else 4)  # a plain record's closing CRLF CRLF is its own
     assert (damage.path, damage.offset, damage.url) == (str(path), offsets[2] if cut else after, url)
     assert damage.reason.startswith(reason), damage.reason
+    # the record's time and digest when its header was read, for the failure's source
+    assert (damage.timestamp, damage.digest[:5]) == (("20240201000000", "sha1:") if cut else ("", ""))
+
+
+@pytest.mark.parametrize(
+    ("said", "note"),
+    [
+        ("Error -3 while decompressing data: invalid block type\n", " (a broken gzip member: Error -3 while "
+         "decompressing data: invalid block type)"),
+        ("WARNING: Record not followed by newline\nError -3 while decompressing data: x\nError -3 again\n",
+         " (a broken gzip member: Error -3 while decompressing data: x)"),  # the first error
+        ("WARNING: Record not followed by newline\n", ""),  # what warcio mends is no damage of a member
+        ("", ""),
+    ],
+)  # fmt: skip
+def test_what_warcio_says_of_a_gzip_member_is_said_in_the_reason(said: str, note: str) -> None:
+    assert inflate_error(said) == note
 
 
 UNREADABLE = {  # a file name -> its bytes, of none of which a record can be read -> why, in words
