@@ -146,6 +146,13 @@ def parse_cdx(text: str) -> CdxPage:
     return _read_all((line.strip() for line in lines if line.strip()), _text_line, resume)
 
 
+def index_hosts(hosts: Iterable[str]) -> list[str]:
+    """The hosts whose ``host/*`` walks of a CDX index cover ``hosts``, sorted: each once, ``www.`` folded into
+    the host it prefixes, as the index keys (SURT) of the Wayback Machine, pywb and Common Crawl fold it, so
+    that ``www.host/*`` asks for the same lines as ``host/*``."""
+    return sorted({host.removeprefix("www.") for host in hosts})
+
+
 def cdx_query(endpoint: str, url: str, *, since: str = "", until: str = "", resume_key: str | None = None,
               limit: int = 0, filters: Iterable[str] = (), page: int | None = None,
               num_pages: bool = False) -> str:  # fmt: skip

@@ -28,6 +28,7 @@ from bhg_crawler.extract.cdx import (
     check_replay,
     choose,
     cut_short,
+    index_hosts,
     index_query_id,
     original_of,
     parse_cdx,
@@ -187,7 +188,7 @@ class RecoverSpider(ProjectSpider):
             for request in self._read_local(index_warc_files(self.warc_files)):
                 yield request
             return
-        for host in sorted({host for site in self.sites for host in site.hosts}):
+        for host in index_hosts(host for site in self.sites for host in site.hosts):
             pattern = f"{host}/*"
             position, lines = self.state.walk_position(self._query(pattern))
             self.positions[pattern] = position

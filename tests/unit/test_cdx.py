@@ -21,6 +21,7 @@ from bhg_crawler.extract.cdx import (
     check_replay,
     choose,
     cut_short,
+    index_hosts,
     index_query_id,
     original_of,
     parse_cdx,
@@ -561,3 +562,17 @@ def test_the_ledger_id_of_a_cut_query() -> None:
     assert index_query_id("http://a/cdx?url=x/*&limit=5", "baohagiang.vn") == (
         "baohagiang.vn:index:http://a/cdx?url=x/*&limit=5"
     )
+
+
+@pytest.mark.parametrize(
+    ("hosts", "walked"),
+    [
+        (["baohagiang.vn", "www.baohagiang.vn", "en.baohagiang.vn"], ["baohagiang.vn", "en.baohagiang.vn"]),
+        (["www.baotuyenquang.com.vn"], ["baotuyenquang.com.vn"]),  # a www. host alone: its host's walk
+        (["www2.baohagiang.vn", "baohagiang.vn"], ["baohagiang.vn", "www2.baohagiang.vn"]),
+        (["wwwbaohagiang.vn"], ["wwwbaohagiang.vn"]),  # no dot: no prefix
+        ([], []),
+    ],
+)
+def test_the_hosts_walked_fold_www(hosts: list[str], walked: list[str]) -> None:
+    assert index_hosts(hosts) == walked
