@@ -236,9 +236,10 @@ def _knowledge(args: argparse.Namespace) -> Iterator[Knowledge]:
 
 
 def _ledger(args: argparse.Namespace) -> int:
-    get_profile(args.site, project_settings({}).getlist("BHG_PROFILES"))  # a site known: else exit 2, one line
-    with _knowledge(args) as knowledge:
-        entries = knowledge.ledger(args.site, retry_only=False)
+    folders = project_settings({}).getlist("BHG_PROFILES")
+    sites = with_successors(get_profile(args.site, folders), folders)  # a site known: else exit 2, one line
+    with _knowledge(args) as knowledge:  # the site's, then those of the sites its articles moved to
+        entries = [entry for site in sites for entry in knowledge.ledger(site.name, retry_only=False)]
     give_up = project_settings({}).getint("BHG_LEDGER_GIVE_UP_TRIES")
     turns = [ledger_retry(entry, give_up) for entry in entries]
     print("record_id\ttries\tretry\tlast_at\treason\turl")

@@ -7,8 +7,9 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, Literal
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -230,6 +231,31 @@ def original_of(replayed: str, prefix: str) -> str:
         return replayed
     _, _, rest = replayed[len(head) :].partition("/")
     return rest or replayed
+
+
+def served_capture(asked: Capture, answer_url: str, memento_datetime: str | None, prefix: str) -> Capture:
+    """The capture a replay served after redirects were followed from the capture ``asked``: the page's own URL
+    (the replay URL's original, ``original_of``) and time (its ``Memento-Datetime``, RFC 7089), its digest
+    unknown; ``asked`` itself when the answer names no time it can be read as."""
+    try:
+        moment = parsedate_to_datetime(memento_datetime or "")
+    except (TypeError, ValueError):
+        return asked
+    if moment.tzinfo is None:
+        return asked
+    stamp = moment.astimezone(UTC).strftime("%Y%m%d%H%M%S")
+    return Capture("", stamp, original_of(answer_url, prefix), asked.mime, "200")
+
+
+def redirect_target(location: str, answered_at: str, original: str, prefix: str) -> str:
+    """Where a capture of a redirect leads: its ``Location`` resolved as the archive gave it. A replay URL
+    (absolute, or relative to the URL the answer came from, ``answered_at``) stands for the URL it replays
+    (``original_of``); any other Location is the site's, relative to the capture's ``original`` URL, as a
+    browser there resolves it (``/xa-hoi/...`` on the site, not on the archive's host)."""
+    joined = urljoin(answered_at, location)
+    if prefix and joined.startswith(prefix.rstrip("/") + "/"):
+        return original_of(joined, prefix)
+    return urljoin(original, location)
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,10 @@ from bhg_crawler.extract.cdx import (
     original_of,
     parse_cdx,
     parse_num_pages,
+    redirect_target,
     replay_prefix,
     replay_url,
+    served_capture,
     warc_answer,
     warc_range,
 )
@@ -65,20 +67,21 @@ RECOVERED = "recovered"  # the verdict of a capture a committed run recovered
 
 def to_fetch(found: list[tuple[Capture, str]]) -> list[Capture]:
     """Of an article's captures, oldest first, each with its verdict (``extract.cdx.choose``, or ``RECOVERED``),
-    those to fetch (``fetch``, ``redirect``), oldest first, but one with the payload digest of the capture before
-    it (no change then), or of a capture recovered by a committed run after it (an older copy of a content
-    known): a payload put back after another is fetched again, a change."""
-    recovered = {capture.payload_digest: capture.timestamp for capture, verdict in found if verdict == RECOVERED}
-    chosen = []
-    before = ""  # the payload digest of the capture before
-    for capture, verdict in found:
+    those to fetch, oldest first: every redirect (where it leads is in its ``Location``, not its payload: two
+    redirects of empty bodies share a digest), and every page (``fetch``) but one with the payload digest of the
+    page before it (no change then), or of a page recovered by a committed run after it (an older copy of a
+    content known): a payload put back after another is fetched again, a change."""
+    pages = [(capture, verdict) for capture, verdict in found if not capture.status.startswith("3")]
+    recovered = {capture.payload_digest: capture.timestamp for capture, verdict in pages if verdict == RECOVERED}
+    chosen = [capture for capture, verdict in found if verdict == "redirect"]
+    before = ""  # the payload digest of the page before
+    for capture, verdict in pages:
         digest = capture.payload_digest
-        if verdict in ("fetch", "redirect") and not (digest and (digest == before or capture.timestamp <
-                                                                 recovered.get(digest, ""))):  # fmt: skip
+        if verdict == "fetch" and not (digest and (digest == before or capture.timestamp < recovered.get(digest, ""))):
             chosen.append(capture)
-        if verdict in ("fetch", "redirect", RECOVERED):
+        if verdict in ("fetch", RECOVERED):
             before = digest
-    return chosen
+    return sorted(chosen, key=lambda capture: (capture.timestamp, capture.original))
 
 
 class RecoverSpider(ProjectSpider):
@@ -621,6 +624,10 @@ class RecoverSpider(ProjectSpider):
                        "gone" if error.kind == "gone" else "error", retry=False)  # fmt: skip
             return
         self._seen_at(capture, article)
+        if response.meta["bhg_hops"] and not response.meta["bhg_warc_range"]:  # the page a redirect led to
+            memento = response.headers.get("Memento-Datetime")
+            capture = served_capture(capture, response.url, memento.decode("latin-1") if memento else None,
+                                     self.replay)  # fmt: skip
         extracted = page.extracted()
         source = self._source(capture)
         olds = moved_from(response.meta.get("redirect_urls", []), article.record_id, self.sites)
@@ -652,7 +659,7 @@ class RecoverSpider(ProjectSpider):
         request = response.request
         assert request is not None
         location = (response.headers.get("Location") or b"").decode("latin-1")
-        target = original_of(urljoin(response.url, location), self.replay)
+        target = redirect_target(location, response.url, capture.original, self.replay)
         article = article_of(target, self.sites)
         when = f"the capture of {capture.timestamp} redirects to {target}"
         if article is not None and article.record_id != response.meta["bhg_record"]:

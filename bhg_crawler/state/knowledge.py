@@ -256,15 +256,17 @@ class SQLiteKnowledge:
         self._settle_ledger(now, give_up)
 
     def _settle_ledger(self, now: str, give_up: int | None) -> None:
-        """Articles done in this run leave the ledger; those discovered, or reported failed, and never exported
-        enter it (or stay), as in Redis: a failure at an article's new home (one it was not requested at) too,
-        and an article with a capture to ask again (``run_pending``), whatever versions of it were exported,
-        unless it moved. The URL is the failure's (the article's own URL when a link to it failed), else the one
-        discovered."""
+        """Articles done in this run leave the ledger: exported or found current, or requested or failed here with
+        a version exported before; those discovered, or reported failed, and never exported enter it (or stay),
+        as in Redis: a failure at an article's new home (one it was not requested at) too, and an article with a
+        capture to ask again (``run_pending``), whatever versions of it were exported, unless it moved; one this
+        run did not touch stays as it was. The URL is the failure's (the article's own URL when a link to it
+        failed), else the one discovered."""
+        touched = "SELECT record_id FROM run_discovered UNION SELECT record_id FROM run_failed"
         done = (
             "SELECT record_id FROM (SELECT record_id FROM run_articles WHERE exported OR current "
-            "UNION SELECT record_id FROM run_cleared UNION SELECT record_id FROM articles WHERE version >= 1) "
-            f"WHERE record_id NOT IN (SELECT record_id FROM run_pending) "
+            f"UNION SELECT record_id FROM run_cleared UNION SELECT record_id FROM articles WHERE version >= 1 "
+            f"AND record_id IN ({touched})) WHERE record_id NOT IN (SELECT record_id FROM run_pending) "
             f"UNION SELECT record_id FROM articles WHERE last_status = {MOVED}"
         )
         self.db.execute(f"DELETE FROM ledger WHERE record_id IN ({done})")

@@ -25,8 +25,10 @@ from bhg_crawler.extract.cdx import (
     index_query_id,
     original_of,
     parse_cdx,
+    redirect_target,
     replay_prefix,
     replay_url,
+    served_capture,
     warc_answer,
     warc_range,
 )
@@ -576,3 +578,47 @@ def test_the_ledger_id_of_a_cut_query() -> None:
 )
 def test_the_hosts_walked_fold_www(hosts: list[str], walked: list[str]) -> None:
     assert index_hosts(hosts) == walked
+
+
+REPLAY = "http://127.0.0.1:9/bhg"
+CAPTURED = "http://www.baohagiang.vn/xa-hoi/202101/tin-khac-778801?utm_source=fb"
+
+
+@pytest.mark.parametrize(
+    ("location", "answered_at", "prefix", "target"),
+    [
+        (f"{REPLAY}/20210101000000id_/https://baohagiang.vn/a-1", f"{REPLAY}/20210101000000id_/{CAPTURED}", REPLAY,
+         "https://baohagiang.vn/a-1"),  # the replay's form
+        ("/bhg/20210101000000id_/https://baohagiang.vn/a-1", f"{REPLAY}/20210101000000id_/{CAPTURED}", REPLAY,
+         "https://baohagiang.vn/a-1"),  # the replay's form, relative to its answer
+        ("https://baotuyenquang.com.vn/khu-vuc/a-1", f"{REPLAY}/20210101000000id_/{CAPTURED}", REPLAY,
+         "https://baotuyenquang.com.vn/khu-vuc/a-1"),  # the site's own, absolute
+        ("/xa-hoi/202101/tin-khac-778801", f"{REPLAY}/20210101000000id_/{CAPTURED}", REPLAY,
+         "http://www.baohagiang.vn/xa-hoi/202101/tin-khac-778801"),  # the site's, relative: on the site
+        ("tin-khac-778801", "file:///data/a.warc.gz#100", "", "http://www.baohagiang.vn/xa-hoi/202101/tin-khac-778801"),
+        ("//baohagiang.vn/xa-hoi/x-1", "http://127.0.0.1:9/warcs/a.warc.gz", "", "http://baohagiang.vn/xa-hoi/x-1"),
+        ("https://baohagiang.vn/a-1", "http://127.0.0.1:9/warcs/a.warc.gz", "", "https://baohagiang.vn/a-1"),
+    ],
+)  # fmt: skip
+def test_a_redirect_leads_where_its_location_says_on_the_site(
+    location: str, answered_at: str, prefix: str, target: str
+) -> None:
+    assert redirect_target(location, answered_at, CAPTURED, prefix) == target
+
+
+@pytest.mark.parametrize(
+    ("memento", "served"),
+    [
+        ("Sat, 05 Jan 2019 08:30:05 GMT", ("20190105083005", "https://baohagiang.vn/a-1", "", "200")),
+        ("Sat, 05 Jan 2019 15:30:05 +0700", ("20190105083005", "https://baohagiang.vn/a-1", "", "200")),
+        (None, ("20190105083000", CAPTURED, "E", "301")),  # no time: the capture asked
+        ("yesterday", ("20190105083000", CAPTURED, "E", "301")),
+        ("Sat, 05 Jan 2019 08:30:05 -0000", ("20190105083000", CAPTURED, "E", "301")),  # no zone known
+    ],
+)
+def test_the_page_a_replay_served_after_redirects_is_the_capture(
+    memento: str | None, served: tuple[str, str, str, str]
+) -> None:
+    asked = Capture("", "20190105083000", CAPTURED, "text/html", "301", "E")
+    page = served_capture(asked, f"{REPLAY}/20190105083000id_/https://baohagiang.vn/a-1", memento, REPLAY)
+    assert (page.timestamp, page.original, page.digest, page.status) == served

@@ -108,11 +108,13 @@ PENDING: list[Run] = [
             failed("444444", "HTTP 503 archived", retry=False),
         ],
     ),
+    ("commit", [discovered("222222"), fetched("222222")]),  # a run that does not touch it: it stays
     ("commit", [discovered("111111"), fetched("111111")]),  # the capture recovered, its content known
 ]
 LEDGER_AFTER = [  # the ledger after each run of PENDING: (article id, reason, attempts, retry)
     [("111111", "ResponseDataLossError", 1, 1)],
     [("111111", "ResponseDataLossError", 2, 1), ("444444", "HTTP 503 archived", 1, 0)],  # 333333 moved
+    [("111111", "ResponseDataLossError", 2, 1), ("444444", "HTTP 503 archived", 1, 0)],
     [("444444", "HTTP 503 archived", 1, 0)],
 ]
 

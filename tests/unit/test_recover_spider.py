@@ -24,7 +24,7 @@ from bhg_crawler.app.cli import main
 from bhg_crawler.core import signals
 from bhg_crawler.extract.cdx import Capture, parse_num_pages
 from bhg_crawler.sites.urls import article_of
-from bhg_crawler.spiders.recover import RecoverSpider
+from bhg_crawler.spiders.recover import RecoverSpider, to_fetch
 from tests.helpers import FIELDS, free_port, project_crawler, saved
 
 CDX = "http://127.0.0.1:9/bhg/cdx"
@@ -115,6 +115,28 @@ def test_a_payload_is_fetched_again_only_when_it_changes_in_time_across_runs(
     requests = list(spider._walk_over())
     queued = [c.timestamp for c in spider.queues.get("baohagiang.vn:778801", [])]
     assert [r.meta["bhg_capture"]["timestamp"][:4] for r in requests] + [t[:4] for t in queued] == fetched
+
+
+R = "recovered"
+
+
+@pytest.mark.parametrize(
+    ("found", "fetched"),
+    [
+        ([("2021", "E", "301", "redirect"), ("2022", "E", "301", "redirect")], ["2021", "2022"]),  # each asked
+        ([("2021", "E", "301", R), ("2022", "E", "301", "redirect")], ["2022"]),  # not one recovered before
+        ([("2021", "A", "200", "fetch"), ("2022", "E", "301", "redirect"), ("2023", "A", "200", "fetch")],
+         ["2021", "2022"]),  # a redirect between two copies of one page: no change of the page
+        ([("2021", "E", "301", "redirect"), ("2022", "E", "200", "fetch")], ["2021", "2022"]),  # a page, not a redirect
+        ([("2021", "E", "301", R), ("2022", "E", "200", "fetch")], ["2022"]),  # a redirect recovered: no page known
+    ],
+)  # fmt: skip
+def test_every_redirect_is_asked_whatever_its_payload(
+    found: list[tuple[str, str, str, str]], fetched: list[str]
+) -> None:
+    captures = [(capture(f"{year}0101000000", status=status, digest=digest), verdict)
+                for year, digest, status, verdict in found]  # fmt: skip
+    assert [c.timestamp[:4] for c in to_fetch(captures)] == fetched
 
 
 @pytest.mark.parametrize(
@@ -311,6 +333,25 @@ def test_a_capture_is_read_as_a_crawl_reads_the_page_with_its_source(recovery: R
                                 "digest": "D"}  # fmt: skip
     assert record["fetched_at"] == "2019-01-05T08:30:00Z"
     assert aliases == [[truth["url"].replace("https://", "http://www.")]]  # the URL as captured, tracking dropped
+
+
+def test_the_page_a_redirect_led_to_is_the_source_of_its_record(recovery: Recovery) -> None:
+    """A redirect captured at 08:30:00, followed in the replay to the page it served, captured 5 seconds later:
+    the record's time and source are the page's."""
+    html, truth = saved("bhg-era-a-2018-captions")
+    spider, captured = recovery.spider, truth["url"].replace("https://", "http://www.")
+    article = article_of(captured, spider.sites)
+    assert article is not None
+    redirect = capture("20190105083000", captured, "301", digest="E")
+    request = spider._capture_request(redirect, article, url=truth["url"], hops=1)
+    served = {"Content-Type": "text/html; charset=utf-8", "Memento-Datetime": "Sat, 05 Jan 2019 08:30:05 GMT"}
+    response = HtmlResponse(request.url, body=html.encode("utf-8"), encoding="utf-8", request=request,
+                            headers=served)  # fmt: skip
+    [record] = list(spider.parse_capture(response))
+    assert record["source"] == {"archive": CDX, "timestamp": "20190105083005", "original_url": truth["url"],
+                                "digest": None}  # fmt: skip
+    assert record["fetched_at"] == "2019-01-05T08:30:05Z"
+    assert request.meta["bhg_captures"] == [redirect.key]  # the redirect's capture is what was recovered
 
 
 NOT_FOUND = b"<html><body>Hmm. We have no such capture or collection.</body></html>"

@@ -188,3 +188,26 @@ def test_the_ledger_keeps_what_was_not_exported_and_lets_go_of_what_was(
         assert "baohagiang.vn:3" not in {entry["record_id"] for entry in store.ledger("baohagiang.vn")}
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(
+    ("site", "listed"),
+    [
+        ([], ["baohagiang.vn:111111", "baotuyenquang.com.vn:2fe1357"]),  # the site, then its successor
+        (["--site", "baotuyenquang.com.vn"], ["baotuyenquang.com.vn:2fe1357"]),  # a site of no successor
+    ],
+)
+def test_the_ledger_command_lists_a_site_and_the_sites_its_articles_moved_to(
+    tmp_path: Path, site: list[str], listed: list[str]
+) -> None:
+    path = tmp_path / "state.sqlite3"
+    store = StateStore(str(path))
+    store.begin_run("r0", "exports")
+    store.failed("baotuyenquang.com.vn:2fe1357", "https://baotuyenquang.com.vn/khu-vuc/202507/x-2fe1357", "HTTP 503")
+    store.failed("baohagiang.vn:111111", "https://baohagiang.vn/xa-hoi/202101/x-111111", "HTTP 503")
+    store.commit_run("r0", "complete", {})
+    store.close()
+    out = subprocess.run([sys.executable, "-m", "bhg_crawler", "ledger", "--state", str(path), *site],
+                         capture_output=True, text=True, check=True)  # fmt: skip
+    assert [line.split("\t")[0] for line in out.stdout.splitlines()[1:]] == listed
+    assert out.stderr.startswith(f"bhg-crawl: {len(listed)} articles and 0 listing pages in the ledger")
