@@ -623,11 +623,12 @@ class RecoverSpider(ProjectSpider):
             self._fail(request, f"the capture of {capture.timestamp}: {error.reason}",
                        "gone" if error.kind == "gone" else "error", retry=False)  # fmt: skip
             return
+        served = self._served(response, capture)
+        if response.meta["bhg_probe"]:  # a redirect's capture the replay answered with the page it leads to
+            self.locations[capture.key] = served.original  # asked again once the moves are known, as followed
+            return
         self._seen_at(capture, article)
-        if response.meta["bhg_hops"] and not response.meta["bhg_warc_range"]:  # the page a redirect led to
-            memento = response.headers.get("Memento-Datetime")
-            capture = served_capture(capture, response.url, memento.decode("latin-1") if memento else None,
-                                     self.replay)  # fmt: skip
+        capture = served
         extracted = page.extracted()
         source = self._source(capture)
         olds = moved_from(response.meta.get("redirect_urls", []), article.record_id, self.sites)
@@ -635,6 +636,17 @@ class RecoverSpider(ProjectSpider):
         count_layers(self._stats, record, extracted)
         self._stats.inc_value("bhg/recover/captures/extracted")
         yield record
+
+    def _served(self, response: Response, capture: Capture) -> Capture:
+        """The capture a replay's page is: the one asked, unless the replay served another (it followed a
+        redirect: its own, or one asked, ``bhg_hops``), then the page's own (``served_capture``: its
+        ``Memento-Datetime``, its URL from ``Content-Location`` or the URL asked)."""
+        if response.meta["bhg_warc_range"]:
+            return capture
+        given = {name: response.headers.get(name) for name in ("Memento-Datetime", "Content-Location")}
+        memento, where = (value.decode("latin-1") if value else None for value in given.values())
+        served = served_capture(capture, urljoin(response.url, where or ""), memento, self.replay)
+        return served if response.meta["bhg_hops"] or served.timestamp != capture.timestamp else capture
 
     def _seen_at(self, capture: Capture, article: ArticleUrl) -> None:
         """The URL an article was captured at (``http://``, ``www.``, a query...), when not its own: an alias of

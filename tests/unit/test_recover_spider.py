@@ -325,8 +325,9 @@ def test_a_capture_is_read_as_a_crawl_reads_the_page_with_its_source(recovery: R
     request = spider._capture_request(capture("20190105083000", captured, digest="D"), article)
     aliases: list[list[str]] = []
     recovery.crawler.signals.connect(lambda record_id, urls: aliases.append(urls), signals.aliases_found, weak=False)
+    archived = {"Memento-Datetime": "Sat, 05 Jan 2019 08:30:00 GMT"}  # the capture asked for
     response = HtmlResponse(request.url, body=html.encode("utf-8"), encoding="utf-8", request=request,
-                            headers={"Content-Type": "text/html; charset=utf-8", **ARCHIVED})  # fmt: skip
+                            headers={"Content-Type": "text/html; charset=utf-8", **archived})  # fmt: skip
     [record] = list(spider.parse_capture(response))
     assert {field: record[field] for field in FIELDS} == {field: truth[field] for field in FIELDS}
     assert record["source"] == {"archive": CDX, "timestamp": "20190105083000", "original_url": captured,
@@ -352,6 +353,32 @@ def test_the_page_a_redirect_led_to_is_the_source_of_its_record(recovery: Recove
                                 "digest": None}  # fmt: skip
     assert record["fetched_at"] == "2019-01-05T08:30:05Z"
     assert request.meta["bhg_captures"] == [redirect.key]  # the redirect's capture is what was recovered
+
+
+@pytest.mark.parametrize("probe", [True, False], ids=["probe", "fetch"])
+def test_a_redirect_capture_the_replay_answers_with_its_page_is_the_page_captured_then(
+    recovery: Recovery, probe: bool
+) -> None:
+    """pywb answers a capture of a redirect to the same article with the page it leads to (captured a day
+    later: its Memento-Datetime and Content-Location): asked as a probe, only where it leads is learned (the
+    record waits for the moves); fetched, the record is the page's, at its time and URL."""
+    html, truth = saved("bhg-era-a-2018-captions")
+    spider, captured = recovery.spider, truth["url"].replace("https://", "http://")
+    article = article_of(captured, spider.sites)
+    assert article is not None
+    redirect = capture("20190104000000", captured, "301", digest="E")
+    request = spider._capture_request(redirect, article, probe=probe)
+    served = {"Content-Type": "text/html; charset=utf-8", "Memento-Datetime": "Sat, 05 Jan 2019 00:00:00 GMT",
+              "Content-Location": f"/bhg/20190105000000id_/{truth['url']}"}  # fmt: skip
+    response = HtmlResponse(request.url, body=html.encode("utf-8"), encoding="utf-8", request=request,
+                            headers=served)  # fmt: skip
+    out = list(spider.parse_capture(response))
+    if probe:
+        assert out == [] and spider.locations == {redirect.key: truth["url"]}
+        return
+    [record] = out
+    assert (record["fetched_at"], record["source"]["timestamp"], record["source"]["original_url"]) == (
+        "2019-01-05T00:00:00Z", "20190105000000", truth["url"])  # fmt: skip
 
 
 NOT_FOUND = b"<html><body>Hmm. We have no such capture or collection.</body></html>"
