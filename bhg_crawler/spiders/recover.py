@@ -638,15 +638,18 @@ class RecoverSpider(ProjectSpider):
         yield record
 
     def _served(self, response: Response, capture: Capture) -> Capture:
-        """The capture a replay's page is: the one asked, unless the replay served another (it followed a
-        redirect: its own, or one asked, ``bhg_hops``), then the page's own (``served_capture``: its
-        ``Memento-Datetime``, its URL from ``Content-Location`` or the URL asked)."""
-        if response.meta["bhg_warc_range"]:
+        """The capture a replay's page is: the one asked, unless it followed a redirect to it (one asked,
+        ``bhg_hops``, or the replay's own, as pywb answers a capture of a redirect to the same URL with its
+        page), then the page's own (``served_capture``: its ``Memento-Datetime``, its URL from a
+        ``Content-Location`` in the replay's form, else the URL asked)."""
+        if response.meta["bhg_warc_range"] or not (response.meta["bhg_hops"] or capture.status.startswith("3")):
             return capture
         given = {name: response.headers.get(name) for name in ("Memento-Datetime", "Content-Location")}
         memento, where = (value.decode("latin-1") if value else None for value in given.values())
-        served = served_capture(capture, urljoin(response.url, where or ""), memento, self.replay)
-        return served if response.meta["bhg_hops"] or served.timestamp != capture.timestamp else capture
+        located = urljoin(response.url, where or "")
+        if not located.startswith(f"{self.replay.rstrip('/')}/"):
+            located = response.url
+        return served_capture(capture, located, memento, self.replay)
 
     def _seen_at(self, capture: Capture, article: ArticleUrl) -> None:
         """The URL an article was captured at (``http://``, ``www.``, a query...), when not its own: an alias of
