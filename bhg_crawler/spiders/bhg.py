@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -102,7 +103,7 @@ class BhgSpider(ProjectSpider):
         """The article a URL names, on the site or one its articles moved to."""
         return article_of(url, self.sites)
 
-    @property
+    @cached_property
     def every_section(self) -> bool:
         """Whether the run is of every section of the profile."""
         return set(self.profile.sections) <= set(self.options.sections)
@@ -110,8 +111,10 @@ class BhgSpider(ProjectSpider):
     def _in_sections(self, url: str) -> bool:
         """Whether an article URL is of the run's sections (``_of_sections``, or the run is of every section);
         an article whose URL names no section is of the run's only when it is of every section."""
+        if self.every_section:
+            return True
         article = self._article_of(url)
-        return self.every_section or (article is not None and self._of_sections(article.section))
+        return article is not None and self._of_sections(article.section)
 
     def _of_sections(self, section: str) -> bool:
         """Whether an article's section is of the run: every one is in a run of every section (one the profile
